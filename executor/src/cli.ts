@@ -1,0 +1,55 @@
+import { parseArgs } from "node:util";
+import { startEmbeddedPostgres } from "./embedded-postgres";
+import { startExecutor } from "./index";
+
+const { values } = parseArgs({
+  options: {
+    port: { type: "string", default: process.env.EXECUTOR_PORT ?? "8288" },
+    host: { type: "string", default: process.env.EXECUTOR_HOST ?? "127.0.0.1" },
+    "database-url": { type: "string", default: process.env.EXECUTOR_DATABASE_URL },
+    "data-dir": { type: "string", default: process.env.EXECUTOR_DATA_DIR ?? ".data/executor-pg" },
+    "sdk-url": { type: "string", multiple: true, default: [] },
+    "signing-key": { type: "string", default: process.env.INNGEST_SIGNING_KEY },
+    "event-key": { type: "string", default: process.env.INNGEST_EVENT_KEY },
+    "lease-ms": { type: "string", default: process.env.EXECUTOR_LEASE_MS },
+    "async-commit": { type: "boolean", default: process.env.EXECUTOR_ASYNC_COMMIT === "1" },
+    help: { type: "boolean", default: false },
+  },
+});
+
+if (values.help) {
+  console.log(`usage: npm run executor -- [--port 8288] [--host 127.0.0.1] [--database-url postgres://...]
+       [--data-dir .data/executor-pg] [--sdk-url URL]... [--signing-key KEY] [--event-key KEY] [--lease-ms 30000]
+Without --database-url an embedded PGlite database is kept in --data-dir.`);
+  process.exit(0);
+}
+
+let databaseUrl = values["database-url"];
+let pglite: Awaited<ReturnType<typeof startEmbeddedPostgres>> | undefined;
+if (!databaseUrl) {
+  pglite = await startEmbeddedPostgres({ dataDir: values["data-dir"], port: 0 });
+  databaseUrl = pglite.url;
+  console.log(`executor: embedded PGlite in ${values["data-dir"]}`);
+}
+const ex = await startExecutor({
+  port: Number(values.port),
+  host: values.host,
+  databaseUrl,
+  sdkUrls: values["sdk-url"],
+  signingKey: values["signing-key"] || undefined,
+  eventKey: values["event-key"] || undefined,
+  ...(values["lease-ms"] ? { leaseMs: Number(values["lease-ms"]) } : {}),
+  asyncCommit: values["async-commit"],
+});
+
+let stopping = false;
+async function shutdown(sig: string) {
+  if (stopping) return;
+  stopping = true;
+  console.log(`executor: ${sig}, draining`);
+  await ex.stop();
+  await pglite?.stop();
+  process.exit(0);
+}
+process.on("SIGINT", () => void shutdown("SIGINT"));
+process.on("SIGTERM", () => void shutdown("SIGTERM"));
