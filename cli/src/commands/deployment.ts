@@ -1,0 +1,198 @@
+import { openAsBlob } from "node:fs";
+import { readFile } from "node:fs/promises";
+import path from "node:path";
+import type { Command } from "commander";
+import type { ApiClient, Page } from "../client";
+import { apiClient, note } from "../context";
+import { deploymentBody, deploymentUpdateBody, parseDeploymentYaml, type ModelSource } from "../deployment-spec";
+import { UsageError } from "../errors";
+import { formatBytes, formatDate, printFields, printJson, printTable } from "../output";
+import { listLocalFiles } from "../upload";
+
+interface Deployment {
+  name: string;
+  description?: string | null;
+  runtime?: string;
+  scoringScript?: string;
+  version?: number;
+  model?: string | null;
+  isDefault?: boolean;
+  createdAt?: string;
+  [key: string]: unknown;
+}
+
+const enc = encodeURIComponent;
+const MAX_CODE_FILE = 5 * 1024 * 1024;
+
+/** Reads every file of the scoring code folder as text, keyed by its relative path. */
+export async function readCodeFolder(dir: string): Promise<Record<string, string>> {
+  const files = await listLocalFiles(dir);
+  const out: Record<string, string> = {};
+  for (const f of files) {
+    if (f.size > MAX_CODE_FILE) throw new UsageError(`${f.rel} is ${formatBytes(f.size)}; code files may be at most 5 MiB (put data in a model folder instead).`);
+    out[f.rel] = await readFile(f.abs, "utf8");
+  }
+  return out;
+}
+
+/** Registers a local model folder as a new model version (multipart POST /models); returns "name:version". */
+export async function uploadModel(client: ApiClient, source: Extract<ModelSource, { kind: "local" }>, opts: { description?: string } = {}): Promise<string> {
+  const files = await listLocalFiles(source.path);
+  if (!files.length) throw new UsageError(`model folder '${source.path}' has no files.`);
+  const form = new FormData();
+  form.set("name", source.name);
+  if (source.version) form.set("version", source.version);
+  if (opts.description) form.set("description", opts.description);
+  for (const f of files) form.append("files", await openAsBlob(f.abs), f.rel);
+  console.error(`Registering model '${source.name}' from ${source.path} (${files.length} file${files.length === 1 ? "" : "s"}, ${formatBytes(files.reduce((n, f) => n + f.size, 0))})...`);
+  const mv = await client.json<{ name?: string; version: string | number; model?: { name?: string } }>("POST", "/models", { body: form });
+  const ref = `${mv.name ?? mv.model?.name ?? source.name}:${mv.version}`;
+  console.error(`Registered model ${ref}.`);
+  return ref;
+}
+
+/**
+ * Reads a deployment YAML and what it points to: the code folder's files, and the model (a local
+ * folder is registered as a new version first). Paths are relative to the YAML file.
+ */
+async function loadDeploymentFile(client: ApiClient, file: string, opts: { name?: string; needEndpoint?: boolean } = {}) {
+  const text = await readFile(file, "utf8").catch(() => Promise.reject(new UsageError(`cannot read ${file}.`)));
+  const spec = parseDeploymentYaml(text);
+  if (opts.name) spec.name = opts.name;
+  if (opts.needEndpoint && !spec.endpointName) throw new UsageError("give --endpoint-name (or endpoint_name in the file).");
+  for (const n of spec.notes) note(n);
+  const base = path.dirname(path.resolve(file));
+  const codeDir = path.resolve(base, spec.codePath);
+  const files = await readCodeFolder(codeDir);
+  if (!(spec.scoringScript in files)) throw new UsageError(`scoring_script '${spec.scoringScript}' is not in the code folder ${codeDir}.`);
+  let model: string | undefined;
+  if (spec.model?.kind === "ref") model = spec.model.ref;
+  else if (spec.model?.kind === "local") model = await uploadModel(client, { ...spec.model, path: path.resolve(base, spec.model.path) });
+  return { spec, files, model };
+}
+
+export function registerDeployment(program: Command) {
+  const deployment = program.command("deployment").description("deployments of an endpoint: create (from Azure-style YAML), list, show, delete");
+
+  deployment
+    .command("create")
+    .description("create a deployment from an Azure ML batch deployment YAML; local code and model folders are uploaded")
+    .requiredOption("-f, --file <deployment.yml>", "Azure-style deployment YAML")
+    .option("-e, --endpoint-name <endpoint>", "endpoint (default: endpoint_name in the file)")
+    .option("-n, --name <name>", "deployment name (default: name in the file)")
+    .option("--set-default", "make it the endpoint's default deployment")
+    .option("--json", "print the deployment as JSON")
+    .action(async (opts: { file: string; endpointName?: string; name?: string; setDefault?: boolean; json?: boolean }) => {
+      const client = await apiClient();
+      const { spec, files, model } = await loadDeploymentFile(client, opts.file, { name: opts.name, needEndpoint: !opts.endpointName });
+      const endpointName = opts.endpointName ?? spec.endpointName!;
+      const body = deploymentBody(spec, files, { model, setDefault: opts.setDefault });
+      const created = await client.json<Deployment>("POST", `/endpoints/${enc(endpointName)}/deployments`, { json: body });
+      if (opts.json) return printJson(created);
+      console.log(`Created deployment '${created.name ?? spec.name}' on endpoint '${endpointName}' (${spec.runtime}, ${Object.keys(files).length} code file${Object.keys(files).length === 1 ? "" : "s"}${model ? `, model ${model}` : ""}).`);
+    });
+
+  deployment
+    .command("update")
+    .description("update a deployment from its YAML (code, model, settings: a new version), or just make it the default")
+    .option("-f, --file <deployment.yml>", "Azure-style deployment YAML; the file is the whole new spec")
+    .option("-e, --endpoint-name <endpoint>", "endpoint (default: endpoint_name in the file)")
+    .option("-n, --name <name>", "deployment name (default: name in the file)")
+    .option("--set-default", "make it the endpoint's default deployment")
+    .option("--json", "print the deployment as JSON")
+    .action(async (opts: { file?: string; endpointName?: string; name?: string; setDefault?: boolean; json?: boolean }) => {
+      const client = await apiClient();
+      let body: Record<string, unknown> = {};
+      let endpointName = opts.endpointName;
+      let name = opts.name;
+      if (opts.file) {
+        const { spec, files, model } = await loadDeploymentFile(client, opts.file);
+        endpointName ??= spec.endpointName;
+        name ??= spec.name;
+        body = deploymentUpdateBody(spec, files, { model, setDefault: opts.setDefault });
+      } else if (opts.setDefault) body = { setDefault: true };
+      else throw new UsageError("give --file deployment.yml (or --set-default with --name and --endpoint-name).");
+      if (!endpointName || !name) throw new UsageError("give --endpoint-name and --name (or endpoint_name and name in the file).");
+      const updated = await client.json<Deployment>("PATCH", `/endpoints/${enc(endpointName)}/deployments/${enc(name)}`, { json: body });
+      if (opts.json) return printJson(updated);
+      console.log(`Updated deployment '${name}' of endpoint '${endpointName}'${updated.version ? ` (now version ${updated.version})` : ""}${opts.setDefault ? "; it is the default" : ""}.`);
+    });
+
+  deployment
+    .command("list")
+    .description("list an endpoint's deployments")
+    .requiredOption("-e, --endpoint-name <endpoint>", "endpoint")
+    .option("--json", "print as JSON")
+    .action(async (opts: { endpointName: string; json?: boolean }) => {
+      const client = await apiClient();
+      const res = await client.get<Page<Deployment> | Deployment[]>(`/endpoints/${enc(opts.endpointName)}/deployments`);
+      if (opts.json) return printJson(res);
+      const rows = Array.isArray(res) ? res : res.data;
+      if (!rows.length) return console.log(`Endpoint '${opts.endpointName}' has no deployments.`);
+      printTable(rows, [
+        ["name", (d) => d.name],
+        ["default", (d) => (d.isDefault ? "yes" : "")],
+        ["runtime", (d) => d.runtime],
+        ["version", (d) => d.version],
+        ["model", (d) => modelLabel(d)],
+        ["scoring script", (d) => d.scoringScript],
+        ["created", (d) => formatDate(d.createdAt)],
+      ]);
+    });
+
+  deployment
+    .command("show")
+    .description("show one deployment and its settings")
+    .requiredOption("-n, --name <name>", "deployment")
+    .requiredOption("-e, --endpoint-name <endpoint>", "endpoint")
+    .option("--json", "print as JSON")
+    .action(async (opts: { name: string; endpointName: string; json?: boolean }) => {
+      const client = await apiClient();
+      const d = await client.get<Deployment>(`/endpoints/${enc(opts.endpointName)}/deployments/${enc(opts.name)}`);
+      if (opts.json) return printJson(d);
+      const s = (d.settings ?? d) as Record<string, unknown>;
+      const retry = (s.retrySettings ?? {}) as Record<string, unknown>;
+      printFields([
+        ["name", d.name],
+        ["endpoint", opts.endpointName],
+        ["description", d.description],
+        ["version", d.version],
+        ["default", d.isDefault === undefined ? undefined : d.isDefault ? "yes" : "no"],
+        ["runtime", d.runtime],
+        ["interpreter", d.interpreter ?? undefined],
+        ["scoring script", d.scoringScript],
+        ["model", modelLabel(d)],
+        ["mini_batch_size", s.miniBatchSize],
+        ["instance_count", s.instanceCount],
+        ["max_concurrency_per_instance", s.maxConcurrencyPerInstance],
+        ["retry_settings.max_retries", retry.maxRetries ?? s.maxRetries],
+        ["retry_settings.timeout", retry.timeout ?? s.timeoutSeconds],
+        ["error_threshold", s.errorThreshold],
+        ["output_action", s.outputAction],
+        ["output_file_name", s.outputFileName],
+        ["logging_level", s.loggingLevel],
+        ["environment_variables", s.environmentVariables],
+        ["created", formatDate(d.createdAt)],
+      ]);
+    });
+
+  deployment
+    .command("delete")
+    .description("delete a deployment")
+    .requiredOption("-n, --name <name>", "deployment")
+    .requiredOption("-e, --endpoint-name <endpoint>", "endpoint")
+    .option("-y, --yes", "accepted for az ml compatibility; the CLI never prompts")
+    .action(async (opts: { name: string; endpointName: string }) => {
+      const client = await apiClient();
+      await client.request("DELETE", `/endpoints/${enc(opts.endpointName)}/deployments/${enc(opts.name)}`);
+      console.log(`Deleted deployment '${opts.name}' of endpoint '${opts.endpointName}'.`);
+    });
+}
+
+function modelLabel(d: Deployment): string | null {
+  const m = d.model ?? d.modelVersion;
+  if (!m) return null;
+  if (typeof m === "string") return m;
+  const mv = m as { name?: string; version?: string; model?: { name?: string } };
+  return mv.version ? `${mv.name ?? mv.model?.name ?? "?"}:${mv.version}` : null;
+}

@@ -1,0 +1,179 @@
+import { parse as parseYaml } from "yaml";
+import { UsageError } from "./errors";
+
+/** Where a deployment's model comes from: a registered version, or a local folder to register first. */
+export type ModelSource = { kind: "ref"; ref: string } | { kind: "local"; path: string; name: string; version?: string };
+
+/** An Azure-style deployment YAML, read into what the REST API needs (paths still relative to the YAML). */
+export interface DeploymentSpec {
+  name: string;
+  endpointName?: string;
+  description?: string;
+  model?: ModelSource;
+  codePath: string;
+  scoringScript: string;
+  runtime: "python" | "node";
+  interpreter?: string;
+  settings: Record<string, unknown>;
+  /** one line per key that only makes sense on Azure and is ignored here */
+  notes: string[];
+}
+
+const AZURE_ONLY = ["environment", "compute", "resources", "properties", "tags", "deployment_configuration", "job_definition"];
+
+// Azure's snake_case settings keys and the API's camelCase names; numbers are checked here for a clear message.
+const SETTING_KEYS: Record<string, { key: string; kind: "int" | "string" | "map" }> = {
+  mini_batch_size: { key: "miniBatchSize", kind: "int" },
+  instance_count: { key: "instanceCount", kind: "int" },
+  max_concurrency_per_instance: { key: "maxConcurrencyPerInstance", kind: "int" },
+  error_threshold: { key: "errorThreshold", kind: "int" },
+  output_action: { key: "outputAction", kind: "string" },
+  output_file_name: { key: "outputFileName", kind: "string" },
+  logging_level: { key: "loggingLevel", kind: "string" },
+  environment_variables: { key: "environmentVariables", kind: "map" },
+};
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+function toInt(value: unknown, field: string): number {
+  const n = typeof value === "string" && value.trim() !== "" ? Number(value) : value;
+  if (typeof n !== "number" || !Number.isInteger(n)) throw new UsageError(`${field} must be a whole number, not '${String(value)}'.`);
+  return n;
+}
+
+/** Azure's output actions are spelled append_row / summary_only; the CLI also accepts AppendRow / SummaryOnly. */
+function normalizeEnum(value: string): string {
+  return value.replace(/([a-z])([A-Z])/g, "$1_$2").toLowerCase();
+}
+
+/** Maps Azure's `settings:` block (snake_case) to the API's camelCase settings. */
+export function mapSettings(settings: unknown, notes: string[] = []): Record<string, unknown> {
+  if (settings === undefined || settings === null) return {};
+  if (!isRecord(settings)) throw new UsageError("settings must be a mapping of Azure's keys, e.g. mini_batch_size: 10.");
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(settings)) {
+    if (v === null || v === undefined) continue;
+    if (k === "retry_settings") {
+      if (!isRecord(v)) throw new UsageError("settings.retry_settings must be a mapping with max_retries and timeout.");
+      const retry: Record<string, number> = {};
+      if (v.max_retries !== undefined) retry.maxRetries = toInt(v.max_retries, "settings.retry_settings.max_retries");
+      if (v.timeout !== undefined) retry.timeout = toInt(v.timeout, "settings.retry_settings.timeout");
+      for (const extra of Object.keys(v).filter((x) => x !== "max_retries" && x !== "timeout")) notes.push(`ignored settings.retry_settings.${extra}: not a retry setting here`);
+      out.retrySettings = retry;
+      continue;
+    }
+    const def = SETTING_KEYS[k];
+    if (!def) {
+      notes.push(`ignored settings.${k}: not a Batchpoint setting`);
+      continue;
+    }
+    if (def.kind === "int") out[def.key] = toInt(v, `settings.${k}`);
+    else if (def.kind === "map") {
+      if (!isRecord(v)) throw new UsageError(`settings.${k} must be a mapping of NAME: value.`);
+      out[def.key] = Object.fromEntries(Object.entries(v).map(([name, value]) => [name, value === null ? "" : String(value)]));
+    } else out[def.key] = k === "output_action" || k === "logging_level" ? normalizeEnum(String(v)) : String(v);
+  }
+  return out;
+}
+
+function isLocalPath(value: string): boolean {
+  return /^(\.{1,2}\/|\/|~\/)/.test(value) || value === "." || value.includes("/") || value.includes("\\");
+}
+
+/** "azureml:name:version", "azureml:name@latest", "name:version", "name" → the API's "name[:version]". */
+export function modelRef(value: string): string {
+  const ref = value.trim().replace(/^azureml:/, "");
+  return ref.endsWith("@latest") ? ref.slice(0, -"@latest".length) : ref;
+}
+
+function modelNameFromPath(p: string): string {
+  const base = p.replace(/[\\/]+$/, "").split(/[\\/]/).pop() ?? "";
+  const name = base.replace(/[^A-Za-z0-9-]+/g, "-").replace(/^[^A-Za-z]+/, "").slice(0, 32);
+  return name.length >= 3 ? name : `model-${name}`.slice(0, 32);
+}
+
+function modelSource(model: unknown): ModelSource | undefined {
+  if (model === undefined || model === null || model === "") return undefined;
+  if (typeof model === "string") {
+    if (model.startsWith("azureml:") || !isLocalPath(model)) return { kind: "ref", ref: modelRef(model) };
+    return { kind: "local", path: model, name: modelNameFromPath(model) };
+  }
+  if (isRecord(model)) {
+    const name = typeof model.name === "string" ? model.name : undefined;
+    const version = model.version === undefined || model.version === null ? undefined : String(model.version);
+    if (typeof model.path === "string") return { kind: "local", path: model.path, name: name ?? modelNameFromPath(model.path), version };
+    if (name) return { kind: "ref", ref: version ? `${name}:${version}` : name };
+  }
+  throw new UsageError("model must be a local folder, name:version, azureml:name:version, or a mapping with name/version or path.");
+}
+
+/** Reads an Azure ML batch deployment YAML (`az ml batch-deployment create --file`). */
+export function parseDeploymentYaml(text: string): DeploymentSpec {
+  let doc: unknown;
+  try {
+    doc = parseYaml(text);
+  } catch (e) {
+    throw new UsageError(`the deployment file is not valid YAML: ${(e as Error).message.split("\n")[0]}`);
+  }
+  if (!isRecord(doc)) throw new UsageError("the deployment file must be a YAML mapping with name, code_configuration, settings, ...");
+  const notes: string[] = [];
+  const azureOnly = AZURE_ONLY.filter((key) => doc[key] !== undefined);
+  if (azureOnly.length) notes.push(`ignoring Azure-only keys: ${azureOnly.join(", ")} (scoring runs on Batchpoint's own runtime; see runtime and interpreter)`);
+
+  const code = doc.code_configuration;
+  if (!isRecord(code) || typeof code.code !== "string" || typeof code.scoring_script !== "string") {
+    throw new UsageError("code_configuration needs code (a local folder) and scoring_script (a file inside it).");
+  }
+  const scoringScript = code.scoring_script.replace(/^\.\//, "");
+  const ext = scoringScript.split(".").pop()?.toLowerCase();
+  const declared = typeof doc.runtime === "string" ? doc.runtime.toLowerCase() : undefined;
+  if (declared && declared !== "python" && declared !== "node") throw new UsageError(`runtime must be python or node, not '${doc.runtime as string}'.`);
+  const runtime = (declared ?? (ext === "js" || ext === "mjs" || ext === "cjs" ? "node" : "python")) as "python" | "node";
+  if (typeof doc.name !== "string" || !doc.name.trim()) throw new UsageError("the deployment file needs a name.");
+
+  return {
+    name: doc.name.trim(),
+    endpointName: typeof doc.endpoint_name === "string" ? doc.endpoint_name : undefined,
+    description: typeof doc.description === "string" ? doc.description : undefined,
+    model: modelSource(doc.model),
+    codePath: code.code,
+    scoringScript,
+    runtime,
+    interpreter: typeof doc.interpreter === "string" ? doc.interpreter : undefined,
+    settings: mapSettings(doc.settings, notes),
+    notes,
+  };
+}
+
+/** The body of POST /api/v1/endpoints/{endpoint}/deployments. */
+export function deploymentBody(spec: DeploymentSpec, files: Record<string, string>, opts: { model?: string; setDefault?: boolean } = {}) {
+  return {
+    name: spec.name,
+    ...(spec.description ? { description: spec.description } : {}),
+    ...(opts.model ? { model: opts.model } : {}),
+    runtime: spec.runtime,
+    ...(spec.interpreter ? { interpreter: spec.interpreter } : {}),
+    code: { files },
+    scoringScript: spec.scoringScript,
+    settings: spec.settings,
+    ...(opts.setDefault ? { setDefault: true } : {}),
+  };
+}
+
+/**
+ * The body of PATCH /api/v1/endpoints/{endpoint}/deployments/{name} from the same YAML: the name and
+ * runtime stay; a model the file no longer names is detached, as `az ml batch-deployment update` does.
+ */
+export function deploymentUpdateBody(spec: DeploymentSpec, files: Record<string, string>, opts: { model?: string; setDefault?: boolean } = {}) {
+  return {
+    ...(spec.description ? { description: spec.description } : {}),
+    model: opts.model ?? null,
+    interpreter: spec.interpreter ?? null,
+    code: { files },
+    scoringScript: spec.scoringScript,
+    settings: spec.settings,
+    ...(opts.setDefault ? { setDefault: true } : {}),
+  };
+}

@@ -1,0 +1,115 @@
+import { parse as parseYaml } from "yaml";
+import { UsageError } from "./errors";
+
+export type DataInput = { type: "uri_folder" | "uri_file"; path: string };
+export type LiteralInput = { type: "string" | "integer" | "number" | "boolean"; value: string | number | boolean };
+export type JobInput = DataInput | LiteralInput;
+
+const INPUT_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const DATASTORE_PATH = /^(?:azureml:\/\/)?datastores\/[^/]+\/paths\//;
+
+/** A literal as typed on the command line: true/false, integers and numbers are parsed, the rest stays text. */
+export function literalFromText(text: string): LiteralInput {
+  const t = text.trim();
+  if (/^(true|false)$/i.test(t)) return { type: "boolean", value: t.toLowerCase() === "true" };
+  if (/^[-+]?\d+$/.test(t) && Number.isSafeInteger(Number(t))) return { type: "integer", value: Number(t) };
+  if (/^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i.test(t)) return { type: "number", value: Number(t) };
+  return { type: "string", value: text };
+}
+
+/** `--set k=v` (also `inputs.k=v`, as in az ml) → a literal input. */
+export function parseSet(assignment: string): [string, LiteralInput] {
+  const eq = assignment.indexOf("=");
+  if (eq <= 0) throw new UsageError(`--set expects NAME=VALUE, not '${assignment}'.`);
+  const name = assignment.slice(0, eq).trim().replace(/^inputs\./, "");
+  if (!INPUT_NAME.test(name)) throw new UsageError(`--set: '${name}' is not an input name (letters, digits and '_', not starting with a digit).`);
+  return [name, literalFromText(assignment.slice(eq + 1))];
+}
+
+/** What kind of thing `--input` names: a datastore path or URL goes to the API as it is, anything else is a local path. */
+export function classifyInput(value: string): "datastore" | "url" | "local" {
+  if (DATASTORE_PATH.test(value.trim())) return "datastore";
+  if (/^https?:\/\//i.test(value.trim())) return "url";
+  return "local";
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+function literal(name: string, type: string, value: unknown): LiteralInput {
+  if (value === undefined || value === null) throw new UsageError(`inputs.${name}: give a value (or default).`);
+  switch (type) {
+    case "boolean":
+      if (typeof value === "boolean") return { type, value };
+      if (/^(true|false)$/i.test(String(value))) return { type, value: String(value).toLowerCase() === "true" };
+      break;
+    case "integer":
+      if (Number.isInteger(Number(value)) && String(value).trim() !== "") return { type, value: Number(value) };
+      break;
+    case "number":
+      if (Number.isFinite(Number(value)) && String(value).trim() !== "") return { type, value: Number(value) };
+      break;
+    case "string":
+      return { type, value: String(value) };
+  }
+  throw new UsageError(`inputs.${name}: '${String(value)}' is not a ${type}.`);
+}
+
+export interface InvokeFile {
+  inputs: Record<string, JobInput>;
+  output?: { path: string; fileName?: string };
+}
+
+/**
+ * Reads an Azure-style invoke file: `inputs:` with data inputs `{ type: uri_folder|uri_file, path }` and
+ * literal inputs `{ type, value|default }` or plain scalars; `outputs:` with one uri_folder/uri_file.
+ */
+export function parseInvokeFile(text: string): InvokeFile {
+  let doc: unknown;
+  try {
+    doc = parseYaml(text);
+  } catch (e) {
+    throw new UsageError(`the inputs file is not valid YAML: ${(e as Error).message.split("\n")[0]}`);
+  }
+  if (!isRecord(doc)) throw new UsageError("the inputs file must be a YAML mapping with inputs: (and optionally outputs:).");
+  const inputs: Record<string, JobInput> = {};
+  const raw = doc.inputs ?? {};
+  if (!isRecord(raw)) throw new UsageError("inputs: must be a mapping of input names.");
+  for (const [name, v] of Object.entries(raw)) {
+    if (!INPUT_NAME.test(name)) throw new UsageError(`inputs.${name}: input names use letters, digits and '_'.`);
+    if (!isRecord(v)) {
+      if (v === null || typeof v === "object") throw new UsageError(`inputs.${name}: give a value or a mapping with type and path/value.`);
+      inputs[name] = literalFromText(String(v));
+      continue;
+    }
+    const type = String(v.type ?? (v.path !== undefined ? "uri_folder" : "string"));
+    if (type === "uri_folder" || type === "uri_file") {
+      if (typeof v.path !== "string" || !v.path.trim()) throw new UsageError(`inputs.${name}: a ${type} input needs a path.`);
+      inputs[name] = { type, path: v.path };
+    } else if (type === "string" || type === "integer" || type === "number" || type === "boolean") {
+      inputs[name] = literal(name, type, v.value ?? v.default);
+    } else {
+      throw new UsageError(`inputs.${name}: type '${type}' is not supported; use uri_folder, uri_file, string, integer, number or boolean.`);
+    }
+  }
+  let output: InvokeFile["output"];
+  const outs = doc.outputs;
+  if (outs !== undefined && outs !== null) {
+    if (!isRecord(outs)) throw new UsageError("outputs: must be a mapping with one output.");
+    const entries = Object.values(outs).filter(isRecord);
+    if (entries.length > 1) throw new UsageError("outputs: a batch job writes one output; give one entry.");
+    const out = entries[0];
+    if (out && typeof out.path === "string") {
+      output = out.type === "uri_file" ? splitFilePath(out.path) : { path: out.path };
+    }
+  }
+  return { inputs, output };
+}
+
+/** ".../paths/out/predictions.csv" → the folder and the file name. */
+export function splitFilePath(p: string): { path: string; fileName: string } {
+  const i = p.lastIndexOf("/");
+  if (i < 0 || i === p.length - 1) throw new UsageError(`'${p}' is not a file path.`);
+  return { path: p.slice(0, i + 1), fileName: p.slice(i + 1) };
+}

@@ -1,0 +1,48 @@
+import { Command, CommanderError } from "commander";
+import { registerData } from "./commands/data";
+import { registerDeployment } from "./commands/deployment";
+import { registerEndpoint } from "./commands/endpoint";
+import { registerJob } from "./commands/job";
+import { registerLogin } from "./commands/login";
+import { registerModel } from "./commands/model";
+import { describeError, EXIT } from "./errors";
+
+declare const BATCHPOINT_VERSION: string;
+
+export function buildProgram(): Command {
+  const program = new Command("batchpoint")
+    .description("Batchpoint batch inference from the command line (the REST API v1, in the spirit of `az ml batch-endpoint`).")
+    .version(typeof BATCHPOINT_VERSION === "string" ? BATCHPOINT_VERSION : "dev")
+    // Program options only before the command, so `model show --version 2` is the model's version.
+    .enablePositionalOptions()
+    .showHelpAfterError("(add --help for usage)")
+    .exitOverride()
+    .configureOutput({ outputError: (str, write) => write(str) })
+    .addHelpText(
+      "after",
+      "\nEnvironment: BATCHPOINT_URL and BATCHPOINT_TOKEN override the stored login.\nExit codes: 0 success, 1 failure (API error, failed or canceled job), 2 usage error.",
+    );
+  registerLogin(program);
+  registerEndpoint(program);
+  registerDeployment(program);
+  registerModel(program);
+  registerJob(program);
+  registerData(program);
+  return program;
+}
+
+async function main() {
+  try {
+    await buildProgram().parseAsync(process.argv);
+    return EXIT.ok;
+  } catch (e) {
+    // Commander's own usage errors (unknown option, missing argument, ...) have printed their message.
+    if (e instanceof CommanderError) return e.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    const { lines, code } = describeError(e);
+    for (const line of lines) console.error(line);
+    if (process.env.BATCHPOINT_DEBUG && e instanceof Error) console.error(e.stack);
+    return code;
+  }
+}
+
+process.exitCode = await main();
