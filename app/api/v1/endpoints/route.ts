@@ -1,0 +1,13 @@
+import { withApiAuth } from "@/lib/api/with-api-auth";
+import { json, jsonBody, queryOf } from "@/lib/api/respond";
+import { createEndpoint, type CreateEndpointInput } from "@/lib/endpoints/create-endpoint";
+import { findEndpoints, findEndpointsSchema } from "@/lib/endpoints/find-endpoints";
+
+export const GET = withApiAuth("endpoint:read", async ({ principal, request }) =>
+  json(await findEndpoints({ workspaceId: principal.workspace.id, ...queryOf(findEndpointsSchema, request) })),
+);
+
+export const POST = withApiAuth("endpoint:manage", async ({ principal, request }) => {
+  const e = await createEndpoint({ workspaceId: principal.workspace.id, actor: { tokenId: principal.tokenId }, input: (await jsonBody(request)) as CreateEndpointInput });
+  return json({ name: e.name, description: e.description, tags: e.tags, createdAt: e.createdAt }, 201);
+});

@@ -1,0 +1,107 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { Card, CardHeader, EmptyState, PageHeader } from "@/components/ui/card";
+import { CopyButton } from "@/components/ui/copy-button";
+import { formatDateTime } from "@/components/ui/format";
+import { getPageContext, orNotFound } from "@/lib/auth/page-context";
+import { getDatastoreOrThrow, getStorageTargetOrThrow } from "@/lib/datastores/datastores";
+import { listFolder } from "@/lib/storage";
+import { AUTH_LABELS } from "@/lib/datastores/labels";
+import { findEndpoints } from "@/lib/endpoints/find-endpoints";
+import { InvokeHere } from "./_components/invoke-here";
+import { Uploader } from "./_components/uploader";
+
+export const metadata: Metadata = { title: "Datastore" };
+
+function formatBytes(n: number) {
+  if (n < 1024) return `${n} B`;
+  if (n < 1024 ** 2) return `${(n / 1024).toFixed(1)} KiB`;
+  if (n < 1024 ** 3) return `${(n / 1024 ** 2).toFixed(1)} MiB`;
+  return `${(n / 1024 ** 3).toFixed(1)} GiB`;
+}
+
+export default async function DatastorePage({ params, searchParams }: { params: Promise<{ workspace: string; datastore: string }>; searchParams: Promise<{ prefix?: string }> }) {
+  const { workspace: slug, datastore: name } = await params;
+  const { prefix = "" } = await searchParams;
+  const ctx = await getPageContext(slug);
+  const ds = await orNotFound(getDatastoreOrThrow({ workspaceId: ctx.workspace.id, name }));
+  let listing: Awaited<ReturnType<typeof listFolder>> | null = null;
+  let listError: string | null = null;
+  try {
+    listing = await listFolder(await getStorageTargetOrThrow({ workspaceId: ctx.workspace.id, name }), prefix, { pageSize: 200 });
+  } catch {
+    listError = "The container could not be listed. Check that it exists and that the stored credentials allow listing.";
+  }
+  const base = `/w/${slug}/datastores/${name}`;
+  const endpoints = prefix && ctx.can("job:invoke") ? (await findEndpoints({ workspaceId: ctx.workspace.id, perPage: 200 })).data.map((e) => e.name) : [];
+  const parent = prefix.replace(/[^/]+\/$/, "");
+  return (
+    <>
+      <PageHeader title={ds.name} description={ds.description ?? undefined} />
+      <div className="grid gap-6 lg:grid-cols-3">
+        <Card className="h-fit lg:col-span-1">
+          <CardHeader title="Details" />
+          <dl className="divide-y divide-zinc-100 text-sm dark:divide-zinc-800">
+            {[
+              ["Container", ds.containerName],
+              ["Storage account", ds.accountName ?? "the platform's account"],
+              ["Credentials", AUTH_LABELS[ds.auth]],
+              ["Path syntax", `datastores/${ds.name}/paths/<path>`],
+              ["Created", formatDateTime(ds.createdAt)],
+            ].map(([k, v]) => (
+              <div key={k} className="flex justify-between gap-4 px-5 py-3">
+                <dt className="text-zinc-500">{k}</dt>
+                <dd className="text-right font-medium [overflow-wrap:anywhere]">{v}</dd>
+              </div>
+            ))}
+          </dl>
+        </Card>
+        <Card className="lg:col-span-2">
+          <CardHeader
+            title="Browse"
+            description={
+              prefix ? (
+                <span className="flex flex-wrap items-center gap-2">
+                  <code className="text-xs">datastores/{name}/paths/{prefix}</code>
+                  <CopyButton value={`datastores/${name}/paths/${prefix}`} label="Copy input path" />
+                </span>
+              ) : (
+                "Top level"
+              )
+            }
+            actions={ctx.can("data:write") ? <Uploader slug={slug} datastore={name} prefix={prefix} /> : null}
+          />
+          {prefix ? <InvokeHere slug={slug} endpoints={endpoints} inputPath={`datastores/${name}/paths/${prefix}`} /> : null}
+          {listError ? (
+            <p className="p-5 text-sm text-red-600" role="alert">{listError}</p>
+          ) : listing && (listing.folders.length || listing.files.length) ? (
+            <ul className="divide-y divide-zinc-100 text-sm dark:divide-zinc-800" aria-label="Folder contents">
+              {prefix ? (
+                <li className="px-5 py-2.5">
+                  <Link className="text-brand-600 hover:underline" href={parent ? `${base}?prefix=${encodeURIComponent(parent)}` : base}>
+                    ../
+                  </Link>
+                </li>
+              ) : null}
+              {listing.folders.map((f) => (
+                <li key={f} className="px-5 py-2.5">
+                  <Link className="text-brand-600 hover:underline" href={`${base}?prefix=${encodeURIComponent(f)}`}>
+                    📁 {f.slice(prefix.length)}
+                  </Link>
+                </li>
+              ))}
+              {listing.files.map((f) => (
+                <li key={f.path} className="flex justify-between px-5 py-2.5">
+                  <span className="font-mono text-xs">{f.path.slice(prefix.length)}</span>
+                  <span className="text-zinc-500">{formatBytes(f.size)}</span>
+                </li>
+              ))}
+            </ul>
+          ) : (
+            <EmptyState title="This folder is empty">Upload input files here to invoke endpoints over them.</EmptyState>
+          )}
+        </Card>
+      </div>
+    </>
+  );
+}

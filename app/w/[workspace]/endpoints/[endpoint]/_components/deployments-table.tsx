@@ -1,0 +1,67 @@
+"use client";
+
+import Link from "next/link";
+import { createColumnHelper } from "@tanstack/react-table";
+import { toast } from "sonner";
+import { toastActionError } from "@/components/forms/toast-error";
+import { DataTable, features } from "@/components/data-table/data-table";
+import { useAction } from "@/components/forms/use-form-action";
+import { Badge, EmptyState } from "@/components/ui/card";
+import { formatRelative } from "@/components/ui/format";
+import { deleteDeploymentAction, setDefaultDeploymentAction } from "../../actions";
+
+interface DeploymentRow {
+  name: string;
+  version: number;
+  runtime: string;
+  model: string | null;
+  isDefault: boolean;
+  miniBatchSize: number;
+  instances: number;
+  updatedAt: Date;
+}
+
+const col = createColumnHelper<typeof features, DeploymentRow>();
+
+export function DeploymentsTable({ slug, endpoint, canManage, data }: { slug: string; endpoint: string; canManage: boolean; data: DeploymentRow[] }) {
+  const setDefault = useAction(setDefaultDeploymentAction, { onSuccess: () => toast.success("Default deployment changed"), onError: toastActionError });
+  const remove = useAction(deleteDeploymentAction, { onSuccess: () => toast.success("Deployment deleted"), onError: toastActionError });
+  const columns = col.columns([
+    col.accessor("name", { header: "Name", cell: (c) => <span className="flex items-center gap-2 whitespace-nowrap font-medium">{c.getValue()} {c.row.original.isDefault ? <Badge tone="blue">default</Badge> : null}</span> }),
+    col.accessor("version", { header: "Version", cell: (c) => `v${c.getValue()}` }),
+    col.accessor("runtime", { header: "Runtime" }),
+    col.accessor("model", { header: "Model", cell: (c) => c.getValue() ?? <span className="text-zinc-400">none</span> }),
+    col.accessor("miniBatchSize", { header: "Mini-batch" }),
+    col.accessor("instances", { header: "Parallel" }),
+    col.accessor("updatedAt", { header: "Updated", cell: (c) => formatRelative(c.getValue()) }),
+    ...(canManage
+      ? [
+          col.display({
+            id: "actions",
+            header: () => <span className="sr-only">Actions</span>,
+            cell: ({ row }) => (
+              <span className="flex justify-end gap-3 text-sm">
+                <Link className="text-brand-600 hover:underline" aria-label={`Edit deployment ${row.original.name}`} href={`/w/${slug}/endpoints/${endpoint}/deployments/${row.original.name}/edit`}>
+                  Edit
+                </Link>
+                {!row.original.isDefault ? (
+                  <button type="button" className="text-brand-600 hover:underline" onClick={() => setDefault.execute({ workspace: slug, endpoint, deployment: row.original.name })}>
+                    Make default
+                  </button>
+                ) : null}
+                <button
+                  type="button"
+                  aria-label={`Delete deployment ${row.original.name}`}
+                  className="text-red-600 hover:underline"
+                  onClick={() => confirm(`Delete deployment ${row.original.name}? Jobs keep their results.`) && remove.execute({ workspace: slug, endpoint, deployment: row.original.name })}
+                >
+                  Delete
+                </button>
+              </span>
+            ),
+          }),
+        ]
+      : []),
+  ]);
+  return <DataTable label="Deployments" columns={columns} data={data} empty={<EmptyState title="No deployments yet">Add a deployment: your scoring script, an optional model and its settings.</EmptyState>} />;
+}

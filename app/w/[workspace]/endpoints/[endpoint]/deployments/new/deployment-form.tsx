@@ -1,0 +1,177 @@
+"use client";
+
+import { useRouter } from "next/navigation";
+import { useState } from "react";
+import { toast } from "sonner";
+import { FormMessage } from "@/components/forms/form-message";
+import { parseKeyValueLines } from "@/components/forms/key-value";
+import { useAction, useFormErrors } from "@/components/forms/use-form-action";
+import { Button, ButtonLink } from "@/components/ui/button";
+import { SelectField, TextField } from "@/components/ui/field";
+import { createDeploymentAction, updateDeploymentAction } from "../../../actions";
+
+/** The saved deployment, when editing. */
+export interface DeploymentInitial {
+  name: string;
+  description: string | null;
+  runtime: string;
+  interpreter: string | null;
+  model: string | null;
+  scoringScript: string;
+  settings: {
+    miniBatchSize: number; instanceCount: number; maxConcurrencyPerInstance: number; retrySettings: { maxRetries: number; timeout: number };
+    errorThreshold: number; outputAction: string; outputFileName: string; loggingLevel: string; environmentVariables: Record<string, string>;
+  };
+}
+
+const NUMBERS = [
+  ["miniBatchSize", "Mini-batch size", 10],
+  ["instanceCount", "Instance count", 1],
+  ["maxConcurrencyPerInstance", "Max concurrency per instance", 1],
+  ["retrySettings.maxRetries", "Max retries", 3],
+  ["retrySettings.timeout", "Timeout (seconds)", 30],
+  ["errorThreshold", "Error threshold", -1],
+] as const;
+
+
+export function DeploymentForm({ slug, endpoint, models, help, initial }: { slug: string; endpoint: string; models: string[]; help: Record<string, string>; initial?: DeploymentInitial }) {
+  const router = useRouter();
+  const [files, setFiles] = useState<Record<string, string>>({});
+  const [script, setScript] = useState(initial?.scoringScript ?? "");
+  const [runtime, setRuntime] = useState(initial?.runtime ?? "python");
+  const done = (verb: string) => (name?: string) => {
+    toast.success(`Deployment ${name} ${verb}`);
+    router.push(`/w/${slug}/endpoints/${endpoint}`);
+  };
+  const create = useAction(createDeploymentAction, { onSuccess: ({ data }) => done("created")(data?.name) });
+  const update = useAction(updateDeploymentAction, { onSuccess: ({ data }) => done(`updated (v${data?.version})`)(data?.name) });
+  const { execute, result, isPending } = initial ? { execute: null, result: update.result, isPending: update.isPending } : create;
+  const { fieldErrors, message, err } = useFormErrors(result, "deployment");
+  const dflt = (key: string, fallback: number) => {
+    if (!initial) return fallback;
+    const s = initial.settings;
+    return key === "retrySettings.maxRetries" ? s.retrySettings.maxRetries : key === "retrySettings.timeout" ? s.retrySettings.timeout : (s as unknown as Record<string, number>)[key];
+  };
+  const scripts = Object.keys(files).length ? Object.keys(files) : initial ? [initial.scoringScript] : [];
+
+  return (
+    <form
+      className="space-y-6"
+      noValidate
+      onSubmit={(e) => {
+        e.preventDefault();
+        const f = new FormData(e.currentTarget);
+        const num = (k: string) => Number(f.get(k));
+        const settings = {
+          miniBatchSize: num("miniBatchSize"),
+          instanceCount: num("instanceCount"),
+          maxConcurrencyPerInstance: num("maxConcurrencyPerInstance"),
+          retrySettings: { maxRetries: num("retrySettings.maxRetries"), timeout: num("retrySettings.timeout") },
+          errorThreshold: num("errorThreshold"),
+          outputAction: String(f.get("outputAction")),
+          outputFileName: String(f.get("outputFileName") ?? ""),
+          loggingLevel: String(f.get("loggingLevel")),
+          environmentVariables: Object.fromEntries(parseKeyValueLines(String(f.get("environmentVariables") ?? ""))),
+        };
+        if (initial) {
+          update.execute({
+            workspace: slug, endpoint, deployment: initial.name,
+            update: {
+              description: String(f.get("description") ?? ""),
+              interpreter: String(f.get("interpreter") ?? "") || null,
+              model: String(f.get("model") ?? "") || null,
+              scoringScript: script,
+              ...(Object.keys(files).length ? { code: { files } } : {}),
+              settings,
+              setDefault: f.get("setDefault") === "on" || undefined,
+            },
+          });
+          return;
+        }
+        execute!({
+          workspace: slug,
+          endpoint,
+          deployment: {
+            name: String(f.get("name") ?? ""),
+            description: String(f.get("description") ?? "") || undefined,
+            runtime,
+            interpreter: String(f.get("interpreter") ?? "") || undefined,
+            model: String(f.get("model") ?? "") || undefined,
+            code: { files },
+            scoringScript: script,
+            setDefault: f.get("setDefault") === "on",
+            settings,
+          },
+        });
+      }}
+    >
+      <FormMessage message={message} />
+      <fieldset className="grid gap-4 sm:grid-cols-2">
+        <legend className="mb-2 text-sm font-semibold">Deployment</legend>
+        <TextField label="Name" name="name" placeholder="blue" defaultValue={initial?.name} disabled={!!initial} hint={initial ? "A deployment's name cannot change." : "3-32 letters, digits and dashes, starting with a letter."} errors={err("name")} />
+        <TextField label="Description" name="description" defaultValue={initial?.description ?? ""} errors={err("description")} />
+        <SelectField label="Runtime" name="runtime" value={runtime} disabled={!!initial} onChange={(e) => setRuntime(e.target.value)} options={[{ value: "python", label: "Python" }, { value: "node", label: "Node.js" }]} />
+        <TextField label="Interpreter" name="interpreter" defaultValue={initial?.interpreter ?? ""} placeholder={runtime === "python" ? "python3" : "node"} hint="Optional: a path such as /usr/bin/python3 with your packages." errors={err("interpreter")} />
+      </fieldset>
+
+      <fieldset className="space-y-4">
+        <legend className="mb-2 text-sm font-semibold">Code and model</legend>
+        <div className="space-y-1.5">
+          <label htmlFor="code" className="block text-sm font-medium">Scoring code files</label>
+          <input
+            id="code"
+            type="file"
+            multiple
+            className="block w-full text-sm file:mr-3 file:rounded-md file:border-0 file:bg-brand-50 file:px-3 file:py-2 file:text-brand-700"
+            onChange={async (e) => {
+              const picked = Array.from(e.target.files ?? []);
+              const read = Object.fromEntries(await Promise.all(picked.map(async (file) => [file.webkitRelativePath || file.name, await file.text()] as const)));
+              setFiles(read);
+              const main = Object.keys(read).find((n) => /(score|main|predict)\.(py|mjs|js)$/.test(n)) ?? Object.keys(read)[0] ?? "";
+              setScript(main);
+            }}
+          />
+          <p className="text-xs text-zinc-500">{Object.keys(files).length ? `${Object.keys(files).length} file(s): ${Object.keys(files).join(", ")}` : initial ? "Leave empty to keep the current code." : "Your scoring script and any modules it imports."}</p>
+          {err("code.files")?.length ? <p className="text-sm text-red-600" role="alert">{err("code.files")!.join(" ")}</p> : null}
+        </div>
+        <SelectField
+          label="Scoring script"
+          name="scoringScript"
+          value={script}
+          onChange={(e) => setScript(e.target.value)}
+          options={scripts.length ? scripts.map((n) => ({ value: n, label: n })) : [{ value: "", label: "Upload code files first" }]}
+          errors={err("scoringScript")}
+        />
+        <SelectField label="Model" name="model" defaultValue={initial?.model ?? ""} options={[{ value: "", label: "No model" }, ...models.map((m) => ({ value: m, label: m }))]} hint="Its files are in AZUREML_MODEL_DIR when init() runs." errors={err("model")} />
+      </fieldset>
+
+      <fieldset className="grid gap-4 sm:grid-cols-2">
+        <legend className="mb-2 text-sm font-semibold">Settings (Azure ML&apos;s defaults)</legend>
+        {NUMBERS.map(([key, label, fallback]) => (
+          <TextField key={key} label={label} name={key} type="number" defaultValue={dflt(key, fallback)} hint={help[key]} errors={err(`settings.${key}`)} />
+        ))}
+        <SelectField label="Output action" name="outputAction" defaultValue={initial?.settings.outputAction} options={[{ value: "append_row", label: "append_row: one merged file" }, { value: "summary_only", label: "summary_only: no predictions file" }]} hint={help.outputAction} />
+        <TextField label="Output file name" name="outputFileName" defaultValue={initial?.settings.outputFileName ?? "predictions.csv"} hint={help.outputFileName} errors={err("settings.outputFileName")} />
+        <SelectField label="Logging level" name="loggingLevel" defaultValue={initial?.settings.loggingLevel ?? "info"} options={["debug", "info", "warning", "error"].map((l) => ({ value: l, label: l }))} hint={help.loggingLevel} />
+      </fieldset>
+
+      <div className="space-y-1.5">
+        <label htmlFor="environmentVariables" className="block text-sm font-medium">Environment variables</label>
+        <textarea id="environmentVariables" name="environmentVariables" rows={3} defaultValue={initial ? Object.entries(initial.settings.environmentVariables).map(([k, v]) => `${k}=${v}`).join("\n") : undefined} placeholder={"THRESHOLD=0.8\nAPI_KEY=..."} className="block w-full rounded-md border border-zinc-300 bg-white px-3 py-2 font-mono text-sm dark:border-zinc-700 dark:bg-zinc-900" />
+        <p className="text-xs text-zinc-500">One KEY=value per line. {help.environmentVariables}{initial ? " Leave ******** to keep a saved value." : ""}</p>
+        {Object.entries(fieldErrors).filter(([k]) => k.startsWith("settings.environmentVariables")).map(([k, v]) => (
+          <p key={k} className="text-sm text-red-600" role="alert">{k.split(".").pop()}: {v.join(" ")}</p>
+        ))}
+      </div>
+
+      <label className="flex items-center gap-2 text-sm">
+        <input type="checkbox" name="setDefault" /> Make this the endpoint&apos;s default deployment
+      </label>
+
+      <div className="flex gap-2">
+        <Button type="submit" disabled={isPending}>{isPending ? "Saving…" : initial ? "Save changes" : "Create deployment"}</Button>
+        <ButtonLink variant="secondary" href={`/w/${slug}/endpoints/${endpoint}`}>Cancel</ButtonLink>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,123 @@
+"use client";
+
+import { useRouter } from "next/navigation";
+import { useState } from "react";
+import { toast } from "sonner";
+import { FormMessage } from "@/components/forms/form-message";
+import { parseKeyValueLines } from "@/components/forms/key-value";
+import { useAction, useFormErrors } from "@/components/forms/use-form-action";
+import { Button, ButtonLink } from "@/components/ui/button";
+import { SelectField, TextField } from "@/components/ui/field";
+import { invokeEndpointAction } from "../../actions";
+
+interface DeploymentOption {
+  name: string;
+  isDefault: boolean;
+  miniBatchSize: number;
+  instanceCount: number;
+  maxRetries: number;
+  timeout: number;
+  errorThreshold: number;
+  outputFileName: string;
+}
+
+/** "name=value" lines into literal inputs; numbers and true/false keep their type. */
+function parseLiterals(text: string) {
+  const out: Record<string, { type: string; value: string | number | boolean }> = {};
+  for (const [k, raw] of parseKeyValueLines(text)) {
+    if (/^(true|false)$/i.test(raw)) out[k] = { type: "boolean", value: raw.toLowerCase() === "true" };
+    else if (raw !== "" && !Number.isNaN(Number(raw))) out[k] = { type: Number.isInteger(Number(raw)) ? "integer" : "number", value: Number(raw) };
+    else out[k] = { type: "string", value: raw };
+  }
+  return out;
+}
+
+export function InvokeForm({ slug, endpoint, deployments, datastores, defaultInput }: { slug: string; endpoint: string; deployments: DeploymentOption[]; datastores: string[]; defaultInput?: string }) {
+  const router = useRouter();
+  const [deploymentName, setDeploymentName] = useState(deployments.find((d) => d.isDefault)?.name ?? deployments[0]?.name ?? "");
+  const d = deployments.find((x) => x.name === deploymentName);
+  const { execute, result, isPending } = useAction(invokeEndpointAction, {
+    onSuccess({ data }) {
+      toast.success(`Job ${data?.name} started`);
+      router.push(`/w/${slug}/jobs/${data?.name}`);
+    },
+  });
+  const { fieldErrors, message, err } = useFormErrors(result, "invoke");
+
+  return (
+    <form
+      className="space-y-6"
+      noValidate
+      onSubmit={(e) => {
+        e.preventDefault();
+        const f = new FormData(e.currentTarget);
+        const opt = (k: string) => (String(f.get(k) ?? "") === "" ? undefined : Number(f.get(k)));
+        const outputPath = String(f.get("outputPath") ?? "").trim();
+        execute({
+          workspace: slug,
+          endpoint,
+          invoke: {
+            deploymentName,
+            input: { type: String(f.get("inputType")), path: String(f.get("inputPath") ?? "").trim() },
+            inputs: parseLiterals(String(f.get("literals") ?? "")),
+            ...(outputPath ? { output: { path: outputPath } } : {}),
+            outputFileName: String(f.get("outputFileName") ?? "").trim() || undefined,
+            overwrite: f.get("overwrite") === "on",
+            miniBatchSize: opt("miniBatchSize"),
+            instanceCount: opt("instanceCount"),
+            maxRetries: opt("maxRetries"),
+            timeout: opt("timeout"),
+            errorThreshold: opt("errorThreshold"),
+          },
+        });
+      }}
+    >
+      <FormMessage message={message} />
+      <SelectField
+        label="Deployment"
+        name="deploymentName"
+        value={deploymentName}
+        onChange={(e) => setDeploymentName(e.target.value)}
+        options={deployments.map((x) => ({ value: x.name, label: x.isDefault ? `${x.name} (default)` : x.name }))}
+        errors={err("deploymentName")}
+      />
+      <fieldset className="grid gap-4 sm:grid-cols-[12rem_1fr]">
+        <legend className="mb-2 text-sm font-semibold">Input</legend>
+        <SelectField label="Input type" name="inputType" options={[{ value: "uri_folder", label: "Folder (uri_folder)" }, { value: "uri_file", label: "One file (uri_file)" }]} />
+        <TextField
+          label="Input path"
+          name="inputPath"
+          defaultValue={defaultInput}
+          placeholder="datastores/workspaceblobstore/paths/inputs/"
+          hint={`datastores/<name>/paths/<folder>/ (datastores: ${datastores.join(", ")}), azureml://datastores/…, or an https blob URL with a SAS token.`}
+          errors={err("input.path") ?? err("input")}
+        />
+      </fieldset>
+      <div className="space-y-1.5">
+        <label htmlFor="literals" className="block text-sm font-medium">Literal inputs</label>
+        <textarea id="literals" name="literals" rows={2} placeholder={"threshold=0.8\nlabel=nightly"} className="block w-full rounded-md border border-zinc-300 bg-white px-3 py-2 font-mono text-sm dark:border-zinc-700 dark:bg-zinc-900" />
+        <p className="text-xs text-zinc-500">One name=value per line; the script reads them from the JSON file in JOBS_PAYLOAD_FILE.</p>
+      </div>
+      <fieldset className="grid gap-4 sm:grid-cols-2">
+        <legend className="mb-2 text-sm font-semibold">Output</legend>
+        <TextField label="Output path" name="outputPath" placeholder="default: datastores/workspaceblobstore/paths/endpoints/<endpoint>/jobs/<job>/" errors={err("output.path")} />
+        <TextField label="Output file name" name="outputFileName" placeholder={d?.outputFileName ?? "predictions.csv"} errors={err("outputFileName")} />
+        <label className="flex items-center gap-2 text-sm sm:col-span-2">
+          <input type="checkbox" name="overwrite" /> Overwrite the output file if it exists
+        </label>
+      </fieldset>
+      <fieldset className="grid gap-4 sm:grid-cols-3">
+        <legend className="mb-2 text-sm font-semibold">Overrides for this job (blank: the deployment&apos;s)</legend>
+        <TextField label="Mini-batch size" name="miniBatchSize" type="number" placeholder={String(d?.miniBatchSize ?? "")} errors={err("miniBatchSize")} />
+        <TextField label="Instance count" name="instanceCount" type="number" placeholder={String(d?.instanceCount ?? "")} errors={err("instanceCount")} />
+        <TextField label="Max retries" name="maxRetries" type="number" placeholder={String(d?.maxRetries ?? "")} errors={err("maxRetries")} />
+        <TextField label="Timeout (seconds)" name="timeout" type="number" placeholder={String(d?.timeout ?? "")} errors={err("timeout")} />
+        <TextField label="Error threshold" name="errorThreshold" type="number" placeholder={String(d?.errorThreshold ?? "")} errors={err("errorThreshold")} />
+      </fieldset>
+      <div className="flex gap-2">
+        <Button type="submit" disabled={isPending || !deployments.length}>{isPending ? "Starting…" : "Start job"}</Button>
+        <ButtonLink variant="secondary" href={`/w/${slug}/endpoints/${endpoint}`}>Cancel</ButtonLink>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,286 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import type { ReactNode } from "react";
+import { z } from "zod";
+import { buttonClass } from "@/components/ui/button";
+import { Card, CardHeader, EmptyState } from "@/components/ui/card";
+import { cn } from "@/components/ui/cn";
+import { formatDateTime } from "@/components/ui/format";
+import { JobStatusBadge } from "@/components/ui/status-badge";
+import { getPageContext, orNotFound } from "@/lib/auth/page-context";
+import { findMiniBatches, getJobOrThrow } from "@/lib/jobs/find-jobs";
+import { getFirstFailedMiniBatch, getJobSubmitter, getJobTimeline, previewJobOutput } from "@/lib/jobs/job-details";
+import { presentJob } from "@/lib/jobs/present-job";
+import { pageParamsSchema } from "@/lib/pagination";
+import { parseSearchParams } from "@/lib/search-params";
+import { formatDuration, formatStageTime } from "../_components/job-format";
+import { ProgressBar } from "../_components/progress-bar";
+import { JobActions } from "./_components/job-actions";
+import { LiveRefresh } from "./_components/live-refresh";
+import { MiniBatchesTable } from "./_components/mini-batches-table";
+import { OutputPreview } from "./_components/output-preview";
+
+type Params = { params: Promise<{ workspace: string; job: string }>; searchParams: Promise<Record<string, string | string[]>> };
+
+export async function generateMetadata({ params }: Params): Promise<Metadata> {
+  return { title: (await params).job };
+}
+
+const FINAL = ["completed", "failed", "canceled"];
+const STAGES = [
+  { key: "queued", label: "Queued" },
+  { key: "preparing", label: "Preparing" },
+  { key: "running", label: "Running" },
+  { key: "finalizing", label: "Finalizing" },
+  { key: "finished", label: "Finished" },
+] as const;
+const miniBatchQuerySchema = pageParamsSchema.extend({ mb: z.enum(["failed"]).optional() });
+
+export default async function JobPage({ params, searchParams }: Params) {
+  const { workspace: slug, job: name } = await params;
+  const ctx = await getPageContext(slug);
+  const job = await orNotFound(getJobOrThrow({ workspaceId: ctx.workspace.id, name }));
+  const query = parseSearchParams(miniBatchQuerySchema, await searchParams);
+  const final = FINAL.includes(job.status);
+  const view = presentJob(job);
+  const [miniBatches, timeline, firstFailure, submitter, preview] = await Promise.all([
+    findMiniBatches({ workspaceId: ctx.workspace.id, jobName: name, page: query.page, perPage: query.perPage, status: query.mb }),
+    getJobTimeline({ workspaceId: ctx.workspace.id, jobId: job.id, createdAt: job.createdAt, startedAt: job.startedAt, finishedAt: job.finishedAt }),
+    job.miniBatchesFailed || job.filesFailed ? getFirstFailedMiniBatch({ workspaceId: ctx.workspace.id, jobId: job.id }) : null,
+    getJobSubmitter({ submittedById: job.submittedById }),
+    final && view.settings.outputAction === "append_row" ? previewJobOutput({ workspaceId: ctx.workspace.id, name }) : null,
+  ]);
+  const { progress } = job;
+  const base = `/w/${slug}/jobs/${name}`;
+  const hasFailures = job.miniBatchesFailed > 0 || job.filesFailed > 0;
+  const mbHref = (failed: boolean) => (failed ? `${base}?mb=failed` : base);
+
+  return (
+    <div className="space-y-6">
+      <nav aria-label="Breadcrumb" className="text-sm text-zinc-500">
+        <Link href={`/w/${slug}/jobs`} className="hover:underline">
+          Jobs
+        </Link>{" "}
+        / <span className="font-mono">{name}</span>
+      </nav>
+      <div className="flex flex-wrap items-start justify-between gap-4">
+        <div className="min-w-0">
+          <div className="flex flex-wrap items-center gap-3">
+            <h1 className="break-all font-mono text-xl font-semibold tracking-tight">{name}</h1>
+            <span aria-label="Job status" role="status">
+              <JobStatusBadge status={job.status} />
+            </span>
+            <LiveRefresh active={!final} />
+          </div>
+          <p className="mt-1 text-sm text-zinc-500">
+            <Link href={`/w/${slug}/endpoints/${job.endpointName}`} className="hover:underline">
+              {job.endpointName}
+            </Link>{" "}
+            · deployment {job.deploymentName} v{job.deploymentVersion} · submitted {formatDateTime(job.createdAt)} {submitter ? `by ${submitter}` : `via ${job.submittedVia === "api" || job.submittedVia === "ui" || job.submittedVia === "cli" ? job.submittedVia.toUpperCase() : job.submittedVia}`}
+          </p>
+        </div>
+        <JobActions
+          slug={slug}
+          name={name}
+          canCancel={ctx.can("job:cancel") && ["queued", "preparing", "running"].includes(job.status) && !job.cancelRequestedAt}
+          canRetry={ctx.can("job:invoke") && (job.status === "completed" || job.status === "failed") && (hasFailures || job.miniBatchesTotal > job.miniBatchesCompleted)}
+          canRerun={ctx.can("job:invoke") && final}
+        />
+      </div>
+
+      {job.status === "failed" ? (
+        <FailurePanel tone="red" title="Why this job failed" message={job.error ?? "The job failed without a recorded reason; see the mini-batch logs below."} failure={firstFailure} />
+      ) : hasFailures && firstFailure ? (
+        <FailurePanel tone="amber" title={`${job.status === "completed" ? "Completed" : "Stopped"} with ${job.filesFailed} failed file${job.filesFailed === 1 ? "" : "s"}`} message="These files are listed in errors.jsonl; the rest of the output is complete." failure={firstFailure} />
+      ) : job.status === "canceled" ? (
+        <div role="status" className="rounded-lg border border-amber-200 bg-amber-50 px-4 py-3 text-sm text-amber-900 dark:border-amber-900 dark:bg-amber-950/40 dark:text-amber-200">
+          {job.error ?? "The job was canceled."}
+        </div>
+      ) : job.cancelRequestedAt && !final ? (
+        <div role="status" className="rounded-lg border border-amber-200 bg-amber-50 px-4 py-3 text-sm text-amber-900 dark:border-amber-900 dark:bg-amber-950/40 dark:text-amber-200">
+          Cancel requested {formatDateTime(job.cancelRequestedAt)}; running mini-batches are stopping.
+        </div>
+      ) : null}
+
+      <Card className="@container">
+        <CardHeader title="Progress" />
+        <div className="space-y-4 p-5">
+          <div className="flex items-center gap-3">
+            <ProgressBar size="lg" percent={progress.percent} failedPercent={progress.miniBatches.total ? Math.round((progress.miniBatches.failed / progress.miniBatches.total) * 100) : 0} label="Job progress" />
+            <span className="w-12 text-right text-sm font-semibold tabular-nums">{progress.percent}%</span>
+          </div>
+          <dl className="grid grid-cols-2 gap-4 text-sm @2xl:grid-cols-4">
+            <Stat label="Mini-batches" value={`${progress.miniBatches.completed + progress.miniBatches.failed} / ${progress.miniBatches.total}`} detail={progress.miniBatches.failed ? `${progress.miniBatches.failed} failed` : undefined} bad />
+            <Stat label="Files" value={`${progress.files.completed + progress.files.failed} / ${progress.files.total}`} detail={progress.files.failed ? `${progress.files.failed} failed` : undefined} bad />
+            <Stat label="Throughput" value={progress.throughput === null ? "—" : `${progress.throughput} files/s`} />
+            <Stat
+              label={final ? "Duration" : "Time left"}
+              value={final ? formatDuration(progress.elapsedSeconds) : progress.etaSeconds === null ? "—" : `about ${formatDuration(progress.etaSeconds)}`}
+              detail={!final && progress.elapsedSeconds !== null ? `${formatDuration(progress.elapsedSeconds)} elapsed` : undefined}
+            />
+          </dl>
+        </div>
+        <ol aria-label="Timeline" className="grid grid-cols-2 gap-4 border-t border-zinc-200 px-5 py-4 text-sm @xl:grid-cols-3 @3xl:grid-cols-5 dark:border-zinc-800">
+          {STAGES.map((s) => {
+            const at = timeline[s.key];
+            return (
+              <li key={s.key} className="flex items-start gap-2.5">
+                <span aria-hidden className={cn("mt-1.5 h-2.5 w-2.5 shrink-0 rounded-full", at ? (s.key === "finished" && job.status !== "completed" ? (job.status === "failed" ? "bg-red-500" : "bg-amber-500") : "bg-brand-500") : "bg-zinc-300 dark:bg-zinc-700")} />
+                <span className="min-w-0">
+                  <span className={cn("block font-medium", !at && "text-zinc-400")}>{s.key === "finished" && final ? `Finished (${job.status})` : s.label}</span>
+                  <span className="block text-xs text-zinc-500">{at ? formatStageTime(at) : "not yet"}</span>
+                </span>
+              </li>
+            );
+          })}
+        </ol>
+      </Card>
+
+      <Card>
+        <CardHeader
+          title="Output"
+          description={<span className="break-all">{view.output.path}</span>}
+          actions={
+            final ? (
+              <div className="flex flex-wrap gap-2">
+                {view.settings.outputAction === "append_row" ? <Download href={`${base}/files/predictions`} label={`Download predictions (${job.outputFileName})`} text={job.outputFileName} /> : null}
+                <Download href={`${base}/files/errors`} label="Download errors.jsonl" text="errors.jsonl" />
+                <Download href={`${base}/files/summary`} label="Download job summary" text="job-summary.json" />
+              </div>
+            ) : null
+          }
+        />
+        {!final ? (
+          <p className="px-5 py-4 text-sm text-zinc-500">The predictions are merged when the job finishes; the first rows will show here.</p>
+        ) : !preview ? (
+          <p className="px-5 py-4 text-sm text-zinc-500">This deployment writes a summary only (output action summary_only), so there are no predictions to preview.</p>
+        ) : preview.columns === null ? (
+          <p className="px-5 py-4 text-sm text-zinc-500">{preview.reason}</p>
+        ) : (
+          <>
+            <OutputPreview columns={preview.columns} rows={preview.rows} />
+            <p className="border-t border-zinc-200 px-5 py-2 text-xs text-zinc-500 dark:border-zinc-800">
+              {preview.truncated ? `The first ${preview.rows.length} rows; download the file for all of them.` : `All ${preview.rows.length} rows.`}
+            </p>
+          </>
+        )}
+      </Card>
+
+      <Card>
+        <CardHeader
+          title="Mini-batches"
+          description={`${progress.miniBatches.total} in total, ${job.miniBatchesCompleted} completed, ${job.miniBatchesFailed} failed`}
+          actions={
+            <div role="group" aria-label="Mini-batch filter" className="inline-flex rounded-md border border-zinc-300 p-0.5 text-sm dark:border-zinc-700">
+              <FilterLink href={mbHref(false)} active={!query.mb}>
+                All
+              </FilterLink>
+              <FilterLink href={mbHref(true)} active={query.mb === "failed"}>
+                Failed only
+              </FilterLink>
+            </div>
+          }
+        />
+        <MiniBatchesTable
+          logsUrl={`${base}/logs`}
+          data={miniBatches.data.map((m) => ({ ...m, items: undefined, files: Array.isArray(m.items) ? (m.items as string[]).slice(0, 50) : [] }))}
+          pageInfo={miniBatches}
+          empty={
+            query.mb ? (
+              <EmptyState title="No failed mini-batches">Every mini-batch so far succeeded or is still to run.</EmptyState>
+            ) : (
+              <EmptyState title="No mini-batches yet">The input is split into mini-batches while the job is preparing.</EmptyState>
+            )
+          }
+        />
+      </Card>
+
+      {view.settings.miniBatchSize ? (
+        <Card>
+          <CardHeader title="Settings" description="As this job ran: the deployment's settings with this job's overrides." />
+          <dl className="grid gap-x-6 gap-y-3 p-5 text-sm sm:grid-cols-2 lg:grid-cols-3">
+            <Setting label="Input" value={(view.inputs as { data?: { path?: string } }).data?.path ?? "—"} mono />
+            <Setting label="Output file" value={job.outputFileName} mono />
+            <Setting label="Mini-batch size" value={`${view.settings.miniBatchSize} file${view.settings.miniBatchSize === 1 ? "" : "s"}`} />
+            <Setting label="Instances × concurrency" value={`${view.settings.instanceCount} × ${view.settings.maxConcurrencyPerInstance}`} />
+            <Setting label="Retries / timeout" value={`${view.settings.maxRetries} retries, ${view.settings.timeoutSeconds} s per run()`} />
+            <Setting label="Error threshold" value={view.settings.errorThreshold < 0 ? "no limit" : `${view.settings.errorThreshold} failed files`} />
+            {Object.keys(view.settings.environmentVariables).length ? (
+              <Setting label="Environment" value={Object.entries(view.settings.environmentVariables).map(([k, v]) => `${k}=${v}`).join("  ")} mono />
+            ) : null}
+          </dl>
+        </Card>
+      ) : null}
+    </div>
+  );
+}
+
+function Stat({ label, value, detail, bad }: { label: string; value: string; detail?: string; bad?: boolean }) {
+  return (
+    <div>
+      <dt className="text-xs font-medium uppercase tracking-wide text-zinc-500">{label}</dt>
+      <dd className="mt-0.5 text-base font-semibold tabular-nums">{value}</dd>
+      {detail ? <dd className={cn("text-xs", bad ? "text-red-600" : "text-zinc-500")}>{detail}</dd> : null}
+    </div>
+  );
+}
+
+function Setting({ label, value, mono }: { label: string; value: string; mono?: boolean }) {
+  return (
+    <div className="min-w-0">
+      <dt className="text-xs text-zinc-500">{label}</dt>
+      <dd className={cn("break-all", mono && "font-mono text-xs")}>{value}</dd>
+    </div>
+  );
+}
+
+function Download({ href, label, text }: { href: string; label: string; text: string }) {
+  return (
+    <a href={href} download aria-label={label} className={buttonClass("secondary", "px-2.5 py-1.5 text-xs")}>
+      ↓ {text}
+    </a>
+  );
+}
+
+function FilterLink({ href, active, children }: { href: string; active: boolean; children: ReactNode }) {
+  return (
+    <Link href={href} aria-current={active ? "true" : undefined} scroll={false} className={cn("rounded px-2.5 py-1", active ? "bg-zinc-900 text-white dark:bg-zinc-100 dark:text-zinc-900" : "text-zinc-600 hover:bg-zinc-100 dark:text-zinc-300 dark:hover:bg-zinc-800")}>
+      {children}
+    </Link>
+  );
+}
+
+function FailurePanel({ tone, title, message, failure }: { tone: "red" | "amber"; title: string; message: string; failure: Awaited<ReturnType<typeof getFirstFailedMiniBatch>> }) {
+  const red = tone === "red";
+  return (
+    <section
+      aria-label={title}
+      role={red ? "alert" : undefined}
+      className={cn("rounded-lg border px-5 py-4 text-sm", red ? "border-red-200 bg-red-50 text-red-900 dark:border-red-900 dark:bg-red-950/40 dark:text-red-100" : "border-amber-200 bg-amber-50 text-amber-900 dark:border-amber-900 dark:bg-amber-950/40 dark:text-amber-100")}
+    >
+      <h2 className="text-base font-semibold">{title}</h2>
+      <p className="mt-1">{message}</p>
+      {failure ? (
+        <div className="mt-3 space-y-2">
+          <p>
+            <span className="font-medium">First failing mini-batch: #{failure.index}</span>
+            {failure.attempts ? ` (after ${failure.attempts} attempt${failure.attempts === 1 ? "" : "s"})` : ""}
+            {failure.error ? <>: {failure.error}</> : null}
+          </p>
+          {failure.files.length ? (
+            <p className="break-all">
+              <span className="font-medium">Files: </span>
+              <span className="font-mono text-xs">{failure.files.join(", ")}</span>
+            </p>
+          ) : null}
+          {failure.traceback ? (
+            <details open className="group">
+              <summary className="cursor-pointer font-medium">Traceback</summary>
+              <pre aria-label="Traceback" className="mt-2 max-h-80 overflow-auto rounded-md bg-zinc-950 p-3 text-xs leading-relaxed text-zinc-100">{failure.traceback}</pre>
+            </details>
+          ) : null}
+        </div>
+      ) : null}
+    </section>
+  );
+}

@@ -1,0 +1,52 @@
+"use client";
+
+import { createColumnHelper } from "@tanstack/react-table";
+import { toast } from "sonner";
+import { toastActionError } from "@/components/forms/toast-error";
+import { DataTable, features } from "@/components/data-table/data-table";
+import { Badge, EmptyState } from "@/components/ui/card";
+import { formatRelative } from "@/components/ui/format";
+import { useAction } from "@/components/forms/use-form-action";
+import { revokeApiTokenAction } from "../../actions";
+
+interface TokenRow {
+  id: string;
+  name: string;
+  role: string;
+  prefix: string;
+  createdAt: Date;
+  lastUsedAt: Date | null;
+}
+
+const col = createColumnHelper<typeof features, TokenRow>();
+
+export function TokensTable({ slug, data }: { slug: string; data: TokenRow[] }) {
+  const revoke = useAction(revokeApiTokenAction, {
+    onSuccess: () => toast.success("Token revoked"),
+    onError: toastActionError,
+  });
+  const columns = col.columns([
+    col.accessor("name", { header: "Name", cell: (c) => <span className="font-medium">{c.getValue()}</span> }),
+    col.accessor("prefix", { header: "Token", cell: (c) => <span className="font-mono text-xs">{c.getValue()}…</span> }),
+    col.accessor("role", { header: "Role", cell: (c) => <Badge>{c.getValue()}</Badge> }),
+    col.accessor("createdAt", { header: "Created", cell: (c) => formatRelative(c.getValue()) }),
+    col.accessor("lastUsedAt", { header: "Last used", cell: (c) => formatRelative(c.getValue()) }),
+    col.display({
+      id: "actions",
+      header: () => <span className="sr-only">Actions</span>,
+      cell: ({ row }) => (
+        <button
+          type="button"
+          aria-label={`Revoke ${row.original.name}`}
+          className="text-sm text-red-600 hover:underline"
+          onClick={() => {
+            if (confirm(`Revoke the token ${row.original.name}? Anything using it stops working at once.`)) revoke.execute({ workspace: slug, tokenId: row.original.id });
+          }}
+        >
+          Revoke
+        </button>
+      ),
+    }),
+  ]);
+  return <DataTable label="API tokens" columns={columns} data={data} empty={<EmptyState title="No active tokens">Create one above for scripts, pipelines and the CLI.</EmptyState>} />;
+}

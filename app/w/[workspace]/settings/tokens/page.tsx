@@ -1,0 +1,33 @@
+import type { Metadata } from "next";
+import { notFound } from "next/navigation";
+import { Card, CardHeader } from "@/components/ui/card";
+import { getPageContext } from "@/lib/auth/page-context";
+import { findApiTokens } from "@/lib/api-tokens/api-tokens";
+import { CreateTokenForm } from "./_components/create-token-form";
+import { TokensTable } from "./_components/tokens-table";
+
+export const metadata: Metadata = { title: "API tokens" };
+
+export default async function TokensPage({ params }: { params: Promise<{ workspace: string }> }) {
+  const { workspace: slug } = await params;
+  const ctx = await getPageContext(slug);
+  if (!ctx.can("token:manage")) notFound();
+  const tokens = await findApiTokens({ workspaceId: ctx.workspace.id });
+  return (
+    <div className="space-y-6">
+      <Card>
+        <CardHeader title="Create an API token" description="For the REST API and the CLI: send it as 'Authorization: Bearer <token>'. Its role bounds what it can do." />
+        <div className="p-5">
+          <CreateTokenForm slug={slug} />
+        </div>
+      </Card>
+      <Card>
+        <CardHeader title="Active tokens" description="Revoking a token stops it at once." />
+        <TokensTable
+          slug={slug}
+          data={tokens.map((t) => ({ id: t.id, name: t.name, role: t.role, prefix: t.prefix, createdAt: t.createdAt, lastUsedAt: t.lastUsedAt }))}
+        />
+      </Card>
+    </div>
+  );
+}

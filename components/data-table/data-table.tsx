@@ -1,0 +1,136 @@
+"use client";
+
+import Link from "next/link";
+import { usePathname, useSearchParams } from "next/navigation";
+import type { ReactNode } from "react";
+import { tableFeatures, useTable, type ColumnDef, type RowData } from "@tanstack/react-table";
+import { cn } from "@/components/ui/cn";
+
+export const features = tableFeatures({});
+export type Columns<T extends RowData> = ColumnDef<typeof features, T, any>[];
+
+export interface PageInfo {
+  page: number;
+  perPage: number;
+  count: number;
+  totalPages: number;
+}
+
+function useHref() {
+  const pathname = usePathname();
+  const params = useSearchParams();
+  return (changes: Record<string, string | null>) => {
+    const next = new URLSearchParams(params.toString());
+    for (const [k, v] of Object.entries(changes)) {
+      if (v === null) next.delete(k);
+      else next.set(k, v);
+    }
+    const qs = next.toString();
+    return qs ? `${pathname}?${qs}` : pathname;
+  };
+}
+
+/**
+ * The one table of the dashboard. Rows arrive already paged, sorted and filtered by the server;
+ * sorting and paging change the URL's search params, which the page parses with zod.
+ */
+export function DataTable<T extends RowData>({
+  columns,
+  data,
+  pageInfo,
+  sortable = {},
+  defaultSort,
+  label,
+  empty,
+}: {
+  columns: Columns<T>;
+  data: T[];
+  pageInfo?: PageInfo;
+  /** column id -> the `sort` value the server understands */
+  sortable?: Record<string, string>;
+  /** the order the server uses when the URL names none, so the first click on that column reverses it */
+  defaultSort?: { key: string; dir: "asc" | "desc" };
+  label: string;
+  empty: ReactNode;
+}) {
+  const table = useTable({ features, columns, data });
+  const href = useHref();
+  const params = useSearchParams();
+  const sort = params.get("sort") ?? defaultSort?.key;
+  const dir = (params.get("dir") ?? (params.get("sort") ? "asc" : defaultSort?.dir)) === "desc" ? "desc" : "asc";
+
+  if (data.length === 0) return <>{empty}</>;
+
+  return (
+    <div>
+      <div className="overflow-x-auto">
+        <table className="w-full text-left text-sm" aria-label={label}>
+          <thead className="border-b border-zinc-200 bg-zinc-50 text-xs uppercase tracking-wide text-zinc-500 dark:border-zinc-800 dark:bg-zinc-900/50">
+            {table.getHeaderGroups().map((group) => (
+              <tr key={group.id}>
+                {group.headers.map((header) => {
+                  const sortKey = sortable[header.column.id];
+                  const active = sortKey && sort === sortKey;
+                  return (
+                    <th key={header.id} scope="col" className="px-4 py-2.5 font-medium" aria-sort={active ? (dir === "asc" ? "ascending" : "descending") : undefined}>
+                      {header.isPlaceholder ? null : sortKey ? (
+                        <Link
+                          href={href({ sort: sortKey, dir: active && dir === "asc" ? "desc" : "asc", page: null })}
+                          className="inline-flex items-center gap-1 hover:text-zinc-900 dark:hover:text-zinc-100"
+                        >
+                          <table.FlexRender header={header} />
+                          <span aria-hidden className={cn(!active && "opacity-30")}>{active && dir === "desc" ? "↓" : "↑"}</span>
+                        </Link>
+                      ) : (
+                        <table.FlexRender header={header} />
+                      )}
+                    </th>
+                  );
+                })}
+              </tr>
+            ))}
+          </thead>
+          <tbody className="divide-y divide-zinc-100 dark:divide-zinc-800">
+            {table.getRowModel().rows.map((row) => (
+              <tr key={row.id} className="hover:bg-zinc-50 dark:hover:bg-zinc-800/40">
+                {row.getAllCells().map((cell) => (
+                  <td key={cell.id} className="px-4 py-3 align-middle">
+                    <table.FlexRender cell={cell} />
+                  </td>
+                ))}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      {pageInfo && pageInfo.totalPages > 1 ? (
+        <nav className="flex items-center justify-between border-t border-zinc-200 px-4 py-3 text-sm dark:border-zinc-800" aria-label="Pagination">
+          <span className="text-zinc-500">
+            {(pageInfo.page - 1) * pageInfo.perPage + 1}–{Math.min(pageInfo.page * pageInfo.perPage, pageInfo.count)} of {pageInfo.count}
+          </span>
+          <div className="flex gap-2">
+            <PageLink disabled={pageInfo.page <= 1} href={href({ page: String(pageInfo.page - 1) })} label="Previous page">
+              Previous
+            </PageLink>
+            <PageLink disabled={pageInfo.page >= pageInfo.totalPages} href={href({ page: String(pageInfo.page + 1) })} label="Next page">
+              Next
+            </PageLink>
+          </div>
+        </nav>
+      ) : null}
+    </div>
+  );
+}
+
+function PageLink({ disabled, href, label, children }: { disabled: boolean; href: string; label: string; children: ReactNode }) {
+  const cls = "rounded-md border border-zinc-300 px-3 py-1.5 dark:border-zinc-700";
+  return disabled ? (
+    <span className={cn(cls, "cursor-not-allowed opacity-40")} aria-disabled="true">
+      {children}
+    </span>
+  ) : (
+    <Link className={cn(cls, "hover:bg-zinc-50 dark:hover:bg-zinc-800")} href={href} aria-label={label}>
+      {children}
+    </Link>
+  );
+}

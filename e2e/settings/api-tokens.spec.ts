@@ -1,0 +1,35 @@
+import { expect, test } from "@playwright/test";
+import { createToken, signUp } from "../support/fixtures";
+
+test("an owner creates a token, uses it on the API, and revokes it", async ({ page, request }) => {
+  const { slug } = await signUp(page, "tokens");
+  const token = await createToken(page, slug, "nightly-pipeline", "scientist");
+  await expect(page.getByText("it will not be shown again")).toBeVisible();
+
+  const ok = await request.get("/api/v1/workspace", { headers: { authorization: `Bearer ${token}` } });
+  expect(ok.status()).toBe(200);
+  expect(await ok.json()).toMatchObject({ workspace: { slug }, role: "scientist" });
+
+  await page.reload();
+  const row = page.getByRole("row", { name: /nightly-pipeline/ });
+  await expect(row).toContainText("scientist");
+  await expect(row).not.toContainText(token);
+  await expect(row).not.toContainText("never"); // last use was recorded
+
+  page.once("dialog", (d) => d.accept());
+  await row.getByRole("button", { name: "Revoke nightly-pipeline" }).click();
+  await expect(page.getByText("Token revoked")).toBeVisible();
+  await expect(page.getByRole("row", { name: /nightly-pipeline/ })).toHaveCount(0);
+
+  const revoked = await request.get("/api/v1/workspace", { headers: { authorization: `Bearer ${token}` } });
+  expect(revoked.status()).toBe(401);
+  expect((await revoked.json()).error.code).toBe("UNAUTHENTICATED");
+});
+
+test("a token without a name is refused with a field error", async ({ page }) => {
+  const { slug } = await signUp(page, "noname");
+  await page.goto(`/w/${slug}/settings/tokens`);
+  await page.getByRole("button", { name: "Create token" }).click();
+  await expect(page.getByText("Give the token a name")).toBeVisible();
+  await expect(page.getByRole("table", { name: "API tokens" })).toHaveCount(0);
+});

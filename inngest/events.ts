@@ -1,0 +1,40 @@
+import { eventType } from "inngest";
+import { z } from "zod";
+
+// Event names are a public contract (other systems may listen): see docs/decisions/0004-job-events.md.
+
+export const jobRequested = eventType("batch/job.requested", {
+  schema: z.object({ jobId: z.string().min(1), workspaceId: z.string().min(1) }),
+});
+
+export const miniBatchRequested = eventType("batch/minibatch.requested", {
+  schema: z.object({ jobId: z.string().min(1), workspaceId: z.string().min(1), deploymentId: z.string().min(1), index: z.number().int().min(0) }),
+});
+
+export const jobFinished = eventType("batch/job.finished", {
+  schema: z.object({ jobId: z.string().min(1), workspaceId: z.string().min(1), reason: z.enum(["completed", "threshold", "canceled"]) }),
+});
+
+/** Sent by finalize-job once a job has its final status (completed, failed or canceled). */
+export const jobFinalized = eventType("batch/job.finalized", {
+  schema: z.object({ jobId: z.string().min(1), workspaceId: z.string().min(1), status: z.enum(["completed", "failed", "canceled"]) }),
+});
+
+export const jobCancelRequested = eventType("batch/job.cancel-requested", {
+  schema: z.object({ jobId: z.string().min(1), workspaceId: z.string().min(1) }),
+});
+
+/** Deterministic event ids: a repeated send within 24 h starts nothing twice. */
+export const eventIds = {
+  jobRequested: (jobId: string) => `job-requested:${jobId}`,
+  miniBatch: (jobId: string, index: number, generation: number) => `${jobId}:${index}:g${generation}`,
+  jobFinished: (jobId: string, generation: number, reason: string) => `job-finished:${jobId}:g${generation}:${reason}`,
+  jobCancel: (jobId: string, generation: number) => `job-cancel:${jobId}:g${generation}`,
+  jobFinalized: (jobId: string, generation: number) => `job-finalized:${jobId}:g${generation}`,
+};
+
+/** One outbound webhook delivery to attempt (sent by notify-job-finished); id `webhook-delivery:<deliveryId>`. */
+export const webhookDeliveryRequested = eventType("batch/webhook.delivery-requested", {
+  schema: z.object({ deliveryId: z.string().min(1), workspaceId: z.string().min(1) }),
+});
+export const webhookDeliveryEventId = (deliveryId: string) => `webhook-delivery:${deliveryId}`;

@@ -1,0 +1,8 @@
+import { deliverWebhookFunction } from "./deliver-webhook";
+import { finalizeJobFunction } from "./finalize-job";
+import { notifyJobFinishedFunction } from "./notify-job-finished";
+import { planJobFunction } from "./plan-job";
+import { reconcileJobsFunction } from "./reconcile-jobs";
+import { scoreMiniBatchFunction } from "./score-mini-batch";
+
+export const functions = [planJobFunction, scoreMiniBatchFunction, finalizeJobFunction, reconcileJobsFunction, notifyJobFinishedFunction, deliverWebhookFunction];

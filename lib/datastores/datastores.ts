@@ -1,0 +1,135 @@
+import "server-only";
+import { z } from "zod";
+import { recordAuditEvent, type Actor } from "@/lib/audit/record-audit-event";
+import { decryptSecret, encryptSecret } from "@/lib/crypto/secret-box";
+import { db } from "@/lib/db";
+import { AppError, fieldError, isUniqueViolation, notFound } from "@/lib/errors";
+import { testConnection, type StorageTarget } from "@/lib/storage";
+import { datastoreNameSchema } from "@/lib/validation";
+
+/** What a datastore looks like to callers: never its credential. */
+const publicSelect = {
+  id: true,
+  name: true,
+  description: true,
+  auth: true,
+  accountName: true,
+  containerName: true,
+  isDefault: true,
+  createdAt: true,
+} as const;
+
+// Datastores of the workspace, default first.
+export async function findDatastores(opts: { workspaceId: string }) {
+  return db.datastore.findMany({ where: { workspaceId: opts.workspaceId }, orderBy: [{ isDefault: "desc" }, { name: "asc" }], select: publicSelect });
+}
+
+export async function getDatastoreOrThrow(opts: { workspaceId: string; name: string }) {
+  const ds = await db.datastore.findFirst({ where: { workspaceId: opts.workspaceId, name: opts.name }, select: publicSelect });
+  if (!ds) throw notFound(`Datastore '${opts.name}'`);
+  return ds;
+}
+
+/** The storage target of a datastore, with its credential decrypted: server-side use only. */
+export async function getStorageTargetOrThrow(opts: { workspaceId: string; name: string }): Promise<StorageTarget> {
+  const ds = await db.datastore.findFirst({
+    where: { workspaceId: opts.workspaceId, name: opts.name },
+    select: { auth: true, accountName: true, containerName: true, credentialCiphertext: true },
+  });
+  if (!ds) throw notFound(`Datastore '${opts.name}'`);
+  if (ds.auth === "platform") return { auth: "platform", containerName: ds.containerName };
+  const credential = decryptSecret(ds.credentialCiphertext ?? "");
+  if (ds.auth === "connection_string") return { auth: ds.auth, containerName: ds.containerName, credential };
+  return { auth: ds.auth, accountName: ds.accountName ?? "", containerName: ds.containerName, credential };
+}
+
+const containerSchema = z
+  .string()
+  .trim()
+  .regex(/^[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]$/, "Use 3-63 lowercase letters, digits and single dashes (Azure's container rule).");
+
+export const createDatastoreSchema = z.discriminatedUnion("auth", [
+  z.object({
+    auth: z.literal("connection_string"),
+    name: datastoreNameSchema,
+    description: z.string().max(500).optional(),
+    containerName: containerSchema,
+    connectionString: z.string().trim().min(1, "Paste the storage account's connection string."),
+  }),
+  z.object({
+    auth: z.literal("account_key"),
+    name: datastoreNameSchema,
+    description: z.string().max(500).optional(),
+    accountName: z.string().trim().regex(/^[a-z0-9]{3,24}$/, "Use the storage account name: 3-24 lowercase letters and digits."),
+    containerName: containerSchema,
+    accountKey: z.string().trim().min(1, "Paste one of the storage account's access keys."),
+  }),
+  z.object({
+    auth: z.literal("sas"),
+    name: datastoreNameSchema,
+    description: z.string().max(500).optional(),
+    accountName: z.string().trim().regex(/^[a-z0-9]{3,24}$/, "Use the storage account name: 3-24 lowercase letters and digits."),
+    containerName: containerSchema,
+    sasToken: z.string().trim().min(1, "Paste a SAS token with read and list permissions."),
+  }),
+]);
+export type CreateDatastoreInput = z.infer<typeof createDatastoreSchema>;
+
+function targetOf(input: CreateDatastoreInput): { target: StorageTarget; secret: string; accountName: string | null } {
+  switch (input.auth) {
+    case "connection_string": {
+      const account = /AccountName=([^;]+)/i.exec(input.connectionString)?.[1] ?? null;
+      return { target: { auth: "connection_string", containerName: input.containerName, credential: input.connectionString }, secret: input.connectionString, accountName: account };
+    }
+    case "account_key":
+      return { target: { auth: "account_key", accountName: input.accountName, containerName: input.containerName, credential: input.accountKey }, secret: input.accountKey, accountName: input.accountName };
+    case "sas":
+      return { target: { auth: "sas", accountName: input.accountName, containerName: input.containerName, credential: input.sasToken }, secret: input.sasToken, accountName: input.accountName };
+  }
+}
+
+/**
+ * Registers an existing Azure Blob container. The credential is checked by listing the container
+ * (unless `skipConnectionTest`), then stored encrypted; it is never returned.
+ */
+export async function createDatastore(opts: { workspaceId: string; actor: Actor; input: CreateDatastoreInput; skipConnectionTest?: boolean }) {
+  const input = createDatastoreSchema.parse(opts.input);
+  const { target, secret, accountName } = targetOf(input);
+  if (!opts.skipConnectionTest) {
+    const check = await testConnection(target);
+    if (!check.ok) throw new AppError("BAD_REQUEST", `Could not use these credentials: ${check.reason}`, { fieldErrors: { containerName: [check.reason] } });
+  }
+  try {
+    const ds = await db.datastore.create({
+      data: {
+        workspaceId: opts.workspaceId,
+        name: input.name,
+        description: input.description,
+        auth: input.auth,
+        accountName,
+        containerName: input.containerName,
+        credentialCiphertext: encryptSecret(secret),
+        createdById: opts.actor.userId ?? null,
+      },
+      select: publicSelect,
+    });
+    await recordAuditEvent({ workspaceId: opts.workspaceId, actor: opts.actor, action: "datastore.created", targetType: "datastore", targetId: ds.id, metadata: { name: ds.name, auth: ds.auth } });
+    return ds;
+  } catch (e) {
+    if (isUniqueViolation(e)) throw fieldError("name", `A datastore named '${input.name}' already exists in this workspace.`, "CONFLICT");
+    throw e;
+  }
+}
+
+/** The workspace's workspaceblobstore, where the platform keeps code, models and default outputs. */
+export async function getDefaultStorageTarget(workspaceId: string): Promise<StorageTarget & { datastoreId: string }> {
+  const ds = await db.datastore.findFirst({ where: { workspaceId, isDefault: true }, select: { id: true, name: true } });
+  if (!ds) throw notFound("The workspace's default datastore");
+  return { ...(await getStorageTargetOrThrow({ workspaceId, name: ds.name })), datastoreId: ds.id };
+}
+
+/** Checks credentials before saving them: "Test connection" in the dashboard. */
+export async function testDatastoreCredentials(opts: { input: CreateDatastoreInput }) {
+  const input = createDatastoreSchema.parse(opts.input);
+  return testConnection(targetOf(input).target);
+}

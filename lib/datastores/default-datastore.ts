@@ -1,0 +1,6 @@
+export const DEFAULT_DATASTORE_NAME = "workspaceblobstore";
+
+/** Each workspace's default datastore is one container in the platform's storage account. */
+export function platformContainerName(workspaceId: string): string {
+  return `ws-${workspaceId.toLowerCase().replace(/[^a-z0-9]/g, "")}`.slice(0, 63);
+}

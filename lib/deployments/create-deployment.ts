@@ -1,0 +1,90 @@
+import "server-only";
+import { z } from "zod";
+import { recordAuditEvent, type Actor } from "@/lib/audit/record-audit-event";
+import { getDefaultStorageTarget } from "@/lib/datastores/datastores";
+import { db } from "@/lib/db";
+import { AppError, fieldError, isUniqueViolation } from "@/lib/errors";
+import { filePathSchema, resolveModelVersion } from "@/lib/models/create-model-version";
+import { getEndpointOrThrow } from "@/lib/endpoints/find-endpoints";
+import { uploadBlob } from "@/lib/storage";
+import { resourceNameSchema } from "@/lib/validation";
+import { deploymentSettingsSchema } from "./settings";
+
+export const createDeploymentSchema = z
+  .object({
+    name: resourceNameSchema,
+    description: z.string().max(1000).optional(),
+    model: z.string().trim().min(1).optional(),
+    runtime: z.enum(["python", "node"], { error: "Use python or node." }).default("python"),
+    interpreter: z.string().trim().max(256).optional(),
+    code: z.object({ files: z.record(z.string(), z.string().max(5 * 1024 * 1024, "Each code file may be at most 5 MiB.")) }),
+    scoringScript: filePathSchema,
+    settings: deploymentSettingsSchema.default(deploymentSettingsSchema.parse({})),
+    setDefault: z.boolean().optional(),
+  })
+  .superRefine((d, ctx) => {
+    const names = Object.keys(d.code.files);
+    if (!names.length) ctx.addIssue({ code: "custom", path: ["code", "files"], message: "Upload the scoring code: at least the scoring script." });
+    for (const n of names) if (!filePathSchema.safeParse(n).success) ctx.addIssue({ code: "custom", path: ["code", "files", n], message: "Use a relative path without '..'." });
+    if (names.length && !names.includes(d.scoringScript)) {
+      ctx.addIssue({ code: "custom", path: ["scoringScript"], message: `'${d.scoringScript}' is not among the uploaded code files (${names.slice(0, 5).join(", ")}).` });
+    }
+    const ext = d.scoringScript.split(".").pop();
+    if (d.runtime === "python" && ext !== "py") ctx.addIssue({ code: "custom", path: ["scoringScript"], message: "A python deployment's scoring script ends in .py." });
+    if (d.runtime === "node" && !["js", "mjs"].includes(ext ?? "")) ctx.addIssue({ code: "custom", path: ["scoringScript"], message: "A node deployment's scoring script ends in .js or .mjs." });
+  });
+export type CreateDeploymentInput = z.input<typeof createDeploymentSchema>;
+
+export function codePrefix(endpoint: string, deployment: string, version: number) {
+  return `_batchpoint/deployments/${endpoint}/${deployment}/v${version}/code/`;
+}
+
+// Creates a deployment under an endpoint: code uploaded to workspaceblobstore, settings validated; the first deployment becomes the default.
+export async function createDeployment(opts: { workspaceId: string; actor: Actor; endpointName: string; input: CreateDeploymentInput }) {
+  const input = createDeploymentSchema.parse(opts.input);
+  const endpoint = await getEndpointOrThrow({ workspaceId: opts.workspaceId, name: opts.endpointName });
+  const modelVersion = input.model ? await resolveModelVersion({ workspaceId: opts.workspaceId, ref: input.model }) : null;
+  const exists = await db.deployment.findFirst({ where: { workspaceId: opts.workspaceId, endpointId: endpoint.id, name: input.name }, select: { id: true } });
+  if (exists) throw fieldError("name", `Endpoint '${endpoint.name}' already has a deployment named '${input.name}'.`, "CONFLICT");
+  const target = await getDefaultStorageTarget(opts.workspaceId);
+  const prefix = codePrefix(endpoint.name, input.name, 1);
+  for (const [path, source] of Object.entries(input.code.files)) await uploadBlob(target, prefix + path, source, { contentType: "text/plain" });
+  const s = input.settings;
+  try {
+    const deployment = await db.$transaction(async (tx) => {
+      const d = await tx.deployment.create({
+        data: {
+          workspaceId: opts.workspaceId, endpointId: endpoint.id, name: input.name, description: input.description, modelVersionId: modelVersion?.id ?? null,
+          runtime: input.runtime, interpreter: input.interpreter || null, codeDatastoreId: target.datastoreId, codePath: prefix, scoringScript: input.scoringScript,
+          miniBatchSize: s.miniBatchSize, instanceCount: s.instanceCount, maxConcurrencyPerInstance: s.maxConcurrencyPerInstance,
+          maxRetries: s.retrySettings.maxRetries, timeoutSeconds: s.retrySettings.timeout, errorThreshold: s.errorThreshold,
+          outputAction: s.outputAction, outputFileName: s.outputFileName, loggingLevel: s.loggingLevel, environmentVariables: s.environmentVariables,
+          createdById: opts.actor.userId ?? null,
+        },
+      });
+      if (input.setDefault || !endpoint.defaultDeploymentId) {
+        await tx.endpoint.update({ where: { id: endpoint.id }, data: { defaultDeploymentId: d.id } });
+      }
+      await recordAuditEvent({ workspaceId: opts.workspaceId, actor: opts.actor, action: "deployment.created", targetType: "deployment", targetId: d.id, metadata: { endpoint: endpoint.name, name: d.name } }, tx);
+      return d;
+    });
+    return deployment;
+  } catch (e) {
+    if (isUniqueViolation(e)) throw new AppError("CONFLICT", `Endpoint '${endpoint.name}' already has a deployment named '${input.name}'.`);
+    throw e;
+  }
+}
+
+/** A deployment of an endpoint by name, or the endpoint's default. */
+export async function resolveDeployment(opts: { workspaceId: string; endpointName: string; deploymentName?: string }) {
+  const endpoint = await getEndpointOrThrow({ workspaceId: opts.workspaceId, name: opts.endpointName });
+  const where = opts.deploymentName
+    ? { workspaceId: opts.workspaceId, endpointId: endpoint.id, name: opts.deploymentName }
+    : endpoint.defaultDeploymentId
+      ? { workspaceId: opts.workspaceId, id: endpoint.defaultDeploymentId }
+      : null;
+  if (!where) throw fieldError("deploymentName", `Endpoint '${endpoint.name}' has no default deployment. Name one, or set a default.`);
+  const deployment = await db.deployment.findFirst({ where, include: { modelVersion: true } });
+  if (!deployment) throw fieldError("deploymentName", `Endpoint '${endpoint.name}' has no deployment named '${opts.deploymentName}'.`, "NOT_FOUND");
+  return { endpoint, deployment };
+}

@@ -1,0 +1,82 @@
+import { z } from "zod";
+
+const envName = /^[A-Za-z_][A-Za-z0-9_]*$/;
+// Names the platform sets itself or keeps to itself; a deployment may not override them.
+const RESERVED_ENV = /^(AZUREML_MODEL_DIR|BATCH_MODEL_DIR|BATCH_INPUT_DIR|BATCH_OUTPUT_DIR|JOBS_PAYLOAD_FILE|DATABASE_URL|AZURE_STORAGE_CONNECTION_STRING|BATCHPOINT_.*|NEXTAUTH_.*|INNGEST_.*)$/;
+
+// The fields without defaults: the base of both the create schema (with Azure's defaults) and the
+// update schema (a PATCH changes only what it names; zod 4 would fill defaults under .partial()).
+const fields = {
+  miniBatchSize: z.number().int().min(1, "Use at least 1 file per mini-batch.").max(10_000, "Use at most 10,000 files per mini-batch."),
+  instanceCount: z.number().int().min(1, "Use at least 1 instance.").max(64, "Use at most 64 instances."),
+  maxConcurrencyPerInstance: z.number().int().min(1, "Use at least 1.").max(64, "Use at most 64."),
+  maxRetries: z.number().int().min(0, "Use 0 or more retries.").max(20, "Use at most 20 retries."),
+  timeout: z.number().int().min(1, "Use a timeout of at least 1 second.").max(86_400, "Use a timeout of at most 86,400 seconds (a day)."),
+  errorThreshold: z.number().int().min(-1, "Use -1 (no limit) or a number of files."),
+  outputAction: z.enum(["append_row", "summary_only"], { error: "Use append_row or summary_only." }),
+  outputFileName: z.string().trim().regex(/^[A-Za-z0-9._-]{1,128}$/, "Use a plain file name: letters, digits, '.', '_' or '-'."),
+  loggingLevel: z.enum(["debug", "info", "warning", "error"], { error: "Use debug, info, warning or error." }),
+  environmentVariables: z
+    .record(z.string(), z.string().max(32_768, "Use at most 32,768 characters."))
+    .superRefine((vars, ctx) => {
+      for (const name of Object.keys(vars)) {
+        if (!envName.test(name)) ctx.addIssue({ code: "custom", path: [name], message: "Variable names use letters, digits and '_', not starting with a digit." });
+        else if (RESERVED_ENV.test(name)) ctx.addIssue({ code: "custom", path: [name], message: "This name is reserved by the platform." });
+      }
+    }),
+};
+
+/** Deployment settings with Azure ML's meanings and defaults. */
+export const deploymentSettingsSchema = z.object({
+  miniBatchSize: fields.miniBatchSize.default(10),
+  instanceCount: fields.instanceCount.default(1),
+  maxConcurrencyPerInstance: fields.maxConcurrencyPerInstance.default(1),
+  retrySettings: z.object({ maxRetries: fields.maxRetries.default(3), timeout: fields.timeout.default(30) }).default({ maxRetries: 3, timeout: 30 }),
+  errorThreshold: fields.errorThreshold.default(-1),
+  outputAction: fields.outputAction.default("append_row"),
+  outputFileName: fields.outputFileName.default("predictions.csv"),
+  loggingLevel: fields.loggingLevel.default("info"),
+  environmentVariables: fields.environmentVariables.default({}),
+});
+
+/** The same settings for an update: every field optional, nothing filled in. */
+export const deploymentSettingsPatchSchema = z
+  .object({
+    miniBatchSize: fields.miniBatchSize,
+    instanceCount: fields.instanceCount,
+    maxConcurrencyPerInstance: fields.maxConcurrencyPerInstance,
+    retrySettings: z.object({ maxRetries: fields.maxRetries, timeout: fields.timeout }).partial(),
+    errorThreshold: fields.errorThreshold,
+    outputAction: fields.outputAction,
+    outputFileName: fields.outputFileName,
+    loggingLevel: fields.loggingLevel,
+    environmentVariables: fields.environmentVariables,
+  })
+  .partial();
+export type DeploymentSettings = z.infer<typeof deploymentSettingsSchema>;
+export type DeploymentSettingsInput = z.input<typeof deploymentSettingsSchema>;
+
+export const SETTINGS_HELP: Record<string, string> = {
+  miniBatchSize: "Files per call of run(); for tabular input, rows per call.",
+  instanceCount: "Worker instances; together with max concurrency it sets how many mini-batches run at once.",
+  maxConcurrencyPerInstance: "Parallel run() calls per instance.",
+  "retrySettings.maxRetries": "How often a failed or timed-out mini-batch is retried (default 3).",
+  "retrySettings.timeout": "Seconds one run() call may take before it is stopped and retried (default 30).",
+  errorThreshold: "Failed input files tolerated before the job fails; -1 means no limit.",
+  outputAction: "append_row collects run() results into one file; summary_only writes none.",
+  outputFileName: "Name of the merged predictions file (default predictions.csv).",
+  loggingLevel: "Lowest level of the script's log lines that are kept.",
+  environmentVariables: "Extra variables for the scoring process; values of secret-looking names are masked after saving.",
+};
+
+export const MASK = "********";
+
+/** The variables as shown to people: values of secret-looking names replaced by the mask. */
+export function maskSecretValues(env: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(env).map(([k, v]) => [k, looksSecret(k) ? MASK : v]));
+}
+
+/** Names that look like secrets: their values are masked when shown. */
+export function looksSecret(name: string): boolean {
+  return /(SECRET|TOKEN|PASSWORD|PASSWD|KEY|CREDENTIAL|CONNECTION_STRING|SAS)/i.test(name);
+}

@@ -1,0 +1,82 @@
+import { z } from "zod";
+
+const optionalString = z.string().trim().min(1).optional();
+
+/** A 32-byte key written as 64 hex characters or as base64. */
+export function decodeSecretKey(value: string): Buffer | null {
+  const v = value.trim();
+  if (/^[0-9a-fA-F]{64}$/.test(v)) return Buffer.from(v, "hex");
+  if (/^[A-Za-z0-9+/_-]{43}=?$/.test(v)) {
+    const b = Buffer.from(v.replace(/-/g, "+").replace(/_/g, "/"), "base64");
+    if (b.length === 32) return b;
+  }
+  return null;
+}
+
+export const envSchema = z
+  .object({
+    DATABASE_URL: z
+      .string({ error: "is required: a postgres:// URL (the run command sets one for the embedded database)" })
+      .refine((v) => /^postgres(ql)?:\/\//.test(v), "must be a postgres:// or postgresql:// URL"),
+    AZURE_STORAGE_CONNECTION_STRING: z
+      .string({ error: "is required: an Azure Storage connection string (the run command sets one for the embedded Azurite)" })
+      .refine((v) => /AccountName=|BlobEndpoint=|UseDevelopmentStorage=true/i.test(v), "must be an Azure Storage connection string (AccountName=...;AccountKey=...;)"),
+    BATCHPOINT_SECRET_KEY: z
+      .string({ error: "is required: 32 random bytes as 64 hex characters (openssl rand -hex 32)" })
+      .refine((v) => decodeSecretKey(v) !== null, "must be 32 bytes as 64 hex characters or base64 (openssl rand -hex 32)"),
+    NEXTAUTH_SECRET: z
+      .string({ error: "is required: a random string of at least 32 characters (openssl rand -base64 32)" })
+      .min(32, "must be at least 32 characters (openssl rand -base64 32)"),
+    NEXTAUTH_URL: z.url("must be the public URL of the app, e.g. http://localhost:3000").optional(),
+    GITHUB_ID: optionalString,
+    GITHUB_SECRET: optionalString,
+    OIDC_ISSUER: z.url("must be the issuer URL of your OIDC provider").optional(),
+    OIDC_CLIENT_ID: optionalString,
+    OIDC_CLIENT_SECRET: optionalString,
+    OIDC_NAME: z.string().default("Single sign-on"),
+    SMTP_URL: z
+      .string()
+      .refine((v) => /^smtps?:\/\//.test(v), "must be an smtp:// or smtps:// URL")
+      .optional(),
+    MAIL_FROM: z.string().default("Batchpoint <batchpoint@localhost>"),
+    BATCHPOINT_ADMIN_EMAIL: z.email("must be an email address").optional(),
+    BATCHPOINT_ADMIN_PASSWORD: z.string().min(8, "must be at least 8 characters").optional(),
+    BATCHPOINT_ADMIN_TOKEN: z
+      .string()
+      .regex(/^[A-Za-z0-9_\-]{24,200}$/, "must be 24-200 letters, digits, '_' or '-' (e.g. bp_ followed by openssl rand -hex 24)")
+      .optional(),
+  })
+  .superRefine((e, ctx) => {
+    if (!!e.GITHUB_ID !== !!e.GITHUB_SECRET)
+      ctx.addIssue({ code: "custom", path: ["GITHUB_SECRET"], message: "GITHUB_ID and GITHUB_SECRET must be set together" });
+    const oidc = [e.OIDC_ISSUER, e.OIDC_CLIENT_ID, e.OIDC_CLIENT_SECRET].filter(Boolean).length;
+    if (oidc !== 0 && oidc !== 3)
+      ctx.addIssue({ code: "custom", path: ["OIDC_ISSUER"], message: "OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET must be set together" });
+    if (!!e.BATCHPOINT_ADMIN_EMAIL !== !!e.BATCHPOINT_ADMIN_PASSWORD)
+      ctx.addIssue({ code: "custom", path: ["BATCHPOINT_ADMIN_PASSWORD"], message: "BATCHPOINT_ADMIN_EMAIL and BATCHPOINT_ADMIN_PASSWORD must be set together" });
+  });
+
+export type Env = z.infer<typeof envSchema>;
+
+export class EnvError extends Error {
+  constructor(public readonly problems: string[]) {
+    super(`Invalid environment:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    this.name = "EnvError";
+  }
+}
+
+/** Parses the environment; the error lists one line per bad variable and never echoes a value. */
+export function parseEnv(source: Record<string, string | undefined> = process.env): Env {
+  const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ""));
+  const result = envSchema.safeParse(cleaned);
+  if (result.success) return result.data;
+  throw new EnvError(result.error.issues.map((i) => `${i.path.join(".") || "environment"} ${i.message}`));
+}
+
+let cached: Env | undefined;
+
+/** The parsed environment, parsed once per process. */
+export function getEnv(): Env {
+  cached ??= parseEnv();
+  return cached;
+}

@@ -1,0 +1,59 @@
+/**
+ * Where a job reads or writes: a path in one of the workspace's datastores, or a blob URL.
+ * Accepted forms (Azure ML's first, for compatibility):
+ *   azureml://datastores/<datastore>/paths/<path>
+ *   datastores/<datastore>/paths/<path>
+ *   https://<account>.blob.core.windows.net/<container>/<path>[?<sas>]
+ *   http(s)://<host>:<port>/<account>/<container>/<path>[?<sas>]   (emulator, path-style)
+ */
+export type DataPath =
+  | { kind: "datastore"; datastore: string; path: string }
+  | { kind: "url"; accountName: string; containerName: string; path: string; sas?: string; endpoint: string };
+
+export class DataPathError extends Error {}
+
+const DATASTORE_RE = /^(?:azureml:\/\/)?datastores\/([A-Za-z][A-Za-z0-9_]{2,63})\/paths\/(.*)$/;
+
+function cleanPath(p: string): string {
+  const decoded = p.replace(/^\/+/, "");
+  if (decoded.split("/").some((seg) => seg === "..")) throw new DataPathError("A path may not contain '..'.");
+  return decoded;
+}
+
+export function parseDataPath(raw: string): DataPath {
+  const value = raw.trim();
+  const ds = DATASTORE_RE.exec(value);
+  if (ds) return { kind: "datastore", datastore: ds[1], path: cleanPath(ds[2]) };
+  if (/^https?:\/\//i.test(value)) {
+    let url: URL;
+    try {
+      url = new URL(value);
+    } catch {
+      throw new DataPathError(`'${value}' is not a valid URL.`);
+    }
+    const segments = url.pathname.split("/").filter(Boolean).map(decodeURIComponent);
+    const sas = url.search ? url.search.slice(1) : undefined;
+    const trailing = url.pathname.endsWith("/") && segments.length > (/\.blob\.core\.windows\.net$/i.test(url.hostname) ? 1 : 2) ? "/" : "";
+    const azure = /^([a-z0-9]{3,24})\.blob\.core\.windows\.net$/i.exec(url.hostname);
+    if (azure) {
+      if (segments.length < 1) throw new DataPathError("A blob URL needs a container: https://<account>.blob.core.windows.net/<container>/<path>.");
+      return { kind: "url", accountName: azure[1], containerName: segments[0], path: cleanPath(segments.slice(1).join("/")) + trailing, sas, endpoint: `${url.protocol}//${url.host}` };
+    }
+    if (segments.length < 2) throw new DataPathError("A path-style blob URL needs an account and a container: http://host:port/<account>/<container>/<path>.");
+    return {
+      kind: "url",
+      accountName: segments[0],
+      containerName: segments[1],
+      path: cleanPath(segments.slice(2).join("/")) + trailing,
+      sas,
+      endpoint: `${url.protocol}//${url.host}/${segments[0]}`,
+    };
+  }
+  throw new DataPathError(
+    `'${value}' is not a data path. Use datastores/<datastore>/paths/<path> (or azureml://datastores/<datastore>/paths/<path>), or an https blob URL with a SAS token.`,
+  );
+}
+
+export function formatDataPath(p: DataPath): string {
+  return p.kind === "datastore" ? `datastores/${p.datastore}/paths/${p.path}` : `${p.endpoint}/${p.containerName}/${p.path}`;
+}

@@ -1,0 +1,173 @@
+import "server-only";
+import { randomBytes } from "node:crypto";
+import { z } from "zod";
+import { recordAuditEvent, type Actor } from "@/lib/audit/record-audit-event";
+import { db, type Prisma } from "@/lib/db";
+import { resolveDeployment } from "@/lib/deployments/create-deployment";
+import { AppError, fieldError, isUniqueViolation } from "@/lib/errors";
+import { blobExists } from "@/lib/storage";
+import { DataPathError, parseDataPath } from "./data-paths";
+import { resolveDataTarget } from "./resolve-data-target";
+
+const dataInput = z.object({
+  type: z.enum(["uri_folder", "uri_file"], { error: "Use uri_folder or uri_file." }),
+  path: z.string().trim().min(1, "Give the input path, e.g. datastores/workspaceblobstore/paths/inputs/."),
+});
+const literalInput = z.object({ type: z.enum(["string", "integer", "number", "boolean"]), value: z.union([z.string(), z.number(), z.boolean()]) });
+
+export const invokeJobSchema = z
+  .object({
+    deploymentName: z.string().trim().optional(),
+    input: dataInput.optional(),
+    inputs: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "Input names use letters, digits and '_'."), z.union([dataInput, literalInput])).optional(),
+    output: z.object({ path: z.string().trim().min(1) }).optional(),
+    outputFileName: z.string().trim().regex(/^[A-Za-z0-9._-]{1,128}$/, "Use a plain file name: letters, digits, '.', '_' or '-'.").optional(),
+    overwrite: z.boolean().default(false),
+    miniBatchSize: z.number().int().min(1).max(10_000).optional(),
+    instanceCount: z.number().int().min(1).max(64).optional(),
+    maxRetries: z.number().int().min(0).max(20).optional(),
+    timeout: z.number().int().min(1).max(86_400).optional(),
+    errorThreshold: z.number().int().min(-1).optional(),
+    idempotencyKey: z.string().trim().min(1).max(128).optional(),
+  })
+  .superRefine((v, ctx) => {
+    const dataInputs = [v.input, ...Object.values(v.inputs ?? {}).filter((i) => i.type === "uri_folder" || i.type === "uri_file")];
+    if (dataInputs.filter(Boolean).length !== 1) {
+      ctx.addIssue({ code: "custom", path: ["input"], message: "Give exactly one data input: `input`, or one uri_folder/uri_file entry in `inputs`." });
+    }
+  });
+export type InvokeJobInput = z.input<typeof invokeJobSchema>;
+
+/** The settings a job runs with: the deployment's, with the job's overrides applied. */
+export interface JobSettings {
+  miniBatchSize: number;
+  instanceCount: number;
+  maxConcurrencyPerInstance: number;
+  maxRetries: number;
+  timeoutSeconds: number;
+  errorThreshold: number;
+  outputAction: "append_row" | "summary_only";
+  loggingLevel: "debug" | "info" | "warning" | "error";
+  runtime: "python" | "node";
+  /** The deployment as it was at invoke: a later change of the deployment does not change this job. */
+  deployment: {
+    id: string;
+    version: number;
+    interpreter: string | null;
+    codeDatastoreId: string | null;
+    codePath: string | null;
+    scoringScript: string;
+    modelDatastoreId: string | null;
+    modelPath: string | null;
+    environmentVariables: Record<string, string>;
+  };
+}
+
+export interface JobInputs {
+  data: { name: string; type: "uri_folder" | "uri_file"; path: string };
+  literals: Record<string, string | number | boolean>;
+}
+
+function jobName() {
+  const d = new Date().toISOString().slice(0, 10).replace(/-/g, "");
+  return `batchjob-${d}-${randomBytes(4).toString("hex")}`;
+}
+
+const IDEMPOTENCY_WINDOW_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * Validates an invocation and stores the Job (status queued). Returns the existing job when the same
+ * idempotency key was used within 24 hours. The caller sends `batch/job.requested`.
+ */
+export async function invokeJob(opts: { workspaceId: string; actor: Actor; endpointName: string; input: InvokeJobInput; via?: string }) {
+  const input = invokeJobSchema.parse(opts.input);
+  if (input.idempotencyKey) {
+    const prior = await db.job.findFirst({ where: { workspaceId: opts.workspaceId, idempotencyKey: input.idempotencyKey } });
+    if (prior && Date.now() - prior.createdAt.getTime() < IDEMPOTENCY_WINDOW_MS) return { job: prior, created: false };
+    if (prior) await db.job.update({ where: { id: prior.id }, data: { idempotencyKey: null } });
+  }
+  const { endpoint, deployment } = await resolveDeployment({ workspaceId: opts.workspaceId, endpointName: opts.endpointName, deploymentName: input.deploymentName });
+
+  const named = Object.entries(input.inputs ?? {});
+  const dataEntry = input.input ? ["input", input.input] : named.find(([, v]) => v.type === "uri_folder" || v.type === "uri_file");
+  const [dataName, data] = dataEntry as [string, z.infer<typeof dataInput>];
+  try {
+    const parsed = parseDataPath(data.path);
+    await resolveDataTarget({ workspaceId: opts.workspaceId, path: parsed });
+  } catch (e) {
+    if (e instanceof DataPathError) throw fieldError("input.path", e.message);
+    if (e instanceof AppError) throw fieldError("input.path", e.message, e.code);
+    throw e;
+  }
+  const literals = Object.fromEntries(named.filter(([, v]) => "value" in v).map(([k, v]) => [k, (v as z.infer<typeof literalInput>).value]));
+
+  const name = jobName();
+  const outputFileName = input.outputFileName ?? deployment.outputFileName;
+  const outputPath = input.output?.path ?? `datastores/workspaceblobstore/paths/endpoints/${endpoint.name}/jobs/${name}/`;
+  let outputDatastoreId: string | null = null;
+  try {
+    const out = parseDataPath(outputPath);
+    const target = await resolveDataTarget({ workspaceId: opts.workspaceId, path: out });
+    outputDatastoreId = out.kind === "datastore" ? (await getDatastoreId(opts.workspaceId, out.datastore)) : null;
+    const prefix = out.path && !out.path.endsWith("/") ? `${out.path}/` : out.path;
+    if (deployment.outputAction === "append_row" && !input.overwrite && (await blobExists(target, prefix + outputFileName))) {
+      throw new AppError("CONFLICT", `The output file ${formatOut(outputPath, outputFileName)} already exists. Choose another output path or file name, or pass overwrite: true.`, {
+        fieldErrors: { "output.path": ["The output file already exists."] },
+      });
+    }
+  } catch (e) {
+    if (e instanceof DataPathError) throw fieldError("output.path", e.message);
+    throw e;
+  }
+
+  const settings: JobSettings = {
+    miniBatchSize: input.miniBatchSize ?? deployment.miniBatchSize,
+    instanceCount: input.instanceCount ?? deployment.instanceCount,
+    maxConcurrencyPerInstance: deployment.maxConcurrencyPerInstance,
+    maxRetries: input.maxRetries ?? deployment.maxRetries,
+    timeoutSeconds: input.timeout ?? deployment.timeoutSeconds,
+    errorThreshold: input.errorThreshold ?? deployment.errorThreshold,
+    outputAction: deployment.outputAction,
+    loggingLevel: deployment.loggingLevel,
+    runtime: deployment.runtime,
+    deployment: {
+      id: deployment.id,
+      version: deployment.version,
+      interpreter: deployment.interpreter,
+      codeDatastoreId: deployment.codeDatastoreId,
+      codePath: deployment.codePath,
+      scoringScript: deployment.scoringScript,
+      modelDatastoreId: deployment.modelVersion?.datastoreId ?? null,
+      modelPath: deployment.modelVersion?.path ?? null,
+      environmentVariables: (deployment.environmentVariables ?? {}) as Record<string, string>,
+    },
+  };
+  const inputs: JobInputs = { data: { name: dataName, type: data.type, path: data.path }, literals };
+  try {
+    const job = await db.job.create({
+      data: {
+        workspaceId: opts.workspaceId, name, endpointId: endpoint.id, endpointName: endpoint.name, deploymentId: deployment.id, deploymentName: deployment.name,
+        deploymentVersion: deployment.version, inputs: inputs as unknown as Prisma.InputJsonValue, settings: settings as unknown as Prisma.InputJsonValue,
+        outputDatastoreId, outputPath, outputFileName, idempotencyKey: input.idempotencyKey ?? null, submittedById: opts.actor.userId ?? null, submittedVia: opts.via ?? "ui",
+      },
+    });
+    await recordAuditEvent({ workspaceId: opts.workspaceId, actor: opts.actor, action: "job.invoked", targetType: "job", targetId: job.id, metadata: { name, endpoint: endpoint.name, deployment: deployment.name } });
+    return { job, created: true };
+  } catch (e) {
+    if (isUniqueViolation(e) && input.idempotencyKey) {
+      const prior = await db.job.findFirst({ where: { workspaceId: opts.workspaceId, idempotencyKey: input.idempotencyKey } });
+      if (prior) return { job: prior, created: false };
+    }
+    throw e;
+  }
+}
+
+async function getDatastoreId(workspaceId: string, name: string) {
+  const ds = await db.datastore.findFirst({ where: { workspaceId, name }, select: { id: true } });
+  return ds?.id ?? null;
+}
+
+function formatOut(path: string, file: string) {
+  return `${path.replace(/\/?$/, "/")}${file}`;
+}
+

@@ -1,0 +1,35 @@
+import "server-only";
+import type { Actor } from "@/lib/audit/record-audit-event";
+import { inngest } from "@/inngest/client";
+import { eventIds } from "@/inngest/events";
+import { invokeJob, type InvokeJobInput } from "./invoke-job";
+import { miniBatchEvents } from "./job-events";
+import { requestJobCancel, retryFailedMiniBatches } from "./manage-job";
+
+const SEND_CHUNK = 5_000;
+
+// Stores a job and starts it. An idempotent repeat returns the same job without starting it again.
+export async function startJob(opts: { workspaceId: string; actor: Actor; endpointName: string; input: InvokeJobInput; via?: string }) {
+  const { job, created } = await invokeJob(opts);
+  await inngest.send({ name: "batch/job.requested", id: eventIds.jobRequested(job.id), data: { jobId: job.id, workspaceId: job.workspaceId } });
+  return { job, created };
+}
+
+// Cancels a running job: in-flight mini-batches stop, finished ones keep their output.
+export async function cancelJob(opts: { workspaceId: string; actor: Actor; name: string }) {
+  const job = await requestJobCancel(opts);
+  await inngest.send([
+    { name: "batch/job.cancel-requested", id: eventIds.jobCancel(job.id, job.retryGeneration), data: { jobId: job.id, workspaceId: job.workspaceId } },
+    { name: "batch/job.finished", id: eventIds.jobFinished(job.id, job.retryGeneration, "canceled"), data: { jobId: job.id, workspaceId: job.workspaceId, reason: "canceled" } },
+  ]);
+  return job;
+}
+
+// Re-runs only the failed mini-batches of a finished job.
+export async function retryFailed(opts: { workspaceId: string; actor: Actor; name: string }) {
+  const { job, indexes } = await retryFailedMiniBatches(opts);
+  for (let i = 0; i < indexes.length; i += SEND_CHUNK) {
+    await inngest.send(await miniBatchEvents({ jobId: job.id, indexes: indexes.slice(i, i + SEND_CHUNK) }));
+  }
+  return { job, miniBatches: indexes.length };
+}

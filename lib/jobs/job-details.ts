@@ -1,0 +1,99 @@
+import "server-only";
+import { parse } from "csv-parse/sync";
+import { db } from "@/lib/db";
+import { AppError, notFound } from "@/lib/errors";
+import type { InvokeJobInput, JobInputs, JobSettings } from "./invoke-job";
+import { openJobFile } from "./job-output";
+
+const PREVIEW_BYTES = 64 * 1024;
+
+/** When a job reached each stage: queued at creation, preparing at start, running at its first mini-batch, finalizing after its last. */
+export async function getJobTimeline(opts: { workspaceId: string; jobId: string; createdAt: Date; startedAt: Date | null; finishedAt: Date | null }) {
+  const agg = await db.miniBatch.aggregate({
+    where: { workspaceId: opts.workspaceId, jobId: opts.jobId },
+    _min: { startedAt: true },
+    _max: { finishedAt: true },
+  });
+  return {
+    queued: opts.createdAt,
+    preparing: opts.startedAt,
+    running: agg._min.startedAt,
+    finalizing: opts.finishedAt ? (agg._max.finishedAt ?? null) : null,
+    finished: opts.finishedAt,
+  };
+}
+
+// The first mini-batch that failed for good, with its files and the script's traceback: what a user needs to fix the job.
+export async function getFirstFailedMiniBatch(opts: { workspaceId: string; jobId: string }) {
+  const mb = await db.miniBatch.findFirst({
+    where: { workspaceId: opts.workspaceId, jobId: opts.jobId, OR: [{ status: "failed" }, { failedCount: { gt: 0 } }] },
+    orderBy: { index: "asc" },
+    select: { index: true, attempts: true, error: true, traceback: true, items: true },
+  });
+  if (!mb) return null;
+  return { ...mb, files: Array.isArray(mb.items) ? (mb.items as string[]).slice(0, 20) : [], items: undefined };
+}
+
+/**
+ * The header and first rows of a finished job's predictions, from the first 64 KiB of the file
+ * (never the whole file). Returns null when there is nothing to preview, with the reason.
+ */
+export async function previewJobOutput(opts: { workspaceId: string; name: string; rows?: number }): Promise<{ columns: string[]; rows: string[][]; truncated: boolean } | { columns: null; reason: string }> {
+  let file;
+  try {
+    file = await openJobFile({ workspaceId: opts.workspaceId, name: opts.name, file: "predictions" });
+  } catch (e) {
+    if (e instanceof AppError) return { columns: null, reason: e.message };
+    throw e;
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of file.stream) {
+    chunks.push(chunk as Buffer);
+    size += (chunk as Buffer).length;
+    if (size >= PREVIEW_BYTES) break;
+  }
+  file.stream.destroy();
+  let text = Buffer.concat(chunks).subarray(0, PREVIEW_BYTES).toString("utf8");
+  const partial = size >= PREVIEW_BYTES;
+  // A cut-off last line would parse as a broken row.
+  if (partial) text = text.slice(0, text.lastIndexOf("\n") + 1);
+  if (!text.trim()) return { columns: null, reason: "The predictions file is empty: no mini-batch produced output." };
+  const records = parse(text, { relax_column_count: true, relax_quotes: true, skip_empty_lines: true, to: (opts.rows ?? 20) + 1 }) as string[][];
+  const [columns, ...rows] = records;
+  return { columns, rows, truncated: partial || rows.length >= (opts.rows ?? 20) };
+}
+
+/** The invoke input that runs a job again with the inputs, deployment and overrides it ran with; a default output folder gets a fresh one. */
+export async function getRerunInput(opts: { workspaceId: string; name: string }): Promise<{ endpointName: string; input: InvokeJobInput }> {
+  const job = await db.job.findFirst({ where: { workspaceId: opts.workspaceId, name: opts.name }, select: { name: true, endpointName: true, deploymentName: true, inputs: true, settings: true, outputPath: true, outputFileName: true } });
+  if (!job) throw notFound(`Job '${opts.name}'`);
+  const inputs = job.inputs as unknown as JobInputs;
+  const settings = job.settings as unknown as JobSettings;
+  const defaultOutput = `datastores/workspaceblobstore/paths/endpoints/${job.endpointName}/jobs/${job.name}/`;
+  const literals = Object.fromEntries(
+    Object.entries(inputs.literals ?? {}).map(([k, value]) => [k, { type: typeof value === "boolean" ? "boolean" : typeof value === "number" ? "number" : "string", value }] as const),
+  );
+  return {
+    endpointName: job.endpointName,
+    input: {
+      deploymentName: job.deploymentName,
+      ...(inputs.data.name === "input" ? { input: { type: inputs.data.type, path: inputs.data.path } } : {}),
+      inputs: { ...literals, ...(inputs.data.name !== "input" ? { [inputs.data.name]: { type: inputs.data.type, path: inputs.data.path } } : {}) },
+      ...(job.outputPath === defaultOutput ? {} : { output: { path: job.outputPath } }),
+      outputFileName: job.outputFileName,
+      miniBatchSize: settings.miniBatchSize,
+      instanceCount: settings.instanceCount,
+      maxRetries: settings.maxRetries,
+      timeout: settings.timeoutSeconds,
+      errorThreshold: settings.errorThreshold,
+    },
+  };
+}
+
+// Who submitted a job, as the dashboard names them; null when it came through a token or trigger.
+export async function getJobSubmitter(opts: { submittedById: string | null }) {
+  if (!opts.submittedById) return null;
+  const user = await db.user.findUnique({ where: { id: opts.submittedById }, select: { email: true, name: true } });
+  return user ? (user.name ?? user.email) : null;
+}

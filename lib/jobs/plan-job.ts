@@ -1,0 +1,82 @@
+import "server-only";
+import type { Prisma } from "@/lib/db";
+import { db } from "@/lib/db";
+import { listBlobs } from "@/lib/storage";
+import { parseDataPath } from "./data-paths";
+import type { JobInputs, JobSettings } from "./invoke-job";
+import { resolveDataTarget } from "./resolve-data-target";
+
+/** Azure allows 50,000 committed blocks per blob; one block per mini-batch plus the header. */
+export const MAX_MINI_BATCHES_APPEND_ROW = 49_999;
+const INSERT_CHUNK = 500;
+
+export type PlanResult = { ok: true; miniBatches: number; files: number } | { ok: false; error: string };
+
+/**
+ * Splits a job's input into mini-batches: every blob under a folder, recursively, in name order,
+ * `miniBatchSize` files each. Rows are written in chunks as listing pages arrive, so memory stays
+ * flat in the number of files. Indexes are deterministic, so re-running after a crash writes
+ * nothing twice. Returns counts only.
+ */
+export async function planJob(opts: { jobId: string }): Promise<PlanResult> {
+  const job = await db.job.findUnique({ where: { id: opts.jobId } });
+  if (!job) return { ok: false, error: `Job ${opts.jobId} does not exist.` };
+  if (job.status !== "queued" && job.status !== "preparing") return { ok: true, miniBatches: job.miniBatchesTotal, files: job.filesTotal };
+  await db.job.update({ where: { id: job.id }, data: { status: "preparing", startedAt: job.startedAt ?? new Date() } });
+  const inputs = job.inputs as unknown as JobInputs;
+  const settings = job.settings as unknown as JobSettings;
+  const path = parseDataPath(inputs.data.path);
+  const target = await resolveDataTarget({ workspaceId: job.workspaceId, path });
+
+  let index = 0;
+  let files = 0;
+  let current: string[] = [];
+  let pending: Prisma.MiniBatchCreateManyInput[] = [];
+  const flushRows = async () => {
+    if (!pending.length) return;
+    await db.miniBatch.createMany({ data: pending, skipDuplicates: true });
+    pending = [];
+  };
+  const closeBatch = async () => {
+    if (!current.length) return;
+    pending.push({ workspaceId: job.workspaceId, jobId: job.id, index, items: current, itemCount: current.length });
+    index++;
+    current = [];
+    if (pending.length >= INSERT_CHUNK) await flushRows();
+  };
+
+  if (inputs.data.type === "uri_file") {
+    const exists = await (async () => {
+      for await (const page of listBlobs(target, path.path, 10)) if (page.some((b) => b.path === path.path)) return true;
+      return false;
+    })();
+    if (!exists) return fail(job.id, `The input file ${inputs.data.path} does not exist.`);
+    current = [path.path];
+    files = 1;
+    await closeBatch();
+  } else {
+    const prefix = path.path && !path.path.endsWith("/") ? `${path.path}/` : path.path;
+    for await (const page of listBlobs(target, prefix)) {
+      for (const blob of page) {
+        if (blob.path.endsWith("/")) continue;
+        current.push(blob.path);
+        files++;
+        if (current.length >= settings.miniBatchSize) await closeBatch();
+      }
+    }
+    await closeBatch();
+  }
+  await flushRows();
+
+  if (files === 0) return fail(job.id, `No input files were found under ${inputs.data.path}. Check the path and that the files were uploaded.`);
+  if (settings.outputAction === "append_row" && index > MAX_MINI_BATCHES_APPEND_ROW) {
+    return fail(job.id, `The input makes ${index} mini-batches; one output file holds at most ${MAX_MINI_BATCHES_APPEND_ROW}. Raise mini_batch_size to at least ${Math.ceil(files / MAX_MINI_BATCHES_APPEND_ROW)}.`);
+  }
+  await db.job.update({ where: { id: job.id }, data: { status: "running", miniBatchesTotal: index, filesTotal: files } });
+  return { ok: true, miniBatches: index, files };
+}
+
+async function fail(jobId: string, error: string): Promise<PlanResult> {
+  await db.job.update({ where: { id: jobId }, data: { status: "failed", error, finishedAt: new Date() } });
+  return { ok: false, error };
+}

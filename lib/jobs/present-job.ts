@@ -1,0 +1,50 @@
+import { maskSecretValues } from "@/lib/deployments/settings";
+import type { JobSettings } from "./invoke-job";
+import { jobProgress, type ProgressInput } from "./progress";
+
+type JobRow = ProgressInput & {
+  name: string; endpointName: string; deploymentName: string; deploymentVersion: number; inputs: unknown; settings: unknown;
+  outputPath: string; outputFileName: string; error: string | null; errorDetail?: unknown; createdAt: Date; submittedVia: string;
+};
+
+/** A job as the API and the dashboard show it: progress derived, ids internal, secrets masked. */
+export function presentJob(j: JobRow, baseUrl = "") {
+  const { deployment, ...settings } = j.settings as JobSettings;
+  const env = deployment?.environmentVariables ?? {};
+  const links = { self: `${baseUrl}/api/v1/jobs/${j.name}` };
+  return {
+    name: j.name,
+    status: j.status,
+    endpoint: j.endpointName,
+    deployment: j.deploymentName,
+    deploymentVersion: j.deploymentVersion,
+    inputs: j.inputs,
+    settings: { ...settings, environmentVariables: maskSecretValues(env) },
+    output: { path: j.outputPath, fileName: j.outputFileName },
+    progress: jobProgress(j),
+    error: j.error,
+    submittedVia: j.submittedVia,
+    createdAt: j.createdAt,
+    startedAt: j.startedAt,
+    finishedAt: j.finishedAt,
+    links: {
+      ...links,
+      output: `${links.self}/output`,
+      errors: `${links.self}/errors`,
+      miniBatches: `${links.self}/mini-batches`,
+      logs: `${links.self}/logs`,
+    },
+  };
+}
+
+/** A row of a job list, in the same words as presentJob and without internal ids. */
+export function presentJobSummary(j: {
+  name: string; status: string; endpointName: string; deploymentName: string; createdAt: Date; startedAt: Date | null; finishedAt: Date | null;
+  filesTotal: number; filesCompleted: number; filesFailed: number;
+}) {
+  return {
+    name: j.name, status: j.status, endpoint: j.endpointName, deployment: j.deploymentName,
+    files: { total: j.filesTotal, completed: j.filesCompleted, failed: j.filesFailed },
+    createdAt: j.createdAt, startedAt: j.startedAt, finishedAt: j.finishedAt,
+  };
+}

@@ -1,0 +1,91 @@
+import "server-only";
+import { db } from "@/lib/db";
+import type { JobSettings } from "./invoke-job";
+
+const TERMINAL_JOB = ["completed", "failed", "canceled", "finalizing"] as const;
+const LOG_LIMIT = 64 * 1024;
+const TRACEBACK_LIMIT = 8 * 1024;
+
+function tail(text: string | undefined, limit: number) {
+  if (!text) return null;
+  return text.length > limit ? `…${text.slice(-limit)}` : text;
+}
+
+/**
+ * Marks a mini-batch running for this attempt. Returns `over` when the job is already over (canceled,
+ * failed or finalizing), and `finished` with the job's state when the mini-batch was recorded before
+ * (a replay after a crash): its outcome must be reported again, not redone.
+ */
+export async function startMiniBatch(opts: { jobId: string; index: number; attempt: number }) {
+  const mb = await db.miniBatch.findUnique({ where: { jobId_index: { jobId: opts.jobId, index: opts.index } }, include: { job: true } });
+  if (!mb || (TERMINAL_JOB as readonly string[]).includes(mb.job.status) || mb.job.cancelRequestedAt) return { kind: "over" as const };
+  if (mb.status === "completed" || mb.status === "failed") {
+    const j = mb.job;
+    const settings = j.settings as unknown as JobSettings;
+    return {
+      kind: "finished" as const,
+      status: mb.status,
+      jobDone: j.miniBatchesCompleted + j.miniBatchesFailed >= j.miniBatchesTotal,
+      thresholdCrossed: settings.errorThreshold >= 0 && j.filesFailed > settings.errorThreshold,
+      generation: j.retryGeneration,
+    };
+  }
+  if (mb.status === "canceled") return { kind: "over" as const };
+  await db.miniBatch.update({
+    where: { id: mb.id },
+    data: { status: "running", attempts: opts.attempt + 1, startedAt: mb.startedAt ?? new Date() },
+  });
+  return { kind: "run" as const, mb };
+}
+
+export interface MiniBatchOutcome {
+  succeeded: number;
+  failed: number;
+  durationMs: number;
+  queuedMs?: number;
+  log?: string;
+  error?: string;
+  traceback?: string;
+  /** failed for good (retries exhausted); otherwise completed */
+  status: "completed" | "failed";
+}
+
+/**
+ * Records a mini-batch's final outcome once (a repeated call changes nothing) and adds its counts to
+ * the job atomically. Tells the caller whether this was the job's last mini-batch and whether the
+ * failed files now exceed the error threshold.
+ */
+export async function finishMiniBatch(opts: { jobId: string; index: number; outcome: MiniBatchOutcome }) {
+  const o = opts.outcome;
+  return db.$transaction(async (tx) => {
+    const moved = await tx.miniBatch.updateMany({
+      where: { jobId: opts.jobId, index: opts.index, status: { in: ["pending", "running"] } },
+      data: {
+        status: o.status, succeededCount: o.succeeded, failedCount: o.failed, durationMs: Math.round(o.durationMs), queuedMs: o.queuedMs === undefined ? null : Math.round(o.queuedMs),
+        log: tail(o.log, LOG_LIMIT), error: o.error ?? null, traceback: tail(o.traceback, TRACEBACK_LIMIT), finishedAt: new Date(),
+      },
+    });
+    if (moved.count === 0) return { recorded: false, jobDone: false, thresholdCrossed: false, generation: 0 };
+    const job = await tx.job.update({
+      where: { id: opts.jobId },
+      data: {
+        miniBatchesCompleted: { increment: o.status === "completed" ? 1 : 0 },
+        miniBatchesFailed: { increment: o.status === "failed" ? 1 : 0 },
+        filesCompleted: { increment: o.succeeded },
+        filesFailed: { increment: o.failed },
+      },
+    });
+    const settings = job.settings as unknown as JobSettings;
+    return {
+      recorded: true,
+      generation: job.retryGeneration,
+      jobDone: job.miniBatchesCompleted + job.miniBatchesFailed >= job.miniBatchesTotal,
+      thresholdCrossed: settings.errorThreshold >= 0 && job.filesFailed > settings.errorThreshold,
+    };
+  });
+}
+
+/** Keeps the DataFrame header of the job's output, first writer wins. */
+export async function rememberOutputHeader(opts: { jobId: string; header: string }) {
+  await db.job.updateMany({ where: { id: opts.jobId, outputHeader: null }, data: { outputHeader: opts.header } });
+}

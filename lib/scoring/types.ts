@@ -1,0 +1,89 @@
+/** The runtimes a deployment's scoring code can use (matches Prisma's `Runtime`). */
+export type ScoringRuntime = "python" | "node";
+
+/** The deployment's logging level (matches Prisma's `LoggingLevel`). */
+export type ScoringLogLevel = "debug" | "info" | "warning" | "error";
+
+/**
+ * What a pool needs to know about one deployment version. Workers are keyed by
+ * `${id}:v${version}`: everything here except the sizing and timeout fields is fixed for a version.
+ */
+export interface ScoringDeployment {
+  id: string;
+  version: number;
+  runtime: ScoringRuntime;
+  /** Python: an absolute path or a name looked up on the worker's PATH (default `python3`). Node: default the server's node. */
+  interpreter?: string | null;
+  /** Local directory holding the scoring code (see materializeDeployment). */
+  codeDir: string;
+  /** Path of the scoring script inside codeDir, e.g. `score.py` or `src/score.mjs`. */
+  scoringScript: string;
+  /** Local directory holding the model files: AZUREML_MODEL_DIR and BATCH_MODEL_DIR. */
+  modelDir?: string | null;
+  instanceCount: number;
+  maxConcurrencyPerInstance: number;
+  /** retry_settings.timeout: the limit for one run() call. */
+  timeoutSeconds: number;
+  loggingLevel: ScoringLogLevel;
+  environmentVariables?: Record<string, string>;
+}
+
+/** A mini-batch's input: local files, or a CSV chunk for row-chunked tabular input. */
+export type MiniBatchInput =
+  | { kind: "files"; files: string[] }
+  /**
+   * `file` holds CSV rows. Give `header` (the CSV header line) when the chunk has none, as for a
+   * byte range cut from the middle of a big CSV; without it the chunk's first line is the header.
+   */
+  | { kind: "tabular"; file: string; header?: string; rowCount?: number };
+
+export interface MiniBatchRequest {
+  input: MiniBatchInput;
+  /** The job's values, set in the worker's environment before run() (the worker may serve several jobs). */
+  inputDir?: string;
+  outputDir?: string;
+  payloadFile?: string;
+  /** Overrides deployment.timeoutSeconds (a job's retry_settings.timeout override). */
+  timeoutMs?: number;
+  /** Aborting kills the worker running this mini-batch (job canceled), or drops it from the queue. */
+  signal?: AbortSignal;
+}
+
+interface ResultBase {
+  /** stdout and stderr of the worker while it ran this mini-batch (and init() output on a cold start), filtered by logging level. */
+  logs: string;
+  /** Time inside the worker: from handing the request over to the response. */
+  durationMs: number;
+  /** Time waiting for a free (or freshly started) worker. */
+  queuedMs: number;
+  /** Number of inputs: files, or rows of a tabular chunk (rowCount, else the rows the worker read; -1 if unknown). */
+  inputCount: number;
+}
+
+export interface MiniBatchSuccess extends ResultBase {
+  ok: true;
+  format: "dataframe" | "list";
+  /** The DataFrame's CSV header line (no newline); write it once at the top of the output. */
+  header?: string;
+  /** CSV rows or one list element per line; each line ends with "\n". */
+  body: string;
+  /** Results returned by run(): inputCount - count inputs failed. */
+  count: number;
+  workerPid: number;
+  /** True when this mini-batch waited for a new worker's init() (false after warm() finished). */
+  coldStart: boolean;
+}
+
+export interface MiniBatchFailure extends ResultBase {
+  ok: false;
+  /** One plain sentence, e.g. "run() raised ValueError: bad pixel in img_3.png". */
+  error: string;
+  /** The tail of the traceback or stack of the user's code, when there is one. */
+  traceback?: string;
+  /** init(): the script cannot start; retrying soon will fail the same way. run(): this mini-batch failed. */
+  phase: "init" | "run";
+  timedOut: boolean;
+  canceled: boolean;
+}
+
+export type MiniBatchResult = MiniBatchSuccess | MiniBatchFailure;

@@ -1,0 +1,209 @@
+import "server-only";
+import { createHash, randomUUID } from "node:crypto";
+import { z } from "zod";
+import { decryptSecret } from "@/lib/crypto/secret-box";
+import { db } from "@/lib/db";
+import { AppError, isUniqueViolation } from "@/lib/errors";
+import { startJob } from "@/lib/jobs/job-commands";
+import { hasDataInput } from "./create-webhook";
+import { BLOB_CREATED, blobUrlToDataPath, eventGridBatchSchema, looksLikeEventGrid, SUBSCRIPTION_VALIDATION, type EventGridEvent } from "./event-grid";
+import { secretMatches, SIGNATURE_HEADER, verifySignature } from "./signature";
+
+/** The largest body an inbound webhook accepts. */
+export const MAX_INBOUND_BODY_BYTES = 1024 * 1024;
+
+export interface InboundResult {
+  status: number;
+  body: unknown;
+}
+
+const errorBody = (code: string, message: string, details?: unknown) => ({ error: { code, message, ...(details ? { details } : {}) } });
+
+/** The generic body: `{ input: {...}, inputs?, ...invoke overrides }`, merged over the trigger's template. */
+export const inboundJobBodySchema = z.record(z.string(), z.unknown());
+
+type Hook = { id: string; workspaceId: string; deploymentName: string | null; template: unknown; endpoint: { name: string } | null };
+
+/**
+ * Handles one POST to an inbound webhook URL, given the exact raw bytes received. Authenticates
+ * (HMAC signature, or for Azure Event Grid the shared secret), records a WebhookDelivery, and starts
+ * at most one job per (webhook, event id). Never returns or logs the secret.
+ */
+export async function receiveInboundWebhook(opts: { webhookId: string; rawBody: Buffer; headers: Headers; query: URLSearchParams; now?: number }): Promise<InboundResult> {
+  const row = await db.webhook.findFirst({
+    where: { id: opts.webhookId, direction: "inbound", enabled: true },
+    select: { id: true, workspaceId: true, deploymentName: true, template: true, secretCiphertext: true, endpoint: { select: { name: true } } },
+  });
+  if (!row) return { status: 404, body: errorBody("NOT_FOUND", "No webhook is registered at this URL.") };
+  const { secretCiphertext, ...hook } = row;
+  if (opts.rawBody.length > MAX_INBOUND_BODY_BYTES) return { status: 413, body: errorBody("PAYLOAD_TOO_LARGE", "The body is larger than 1 MiB.") };
+
+  const secret = decryptSecret(secretCiphertext);
+  const eventGridDelivery = opts.headers.has("aeg-event-type");
+  const signatureHeader = opts.headers.get(SIGNATURE_HEADER);
+  let signatureKey: string | null = null;
+  if (signatureHeader || !eventGridDelivery) {
+    const check = verifySignature({ secret, header: signatureHeader, body: opts.rawBody, now: opts.now });
+    if (!check.ok) return reject(hook, `Bad signature: ${check.reason}.`);
+    signatureKey = `sig:${check.timestamp}.${check.signature}`;
+  } else if (!secretMatches(opts.query.get("code") ?? opts.headers.get("aeg-sas-key"), secret)) {
+    return reject(hook, "Event Grid delivery without the webhook's secret (?code= or aeg-sas-key).");
+  }
+
+  let body: unknown;
+  try {
+    body = JSON.parse(opts.rawBody.toString("utf8"));
+  } catch {
+    return { status: 400, body: errorBody("BAD_REQUEST", "The body is not valid JSON.") };
+  }
+
+  if (eventGridDelivery || looksLikeEventGrid(body)) {
+    const events = eventGridBatchSchema.safeParse(body);
+    if (!events.success) return { status: 400, body: errorBody("BAD_REQUEST", "The body is not an Azure Event Grid event array.", { issues: events.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`) }) };
+    return handleEventGrid(hook, events.data);
+  }
+  if (signatureKey === null) return { status: 400, body: errorBody("BAD_REQUEST", "Requests authenticated by ?code= must be Event Grid deliveries; sign other bodies.") };
+
+  const parsed = inboundJobBodySchema.safeParse(body);
+  if (!parsed.success) return { status: 400, body: errorBody("BAD_REQUEST", "The body must be a JSON object: { input: { type, path }, inputs?, ...overrides }.") };
+  const { idempotencyKey, ...overrides } = parsed.data;
+  const eventId = opts.headers.get("batchpoint-event-id") ?? opts.headers.get("idempotency-key") ?? (typeof idempotencyKey === "string" && idempotencyKey ? idempotencyKey : signatureKey);
+  if (eventId.length > 200) return { status: 400, body: errorBody("BAD_REQUEST", "The event id is longer than 200 characters.") };
+  const result = await startFromDelivery(hook, { eventId, eventType: "job.invoke", overrides });
+  return result.ok ? { status: 202, body: result.value } : { status: result.status, body: errorBody(result.code, result.message, result.details) };
+}
+
+/** Rejected requests recorded per webhook and minute at most, so a flood cannot fill the table. */
+const REJECTED_RECORDS_PER_MINUTE = 100;
+
+async function reject(hook: Hook, reason: string): Promise<InboundResult> {
+  const recent = await db.webhookDelivery.count({
+    where: { workspaceId: hook.workspaceId, webhookId: hook.id, status: "rejected", createdAt: { gt: new Date(Date.now() - 60_000) } },
+  });
+  if (recent >= REJECTED_RECORDS_PER_MINUTE) return { status: 401, body: errorBody("UNAUTHENTICATED", reason) };
+  await db.webhookDelivery.create({
+    data: { workspaceId: hook.workspaceId, webhookId: hook.id, eventId: `rejected:${randomUUID()}`, eventType: "unknown", status: "rejected", attempts: 1, responseStatus: 401, error: reason },
+  });
+  return { status: 401, body: errorBody("UNAUTHENTICATED", reason) };
+}
+
+async function handleEventGrid(hook: Hook, events: EventGridEvent[]): Promise<InboundResult> {
+  const validation = events.find((e) => e.eventType === SUBSCRIPTION_VALIDATION);
+  if (validation) {
+    const code = validation.data.validationCode;
+    if (typeof code !== "string") return { status: 400, body: errorBody("BAD_REQUEST", "The validation event has no data.validationCode.") };
+    await recordOnce(hook, { eventId: validation.id, eventType: SUBSCRIPTION_VALIDATION, status: "accepted", responseStatus: 200 });
+    return { status: 200, body: { validationResponse: code } };
+  }
+  const results: unknown[] = [];
+  let failure: { status: number; code: string; message: string } | null = null;
+  for (const event of events) {
+    if (event.eventType !== BLOB_CREATED) {
+      await recordOnce(hook, { eventId: event.id, eventType: event.eventType, status: "ignored", responseStatus: 200, error: `Only ${BLOB_CREATED} events start jobs.` });
+      results.push({ eventId: event.id, ignored: true });
+      continue;
+    }
+    const url = event.data.url;
+    const r = await startFromDelivery(hook, {
+      eventId: event.id,
+      eventType: BLOB_CREATED,
+      overrides: {},
+      resolveInput: async () => {
+        if (typeof url !== "string") throw new AppError("BAD_REQUEST", "The BlobCreated event has no data.url.");
+        return { type: "uri_file", path: await blobUrlToDataPath({ workspaceId: hook.workspaceId, url }) };
+      },
+    });
+    if (r.ok) results.push(r.value);
+    else {
+      results.push({ eventId: event.id, error: { code: r.code, message: r.message } });
+      failure ??= r;
+    }
+  }
+  if (failure) return { status: failure.status, body: errorBody(failure.code, failure.message, { results }) };
+  return { status: 202, body: { results } };
+}
+
+async function recordOnce(hook: Hook, d: { eventId: string; eventType: string; status: string; responseStatus: number; error?: string }) {
+  try {
+    await db.webhookDelivery.create({ data: { workspaceId: hook.workspaceId, webhookId: hook.id, attempts: 1, ...d } });
+  } catch (e) {
+    if (!isUniqueViolation(e)) throw e;
+    await db.webhookDelivery.updateMany({ where: { workspaceId: hook.workspaceId, webhookId: hook.id, eventId: d.eventId }, data: { attempts: { increment: 1 } } });
+  }
+}
+
+/** The job's idempotency key for one delivery: the same event always maps to the same job. */
+function jobKeyOf(webhookId: string, eventId: string) {
+  return `webhook:${createHash("sha256").update(`${webhookId}\n${eventId}`).digest("hex").slice(0, 48)}`;
+}
+
+type StartResult =
+  | { ok: true; value: { eventId: string; duplicate: boolean; job: { name: string; status: string } } }
+  | { ok: false; status: number; code: string; message: string; details?: unknown };
+
+/** Merges a delivery over the trigger's template: a data input in the delivery replaces the template's. */
+function mergeInvocation(hook: Hook, overrides: Record<string, unknown>) {
+  const template = { ...((hook.template ?? {}) as Record<string, unknown>) };
+  const templateInputs = { ...((template.inputs ?? {}) as Record<string, { type?: string }>) };
+  if (hasDataInput(overrides)) {
+    delete template.input;
+    for (const [k, v] of Object.entries(templateInputs)) if (v?.type === "uri_folder" || v?.type === "uri_file") delete templateInputs[k];
+  }
+  const inputs = { ...templateInputs, ...((overrides.inputs ?? {}) as Record<string, unknown>) };
+  return {
+    ...(hook.deploymentName ? { deploymentName: hook.deploymentName } : {}),
+    ...template,
+    ...overrides,
+    ...(Object.keys(inputs).length ? { inputs } : {}),
+  };
+}
+
+/**
+ * Claims the delivery row for (webhook, eventId) and starts the job through startJob with a key
+ * derived from the event, so a replay, a retry by the sender, or two concurrent copies start one job.
+ */
+async function startFromDelivery(
+  hook: Hook,
+  d: { eventId: string; eventType: string; overrides: Record<string, unknown>; resolveInput?: () => Promise<{ type: string; path: string }> },
+): Promise<StartResult> {
+  const where = { workspaceId: hook.workspaceId, webhookId: hook.id, eventId: d.eventId };
+  let duplicate = false;
+  try {
+    await db.webhookDelivery.create({ data: { ...where, eventType: d.eventType, status: "pending", attempts: 1 } });
+  } catch (e) {
+    if (!isUniqueViolation(e)) throw e;
+    duplicate = true;
+    await db.webhookDelivery.updateMany({ where, data: { attempts: { increment: 1 } } });
+    const prior = await db.webhookDelivery.findFirst({ where, select: { jobId: true } });
+    const job = prior?.jobId ? await db.job.findFirst({ where: { workspaceId: hook.workspaceId, id: prior.jobId }, select: { name: true, status: true } }) : null;
+    if (job) return { ok: true, value: { eventId: d.eventId, duplicate, job } };
+  }
+  try {
+    if (!hook.endpoint) throw new AppError("NOT_FOUND", "The webhook's endpoint was deleted.");
+    const overrides = d.resolveInput ? { ...d.overrides, input: await d.resolveInput() } : d.overrides;
+    const { job, created } = await startJob({
+      workspaceId: hook.workspaceId,
+      actor: { userId: null },
+      endpointName: hook.endpoint.name,
+      input: { ...mergeInvocation(hook, overrides), idempotencyKey: jobKeyOf(hook.id, d.eventId) } as Parameters<typeof startJob>[0]["input"],
+      via: "webhook",
+    });
+    await db.webhookDelivery.updateMany({ where, data: { status: "accepted", jobId: job.id, responseStatus: 202, error: null } });
+    return { ok: true, value: { eventId: d.eventId, duplicate: duplicate || !created, job: { name: job.name, status: job.status } } };
+  } catch (e) {
+    const failure = toFailure(e);
+    if (!failure) throw e;
+    await db.webhookDelivery.updateMany({ where, data: { status: "failed", responseStatus: failure.status, error: failure.message } });
+    return { ok: false, ...failure };
+  }
+}
+
+function toFailure(e: unknown): { status: number; code: string; message: string; details?: unknown } | null {
+  if (e instanceof AppError) return { status: e.status, code: e.code, message: e.message, details: e.details };
+  if (e instanceof z.ZodError) {
+    const fieldErrors: Record<string, string[]> = {};
+    for (const issue of e.issues) (fieldErrors[issue.path.join(".") || "body"] ??= []).push(issue.message);
+    return { status: 400, code: "BAD_REQUEST", message: "The job request is invalid; see details.fieldErrors.", details: { fieldErrors } };
+  }
+  return null;
+}

@@ -1,0 +1,61 @@
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { defineConfig, devices } from "@playwright/test";
+
+const PORT = Number(process.env.E2E_PORT || 3100);
+export const E2E_PG_PORT = Number(process.env.E2E_PG_PORT || 54329);
+export const E2E_ADMIN_TOKEN = "bp_e2e_admin_token_0123456789abcdef";
+export const E2E_AZURITE_PORT = Number(process.env.E2E_AZURITE_PORT || 10110);
+
+// A fresh data directory per run: the server starts from an empty embedded database and storage.
+process.env.E2E_DATA_DIR ??= mkdtempSync(path.join(tmpdir(), "batchpoint-e2e-"));
+
+export default defineConfig({
+  testDir: "e2e",
+  timeout: 60_000,
+  expect: { timeout: 15_000 },
+  fullyParallel: false,
+  workers: 1,
+  retries: 0,
+  reporter: process.env.CI ? [["list"]] : [["list"], ["html", { open: "never" }]],
+  use: {
+    baseURL: `http://localhost:${PORT}`,
+    trace: "retain-on-failure",
+    screenshot: "only-on-failure",
+  },
+  projects: [
+    { name: "api", testMatch: /api\/.*\.spec\.ts/ },
+    // The CLI binary run against the same server.
+    { name: "cli", testMatch: /cli\/.*\.spec\.ts/ },
+    {
+      name: "chromium",
+      testIgnore: /(api|cli)\/.*\.spec\.ts/,
+      use: {
+        ...devices["Desktop Chrome"],
+        launchOptions: {
+          executablePath: process.env.CHROMIUM_PATH || "/usr/bin/chromium",
+          args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking", "--disable-component-update"],
+        },
+      },
+    },
+  ],
+  webServer: {
+    command: "node --conditions=react-server --import tsx scripts/run.ts start",
+    url: `http://localhost:${PORT}/api/health`,
+    timeout: 300_000,
+    reuseExistingServer: false,
+    // SIGTERM lets the run command stop Next.js and close the embedded database cleanly.
+    gracefulShutdown: { signal: "SIGTERM", timeout: 15_000 },
+    stdout: "pipe",
+    env: {
+      PORT: String(PORT),
+      BATCHPOINT_DATA_DIR: process.env.E2E_DATA_DIR,
+      BATCHPOINT_PG_PORT: String(E2E_PG_PORT),
+      BATCHPOINT_AZURITE_PORT: String(E2E_AZURITE_PORT),
+      BATCHPOINT_ADMIN_EMAIL: "admin@e2e.test",
+      BATCHPOINT_ADMIN_PASSWORD: "admin-password-e2e",
+      BATCHPOINT_ADMIN_TOKEN: E2E_ADMIN_TOKEN,
+    },
+  },
+});

@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "MiniBatch" ADD COLUMN     "queuedMs" INTEGER;
+

@@ -1,0 +1,256 @@
+/**
+ * Batch job benchmark: `npm run bench:jobs` (also part of `npm run bench`). Everything runs for real
+ * in this process and its children: PGlite, Azurite, the embedded executor, the app's Inngest
+ * functions behind the SDK's serve(), and Python scoring workers. Each figure is measured in one run
+ * next to its baseline. Writes BENCHMARKS.md, section "Batch jobs".
+ *
+ *   BENCH_FILES=10000 BENCH_COST_MS=10 BENCH_PLAN_FILES=100000 npm run bench:jobs
+ */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { cpus, loadavg, tmpdir } from "node:os";
+import path from "node:path";
+import { startEmbeddedPostgres } from "../../executor/src/embedded-postgres";
+import { startExecutor } from "../../executor/src/index";
+import { applyMigrations } from "../../prisma/migrate";
+import { startAzurite } from "../embedded/azurite";
+import { writeBenchmarkSection } from "./write-section";
+
+const FILES = Number(process.env.BENCH_FILES || 10_000);
+const COST_MS = Number(process.env.BENCH_COST_MS || 10);
+const PLAN_FILES = Number(process.env.BENCH_PLAN_FILES || 100_000);
+const FINALIZE_PARTS = Number(process.env.BENCH_FINALIZE_PARTS || 10_000);
+const PYTHON = process.env.BENCH_PYTHON || "/usr/bin/python3";
+const ONLY_PLAN = process.env.BENCH_ONLY === "plan"; // just the planning figure, in its own section
+const MINI_BATCH = 10;
+const PARALLELISM = 2;
+
+const dir = mkdtempSync(path.join(tmpdir(), "bench-jobs-"));
+const loadBefore = loadavg()[0];
+const pg = await startEmbeddedPostgres({ worker: true });
+const azurite = await startAzurite({ dataDir: path.join(dir, "azurite") });
+await applyMigrations(pg.url);
+const executor = await startExecutor({ port: 0, databaseUrl: pg.url, log: () => {} });
+Object.assign(process.env, {
+  DATABASE_URL: pg.url, AZURE_STORAGE_CONNECTION_STRING: azurite.connectionString, BATCHPOINT_SECRET_KEY: "2".repeat(64),
+  NEXTAUTH_SECRET: "bench-secret-bench-secret-bench-secret", INNGEST_BASE_URL: executor.url, INNGEST_DEV: "1",
+  BATCHPOINT_SCORING_CACHE_DIR: path.join(dir, "cache"), BATCHPOINT_WORK_DIR: path.join(dir, "work"),
+});
+
+const { serve } = await import("inngest/node");
+const { inngest } = await import("../../inngest/client");
+const { functions } = await import("../../inngest/functions");
+const { db } = await import("../../lib/db");
+const { signUp } = await import("../../lib/users/sign-up");
+const { createEndpoint } = await import("../../lib/endpoints/create-endpoint");
+const { createDeployment } = await import("../../lib/deployments/create-deployment");
+const { getDefaultStorageTarget } = await import("../../lib/datastores/datastores");
+const { uploadBlob, stageBlock } = await import("../../lib/storage");
+const { startJob } = await import("../../lib/jobs/job-commands");
+const { invokeJob } = await import("../../lib/jobs/invoke-job");
+const { planJob } = await import("../../lib/jobs/plan-job");
+const { finalizeJob, outputPrefix } = await import("../../lib/jobs/finalize-job");
+const { ScoringPools } = await import("../../lib/scoring");
+
+const handler = serve({ client: inngest, functions });
+const server = createServer((req, res) => void handler(req, res));
+await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+await executor.syncApp(`http://127.0.0.1:${(server.address() as AddressInfo).port}/api/inngest`);
+
+const { user, workspace } = await signUp({ name: "Bench", email: `bench-${Date.now()}@bench.test`, password: "bench password" });
+const ws = workspace!;
+const actor = { userId: user.id };
+const target = await getDefaultStorageTarget(ws.id);
+
+const cpuScorer = (ms: number) => `
+import os, time
+def init(): pass
+def run(batch):
+    out = []
+    for p in batch:
+        end = time.process_time() + ${ms / 1000}
+        while time.process_time() < end:
+            pass
+        out.append(os.path.basename(p))
+    return out
+`;
+async function deploy(endpoint: string, code: string, settings: Record<string, unknown> = {}) {
+  await createEndpoint({ workspaceId: ws.id, actor, input: { name: endpoint } });
+  return createDeployment({
+    workspaceId: ws.id, actor, endpointName: endpoint,
+    input: { name: "main", code: { files: { "score.py": code } }, scoringScript: "score.py", interpreter: PYTHON, settings: { miniBatchSize: MINI_BATCH, instanceCount: PARALLELISM, ...settings } },
+  });
+}
+async function uploadMany(prefix: string, n: number) {
+  let next = 0;
+  await Promise.all(Array.from({ length: 32 }, async () => {
+    while (next < n) {
+      const i = next++;
+      await uploadBlob(target, `${prefix}${String(i).padStart(7, "0")}.txt`, "x");
+    }
+  }));
+}
+async function runJob(endpoint: string, prefix: string) {
+  const t0 = performance.now();
+  const { job } = await startJob({ workspaceId: ws.id, actor, endpointName: endpoint, input: { input: { type: "uri_folder", path: `datastores/workspaceblobstore/paths/${prefix}` } } });
+  for (;;) {
+    const j = await db.job.findUniqueOrThrow({ where: { id: job.id } });
+    if (["completed", "failed", "canceled"].includes(j.status)) {
+      if (j.status !== "completed") throw new Error(`bench job ${j.status}: ${j.error}`);
+      return { job: j, seconds: (performance.now() - t0) / 1000 };
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+const rows: [string, string][] = [];
+function write() {
+  const command = ONLY_PLAN ? `BENCH_ONLY=plan BENCH_PLAN_FILES=${PLAN_FILES} npm run bench:jobs` : `BENCH_FILES=${FILES} BENCH_COST_MS=${COST_MS} BENCH_PLAN_FILES=${PLAN_FILES} npm run bench:jobs`;
+  const body = `Measured ${new Date().toISOString().slice(0, 10)} with \`${command}\` on ${cpus().length} cores, Node ${process.version}:
+PGlite on a worker thread, Azurite, the embedded executor, the app's functions behind the SDK's serve() and
+Python scoring workers, all on this machine. 1-minute load average at the start / now: ${loadBefore.toFixed(2)} / ${loadavg()[0].toFixed(2)}.
+
+| figure | value |
+| --- | --- |
+${rows.map(([k, v]) => `| ${k} | ${v} |`).join("\n")}
+
+The baseline calls the same scoring pool on the same files, already on local disk, with the same
+parallelism and mini-batch size, and no database, blob storage or executor. Overhead per mini-batch is
+the step's wall time minus the time inside run() and the time queued for a free worker: downloading
+the inputs, bookkeeping in Postgres and staging the output block. Figures are written as they are
+measured, so an interrupted run keeps the ones it has.`;
+  writeBenchmarkSection(ONLY_PLAN ? "Batch jobs: planning memory" : "Batch jobs", body);
+  return body;
+}
+const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))];
+const log = (s: string) => console.log(`[bench:jobs] ${s}`);
+
+if (!ONLY_PLAN) {
+  // 1. Efficiency: the same scorer, files and parallelism, through a job and called directly.
+  log(`uploading ${FILES} input files`);
+  await uploadMany("eff/", FILES);
+  const cpuDeployment = await deploy("cpu", cpuScorer(COST_MS));
+  const jobRun = await runJob("cpu", "eff/");
+  log(`job: ${jobRun.seconds.toFixed(1)} s`);
+  const localDir = path.join(dir, "local");
+  mkdirSync(localDir);
+  const localFiles = Array.from({ length: FILES }, (_, i) => {
+    const f = path.join(localDir, `${String(i).padStart(7, "0")}.txt`);
+    writeFileSync(f, "x");
+    return f;
+  });
+  const codeDir = path.join(dir, "baseline-code");
+  mkdirSync(codeDir);
+  writeFileSync(path.join(codeDir, "score.py"), cpuScorer(COST_MS));
+  const pools = new ScoringPools({ idleTimeoutMs: 0 });
+  const baseDeployment = { id: "baseline", version: 1, runtime: "python" as const, interpreter: PYTHON, codeDir, scoringScript: "score.py", modelDir: null, instanceCount: PARALLELISM, maxConcurrencyPerInstance: 1, timeoutSeconds: 600, loggingLevel: "info" as const };
+  await pools.run(baseDeployment, { input: { kind: "files", files: localFiles.slice(0, 1) } }); // warm the workers, as the job's were after its first mini-batch
+  await pools.run(baseDeployment, { input: { kind: "files", files: localFiles.slice(0, 1) } });
+  const b0 = performance.now();
+  const batches = [];
+  for (let i = 0; i < FILES; i += MINI_BATCH) batches.push(pools.run(baseDeployment, { input: { kind: "files", files: localFiles.slice(i, i + MINI_BATCH) } }));
+  const baseResults = await Promise.all(batches);
+  const baselineSeconds = (performance.now() - b0) / 1000;
+  if (baseResults.some((r) => !r.ok)) throw new Error("baseline mini-batch failed");
+  await pools.shutdown();
+  log(`baseline: ${baselineSeconds.toFixed(1)} s`);
+  rows.push(
+    [`efficiency at ${FILES.toLocaleString("en")} files × ${COST_MS} ms CPU, mini_batch_size ${MINI_BATCH}, ${PARALLELISM} workers (baseline time / job time)`, `${(baselineSeconds / jobRun.seconds).toFixed(3)} (job ${jobRun.seconds.toFixed(1)} s, baseline ${baselineSeconds.toFixed(1)} s)`],
+    [`added wall time per mini-batch at full load ((job − baseline) / ${FILES / MINI_BATCH} mini-batches)`, `${(((jobRun.seconds - baselineSeconds) * 1000) / (FILES / MINI_BATCH)).toFixed(1)} ms`],
+  );
+  write();
+
+  // 2. Per-mini-batch overhead with a no-op scorer: step time minus time inside run().
+  await uploadMany("noop/", 2000);
+  await deploy("noop", "import os\ndef init(): pass\ndef run(batch): return [os.path.basename(p) for p in batch]\n");
+  const noopRun = await runJob("noop", "noop/");
+  const mbs = await db.miniBatch.findMany({ where: { jobId: noopRun.job.id }, select: { startedAt: true, finishedAt: true, durationMs: true, queuedMs: true } });
+  const overheads = mbs.map((m) => m.finishedAt!.getTime() - m.startedAt!.getTime() - (m.durationMs ?? 0) - (m.queuedMs ?? 0));
+  rows.push(["per-mini-batch overhead, no-op scorer, p50 (200 mini-batches of 10 files, up to 32 at once)", `${pct(overheads, 50)} ms`], ["per-mini-batch overhead, p95", `${pct(overheads, 95)} ms`]);
+  write();
+
+  // 3. Time from invoke to the first run() call, cold (new deployment version: code download, worker start, init) and warm.
+  const firstRunCode = `
+  import os, time
+  def init(): pass
+  def run(batch):
+      with open(os.environ["MARK_FILE"], "a") as f:
+          f.write(f"{time.time()}\\n")
+      return [os.path.basename(p) for p in batch]
+  `;
+  const markFile = path.join(dir, "first-run.txt");
+  await uploadMany("first/", 1);
+  await deploy("first", firstRunCode, { environmentVariables: { MARK_FILE: markFile } });
+  async function timeToFirstRun() {
+    rmSync(markFile, { force: true });
+    const t0 = Date.now() / 1000;
+    await runJob("first", "first/");
+    const { readFileSync } = await import("node:fs");
+    return Number(readFileSync(markFile, "utf8").trim().split("\n")[0]) - t0;
+  }
+  const cold = await timeToFirstRun();
+  const warm = await timeToFirstRun();
+  rows.push(["invoke → first run(), cold worker (new deployment: code download, process start, init)", `${cold.toFixed(2)} s`], ["invoke → first run(), warm worker", `${warm.toFixed(2)} s`]);
+  write();
+
+  // 4. Finalize: commit 10,000 staged parts into one file.
+  await uploadMany("fin/", FINALIZE_PARTS);
+  const { job: finJob } = await invokeJob({ workspaceId: ws.id, actor, endpointName: "noop", input: { input: { type: "uri_folder", path: "datastores/workspaceblobstore/paths/fin/" }, miniBatchSize: 1 } });
+  await planJob({ jobId: finJob.id });
+  const finPrefix = outputPrefix(finJob.outputPath);
+  let k = 0;
+  await Promise.all(Array.from({ length: 32 }, async () => {
+    while (k < FINALIZE_PARTS) {
+      const i = k++;
+      await stageBlock(target, `${finPrefix}predictions.csv`, i, Buffer.from(`${i}\n`));
+    }
+  }));
+  await db.miniBatch.updateMany({ where: { jobId: finJob.id }, data: { status: "completed", succeededCount: 1 } });
+  await db.job.update({ where: { id: finJob.id }, data: { miniBatchesCompleted: FINALIZE_PARTS, filesCompleted: FINALIZE_PARTS } });
+  const f0 = performance.now();
+  await finalizeJob({ jobId: finJob.id });
+  const finalizeSeconds = (performance.now() - f0) / 1000;
+  rows.push([`finalize: commit ${FINALIZE_PARTS.toLocaleString("en")} staged parts, errors.jsonl, summary`, `${finalizeSeconds.toFixed(2)} s`]);
+  write();
+
+} else {
+  await deploy("noop", "import os\ndef init(): pass\ndef run(batch): return [os.path.basename(p) for p in batch]\n");
+}
+// 5. Planning memory: peak RSS growth while planning a small and a large input.
+async function planPeak(prefix: string, n: number) {
+  await uploadMany(prefix, n);
+  const { job } = await invokeJob({ workspaceId: ws.id, actor, endpointName: "noop", input: { input: { type: "uri_folder", path: `datastores/workspaceblobstore/paths/${prefix}` } } });
+  global.gc?.();
+  const before = process.memoryUsage();
+  let peak = before.rss;
+  let peakHeap = before.heapUsed;
+  // A forced GC before each sample: the heap figure is what planning keeps alive, not garbage awaiting collection.
+  const timer = setInterval(() => {
+    global.gc?.();
+    const m = process.memoryUsage();
+    peak = Math.max(peak, m.rss);
+    peakHeap = Math.max(peakHeap, m.heapUsed);
+  }, 100);
+  const t0 = performance.now();
+  const plan = await planJob({ jobId: job.id });
+  clearInterval(timer);
+  if (!plan.ok) throw new Error(plan.error);
+  // RSS includes PGlite's WASM memory (its worker thread lives in this process) as it stores the rows;
+  // the planner's own memory is the main thread's JS heap.
+  return { growthMiB: (peak - before.rss) / 2 ** 20, heapMiB: (peakHeap - before.heapUsed) / 2 ** 20, seconds: (performance.now() - t0) / 1000 };
+}
+log(`uploading ${PLAN_FILES} files for the planning figure`);
+const smallPlan = await planPeak("plan-small/", PLAN_FILES / 10);
+rows.push([`planning ${(PLAN_FILES / 10).toLocaleString("en")} files: planner live heap growth / process RSS growth (with PGlite) / time`, `${smallPlan.heapMiB.toFixed(1)} MiB / ${smallPlan.growthMiB.toFixed(1)} MiB / ${smallPlan.seconds.toFixed(1)} s`]);
+write();
+const largePlan = await planPeak("plan-large/", PLAN_FILES);
+rows.push([`planning ${PLAN_FILES.toLocaleString("en")} files: planner live heap growth / process RSS growth (with PGlite) / time`, `${largePlan.heapMiB.toFixed(1)} MiB / ${largePlan.growthMiB.toFixed(1)} MiB / ${largePlan.seconds.toFixed(1)} s`]);
+const body = write();
+console.log(body);
+
+server.close();
+await executor.stop();
+await azurite.stop();
+await pg.stop();
+rmSync(dir, { recursive: true, force: true });
+process.exit(0);

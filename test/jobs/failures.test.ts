@@ -1,0 +1,167 @@
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { db } from "@/lib/db";
+import { outputPrefix } from "@/lib/jobs/finalize-job";
+import { cancelJob, retryFailed, startJob } from "@/lib/jobs/job-commands";
+import { blobExists, readBlobText } from "@/lib/storage";
+import { startFunctionsServer } from "../support/functions-server";
+import { deploymentFixture, PYTHON, uploadTexts, waitForJob } from "../support/jobs";
+
+let server: Awaited<ReturnType<typeof startFunctionsServer>>;
+beforeAll(async () => {
+  server = await startFunctionsServer();
+});
+afterAll(async () => server?.close());
+
+const folder = { input: { type: "uri_folder" as const, path: "datastores/workspaceblobstore/paths/in/" } };
+
+async function run(code: string, settings: Record<string, unknown>, files: number, env: Record<string, string> = {}, overrides: Record<string, unknown> = {}) {
+  const fx = await deploymentFixture({
+    code: { files: { "score.py": code } }, scoringScript: "score.py", interpreter: PYTHON,
+    settings: { ...settings, environmentVariables: env },
+  });
+  await uploadTexts(fx.target, "in/", files);
+  const { job } = await startJob({ workspaceId: fx.workspace.id, actor: fx.actor, endpointName: "scorer", input: { ...folder, ...overrides } });
+  return { ...fx, job };
+}
+
+const output = (fx: { target: Parameters<typeof readBlobText>[0]; job: { outputPath: string } }, name = "predictions.csv") => readBlobText(fx.target, outputPrefix(fx.job.outputPath) + name);
+
+describe("failure semantics", () => {
+  it("retries a mini-batch that fails once and succeeds on the second attempt", async () => {
+    const marks = mkdtempSync(path.join(tmpdir(), "flaky-"));
+    const code = `
+import os
+def init(): pass
+def run(batch):
+    mark = os.path.join(os.environ["MARK_DIR"], os.path.basename(batch[0]))
+    if not os.path.exists(mark):
+        open(mark, "w").close()
+        raise RuntimeError("transient failure for " + os.path.basename(batch[0]))
+    return [os.path.basename(p) for p in batch]
+`;
+    const fx = await run(code, { miniBatchSize: 3 }, 9, { MARK_DIR: marks });
+    expect(await waitForJob(fx.job.id)).toMatchObject({ status: "completed", filesCompleted: 9, filesFailed: 0 });
+    const batches = await db.miniBatch.findMany({ where: { jobId: fx.job.id }, orderBy: { index: "asc" } });
+    expect(batches.map((b) => b.attempts)).toEqual([2, 2, 2]);
+    expect((await output(fx)).trim().split("\n")).toEqual(Array.from({ length: 9 }, (_, i) => `${String(i).padStart(3, "0")}.txt`));
+    rmSync(marks, { recursive: true, force: true });
+  });
+
+  it("stops a run() that exceeds the timeout, retries it, then counts its files as failed", async () => {
+    const code = `
+import time
+def init(): pass
+def run(batch):
+    time.sleep(30)
+    return batch
+`;
+    const fx = await run(code, { miniBatchSize: 2, retrySettings: { maxRetries: 1, timeout: 1 } }, 2);
+    const job = await waitForJob(fx.job.id);
+    expect(job).toMatchObject({ status: "completed", filesFailed: 2, filesCompleted: 0, miniBatchesFailed: 1 });
+    const mb = await db.miniBatch.findFirstOrThrow({ where: { jobId: fx.job.id } });
+    expect(mb).toMatchObject({ status: "failed", attempts: 2, error: "run() did not finish within the timeout of 1 s and was stopped." });
+    const errors = (await output(fx, "errors.jsonl")).trim().split("\n").map((l) => JSON.parse(l));
+    expect(errors[0]).toMatchObject({ mini_batch: 0, files: ["in/000.txt", "in/001.txt"], error: expect.stringContaining("timeout of 1 s") });
+  });
+
+  const SKIPS_BAD = `
+import os
+def init(): pass
+def run(batch):
+    return [os.path.basename(p) for p in batch if int(open(p).read()) % 4 != 3]
+`;
+
+  it("completes when failed files stay within error_threshold", async () => {
+    const fx = await run(SKIPS_BAD, { miniBatchSize: 4, errorThreshold: 3 }, 12); // files 3, 7, 11 fail
+    expect(await waitForJob(fx.job.id)).toMatchObject({ status: "completed", filesCompleted: 9, filesFailed: 3 });
+    const errors = (await output(fx, "errors.jsonl")).trim().split("\n").map((l) => JSON.parse(l));
+    expect(errors).toHaveLength(3);
+    expect(errors[0].failed_files).toBe(1);
+  });
+
+  it("fails the job when failed files cross error_threshold, and says so", async () => {
+    const fx = await run(SKIPS_BAD, { miniBatchSize: 4, errorThreshold: 1 }, 12);
+    const job = await waitForJob(fx.job.id);
+    expect(job.status).toBe("failed");
+    expect(job.error).toMatch(/input files failed, more than the error threshold of 1\. See errors\.jsonl/);
+  });
+
+  it("fails again, not hangs, when a retry of failed mini-batches crosses the threshold again", async () => {
+    const fx = await run(SKIPS_BAD, { miniBatchSize: 4, errorThreshold: 1, retrySettings: { maxRetries: 0, timeout: 30 } }, 12);
+    expect((await waitForJob(fx.job.id)).status).toBe("failed");
+    await db.miniBatch.updateMany({ where: { jobId: fx.job.id, status: "completed", failedCount: { gt: 0 } }, data: { status: "failed" } });
+    await retryFailed({ workspaceId: fx.workspace.id, actor: fx.actor, name: fx.job.name });
+    const again = await waitForJob(fx.job.id, ["failed", "completed", "canceled"], 30_000);
+    expect(again.status).toBe("failed");
+    expect(again.retryGeneration).toBe(1);
+  });
+
+  it("writes no predictions file for summary_only, but errors.jsonl and job-summary.json", async () => {
+    const fx = await run("def init(): pass\ndef run(b): return b\n", { miniBatchSize: 5, outputAction: "summary_only" }, 5);
+    expect(await waitForJob(fx.job.id)).toMatchObject({ status: "completed", filesCompleted: 5 });
+    const prefix = outputPrefix(fx.job.outputPath);
+    expect(await blobExists(fx.target, prefix + "predictions.csv")).toBe(false);
+    expect(JSON.parse(await readBlobText(fx.target, prefix + "job-summary.json"))).toMatchObject({ status: "completed", output: null, files: { succeeded: 5 } });
+  });
+
+  it("cancels a running job within seconds and keeps the output of finished mini-batches", async () => {
+    const code = `
+import os, time
+def init(): pass
+def run(batch):
+    time.sleep(0.6)
+    return [os.path.basename(p) for p in batch]
+`;
+    const fx = await run(code, { miniBatchSize: 1 }, 40);
+    await waitForJob(fx.job.id, ["running"]);
+    for (;;) {
+      const j = await db.job.findUniqueOrThrow({ where: { id: fx.job.id } });
+      if (j.miniBatchesCompleted >= 2) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const asked = Date.now();
+    await cancelJob({ workspaceId: fx.workspace.id, actor: fx.actor, name: fx.job.name });
+    const job = await waitForJob(fx.job.id, ["canceled"], 20_000);
+    expect(Date.now() - asked).toBeLessThan(10_000);
+    expect(job.miniBatchesCompleted).toBeLessThan(40);
+    const lines = (await output(fx)).trim().split("\n");
+    const completed = await db.miniBatch.findMany({ where: { jobId: fx.job.id, status: "completed" }, orderBy: { index: "asc" } });
+    expect(lines).toEqual(completed.map((b) => (b.items as string[])[0].split("/").pop()));
+    expect(lines.length).toBe(job.filesCompleted);
+    expect(await db.miniBatch.count({ where: { jobId: fx.job.id, status: "canceled" } })).toBeGreaterThan(0);
+    await expect(cancelJob({ workspaceId: fx.workspace.id, actor: fx.actor, name: fx.job.name })).rejects.toMatchObject({ code: "CONFLICT" });
+  });
+
+  it("retries only the failed mini-batches of a finished job", async () => {
+    const flag = path.join(mkdtempSync(path.join(tmpdir(), "broken-")), "broken");
+    writeFileSync(flag, "");
+    const code = `
+import os
+def init(): pass
+def run(batch):
+    names = [os.path.basename(p) for p in batch]
+    if os.path.exists(os.environ["BROKEN_FLAG"]) and "004.txt" in names:
+        raise ValueError("cannot read 004.txt")
+    return names
+`;
+    const fx = await run(code, { miniBatchSize: 2, retrySettings: { maxRetries: 0, timeout: 30 } }, 6, { BROKEN_FLAG: flag });
+    const first = await waitForJob(fx.job.id);
+    expect(first).toMatchObject({ status: "completed", filesCompleted: 4, filesFailed: 2, miniBatchesFailed: 1 });
+    const before = await db.miniBatch.findMany({ where: { jobId: fx.job.id }, orderBy: { index: "asc" } });
+    expect(before[2].traceback).toContain("ValueError: cannot read 004.txt");
+
+    rmSync(flag);
+    const { miniBatches } = await retryFailed({ workspaceId: fx.workspace.id, actor: fx.actor, name: fx.job.name });
+    expect(miniBatches).toBe(1);
+    const second = await waitForJob(fx.job.id);
+    expect(second).toMatchObject({ status: "completed", filesCompleted: 6, filesFailed: 0, miniBatchesFailed: 0 });
+    const after = await db.miniBatch.findMany({ where: { jobId: fx.job.id }, orderBy: { index: "asc" } });
+    expect(after.map((b) => b.attempts)).toEqual([1, 1, 1]);
+    expect(after[0].finishedAt).toEqual(before[0].finishedAt); // untouched
+    expect((await output(fx)).trim().split("\n")).toEqual(["000.txt", "001.txt", "002.txt", "003.txt", "004.txt", "005.txt"]);
+    expect(existsSync(flag)).toBe(false);
+  });
+});

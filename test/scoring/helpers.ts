@@ -1,0 +1,69 @@
+import { execFileSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import type { ScoringDeployment } from "@/lib/scoring/types";
+
+/** Debian's python3, which has pandas, numpy and PIL from apt (the pyenv python3 on PATH does not). */
+export const PYTHON = "/usr/bin/python3";
+
+let seq = 0;
+
+/** A temp dir removed by the returned cleanup. */
+export function tempDir(label: string): { dir: string; cleanup: () => void } {
+  const dir = mkdtempSync(path.join(tmpdir(), `bp-scoring-${label}-`));
+  return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** Writes files (path -> content) under dir and returns dir. */
+export function writeFiles(dir: string, files: Record<string, string | Buffer>): string {
+  for (const [name, content] of Object.entries(files)) {
+    const file = path.join(dir, name);
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeFileSync(file, content);
+  }
+  return dir;
+}
+
+/** A deployment of the code in codeDir with Azure's defaults, a fresh id each call. */
+export function deployment(codeDir: string, over: Partial<ScoringDeployment> = {}): ScoringDeployment {
+  seq += 1;
+  return {
+    id: `dep${process.pid}x${seq}`,
+    version: 1,
+    runtime: "python",
+    interpreter: PYTHON,
+    codeDir,
+    scoringScript: "score.py",
+    modelDir: null,
+    instanceCount: 1,
+    maxConcurrencyPerInstance: 1,
+    timeoutSeconds: 30,
+    loggingLevel: "info",
+    environmentVariables: {},
+    ...over,
+  };
+}
+
+/** Real PNG files: solid grayscale squares with the given pixel values, written by PIL. */
+export function writePngs(dir: string, values: Record<string, number>): string[] {
+  mkdirSync(dir, { recursive: true });
+  const code = [
+    "import json, sys",
+    "from PIL import Image",
+    "for name, value in json.loads(sys.argv[2]).items():",
+    "    Image.new('L', (8, 8), color=value).save(f'{sys.argv[1]}/{name}')",
+  ].join("\n");
+  execFileSync(PYTHON, ["-c", code, dir, JSON.stringify(values)]);
+  return Object.keys(values).map((n) => path.join(dir, n));
+}
+
+/** Whether a process with this pid still exists. */
+export function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}

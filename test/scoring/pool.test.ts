@@ -1,0 +1,386 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ScoringPools } from "@/lib/scoring/pool";
+import { alive, deployment, tempDir, writeFiles } from "./helpers";
+
+// Pool behaviour with real Python worker processes: concurrency, FIFO, timeouts, crashes,
+// init failures, the environment a script sees, cancel and shutdown.
+let pools: ScoringPools;
+const tmp = tempDir("pool");
+
+beforeAll(() => {
+  pools = new ScoringPools({ maxWorkersPerPool: 4, initFailureCooldownMs: 60_000 });
+});
+
+afterAll(async () => {
+  await pools.shutdown();
+  tmp.cleanup();
+});
+
+const SLEEPER = `
+import os, time
+def init():
+    with open(os.environ["COUNTER_FILE"], "a") as f:
+        f.write(f"{os.getpid()}\\n")
+def run(mini_batch):
+    start = time.time()
+    for p in mini_batch:
+        if p.startswith("sleep:"):
+            print(f"sleeping {p}", flush=True)
+            time.sleep(float(p.split(":")[1]))
+        if p == "crash":
+            os._exit(3)
+    return [f"{start:.6f} {time.time():.6f} {os.getpid()} {p}" for p in mini_batch]
+`;
+
+function sleeper(label: string, over: Parameters<typeof deployment>[1] = {}) {
+  const code = writeFiles(path.join(tmp.dir, label), { "score.py": SLEEPER });
+  const counter = path.join(tmp.dir, `${label}-inits.txt`);
+  return { dep: deployment(code, { environmentVariables: { COUNTER_FILE: counter }, ...over }), inits: () => readFileSync(counter, "utf8").trim().split("\n") };
+}
+
+function span(body: string): { start: number; end: number; pid: number } {
+  const [start, end, pid] = body.split(" ");
+  return { start: Number(start), end: Number(end), pid: Number(pid) };
+}
+
+describe("pool concurrency", () => {
+  it("runs instance_count x max_concurrency_per_instance mini-batches at the same time on separate workers", async () => {
+    const { dep, inits } = sleeper("parallel", { instanceCount: 1, maxConcurrencyPerInstance: 2 });
+    // Warm both workers first so the measurement is about run(), not start-up.
+    await Promise.all([0, 1].map(() => pools.run(dep, { input: { kind: "files", files: ["sleep:0.3"] } })));
+    const t0 = Date.now();
+    const results = await Promise.all([0, 1].map(() => pools.run(dep, { input: { kind: "files", files: ["sleep:1"] } })));
+    const wall = Date.now() - t0;
+    const spans = results.map((r) => {
+      if (!r.ok) throw new Error(r.error);
+      return span(r.body);
+    });
+    expect(spans[0].pid).not.toBe(spans[1].pid);
+    const overlap = Math.min(spans[0].end, spans[1].end) - Math.max(spans[0].start, spans[1].start);
+    expect(overlap).toBeGreaterThan(0.8);
+    expect(wall).toBeLessThan(1800);
+    expect(inits()).toHaveLength(2);
+    expect(pools.stats().find((s) => s.key === `${dep.id}:v1`)).toMatchObject({ size: 2, workers: 2, starting: 0, busy: 0, queued: 0 });
+  });
+
+  it("queues mini-batches first in, first out when every worker is busy", async () => {
+    const { dep } = sleeper("fifo");
+    const order: number[] = [];
+    const runs = [0, 1, 2, 3].map((i) =>
+      pools.run(dep, { input: { kind: "files", files: ["sleep:0.05", `item${i}`] } }).then((r) => {
+        order.push(i);
+        return r;
+      }),
+    );
+    const results = await Promise.all(runs);
+    expect(order).toEqual([0, 1, 2, 3]);
+    const starts = results.map((r) => (r.ok ? span(r.body).start : NaN));
+    expect([...starts].sort()).toEqual(starts);
+    expect(results[3].ok && results[3].queuedMs).toBeGreaterThan(100);
+  });
+
+  it("routes each of many concurrent mini-batches its own results and its own logs", async () => {
+    const code = writeFiles(path.join(tmp.dir, "many"), {
+      "score.py": "import sys\ndef init():\n    pass\ndef run(b):\n    print('batch', b[0])\n    print('err', b[0], file=sys.stderr)\n    return [p.upper() for p in b]\n",
+    });
+    const dep = deployment(code, { instanceCount: 2 });
+    const batches = Array.from({ length: 60 }, (_, i) => Array.from({ length: 10 }, (_, j) => `mb${i}-f${j}`));
+    const results = await Promise.all(batches.map((files) => pools.run(dep, { input: { kind: "files", files } })));
+    results.forEach((r, i) => {
+      if (!r.ok) throw new Error(r.error);
+      expect(r.body).toBe(batches[i].map((f) => f.toUpperCase() + "\n").join(""));
+      expect(r.logs.split("\n").filter(Boolean).sort()).toEqual([`batch mb${i}-f0`, `err mb${i}-f0`]);
+    });
+    expect(new Set(results.map((r) => r.ok && r.workerPid)).size).toBe(2);
+  });
+
+  it("warms a deployment's workers ahead of its first mini-batch", async () => {
+    const { dep, inits } = sleeper("warm", { instanceCount: 2 });
+    pools.warm(dep, { inputDir: "/jobs/9/in" });
+    const key = `${dep.id}:v1`;
+    await expect.poll(() => pools.stats().find((s) => s.key === key), { timeout: 5000 }).toMatchObject({ workers: 2, starting: 0 });
+    expect(inits()).toHaveLength(2);
+    const r = await pools.run(dep, { input: { kind: "files", files: ["x"] } });
+    expect(r.ok && r.coldStart).toBe(false);
+    expect(r.queuedMs).toBeLessThan(100);
+    expect(inits()).toHaveLength(2);
+  });
+
+  it("caps the pool at the machine's limit whatever the deployment asks for", async () => {
+    const capped = new ScoringPools({ maxWorkersPerPool: 1, idleTimeoutMs: 0 });
+    try {
+      const { dep, inits } = sleeper("capped", { instanceCount: 3, maxConcurrencyPerInstance: 2 });
+      const results = await Promise.all([0, 1, 2].map(() => capped.run(dep, { input: { kind: "files", files: ["sleep:0.1"] } })));
+      expect(new Set(results.map((r) => r.ok && r.workerPid)).size).toBe(1);
+      expect(inits()).toHaveLength(1);
+      expect(capped.stats()[0]).toMatchObject({ size: 1, workers: 1 });
+    } finally {
+      await capped.shutdown();
+    }
+  });
+});
+
+describe("timeouts and crashes", () => {
+  it("kills a worker whose run() exceeds the timeout and serves the next mini-batch on a fresh one", async () => {
+    const { dep, inits } = sleeper("timeout", { timeoutSeconds: 1 });
+    const t0 = Date.now();
+    const slow = await pools.run(dep, { input: { kind: "files", files: ["sleep:30"] } });
+    expect(Date.now() - t0).toBeLessThan(5000);
+    expect(slow.ok).toBe(false);
+    if (slow.ok) return;
+    expect(slow.timedOut).toBe(true);
+    expect(slow.error).toBe("run() did not finish within 1 s; the worker was killed.");
+    expect(slow.logs).toContain("sleeping sleep:30");
+    const firstPid = Number(inits()[0]);
+    await expect.poll(() => alive(firstPid), { timeout: 2000 }).toBe(false);
+
+    const next = await pools.run(dep, { input: { kind: "files", files: ["fine"] } });
+    if (!next.ok) throw new Error(next.error);
+    expect(span(next.body).pid).not.toBe(firstPid);
+    expect(inits()).toHaveLength(2);
+  });
+
+  it("kills what the script started too: the worker's whole process group", async () => {
+    const code = writeFiles(path.join(tmp.dir, "grandchild"), {
+      "score.py": `
+import os, subprocess, sys, time
+def init():
+    pass
+def run(mini_batch):
+    child = subprocess.Popen(["sleep", "60"])
+    with open(mini_batch[0], "w") as f:
+        f.write(str(child.pid))
+    time.sleep(60)
+    return []
+`,
+    });
+    const pidFile = path.join(tmp.dir, "grandchild.pid");
+    const r = await pools.run(deployment(code), { input: { kind: "files", files: [pidFile] }, timeoutMs: 1000 });
+    expect(!r.ok && r.timedOut).toBe(true);
+    const grandchild = Number(readFileSync(pidFile, "utf8"));
+    expect(grandchild).toBeGreaterThan(0);
+    await expect.poll(() => alive(grandchild), { timeout: 2000 }).toBe(false);
+  });
+
+  it("uses the request's timeout override (a job's retry_settings.timeout)", async () => {
+    const { dep } = sleeper("timeout-override", { timeoutSeconds: 30 });
+    const r = await pools.run(dep, { input: { kind: "files", files: ["sleep:10"] }, timeoutMs: 500 });
+    expect(!r.ok && r.timedOut && r.error).toBe("run() did not finish within 0.5 s; the worker was killed.");
+  });
+
+  it("reports a worker that dies during run() and replaces it", async () => {
+    const { dep } = sleeper("crash");
+    const crashed = await pools.run(dep, { input: { kind: "files", files: ["crash"] } });
+    expect(!crashed.ok && crashed.error).toBe("The worker process ended (exit code 3) during run().");
+    expect(!crashed.ok && crashed.timedOut).toBe(false);
+    const next = await pools.run(dep, { input: { kind: "files", files: ["fine"] } });
+    expect(next.ok).toBe(true);
+  });
+
+  it("kills the worker when the caller cancels a running mini-batch", async () => {
+    const { dep, inits } = sleeper("cancel");
+    const controller = new AbortController();
+    const pending = pools.run(dep, { input: { kind: "files", files: ["sleep:30"] }, signal: controller.signal });
+    await expect.poll(() => pools.stats().find((s) => s.key === `${dep.id}:v1`)?.busy, { timeout: 5000 }).toBe(1);
+    const t0 = Date.now();
+    controller.abort();
+    const r = await pending;
+    expect(Date.now() - t0).toBeLessThan(1000);
+    expect(!r.ok && r.canceled).toBe(true);
+    await expect.poll(() => alive(Number(inits()[0])), { timeout: 2000 }).toBe(false);
+  });
+});
+
+describe("init() failures", () => {
+  it("fails fast with the init error and traceback instead of restarting the script forever", async () => {
+    const code = writeFiles(path.join(tmp.dir, "init-fail"), {
+      "score.py": `
+import os
+def load_model():
+    raise RuntimeError("model.pkl not found in " + os.environ.get("AZUREML_MODEL_DIR", "?"))
+def init():
+    print("loading the model")
+    load_model()
+def run(mini_batch):
+    return mini_batch
+`,
+    });
+    const dep = deployment(code, { instanceCount: 2, maxConcurrencyPerInstance: 1, modelDir: "/models/m1" });
+    const t0 = Date.now();
+    const results = await Promise.all([0, 1, 2].map(() => pools.run(dep, { input: { kind: "files", files: ["/a"] } })));
+    expect(Date.now() - t0).toBeLessThan(5000);
+    for (const r of results) {
+      expect(r.ok).toBe(false);
+      if (r.ok) continue;
+      expect(r.phase).toBe("init");
+      expect(r.error).toBe("init() raised RuntimeError: model.pkl not found in /models/m1");
+      expect(r.traceback).toContain('line 4, in load_model');
+      expect(r.logs).toContain("loading the model");
+    }
+    // Later requests fail at once with the same error: no new process.
+    const t1 = Date.now();
+    const again = await pools.run(dep, { input: { kind: "files", files: ["/b"] } });
+    expect(Date.now() - t1).toBeLessThan(50);
+    expect(!again.ok && again.error).toBe("init() raised RuntimeError: model.pkl not found in /models/m1");
+    expect(pools.stats().find((s) => s.key === `${dep.id}:v1`)?.workers).toBe(0);
+  });
+
+  it("reports a script that cannot be imported or has no run()", async () => {
+    const code = writeFiles(path.join(tmp.dir, "import-fail"), {
+      "broken.py": "import numpy\ndef init(:\n",
+      "norun.py": "def init():\n    pass\n",
+    });
+    const broken = await pools.run(deployment(code, { scoringScript: "broken.py" }), { input: { kind: "files", files: [] } });
+    expect(!broken.ok && broken.error).toMatch(/^Importing broken\.py raised SyntaxError: /);
+    const norun = await pools.run(deployment(code, { scoringScript: "norun.py" }), { input: { kind: "files", files: [] } });
+    expect(!norun.ok && norun.error).toBe("norun.py does not define run(mini_batch)");
+  });
+
+  it("reports a scoring script missing from the code", async () => {
+    const code = writeFiles(path.join(tmp.dir, "wrong-name"), { "main.py": "def run(b):\n    return b\n" });
+    const r = await pools.run(deployment(code, { scoringScript: "score.py" }), { input: { kind: "files", files: [] } });
+    expect(!r.ok && r.phase === "init" && r.error).toBe("The scoring script 'score.py' is not in the deployment's code.");
+  });
+
+  it("reports an interpreter that does not exist", async () => {
+    const code = writeFiles(path.join(tmp.dir, "no-python"), { "score.py": "def run(b):\n    return b\n" });
+    const r = await pools.run(deployment(code, { interpreter: "python2.4" }), { input: { kind: "files", files: [] } });
+    expect(!r.ok && r.phase).toBe("init");
+    expect(!r.ok && r.error).toMatch(/^The Python interpreter 'python2\.4' was not found on the worker's PATH/);
+  });
+
+  it("reports init() that never returns as a timeout", async () => {
+    const slow = new ScoringPools({ initTimeoutMs: 800, idleTimeoutMs: 0 });
+    try {
+      const code = writeFiles(path.join(tmp.dir, "init-hang"), { "score.py": "import time\ndef init():\n    time.sleep(60)\ndef run(b):\n    return b\n" });
+      const r = await slow.run(deployment(code), { input: { kind: "files", files: [] } });
+      expect(!r.ok && r.phase === "init" && r.error).toBe("init() did not finish within 1 s; the worker was killed.");
+    } finally {
+      await slow.shutdown();
+    }
+  });
+});
+
+describe("logs", () => {
+  it("keeps the tail of a huge log and says how much was dropped", async () => {
+    const small = new ScoringPools({ maxLogChars: 10_000, idleTimeoutMs: 0 });
+    try {
+      const code = writeFiles(path.join(tmp.dir, "chatty"), {
+        "score.py": "import sys\ndef run(b):\n    for i in range(2000):\n        print(f'line {i:05d} ' + 'x' * 100)\n    sys.argv.append('ignored')\n    return b\n",
+      });
+      const r = await small.run(deployment(code), { input: { kind: "files", files: ["/a"] } });
+      expect(r.ok).toBe(true);
+      expect(r.logs).toMatch(/^\[\.\.\. \d+ characters of earlier output dropped \.\.\.\]\n/);
+      expect(r.logs).toContain(`line 01999 ${"x".repeat(100)}\n`);
+      expect(r.logs).not.toContain("line 00000");
+      expect(r.logs.length).toBeLessThan(10_100);
+    } finally {
+      await small.shutdown();
+    }
+  });
+});
+
+describe("the environment a script sees", () => {
+  const code = writeFiles(path.join(tmp.dir, "env"), {
+    "score.py": `
+import json, os, sys
+seen_at_init = {}
+def init():
+    seen_at_init.update(os.environ)
+def run(mini_batch):
+    return [json.dumps({"init": sorted(seen_at_init), "run": dict(os.environ), "argv": sys.argv, "cwd": os.getcwd()})]
+`,
+  });
+
+  it("holds only the allowed variables, never the platform's secrets, with per-job values set before run()", async () => {
+    const secrets = {
+      DATABASE_URL: "postgres://secret@db/prod",
+      AZURE_STORAGE_CONNECTION_STRING: "AccountName=x;AccountKey=secret",
+      BATCHPOINT_SECRET_KEY: "f".repeat(64),
+      NEXTAUTH_SECRET: "n".repeat(40),
+      INNGEST_SIGNING_KEY: "signkey-prod-secret",
+      INNGEST_EVENT_KEY: "event-key-secret",
+    };
+    const saved = { ...process.env };
+    Object.assign(process.env, secrets);
+    try {
+      const dep = deployment(code, { modelDir: "/cache/d-v1/model", environmentVariables: { MY_SETTING: "42", BATCH_INPUT_DIR: "/ignored" } });
+      const job1 = { inputDir: "/jobs/1/in", outputDir: "/jobs/1/out", payloadFile: "/jobs/1/payload.json" };
+      const r1 = await pools.run(dep, { input: { kind: "files", files: ["/x"] }, ...job1 });
+      if (!r1.ok) throw new Error(`${r1.error}\n${r1.traceback}`);
+      const seen1 = JSON.parse(r1.body.trim());
+      expect(Object.keys(seen1.run).sort()).toEqual(
+        [
+          "AZUREML_MODEL_DIR",
+          "BATCH_INPUT_DIR",
+          "BATCH_MODEL_DIR",
+          "BATCH_OUTPUT_DIR",
+          "HOME",
+          "JOBS_PAYLOAD_FILE",
+          "LANG",
+          "MY_SETTING",
+          "PATH",
+          "PYTHONUNBUFFERED",
+        ].sort(),
+      );
+      expect(seen1.run).toMatchObject({
+        AZUREML_MODEL_DIR: "/cache/d-v1/model",
+        BATCH_MODEL_DIR: "/cache/d-v1/model",
+        BATCH_INPUT_DIR: "/jobs/1/in",
+        BATCH_OUTPUT_DIR: "/jobs/1/out",
+        JOBS_PAYLOAD_FILE: "/jobs/1/payload.json",
+        MY_SETTING: "42",
+        PYTHONUNBUFFERED: "1",
+      });
+      expect(seen1.run.HOME).not.toBe(process.env.HOME);
+      expect(seen1.argv).toEqual([path.join(code, "score.py")]);
+      expect(seen1.cwd).toBe(code);
+      expect(seen1.init).toContain("JOBS_PAYLOAD_FILE");
+      const text = JSON.stringify(seen1);
+      for (const value of Object.values(secrets)) expect(text).not.toContain(value);
+
+      // The same warm worker serves the next job with that job's directories.
+      const r2 = await pools.run(dep, { input: { kind: "files", files: ["/x"] }, inputDir: "/jobs/2/in" });
+      const seen2 = JSON.parse(r2.ok ? r2.body.trim() : "null");
+      expect(seen2.run.BATCH_INPUT_DIR).toBe("/jobs/2/in");
+      expect(seen2.run.BATCH_OUTPUT_DIR).toBeUndefined();
+      expect(seen2.run.JOBS_PAYLOAD_FILE).toBeUndefined();
+      expect(r2.ok && r2.coldStart).toBe(false);
+    } finally {
+      for (const k of Object.keys(secrets)) delete process.env[k];
+      Object.assign(process.env, saved);
+    }
+  });
+});
+
+describe("shutdown", () => {
+  it("stops every worker and fails what is still queued", async () => {
+    const own = new ScoringPools({ idleTimeoutMs: 0 });
+    const { dep, inits } = sleeper("shutdown");
+    const running = own.run(dep, { input: { kind: "files", files: ["sleep:30"] } });
+    const queued = own.run(dep, { input: { kind: "files", files: ["x"] } });
+    await expect.poll(() => own.stats()[0]?.busy, { timeout: 5000 }).toBe(1);
+    await new Promise((r) => setTimeout(r, 300)); // let run() start and print
+    await own.shutdown();
+    const [r1, r2] = await Promise.all([running, queued]);
+    expect(!r1.ok && r1.error).toBe("The scoring pool was shut down while run() was running.");
+    expect(!r1.ok && r1.logs).toContain("sleeping sleep:30");
+    expect(!r2.ok && r2.error).toBe("The scoring pool was shut down.");
+    await expect.poll(() => alive(Number(inits()[0])), { timeout: 2000 }).toBe(false);
+  });
+
+  it("reaps pools that stayed idle", async () => {
+    const own = new ScoringPools({ idleTimeoutMs: 300 });
+    try {
+      const { dep, inits } = sleeper("idle");
+      expect((await own.run(dep, { input: { kind: "files", files: ["x"] } })).ok).toBe(true);
+      expect(own.stats()).toHaveLength(1);
+      await expect.poll(() => own.stats().length, { timeout: 3000 }).toBe(0);
+      await expect.poll(() => alive(Number(inits()[0])), { timeout: 3000 }).toBe(false);
+    } finally {
+      await own.shutdown();
+    }
+  });
+});
