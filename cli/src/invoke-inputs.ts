@@ -1,7 +1,12 @@
 import { parse as parseYaml } from "yaml";
 import { UsageError } from "./errors";
 
-export type DataInput = { type: "uri_folder" | "uri_file"; path: string };
+/** tabular: one CSV split into mini-batches of rows (a Batchpoint extension of Azure's input types). */
+export const DATA_INPUT_TYPES = ["uri_folder", "uri_file", "tabular"] as const;
+export type DataInput = { type: (typeof DATA_INPUT_TYPES)[number]; path: string };
+export function isDataInput(input: { type: string }): input is DataInput {
+  return (DATA_INPUT_TYPES as readonly string[]).includes(input.type);
+}
 export type LiteralInput = { type: "string" | "integer" | "number" | "boolean"; value: string | number | boolean };
 export type JobInput = DataInput | LiteralInput;
 
@@ -84,13 +89,13 @@ export function parseInvokeFile(text: string): InvokeFile {
       continue;
     }
     const type = String(v.type ?? (v.path !== undefined ? "uri_folder" : "string"));
-    if (type === "uri_folder" || type === "uri_file") {
+    if (isDataInput({ type })) {
       if (typeof v.path !== "string" || !v.path.trim()) throw new UsageError(`inputs.${name}: a ${type} input needs a path.`);
-      inputs[name] = { type, path: v.path };
+      inputs[name] = { type: type as DataInput["type"], path: v.path };
     } else if (type === "string" || type === "integer" || type === "number" || type === "boolean") {
       inputs[name] = literal(name, type, v.value ?? v.default);
     } else {
-      throw new UsageError(`inputs.${name}: type '${type}' is not supported; use uri_folder, uri_file, string, integer, number or boolean.`);
+      throw new UsageError(`inputs.${name}: type '${type}' is not supported; use uri_folder, uri_file, tabular, string, integer, number or boolean.`);
     }
   }
   let output: InvokeFile["output"];

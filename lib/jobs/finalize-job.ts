@@ -2,7 +2,8 @@ import "server-only";
 import { db } from "@/lib/db";
 import { commitBlocks, stageBlock, uploadBlob } from "@/lib/storage";
 import { parseDataPath } from "./data-paths";
-import type { JobSettings } from "./invoke-job";
+import type { JobInputs, JobSettings } from "./invoke-job";
+import { rowsOf } from "./mini-batch-inputs";
 import { resolveDataTarget } from "./resolve-data-target";
 
 const PAGE = 5_000;
@@ -24,6 +25,8 @@ export async function finalizeJob(opts: { jobId: string; reason?: "completed" | 
   if (!job) return { status: "missing" as const, finalized: false, generation: 0 };
   if (claimed.count === 0) return { status: job.status, finalized: false, generation: job.retryGeneration };
   const settings = job.settings as unknown as JobSettings;
+  const inputs = job.inputs as unknown as JobInputs;
+  const tabular = inputs.data.type === "tabular";
   const out = parseDataPath(job.outputPath);
   const target = await resolveDataTarget({ workspaceId: job.workspaceId, path: out });
   const prefix = outputPrefix(job.outputPath);
@@ -46,7 +49,11 @@ export async function finalizeJob(opts: { jobId: string; reason?: "completed" | 
       if (r.status === "completed" && r.succeededCount > 0) withOutput.push(r.index);
       if (r.status === "failed" || r.failedCount > 0) {
         errors.push(
-          JSON.stringify({ mini_batch: r.index, attempt: r.attempts, files: r.items, failed_files: r.failedCount, error: r.error, traceback: r.traceback }),
+          JSON.stringify(
+            tabular
+              ? { mini_batch: r.index, attempt: r.attempts, file: inputs.data.path, rows: rowsOf(job, r), failed_rows: r.failedCount, error: r.error, traceback: r.traceback }
+              : { mini_batch: r.index, attempt: r.attempts, files: r.items, failed_files: r.failedCount, error: r.error, traceback: r.traceback },
+          ),
         );
       }
     }
@@ -68,7 +75,7 @@ export async function finalizeJob(opts: { jobId: string; reason?: "completed" | 
   const canceled = opts.reason === "canceled" || (!!fresh.cancelRequestedAt && !thresholdCrossed);
   const status = canceled ? "canceled" : thresholdCrossed ? "failed" : "completed";
   const error = thresholdCrossed
-    ? `${fresh.filesFailed} input ${fresh.filesFailed === 1 ? "file" : "files"} failed, more than the error threshold of ${settings.errorThreshold}. See errors.jsonl for the files and tracebacks.`
+    ? `${fresh.filesFailed} ${tabular ? "input row" : "input file"}${fresh.filesFailed === 1 ? "" : "s"} failed, more than the error threshold of ${settings.errorThreshold}. See errors.jsonl for the ${tabular ? "rows" : "files"} and tracebacks.`
     : canceled
       ? "The job was canceled; the output holds the mini-batches that finished before."
       : fresh.error;
@@ -76,7 +83,7 @@ export async function finalizeJob(opts: { jobId: string; reason?: "completed" | 
   const summary = {
     job: fresh.name, endpoint: fresh.endpointName, deployment: fresh.deploymentName, status, error,
     mini_batches: { total: fresh.miniBatchesTotal, completed: fresh.miniBatchesCompleted, failed: fresh.miniBatchesFailed },
-    files: { total: fresh.filesTotal, succeeded: fresh.filesCompleted, failed: fresh.filesFailed },
+    [tabular ? "rows" : "files"]: { total: fresh.filesTotal, succeeded: fresh.filesCompleted, failed: fresh.filesFailed },
     output: settings.outputAction === "append_row" ? `${job.outputPath.replace(/\/?$/, "/")}${job.outputFileName}` : null,
     settings, started_at: fresh.startedAt, finished_at: finishedAt, finalize_ms: Date.now() - started,
   };

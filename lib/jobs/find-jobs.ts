@@ -4,6 +4,7 @@ import type { Prisma } from "@/lib/db";
 import { db } from "@/lib/db";
 import { notFound } from "@/lib/errors";
 import { paginate, pageParamsSchema } from "@/lib/pagination";
+import { describeMiniBatchInputs, rowsOf } from "./mini-batch-inputs";
 import { jobProgress } from "./progress";
 
 export const JOB_STATUSES = ["queued", "preparing", "running", "finalizing", "completed", "failed", "canceled"] as const;
@@ -31,5 +32,6 @@ export async function findMiniBatches(opts: { workspaceId: string; jobName: stri
     }),
     db.miniBatch.count({ where }),
   ]);
-  return wrap(rows, count);
+  // `inputs`: the files, or for tabular input the CSV and its rows, as people read them; `rows`: those row numbers.
+  return wrap(rows.map((r) => ({ ...r, inputs: describeMiniBatchInputs(job, r), rows: rowsOf(job, r) })), count);
 }

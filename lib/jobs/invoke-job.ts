@@ -9,8 +9,22 @@ import { blobExists } from "@/lib/storage";
 import { DataPathError, parseDataPath } from "./data-paths";
 import { resolveDataTarget } from "./resolve-data-target";
 
+/**
+ * Data inputs: `uri_folder` (every file under a prefix) and `uri_file` (one file) split by files, as on
+ * Azure ML; `tabular` is one CSV file split by rows on row boundaries, each mini-batch reaching run()
+ * as a DataFrame (Python) or an array of row objects (Node). See docs/decisions/0005.
+ */
+export const DATA_INPUT_TYPES = ["uri_folder", "uri_file", "tabular"] as const;
+export type DataInputType = (typeof DATA_INPUT_TYPES)[number];
+export function isDataInput(v: { type?: unknown } | null | undefined): boolean {
+  return (DATA_INPUT_TYPES as readonly unknown[]).includes(v?.type);
+}
+/** Files per mini-batch for file inputs; rows per mini-batch may go up to MAX_ROWS_PER_MINI_BATCH. */
+const MAX_FILES_PER_MINI_BATCH = 10_000;
+const MAX_ROWS_PER_MINI_BATCH = 1_000_000;
+
 const dataInput = z.object({
-  type: z.enum(["uri_folder", "uri_file"], { error: "Use uri_folder or uri_file." }),
+  type: z.enum(DATA_INPUT_TYPES, { error: "Use uri_folder, uri_file or tabular." }),
   path: z.string().trim().min(1, "Give the input path, e.g. datastores/workspaceblobstore/paths/inputs/."),
 });
 const literalInput = z.object({ type: z.enum(["string", "integer", "number", "boolean"]), value: z.union([z.string(), z.number(), z.boolean()]) });
@@ -23,7 +37,7 @@ export const invokeJobSchema = z
     output: z.object({ path: z.string().trim().min(1) }).optional(),
     outputFileName: z.string().trim().regex(/^[A-Za-z0-9._-]{1,128}$/, "Use a plain file name: letters, digits, '.', '_' or '-'.").optional(),
     overwrite: z.boolean().default(false),
-    miniBatchSize: z.number().int().min(1).max(10_000).optional(),
+    miniBatchSize: z.number().int().min(1).max(MAX_ROWS_PER_MINI_BATCH).optional(),
     instanceCount: z.number().int().min(1).max(64).optional(),
     maxRetries: z.number().int().min(0).max(20).optional(),
     timeout: z.number().int().min(1).max(86_400).optional(),
@@ -31,9 +45,12 @@ export const invokeJobSchema = z
     idempotencyKey: z.string().trim().min(1).max(128).optional(),
   })
   .superRefine((v, ctx) => {
-    const dataInputs = [v.input, ...Object.values(v.inputs ?? {}).filter((i) => i.type === "uri_folder" || i.type === "uri_file")];
-    if (dataInputs.filter(Boolean).length !== 1) {
-      ctx.addIssue({ code: "custom", path: ["input"], message: "Give exactly one data input: `input`, or one uri_folder/uri_file entry in `inputs`." });
+    const dataInputs = [v.input, ...Object.values(v.inputs ?? {}).filter(isDataInput)].filter(Boolean);
+    if (dataInputs.length !== 1) {
+      ctx.addIssue({ code: "custom", path: ["input"], message: "Give exactly one data input: `input`, or one uri_folder, uri_file or tabular entry in `inputs`." });
+    }
+    if (v.miniBatchSize !== undefined && v.miniBatchSize > MAX_FILES_PER_MINI_BATCH && dataInputs.some((i) => i?.type !== "tabular")) {
+      ctx.addIssue({ code: "custom", path: ["miniBatchSize"], message: `A mini-batch holds at most ${MAX_FILES_PER_MINI_BATCH.toLocaleString("en")} files; only tabular input counts rows and allows more.` });
     }
   });
 export type InvokeJobInput = z.input<typeof invokeJobSchema>;
@@ -64,7 +81,8 @@ export interface JobSettings {
 }
 
 export interface JobInputs {
-  data: { name: string; type: "uri_folder" | "uri_file"; path: string };
+  /** `header`: a tabular input's CSV header line, recorded by the planner and given to every mini-batch. */
+  data: { name: string; type: DataInputType; path: string; header?: string };
   literals: Record<string, string | number | boolean>;
 }
 
@@ -89,7 +107,7 @@ export async function invokeJob(opts: { workspaceId: string; actor: Actor; endpo
   const { endpoint, deployment } = await resolveDeployment({ workspaceId: opts.workspaceId, endpointName: opts.endpointName, deploymentName: input.deploymentName });
 
   const named = Object.entries(input.inputs ?? {});
-  const dataEntry = input.input ? ["input", input.input] : named.find(([, v]) => v.type === "uri_folder" || v.type === "uri_file");
+  const dataEntry = input.input ? ["input", input.input] : named.find(([, v]) => isDataInput(v));
   const [dataName, data] = dataEntry as [string, z.infer<typeof dataInput>];
   try {
     const parsed = parseDataPath(data.path);

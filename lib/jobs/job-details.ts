@@ -4,6 +4,7 @@ import { db } from "@/lib/db";
 import { AppError, notFound } from "@/lib/errors";
 import type { InvokeJobInput, JobInputs, JobSettings } from "./invoke-job";
 import { openJobFile } from "./job-output";
+import { describeMiniBatchInputs } from "./mini-batch-inputs";
 
 const PREVIEW_BYTES = 64 * 1024;
 
@@ -28,10 +29,10 @@ export async function getFirstFailedMiniBatch(opts: { workspaceId: string; jobId
   const mb = await db.miniBatch.findFirst({
     where: { workspaceId: opts.workspaceId, jobId: opts.jobId, OR: [{ status: "failed" }, { failedCount: { gt: 0 } }] },
     orderBy: { index: "asc" },
-    select: { index: true, attempts: true, error: true, traceback: true, items: true },
+    select: { index: true, attempts: true, error: true, traceback: true, items: true, itemCount: true, job: { select: { inputs: true, settings: true } } },
   });
   if (!mb) return null;
-  return { ...mb, files: Array.isArray(mb.items) ? (mb.items as string[]).slice(0, 20) : [], items: undefined };
+  return { index: mb.index, attempts: mb.attempts, error: mb.error, traceback: mb.traceback, files: describeMiniBatchInputs(mb.job, mb, 20) };
 }
 
 /**

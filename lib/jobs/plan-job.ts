@@ -1,10 +1,11 @@
 import "server-only";
 import type { Prisma } from "@/lib/db";
 import { db } from "@/lib/db";
-import { listBlobs } from "@/lib/storage";
+import { blobExists, downloadBlob, listBlobs } from "@/lib/storage";
 import { parseDataPath } from "./data-paths";
 import type { JobInputs, JobSettings } from "./invoke-job";
 import { resolveDataTarget } from "./resolve-data-target";
+import { CsvSplitError, splitCsvRows } from "./split-csv";
 
 /** Azure allows 50,000 committed blocks per blob; one block per mini-batch plus the header. */
 export const MAX_MINI_BATCHES_APPEND_ROW = 49_999;
@@ -14,7 +15,8 @@ export type PlanResult = { ok: true; miniBatches: number; files: number } | { ok
 
 /**
  * Splits a job's input into mini-batches: every blob under a folder, recursively, in name order,
- * `miniBatchSize` files each. Rows are written in chunks as listing pages arrive, so memory stays
+ * `miniBatchSize` files each; or, for tabular input, the CSV's records, `miniBatchSize` rows each, as
+ * byte ranges on record boundaries (the file is streamed once; its header is kept on the job). Rows are written in chunks as listing pages arrive, so memory stays
  * flat in the number of files. Indexes are deterministic, so re-running after a crash writes
  * nothing twice. Returns counts only.
  */
@@ -45,7 +47,22 @@ export async function planJob(opts: { jobId: string }): Promise<PlanResult> {
     if (pending.length >= INSERT_CHUNK) await flushRows();
   };
 
-  if (inputs.data.type === "uri_file") {
+  if (inputs.data.type === "tabular") {
+    if (!(await blobExists(target, path.path))) return fail(job.id, `The input file ${inputs.data.path} does not exist.`);
+    try {
+      const { header, rows } = await splitCsvRows(await downloadBlob(target, path.path), settings.miniBatchSize, async (r) => {
+        pending.push({ workspaceId: job.workspaceId, jobId: job.id, index, byteStart: r.byteStart, byteEnd: r.byteEnd, itemCount: r.rows });
+        index++;
+        if (pending.length >= INSERT_CHUNK) await flushRows();
+      });
+      if (rows === 0) return fail(job.id, `The CSV ${inputs.data.path} has a header but no rows to score.`);
+      files = rows;
+      await db.job.update({ where: { id: job.id }, data: { inputs: { ...inputs, data: { ...inputs.data, header } } as unknown as Prisma.InputJsonValue } });
+    } catch (e) {
+      if (e instanceof CsvSplitError) return fail(job.id, `${e.message} (input ${inputs.data.path})`);
+      throw e;
+    }
+  } else if (inputs.data.type === "uri_file") {
     const exists = await (async () => {
       for await (const page of listBlobs(target, path.path, 10)) if (page.some((b) => b.path === path.path)) return true;
       return false;

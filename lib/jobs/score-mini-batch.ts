@@ -5,7 +5,7 @@ import path from "node:path";
 import { pipeline } from "node:stream/promises";
 import { createWriteStream } from "node:fs";
 import { db } from "@/lib/db";
-import { getScoringPools } from "@/lib/scoring";
+import { getScoringPools, type MiniBatchInput } from "@/lib/scoring";
 import { downloadBlob, stageBlock } from "@/lib/storage";
 import { parseDataPath } from "./data-paths";
 import { outputPrefix } from "./finalize-job";
@@ -39,6 +39,7 @@ export async function scoreMiniBatch(opts: { jobId: string; index: number; attem
   const settings = job.settings as unknown as JobSettings;
   const inputs = job.inputs as unknown as JobInputs;
   const items = (mb.items as string[] | null) ?? [];
+  const inputCount = mb.itemCount; // files, or rows of a tabular range
   const lastAttempt = opts.attempt >= settings.maxRetries;
   const dir = path.join(workDir(job.id), `${mb.index}-${opts.attempt}`);
   const inputDir = path.join(dir, "inputs");
@@ -52,20 +53,31 @@ export async function scoreMiniBatch(opts: { jobId: string; index: number; attem
     await mkdir(outputDir, { recursive: true });
     const payloadFile = path.join(dir, "payload.json");
     await writeFile(payloadFile, JSON.stringify({ job: job.name, inputs: inputs.literals, input: inputs.data }));
-    const localFiles: string[] = [];
-    for (let i = 0; i < items.length; i += DOWNLOAD_PARALLELISM) {
-      await Promise.all(
-        items.slice(i, i + DOWNLOAD_PARALLELISM).map(async (blob) => {
-          const rel = blob.startsWith(base) ? blob.slice(base.length) : path.posix.basename(blob);
-          const local = path.join(inputDir, rel);
-          await mkdir(path.dirname(local), { recursive: true });
-          await pipeline(await downloadBlob(source, blob), createWriteStream(local));
-          localFiles.push(local);
-        }),
-      );
+    let input: MiniBatchInput;
+    if (inputs.data.type === "tabular") {
+      // One byte range of the CSV, on record boundaries; the worker reads it with the job's header.
+      const local = path.join(inputDir, "rows.csv");
+      await mkdir(inputDir, { recursive: true });
+      const offset = Number(mb.byteStart ?? 0);
+      await pipeline(await downloadBlob(source, inPath.path, { offset, count: Number(mb.byteEnd ?? 0) - offset }), createWriteStream(local));
+      input = { kind: "tabular", file: local, header: inputs.data.header, rowCount: mb.itemCount };
+    } else {
+      const localFiles: string[] = [];
+      for (let i = 0; i < items.length; i += DOWNLOAD_PARALLELISM) {
+        await Promise.all(
+          items.slice(i, i + DOWNLOAD_PARALLELISM).map(async (blob) => {
+            const rel = blob.startsWith(base) ? blob.slice(base.length) : path.posix.basename(blob);
+            const local = path.join(inputDir, rel);
+            await mkdir(path.dirname(local), { recursive: true });
+            await pipeline(await downloadBlob(source, blob), createWriteStream(local));
+            localFiles.push(local);
+          }),
+        );
+      }
+      localFiles.sort();
+      input = { kind: "files", files: localFiles };
     }
-    localFiles.sort();
-    const result = await getScoringPools().run(deployment, { input: { kind: "files", files: localFiles }, inputDir, outputDir, payloadFile, timeoutMs: settings.timeoutSeconds * 1000, signal: cancel.signal });
+    const result = await getScoringPools().run(deployment, { input, inputDir, outputDir, payloadFile, timeoutMs: settings.timeoutSeconds * 1000, signal: cancel.signal });
     if (!result.ok) {
       if (result.canceled) return { outcome: "skipped" };
       const error = result.timedOut ? `run() did not finish within the timeout of ${settings.timeoutSeconds} s and was stopped.` : result.error;
@@ -75,23 +87,24 @@ export async function scoreMiniBatch(opts: { jobId: string; index: number; attem
       }
       const done = await finishMiniBatch({
         jobId: job.id, index: mb.index,
-        outcome: { status: "failed", succeeded: 0, failed: items.length, durationMs: result.durationMs, queuedMs: result.queuedMs, log: result.logs, error, traceback: result.traceback },
+        outcome: { status: "failed", succeeded: 0, failed: inputCount, durationMs: result.durationMs, queuedMs: result.queuedMs, log: result.logs, error, traceback: result.traceback },
       });
       return { outcome: "done", status: "failed", jobDone: done.jobDone, thresholdCrossed: done.thresholdCrossed, generation: done.generation };
     }
-    const succeeded = Math.min(result.count, items.length);
+    const succeeded = Math.min(result.count, inputCount);
     if (settings.outputAction === "append_row" && result.body) {
       const out = parseDataPath(job.outputPath);
       const target = await cachedDataTarget(job.workspaceId, out);
       if (result.header && !job.outputHeader) await rememberOutputHeader({ jobId: job.id, header: result.header });
       await stageBlock(target, outputPrefix(job.outputPath) + job.outputFileName, mb.index, Buffer.from(result.body));
     }
-    const failed = items.length - succeeded;
+    const failed = inputCount - succeeded;
+    const unit = inputs.data.type === "tabular" ? "rows" : "input files";
     const done = await finishMiniBatch({
       jobId: job.id, index: mb.index,
       outcome: {
         status: "completed", succeeded, failed, durationMs: result.durationMs, queuedMs: result.queuedMs, log: result.logs,
-        error: failed > 0 ? `run() returned ${result.count} results for ${items.length} input files; ${failed} counted as failed.` : undefined,
+        error: failed > 0 ? `run() returned ${result.count} results for ${inputCount} ${unit}; ${failed} counted as failed.` : undefined,
       },
     });
     return { outcome: "done", status: "completed", jobDone: done.jobDone, thresholdCrossed: done.thresholdCrossed, generation: done.generation };

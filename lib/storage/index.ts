@@ -132,8 +132,9 @@ export async function uploadBlob(
   }
 }
 
-export async function downloadBlob(target: StorageTarget, path: string): Promise<Readable> {
-  const res = await containerClient(target).getBlockBlobClient(path).download();
+/** Streams a blob, or the byte range [offset, offset + count) of it. */
+export async function downloadBlob(target: StorageTarget, path: string, range?: { offset: number; count: number }): Promise<Readable> {
+  const res = await containerClient(target).getBlockBlobClient(path).download(range?.offset ?? 0, range?.count);
   return res.readableStreamBody as Readable;
 }
 

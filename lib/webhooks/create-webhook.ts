@@ -7,7 +7,7 @@ import { db, type Prisma } from "@/lib/db";
 import { resolveDeployment } from "@/lib/deployments/create-deployment";
 import { getEndpointOrThrow } from "@/lib/endpoints/find-endpoints";
 import { fieldError, isUniqueViolation } from "@/lib/errors";
-import { invokeJobSchema } from "@/lib/jobs/invoke-job";
+import { invokeJobSchema, isDataInput } from "@/lib/jobs/invoke-job";
 import { resourceNameSchema } from "@/lib/validation";
 import { toPublicWebhook, webhookSelect } from "./find-webhooks";
 import { JOB_EVENT_TYPES, WEBHOOK_SECRET_PREFIX } from "./webhook-types";
@@ -15,10 +15,10 @@ import { JOB_EVENT_TYPES, WEBHOOK_SECRET_PREFIX } from "./webhook-types";
 // Stands in for the data input a trigger's caller sends, so a template without one still validates.
 const PLACEHOLDER_INPUT = { type: "uri_file", path: "datastores/workspaceblobstore/paths/placeholder" } as const;
 
-/** True when an invoke body names its data input (`input`, or a uri_* entry in `inputs`). */
+/** True when an invoke body names its data input (`input`, or a data entry in `inputs`). */
 export function hasDataInput(body: Record<string, unknown>): boolean {
   const inputs = (body.inputs ?? {}) as Record<string, { type?: unknown } | undefined>;
-  return body.input !== undefined || Object.values(inputs).some((v) => v?.type === "uri_folder" || v?.type === "uri_file");
+  return body.input !== undefined || Object.values(inputs).some(isDataInput);
 }
 
 /** A job template: invoke overrides (see invokeJobSchema); the data input may come from each delivery. */

@@ -5,6 +5,7 @@ import { decryptSecret } from "@/lib/crypto/secret-box";
 import { db } from "@/lib/db";
 import { AppError, isUniqueViolation } from "@/lib/errors";
 import { startJob } from "@/lib/jobs/job-commands";
+import { isDataInput } from "@/lib/jobs/invoke-job";
 import { hasDataInput } from "./create-webhook";
 import { BLOB_CREATED, blobUrlToDataPath, eventGridBatchSchema, looksLikeEventGrid, SUBSCRIPTION_VALIDATION, type EventGridEvent } from "./event-grid";
 import { secretMatches, SIGNATURE_HEADER, verifySignature } from "./signature";
@@ -147,7 +148,7 @@ function mergeInvocation(hook: Hook, overrides: Record<string, unknown>) {
   const templateInputs = { ...((template.inputs ?? {}) as Record<string, { type?: string }>) };
   if (hasDataInput(overrides)) {
     delete template.input;
-    for (const [k, v] of Object.entries(templateInputs)) if (v?.type === "uri_folder" || v?.type === "uri_file") delete templateInputs[k];
+    for (const [k, v] of Object.entries(templateInputs)) if (isDataInput(v)) delete templateInputs[k];
   }
   const inputs = { ...templateInputs, ...((overrides.inputs ?? {}) as Record<string, unknown>) };
   return {

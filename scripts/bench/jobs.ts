@@ -6,7 +6,7 @@
  *
  *   BENCH_FILES=10000 BENCH_COST_MS=10 BENCH_PLAN_FILES=100000 npm run bench:jobs
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { cpus, loadavg, tmpdir } from "node:os";
@@ -23,6 +23,7 @@ const PLAN_FILES = Number(process.env.BENCH_PLAN_FILES || 100_000);
 const FINALIZE_PARTS = Number(process.env.BENCH_FINALIZE_PARTS || 10_000);
 const PYTHON = process.env.BENCH_PYTHON || "/usr/bin/python3";
 const ONLY_PLAN = process.env.BENCH_ONLY === "plan"; // just the planning figure, in its own section
+const ONLY_EFFICIENCY = process.env.BENCH_ONLY === "efficiency"; // just the efficiency figures (for profiling)
 const MINI_BATCH = 10;
 const PARALLELISM = 2;
 
@@ -91,6 +92,13 @@ async function uploadMany(prefix: string, n: number) {
     }
   }));
 }
+/** CPU seconds (user + system) used so far by this process (app, executor, PGlite thread) and by Azurite. */
+function cpuSeconds() {
+  const self = process.cpuUsage();
+  const stat = readFileSync(`/proc/${azurite.process.pid}/stat`, "utf8").split(") ")[1].split(" ");
+  const ticks = 100; // USER_HZ on Linux
+  return { app: (self.user + self.system) / 1e6, azurite: (Number(stat[11]) + Number(stat[12])) / ticks };
+}
 async function runJob(endpoint: string, prefix: string) {
   const t0 = performance.now();
   const { job } = await startJob({ workspaceId: ws.id, actor, endpointName: endpoint, input: { input: { type: "uri_folder", path: `datastores/workspaceblobstore/paths/${prefix}` } } });
@@ -105,7 +113,7 @@ async function runJob(endpoint: string, prefix: string) {
 }
 const rows: [string, string][] = [];
 function write() {
-  const command = ONLY_PLAN ? `BENCH_ONLY=plan BENCH_PLAN_FILES=${PLAN_FILES} npm run bench:jobs` : `BENCH_FILES=${FILES} BENCH_COST_MS=${COST_MS} BENCH_PLAN_FILES=${PLAN_FILES} npm run bench:jobs`;
+  const command = ONLY_PLAN ? `BENCH_ONLY=plan BENCH_PLAN_FILES=${PLAN_FILES} npm run bench:jobs` : ONLY_EFFICIENCY ? `BENCH_ONLY=efficiency BENCH_FILES=${FILES} BENCH_COST_MS=${COST_MS} npm run bench:jobs` : `BENCH_FILES=${FILES} BENCH_COST_MS=${COST_MS} BENCH_PLAN_FILES=${PLAN_FILES} npm run bench:jobs`;
   const body = `Measured ${new Date().toISOString().slice(0, 10)} with \`${command}\` on ${cpus().length} cores, Node ${process.version}:
 PGlite on a worker thread, Azurite, the embedded executor, the app's functions behind the SDK's serve() and
 Python scoring workers, all on this machine. 1-minute load average at the start / now: ${loadBefore.toFixed(2)} / ${loadavg()[0].toFixed(2)}.
@@ -119,7 +127,7 @@ parallelism and mini-batch size, and no database, blob storage or executor. Over
 the step's wall time minus the time inside run() and the time queued for a free worker: downloading
 the inputs, bookkeeping in Postgres and staging the output block. Figures are written as they are
 measured, so an interrupted run keeps the ones it has.`;
-  writeBenchmarkSection(ONLY_PLAN ? "Batch jobs: planning memory" : "Batch jobs", body);
+  writeBenchmarkSection(ONLY_PLAN ? "Batch jobs: planning memory" : ONLY_EFFICIENCY ? "Batch jobs: efficiency only" : "Batch jobs", body);
   return body;
 }
 const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))];
@@ -129,9 +137,14 @@ if (!ONLY_PLAN) {
   // 1. Efficiency: the same scorer, files and parallelism, through a job and called directly.
   log(`uploading ${FILES} input files`);
   await uploadMany("eff/", FILES);
-  const cpuDeployment = await deploy("cpu", cpuScorer(COST_MS));
+  await deploy("cpu", cpuScorer(COST_MS));
+  const cpu0 = cpuSeconds();
+  log(`job starts at hrtime ${process.hrtime.bigint() / 1000n} µs`);
   const jobRun = await runJob("cpu", "eff/");
-  log(`job: ${jobRun.seconds.toFixed(1)} s`);
+  const cpu1 = cpuSeconds();
+  log(`job ends at hrtime ${process.hrtime.bigint() / 1000n} µs`);
+  const perMiniBatch = (x: number) => `${((x * 1000) / (FILES / MINI_BATCH)).toFixed(1)} ms`;
+  log(`job: ${jobRun.seconds.toFixed(1)} s, CPU app ${(cpu1.app - cpu0.app).toFixed(1)} s, azurite ${(cpu1.azurite - cpu0.azurite).toFixed(1)} s`);
   const localDir = path.join(dir, "local");
   mkdirSync(localDir);
   const localFiles = Array.from({ length: FILES }, (_, i) => {
@@ -157,8 +170,13 @@ if (!ONLY_PLAN) {
   rows.push(
     [`efficiency at ${FILES.toLocaleString("en")} files × ${COST_MS} ms CPU, mini_batch_size ${MINI_BATCH}, ${PARALLELISM} workers (baseline time / job time)`, `${(baselineSeconds / jobRun.seconds).toFixed(3)} (job ${jobRun.seconds.toFixed(1)} s, baseline ${baselineSeconds.toFixed(1)} s)`],
     [`added wall time per mini-batch at full load ((job − baseline) / ${FILES / MINI_BATCH} mini-batches)`, `${(((jobRun.seconds - baselineSeconds) * 1000) / (FILES / MINI_BATCH)).toFixed(1)} ms`],
+    ["orchestration CPU per mini-batch during the job: app, executor and PGlite process / Azurite", `${perMiniBatch(cpu1.app - cpu0.app)} / ${perMiniBatch(cpu1.azurite - cpu0.azurite)}`],
   );
   write();
+  if (ONLY_EFFICIENCY) {
+    console.log(write());
+    await stopAll();
+  }
 
   // 2. Per-mini-batch overhead with a no-op scorer: step time minus time inside run().
   await uploadMany("noop/", 2000);
@@ -245,12 +263,14 @@ rows.push([`planning ${(PLAN_FILES / 10).toLocaleString("en")} files: planner li
 write();
 const largePlan = await planPeak("plan-large/", PLAN_FILES);
 rows.push([`planning ${PLAN_FILES.toLocaleString("en")} files: planner live heap growth / process RSS growth (with PGlite) / time`, `${largePlan.heapMiB.toFixed(1)} MiB / ${largePlan.growthMiB.toFixed(1)} MiB / ${largePlan.seconds.toFixed(1)} s`]);
-const body = write();
-console.log(body);
+console.log(write());
+await stopAll();
 
-server.close();
-await executor.stop();
-await azurite.stop();
-await pg.stop();
-rmSync(dir, { recursive: true, force: true });
-process.exit(0);
+async function stopAll(): Promise<never> {
+  server.close();
+  await executor.stop();
+  await azurite.stop();
+  await pg.stop();
+  rmSync(dir, { recursive: true, force: true });
+  process.exit(0);
+}

@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
 import { outputPrefix } from "@/lib/jobs/finalize-job";
 import { startJob } from "@/lib/jobs/job-commands";
-import { readBlobText } from "@/lib/storage";
+import { findMiniBatches } from "@/lib/jobs/find-jobs";
+import { readBlobText, uploadBlob } from "@/lib/storage";
 import { startFunctionsServer } from "../support/functions-server";
 import { deploymentFixture, PYTHON, uploadPngs, uploadTexts, waitForJob } from "../support/jobs";
 
@@ -84,5 +85,56 @@ def run(batch):
     });
     expect(await waitForJob(job.id)).toMatchObject({ status: "completed" });
     expect((await readBlobText(target, outputPrefix(job.outputPath) + "predictions.csv")).trim()).toBe("0.75|nightly|fraud|none");
+  });
+});
+
+describe("tabular input: one CSV split by rows", () => {
+  // 25 rows; row 7 has a quoted field spanning two lines and a comma, which must stay one record.
+  const rows = Array.from({ length: 25 }, (_, i) => (i === 6 ? `${i + 1},"two\nlines, one row",${i}` : `${i + 1},plain ${i + 1},${i}`));
+  const CSV = `id,text,x\r\n${rows.join("\r\n")}\r\n`;
+
+  it("gives run() each range of rows as a DataFrame with the header, and merges the output in row order", async () => {
+    const { workspace, actor, target } = await deploymentFixture({
+      code: { files: { "score.py": "import pandas as pd\ndef init(): pass\ndef run(df):\n    assert list(df.columns) == ['id', 'text', 'x'], list(df.columns)\n    return pd.DataFrame({'id': df['id'], 'double': df['x'] * 2, 'lines': df['text'].str.count('\\n') + 1})\n" } },
+      scoringScript: "score.py", interpreter: PYTHON, settings: { miniBatchSize: 4 },
+    });
+    await uploadBlob(target, "tables/big.csv", CSV);
+    const { job } = await startJob({ workspaceId: workspace.id, actor, endpointName: "scorer", input: { input: { type: "tabular", path: "datastores/workspaceblobstore/paths/tables/big.csv" }, miniBatchSize: 10 } });
+    expect(await waitForJob(job.id)).toMatchObject({ status: "completed", miniBatchesTotal: 3, filesTotal: 25, filesCompleted: 25, filesFailed: 0 });
+    const csv = (await readBlobText(target, outputPrefix(job.outputPath) + "predictions.csv")).trim().split("\n");
+    expect(csv[0]).toBe("id,double,lines");
+    expect(csv.slice(1)).toEqual(Array.from({ length: 25 }, (_, i) => `${i + 1},${i * 2},${i === 6 ? 2 : 1}`));
+    const mbs = await findMiniBatches({ workspaceId: workspace.id, jobName: job.name });
+    expect(mbs.data.map((m) => [m.itemCount, m.inputs[0]])).toEqual([
+      [10, "datastores/workspaceblobstore/paths/tables/big.csv rows 1–10"],
+      [10, "datastores/workspaceblobstore/paths/tables/big.csv rows 11–20"],
+      [5, "datastores/workspaceblobstore/paths/tables/big.csv rows 21–25"],
+    ]);
+  });
+
+  it("counts rows a Node run() left out as failed and names their rows in errors.jsonl", async () => {
+    const { workspace, actor, target } = await deploymentFixture({
+      runtime: "node",
+      // Drops the row whose id is 13: mini-batch 1 (rows 11–20) returns one result short.
+      code: { files: { "score.mjs": "export async function run(rows) { return rows.filter((r) => r.id !== '13').map((r) => `${r.id}:${r.text.length}`); }\n" } },
+      scoringScript: "score.mjs",
+    });
+    await uploadBlob(target, "tables/big.csv", CSV);
+    const { job } = await startJob({ workspaceId: workspace.id, actor, endpointName: "scorer", input: { input: { type: "tabular", path: "datastores/workspaceblobstore/paths/tables/big.csv" }, miniBatchSize: 10 } });
+    expect(await waitForJob(job.id)).toMatchObject({ status: "completed", filesCompleted: 24, filesFailed: 1 });
+    const lines = (await readBlobText(target, outputPrefix(job.outputPath) + "predictions.csv")).trim().split("\n");
+    expect(lines).toHaveLength(24);
+    expect(lines[6]).toBe("7:18");
+    const errors = (await readBlobText(target, outputPrefix(job.outputPath) + "errors.jsonl")).trim().split("\n").map((l) => JSON.parse(l));
+    expect(errors).toEqual([expect.objectContaining({ mini_batch: 1, file: "datastores/workspaceblobstore/paths/tables/big.csv", rows: [11, 20], failed_rows: 1, error: "run() returned 9 results for 10 rows; 1 counted as failed." })]);
+  });
+
+  it("fails planning clearly for a CSV with a header and no rows, and refuses huge mini-batches of files", async () => {
+    const { workspace, actor, target } = await deploymentFixture({ code: { files: { "score.py": "def run(b): return []\n" } }, scoringScript: "score.py", interpreter: PYTHON });
+    await uploadBlob(target, "tables/empty.csv", "id,x\n");
+    const { job } = await startJob({ workspaceId: workspace.id, actor, endpointName: "scorer", input: { input: { type: "tabular", path: "datastores/workspaceblobstore/paths/tables/empty.csv" } } });
+    expect(await waitForJob(job.id)).toMatchObject({ status: "failed", error: "The CSV datastores/workspaceblobstore/paths/tables/empty.csv has a header but no rows to score." });
+    await expect(startJob({ workspaceId: workspace.id, actor, endpointName: "scorer", input: { input: { type: "uri_folder", path: "datastores/workspaceblobstore/paths/tables/" }, miniBatchSize: 50_000 } }))
+      .rejects.toThrow(/at most 10,000 files; only tabular input counts rows/);
   });
 });

@@ -4,7 +4,7 @@ import { Option, type Command } from "commander";
 import type { ApiClient } from "../client";
 import { apiClient, collect, intArg } from "../context";
 import { UsageError } from "../errors";
-import { classifyInput, parseInvokeFile, parseSet, splitFilePath, type DataInput, type JobInput } from "../invoke-inputs";
+import { classifyInput, DATA_INPUT_TYPES, isDataInput, parseInvokeFile, parseSet, splitFilePath, type DataInput, type JobInput } from "../invoke-inputs";
 import { printJson } from "../output";
 import { listLocalFiles, uploadFiles } from "../upload";
 import { waitForJob } from "./job";
@@ -13,7 +13,7 @@ interface InvokeOptions {
   name: string;
   deploymentName?: string;
   input?: string;
-  inputType?: "uri_folder" | "uri_file";
+  inputType?: DataInput["type"];
   file?: string;
   set?: string[];
   miniBatchSize?: number;
@@ -65,7 +65,7 @@ export function registerInvoke(endpoint: Command) {
     .requiredOption("-n, --name <endpoint>", "endpoint name")
     .option("-d, --deployment-name <name>", "deployment (default: the endpoint's default deployment)")
     .option("-i, --input <path>", "local file/folder, datastores/<ds>/paths/<p>, azureml://datastores/<ds>/paths/<p>, or a blob URL")
-    .addOption(new Option("--input-type <type>", "type of the data input (default: inferred)").choices(["uri_folder", "uri_file"]))
+    .addOption(new Option("--input-type <type>", "type of the data input (default: inferred; tabular splits one CSV by rows)").choices([...DATA_INPUT_TYPES]))
     .option("-f, --file <inputs.yml>", "Azure-style YAML with inputs: (and outputs:)")
     .option("--set <name=value>", "literal input; numbers and true/false are typed (repeatable)", collect)
     .option("--mini-batch-size <n>", "override the deployment's mini-batch size", intArg(1))
@@ -83,9 +83,9 @@ export function registerInvoke(endpoint: Command) {
         const [k, v] = parseSet(s);
         inputs[k] = v;
       }
-      const dataNames = Object.keys(inputs).filter((k) => inputs[k].type === "uri_folder" || inputs[k].type === "uri_file");
+      const dataNames = Object.keys(inputs).filter((k) => isDataInput(inputs[k]));
       if (opts.input && dataNames.length) throw new UsageError(`give the data input once: --input, or inputs.${dataNames[0]} in ${opts.file}.`);
-      if (!opts.input && dataNames.length !== 1) throw new UsageError(dataNames.length ? "give one data input (uri_folder or uri_file), not several." : "give the data to score: --input PATH (or a uri_folder input in --file).");
+      if (!opts.input && dataNames.length !== 1) throw new UsageError(dataNames.length ? "give one data input (uri_folder, uri_file or tabular), not several." : "give the data to score: --input PATH (or a uri_folder input in --file).");
 
       const client = await apiClient();
       const quiet = Boolean(opts.json);

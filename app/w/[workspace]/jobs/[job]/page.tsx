@@ -54,6 +54,9 @@ export default async function JobPage({ params, searchParams }: Params) {
   const base = `/w/${slug}/jobs/${name}`;
   const hasFailures = job.miniBatchesFailed > 0 || job.filesFailed > 0;
   const mbHref = (failed: boolean) => (failed ? `${base}?mb=failed` : base);
+  // Tabular input is split and counted by CSV rows, everything else by files.
+  const unit = (view.inputs as { data?: { type?: string } }).data?.type === "tabular" ? "row" : "file";
+  const units = (n: number) => `${n} ${unit}${n === 1 ? "" : "s"}`;
 
   return (
     <div className="space-y-6">
@@ -91,7 +94,7 @@ export default async function JobPage({ params, searchParams }: Params) {
       {job.status === "failed" ? (
         <FailurePanel tone="red" title="Why this job failed" message={job.error ?? "The job failed without a recorded reason; see the mini-batch logs below."} failure={firstFailure} />
       ) : hasFailures && firstFailure ? (
-        <FailurePanel tone="amber" title={`${job.status === "completed" ? "Completed" : "Stopped"} with ${job.filesFailed} failed file${job.filesFailed === 1 ? "" : "s"}`} message="These files are listed in errors.jsonl; the rest of the output is complete." failure={firstFailure} />
+        <FailurePanel tone="amber" title={`${job.status === "completed" ? "Completed" : "Stopped"} with ${units(job.filesFailed).replace(/ /, " failed ")}`} message={`These ${unit}s are listed in errors.jsonl; the rest of the output is complete.`} failure={firstFailure} />
       ) : job.status === "canceled" ? (
         <div role="status" className="rounded-lg border border-amber-200 bg-amber-50 px-4 py-3 text-sm text-amber-900 dark:border-amber-900 dark:bg-amber-950/40 dark:text-amber-200">
           {job.error ?? "The job was canceled."}
@@ -111,8 +114,8 @@ export default async function JobPage({ params, searchParams }: Params) {
           </div>
           <dl className="grid grid-cols-2 gap-4 text-sm @2xl:grid-cols-4">
             <Stat label="Mini-batches" value={`${progress.miniBatches.completed + progress.miniBatches.failed} / ${progress.miniBatches.total}`} detail={progress.miniBatches.failed ? `${progress.miniBatches.failed} failed` : undefined} bad />
-            <Stat label="Files" value={`${progress.files.completed + progress.files.failed} / ${progress.files.total}`} detail={progress.files.failed ? `${progress.files.failed} failed` : undefined} bad />
-            <Stat label="Throughput" value={progress.throughput === null ? "—" : `${progress.throughput} files/s`} />
+            <Stat label={unit === "row" ? "Rows" : "Files"} value={`${progress.files.completed + progress.files.failed} / ${progress.files.total}`} detail={progress.files.failed ? `${progress.files.failed} failed` : undefined} bad />
+            <Stat label="Throughput" value={progress.throughput === null ? "—" : `${progress.throughput} ${unit}s/s`} />
             <Stat
               label={final ? "Duration" : "Time left"}
               value={final ? formatDuration(progress.elapsedSeconds) : progress.etaSeconds === null ? "—" : `about ${formatDuration(progress.etaSeconds)}`}
@@ -183,7 +186,8 @@ export default async function JobPage({ params, searchParams }: Params) {
         />
         <MiniBatchesTable
           logsUrl={`${base}/logs`}
-          data={miniBatches.data.map((m) => ({ ...m, items: undefined, files: Array.isArray(m.items) ? (m.items as string[]).slice(0, 50) : [] }))}
+          unit={unit}
+          data={miniBatches.data.map((m) => ({ ...m, items: undefined, rows: undefined, files: m.inputs }))}
           pageInfo={miniBatches}
           empty={
             query.mb ? (
@@ -201,10 +205,10 @@ export default async function JobPage({ params, searchParams }: Params) {
           <dl className="grid gap-x-6 gap-y-3 p-5 text-sm sm:grid-cols-2 lg:grid-cols-3">
             <Setting label="Input" value={(view.inputs as { data?: { path?: string } }).data?.path ?? "—"} mono />
             <Setting label="Output file" value={job.outputFileName} mono />
-            <Setting label="Mini-batch size" value={`${view.settings.miniBatchSize} file${view.settings.miniBatchSize === 1 ? "" : "s"}`} />
+            <Setting label="Mini-batch size" value={units(view.settings.miniBatchSize)} />
             <Setting label="Instances × concurrency" value={`${view.settings.instanceCount} × ${view.settings.maxConcurrencyPerInstance}`} />
             <Setting label="Retries / timeout" value={`${view.settings.maxRetries} retries, ${view.settings.timeoutSeconds} s per run()`} />
-            <Setting label="Error threshold" value={view.settings.errorThreshold < 0 ? "no limit" : `${view.settings.errorThreshold} failed files`} />
+            <Setting label="Error threshold" value={view.settings.errorThreshold < 0 ? "no limit" : `${units(view.settings.errorThreshold).replace(/ /, " failed ")}`} />
             {Object.keys(view.settings.environmentVariables).length ? (
               <Setting label="Environment" value={Object.entries(view.settings.environmentVariables).map(([k, v]) => `${k}=${v}`).join("  ")} mono />
             ) : null}

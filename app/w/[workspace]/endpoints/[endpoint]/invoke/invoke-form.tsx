@@ -83,7 +83,7 @@ export function InvokeForm({ slug, endpoint, deployments, datastores, defaultInp
       />
       <fieldset className="grid gap-4 sm:grid-cols-[12rem_1fr]">
         <legend className="mb-2 text-sm font-semibold">Input</legend>
-        <SelectField label="Input type" name="inputType" options={[{ value: "uri_folder", label: "Folder (uri_folder)" }, { value: "uri_file", label: "One file (uri_file)" }]} />
+        <SelectField label="Input type" name="inputType" options={[{ value: "uri_folder", label: "Folder (uri_folder)" }, { value: "uri_file", label: "One file (uri_file)" }, { value: "tabular", label: "CSV split by rows (tabular)" }]} />
         <TextField
           label="Input path"
           name="inputPath"
@@ -108,7 +108,7 @@ export function InvokeForm({ slug, endpoint, deployments, datastores, defaultInp
       </fieldset>
       <fieldset className="grid gap-4 sm:grid-cols-3">
         <legend className="mb-2 text-sm font-semibold">Overrides for this job (blank: the deployment&apos;s)</legend>
-        <TextField label="Mini-batch size" name="miniBatchSize" type="number" placeholder={String(d?.miniBatchSize ?? "")} errors={err("miniBatchSize")} />
+        <TextField label="Mini-batch size" name="miniBatchSize" type="number" placeholder={String(d?.miniBatchSize ?? "")} hint="Files per mini-batch; CSV rows for tabular input." errors={err("miniBatchSize")} />
         <TextField label="Instance count" name="instanceCount" type="number" placeholder={String(d?.instanceCount ?? "")} errors={err("instanceCount")} />
         <TextField label="Max retries" name="maxRetries" type="number" placeholder={String(d?.maxRetries ?? "")} errors={err("maxRetries")} />
         <TextField label="Timeout (seconds)" name="timeout" type="number" placeholder={String(d?.timeout ?? "")} errors={err("timeout")} />

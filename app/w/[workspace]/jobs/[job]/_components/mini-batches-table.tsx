@@ -23,13 +23,15 @@ export interface MiniBatchRow {
 const tones = { pending: "gray", running: "blue", completed: "green", failed: "red", canceled: "amber" } as const;
 const col = createColumnHelper<typeof features, MiniBatchRow>();
 
-export function MiniBatchesTable({ logsUrl, data, pageInfo, empty }: { logsUrl: string; data: MiniBatchRow[]; pageInfo: PageInfo; empty: ReactNode }) {
+/** `unit`: what the job's input is counted in, files or (tabular input) CSV rows. */
+export function MiniBatchesTable({ logsUrl, data, pageInfo, empty, unit = "file" }: { logsUrl: string; data: MiniBatchRow[]; pageInfo: PageInfo; empty: ReactNode; unit?: "file" | "row" }) {
+  const unitTitle = unit === "row" ? "Rows" : "Files";
   const [open, setOpen] = useState<MiniBatchRow | null>(null);
   const columns = col.columns([
     col.accessor("index", { header: "#", cell: (c) => <span className="tabular-nums">{c.getValue()}</span> }),
     col.accessor("status", { header: "Status", cell: (c) => <Badge tone={tones[c.getValue()] ?? "gray"}>{c.getValue()}</Badge> }),
     col.accessor("itemCount", {
-      header: "Files",
+      header: unitTitle,
       cell: ({ row }) => (
         <span className="whitespace-nowrap tabular-nums" title={row.original.files.join("\n")}>
           {row.original.itemCount}
@@ -57,13 +59,14 @@ export function MiniBatchesTable({ logsUrl, data, pageInfo, empty }: { logsUrl: 
   return (
     <>
       <DataTable label="Mini-batches" columns={columns} data={data} pageInfo={pageInfo} empty={empty} />
-      {open ? <LogDrawer key={open.index} row={open} url={`${logsUrl}/${open.index}`} onClose={() => setOpen(null)} /> : null}
+      {open ? <LogDrawer key={open.index} row={open} unit={unit} url={`${logsUrl}/${open.index}`} onClose={() => setOpen(null)} /> : null}
     </>
   );
 }
 
 /** A side drawer with one mini-batch's files, error, traceback and captured log. */
-function LogDrawer({ row, url, onClose }: { row: MiniBatchRow; url: string; onClose: () => void }) {
+function LogDrawer({ row, unit, url, onClose }: { row: MiniBatchRow; unit: "file" | "row"; url: string; onClose: () => void }) {
+  const unitTitle = unit === "row" ? "Rows" : "Files";
   const [log, setLog] = useState<string | null>(null);
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => e.key === "Escape" && onClose();
@@ -97,13 +100,13 @@ function LogDrawer({ row, url, onClose }: { row: MiniBatchRow; url: string; onCl
           </button>
         </div>
         <div className="flex-1 space-y-4 overflow-y-auto p-5 text-sm">
-          <section aria-label="Files">
-            <h3 className="mb-1 font-medium">Files ({row.itemCount})</h3>
+          <section aria-label={unitTitle}>
+            <h3 className="mb-1 font-medium">{unitTitle} ({row.itemCount})</h3>
             <ul className="max-h-32 overflow-y-auto font-mono text-xs text-zinc-600 dark:text-zinc-400">
               {row.files.map((f) => (
                 <li key={f} className="truncate">{f}</li>
               ))}
-              {row.itemCount > row.files.length ? <li>… and {row.itemCount - row.files.length} more</li> : null}
+              {unit === "file" && row.itemCount > row.files.length ? <li>… and {row.itemCount - row.files.length} more</li> : null}
             </ul>
           </section>
           {row.error ? (
