@@ -1,15 +1,16 @@
 import "server-only";
-import type { Prisma } from "@/lib/db";
-import { db } from "@/lib/db";
+import { db, type Prisma } from "@/lib/db";
 import { blobExists, downloadBlob, listBlobs } from "@/lib/storage";
 import { parseDataPath } from "./data-paths";
 import type { JobInputs, JobSettings } from "./invoke-job";
 import { resolveDataTarget } from "./resolve-data-target";
+import { insertMiniBatches, type NewMiniBatch } from "./insert-mini-batches";
 import { CsvSplitError, splitCsvRows } from "./split-csv";
 
 /** Azure allows 50,000 committed blocks per blob; one block per mini-batch plus the header. */
 export const MAX_MINI_BATCHES_APPEND_ROW = 49_999;
-const INSERT_CHUNK = 500;
+// Rows per insert: small, so the last statements Prisma keeps for its debug history stay small too (see insertMiniBatches).
+const INSERT_CHUNK = 100;
 
 export type PlanResult = { ok: true; miniBatches: number; files: number } | { ok: false; error: string };
 
@@ -33,10 +34,10 @@ export async function planJob(opts: { jobId: string }): Promise<PlanResult> {
   let index = 0;
   let files = 0;
   let current: string[] = [];
-  let pending: Prisma.MiniBatchCreateManyInput[] = [];
+  let pending: NewMiniBatch[] = [];
   const flushRows = async () => {
     if (!pending.length) return;
-    await db.miniBatch.createMany({ data: pending, skipDuplicates: true });
+    await insertMiniBatches(pending);
     pending = [];
   };
   const closeBatch = async () => {
