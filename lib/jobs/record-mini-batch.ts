@@ -12,7 +12,9 @@ function tail(text: string | undefined, limit: number) {
 }
 
 /**
- * Marks a mini-batch running for this attempt. Returns `over` when the job is already over (canceled,
+ * Records the start of an attempt (attempts, first start time). The mini-batch stays pending until a
+ * scoring worker takes it (markMiniBatchScoring): with 2 workers and 30 mini-batches in flight, 2 are
+ * running and 28 are waiting, and the job page says so. Returns `over` when the job is already over (canceled,
  * failed or finalizing), and `finished` with the job's state when the mini-batch was recorded before
  * (a replay after a crash): its outcome must be reported again, not redone.
  */
@@ -33,9 +35,14 @@ export async function startMiniBatch(opts: { jobId: string; index: number; attem
   if (mb.status === "canceled") return { kind: "over" as const };
   await db.miniBatch.update({
     where: { id: mb.id },
-    data: { status: "running", attempts: opts.attempt + 1, startedAt: mb.startedAt ?? new Date() },
+    data: { attempts: opts.attempt + 1, startedAt: mb.startedAt ?? new Date() },
   });
   return { kind: "run" as const, mb };
+}
+
+/** A worker took the mini-batch. Conditional, so a late write never undoes a recorded outcome. */
+export async function markMiniBatchScoring(id: string) {
+  await db.miniBatch.updateMany({ where: { id, status: "pending" }, data: { status: "running" } });
 }
 
 export interface MiniBatchOutcome {

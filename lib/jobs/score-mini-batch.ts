@@ -5,12 +5,13 @@ import path from "node:path";
 import { pipeline } from "node:stream/promises";
 import { createWriteStream } from "node:fs";
 import { db } from "@/lib/db";
+import { logError } from "@/lib/log";
 import { getScoringPools, type MiniBatchInput } from "@/lib/scoring";
 import { downloadBlob, stageBlock } from "@/lib/storage";
 import { parseDataPath } from "./data-paths";
 import { outputPrefix } from "./finalize-job";
 import type { JobInputs, JobSettings } from "./invoke-job";
-import { finishMiniBatch, rememberOutputHeader, startMiniBatch } from "./record-mini-batch";
+import { finishMiniBatch, markMiniBatchScoring, rememberOutputHeader, startMiniBatch } from "./record-mini-batch";
 import { watchJobCancel } from "./cancel-watch";
 import { cachedDataTarget, deploymentForScoring } from "./scoring-context";
 
@@ -77,12 +78,14 @@ export async function scoreMiniBatch(opts: { jobId: string; index: number; attem
       localFiles.sort();
       input = { kind: "files", files: localFiles };
     }
-    const result = await getScoringPools().run(deployment, { input, inputDir, outputDir, payloadFile, timeoutMs: settings.timeoutSeconds * 1000, signal: cancel.signal });
+    const onStart = () => void markMiniBatchScoring(mb.id).catch((e) => logError(`job ${job.name} mini-batch ${mb.index}: could not mark it running`, e));
+    const result = await getScoringPools().run(deployment, { input, inputDir, outputDir, payloadFile, timeoutMs: settings.timeoutSeconds * 1000, signal: cancel.signal, onStart });
     if (!result.ok) {
       if (result.canceled) return { outcome: "skipped" };
       const error = result.timedOut ? `run() did not finish within the timeout of ${settings.timeoutSeconds} s and was stopped.` : result.error;
       if (!lastAttempt) {
-        await db.miniBatch.update({ where: { id: mb.id }, data: { error, traceback: result.traceback ?? null, log: result.logs.slice(-64 * 1024), queuedMs: Math.round(result.queuedMs) } });
+        // Back to pending: it waits for its retry.
+        await db.miniBatch.update({ where: { id: mb.id }, data: { status: "pending", error, traceback: result.traceback ?? null, log: result.logs.slice(-64 * 1024), queuedMs: Math.round(result.queuedMs) } });
         return { outcome: "retry", error };
       }
       const done = await finishMiniBatch({

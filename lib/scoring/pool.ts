@@ -246,6 +246,11 @@ class DeploymentPool {
     const queuedMs = Date.now() - p.enqueuedAt;
     const coldStart = worker.readyAt >= p.enqueuedAt; // it waited for this worker's init()
     this.lastJobEnv = jobEnv(p.request);
+    try {
+      p.request.onStart?.();
+    } catch {
+      /* a caller's bookkeeping must not stop the mini-batch */
+    }
     worker.run(p.wire, p.timeoutMs, p.request.signal).then((outcome) => {
       this.lastActivity = Date.now();
       p.resolve(this.toResult(p, outcome, queuedMs, coldStart, worker.pid));

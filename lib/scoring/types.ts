@@ -47,6 +47,8 @@ export interface MiniBatchRequest {
   timeoutMs?: number;
   /** Aborting kills the worker running this mini-batch (job canceled), or drops it from the queue. */
   signal?: AbortSignal;
+  /** Called when a worker takes the mini-batch, after any wait for a free or starting worker. */
+  onStart?: () => void;
 }
 
 interface ResultBase {

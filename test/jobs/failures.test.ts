@@ -165,3 +165,27 @@ def run(batch):
     expect(existsSync(flag)).toBe(false);
   });
 });
+
+describe("what the mini-batch table shows while a job runs", () => {
+  it("keeps mini-batches pending while they wait for a worker, and running only while one scores them", async () => {
+    // One worker, six mini-batches of 0.4 s: the executor hands all six over at once.
+    const fx = await run("import time\ndef run(batch):\n    time.sleep(0.4)\n    return batch\n", { miniBatchSize: 1, instanceCount: 1 }, 6);
+    let maxRunning = 0;
+    let sawWaiting = false;
+    for (;;) {
+      const [job, counts] = await Promise.all([
+        db.job.findUniqueOrThrow({ where: { id: fx.job.id } }),
+        db.miniBatch.groupBy({ by: ["status"], where: { jobId: fx.job.id }, _count: true }),
+      ]);
+      const n = (s: string) => counts.find((c) => c.status === s)?._count ?? 0;
+      maxRunning = Math.max(maxRunning, n("running"));
+      if (n("running") >= 1 && n("pending") >= 2) sawWaiting = true;
+      if (["completed", "failed", "canceled"].includes(job.status)) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(await waitForJob(fx.job.id)).toMatchObject({ status: "completed", miniBatchesCompleted: 6 });
+    expect(sawWaiting).toBe(true);
+    // The one scoring, plus at most the one whose outcome is being recorded as the next starts.
+    expect(maxRunning).toBeLessThanOrEqual(2);
+  });
+});

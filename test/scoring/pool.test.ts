@@ -83,7 +83,7 @@ describe("pool concurrency", () => {
 
   it("routes each of many concurrent mini-batches its own results and its own logs", async () => {
     const code = writeFiles(path.join(tmp.dir, "many"), {
-      "score.py": "import sys\ndef init():\n    pass\ndef run(b):\n    print('batch', b[0])\n    print('err', b[0], file=sys.stderr)\n    return [p.upper() for p in b]\n",
+      "score.py": "import sys, time\ndef init():\n    pass\ndef run(b):\n    time.sleep(0.02)  # long enough for the second worker to start, even on a loaded machine\n    print('batch', b[0])\n    print('err', b[0], file=sys.stderr)\n    return [p.upper() for p in b]\n",
     });
     const dep = deployment(code, { instanceCount: 2 });
     const batches = Array.from({ length: 60 }, (_, i) => Array.from({ length: 10 }, (_, j) => `mb${i}-f${j}`));
