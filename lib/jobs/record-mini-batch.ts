@@ -61,35 +61,37 @@ export interface MiniBatchOutcome {
  * Records a mini-batch's final outcome once (a repeated call changes nothing) and adds its counts to
  * the job atomically. Tells the caller whether this was the job's last mini-batch and whether the
  * failed files now exceed the error threshold.
+ *
+ * One statement rather than a transaction of two updates: this runs once per mini-batch, and on the
+ * embedded database every round trip costs the scorers CPU (see BENCHMARKS.md). The job row changes
+ * only if this call moved the mini-batch out of pending/running, which makes it idempotent.
  */
 export async function finishMiniBatch(opts: { jobId: string; index: number; outcome: MiniBatchOutcome }) {
   const o = opts.outcome;
-  return db.$transaction(async (tx) => {
-    const moved = await tx.miniBatch.updateMany({
-      where: { jobId: opts.jobId, index: opts.index, status: { in: ["pending", "running"] } },
-      data: {
-        status: o.status, succeededCount: o.succeeded, failedCount: o.failed, durationMs: Math.round(o.durationMs), queuedMs: o.queuedMs === undefined ? null : Math.round(o.queuedMs),
-        log: tail(o.log, LOG_LIMIT), error: o.error ?? null, traceback: tail(o.traceback, TRACEBACK_LIMIT), finishedAt: new Date(),
-      },
-    });
-    if (moved.count === 0) return { recorded: false, jobDone: false, thresholdCrossed: false, generation: 0 };
-    const job = await tx.job.update({
-      where: { id: opts.jobId },
-      data: {
-        miniBatchesCompleted: { increment: o.status === "completed" ? 1 : 0 },
-        miniBatchesFailed: { increment: o.status === "failed" ? 1 : 0 },
-        filesCompleted: { increment: o.succeeded },
-        filesFailed: { increment: o.failed },
-      },
-    });
-    const settings = job.settings as unknown as JobSettings;
-    return {
-      recorded: true,
-      generation: job.retryGeneration,
-      jobDone: job.miniBatchesCompleted + job.miniBatchesFailed >= job.miniBatchesTotal,
-      thresholdCrossed: settings.errorThreshold >= 0 && job.filesFailed > settings.errorThreshold,
-    };
-  });
+  const completed = o.status === "completed" ? 1 : 0;
+  const [job] = await db.$queryRaw<{ miniBatchesCompleted: number; miniBatchesFailed: number; miniBatchesTotal: number; filesFailed: number; retryGeneration: number; errorThreshold: number }[]>`
+    WITH moved AS (
+      UPDATE "MiniBatch" SET
+        "status" = ${o.status}::"MiniBatchStatus", "succeededCount" = ${o.succeeded}, "failedCount" = ${o.failed},
+        "durationMs" = ${Math.round(o.durationMs)}, "queuedMs" = ${o.queuedMs === undefined ? null : Math.round(o.queuedMs)}::int,
+        "log" = ${tail(o.log, LOG_LIMIT)}, "error" = ${o.error ?? null}, "traceback" = ${tail(o.traceback, TRACEBACK_LIMIT)},
+        "finishedAt" = ${new Date()}
+      WHERE "jobId" = ${opts.jobId} AND "index" = ${opts.index} AND "status" IN ('pending', 'running')
+      RETURNING 1
+    )
+    UPDATE "Job" SET
+      "miniBatchesCompleted" = "miniBatchesCompleted" + ${completed}, "miniBatchesFailed" = "miniBatchesFailed" + ${1 - completed},
+      "filesCompleted" = "filesCompleted" + ${o.succeeded}, "filesFailed" = "filesFailed" + ${o.failed}
+    WHERE "id" = ${opts.jobId} AND EXISTS (SELECT 1 FROM moved)
+    RETURNING "miniBatchesCompleted", "miniBatchesFailed", "miniBatchesTotal", "filesFailed", "retryGeneration",
+      ("settings"->>'errorThreshold')::int AS "errorThreshold"`;
+  if (!job) return { recorded: false, jobDone: false, thresholdCrossed: false, generation: 0 };
+  return {
+    recorded: true,
+    generation: job.retryGeneration,
+    jobDone: job.miniBatchesCompleted + job.miniBatchesFailed >= job.miniBatchesTotal,
+    thresholdCrossed: job.errorThreshold >= 0 && job.filesFailed > job.errorThreshold,
+  };
 }
 
 /** Keeps the DataFrame header of the job's output, first writer wins. */

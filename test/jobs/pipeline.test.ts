@@ -48,6 +48,9 @@ describe("batch jobs end to end", () => {
     expect(csv[4]).toBe("img_003.png,21.0");
     const mb = await db.miniBatch.findFirstOrThrow({ where: { jobId: job.id, index: 0 } });
     expect(mb).toMatchObject({ status: "completed", attempts: 1, succeededCount: 10 });
+    // Times are stored in UTC like every other timestamp: it finished just now, after it started.
+    expect(Math.abs(mb.finishedAt!.getTime() - Date.now())).toBeLessThan(120_000);
+    expect(mb.finishedAt!.getTime()).toBeGreaterThanOrEqual(mb.startedAt!.getTime());
   });
 
   it("runs a Node scoring script returning a list, one line per element", async () => {
