@@ -58,6 +58,12 @@ outputs:
     });
   });
 
+  it("reads a tabular input: one CSV split by rows", () => {
+    expect(parseInvokeFile("inputs:\n  claims:\n    type: tabular\n    path: datastores/workspaceblobstore/paths/claims.csv\n").inputs).toEqual({
+      claims: { type: "tabular", path: "datastores/workspaceblobstore/paths/claims.csv" },
+    });
+  });
+
   it("says which input is wrong", () => {
     expect(() => parseInvokeFile("inputs:\n  n:\n    type: integer\n    value: abc\n")).toThrow("inputs.n: 'abc' is not a integer.");
     expect(() => parseInvokeFile("inputs:\n  d:\n    type: uri_folder\n")).toThrow("inputs.d: a uri_folder input needs a path.");

@@ -89,7 +89,7 @@ export function InvokeForm({ slug, endpoint, deployments, datastores, defaultInp
           name="inputPath"
           defaultValue={defaultInput}
           placeholder="datastores/workspaceblobstore/paths/inputs/"
-          hint={`datastores/<name>/paths/<folder>/ (datastores: ${datastores.join(", ")}), azureml://datastores/…, or an https blob URL with a SAS token.`}
+          hint={`datastores/<name>/paths/<folder>/ or …/<file> (datastores: ${datastores.join(", ")}), azureml://datastores/…, or an https blob URL with a SAS token.`}
           errors={err("input.path") ?? err("input")}
         />
       </fieldset>

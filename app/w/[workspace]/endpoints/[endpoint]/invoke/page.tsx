@@ -18,7 +18,7 @@ export default async function InvokePage({ params, searchParams }: { params: Pro
   const [deployments, datastores] = await Promise.all([findDeployments({ workspaceId: ctx.workspace.id, endpointName: name }), findDatastores({ workspaceId: ctx.workspace.id })]);
   return (
     <>
-      <PageHeader title={`Invoke ${name}`} description="Run the deployment's scoring script over a folder of files or one file. The job is validated before it starts." />
+      <PageHeader title={`Invoke ${name}`} description="Run the deployment's scoring script over a folder of files, one file, or one CSV split into mini-batches of rows. The job is validated before it starts." />
       <Card className="max-w-3xl p-5">
         <InvokeForm
           slug={slug}
