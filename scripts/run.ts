@@ -17,6 +17,7 @@ const dataDir = path.resolve(process.env.BATCHPOINT_DATA_DIR || ".data");
 const port = Number(process.env.PORT || 3000);
 const host = process.env.HOST || "127.0.0.1";
 const log = (line: string) => console.log(`[batchpoint] ${line}`);
+const runRetentionDays = runHistoryDays(); // checked before anything starts
 
 let pgDb: EmbeddedPostgres | undefined;
 let azurite: EmbeddedAzurite | undefined;
@@ -100,6 +101,7 @@ async function main() {
       signingKey: process.env.INNGEST_SIGNING_KEY,
       eventKey: process.env.INNGEST_EVENT_KEY,
       log: (line) => console.log(`[executor] ${line}`),
+      runRetentionDays,
     });
     env.INNGEST_BASE_URL = executor.url;
     process.env.INNGEST_BASE_URL = executor.url;
@@ -150,3 +152,15 @@ main().catch((e) => {
   console.error(`[batchpoint] could not start: ${(e as Error).message}`);
   void shutdown(1);
 });
+
+/** BATCHPOINT_RUN_HISTORY_DAYS: days the embedded executor keeps finished runs (default 30; 0 keeps them). */
+function runHistoryDays(): number {
+  const raw = process.env.BATCHPOINT_RUN_HISTORY_DAYS;
+  if (raw === undefined || raw === "") return 30;
+  const days = Number(raw);
+  if (!Number.isFinite(days) || days < 0) {
+    console.error("[batchpoint] BATCHPOINT_RUN_HISTORY_DAYS must be a number of days, 0 or more (e.g. 30); unset it for the default of 30.");
+    process.exit(2);
+  }
+  return days;
+}

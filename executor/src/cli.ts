@@ -13,6 +13,7 @@ const { values } = parseArgs({
     "event-key": { type: "string", default: process.env.INNGEST_EVENT_KEY },
     "lease-ms": { type: "string", default: process.env.EXECUTOR_LEASE_MS },
     "async-commit": { type: "boolean", default: process.env.EXECUTOR_ASYNC_COMMIT === "1" },
+    "run-retention-days": { type: "string", default: process.env.EXECUTOR_RUN_RETENTION_DAYS ?? "30" },
     help: { type: "boolean", default: false },
   },
 });
@@ -20,8 +21,15 @@ const { values } = parseArgs({
 if (values.help) {
   console.log(`usage: npm run executor -- [--port 8288] [--host 127.0.0.1] [--database-url postgres://...]
        [--data-dir .data/executor-pg] [--sdk-url URL]... [--signing-key KEY] [--event-key KEY] [--lease-ms 30000]
-Without --database-url an embedded PGlite database is kept in --data-dir.`);
+       [--run-retention-days 30]
+Without --database-url an embedded PGlite database is kept in --data-dir. Finished runs older than
+--run-retention-days are deleted (0 keeps them forever).`);
   process.exit(0);
+}
+const runRetentionDays = Number(values["run-retention-days"]);
+if (!Number.isFinite(runRetentionDays) || runRetentionDays < 0) {
+  console.error(`--run-retention-days must be a number of days, 0 or more (got '${values["run-retention-days"]}').`);
+  process.exit(2);
 }
 
 let databaseUrl = values["database-url"];
@@ -40,6 +48,7 @@ const ex = await startExecutor({
   eventKey: values["event-key"] || undefined,
   ...(values["lease-ms"] ? { leaseMs: Number(values["lease-ms"]) } : {}),
   asyncCommit: values["async-commit"],
+  runRetentionDays,
 });
 
 let stopping = false;

@@ -15,6 +15,8 @@ export interface EngineOptions {
   retryBaseMs: number;
   retryMaxMs: number;
   drainMs: number;
+  /** Finished runs (with their steps and attempts) older than this are deleted; 0 keeps them forever. */
+  runRetentionMs: number;
 }
 
 export interface InngestEvent {
@@ -240,8 +242,33 @@ export class Engine {
     }
   }
 
+  /**
+   * Deletes finished runs created more than runRetentionMs ago, with their steps and attempts, in
+   * batches. Runs still queued, running, sleeping or waiting are never touched. Returns the count.
+   */
+  async pruneHistory(batch = 5000, maxBatches = 20): Promise<number> {
+    if (this.dead || this.o.runRetentionMs <= 0) return 0;
+    let total = 0;
+    for (let i = 0; i < maxBatches; i++) {
+      const { rowCount } = await this.db.query(
+        `WITH old AS (
+           SELECT id FROM executor.runs
+           WHERE status IN ('Completed', 'Failed', 'Cancelled') AND created_at < now() - make_interval(secs => $1 / 1000.0)
+           LIMIT $2
+         ), s AS (DELETE FROM executor.steps WHERE run_id IN (SELECT id FROM old)),
+         a AS (DELETE FROM executor.attempts WHERE run_id IN (SELECT id FROM old))
+         DELETE FROM executor.runs WHERE id IN (SELECT id FROM old)`,
+        [this.o.runRetentionMs, batch],
+      );
+      total += rowCount ?? 0;
+      if ((rowCount ?? 0) < batch) break;
+    }
+    return total;
+  }
+
   private async housekeeping(): Promise<void> {
     if (this.dead) return;
+    await this.pruneHistory().catch((e) => this.o.log(`executor: pruning run history failed: ${(e as Error).message}`));
     await this.db
       .query("DELETE FROM executor.events WHERE received_at < now() - make_interval(secs => $1 / 1000.0)", [LIMITS.eventDedupeMs * 7])
       .catch(() => {});

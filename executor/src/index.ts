@@ -44,6 +44,11 @@ export interface ExecutorOptions {
    * re-run (at-least-once, as on Inngest); no accepted event is lost. Default false.
    */
   asyncCommit?: boolean;
+  /**
+   * Days to keep finished runs (their steps, attempts and outputs) for the runs API; older ones are
+   * deleted every minute, in batches. 0 keeps them forever. Default 30, like a long Inngest history.
+   */
+  runRetentionDays?: number;
 }
 
 export interface Executor {
@@ -55,6 +60,8 @@ export interface Executor {
   abort(): Promise<void>;
   /** Diagnostics: queue leases taken by this process. */
   stats(): { leases: number; leaseMs: number; items: number };
+  /** Deletes finished runs older than the retention now (it also runs every minute); returns how many. */
+  pruneHistory(): Promise<number>;
 }
 
 export async function startExecutor(opts: ExecutorOptions): Promise<Executor> {
@@ -71,6 +78,7 @@ export async function startExecutor(opts: ExecutorOptions): Promise<Executor> {
     retryBaseMs: opts.retryBaseMs ?? 1000,
     retryMaxMs: opts.retryMaxMs ?? 3_600_000,
     drainMs: opts.drainMs ?? 30_000,
+    runRetentionMs: (opts.runRetentionDays ?? 30) * 24 * 3600_000,
   });
   let stopped = false;
 
@@ -128,6 +136,7 @@ export async function startExecutor(opts: ExecutorOptions): Promise<Executor> {
     port,
     syncApp,
     stats: () => ({ ...engine.stats }),
+    pruneHistory: () => engine.pruneHistory(),
     async stop() {
       if (stopped) return;
       stopped = true;

@@ -299,4 +299,28 @@ describe("flow control", () => {
       await hog.close();
     }
   });
+
+  // Last in this file: it deletes the history the tests above look at.
+  test.skipIf(!!EXTERNAL_URL)("finished runs older than the retention are deleted with their steps and attempts; live runs stay", async () => {
+    await send(engine, { name: "f/long", data: { k: "prune" }, id: "prune-long" });
+    await waitFor(async () => (seen["api-cancel"] ?? []).includes("prune:before"), 10_000, "the long run to sleep");
+    const [sleeping] = await runsFor(engine, "prune-long");
+    const [done] = await listRuns(engine, { function: "flow-doomed", status: "Failed" });
+    const db = new pg.Client({ connectionString: engine.databaseUrl });
+    await db.connect();
+    try {
+      const count = async (table: string, runId: string) => Number((await db.query(`SELECT count(*) AS n FROM executor.${table} WHERE run_id = $1`, [runId])).rows[0].n);
+      expect(await count("attempts", done.id)).toBeGreaterThan(0);
+      // Everything is 40 days old now; the default retention is 30 days.
+      await db.query("UPDATE executor.runs SET created_at = now() - interval '40 days'");
+      expect(await engine.executor!.pruneHistory()).toBeGreaterThan(0);
+      expect((await fetch(`${engine.url}/v1/runs/${done.id}`)).status).toBe(404);
+      expect([await count("steps", done.id), await count("attempts", done.id)]).toEqual([0, 0]);
+      expect((await getRun(engine, sleeping.id)).status).toBe("Running");
+      expect(await engine.executor!.pruneHistory()).toBe(0);
+    } finally {
+      await db.end();
+      await fetch(`${engine.url}/v1/runs/${sleeping.id}/cancel`, { method: "POST" });
+    }
+  });
 });
