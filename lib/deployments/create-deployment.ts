@@ -2,6 +2,7 @@ import "server-only";
 import { z } from "zod";
 import { recordAuditEvent, type Actor } from "@/lib/audit/record-audit-event";
 import { getDefaultStorageTarget } from "@/lib/datastores/datastores";
+import { PLATFORM_PREFIX } from "@/lib/datastores/default-datastore";
 import { db } from "@/lib/db";
 import { AppError, fieldError, isUniqueViolation } from "@/lib/errors";
 import { filePathSchema, resolveModelVersion } from "@/lib/models/create-model-version";
@@ -36,7 +37,7 @@ export const createDeploymentSchema = z
 export type CreateDeploymentInput = z.input<typeof createDeploymentSchema>;
 
 export function codePrefix(endpoint: string, deployment: string, version: number) {
-  return `_batchpoint/deployments/${endpoint}/${deployment}/v${version}/code/`;
+  return `${PLATFORM_PREFIX}deployments/${endpoint}/${deployment}/v${version}/code/`;
 }
 
 // Creates a deployment under an endpoint: code uploaded to workspaceblobstore, settings validated; the first deployment becomes the default.

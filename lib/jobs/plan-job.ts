@@ -1,5 +1,6 @@
 import "server-only";
 import { db, type Prisma } from "@/lib/db";
+import { DEFAULT_DATASTORE_NAME, PLATFORM_PREFIX } from "@/lib/datastores/default-datastore";
 import { blobExists, downloadBlob, listBlobs } from "@/lib/storage";
 import { parseDataPath } from "./data-paths";
 import type { JobInputs, JobSettings } from "./invoke-job";
@@ -74,9 +75,11 @@ export async function planJob(opts: { jobId: string }): Promise<PlanResult> {
     await closeBatch();
   } else {
     const prefix = path.path && !path.path.endsWith("/") ? `${path.path}/` : path.path;
+    // Batchpoint's own files share the default store; a folder input over its root leaves them out.
+    const platform = path.kind === "datastore" && path.datastore === DEFAULT_DATASTORE_NAME ? PLATFORM_PREFIX : null;
     for await (const page of listBlobs(target, prefix)) {
       for (const blob of page) {
-        if (blob.path.endsWith("/")) continue;
+        if (blob.path.endsWith("/") || (platform && blob.path.startsWith(platform))) continue;
         current.push(blob.path);
         files++;
         if (current.length >= settings.miniBatchSize) await closeBatch();

@@ -2,6 +2,7 @@ import "server-only";
 import { z } from "zod";
 import { recordAuditEvent, type Actor } from "@/lib/audit/record-audit-event";
 import { getDefaultStorageTarget } from "@/lib/datastores/datastores";
+import { PLATFORM_PREFIX } from "@/lib/datastores/default-datastore";
 import { db } from "@/lib/db";
 import { AppError, fieldError, isUniqueViolation } from "@/lib/errors";
 import { uploadBlob } from "@/lib/storage";
@@ -21,7 +22,7 @@ export const createModelVersionSchema = z.object({
 });
 
 export function modelPrefix(name: string, version: string) {
-  return `_batchpoint/models/${name}/${version}/`;
+  return `${PLATFORM_PREFIX}models/${name}/${version}/`;
 }
 
 /**

@@ -90,6 +90,14 @@ describe("invoke, plan and finalize", () => {
     expect(b).toMatchObject({ created: false, job: { id: a.job.id } });
   });
 
+  it("leaves Batchpoint's own files out of a folder input over the default store's root", async () => {
+    const { workspace, actor } = await setup(3); // the deployment's code lives under _batchpoint/ in the same store
+    const { job } = await invokeJob({ workspaceId: workspace.id, actor, endpointName: "scorer", input: { input: { type: "uri_folder", path: "datastores/workspaceblobstore/paths/" } } });
+    expect(await planJob({ jobId: job.id })).toEqual({ ok: true, miniBatches: 1, files: 3 });
+    const [mb] = await db.miniBatch.findMany({ where: { jobId: job.id } });
+    expect(mb.items).toEqual(["inputs/batch/000.txt", "inputs/batch/001.txt", "inputs/batch/002.txt"]);
+  });
+
   it("fails planning clearly when the folder is empty", async () => {
     const { workspace, actor } = await setup(0);
     const { job } = await invokeJob({ workspaceId: workspace.id, actor, endpointName: "scorer", input: { input: { type: "uri_folder", path: "datastores/workspaceblobstore/paths/nothing-here/" } } });

@@ -6,6 +6,7 @@ import { formatDateTime } from "@/components/ui/format";
 import { getPageContext, orNotFound } from "@/lib/auth/page-context";
 import { getDatastoreOrThrow, getStorageTargetOrThrow } from "@/lib/datastores/datastores";
 import { listFolder } from "@/lib/storage";
+import { DEFAULT_DATASTORE_NAME, PLATFORM_PREFIX } from "@/lib/datastores/default-datastore";
 import { AUTH_LABELS } from "@/lib/datastores/labels";
 import { findEndpoints } from "@/lib/endpoints/find-endpoints";
 import { InvokeHere } from "./_components/invoke-here";
@@ -88,6 +89,9 @@ export default async function DatastorePage({ params, searchParams }: { params: 
                   <Link className="text-brand-600 hover:underline" href={`${base}?prefix=${encodeURIComponent(f)}`}>
                     📁 {f.slice(prefix.length)}
                   </Link>
+                  {name === DEFAULT_DATASTORE_NAME && f === PLATFORM_PREFIX ? (
+                    <span className="ml-2 text-xs text-zinc-500">Batchpoint&apos;s deployment code and model files; jobs over this store leave them out</span>
+                  ) : null}
                 </li>
               ))}
               {listing.files.map((f) => (
