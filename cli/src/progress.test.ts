@@ -9,5 +9,6 @@ describe("progressLine", () => {
       "queued       0% | mini-batches 0/0 | files 0/0",
     );
     expect(progressLine({ status: "queued" })).toBe("queued");
+    expect(progressLine({ status: "running", progress, inputs: { data: { type: "tabular" } } })).toBe("running     40% | mini-batches 4/10 (1 failed) | rows 40/100 (2 failed) | 12.5 rows/s | ETA 1m15s");
   });
 });

@@ -8,6 +8,8 @@ export function isInteractive(): boolean {
 
 export interface JobProgressView {
   status: string;
+  /** a tabular input is split and counted by CSV rows, anything else by files */
+  inputs?: { data?: { type?: string } };
   progress?: {
     percent: number;
     miniBatches: { total: number; completed: number; failed: number; pending: number };
@@ -18,14 +20,20 @@ export interface JobProgressView {
   };
 }
 
-/** One line describing a job's progress: status, percent, mini-batches, files, ETA. */
+/** What a job's input is counted in: "rows" for tabular input, else "files". */
+export function inputUnit(job: JobProgressView): "rows" | "files" {
+  return job.inputs?.data?.type === "tabular" ? "rows" : "files";
+}
+
+/** One line describing a job's progress: status, percent, mini-batches, files (or rows), ETA. */
 export function progressLine(job: JobProgressView): string {
   const p = job.progress;
   if (!p) return job.status;
+  const unit = inputUnit(job);
   const mb = `mini-batches ${p.miniBatches.completed + p.miniBatches.failed}/${p.miniBatches.total}${p.miniBatches.failed ? ` (${p.miniBatches.failed} failed)` : ""}`;
-  const files = `files ${p.files.completed + p.files.failed}/${p.files.total}${p.files.failed ? ` (${p.files.failed} failed)` : ""}`;
+  const files = `${unit} ${p.files.completed + p.files.failed}/${p.files.total}${p.files.failed ? ` (${p.files.failed} failed)` : ""}`;
   const eta = p.etaSeconds !== null ? ` | ETA ${formatDuration(p.etaSeconds)}` : "";
-  const rate = p.throughput ? ` | ${p.throughput} files/s` : "";
+  const rate = p.throughput ? ` | ${p.throughput} ${unit}/s` : "";
   return `${job.status.padEnd(10)} ${String(p.percent).padStart(3)}% | ${mb} | ${files}${rate}${eta}`;
 }
 

@@ -3,7 +3,7 @@ import type { ApiClient, Page } from "../client";
 import { apiClient, intArg, pollIntervalMs } from "../context";
 import { ApiError, JobEndedError, UsageError } from "../errors";
 import { formatBytes, formatDate, formatDuration, printFields, printJson, printTable } from "../output";
-import { JobProgressDisplay, progressLine, type JobProgressView } from "../progress";
+import { inputUnit, JobProgressDisplay, progressLine, type JobProgressView } from "../progress";
 
 export interface Job extends JobProgressView {
   name: string;
@@ -55,7 +55,7 @@ export async function waitForJob(client: ApiClient, name: string, opts: { json?:
 
 function printJobSummary(job: Job) {
   const p = job.progress;
-  const files = p ? `${p.files.completed} of ${p.files.total} files scored${p.files.failed ? `, ${p.files.failed} failed` : ""}` : "";
+  const files = p ? `${p.files.completed} of ${p.files.total} ${inputUnit(job)} scored${p.files.failed ? `, ${p.files.failed} failed` : ""}` : "";
   console.log(`Job ${job.name} ${job.status}${files ? `: ${files}` : ""}${p?.elapsedSeconds != null ? ` in ${formatDuration(p.elapsedSeconds)}` : ""}.`);
   if (job.status === "completed" && job.output?.fileName) {
     console.log(`Output: ${joinOutput(job)}  (download: batchpoint job download ${job.name})`);
