@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "../support/test";
 import { PASSWORD, signIn, signUp, uniqueEmail } from "../support/fixtures";
 
 test("a new user signs up, lands in their own workspace, signs out and back in", async ({ page }) => {

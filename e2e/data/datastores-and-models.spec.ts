@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "../support/test";
 import { E2E_AZURITE_PORT } from "../../playwright.config";
 import { signUp } from "../support/fixtures";
 

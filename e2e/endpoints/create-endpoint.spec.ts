@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "../support/test";
 import { signUp } from "../support/fixtures";
 
 test("a contributor creates an endpoint; bad and duplicate names get field errors and create nothing", async ({ page }) => {

@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "../support/test";
 import { createToken, signUp } from "../support/fixtures";
 
 const SCORE = `import os

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { expect, test } from "@playwright/test";
+import { expect, test } from "../support/test";
 import { signUp, sql } from "../support/fixtures";
 
 test("the endpoints table pages on the server and the filter narrows it", async ({ page }) => {

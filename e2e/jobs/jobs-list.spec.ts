@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { expect, test } from "@playwright/test";
+import { expect, test } from "../support/test";
 import { signUp, sql } from "../support/fixtures";
 
 /** Seeds `count` finished jobs into a workspace in one statement; returns nothing, the names are `${prefix}-NN`. */

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { expect, test } from "@playwright/test";
+import { expect, test } from "../support/test";
 import { signUp, sql } from "../support/fixtures";
 
 test("the jobs table pages and filters 100,000 jobs on the server in well under a few seconds", async ({ page }) => {

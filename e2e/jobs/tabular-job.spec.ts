@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "../support/test";
 import { createToken, signUp } from "../support/fixtures";
 
 // A claims table: 25 rows, one with a quoted note spanning two lines.

@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { deflateSync } from "node:zlib";
-import { expect, test } from "@playwright/test";
+import { expect, test } from "../support/test";
 import { signUp } from "../support/fixtures";
 
 const SCORE = `import os

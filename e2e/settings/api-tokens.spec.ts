@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "../support/test";
 import { createToken, signUp } from "../support/fixtures";
 
 test("an owner creates a token, uses it on the API, and revokes it", async ({ page, request }) => {

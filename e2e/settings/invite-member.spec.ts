@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "../support/test";
 import { PASSWORD, signUp, uniqueEmail } from "../support/fixtures";
 
 test("an owner invites a scientist, who joins through the link and sees what the role allows", async ({ page, browser }) => {

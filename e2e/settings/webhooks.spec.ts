@@ -1,5 +1,5 @@
 import { createHmac } from "node:crypto";
-import { expect, test } from "@playwright/test";
+import { expect, test } from "../support/test";
 import { signUp } from "../support/fixtures";
 
 test("an owner adds an inbound trigger, sees its secret once, and the rejected delivery of a bad signature", async ({ page, request }) => {

@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "../support/test";
 import { createToken, seedResources, signUp } from "../support/fixtures";
 
 test("a member of one workspace gets 404 for every page of another workspace", async ({ page, browser }) => {
