@@ -5,7 +5,7 @@ import { getPageContext } from "@/lib/auth/page-context";
 import { findModels } from "@/lib/models/find-models";
 import { pageParamsSchema } from "@/lib/pagination";
 import { parseSearchParams } from "@/lib/search-params";
-import { ModelsTable } from "./_components/models-table";
+import { ModelsTable } from "../_components/models-table";
 
 export const metadata: Metadata = { title: "Models" };
 

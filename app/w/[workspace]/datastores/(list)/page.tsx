@@ -3,7 +3,7 @@ import { ButtonLink } from "@/components/ui/button";
 import { Card, PageHeader } from "@/components/ui/card";
 import { getPageContext } from "@/lib/auth/page-context";
 import { findDatastores } from "@/lib/datastores/datastores";
-import { DatastoresTable } from "./_components/datastores-table";
+import { DatastoresTable } from "../_components/datastores-table";
 
 export const metadata: Metadata = { title: "Datastores" };
 

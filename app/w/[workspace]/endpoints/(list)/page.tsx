@@ -4,7 +4,7 @@ import { Card, EmptyState, PageHeader } from "@/components/ui/card";
 import { getPageContext } from "@/lib/auth/page-context";
 import { findEndpoints, findEndpointsSchema } from "@/lib/endpoints/find-endpoints";
 import { parseSearchParams } from "@/lib/search-params";
-import { EndpointsTable } from "./_components/endpoints-table";
+import { EndpointsTable } from "../_components/endpoints-table";
 import { NameFilter } from "@/components/data-table/name-filter";
 
 export const metadata: Metadata = { title: "Endpoints" };

@@ -3,8 +3,8 @@ import { Card, EmptyState, PageHeader } from "@/components/ui/card";
 import { getPageContext } from "@/lib/auth/page-context";
 import { findJobFilterOptions, findJobList, findJobListSchema } from "@/lib/jobs/find-job-list";
 import { parseSearchParams } from "@/lib/search-params";
-import { JobFilters } from "./_components/job-filters";
-import { JobsTable } from "./_components/jobs-table";
+import { JobFilters } from "../_components/job-filters";
+import { JobsTable } from "../_components/jobs-table";
 
 export const metadata: Metadata = { title: "Jobs" };
 
