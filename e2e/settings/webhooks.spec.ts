@@ -40,8 +40,12 @@ test("an outbound webhook needs a URL and at least one event", async ({ page }) 
   await page.getByRole("button", { name: "Create webhook" }).click();
   await expect(page.getByText("Give an http(s) URL to deliver job events to.")).toBeVisible();
   await expect(page.getByText("Subscribe to at least one event.")).toBeVisible();
-  await page.getByLabel("URL").fill("https://example.com/hooks");
+  // Not the cloud metadata service, nor anything else private, from a tenant's webhook.
+  await page.getByLabel("URL").fill("http://169.254.169.254/latest/meta-data/");
   await page.getByLabel("job.failed").check();
+  await page.getByRole("button", { name: "Create webhook" }).click();
+  await expect(page.getByText(/169\.254\.169\.254 is a link-local .* address: job events go to public addresses only/)).toBeVisible();
+  await page.getByLabel("URL").fill("https://example.com/hooks");
   await page.getByRole("button", { name: "Create webhook" }).click();
   await expect(page.getByLabel("Webhook secret")).toBeVisible();
   await expect(page.getByRole("row", { name: /notifier/ })).toContainText("job.failed");

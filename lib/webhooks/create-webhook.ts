@@ -9,6 +9,7 @@ import { getEndpointOrThrow } from "@/lib/endpoints/find-endpoints";
 import { fieldError, isUniqueViolation } from "@/lib/errors";
 import { invokeJobSchema, isDataInput } from "@/lib/jobs/invoke-job";
 import { resourceNameSchema } from "@/lib/validation";
+import { ALLOW_PRIVATE_ENV, refusedHost } from "./egress";
 import { toPublicWebhook, webhookSelect } from "./find-webhooks";
 import { JOB_EVENT_TYPES, WEBHOOK_SECRET_PREFIX } from "./webhook-types";
 
@@ -41,7 +42,15 @@ export const createWebhookSchema = z.discriminatedUnion("direction", [
   z.object({
     direction: z.literal("outbound"),
     name: resourceNameSchema,
-    url: z.url({ protocol: /^https?$/, error: "Give an http(s) URL to deliver job events to." }),
+    url: z.url({ protocol: /^https?$/, error: "Give an http(s) URL to deliver job events to." }).superRefine((url, ctx) => {
+      let why: string | null = null;
+      try {
+        why = refusedHost(new URL(url));
+      } catch {
+        return; // not a URL: the check above says so
+      }
+      if (why) ctx.addIssue({ code: "custom", message: `${why}: job events go to public addresses only. An administrator can allow private ones with ${ALLOW_PRIVATE_ENV}=1.` });
+    }),
     events: z.array(z.enum(JOB_EVENT_TYPES)).min(1, "Subscribe to at least one event.").default([...JOB_EVENT_TYPES]),
   }),
 ]);

@@ -2,6 +2,7 @@ import "server-only";
 import { decryptSecret } from "@/lib/crypto/secret-box";
 import { db } from "@/lib/db";
 import type { JobEventPayload } from "./job-notifications";
+import { EgressRefusedError, postToPublicUrl } from "./egress";
 import { signPayload } from "./signature";
 
 const RESPONSE_BODY_LIMIT = 2048;
@@ -16,27 +17,13 @@ export function serializePayload(p: JobEventPayload): string {
   });
 }
 
-async function readStart(res: Response): Promise<string> {
-  if (!res.body) return "";
-  const reader = res.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  while (size < RESPONSE_BODY_LIMIT) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    chunks.push(value);
-    size += value.length;
-  }
-  await reader.cancel().catch(() => {});
-  return new TextDecoder().decode(Buffer.concat(chunks).subarray(0, RESPONSE_BODY_LIMIT));
-}
-
 export class DeliveryFailedError extends Error {}
 
 /**
  * POSTs one outbound delivery, signed with the webhook's secret, and records the attempt (status,
  * first 2 KB of the response, error). Throws DeliveryFailedError to ask for a retry while attempts
- * remain; on the last attempt it records the delivery as failed instead. Redirects are not followed.
+ * remain; on the last attempt it records the delivery as failed instead. Redirects are not followed,
+ * and only public addresses are reached (see ./egress).
  */
 export async function deliverWebhook(opts: { workspaceId: string; deliveryId: string; attempt: number; maxAttempts: number }) {
   const where = { workspaceId: opts.workspaceId, id: opts.deliveryId };
@@ -55,11 +42,11 @@ export async function deliverWebhook(opts: { workspaceId: string; deliveryId: st
   let responseStatus: number | null = null;
   let responseBody: string | null = null;
   let error: string | null = null;
+  let refused = false; // a refused address stays refused: no retries
   try {
-    const res = await fetch(delivery.webhook.url, {
-      method: "POST",
-      redirect: "manual",
-      signal: AbortSignal.timeout(TIMEOUT_MS),
+    const res = await postToPublicUrl(delivery.webhook.url, {
+      timeoutMs: TIMEOUT_MS,
+      bodyLimit: RESPONSE_BODY_LIMIT,
       headers: {
         "content-type": "application/json",
         "user-agent": "Batchpoint-Webhooks/1",
@@ -71,13 +58,15 @@ export async function deliverWebhook(opts: { workspaceId: string; deliveryId: st
       body,
     });
     responseStatus = res.status;
-    responseBody = await readStart(res).catch(() => null);
+    responseBody = res.bodyStart;
     if (res.status < 200 || res.status >= 300) error = `The receiver answered ${res.status}.`;
   } catch (e) {
-    error = e instanceof Error && e.name === "TimeoutError" ? `No answer within ${TIMEOUT_MS / 1000} s.` : `Could not reach the receiver: ${(e as Error).message}`;
+    const err = e as Error;
+    refused = err instanceof EgressRefusedError;
+    error = err.name === "TimeoutError" ? `No answer within ${TIMEOUT_MS / 1000} s.` : err instanceof EgressRefusedError ? `Not sent: ${err.message}` : `Could not reach the receiver: ${err.message}`;
   }
   const last = opts.attempt + 1 >= opts.maxAttempts;
-  const status = error === null ? "delivered" : last ? "failed" : "pending";
+  const status = error === null ? "delivered" : last || refused ? "failed" : "pending";
   await db.webhookDelivery.updateMany({ where, data: { status, attempts: { increment: 1 }, responseStatus, responseBody, error } });
   if (status === "pending") throw new DeliveryFailedError(error ?? "delivery failed");
   return { status, responseStatus };

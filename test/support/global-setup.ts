@@ -64,6 +64,8 @@ export default async function setup(project: TestProject) {
     BATCHPOINT_WORK_DIR: path.join(dir, "work"),
     INNGEST_BASE_URL: executor.url,
     INNGEST_DEV: "1",
+    // The webhook tests' receivers listen on loopback; production refuses private addresses by default.
+    BATCHPOINT_WEBHOOK_ALLOW_PRIVATE: "1",
   });
   return async () => {
     await executor.stop();

@@ -85,4 +85,28 @@ describe("outbound webhooks on job events", () => {
     expect(JSON.parse(got.body.toString())).toMatchObject({ type: "job.failed", data: { job: { name: job.name, status: "failed", error: expect.stringMatching(/error threshold/), counts: { files: { failed: 1 } } } } });
     expect(await db.webhookDelivery.findFirst({ where: { webhookId: hook.webhook.id } })).toMatchObject({ status: "delivered", attempts: 1, eventType: "job.failed" });
   });
+
+  it("reaches no private address unless the operator allows it: refused at creation, and not sent if the setting changes later", async () => {
+    const fx = await deploymentFixture({ code: { files: { "score.py": "def init(): pass\ndef run(batch):\n    return batch\n" } }, scoringScript: "score.py", interpreter: PYTHON });
+    const receiver = await startReceiver([]);
+    receivers.push(receiver);
+    const hook = await createWebhook({ workspaceId: fx.workspace.id, actor: fx.actor, input: { direction: "outbound", name: "internal", url: receiver.url } });
+    delete process.env.BATCHPOINT_WEBHOOK_ALLOW_PRIVATE;
+    try {
+      await expect(createWebhook({ workspaceId: fx.workspace.id, actor: fx.actor, input: { direction: "outbound", name: "metadata", url: "http://169.254.169.254/latest/meta-data/" } }))
+        .rejects.toThrow("169.254.169.254 is a link-local (cloud metadata lives here) address: job events go to public addresses only.");
+      await uploadTexts(fx.target, "in/", 1);
+      const { job } = await startJob({ workspaceId: fx.workspace.id, actor: fx.actor, endpointName: "scorer", input: { input: { type: "uri_folder", path: "datastores/workspaceblobstore/paths/in/" } } });
+      expect(await waitForJob(job.id)).toMatchObject({ status: "completed" });
+      const d = await until(async () => {
+        const row = await db.webhookDelivery.findFirst({ where: { webhookId: hook.webhook.id } });
+        return row?.status === "failed" ? row : null;
+      }, 20_000, "the delivery attempt");
+      expect(d.error).toMatch(/^Not sent: 127\.0\.0\.1 is a loopback \(this machine\) address; webhooks are delivered to public addresses only/);
+      expect(d).toMatchObject({ responseStatus: null, attempts: 1 }); // no retries: the address will not change
+      expect(receiver.received).toHaveLength(0);
+    } finally {
+      process.env.BATCHPOINT_WEBHOOK_ALLOW_PRIVATE = "1";
+    }
+  });
 });
