@@ -3,7 +3,7 @@ import { db } from "@/lib/db";
 import { commitBlocks, stageBlock, uploadBlob } from "@/lib/storage";
 import { parseDataPath } from "./data-paths";
 import type { JobInputs, JobSettings } from "./invoke-job";
-import { rowsOf } from "./mini-batch-inputs";
+import { inputUnit, rowsOf } from "./mini-batch-inputs";
 import { resolveDataTarget } from "./resolve-data-target";
 
 const PAGE = 5_000;
@@ -26,7 +26,7 @@ export async function finalizeJob(opts: { jobId: string; reason?: "completed" | 
   if (claimed.count === 0) return { status: job.status, finalized: false, generation: job.retryGeneration };
   const settings = job.settings as unknown as JobSettings;
   const inputs = job.inputs as unknown as JobInputs;
-  const tabular = inputs.data.type === "tabular";
+  const tabular = inputUnit(job) === "row";
   const out = parseDataPath(job.outputPath);
   const target = await resolveDataTarget({ workspaceId: job.workspaceId, path: out });
   const prefix = outputPrefix(job.outputPath);

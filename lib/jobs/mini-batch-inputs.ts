@@ -3,12 +3,17 @@ import type { JobInputs, JobSettings } from "./invoke-job";
 type JobLike = { inputs: unknown; settings: unknown };
 type MiniBatchLike = { index: number; items: unknown; itemCount: number };
 
+/** What a job's input is split and counted in: CSV rows for tabular input, files for the rest. */
+export function inputUnit(job: { inputs: unknown }): "row" | "file" {
+  return (job.inputs as JobInputs).data?.type === "tabular" ? "row" : "file";
+}
+
 /**
  * The 1-based data rows a tabular mini-batch holds. Every range but the last holds exactly
  * mini_batch_size rows (see splitCsvRows), so the numbers follow from the index.
  */
 export function rowsOf(job: JobLike, mb: MiniBatchLike): [number, number] | null {
-  if ((job.inputs as JobInputs).data.type !== "tabular") return null;
+  if (inputUnit(job) !== "row") return null;
   const first = mb.index * (job.settings as JobSettings).miniBatchSize + 1;
   return [first, first + mb.itemCount - 1];
 }

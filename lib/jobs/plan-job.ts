@@ -18,8 +18,8 @@ export type PlanResult = { ok: true; miniBatches: number; files: number } | { ok
 /**
  * Splits a job's input into mini-batches: every blob under a folder, recursively, in name order,
  * `miniBatchSize` files each; or, for tabular input, the CSV's records, `miniBatchSize` rows each, as
- * byte ranges on record boundaries (the file is streamed once; its header is kept on the job). Rows are written in chunks as listing pages arrive, so memory stays
- * flat in the number of files. Indexes are deterministic, so re-running after a crash writes
+ * byte ranges on record boundaries (the file is streamed once; its header is kept on the job). Rows
+ * are written in chunks as they are found, so memory stays flat in the size of the input. Indexes are deterministic, so re-running after a crash writes
  * nothing twice. Returns counts only.
  */
 export async function planJob(opts: { jobId: string }): Promise<PlanResult> {
@@ -49,8 +49,8 @@ export async function planJob(opts: { jobId: string }): Promise<PlanResult> {
     if (pending.length >= INSERT_CHUNK) await flushRows();
   };
 
+  if (inputs.data.type !== "uri_folder" && !(await blobExists(target, path.path))) return fail(job.id, `The input file ${inputs.data.path} does not exist.`);
   if (inputs.data.type === "tabular") {
-    if (!(await blobExists(target, path.path))) return fail(job.id, `The input file ${inputs.data.path} does not exist.`);
     try {
       const { header, rows } = await splitCsvRows(await downloadBlob(target, path.path), settings.miniBatchSize, async (r) => {
         pending.push({ workspaceId: job.workspaceId, jobId: job.id, index, byteStart: r.byteStart, byteEnd: r.byteEnd, itemCount: r.rows });
@@ -65,11 +65,6 @@ export async function planJob(opts: { jobId: string }): Promise<PlanResult> {
       throw e;
     }
   } else if (inputs.data.type === "uri_file") {
-    const exists = await (async () => {
-      for await (const page of listBlobs(target, path.path, 10)) if (page.some((b) => b.path === path.path)) return true;
-      return false;
-    })();
-    if (!exists) return fail(job.id, `The input file ${inputs.data.path} does not exist.`);
     current = [path.path];
     files = 1;
     await closeBatch();

@@ -11,6 +11,7 @@ import { downloadBlob, stageBlock } from "@/lib/storage";
 import { parseDataPath } from "./data-paths";
 import { outputPrefix } from "./finalize-job";
 import type { JobInputs, JobSettings } from "./invoke-job";
+import { inputUnit } from "./mini-batch-inputs";
 import { finishMiniBatch, markMiniBatchScoring, rememberOutputHeader, startMiniBatch } from "./record-mini-batch";
 import { watchJobCancel } from "./cancel-watch";
 import { cachedDataTarget, deploymentForScoring } from "./scoring-context";
@@ -61,7 +62,7 @@ export async function scoreMiniBatch(opts: { jobId: string; index: number; attem
       await mkdir(inputDir, { recursive: true });
       const offset = Number(mb.byteStart ?? 0);
       await pipeline(await downloadBlob(source, inPath.path, { offset, count: Number(mb.byteEnd ?? 0) - offset }), createWriteStream(local));
-      input = { kind: "tabular", file: local, header: inputs.data.header, rowCount: mb.itemCount };
+      input = { kind: "tabular", file: local, header: inputs.data.header, rowCount: inputCount };
     } else {
       const localFiles: string[] = [];
       for (let i = 0; i < items.length; i += DOWNLOAD_PARALLELISM) {
@@ -102,7 +103,7 @@ export async function scoreMiniBatch(opts: { jobId: string; index: number; attem
       await stageBlock(target, outputPrefix(job.outputPath) + job.outputFileName, mb.index, Buffer.from(result.body));
     }
     const failed = inputCount - succeeded;
-    const unit = inputs.data.type === "tabular" ? "rows" : "input files";
+    const unit = inputUnit(job) === "row" ? "rows" : "input files";
     const done = await finishMiniBatch({
       jobId: job.id, index: mb.index,
       outcome: {

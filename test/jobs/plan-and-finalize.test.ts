@@ -98,6 +98,17 @@ describe("invoke, plan and finalize", () => {
     expect(mb.items).toEqual(["inputs/batch/000.txt", "inputs/batch/001.txt", "inputs/batch/002.txt"]);
   });
 
+  it("fails planning clearly when a file input (uri_file or tabular) does not exist, and plans one that does", async () => {
+    const { workspace, actor } = await setup(1);
+    for (const type of ["uri_file", "tabular"] as const) {
+      const { job } = await invokeJob({ workspaceId: workspace.id, actor, endpointName: "scorer", input: { input: { type, path: "datastores/workspaceblobstore/paths/inputs/missing.csv" } } });
+      expect(await planJob({ jobId: job.id })).toEqual({ ok: false, error: "The input file datastores/workspaceblobstore/paths/inputs/missing.csv does not exist." });
+      expect(await db.miniBatch.count({ where: { jobId: job.id } })).toBe(0);
+    }
+    const { job } = await invokeJob({ workspaceId: workspace.id, actor, endpointName: "scorer", input: { input: { type: "uri_file", path: "datastores/workspaceblobstore/paths/inputs/batch/000.txt" } } });
+    expect(await planJob({ jobId: job.id })).toEqual({ ok: true, miniBatches: 1, files: 1 });
+  });
+
   it("fails planning clearly when the folder is empty", async () => {
     const { workspace, actor } = await setup(0);
     const { job } = await invokeJob({ workspaceId: workspace.id, actor, endpointName: "scorer", input: { input: { type: "uri_folder", path: "datastores/workspaceblobstore/paths/nothing-here/" } } });

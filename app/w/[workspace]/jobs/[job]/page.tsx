@@ -7,14 +7,15 @@ import { Card, CardHeader, EmptyState } from "@/components/ui/card";
 import { cn } from "@/components/ui/cn";
 import { formatDateTime } from "@/components/ui/format";
 import { JobStatusBadge } from "@/components/ui/status-badge";
-import { getPageContext, orNotFound } from "@/lib/auth/page-context";
-import { findMiniBatches, getJobOrThrow } from "@/lib/jobs/find-jobs";
+import { findMiniBatches } from "@/lib/jobs/find-jobs";
 import { getFirstFailedMiniBatch, getJobSubmitter, getJobTimeline, previewJobOutput } from "@/lib/jobs/job-details";
+import { inputUnit } from "@/lib/jobs/mini-batch-inputs";
 import { presentJob } from "@/lib/jobs/present-job";
 import { pageParamsSchema } from "@/lib/pagination";
 import { parseSearchParams } from "@/lib/search-params";
 import { formatDuration, formatStageTime } from "../_components/job-format";
 import { ProgressBar } from "../_components/progress-bar";
+import { loadJobForPage } from "../_lib/load-job";
 import { JobActions } from "./_components/job-actions";
 import { LiveRefresh } from "./_components/live-refresh";
 import { MiniBatchesTable } from "./_components/mini-batches-table";
@@ -38,8 +39,7 @@ const miniBatchQuerySchema = pageParamsSchema.extend({ mb: z.enum(["failed"]).op
 
 export default async function JobPage({ params, searchParams }: Params) {
   const { workspace: slug, job: name } = await params;
-  const ctx = await getPageContext(slug);
-  const job = await orNotFound(getJobOrThrow({ workspaceId: ctx.workspace.id, name }));
+  const { ctx, job } = await loadJobForPage(slug, name);
   const query = parseSearchParams(miniBatchQuerySchema, await searchParams);
   const final = FINAL.includes(job.status);
   const view = presentJob(job);
@@ -54,8 +54,7 @@ export default async function JobPage({ params, searchParams }: Params) {
   const base = `/w/${slug}/jobs/${name}`;
   const hasFailures = job.miniBatchesFailed > 0 || job.filesFailed > 0;
   const mbHref = (failed: boolean) => (failed ? `${base}?mb=failed` : base);
-  // Tabular input is split and counted by CSV rows, everything else by files.
-  const unit = (view.inputs as { data?: { type?: string } }).data?.type === "tabular" ? "row" : "file";
+  const unit = inputUnit(job);
   const units = (n: number) => `${n} ${unit}${n === 1 ? "" : "s"}`;
 
   return (
