@@ -10,6 +10,7 @@ export interface EngineOptions {
   signingKey?: string;
   log: (line: string) => void;
   leaseMs: number;
+  /** Longest idle poll interval: work enqueued by another process is picked up within it (without LISTEN/NOTIFY). */
   pollMs: number;
   maxInflight: number;
   retryBaseMs: number;
@@ -68,6 +69,8 @@ export class HttpError extends Error {
 }
 
 const TERMINAL = new Set(["Completed", "Failed", "Cancelled"]);
+/** First idle sleep after work; doubles up to pollMs. */
+const IDLE_FIRST_MS = 50;
 const RESULT_OPS = new Set(["StepRun", "StepError", "StepFailed"]);
 
 function errObj(name: string, message: string): { name: string; message: string } {
@@ -86,6 +89,10 @@ export class Engine {
   private timers: NodeJS.Timeout[] = [];
   private attemptBuf: unknown[][] = [];
   private fnsLoadedAt = 0;
+  /** Current idle sleep: grows from IDLE_FIRST_MS to pollMs while leases come back empty. */
+  private idleMs = 0;
+  /** The earliest local wake scheduled for future work (a retry, a sleep, a timeout). */
+  private wakeTimer: { at: number; t: NodeJS.Timeout } | null = null;
 
   constructor(private o: EngineOptions) {}
 
@@ -124,6 +131,7 @@ export class Engine {
     const deadline = new Promise((r) => setTimeout(r, this.o.drainMs).unref());
     await Promise.race([Promise.allSettled([...this.inflight.values()]), deadline]);
     for (const t of this.timers) clearInterval(t);
+    this.clearWakeTimer();
     if (this.inflight.size) {
       await this.db
         .query("UPDATE executor.queue SET lease_until = NULL, lease_owner = NULL WHERE id = ANY($1) AND lease_owner = $2", [
@@ -141,7 +149,27 @@ export class Engine {
     this.stopping = true;
     this.dead = true;
     for (const t of this.timers) clearInterval(t);
+    this.clearWakeTimer();
     this.wake();
+  }
+
+  private clearWakeTimer(): void {
+    if (this.wakeTimer) clearTimeout(this.wakeTimer.t);
+    this.wakeTimer = null;
+  }
+
+  /** Wake the lease loop at `at` (epoch ms), for work this process queued for later. */
+  wakeAt(at: number): void {
+    if (this.stopping) return;
+    const now = Date.now();
+    if (at <= now) return this.wake();
+    if (this.wakeTimer && this.wakeTimer.at <= at) return;
+    this.clearWakeTimer();
+    const t = setTimeout(() => {
+      this.wakeTimer = null;
+      this.wake();
+    }, at - now + 2);
+    this.wakeTimer = { at, t };
   }
 
   wake(): void {
@@ -206,13 +234,16 @@ export class Engine {
               });
             this.inflight.set(item.id, p);
           }
+          if (got > 0) this.idleMs = 0;
           if (got === want) continue;
         } catch (e) {
           if (this.stopping) break;
           this.o.log(`executor: lease failed: ${(e as Error).message}`);
         }
       }
-      const slept = await this.sleep(this.o.pollMs);
+      // Idle: back off from IDLE_FIRST_MS to pollMs; local enqueues, scheduled wakes and NOTIFY wake us early.
+      this.idleMs = this.inflight.size > 0 || got > 0 ? Math.min(IDLE_FIRST_MS, this.o.pollMs) : Math.min(this.o.pollMs, Math.max(IDLE_FIRST_MS, this.idleMs * 2));
+      const slept = await this.sleep(this.idleMs);
       if (slept) this.pollTick = true;
     }
   }
@@ -792,6 +823,7 @@ export class Engine {
          lease_until = NULL, lease_owner = NULL WHERE id = $1`,
       [item.id, item.run_id, stepId, item.attempt + 1, delayMs, stepName ?? null],
     );
+    this.wakeAt(Date.now() + delayMs);
   }
 
   /** Drive a run through call requests until it waits, fails, completes, or hands work to other items. */
@@ -811,6 +843,7 @@ export class Engine {
       await this.finishRun(run, "Cancelled", null, errObj("FunctionTimeoutError", "function run did not start within timeouts.start"));
       return;
     }
+    if (run.just_started && fn.timeouts.finishMs !== undefined) this.wakeAt(Date.now() + fn.timeouts.finishMs);
     const memo = run.memo ?? [];
     let stepCount = run.step_count ?? memo.length;
     let stateBytes = Number(run.state_bytes);
@@ -1016,7 +1049,7 @@ export class Engine {
       client?.release();
     }
     if (children.length) this.wake();
-    if (queueRows.length) this.wake();
+    for (const r of queueRows as { run_at: string }[]) this.wakeAt(Date.parse(r.run_at));
   }
 
   private async call(
