@@ -2,7 +2,6 @@ import type { AddressInfo } from "node:net";
 import { createPool, migrate } from "./db";
 import { Engine, HttpError } from "./engine";
 import { createHttpServer } from "./http";
-import { signBody } from "./util";
 
 export { LIMITS } from "./config";
 export { startEmbeddedPostgres } from "./embedded-postgres";
@@ -83,7 +82,7 @@ function normalizeUrl(u: string): string {
 export async function startExecutor(opts: ExecutorOptions): Promise<Executor> {
   const log = opts.log ?? ((line: string) => console.log(line));
   if (opts.signingKey && !opts.eventKey) throw new Error("executor: a signing key needs an event key too (eventKey / --event-key / INNGEST_EVENT_KEY)");
-  const db = createPool(opts.databaseUrl, opts.poolSize ?? 10, opts.asyncCommit ?? false);
+  const db = createPool(opts.databaseUrl, { max: opts.poolSize ?? 10, asyncCommit: opts.asyncCommit ?? false, log });
   await migrate(db);
   const engine = new Engine({
     db,
@@ -124,22 +123,7 @@ export async function startExecutor(opts: ExecutorOptions): Promise<Executor> {
     for (const u of appUrls) await putSync(u);
   }
 
-  async function putSync(sdkUrl: string): Promise<void> {
-    const body = "";
-    const headers: Record<string, string> = { "x-inngest-server-kind": opts.signingKey ? "cloud" : "dev" };
-    if (opts.signingKey) headers["x-inngest-signature"] = signBody(body, opts.signingKey);
-    const res = await fetch(sdkUrl, { method: "PUT", headers });
-    const text = await res.text();
-    if (res.status !== 200) {
-      let msg = text;
-      try {
-        msg = JSON.parse(text).message ?? text;
-      } catch {
-        /* keep text */
-      }
-      throw new Error(`sync of ${sdkUrl} failed (${res.status}): ${msg}`);
-    }
-  }
+  const putSync = (sdkUrl: string) => engine.driver.sync(sdkUrl);
 
   const server = createHttpServer({ engine, db, signingKey: opts.signingKey, eventKey: opts.eventKey, syncApps });
   server.keepAliveTimeout = 65_000;
@@ -185,14 +169,14 @@ export async function startExecutor(opts: ExecutorOptions): Promise<Executor> {
       stopped = true;
       await engine.stop();
       await closeServer();
-      await db.end().catch(() => {});
+      await db.end().catch((e: Error) => log(`executor: closing the database pool failed: ${e.message}`));
     },
     async abort() {
       if (stopped) return;
       stopped = true;
       engine.abort();
       await closeServer();
-      await db.end().catch(() => {});
+      await db.end().catch((e: Error) => log(`executor: closing the database pool failed: ${e.message}`));
     },
   };
 }
