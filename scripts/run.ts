@@ -44,8 +44,13 @@ process.on("SIGTERM", () => void shutdown(0));
 
 async function main() {
   const env: Record<string, string> = {};
+  const secrets = loadOrCreateSecrets(dataDir);
   if (!process.env.DATABASE_URL) {
-    pgDb = await startEmbeddedPostgres({ dataDir: path.join(dataDir, "pg"), port: Number(process.env.BATCHPOINT_PG_PORT || 0) });
+    pgDb = await startEmbeddedPostgres({
+      dataDir: path.join(dataDir, "pg"),
+      port: Number(process.env.BATCHPOINT_PG_PORT || 0),
+      password: secrets.EMBEDDED_PG_PASSWORD,
+    });
     env.DATABASE_URL = pgDb.url;
     log(`embedded PostgreSQL (PGlite) on 127.0.0.1:${pgDb.port}, data in ${path.relative(process.cwd(), dataDir) || "."}/pg`);
   }
@@ -54,7 +59,6 @@ async function main() {
     env.AZURE_STORAGE_CONNECTION_STRING = azurite.connectionString;
     log(`embedded blob storage (Azurite) on 127.0.0.1:${azurite.port}`);
   }
-  const secrets = loadOrCreateSecrets(dataDir);
   if (!process.env.BATCHPOINT_SECRET_KEY) env.BATCHPOINT_SECRET_KEY = secrets.BATCHPOINT_SECRET_KEY;
   if (!process.env.NEXTAUTH_SECRET) env.NEXTAUTH_SECRET = secrets.NEXTAUTH_SECRET;
   if (!process.env.NEXTAUTH_URL) env.NEXTAUTH_URL = `http://localhost:${port}`;

@@ -1,4 +1,6 @@
 import { randomBytes } from "node:crypto";
+import { readFileSync } from "node:fs";
+import path from "node:path";
 import { expect, type Page } from "@playwright/test";
 import pg from "pg";
 import { E2E_PG_PORT } from "../../playwright.config";
@@ -42,7 +44,9 @@ export async function createToken(page: Page, slug: string, name: string, role: 
 
 /** Direct SQL on the test server's embedded database, for seeding rows the UI cannot create yet. */
 export async function sql<T extends pg.QueryResultRow = pg.QueryResultRow>(text: string, values: unknown[] = []) {
-  const client = new pg.Client({ connectionString: `postgres://postgres:postgres@127.0.0.1:${E2E_PG_PORT}/postgres` });
+  // The embedded PostgreSQL requires the password the server generated into its data dir.
+  const { EMBEDDED_PG_PASSWORD } = JSON.parse(readFileSync(path.join(process.env.E2E_DATA_DIR!, "secrets.json"), "utf8"));
+  const client = new pg.Client({ connectionString: `postgres://postgres:${EMBEDDED_PG_PASSWORD}@127.0.0.1:${E2E_PG_PORT}/postgres` });
   await client.connect();
   try {
     return (await client.query<T>(text, values)).rows;

@@ -22,13 +22,20 @@ if (values.help) {
   console.log(`usage: npm run executor -- [--port 8288] [--host 127.0.0.1] [--database-url postgres://...]
        [--data-dir .data/executor-pg] [--sdk-url URL]... [--signing-key KEY] [--event-key KEY] [--lease-ms 30000]
        [--run-retention-days 30]
-Without --database-url an embedded PGlite database is kept in --data-dir. Finished runs older than
---run-retention-days are deleted (0 keeps them forever).`);
+Without --database-url an embedded PGlite database is kept in --data-dir (with a password generated
+per start). With --signing-key every API route requires Authorization: Bearer <hashed signing key>.
+POST /v1/apps/sync only syncs the --sdk-url URLs. Finished runs older than --run-retention-days are
+deleted (0 keeps them forever).`);
   process.exit(0);
 }
 const runRetentionDays = Number(values["run-retention-days"]);
 if (!Number.isFinite(runRetentionDays) || runRetentionDays < 0) {
   console.error(`--run-retention-days must be a number of days, 0 or more (got '${values["run-retention-days"]}').`);
+  process.exit(2);
+}
+
+if (values["signing-key"] && !values["event-key"]) {
+  console.error("--signing-key needs --event-key (or INNGEST_EVENT_KEY): in signed mode events must carry a key too.");
   process.exit(2);
 }
 

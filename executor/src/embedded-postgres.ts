@@ -1,11 +1,13 @@
+import { randomBytes } from "node:crypto";
 import { mkdirSync } from "node:fs";
 import { Worker } from "node:worker_threads";
 import { PGlite } from "@electric-sql/pglite";
 import { PGLiteSocketServer } from "@electric-sql/pglite-socket";
+import { requirePassword } from "./pg-password-gate.mjs";
 import { patchPgliteSocketServer } from "./pglite-socket-fix.mjs";
 
 export interface EmbeddedPostgres {
-  /** A postgres:// URL any `pg` client (Prisma's adapter included) can connect to. */
+  /** A postgres:// URL, password included, any `pg` client (Prisma's adapter included) can connect to. */
   url: string;
   port: number;
   stop(): Promise<void>;
@@ -14,16 +16,20 @@ export interface EmbeddedPostgres {
 /**
  * Starts PGlite (Postgres compiled to WASM) with its data in `dataDir` (or in memory when
  * dataDir is undefined) and serves it over the Postgres wire protocol on 127.0.0.1.
- * Port 0 picks a free port.
+ * Port 0 picks a free port. Every connection must give `password` (md5 handshake, see
+ * pg-password-gate.mjs); without one a random password is generated for this start.
  */
 export async function startEmbeddedPostgres(opts: {
   dataDir?: string;
   port?: number;
+  /** The password clients must give (any user name). Default: random, per start. */
+  password?: string;
   maxConnections?: number;
   /** Run PGlite on a worker thread (its WASM work then uses another core). Default false. */
   worker?: boolean;
 }): Promise<EmbeddedPostgres> {
-  if (opts.worker) return startInWorker(opts);
+  const password = opts.password || randomBytes(24).toString("hex");
+  if (opts.worker) return startInWorker({ ...opts, password });
   if (opts.dataDir) mkdirSync(opts.dataDir, { recursive: true });
   const db = await PGlite.create(opts.dataDir ?? "memory://");
   const server = new PGLiteSocketServer({
@@ -33,13 +39,14 @@ export async function startEmbeddedPostgres(opts: {
     maxConnections: opts.maxConnections ?? 100,
   });
   patchPgliteSocketServer(server); // see pglite-socket-fix.mjs: keeps a connection's Parse..Sync together
+  requirePassword(server, password); // pglite-socket has no authentication of its own
   await server.start();
   const address = (server as unknown as { server?: { address(): { port: number } | string | null } }).server?.address();
   const port = typeof address === "object" && address ? address.port : (opts.port ?? 0);
   if (!port) throw new Error("embedded Postgres did not report its port");
   let stopped = false;
   return {
-    url: `postgres://postgres:postgres@127.0.0.1:${port}/postgres?sslmode=disable`,
+    url: pgUrl(password, port),
     port,
     async stop() {
       if (stopped) return;
@@ -50,9 +57,13 @@ export async function startEmbeddedPostgres(opts: {
   };
 }
 
-async function startInWorker(opts: { dataDir?: string; port?: number; maxConnections?: number }): Promise<EmbeddedPostgres> {
+function pgUrl(password: string, port: number): string {
+  return `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres?sslmode=disable`;
+}
+
+async function startInWorker(opts: { dataDir?: string; port?: number; maxConnections?: number; password: string }): Promise<EmbeddedPostgres> {
   const worker = new Worker(new URL("./pglite-worker.mjs", import.meta.url), {
-    workerData: { dataDir: opts.dataDir, port: opts.port ?? 0, maxConnections: opts.maxConnections ?? 100 },
+    workerData: { dataDir: opts.dataDir, port: opts.port ?? 0, maxConnections: opts.maxConnections ?? 100, password: opts.password },
   });
   const port = await new Promise<number>((resolve, reject) => {
     worker.once("error", reject);
@@ -63,7 +74,7 @@ async function startInWorker(opts: { dataDir?: string; port?: number; maxConnect
   });
   let stopped = false;
   return {
-    url: `postgres://postgres:postgres@127.0.0.1:${port}/postgres?sslmode=disable`,
+    url: pgUrl(opts.password, port),
     port,
     async stop() {
       if (stopped) return;

@@ -1,7 +1,9 @@
+import { timingSafeEqual } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { Db } from "./db";
 import { LIMITS } from "./config";
 import { Engine, HttpError } from "./engine";
+import { hashSigningKey } from "./util";
 
 async function readBody(req: IncomingMessage): Promise<string> {
   const chunks: Buffer[] = [];
@@ -23,8 +25,18 @@ function send(res: ServerResponse, status: number, body: unknown): void {
 export interface HttpDeps {
   engine: Engine;
   db: Db;
+  /** Signed mode: every route but the bare health check requires `Authorization: Bearer <hashed signing key>`. */
+  signingKey?: string;
   eventKey?: string;
-  syncApp(url: string): Promise<void>;
+  /** Syncs the app URLs the operator configured; `only` picks one of them (anything else is refused). */
+  syncApps(only?: string): Promise<void>;
+}
+
+function sameSecret(given: string | undefined, expected: string): boolean {
+  if (given === undefined) return false;
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
 }
 
 const RUN_COLS = `id, function_id, status, event_id, event, output, error, parent_run_id, parent_step_id, state_bytes,
@@ -47,13 +59,16 @@ async function handle(d: HttpDeps, req: IncomingMessage, res: ServerResponse): P
   const method = req.method ?? "GET";
   let m: RegExpMatchArray | null;
 
+  if (method === "GET" && (path === "/health" || path === "/") && d.signingKey && !apiAuthorized(d, req)) {
+    return send(res, 200, { status: "ok" }); // liveness only; details need the key
+  }
   if (method === "POST" && path === "/fn/register") {
     const body = JSON.parse((await readBody(req)) || "{}");
     const out = await d.engine.register(body, req.headers.authorization);
     return send(res, out.status, out.body);
   }
   if (method === "POST" && (m = path.match(/^\/e\/([^/]+)$/))) {
-    if (d.eventKey && decodeURIComponent(m[1]) !== d.eventKey) return send(res, 401, { status: 401, error: "invalid event key" });
+    if (d.eventKey && !sameSecret(decodeURIComponent(m[1]), d.eventKey)) return send(res, 401, { status: 401, error: "invalid event key" });
     let body: unknown;
     try {
       body = JSON.parse(await readBody(req));
@@ -64,16 +79,29 @@ async function handle(d: HttpDeps, req: IncomingMessage, res: ServerResponse): P
     const ids = await d.engine.ingest(body);
     return send(res, 200, { ids, status: 200 });
   }
+  // Everything below reads or changes runs: in signed mode it needs the (hashed) signing key.
+  if (d.signingKey && !apiAuthorized(d, req)) {
+    return send(res, 401, { status: 401, error: "Authorization: Bearer <hashed signing key> is required" });
+  }
   if (method === "GET" && (path === "/health" || path === "/")) {
     return send(res, 200, { status: "ok", functions: d.engine.fns.size });
   }
   if (method === "POST" && path === "/v1/apps/sync") {
-    const body = JSON.parse((await readBody(req)) || "{}");
-    if (typeof body.url !== "string") return send(res, 400, { error: "url is required" });
+    let body: unknown;
     try {
-      await d.syncApp(body.url);
+      body = JSON.parse((await readBody(req)) || "{}");
     } catch (e) {
-      return send(res, 400, { error: (e as Error).message });
+      if (e instanceof HttpError) throw e;
+      return send(res, 400, { error: "body must be JSON: {} or {\"url\": one of the configured app URLs}" });
+    }
+    const { url: only, ...unknown } = (body && typeof body === "object" ? body : {}) as Record<string, unknown>;
+    if (Object.keys(unknown).length) return send(res, 400, { error: `unknown field "${Object.keys(unknown)[0]}"; the body is {} or {"url": ...}` });
+    if (only !== undefined && typeof only !== "string") return send(res, 400, { error: "url must be a string" });
+    try {
+      await d.syncApps(only);
+    } catch (e) {
+      const status = e instanceof HttpError ? e.status : 400;
+      return send(res, status, { error: (e as Error).message });
     }
     return send(res, 200, { ok: true });
   }
@@ -118,4 +146,9 @@ async function handle(d: HttpDeps, req: IncomingMessage, res: ServerResponse): P
     return send(res, ok ? 200 : 409, ok ? { ok: true } : { ok: false, error: "run not found or already finished" });
   }
   send(res, 404, { error: `no route for ${method} ${path}` });
+}
+
+function apiAuthorized(d: HttpDeps, req: IncomingMessage): boolean {
+  if (!d.signingKey) return true;
+  return sameSecret(req.headers.authorization, `Bearer ${hashSigningKey(d.signingKey)}`);
 }

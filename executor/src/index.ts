@@ -1,8 +1,7 @@
 import type { AddressInfo } from "node:net";
 import { createPool, migrate } from "./db";
-import { Engine } from "./engine";
+import { Engine, HttpError } from "./engine";
 import { createHttpServer } from "./http";
-import { signBody } from "./util";
 
 export { LIMITS } from "./config";
 export { startEmbeddedPostgres } from "./embedded-postgres";
@@ -13,17 +12,29 @@ export interface ExecutorOptions {
   host?: string;
   /** postgres:// URL. Tables live in the `executor` schema. */
   databaseUrl: string;
-  /** Serve URLs to sync at start (PUT, as Inngest's dev server does). Retried in the background until they answer. */
+  /**
+   * Serve URLs to sync at start (PUT, as Inngest's dev server does). Retried in the background until they answer.
+   * These (and URLs later passed to `syncApp()`) are the only URLs `POST /v1/apps/sync` will call.
+   */
   sdkUrls?: string[];
-  /** When set (cloud mode, INNGEST_DEV=0): requests to the SDK are signed and its responses and register calls verified. */
+  /**
+   * When set (cloud mode, INNGEST_DEV=0): requests to the SDK are signed and its responses and register calls
+   * verified, and every API route requires `Authorization: Bearer <hashed signing key>`. Needs `eventKey`.
+   * Without it the executor is a dev server: its API is open, as `inngest dev`'s is; keep it on loopback.
+   */
   signingKey?: string;
-  /** When set, POST /e/:key must use this key. */
+  /** When set, POST /e/:key must use this key. Required with `signingKey`. */
   eventKey?: string;
   log?: (line: string) => void;
   // Tuning (optional; defaults are right for production)
   /** Lease length for a queue item; a crashed worker's items are retaken after it. Default 30 s. */
   leaseMs?: number;
-  /** Idle poll interval. Default 50 ms (local enqueues wake the worker at once). */
+  /**
+   * Longest idle poll interval. Default 1 s. Work this process enqueues (events it ingests, steps it
+   * plans, retries and sleeps it schedules) wakes it at once or at the time it is due; the poll only
+   * picks up work enqueued by another executor process on the same database, and expired leases.
+   * After work the poll starts at 50 ms and doubles up to this.
+   */
   pollMs?: number;
   /**
    * Concurrent SDK calls (executing steps) per executor process. Default 256. Long-running steps hold
@@ -64,16 +75,21 @@ export interface Executor {
   pruneHistory(): Promise<number>;
 }
 
+function normalizeUrl(u: string): string {
+  return new URL(u).href;
+}
+
 export async function startExecutor(opts: ExecutorOptions): Promise<Executor> {
   const log = opts.log ?? ((line: string) => console.log(line));
-  const db = createPool(opts.databaseUrl, opts.poolSize ?? 10, opts.asyncCommit ?? false);
+  if (opts.signingKey && !opts.eventKey) throw new Error("executor: a signing key needs an event key too (eventKey / --event-key / INNGEST_EVENT_KEY)");
+  const db = createPool(opts.databaseUrl, { max: opts.poolSize ?? 10, asyncCommit: opts.asyncCommit ?? false, log });
   await migrate(db);
   const engine = new Engine({
     db,
     signingKey: opts.signingKey,
     log,
     leaseMs: opts.leaseMs ?? 30_000,
-    pollMs: opts.pollMs ?? 50,
+    pollMs: opts.pollMs ?? 1000,
     maxInflight: opts.maxInflight ?? 256,
     retryBaseMs: opts.retryBaseMs ?? 1000,
     retryMaxMs: opts.retryMaxMs ?? 3_600_000,
@@ -82,24 +98,34 @@ export async function startExecutor(opts: ExecutorOptions): Promise<Executor> {
   });
   let stopped = false;
 
+  // The only URLs the executor ever PUTs to: what the operator configured, never a URL from a request.
+  const appUrls = new Set((opts.sdkUrls ?? []).map(normalizeUrl));
+
   async function syncApp(sdkUrl: string): Promise<void> {
-    const body = "";
-    const headers: Record<string, string> = { "x-inngest-server-kind": opts.signingKey ? "cloud" : "dev" };
-    if (opts.signingKey) headers["x-inngest-signature"] = signBody(body, opts.signingKey);
-    const res = await fetch(sdkUrl, { method: "PUT", headers });
-    const text = await res.text();
-    if (res.status !== 200) {
-      let msg = text;
-      try {
-        msg = JSON.parse(text).message ?? text;
-      } catch {
-        /* keep text */
-      }
-      throw new Error(`sync of ${sdkUrl} failed (${res.status}): ${msg}`);
-    }
+    appUrls.add(normalizeUrl(sdkUrl));
+    await putSync(sdkUrl);
   }
 
-  const server = createHttpServer({ engine, db, eventKey: opts.eventKey, syncApp });
+  async function syncApps(only?: string): Promise<void> {
+    if (only !== undefined) {
+      let wanted: string;
+      try {
+        wanted = normalizeUrl(only);
+      } catch {
+        throw new HttpError(400, `url "${only}" is not a URL`);
+      }
+      if (!appUrls.has(wanted)) {
+        throw new HttpError(403, `url "${only}" is not one of the app URLs this executor was started with; sync it from the operator's side (--sdk-url / syncApp())`);
+      }
+      return putSync(wanted);
+    }
+    if (!appUrls.size) throw new HttpError(400, "no app URLs are configured (start the executor with --sdk-url)");
+    for (const u of appUrls) await putSync(u);
+  }
+
+  const putSync = (sdkUrl: string) => engine.driver.sync(sdkUrl);
+
+  const server = createHttpServer({ engine, db, signingKey: opts.signingKey, eventKey: opts.eventKey, syncApps });
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
@@ -110,12 +136,13 @@ export async function startExecutor(opts: ExecutorOptions): Promise<Executor> {
   const url = `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
   await engine.start();
   log(`executor: listening on ${url}`);
+  if (!opts.signingKey) log("executor: no signing key, dev mode: the API is unauthenticated (as `inngest dev`); keep it on loopback");
 
   for (const u of opts.sdkUrls ?? []) {
     void (async () => {
       for (let i = 0; !stopped; i++) {
         try {
-          await syncApp(u);
+          await putSync(u);
           return;
         } catch (e) {
           if (i % 10 === 0) log(`executor: sync of ${u} not done yet: ${(e as Error).message}`);
@@ -142,14 +169,14 @@ export async function startExecutor(opts: ExecutorOptions): Promise<Executor> {
       stopped = true;
       await engine.stop();
       await closeServer();
-      await db.end().catch(() => {});
+      await db.end().catch((e: Error) => log(`executor: closing the database pool failed: ${e.message}`));
     },
     async abort() {
       if (stopped) return;
       stopped = true;
       engine.abort();
       await closeServer();
-      await db.end().catch(() => {});
+      await db.end().catch((e: Error) => log(`executor: closing the database pool failed: ${e.message}`));
     },
   };
 }

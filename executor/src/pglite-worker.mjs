@@ -4,14 +4,16 @@ import { mkdirSync } from "node:fs";
 import { parentPort, workerData } from "node:worker_threads";
 import { PGlite } from "@electric-sql/pglite";
 import { PGLiteSocketServer } from "@electric-sql/pglite-socket";
+import { requirePassword } from "./pg-password-gate.mjs";
 import { patchPgliteSocketServer } from "./pglite-socket-fix.mjs";
 
-const { dataDir, port, maxConnections } = workerData;
+const { dataDir, port, maxConnections, password } = workerData;
 try {
   if (dataDir) mkdirSync(dataDir, { recursive: true });
   const db = await PGlite.create(dataDir ?? "memory://");
   const server = new PGLiteSocketServer({ db, host: "127.0.0.1", port: port ?? 0, maxConnections: maxConnections ?? 100 });
   patchPgliteSocketServer(server);
+  requirePassword(server, password);
   await server.start();
   const address = server.server?.address();
   parentPort.postMessage({ type: "ready", port: typeof address === "object" && address ? address.port : port });

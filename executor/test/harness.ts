@@ -5,6 +5,7 @@ import { serve } from "inngest/node";
 import pg from "pg";
 import { startEmbeddedPostgres, type EmbeddedPostgres } from "../src/embedded-postgres";
 import { startExecutor, type Executor, type ExecutorOptions } from "../src/index";
+import { hashSigningKey } from "../src/util";
 
 /**
  * Engine under test. EXECUTOR_CONFORMANCE_URL points the suite at another engine (e.g. a real
@@ -26,6 +27,8 @@ export function announce(): void {
 
 export interface Engine {
   url: string;
+  /** Headers the API needs (signed mode: the hashed signing key). */
+  apiHeaders?: Record<string, string>;
   databaseUrl?: string;
   executor?: Executor;
   sync(url: string): Promise<void>;
@@ -75,6 +78,7 @@ export async function startEngine(overrides: Partial<ExecutorOptions> = {}): Pro
   let executor = await startExecutor(opts);
   const engine: Engine = {
     url: executor.url,
+    apiHeaders: apiHeadersFor(opts.signingKey),
     databaseUrl,
     executor,
     sync: (url) => engine.executor!.syncApp(url),
@@ -90,6 +94,11 @@ export async function startEngine(overrides: Partial<ExecutorOptions> = {}): Pro
     },
   };
   return engine;
+}
+
+/** The API's credentials in signed mode: what the SDK itself sends (`Bearer <hashed signing key>`). */
+export function apiHeadersFor(signingKey: string | undefined): Record<string, string> {
+  return signingKey ? { authorization: `Bearer ${hashSigningKey(signingKey)}` } : {};
 }
 
 export interface App {
@@ -131,21 +140,30 @@ export async function send(engine: Engine, events: unknown, key = "test"): Promi
 }
 
 export async function runsFor(engine: Engine, eventId: string): Promise<any[]> {
-  const res = await fetch(`${engine.url}/v1/events/${encodeURIComponent(eventId)}/runs`);
+  const res = await fetch(`${engine.url}/v1/events/${encodeURIComponent(eventId)}/runs`, { headers: engine.apiHeaders });
   return ((await res.json()) as { data: any[] }).data;
 }
 
 export async function getRun(engine: Engine, runId: string): Promise<any> {
-  const res = await fetch(`${engine.url}/v1/runs/${encodeURIComponent(runId)}`);
+  const res = await fetch(`${engine.url}/v1/runs/${encodeURIComponent(runId)}`, { headers: engine.apiHeaders });
   return ((await res.json()) as { data: any }).data;
 }
 
 export async function listRuns(engine: Engine, q: Record<string, string>): Promise<any[]> {
-  const res = await fetch(`${engine.url}/v1/runs?${new URLSearchParams(q)}`);
+  const res = await fetch(`${engine.url}/v1/runs?${new URLSearchParams(q)}`, { headers: engine.apiHeaders });
   return ((await res.json()) as { data: any[] }).data;
 }
 
-export async function waitFor<T>(fn: () => Promise<T | undefined | null | false>, timeoutMs = 20_000, what = "condition"): Promise<T> {
+/**
+ * How long a wait may take before the test fails. Not a guess of how long the work takes: tests wait
+ * for the condition (an event, a state) and this only bounds a hang, so it is long enough for a
+ * machine at load 10-20. EXECUTOR_TEST_WAIT_MS overrides it.
+ */
+export const TEST_WAIT_MS = Number(process.env.EXECUTOR_TEST_WAIT_MS) || 120_000;
+/** Test timeout for the executor's integration tests that wait on several runs (beyond the config's 60 s). */
+export const TEST_TIMEOUT_MS = 3 * TEST_WAIT_MS;
+
+export async function waitFor<T>(fn: () => Promise<T | undefined | null | false>, timeoutMs = TEST_WAIT_MS, what = "condition"): Promise<T> {
   const end = Date.now() + timeoutMs;
   for (;;) {
     const v = await fn();
@@ -156,7 +174,7 @@ export async function waitFor<T>(fn: () => Promise<T | undefined | null | false>
 }
 
 /** Wait for the (single) run of an event to reach a terminal status. */
-export async function finishedRun(engine: Engine, eventId: string, timeoutMs = 20_000): Promise<any> {
+export async function finishedRun(engine: Engine, eventId: string, timeoutMs = TEST_WAIT_MS): Promise<any> {
   const run = await waitFor(
     async () => {
       const runs = await runsFor(engine, eventId);

@@ -47,6 +47,13 @@ describe("sync", () => {
     expect(fns.find((f) => f.id === "limits-sender")?.url).toContain(app.url);
   });
 
+  test.skipIf(!!EXTERNAL_URL)("POST /v1/apps/sync re-syncs configured apps and refuses any other URL (dev mode too)", async () => {
+    const foreign = await fetch(`${engine.url}/v1/apps/sync`, { method: "POST", body: JSON.stringify({ url: "http://127.0.0.1:9/elsewhere" }) });
+    expect(foreign.status).toBe(403);
+    const known = await fetch(`${engine.url}/v1/apps/sync`, { method: "POST", body: JSON.stringify({ url: app.url }) });
+    expect(known.status).toBe(200);
+  });
+
   for (const [option, value] of [
     ["throttle", { limit: 1, period: "1s" }],
     ["rateLimit", { limit: 1, period: "1m" }],
@@ -145,6 +152,59 @@ describe.skipIf(!!EXTERNAL_URL)("signing (INNGEST_DEV=0 with a signing key)", ()
       expect(run.output).toBe("signed-ok");
     } finally {
       await a.close();
+    }
+  });
+
+  test("the API refuses callers without the signing key on every route (401) and answers with it", async () => {
+    const a = await serveApp(signed, "api-auth", (c) => [
+      c.createFunction({ id: "f", triggers: [{ event: "auth/go" }] }, async ({ step }) => step.run("s", () => "ok")),
+    ], { isDev: false, signingKey, eventKey: "evtkey" });
+    try {
+      expect((await send(signed, { name: "auth/go", data: {}, id: "auth-1" }, "evtkey")).status).toBe(200);
+      const run = await finishedRun(signed, "auth-1");
+      const routes: [string, string][] = [
+        ["GET", "/v1/runs"],
+        ["GET", `/v1/runs/${run.id}`],
+        ["GET", "/v1/events/auth-1/runs"],
+        ["POST", `/v1/runs/${run.id}/cancel`],
+        ["GET", "/v1/functions"],
+        ["POST", "/v1/apps/sync"],
+        ["POST", "/fn/register"],
+      ];
+      for (const wrong of [undefined, "Bearer nope", `Bearer ${signingKey}`]) {
+        for (const [method, path] of routes) {
+          const res = await fetch(`${signed.url}${path}`, { method, headers: wrong ? { authorization: wrong } : {}, body: method === "POST" ? "{}" : undefined });
+          expect(`${method} ${path} ${res.status}`).toBe(`${method} ${path} 401`);
+        }
+      }
+      // what an unauthenticated caller learns from the health check: that it is up, nothing more
+      expect(await (await fetch(`${signed.url}/health`)).json()).toEqual({ status: "ok" });
+      const ok = await fetch(`${signed.url}/v1/runs?function=api-auth-f`, { headers: signed.apiHeaders });
+      expect(ok.status).toBe(200);
+      expect(((await ok.json()) as { data: { id: string }[] }).data.map((r) => r.id)).toEqual([run.id]);
+    } finally {
+      await a.close();
+    }
+  });
+
+  test("sync only calls the app URLs the operator configured, never one from the request", async () => {
+    let hits = 0;
+    const { createServer } = await import("node:http");
+    const target = createServer((_req, res) => {
+      hits++;
+      res.end("{}");
+    });
+    await new Promise<void>((r) => target.listen(0, "127.0.0.1", () => r()));
+    try {
+      const foreign = `http://127.0.0.1:${(target.address() as { port: number }).port}/anything`;
+      const res = await fetch(`${signed.url}/v1/apps/sync`, { method: "POST", headers: signed.apiHeaders, body: JSON.stringify({ url: foreign }) });
+      expect(res.status).toBe(403);
+      expect(((await res.json()) as { error: string }).error).toMatch(/not one of the app URLs/);
+      const extra = await fetch(`${signed.url}/v1/apps/sync`, { method: "POST", headers: signed.apiHeaders, body: JSON.stringify({ url: foreign, force: true }) });
+      expect(extra.status).toBe(400);
+      expect(hits).toBe(0);
+    } finally {
+      target.close();
     }
   });
 

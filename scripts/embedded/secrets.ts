@@ -8,6 +8,8 @@ export interface LocalSecrets {
   /** Signs the embedded executor's calls to /api/inngest, so the route refuses unsigned callers. */
   INNGEST_SIGNING_KEY: string;
   INNGEST_EVENT_KEY: string;
+  /** The embedded PostgreSQL's password (in the app's DATABASE_URL; never in a scoring environment). */
+  EMBEDDED_PG_PASSWORD: string;
 }
 
 function generate(): LocalSecrets {
@@ -16,6 +18,7 @@ function generate(): LocalSecrets {
     NEXTAUTH_SECRET: randomBytes(32).toString("base64url"),
     INNGEST_SIGNING_KEY: `signkey-prod-${randomBytes(32).toString("hex")}`,
     INNGEST_EVENT_KEY: randomBytes(24).toString("hex"),
+    EMBEDDED_PG_PASSWORD: randomBytes(24).toString("hex"),
   };
 }
 
