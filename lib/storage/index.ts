@@ -76,20 +76,27 @@ export async function ensureContainer(target: StorageTarget): Promise<void> {
   await containerClient(target).createIfNotExists();
 }
 
-/** Checks the container can be listed with the given credentials; returns a readable reason if not. */
+/** Storage's own error codes: an answer that came from a storage account, not from some other service. */
+const STORAGE_DENIED = new Set(["AuthenticationFailed", "AuthorizationFailure", "AuthorizationPermissionMismatch", "AuthorizationResourceTypeMismatch", "InvalidAuthenticationInfo", "NoAuthenticationInformation", "AccountIsDisabled"]);
+
+/** The one answer for every host that is not a storage account we can use: nothing about its ports or services. */
+export const UNREACHABLE_REASON = "Could not reach a storage account at this address. Check the account name or endpoint and that the account allows access from this server.";
+
+/**
+ * Checks the container can be listed with the given credentials; returns a readable reason if not.
+ * Only answers from a storage account get a specific reason; anything else (refused, timed out, not
+ * storage) gets UNREACHABLE_REASON, so the test cannot be used to map other hosts' ports.
+ */
 export async function testConnection(target: StorageTarget): Promise<{ ok: true } | { ok: false; reason: string }> {
   try {
-    await containerClient(target).listBlobsFlat().byPage({ maxPageSize: 1 }).next();
+    await containerClient(target).listBlobsFlat({ abortSignal: AbortSignal.timeout(15_000) }).byPage({ maxPageSize: 1 }).next();
     return { ok: true };
   } catch (e) {
-    const err = e as { statusCode?: number; code?: string; message?: string };
-    const reason =
-      err.statusCode === 404
-        ? "The container does not exist."
-        : err.statusCode === 403
-          ? "Access was denied: check the key or SAS token and its permissions (read, list)."
-          : `Could not reach the storage account (${err.code ?? err.message ?? "unknown error"}).`;
-    return { ok: false, reason };
+    const err = e as { statusCode?: number; code?: string; details?: { errorCode?: string } };
+    const code = err.details?.errorCode ?? err.code ?? "";
+    if (code === "ContainerNotFound") return { ok: false, reason: "The container does not exist." };
+    if (STORAGE_DENIED.has(code)) return { ok: false, reason: "Access was denied: check the key or SAS token and its permissions (read, list)." };
+    return { ok: false, reason: UNREACHABLE_REASON };
   }
 }
 
