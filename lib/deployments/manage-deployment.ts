@@ -6,7 +6,8 @@ import { notFound } from "@/lib/errors";
 import { getEndpointOrThrow } from "@/lib/endpoints/find-endpoints";
 import { resolveModelVersion } from "@/lib/models/create-model-version";
 import { createDeploymentSchema, storeDeploymentCode } from "./create-deployment";
-import { deploymentSettingsPatchSchema, MASK, maskSecretValues } from "./settings";
+import { presentEnvironmentVariables } from "./present-settings";
+import { deploymentSettingsPatchSchema, MASK } from "./settings";
 
 export { MASK };
 
@@ -39,7 +40,7 @@ export function presentDeployment(d: DeploymentRow, endpointName: string, isDefa
       outputAction: d.outputAction,
       outputFileName: d.outputFileName,
       loggingLevel: d.loggingLevel,
-      environmentVariables: maskSecretValues(env),
+      environmentVariables: presentEnvironmentVariables(env),
     },
     createdAt: d.createdAt,
     updatedAt: d.updatedAt,
