@@ -93,6 +93,8 @@ async function main() {
     token: process.env.BATCHPOINT_ADMIN_TOKEN,
   });
   await ensureWorkspaceContainers();
+  const { migratePlatformFiles } = await import("../lib/bootstrap/migrate-platform-files");
+  await migratePlatformFiles(log); // one-time copy of _batchpoint/ files to the platform store (docs/decisions/0007)
   const { db } = await import("../lib/db");
   await db.$disconnect();
 

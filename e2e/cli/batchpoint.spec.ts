@@ -46,7 +46,7 @@ import pandas as pd
 
 def init():
     global factor
-    factor = int(open(os.path.join(os.environ["AZUREML_MODEL_DIR"], "factor.txt")).read())
+    factor = int(open(os.path.join(os.environ["AZUREML_MODEL_DIR"], "model", "factor.txt")).read())
     print("model loaded, factor", factor)
 
 def run(mini_batch):

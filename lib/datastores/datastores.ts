@@ -6,6 +6,7 @@ import { db } from "@/lib/db";
 import { AppError, fieldError, isUniqueViolation, notFound } from "@/lib/errors";
 import { testConnection, type StorageTarget } from "@/lib/storage";
 import { datastoreNameSchema } from "@/lib/validation";
+import { endpointOfAccount, endpointOfConnectionString, refusedStorageEndpoint } from "./storage-endpoint";
 
 /** What a datastore looks like to callers: never its credential. */
 const publicSelect = {
@@ -88,6 +89,15 @@ function targetOf(input: CreateDatastoreInput): { target: StorageTarget; secret:
   }
 }
 
+/** Refuses the platform's own storage and non-public addresses (see storage-endpoint.ts), naming the field. */
+async function checkEndpoint(input: CreateDatastoreInput) {
+  const field = input.auth === "connection_string" ? "connectionString" : "accountName";
+  const ep = input.auth === "connection_string" ? endpointOfConnectionString(input.connectionString) : endpointOfAccount(input.accountName);
+  if (!ep) throw fieldError(field, "The connection string names no blob endpoint: include AccountName=... (and EndpointSuffix=...) or BlobEndpoint=https://....");
+  const refused = await refusedStorageEndpoint(ep);
+  if (refused) throw fieldError(field, refused);
+}
+
 /**
  * Registers an existing Azure Blob container. The credential is checked by listing the container
  * (unless `skipConnectionTest`), then stored encrypted; it is never returned.
@@ -95,6 +105,7 @@ function targetOf(input: CreateDatastoreInput): { target: StorageTarget; secret:
 export async function createDatastore(opts: { workspaceId: string; actor: Actor; input: CreateDatastoreInput; skipConnectionTest?: boolean }) {
   const input = createDatastoreSchema.parse(opts.input);
   const { target, secret, accountName } = targetOf(input);
+  await checkEndpoint(input);
   if (!opts.skipConnectionTest) {
     const check = await testConnection(target);
     if (!check.ok) throw new AppError("BAD_REQUEST", `Could not use these credentials: ${check.reason}`, { fieldErrors: { containerName: [check.reason] } });
@@ -131,5 +142,6 @@ export async function getDefaultStorageTarget(workspaceId: string): Promise<Stor
 /** Checks credentials before saving them: "Test connection" in the dashboard. */
 export async function testDatastoreCredentials(opts: { input: CreateDatastoreInput }) {
   const input = createDatastoreSchema.parse(opts.input);
+  await checkEndpoint(input);
   return testConnection(targetOf(input).target);
 }

@@ -6,7 +6,7 @@ export function platformContainerName(workspaceId: string): string {
 }
 
 /**
- * Where Batchpoint keeps its own files (deployment code, model versions) in the default datastore.
- * A folder input over the store's root leaves them out; the data browser labels the folder.
+ * Where Batchpoint kept its own files before they moved to the platform container (docs/decisions/0007).
+ * Nothing reads them any more; a folder input over the store's root still leaves the folder out.
  */
 export const PLATFORM_PREFIX = "_batchpoint/";

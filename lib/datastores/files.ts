@@ -2,14 +2,13 @@ import "server-only";
 import type { Readable } from "node:stream";
 import { fieldError, notFound } from "@/lib/errors";
 import { blobExists, downloadBlob, listFolder, uploadBlob } from "@/lib/storage";
+import { nameProblem, prefixProblem, printable } from "@/lib/storage/names";
 import { getStorageTargetOrThrow } from "./datastores";
 
 function cleanPath(p: string) {
-  const path = p.replace(/^\/+/, "");
-  if (!path || path.endsWith("/") || path.split("/").some((s) => s === ".." || s === "." || s === "")) {
-    throw fieldError("path", "Give a file path inside the datastore, like inputs/2026/img_001.png (no '..', no trailing '/').");
-  }
-  return path;
+  const problem = nameProblem(p);
+  if (problem) throw fieldError("path", `The path '${printable(p)}' ${problem}. Give a file path inside the datastore, like inputs/2026/img_001.png.`);
+  return p;
 }
 
 // Uploads bytes to a datastore path, streaming them through.
@@ -30,6 +29,9 @@ export async function downloadDatastoreFile(opts: { workspaceId: string; datasto
 
 // One level of a datastore folder: sub-folders and files.
 export async function listDatastoreFolder(opts: { workspaceId: string; datastore: string; prefix?: string; continuationToken?: string }) {
+  const prefix = opts.prefix ?? "";
+  const problem = prefixProblem(prefix);
+  if (problem) throw fieldError("prefix", `The folder '${printable(prefix)}' ${problem}.`);
   const target = await getStorageTargetOrThrow({ workspaceId: opts.workspaceId, name: opts.datastore });
-  return listFolder(target, (opts.prefix ?? "").replace(/^\/+/, ""), { continuationToken: opts.continuationToken });
+  return listFolder(target, prefix, { continuationToken: opts.continuationToken });
 }

@@ -1,13 +1,12 @@
 import "server-only";
 import { z } from "zod";
 import { recordAuditEvent, type Actor } from "@/lib/audit/record-audit-event";
-import { getDefaultStorageTarget } from "@/lib/datastores/datastores";
-import { PLATFORM_PREFIX } from "@/lib/datastores/default-datastore";
 import { db } from "@/lib/db";
 import { AppError, fieldError, isUniqueViolation } from "@/lib/errors";
 import { filePathSchema, resolveModelVersion } from "@/lib/models/create-model-version";
 import { getEndpointOrThrow } from "@/lib/endpoints/find-endpoints";
-import { uploadBlob } from "@/lib/storage";
+import { nameProblem } from "@/lib/storage/names";
+import { putFileSet } from "@/lib/storage/platform-files";
 import { resourceNameSchema } from "@/lib/validation";
 import { deploymentSettingsSchema } from "./settings";
 
@@ -26,7 +25,10 @@ export const createDeploymentSchema = z
   .superRefine((d, ctx) => {
     const names = Object.keys(d.code.files);
     if (!names.length) ctx.addIssue({ code: "custom", path: ["code", "files"], message: "Upload the scoring code: at least the scoring script." });
-    for (const n of names) if (!filePathSchema.safeParse(n).success) ctx.addIssue({ code: "custom", path: ["code", "files", n], message: "Use a relative path without '..'." });
+    for (const n of names) {
+      const problem = nameProblem(n);
+      if (problem) ctx.addIssue({ code: "custom", path: ["code", "files", n], message: `This file name ${problem}. Use a relative path with '/' between folders.` });
+    }
     if (names.length && !names.includes(d.scoringScript)) {
       ctx.addIssue({ code: "custom", path: ["scoringScript"], message: `'${d.scoringScript}' is not among the uploaded code files (${names.slice(0, 5).join(", ")}).` });
     }
@@ -36,27 +38,27 @@ export const createDeploymentSchema = z
   });
 export type CreateDeploymentInput = z.input<typeof createDeploymentSchema>;
 
-export function codePrefix(endpoint: string, deployment: string, version: number) {
-  return `${PLATFORM_PREFIX}deployments/${endpoint}/${deployment}/v${version}/code/`;
+/** Stores scoring code in the workspace's platform container; returns its content reference (sha256:...). */
+export async function storeDeploymentCode(workspaceId: string, files: Record<string, string>): Promise<string> {
+  const { ref } = await putFileSet({ workspaceId, files: Object.entries(files).map(([path, data]) => ({ path, data })), field: "code.files" });
+  return ref;
 }
 
-// Creates a deployment under an endpoint: code uploaded to workspaceblobstore, settings validated; the first deployment becomes the default.
+// Creates a deployment under an endpoint: code stored by content in the platform's container (no tenant API reaches it), settings validated; the first deployment becomes the default.
 export async function createDeployment(opts: { workspaceId: string; actor: Actor; endpointName: string; input: CreateDeploymentInput }) {
   const input = createDeploymentSchema.parse(opts.input);
   const endpoint = await getEndpointOrThrow({ workspaceId: opts.workspaceId, name: opts.endpointName });
   const modelVersion = input.model ? await resolveModelVersion({ workspaceId: opts.workspaceId, ref: input.model }) : null;
   const exists = await db.deployment.findFirst({ where: { workspaceId: opts.workspaceId, endpointId: endpoint.id, name: input.name }, select: { id: true } });
   if (exists) throw fieldError("name", `Endpoint '${endpoint.name}' already has a deployment named '${input.name}'.`, "CONFLICT");
-  const target = await getDefaultStorageTarget(opts.workspaceId);
-  const prefix = codePrefix(endpoint.name, input.name, 1);
-  for (const [path, source] of Object.entries(input.code.files)) await uploadBlob(target, prefix + path, source, { contentType: "text/plain" });
+  const codeRef = await storeDeploymentCode(opts.workspaceId, input.code.files);
   const s = input.settings;
   try {
     const deployment = await db.$transaction(async (tx) => {
       const d = await tx.deployment.create({
         data: {
           workspaceId: opts.workspaceId, endpointId: endpoint.id, name: input.name, description: input.description, modelVersionId: modelVersion?.id ?? null,
-          runtime: input.runtime, interpreter: input.interpreter || null, codeDatastoreId: target.datastoreId, codePath: prefix, scoringScript: input.scoringScript,
+          runtime: input.runtime, interpreter: input.interpreter || null, codeDatastoreId: null, codePath: codeRef, scoringScript: input.scoringScript,
           miniBatchSize: s.miniBatchSize, instanceCount: s.instanceCount, maxConcurrencyPerInstance: s.maxConcurrencyPerInstance,
           maxRetries: s.retrySettings.maxRetries, timeoutSeconds: s.retrySettings.timeout, errorThreshold: s.errorThreshold,
           outputAction: s.outputAction, outputFileName: s.outputFileName, loggingLevel: s.loggingLevel, environmentVariables: s.environmentVariables,

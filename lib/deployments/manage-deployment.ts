@@ -1,14 +1,13 @@
 import "server-only";
 import { z } from "zod";
 import { recordAuditEvent, type Actor } from "@/lib/audit/record-audit-event";
-import { getDefaultStorageTarget } from "@/lib/datastores/datastores";
 import { db } from "@/lib/db";
 import { notFound } from "@/lib/errors";
 import { getEndpointOrThrow } from "@/lib/endpoints/find-endpoints";
 import { resolveModelVersion } from "@/lib/models/create-model-version";
-import { uploadBlob } from "@/lib/storage";
-import { codePrefix, createDeploymentSchema } from "./create-deployment";
-import { deploymentSettingsPatchSchema, MASK, maskSecretValues } from "./settings";
+import { createDeploymentSchema, storeDeploymentCode } from "./create-deployment";
+import { presentEnvironmentVariables } from "./present-settings";
+import { deploymentSettingsPatchSchema, MASK } from "./settings";
 
 export { MASK };
 
@@ -41,7 +40,7 @@ export function presentDeployment(d: DeploymentRow, endpointName: string, isDefa
       outputAction: d.outputAction,
       outputFileName: d.outputFileName,
       loggingLevel: d.loggingLevel,
-      environmentVariables: maskSecretValues(env),
+      environmentVariables: presentEnvironmentVariables(env),
     },
     createdAt: d.createdAt,
     updatedAt: d.updatedAt,
@@ -91,13 +90,14 @@ export async function updateDeployment(opts: { workspaceId: string; actor: Actor
   // Only a change of what runs makes a new version; description or default alone do not.
   const changesRun = !!(input.code || input.scoringScript || input.model !== undefined || input.interpreter !== undefined || input.settings);
   const version = changesRun ? d.version + 1 : d.version;
+  // Without new code the new version keeps the same content reference: nothing is re-read from storage.
   let codePath = d.codePath;
+  let codeDatastoreId = d.codeDatastoreId;
   if (input.code) {
     const scoringScript = input.scoringScript ?? d.scoringScript;
     createDeploymentSchema.parse({ name: d.name, runtime: d.runtime, code: input.code, scoringScript });
-    const target = await getDefaultStorageTarget(opts.workspaceId);
-    codePath = codePrefix(endpoint.name, d.name, version);
-    for (const [p, source] of Object.entries(input.code.files)) await uploadBlob(target, codePath + p, source, { contentType: "text/plain" });
+    codePath = await storeDeploymentCode(opts.workspaceId, input.code.files);
+    codeDatastoreId = null;
   }
   const modelVersionId = input.model === undefined ? d.modelVersionId : input.model === null ? null : (await resolveModelVersion({ workspaceId: opts.workspaceId, ref: input.model })).id;
   const s = input.settings ?? {};
@@ -108,6 +108,7 @@ export async function updateDeployment(opts: { workspaceId: string; actor: Actor
       description: input.description ?? d.description,
       interpreter: input.interpreter === undefined ? d.interpreter : input.interpreter,
       codePath,
+      codeDatastoreId,
       scoringScript: input.scoringScript ?? d.scoringScript,
       modelVersionId,
       ...(s.miniBatchSize !== undefined ? { miniBatchSize: s.miniBatchSize } : {}),

@@ -1,3 +1,5 @@
+import { prefixProblem, printable } from "@/lib/storage/names";
+
 /**
  * Where a job reads or writes: a path in one of the workspace's datastores, or a blob URL.
  * Accepted forms (Azure ML's first, for compatibility):
@@ -16,7 +18,8 @@ const DATASTORE_RE = /^(?:azureml:\/\/)?datastores\/([A-Za-z][A-Za-z0-9_]{2,63})
 
 function cleanPath(p: string): string {
   const decoded = p.replace(/^\/+/, "");
-  if (decoded.split("/").some((seg) => seg === "..")) throw new DataPathError("A path may not contain '..'.");
+  const problem = prefixProblem(decoded);
+  if (problem) throw new DataPathError(`The path '${printable(decoded)}' ${problem}.`);
   return decoded;
 }
 

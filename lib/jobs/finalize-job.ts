@@ -1,5 +1,6 @@
 import "server-only";
 import { db } from "@/lib/db";
+import { presentJobSettings } from "@/lib/deployments/present-settings";
 import { commitBlocks, stageBlock, uploadBlob } from "@/lib/storage";
 import { parseDataPath } from "./data-paths";
 import type { JobInputs, JobSettings } from "./invoke-job";
@@ -85,7 +86,7 @@ export async function finalizeJob(opts: { jobId: string; reason?: "completed" | 
     mini_batches: { total: fresh.miniBatchesTotal, completed: fresh.miniBatchesCompleted, failed: fresh.miniBatchesFailed },
     [tabular ? "rows" : "files"]: { total: fresh.filesTotal, succeeded: fresh.filesCompleted, failed: fresh.filesFailed },
     output: settings.outputAction === "append_row" ? `${job.outputPath.replace(/\/?$/, "/")}${job.outputFileName}` : null,
-    settings, started_at: fresh.startedAt, finished_at: finishedAt, finalize_ms: Date.now() - started,
+    settings: presentJobSettings(settings), started_at: fresh.startedAt, finished_at: finishedAt, finalize_ms: Date.now() - started,
   };
   await uploadBlob(target, `${prefix}job-summary.json`, JSON.stringify(summary, null, 2), { contentType: "application/json" });
   await db.job.update({ where: { id: job.id }, data: { status, error, finishedAt } });

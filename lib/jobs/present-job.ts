@@ -1,4 +1,4 @@
-import { maskSecretValues } from "@/lib/deployments/settings";
+import { presentJobSettings } from "@/lib/deployments/present-settings";
 import type { JobSettings } from "./invoke-job";
 import { jobProgress, type ProgressInput } from "./progress";
 
@@ -9,8 +9,6 @@ type JobRow = ProgressInput & {
 
 /** A job as the API and the dashboard show it: progress derived, ids internal, secrets masked. */
 export function presentJob(j: JobRow, baseUrl = "") {
-  const { deployment, ...settings } = j.settings as JobSettings;
-  const env = deployment?.environmentVariables ?? {};
   const links = { self: `${baseUrl}/api/v1/jobs/${j.name}` };
   return {
     name: j.name,
@@ -19,7 +17,7 @@ export function presentJob(j: JobRow, baseUrl = "") {
     deployment: j.deploymentName,
     deploymentVersion: j.deploymentVersion,
     inputs: j.inputs,
-    settings: { ...settings, environmentVariables: maskSecretValues(env) },
+    settings: presentJobSettings(j.settings as JobSettings),
     output: { path: j.outputPath, fileName: j.outputFileName },
     progress: jobProgress(j),
     error: j.error,

@@ -7,7 +7,7 @@ import { createWriteStream } from "node:fs";
 import { db } from "@/lib/db";
 import { logError } from "@/lib/log";
 import { getScoringPools, type MiniBatchInput } from "@/lib/scoring";
-import { downloadBlob, stageBlock } from "@/lib/storage";
+import { downloadBlob, resolveUnder, stageBlock } from "@/lib/storage";
 import { parseDataPath } from "./data-paths";
 import { outputPrefix } from "./finalize-job";
 import type { JobInputs, JobSettings } from "./invoke-job";
@@ -69,7 +69,7 @@ export async function scoreMiniBatch(opts: { jobId: string; index: number; attem
         await Promise.all(
           items.slice(i, i + DOWNLOAD_PARALLELISM).map(async (blob) => {
             const rel = blob.startsWith(base) ? blob.slice(base.length) : path.posix.basename(blob);
-            const local = path.join(inputDir, rel);
+            const local = resolveUnder(inputDir, rel, "input");
             await mkdir(path.dirname(local), { recursive: true });
             await pipeline(await downloadBlob(source, blob), createWriteStream(local));
             localFiles.push(local);

@@ -1,8 +1,8 @@
 import "server-only";
-import { getStorageTargetOrThrow } from "@/lib/datastores/datastores";
-import { db } from "@/lib/db";
+import { AppError } from "@/lib/errors";
 import { materializeDeployment, type ScoringDeployment } from "@/lib/scoring";
 import type { StorageTarget } from "@/lib/storage";
+import { isFileSetRef } from "@/lib/storage/platform-files";
 import type { DataPath } from "./data-paths";
 import type { JobSettings } from "./invoke-job";
 import { resolveDataTarget } from "./resolve-data-target";
@@ -13,9 +13,14 @@ const TARGET_TTL_MS = 30_000;
 const materialized = new Map<string, Promise<{ codeDir: string; modelDir: string }>>();
 const targets = new Map<string, { at: number; target: Promise<StorageTarget> }>();
 
-async function storeTarget(workspaceId: string, datastoreId: string | null) {
-  const ds = await db.datastore.findFirstOrThrow({ where: { id: datastoreId ?? "", workspaceId }, select: { name: true } });
-  return getStorageTargetOrThrow({ workspaceId, name: ds.name });
+/**
+ * A job snapshots the deployment's content references (sha256:...). A job invoked before the
+ * platform-files migration still holds blob paths: the migration rewrites unfinished jobs, and one it
+ * missed is refused here rather than read from a tenant-writable path.
+ */
+function fileSetRef(ref: string | null, what: string): string {
+  if (ref && isFileSetRef(ref)) return ref;
+  throw new AppError("CONFLICT", `This job was invoked before the deployment's ${what} moved to the platform's storage; invoke it again.`);
 }
 
 /**
@@ -28,9 +33,9 @@ export async function deploymentForScoring(workspaceId: string, settings: JobSet
   let files = materialized.get(key);
   if (!files) {
     files = (async () => {
-      const code = { target: await storeTarget(workspaceId, d.codeDatastoreId), prefix: d.codePath ?? "" };
-      const model = d.modelPath ? { target: await storeTarget(workspaceId, d.modelDatastoreId), prefix: d.modelPath } : null;
-      return materializeDeployment({ deploymentId: d.id, version: d.version, code, model });
+      const code = fileSetRef(d.codePath, "code");
+      const model = d.modelPath ? fileSetRef(d.modelPath, "model") : null;
+      return materializeDeployment({ workspaceId, deploymentId: d.id, version: d.version, code, model });
     })();
     files.catch(() => materialized.delete(key));
     materialized.set(key, files);

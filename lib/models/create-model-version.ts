@@ -1,33 +1,47 @@
 import "server-only";
 import { z } from "zod";
 import { recordAuditEvent, type Actor } from "@/lib/audit/record-audit-event";
-import { getDefaultStorageTarget } from "@/lib/datastores/datastores";
-import { PLATFORM_PREFIX } from "@/lib/datastores/default-datastore";
 import { db } from "@/lib/db";
 import { AppError, fieldError, isUniqueViolation } from "@/lib/errors";
-import { uploadBlob } from "@/lib/storage";
+import { nameProblem, printable } from "@/lib/storage/names";
+import { putFileSet } from "@/lib/storage/platform-files";
 import { resourceNameSchema } from "@/lib/validation";
+import { modelLayout } from "./model-layout";
 
+/** A relative file path by the one rule of lib/storage/names.ts (no '..', backslashes, control characters, ...). */
 export const filePathSchema = z
   .string()
   .trim()
   .min(1)
   .max(512)
-  .refine((p) => !p.startsWith("/") && !p.split("/").some((s) => s === ".." || s === ""), "Use a relative path without '..' or empty segments.");
+  .superRefine((p, ctx) => {
+    const problem = nameProblem(p);
+    if (problem) ctx.addIssue({ code: "custom", message: `The path ${problem}. Use a relative path with '/' between folders.` });
+  });
 
 export const createModelVersionSchema = z.object({
   name: resourceNameSchema,
   version: z.string().trim().regex(/^[A-Za-z0-9._-]{1,32}$/, "Use up to 32 letters, digits, '.', '_' or '-'.").optional(),
   description: z.string().max(1000).optional(),
+  /**
+   * The registered folder's (or file's) own name, as Azure ML keeps it: a model registered from
+   * `deployment-torch/model` has root `model`, and its files sit at `$AZUREML_MODEL_DIR/model/...`.
+   * Without it the files' paths are taken as they are under AZUREML_MODEL_DIR.
+   */
+  root: z
+    .string()
+    .trim()
+    .max(255)
+    .superRefine((r, ctx) => {
+      const problem = nameProblem(r);
+      if (problem || r.includes("/")) ctx.addIssue({ code: "custom", message: "Give the registered folder's or file's own name, e.g. model (no '/')." });
+    })
+    .optional(),
 });
 
-export function modelPrefix(name: string, version: string) {
-  return `${PLATFORM_PREFIX}models/${name}/${version}/`;
-}
-
 /**
- * Registers a model version from its files (stored in workspaceblobstore). Without a version the
- * next integer is used, as in Azure ML.
+ * Registers a model version from its files, stored by content in the workspace's platform container
+ * (no datastore API reaches it). Without a version the next integer is used, as in Azure ML.
  */
 export async function createModelVersion(opts: {
   workspaceId: string;
@@ -39,8 +53,9 @@ export async function createModelVersion(opts: {
   if (!opts.files.length) throw fieldError("files", "Attach at least one model file.");
   for (const f of opts.files) {
     const r = filePathSchema.safeParse(f.path);
-    if (!r.success) throw fieldError("files", `'${f.path}': ${r.error.issues[0].message}`);
+    if (!r.success) throw fieldError("files", `'${printable(f.path)}': ${r.error.issues[0].message}`);
   }
+  const paths = modelLayout(opts.files, input.root);
   const model = await db.model.upsert({
     where: { workspaceId_name: { workspaceId: opts.workspaceId, name: input.name } },
     create: { workspaceId: opts.workspaceId, name: input.name, description: input.description },
@@ -51,13 +66,11 @@ export async function createModelVersion(opts: {
   if (model.versions.some((v) => v.version === version)) {
     throw fieldError("version", `Model '${input.name}' already has version ${version}. Versions are immutable: use a new one.`, "CONFLICT");
   }
-  const target = await getDefaultStorageTarget(opts.workspaceId);
-  const prefix = modelPrefix(input.name, version);
-  for (const f of opts.files) await uploadBlob(target, prefix + f.path, f.data);
+  const { ref } = await putFileSet({ workspaceId: opts.workspaceId, files: opts.files.map((f, i) => ({ path: paths[i], data: f.data })) });
   try {
     const mv = await db.modelVersion.create({
       data: {
-        workspaceId: opts.workspaceId, modelId: model.id, version, description: input.description, datastoreId: target.datastoreId, path: prefix,
+        workspaceId: opts.workspaceId, modelId: model.id, version, description: input.description, datastoreId: null, path: ref,
         fileCount: opts.files.length, sizeBytes: BigInt(opts.files.reduce((n, f) => n + f.data.length, 0)), createdById: opts.actor.userId ?? null,
       },
     });

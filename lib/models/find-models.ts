@@ -4,6 +4,7 @@ import { notFound } from "@/lib/errors";
 import { getStorageTargetOrThrow } from "@/lib/datastores/datastores";
 import { paginate } from "@/lib/pagination";
 import { listBlobs } from "@/lib/storage";
+import { isFileSetRef, readFileSetManifest } from "@/lib/storage/platform-files";
 
 // Registered models with their newest version and version count.
 export async function findModels(opts: { workspaceId: string; page?: number; perPage?: number }) {
@@ -37,10 +38,14 @@ export async function listModelVersionRefs(opts: { workspaceId: string }) {
   return rows.map((r) => `${r.model.name}:${r.version}`);
 }
 
-// The files of one model version, as stored.
+// The files of one model version, as they sit under AZUREML_MODEL_DIR.
 export async function listModelVersionFiles(opts: { workspaceId: string; name: string; version: string }) {
   const mv = await db.modelVersion.findFirst({ where: { workspaceId: opts.workspaceId, version: opts.version, model: { name: opts.name } }, select: { path: true, datastoreId: true } });
   if (!mv) throw notFound(`Version ${opts.version} of model '${opts.name}'`);
+  if (isFileSetRef(mv.path)) {
+    const manifest = await readFileSetManifest({ workspaceId: opts.workspaceId, ref: mv.path });
+    return manifest.files.map((f) => ({ path: f.path, size: f.size }));
+  }
   const ds = await db.datastore.findFirstOrThrow({ where: { id: mv.datastoreId ?? "", workspaceId: opts.workspaceId }, select: { name: true } });
   const target = await getStorageTargetOrThrow({ workspaceId: opts.workspaceId, name: ds.name });
   const files: { path: string; size: number }[] = [];

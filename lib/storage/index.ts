@@ -7,6 +7,9 @@ import {
   StorageSharedKeyCredential,
 } from "@azure/storage-blob";
 import { getEnv } from "@/lib/env";
+import { assertSafeName, assertSafePrefix, nameProblem, prefixProblem } from "./names";
+
+export { assertSafeName, assertSafePrefix, isSafeName, nameProblem, resolveUnder, UnsafeNameError } from "./names";
 
 /**
  * Where a datastore's blobs live and how to reach them. `credential` is the decrypted secret
@@ -58,61 +61,103 @@ export function containerClient(target: StorageTarget): ContainerClient {
   }
 }
 
+/** A blob of the container, by a name checked to stay inside it (see lib/storage/names.ts). */
+function blockBlob(target: StorageTarget, path: string) {
+  return containerClient(target).getBlockBlobClient(assertSafeName(path));
+}
+
+/** A listed name the platform will not use (e.g. `../x` from a backslash upload), and why. */
+export interface RefusedName {
+  name: string;
+  reason: string;
+}
+
 export async function ensureContainer(target: StorageTarget): Promise<void> {
   await containerClient(target).createIfNotExists();
 }
 
-/** Checks the container can be listed with the given credentials; returns a readable reason if not. */
+/** Storage's own error codes: an answer that came from a storage account, not from some other service. */
+const STORAGE_DENIED = new Set(["AuthenticationFailed", "AuthorizationFailure", "AuthorizationPermissionMismatch", "AuthorizationResourceTypeMismatch", "InvalidAuthenticationInfo", "NoAuthenticationInformation", "AccountIsDisabled"]);
+
+/** The one answer for every host that is not a storage account we can use: nothing about its ports or services. */
+export const UNREACHABLE_REASON = "Could not reach a storage account at this address. Check the account name or endpoint and that the account allows access from this server.";
+
+/**
+ * Checks the container can be listed with the given credentials; returns a readable reason if not.
+ * Only answers from a storage account get a specific reason; anything else (refused, timed out, not
+ * storage) gets UNREACHABLE_REASON, so the test cannot be used to map other hosts' ports.
+ */
 export async function testConnection(target: StorageTarget): Promise<{ ok: true } | { ok: false; reason: string }> {
   try {
-    await containerClient(target).listBlobsFlat().byPage({ maxPageSize: 1 }).next();
+    await containerClient(target).listBlobsFlat({ abortSignal: AbortSignal.timeout(15_000) }).byPage({ maxPageSize: 1 }).next();
     return { ok: true };
   } catch (e) {
-    const err = e as { statusCode?: number; code?: string; message?: string };
-    const reason =
-      err.statusCode === 404
-        ? "The container does not exist."
-        : err.statusCode === 403
-          ? "Access was denied: check the key or SAS token and its permissions (read, list)."
-          : `Could not reach the storage account (${err.code ?? err.message ?? "unknown error"}).`;
-    return { ok: false, reason };
+    const err = e as { statusCode?: number; code?: string; details?: { errorCode?: string } };
+    const code = err.details?.errorCode ?? err.code ?? "";
+    if (code === "ContainerNotFound") return { ok: false, reason: "The container does not exist." };
+    if (STORAGE_DENIED.has(code)) return { ok: false, reason: "Access was denied: check the key or SAS token and its permissions (read, list)." };
+    return { ok: false, reason: UNREACHABLE_REASON };
   }
 }
 
-/** Every blob under `prefix`, recursively, in name order, one page at a time. */
-export async function* listBlobs(target: StorageTarget, prefix: string, pageSize = 1000): AsyncGenerator<BlobItem[]> {
+function defaultOnRefused(r: RefusedName) {
+  console.warn(`[batchpoint] skipped blob ${JSON.stringify(r.name.slice(0, 200))}: its name ${r.reason}.`);
+}
+
+/**
+ * Every blob under `prefix`, recursively, in name order, one page at a time. Names that could escape
+ * the container or a local folder are skipped and passed to `onRefused` (default: a warning).
+ */
+export async function* listBlobs(
+  target: StorageTarget,
+  prefix: string,
+  pageSize = 1000,
+  onRefused: (r: RefusedName) => void = defaultOnRefused,
+): AsyncGenerator<BlobItem[]> {
+  assertSafePrefix(prefix);
   for await (const page of containerClient(target).listBlobsFlat({ prefix }).byPage({ maxPageSize: pageSize })) {
-    yield page.segment.blobItems.map((b) => ({
-      path: b.name,
-      size: b.properties.contentLength ?? 0,
-      lastModified: b.properties.lastModified,
-    }));
+    const items: BlobItem[] = [];
+    for (const b of page.segment.blobItems) {
+      const reason = nameProblem(b.name);
+      if (reason) onRefused({ name: b.name, reason });
+      else items.push({ path: b.name, size: b.properties.contentLength ?? 0, lastModified: b.properties.lastModified });
+    }
+    yield items;
   }
 }
 
 type BlobItemLike = { name: string; properties: { contentLength?: number; lastModified: Date } };
 
-/** One level of a folder: sub-folders and files directly under `prefix`. */
+/**
+ * One level of a folder: sub-folders and files directly under `prefix`. Names that could escape the
+ * container or a local folder are left out and listed in `refused` with the reason.
+ */
 export async function listFolder(
   target: StorageTarget,
   prefix: string,
   opts: { pageSize?: number; continuationToken?: string } = {},
-): Promise<{ folders: string[]; files: BlobItem[]; continuationToken?: string }> {
+): Promise<{ folders: string[]; files: BlobItem[]; refused: RefusedName[]; continuationToken?: string }> {
   const p = prefix && !prefix.endsWith("/") ? `${prefix}/` : prefix;
+  assertSafePrefix(p);
   const iter = containerClient(target)
     .listBlobsByHierarchy("/", { prefix: p })
     .byPage({ maxPageSize: opts.pageSize ?? 500, continuationToken: opts.continuationToken });
   const { value } = await iter.next();
-  if (!value) return { folders: [], files: [] };
-  return {
-    folders: value.segment.blobPrefixes?.map((f: { name: string }) => f.name) ?? [],
-    files: value.segment.blobItems.map((b: BlobItemLike) => ({
-      path: b.name,
-      size: b.properties.contentLength ?? 0,
-      lastModified: b.properties.lastModified,
-    })),
-    continuationToken: value.continuationToken || undefined,
-  };
+  if (!value) return { folders: [], files: [], refused: [] };
+  const refused: RefusedName[] = [];
+  const folders: string[] = [];
+  for (const f of (value.segment.blobPrefixes ?? []) as { name: string }[]) {
+    const reason = prefixProblem(f.name);
+    if (reason) refused.push({ name: f.name, reason });
+    else folders.push(f.name);
+  }
+  const files: BlobItem[] = [];
+  for (const b of value.segment.blobItems as BlobItemLike[]) {
+    const reason = nameProblem(b.name);
+    if (reason) refused.push({ name: b.name, reason });
+    else files.push({ path: b.name, size: b.properties.contentLength ?? 0, lastModified: b.properties.lastModified });
+  }
+  return { folders, files, refused, continuationToken: value.continuationToken || undefined };
 }
 
 export async function uploadBlob(
@@ -121,7 +166,7 @@ export async function uploadBlob(
   body: Buffer | string | Readable,
   opts: { contentType?: string; overwrite?: boolean } = {},
 ): Promise<void> {
-  const blob = containerClient(target).getBlockBlobClient(path);
+  const blob = blockBlob(target, path);
   const conditions = opts.overwrite === false ? { ifNoneMatch: "*" } : undefined;
   const headers = { blobContentType: opts.contentType ?? "application/octet-stream" };
   if (typeof body === "string" || Buffer.isBuffer(body)) {
@@ -134,21 +179,21 @@ export async function uploadBlob(
 
 /** Streams a blob, or the byte range [offset, offset + count) of it. */
 export async function downloadBlob(target: StorageTarget, path: string, range?: { offset: number; count: number }): Promise<Readable> {
-  const res = await containerClient(target).getBlockBlobClient(path).download(range?.offset ?? 0, range?.count);
+  const res = await blockBlob(target, path).download(range?.offset ?? 0, range?.count);
   return res.readableStreamBody as Readable;
 }
 
 export async function readBlobText(target: StorageTarget, path: string): Promise<string> {
-  const buf = await containerClient(target).getBlockBlobClient(path).downloadToBuffer();
+  const buf = await blockBlob(target, path).downloadToBuffer();
   return buf.toString("utf8");
 }
 
 export async function blobExists(target: StorageTarget, path: string): Promise<boolean> {
-  return containerClient(target).getBlockBlobClient(path).exists();
+  return blockBlob(target, path).exists();
 }
 
 export async function deleteBlob(target: StorageTarget, path: string): Promise<void> {
-  await containerClient(target).getBlockBlobClient(path).deleteIfExists();
+  await blockBlob(target, path).deleteIfExists();
 }
 
 /** A part of a blob: a mini-batch index, or the header that goes first. */
@@ -161,7 +206,7 @@ export function blockId(key: BlockKey): string {
 
 /** Stages one part of a blob; nothing is visible until commitBlocks. Re-staging the same id replaces it. */
 export async function stageBlock(target: StorageTarget, path: string, index: BlockKey, data: Buffer): Promise<void> {
-  await containerClient(target).getBlockBlobClient(path).stageBlock(blockId(index), data, data.length);
+  await blockBlob(target, path).stageBlock(blockId(index), data, data.length);
 }
 
 /** Commits staged parts in the given order, making them one blob without copying data. */
@@ -171,7 +216,6 @@ export async function commitBlocks(
   indexes: BlockKey[],
   opts: { contentType?: string } = {},
 ): Promise<void> {
-  await containerClient(target)
-    .getBlockBlobClient(path)
+  await blockBlob(target, path)
     .commitBlockList(indexes.map(blockId), { blobHTTPHeaders: { blobContentType: opts.contentType ?? "text/csv" } });
 }

@@ -1,11 +1,37 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdirSync } from "node:fs";
+import { randomBytes } from "node:crypto";
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import path from "node:path";
 
-// Azurite's well-known development account (public, documented by Microsoft; not a secret).
+// Azurite's well-known development account: public, so never used for the platform's storage.
 const DEV_ACCOUNT = "devstoreaccount1";
-const DEV_KEY = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
+
+export interface AzuriteAccount {
+  name: string;
+  key: string;
+}
+
+const newAccount = (name = `bp${randomBytes(6).toString("hex")}`): AzuriteAccount => ({ name, key: randomBytes(64).toString("base64") });
+
+/**
+ * The embedded Azurite's account, generated once into `<dataDir>/../azurite-account.json` (mode 0600)
+ * and reused. Anyone who knows the public development key could otherwise read every workspace's
+ * container. Existing data kept under devstoreaccount1 keeps that account name, with a new key.
+ */
+export function loadOrCreateAzuriteAccount(dataDir: string): AzuriteAccount {
+  const file = path.join(path.dirname(path.resolve(dataDir)), "azurite-account.json");
+  if (existsSync(file)) return JSON.parse(readFileSync(file, "utf8")) as AzuriteAccount;
+  const hasData = existsSync(dataDir) && readdirSync(dataDir).length > 0;
+  const account = newAccount(hasData ? DEV_ACCOUNT : undefined);
+  mkdirSync(path.dirname(file), { recursive: true });
+  writeFileSync(file, JSON.stringify(account, null, 2), { mode: 0o600 });
+  chmodSync(file, 0o600);
+  return account;
+}
+
+const connectionStringOf = (a: AzuriteAccount, port: number) =>
+  `DefaultEndpointsProtocol=http;AccountName=${a.name};AccountKey=${a.key};BlobEndpoint=http://127.0.0.1:${port}/${a.name};`;
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -19,21 +45,30 @@ export async function freePort(): Promise<number> {
 }
 
 export interface EmbeddedAzurite {
+  /** The platform's account: its own storage, never a datastore. */
   connectionString: string;
+  /** Connection strings of the `extraAccounts` asked for (tests use one as a tenant's own storage account). */
+  extraConnectionStrings: Record<string, string>;
   port: number;
   process: ChildProcess;
   stop(): Promise<void>;
 }
 
-/** Starts Azurite's blob service with its data in `dataDir`; resolves once it accepts requests. */
-export async function startAzurite(opts: { dataDir: string; port?: number }): Promise<EmbeddedAzurite> {
+/**
+ * Starts Azurite's blob service with its data in `dataDir` and only generated accounts (AZURITE_ACCOUNTS):
+ * the platform's, and `extraAccounts` (fresh each start); resolves once it accepts requests.
+ */
+export async function startAzurite(opts: { dataDir: string; port?: number; extraAccounts?: string[] }): Promise<EmbeddedAzurite> {
+  const account = loadOrCreateAzuriteAccount(opts.dataDir);
   mkdirSync(opts.dataDir, { recursive: true });
+  const extras = (opts.extraAccounts ?? []).map((n) => newAccount(n));
+  const accounts = [account, ...extras].map((a) => `${a.name}:${a.key}`).join(";");
   const port = opts.port || (await freePort());
   const bin = path.join(process.cwd(), "node_modules", "azurite", "dist", "src", "blob", "main.js");
   const child = spawn(
     process.execPath,
     [bin, "--location", opts.dataDir, "--blobHost", "127.0.0.1", "--blobPort", String(port), "--skipApiVersionCheck", "--loose", "--silent"],
-    { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, AZURITE_ACCOUNTS: "" } },
+    { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, AZURITE_ACCOUNTS: accounts } },
   );
   let output = "";
   child.stdout?.on("data", (d) => (output += d));
@@ -42,7 +77,7 @@ export async function startAzurite(opts: { dataDir: string; port?: number }): Pr
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`Azurite exited early: ${output.slice(-500)}`);
     try {
-      const res = await fetch(`http://127.0.0.1:${port}/${DEV_ACCOUNT}?comp=list`);
+      const res = await fetch(`http://127.0.0.1:${port}/${account.name}?comp=list`);
       if (res.status > 0) break;
     } catch {
       await new Promise((r) => setTimeout(r, 100));
@@ -51,7 +86,8 @@ export async function startAzurite(opts: { dataDir: string; port?: number }): Pr
   return {
     port,
     process: child,
-    connectionString: `DefaultEndpointsProtocol=http;AccountName=${DEV_ACCOUNT};AccountKey=${DEV_KEY};BlobEndpoint=http://127.0.0.1:${port}/${DEV_ACCOUNT};`,
+    connectionString: connectionStringOf(account, port),
+    extraConnectionStrings: Object.fromEntries(extras.map((a) => [a.name, connectionStringOf(a, port)])),
     async stop() {
       if (child.exitCode !== null) return;
       const exited = new Promise((r) => child.once("exit", r));

@@ -4,7 +4,8 @@ import { db } from "@/lib/db";
 import { ensureContainer, readBlobText, uploadBlob } from "@/lib/storage";
 import { createUserWithWorkspace } from "../support/factories";
 
-const azurite = () => process.env.AZURE_STORAGE_CONNECTION_STRING!;
+// A tenant's own storage account on the test Azurite (the platform's account cannot be a datastore).
+const azurite = () => process.env.TEST_TENANT_STORAGE_CONNECTION_STRING!;
 
 describe("registering a datastore", () => {
   it("checks the credentials, stores them encrypted and never returns them", async () => {

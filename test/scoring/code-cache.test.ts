@@ -3,10 +3,12 @@ import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { materializeDeployment } from "@/lib/scoring/materialize";
 import { ScoringPools } from "@/lib/scoring/pool";
-import { deleteBlob, ensureContainer, uploadBlob, type StorageTarget } from "@/lib/storage";
+import { uploadBlob } from "@/lib/storage";
+import { platformBlobPath, platformFilesTarget, putFileSet, sha256Hex } from "@/lib/storage/platform-files";
 import { deployment, tempDir } from "./helpers";
 
-// Code and model files come from real blob storage (Azurite, started by the global setup).
+// Code and model files come from real blob storage (Azurite, started by the global setup), stored
+// by content in a workspace's platform container.
 const tmp = tempDir("cache");
 const pools = new ScoringPools({ idleTimeoutMs: 0 });
 
@@ -15,72 +17,84 @@ afterAll(async () => {
   tmp.cleanup();
 });
 
-function target(): StorageTarget {
-  return { auth: "connection_string", containerName: `scoring${Date.now()}`, credential: process.env.AZURE_STORAGE_CONNECTION_STRING! };
-}
+const workspace = () => `wscache${Date.now()}${Math.floor(Math.random() * 1e6)}`;
 
 describe("materializeDeployment", () => {
-  it("copies a version's code and model from blob storage once, then reuses the local copy", async () => {
-    const t = target();
-    await ensureContainer(t);
-    await uploadBlob(t, "deployments/d1/code/score.py", "from utils.labels import label\nimport json, os\n" +
-      "def init():\n    global model\n    model = json.load(open(os.path.join(os.environ['AZUREML_MODEL_DIR'], 'model.json')))\n" +
-      "def run(mini_batch):\n    return [label(model, p) for p in mini_batch]\n");
-    await uploadBlob(t, "deployments/d1/code/utils/labels.py", "def label(model, p):\n    return f\"{p},{model['name']}\"\n");
-    await uploadBlob(t, "deployments/d1/code2/not-mine.py", "raise SystemExit('wrong prefix')\n");
-    await uploadBlob(t, "models/m1/1/model.json", JSON.stringify({ name: "resnet-v1" }));
+  it("copies a version's code and model from the platform store once, then reuses the checked local copy", async () => {
+    const workspaceId = workspace();
+    const code = await putFileSet({
+      workspaceId,
+      files: [
+        {
+          path: "score.py",
+          data:
+            "from utils.labels import label\nimport json, os\n" +
+            "def init():\n    global model\n    model = json.load(open(os.path.join(os.environ['AZUREML_MODEL_DIR'], 'model', 'model.json')))\n" +
+            "def run(mini_batch):\n    return [label(model, p) for p in mini_batch]\n",
+        },
+        { path: "utils/labels.py", data: "def label(model, p):\n    return f\"{p},{model['name']}\"\n" },
+      ],
+    });
+    const model = await putFileSet({ workspaceId, files: [{ path: "model/model.json", data: JSON.stringify({ name: "resnet-v1" }) }] });
     const cacheDir = path.join(tmp.dir, "cache");
-    const opts = { cacheDir, deploymentId: "d1", version: 3, code: { target: t, prefix: "deployments/d1/code/" }, model: { target: t, prefix: "models/m1/1" } };
+    const opts = { cacheDir, workspaceId, deploymentId: "d1", version: 3, code: code.ref, model: model.ref };
 
     const [first, concurrent] = await Promise.all([materializeDeployment(opts), materializeDeployment(opts)]);
-    expect(first).toEqual({ dir: path.join(cacheDir, "d1-v3"), codeDir: path.join(cacheDir, "d1-v3", "code"), modelDir: path.join(cacheDir, "d1-v3", "model"), reused: false });
+    const dir = path.join(cacheDir, workspaceId, "d1-v3");
+    expect(first).toEqual({ dir, codeDir: path.join(dir, "code"), modelDir: path.join(dir, "model"), reused: false });
     expect(concurrent).toEqual(first);
-    expect(readdirSync(cacheDir).sort()).toEqual(["d1-v3", "package.json"]); // no temp dir left behind
+    expect(readdirSync(path.join(cacheDir, workspaceId))).toEqual(["d1-v3"]); // no temp dir left behind
     expect(readdirSync(first.codeDir).sort()).toEqual(["score.py", "utils"]);
     expect(readFileSync(path.join(first.codeDir, "utils", "labels.py"), "utf8")).toContain("def label");
-    expect(JSON.parse(readFileSync(path.join(first.modelDir, "model.json"), "utf8"))).toEqual({ name: "resnet-v1" });
+    expect(JSON.parse(readFileSync(path.join(first.modelDir, "model", "model.json"), "utf8"))).toEqual({ name: "resnet-v1" });
 
-    // The version's files never change: a later call uses the cache even if the blobs are gone.
-    await deleteBlob(t, "deployments/d1/code/score.py");
     const again = await materializeDeployment(opts);
     expect(again.reused).toBe(true);
-    expect(existsSync(path.join(again.codeDir, "score.py"))).toBe(true);
 
     const r = await pools.run(deployment(first.codeDir, { modelDir: first.modelDir }), { input: { kind: "files", files: ["/in/a.png"] } });
     if (!r.ok) throw new Error(`${r.error}\n${r.traceback}`);
     expect(r.body).toBe("/in/a.png,resnet-v1\n");
+
+    // A cached copy changed on disk is not used: it is replaced by a verified one.
+    writeFileSync(path.join(first.codeDir, "score.py"), "def run(b):\n    return ['tampered']\n");
+    writeFileSync(path.join(first.codeDir, "sitecustomize.py"), "raise SystemExit('planted')\n");
+    const repaired = await materializeDeployment(opts);
+    expect(repaired.reused).toBe(false);
+    expect(readFileSync(path.join(repaired.codeDir, "score.py"), "utf8")).toContain("from utils.labels import label");
+    expect(existsSync(path.join(repaired.codeDir, "sitecustomize.py"))).toBe(false);
   });
 
   it("runs a CommonJS score.js from the cache even when the server's package.json says type: module", async () => {
-    const t = target();
-    await ensureContainer(t);
-    await uploadBlob(t, "node/code/score.js", "const { basename } = require('node:path');\nmodule.exports = { run: (b) => b.map((p) => basename(p)) };\n");
+    const workspaceId = workspace();
+    const code = await putFileSet({ workspaceId, files: [{ path: "score.js", data: "const { basename } = require('node:path');\nmodule.exports = { run: (b) => b.map((p) => basename(p)) };\n" }] });
     const root = path.join(tmp.dir, "esm-project");
     mkdirSync(root, { recursive: true });
     writeFileSync(path.join(root, "package.json"), '{"type": "module"}');
-    const m = await materializeDeployment({ cacheDir: path.join(root, "cache"), deploymentId: "d4", version: 1, code: { target: t, prefix: "node/code" } });
+    const m = await materializeDeployment({ cacheDir: path.join(root, "cache"), workspaceId, deploymentId: "d4", version: 1, code: code.ref });
+    expect(readdirSync(m.modelDir)).toEqual([]);
     const dep = deployment(m.codeDir, { runtime: "node", interpreter: null, scoringScript: "score.js" });
     const r = await pools.run(dep, { input: { kind: "files", files: ["/in/x.csv"] } });
     if (!r.ok) throw new Error(`${r.error}\n${r.traceback}`);
     expect(r.body).toBe("x.csv\n");
   });
 
-  it("fails clearly when there is no code at the prefix, leaving nothing in the cache", async () => {
-    const t = target();
-    await ensureContainer(t);
-    const cacheDir = path.join(tmp.dir, "cache-empty");
-    await expect(
-      materializeDeployment({ cacheDir, deploymentId: "d2", version: 1, code: { target: t, prefix: "deployments/d2/code" } }),
-    ).rejects.toMatchObject({ code: "NOT_FOUND", message: `No scoring code found at 'deployments/d2/code' in container '${t.containerName}'.` });
-    expect(readdirSync(cacheDir)).toEqual(["package.json"]);
+  it("fails clearly when a stored file does not match its hash, leaving nothing in the cache", async () => {
+    const workspaceId = workspace();
+    const source = "def run(b):\n    return b\n";
+    const code = await putFileSet({ workspaceId, files: [{ path: "score.py", data: source }] });
+    // Someone with access to the platform's storage changes the stored bytes.
+    await uploadBlob(platformFilesTarget(workspaceId), platformBlobPath(sha256Hex(source)), "import os\nos.system('id')\n");
+    const cacheDir = path.join(tmp.dir, "cache-tampered");
+    await expect(materializeDeployment({ cacheDir, workspaceId, deploymentId: "d2", version: 1, code: code.ref })).rejects.toMatchObject({
+      name: "PlatformFileIntegrityError",
+      message: expect.stringMatching(/^Scoring code file 'score\.py' does not match its recorded sha256/),
+    });
+    expect(readdirSync(path.join(cacheDir, workspaceId))).toEqual([]);
   });
 
-  it("accepts a single-file code path and a deployment without a model", async () => {
-    const t = target();
-    await ensureContainer(t);
-    await uploadBlob(t, "scripts/score.py", "def run(b):\n    return b\n");
-    const m = await materializeDeployment({ cacheDir: path.join(tmp.dir, "cache-file"), deploymentId: "d3", version: 1, code: { target: t, prefix: "scripts/score.py" } });
-    expect(readdirSync(m.codeDir)).toEqual(["score.py"]);
-    expect(readdirSync(m.modelDir)).toEqual([]);
+  it("refuses a reference that is not a content hash", async () => {
+    await expect(materializeDeployment({ workspaceId: "w1", deploymentId: "d5", version: 1, code: "_batchpoint/deployments/e/d/v1/code/" })).rejects.toThrow(
+      "Invalid code reference",
+    );
   });
 });

@@ -51,7 +51,8 @@ export default async function setup(project: TestProject) {
     databaseUrl = pgDb.url;
   }
   await applyMigrations(databaseUrl);
-  const azurite: EmbeddedAzurite = await startAzurite({ dataDir: path.join(dir, "azurite") });
+  // The platform's account is generated (never the public dev key); "tenantstore" stands for a tenant's own storage account.
+  const azurite: EmbeddedAzurite = await startAzurite({ dataDir: path.join(dir, "azurite"), extraAccounts: ["tenantstore"] });
   // The real embedded executor; job tests serve our Inngest functions to it over loopback HTTP.
   const executor = await startExecutor({ port: 0, host: "127.0.0.1", databaseUrl, log: () => {}, retryBaseMs: 200, retryMaxMs: 2000 });
   project.provide("env", {
@@ -66,6 +67,9 @@ export default async function setup(project: TestProject) {
     INNGEST_DEV: "1",
     // The webhook tests' receivers listen on loopback; production refuses private addresses by default.
     BATCHPOINT_WEBHOOK_ALLOW_PRIVATE: "1",
+    // Datastores on the test Azurite (loopback) are allowed; test/security/datastores.test.ts turns this off.
+    BATCHPOINT_DATASTORE_ALLOW_PRIVATE: "1",
+    TEST_TENANT_STORAGE_CONNECTION_STRING: azurite.extraConnectionStrings.tenantstore,
   });
   return async () => {
     await executor.stop();

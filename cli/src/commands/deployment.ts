@@ -41,6 +41,7 @@ export async function uploadModel(client: ApiClient, source: Extract<ModelSource
   if (!files.length) throw new UsageError(`model folder '${source.path}' has no files.`);
   const form = new FormData();
   form.set("name", source.name);
+  form.set("root", path.basename(path.resolve(source.path))); // Azure keeps the folder's (or file's) name under AZUREML_MODEL_DIR
   if (source.version) form.set("version", source.version);
   if (opts.description) form.set("description", opts.description);
   for (const f of files) form.append("files", await openAsBlob(f.abs), f.rel);

@@ -23,7 +23,7 @@ export const POST = withApiAuth("model:manage", async ({ principal, request }) =
   const { model, version } = await createModelVersion({
     workspaceId: principal.workspace.id,
     actor: { tokenId: principal.tokenId },
-    input: { name: str("name") ?? "", version: str("version") || undefined, description: str("description") },
+    input: { name: str("name") ?? "", version: str("version") || undefined, description: str("description"), root: str("root") },
     files,
   });
   return json({ name: model.name, version: version.version, files: version.fileCount, sizeBytes: version.sizeBytes, createdAt: version.createdAt }, 201);

@@ -90,7 +90,7 @@ export default async function DatastorePage({ params, searchParams }: { params: 
                     📁 {f.slice(prefix.length)}
                   </Link>
                   {name === DEFAULT_DATASTORE_NAME && f === PLATFORM_PREFIX ? (
-                    <span className="ml-2 text-xs text-zinc-500">Batchpoint&apos;s deployment code and model files; jobs over this store leave them out</span>
+                    <span className="ml-2 text-xs text-zinc-500">Copies of deployment code and model files from before they moved to the platform&apos;s own storage; nothing reads them, jobs over this store leave them out</span>
                   ) : null}
                 </li>
               ))}

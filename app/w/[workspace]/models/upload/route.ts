@@ -14,7 +14,7 @@ export const POST = withSessionAuth("model:manage", async ({ workspace, request 
   const { model, version } = await createModelVersion({
     workspaceId: workspace.workspace.id,
     actor: { userId: workspace.userId },
-    input: { name: str("name") ?? "", version: str("version"), description: str("description") },
+    input: { name: str("name") ?? "", version: str("version"), description: str("description"), root: str("root") },
     files,
   });
   return json({ name: model.name, version: version.version }, 201);
