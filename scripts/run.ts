@@ -78,6 +78,17 @@ async function main() {
     throw e;
   }
 
+  // Tenant code runs only in the scoring sandbox: say now, not at the first job, if it cannot start.
+  const { assertSandboxUsable } = await import("../lib/scoring/sandbox");
+  try {
+    const sandbox = assertSandboxUsable();
+    if (sandbox.warning) console.warn(`[batchpoint] ${sandbox.warning}`);
+    else log("scoring sandbox: bubblewrap (no network, limits on memory, processes, files and CPU)");
+  } catch (e) {
+    console.error(`[batchpoint] ${(e as Error).message}`);
+    return shutdown(2);
+  }
+
   const applied = await applyMigrations(process.env.DATABASE_URL!, log);
   if (!applied.length) log("database schema is up to date");
 

@@ -30,7 +30,7 @@ export async function deploymentForScoring(workspaceId: string, settings: JobSet
     files = (async () => {
       const code = { target: await storeTarget(workspaceId, d.codeDatastoreId), prefix: d.codePath ?? "" };
       const model = d.modelPath ? { target: await storeTarget(workspaceId, d.modelDatastoreId), prefix: d.modelPath } : null;
-      return materializeDeployment({ deploymentId: d.id, version: d.version, code, model });
+      return materializeDeployment({ deploymentId: d.id, version: d.version, code, model, workspaceId });
     })();
     files.catch(() => materialized.delete(key));
     materialized.set(key, files);
@@ -38,6 +38,7 @@ export async function deploymentForScoring(workspaceId: string, settings: JobSet
   const { codeDir, modelDir } = await files;
   return {
     id: d.id,
+    workspaceId,
     version: d.version,
     runtime: settings.runtime,
     interpreter: d.interpreter,

@@ -1,7 +1,7 @@
 import type { Deployment } from "@/lib/generated/prisma/client";
 import type { ScoringDeployment } from "./types";
 
-type DeploymentRow = Pick<
+type DeploymentRow = Partial<Pick<Deployment, "workspaceId">> & Pick<
   Deployment,
   | "id"
   | "version"
@@ -33,6 +33,7 @@ export function scoringDeploymentFrom(
 ): ScoringDeployment {
   return {
     id: row.id,
+    ...(row.workspaceId ? { workspaceId: row.workspaceId } : {}),
     version: row.version,
     runtime: row.runtime,
     interpreter: row.interpreter,

@@ -5,6 +5,7 @@ import path from "node:path";
 import { pipeline } from "node:stream/promises";
 import { AppError } from "@/lib/errors";
 import { downloadBlob, listBlobs, type StorageTarget } from "@/lib/storage";
+import { scoringCacheRoot, workspaceCacheDir } from "./sandbox-dirs";
 
 /** Blobs under `prefix` in `target`: a folder prefix, or the path of a single file. */
 export interface BlobSource {
@@ -22,9 +23,9 @@ export interface MaterializedDeployment {
   reused: boolean;
 }
 
-/** The scoring cache: BATCHPOINT_SCORING_CACHE_DIR, else `.data/scoring-cache` under the working directory. */
+/** The scoring cache: BATCHPOINT_SCORING_CACHE_DIR, else `<BATCHPOINT_DATA_DIR>/scoring-cache`. */
 export function defaultScoringCacheDir(): string {
-  return process.env.BATCHPOINT_SCORING_CACHE_DIR || path.join(process.cwd(), ".data", "scoring-cache");
+  return scoringCacheRoot();
 }
 
 /**
@@ -90,10 +91,12 @@ export function materializeDeployment(opts: {
   code: BlobSource;
   model?: BlobSource | null;
   cacheDir?: string;
+  /** The deployment's workspace: its files go to that workspace's own cache dir (mode 0700). */
+  workspaceId?: string;
 }): Promise<MaterializedDeployment> {
   if (!/^[A-Za-z0-9_-]+$/.test(opts.deploymentId)) return Promise.reject(new Error(`Invalid deployment id '${opts.deploymentId}'.`));
   if (!Number.isInteger(opts.version) || opts.version < 0) return Promise.reject(new Error(`Invalid deployment version ${opts.version}.`));
-  const cacheDir = path.resolve(opts.cacheDir ?? defaultScoringCacheDir());
+  const cacheDir = path.resolve(opts.cacheDir ?? (opts.workspaceId ? workspaceCacheDir(opts.workspaceId) : defaultScoringCacheDir()));
   const dir = path.join(cacheDir, `${opts.deploymentId}-v${opts.version}`);
   let p = inFlight.get(dir);
   if (!p) {
