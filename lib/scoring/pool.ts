@@ -5,6 +5,7 @@ import path from "node:path";
 import { buildWorkerEnv, resolveInterpreter, SAFE_PATH, type JobEnv } from "./env";
 import { assertSandboxUsable, createPidsCgroup, formatBytes, SANDBOX_PATHS, sandboxCommand, sandboxLimits, sandboxMode, type PidsCgroup, type SandboxLimits } from "./sandbox";
 import { workspaceWorkDir } from "./sandbox-dirs";
+import { buildingEnvironments, ensureEnvironment, planEnvironment, type BuiltEnvironment } from "./environments/build";
 import { Exchange } from "./sandbox-exchange";
 import type { MiniBatchFailure, MiniBatchInput, MiniBatchRequest, MiniBatchResult, ScoringDeployment } from "./types";
 import { installExitHook, ScoringWorker, type InitFailure, type WireRequest, type WorkerOutcome } from "./worker";
@@ -110,6 +111,10 @@ class DeploymentPool {
   private sandboxed = new Map<ScoringWorker, SandboxedWorker>();
   /** Workers whose next mini-batch's files are being put in place. */
   private staging = new Set<ScoringWorker>();
+  /** The deployment's venv: being built, or ready (null when there is none to build). */
+  private environment?: { state: "building" } | { state: "ready"; built: BuiltEnvironment | null; notes: string[] };
+  /** Workers whose first mini-batch's log still gets the environment's notes. */
+  private announce = new Set<ScoringWorker>();
 
   constructor(
     readonly key: string,
@@ -185,8 +190,36 @@ class DeploymentPool {
     }
   }
 
+  /** Builds (or finds) the deployment's venv once per pool, then starts the waiting work. */
+  private prepareEnvironment(): void {
+    const d = this.deployment;
+    const files = d.environment!;
+    this.environment = { state: "building" };
+    (async () => {
+      const names = [files.condaFile, files.requirementsFile].filter(Boolean).join(" and ");
+      if (!buildingEnvironments()) return { built: null, notes: [`${names} noted and ignored: building environments is off on this server (BATCHPOINT_BUILD_ENVIRONMENTS=0).`] };
+      const base = resolveInterpreter("python", d.interpreter, d.environmentVariables?.PATH ?? SAFE_PATH);
+      const built = await ensureEnvironment({ plan: planEnvironment({ codeDir: d.codeDir, files, baseInterpreter: base }), allowNetwork: d.sandbox?.allowNetwork === true });
+      return { built, notes: built.notes };
+    })().then(
+      (ready) => {
+        this.environment = { state: "ready", ...ready };
+        this.pump();
+      },
+      (e: Error & { log?: string }) => {
+        this.environment = undefined; // the next attempt after the cooldown builds again
+        this.onInitFailure(undefined, { error: e.message, logs: e.log ?? "", deterministic: true });
+      },
+    );
+  }
+
   private spawn(job: JobEnv): boolean {
     const d = this.deployment;
+    if (d.runtime === "python" && (d.environment?.condaFile || d.environment?.requirementsFile)) {
+      if (!this.environment) this.prepareEnvironment();
+      if (this.environment?.state !== "ready") return false;
+    }
+    const venv = this.environment?.state === "ready" ? this.environment.built : null;
     const harness =
       d.runtime === "python"
         ? path.join(this.opts.runtimesDir, "python", "batch_worker.py")
@@ -197,7 +230,7 @@ class DeploymentPool {
       if (!existsSync(path.join(d.codeDir, d.scoringScript))) {
         throw new Error(`The scoring script '${d.scoringScript}' is not in the deployment's code.`);
       }
-      command = resolveInterpreter(d.runtime, d.interpreter, deploymentEnv.PATH ?? SAFE_PATH);
+      command = venv ? venv.python : resolveInterpreter(d.runtime, d.interpreter, deploymentEnv.PATH ?? SAFE_PATH);
     } catch (e) {
       this.onInitFailure(undefined, { error: (e as Error).message, logs: "", deterministic: true });
       return false;
@@ -224,7 +257,7 @@ class DeploymentPool {
           modelDir: d.modelDir,
           runtimesDir: this.opts.runtimesDir,
           exchangeDir: exchange.dir,
-          venvDir: d.venvDir,
+          venvDir: venv?.venvDir ?? d.venvDir,
           network: d.sandbox?.allowNetwork === true,
           limits,
           cgroupProcs: cgroup?.procs,
@@ -287,6 +320,7 @@ class DeploymentPool {
       return false;
     }
     if (box) this.sandboxed.set(worker, box);
+    if (this.environment?.state === "ready" && this.environment.notes.length) this.announce.add(worker);
     this.workers.add(worker);
     return true;
   }
@@ -364,6 +398,9 @@ class DeploymentPool {
     worker.run(wire, p.timeoutMs, p.request.signal).then(async (outcome) => {
       this.lastActivity = Date.now();
       let result = this.toResult(p, outcome, queuedMs, coldStart, worker.pid);
+      if (this.announce.delete(worker) && this.environment?.state === "ready") {
+        result = { ...result, logs: this.environment.notes.map((n) => `[batchpoint] ${n}`).join("\n") + "\n" + result.logs };
+      }
       if (sandbox) {
         this.staging.add(worker); // not handed the next mini-batch before its outputs are collected
         result = await this.afterSandboxedRun(worker, p, result, outcome, sandbox);

@@ -180,7 +180,7 @@ export class SandboxUnavailableError extends Error {
 }
 
 /** /usr, the /bin /lib* /sbin links or dirs, and the few files of /etc an interpreter needs. */
-function systemBinds(network: boolean): string[] {
+export function systemBinds(network: boolean): string[] {
   const args = ["--ro-bind", "/usr", "/usr"];
   for (const top of ["/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32"]) {
     let st;
@@ -217,7 +217,7 @@ export interface SandboxSpawn {
 }
 
 /** The directory an interpreter outside /usr lives in (e.g. /opt/python3.12), to mount read-only. */
-function interpreterPrefix(interpreter: string): string | null {
+export function interpreterPrefix(interpreter: string): string | null {
   let real = interpreter;
   try {
     real = realpathSync(interpreter);

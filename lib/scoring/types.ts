@@ -1,3 +1,4 @@
+import type { EnvironmentFiles } from "./environments/spec";
 import type { SandboxSettings } from "./sandbox";
 
 /** The runtimes a deployment's scoring code can use (matches Prisma's `Runtime`). */
@@ -16,8 +17,13 @@ export interface ScoringDeployment {
   workspaceId?: string | null;
   /** Network and limits of the deployment's sandbox (defaults: no network, see DEFAULT_LIMITS). */
   sandbox?: SandboxSettings | null;
-  /** A virtual environment built for the deployment (lib/scoring/environments): its python is the interpreter. */
+  /** A virtual environment to mount (read-only, at its own path); set by the pool when it built one. */
   venvDir?: string | null;
+  /**
+   * The deployment's environment file(s), paths inside codeDir: Azure's environment.conda_file (its
+   * pip section is installed) and/or a requirements.txt. Python only; see lib/scoring/environments.
+   */
+  environment?: EnvironmentFiles | null;
   version: number;
   runtime: ScoringRuntime;
   /** Python: an absolute path or a name looked up on the worker's PATH (default `python3`). Node: default the server's node. */
