@@ -1,7 +1,7 @@
 import "server-only";
 import { getStorageTargetOrThrow } from "@/lib/datastores/datastores";
 import { db } from "@/lib/db";
-import { materializeDeployment, type ScoringDeployment } from "@/lib/scoring";
+import { materializeDeployment, sandboxSettingsOf, type ScoringDeployment } from "@/lib/scoring";
 import type { StorageTarget } from "@/lib/storage";
 import type { DataPath } from "./data-paths";
 import type { JobSettings } from "./invoke-job";
@@ -50,6 +50,8 @@ export async function deploymentForScoring(workspaceId: string, settings: JobSet
     timeoutSeconds: settings.timeoutSeconds,
     loggingLevel: settings.loggingLevel,
     environmentVariables: d.environmentVariables,
+    sandbox: sandboxSettingsOf(d.sandboxSettings),
+    environment: d.condaFile || d.requirementsFile ? { condaFile: d.condaFile ?? null, requirementsFile: d.requirementsFile ?? null } : null,
   };
 }
 

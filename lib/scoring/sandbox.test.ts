@@ -36,3 +36,16 @@ describe("formatBytes", () => {
     expect(formatBytes(10)).toBe("10 bytes");
   });
 });
+
+describe("sandboxSettingsSchema", () => {
+  it("takes the known settings and names an unknown or bad one", async () => {
+    const { sandboxSettingsSchema, sandboxSettingsOf } = await import("./sandbox");
+    expect(sandboxSettingsSchema.parse({ allowNetwork: true, memoryMiB: 4096 })).toEqual({ allowNetwork: true, memoryMiB: 4096 });
+    const unknown = sandboxSettingsSchema.safeParse({ network: true });
+    expect(unknown.success).toBe(false);
+    expect(unknown.error?.issues[0]).toMatchObject({ code: "unrecognized_keys", keys: ["network"] });
+    const bad = sandboxSettingsSchema.safeParse({ processes: 0 });
+    expect(bad.error?.issues[0]).toMatchObject({ path: ["processes"], message: "must be more than 0" });
+    expect(sandboxSettingsOf({ memoryMiB: "lots" })).toEqual({});
+  });
+});

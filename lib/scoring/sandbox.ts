@@ -2,6 +2,7 @@ import "server-only";
 import { spawnSync } from "node:child_process";
 import { accessSync, constants, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, realpathSync, rmdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import { z } from "zod";
 
 /**
  * The scoring sandbox: every worker runs under bubblewrap (`bwrap`) in its own user, mount, PID,
@@ -47,6 +48,26 @@ export interface SandboxSettings {
   openFiles?: number;
   fileSizeMiB?: number;
   cpuSeconds?: number;
+}
+
+const positive = (what: string) => z.number({ error: `must be a number (${what})` }).int("must be a whole number").positive("must be more than 0");
+
+/** A deployment's `sandbox` setting as the API takes it: unknown fields are errors. */
+export const sandboxSettingsSchema = z
+  .object({
+    allowNetwork: z.boolean({ error: "must be true or false (outbound network for this deployment's workers)" }).optional(),
+    memoryMiB: positive("MiB of memory per worker process").max(1024 * 1024).optional(),
+    processes: positive("processes and threads per worker").max(100_000).optional(),
+    openFiles: positive("open files per process").max(1_048_576).optional(),
+    fileSizeMiB: positive("MiB, the largest file a script may write").max(1024 * 1024).optional(),
+    cpuSeconds: positive("CPU seconds per run()").max(7 * 24 * 3600).optional(),
+  })
+  .strict();
+
+/** The stored setting (a Json column) as SandboxSettings; anything malformed counts as the defaults. */
+export function sandboxSettingsOf(json: unknown): SandboxSettings {
+  const parsed = sandboxSettingsSchema.safeParse(json ?? {});
+  return parsed.success ? parsed.data : {};
 }
 
 const MiB = 1024 * 1024;
