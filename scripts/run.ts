@@ -83,7 +83,10 @@ async function main() {
   try {
     const sandbox = assertSandboxUsable();
     if (sandbox.warning) console.warn(`[batchpoint] ${sandbox.warning}`);
-    else log("scoring sandbox: bubblewrap (no network, limits on memory, processes, files and CPU)");
+    else {
+      const pids = sandbox.processLimit === "cgroup" ? "a pids cgroup" : process.getuid?.() === 0 ? "RLIMIT_NPROC, which does not bind while the server runs as root: give it a writable cgroup file system or a non-root user" : "RLIMIT_NPROC";
+      log(`scoring sandbox: bubblewrap, no network by default, limits on memory, files and CPU; processes limited by ${pids}`);
+    }
   } catch (e) {
     console.error(`[batchpoint] ${(e as Error).message}`);
     return shutdown(2);

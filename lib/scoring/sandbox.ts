@@ -180,7 +180,7 @@ export function resetSandboxProbe(): void {
  * this throws why (tenant code must not run unsandboxed); with BATCHPOINT_SANDBOX=off it returns
  * a loud warning the caller logs.
  */
-export function assertSandboxUsable(env: Record<string, string | undefined> = process.env): { sandboxed: boolean; warning?: string } {
+export function assertSandboxUsable(env: Record<string, string | undefined> = process.env): { sandboxed: boolean; warning?: string; processLimit?: "cgroup" | "rlimit" } {
   if (sandboxMode(env) === "off") {
     return {
       sandboxed: false,
@@ -190,7 +190,7 @@ export function assertSandboxUsable(env: Record<string, string | undefined> = pr
   }
   const status = probeSandbox();
   if (!status.available) throw new SandboxUnavailableError(status.reason!);
-  return { sandboxed: true };
+  return { sandboxed: true, processLimit: status.processLimit };
 }
 
 export class SandboxUnavailableError extends Error {
