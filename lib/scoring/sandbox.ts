@@ -322,6 +322,7 @@ function pidsCgroupRoot(): string | null {
     }
     for (const dir of candidates) {
       if (!existsSync(path.join(dir, "cgroup.procs"))) continue;
+      removeStaleCgroups(dir);
       const mine = path.join(dir, `batchpoint-${process.pid}`);
       try {
         mkdirSync(mine, { recursive: true });
@@ -343,6 +344,17 @@ function pidsCgroupRoot(): string | null {
     // no cgroups
   }
   return pidsRoot;
+}
+
+/** Cgroups left by a server that was killed outright (its pid is gone): their workers died with it. */
+function removeStaleCgroups(dir: string): void {
+  for (const name of safeReaddir(dir)) {
+    const pid = Number(/^batchpoint-(\d+)$/.exec(name)?.[1]);
+    if (!pid || pid === process.pid || existsSync(`/proc/${pid}`)) continue;
+    const stale = path.join(dir, name);
+    for (const child of safeReaddir(stale)) if (child.startsWith("w")) tryRmdir(path.join(stale, child));
+    tryRmdir(stale);
+  }
 }
 
 function safeReaddir(dir: string): string[] {
