@@ -77,6 +77,10 @@ export interface JobSettings {
     modelDatastoreId: string | null;
     modelPath: string | null;
     environmentVariables: Record<string, string>;
+    /** Absent in jobs invoked before the sandbox settings existed: the defaults apply. */
+    sandboxSettings?: unknown;
+    condaFile?: string | null;
+    requirementsFile?: string | null;
   };
 }
 
@@ -158,6 +162,9 @@ export async function invokeJob(opts: { workspaceId: string; actor: Actor; endpo
       modelDatastoreId: deployment.modelVersion?.datastoreId ?? null,
       modelPath: deployment.modelVersion?.path ?? null,
       environmentVariables: (deployment.environmentVariables ?? {}) as Record<string, string>,
+      sandboxSettings: deployment.sandboxSettings ?? {},
+      condaFile: deployment.condaFile ?? null,
+      requirementsFile: deployment.requirementsFile ?? null,
     },
   };
   const inputs: JobInputs = { data: { name: dataName, type: data.type, path: data.path }, literals };

@@ -1,12 +1,11 @@
 import "server-only";
 import { mkdir, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
 import path from "node:path";
 import { pipeline } from "node:stream/promises";
 import { createWriteStream } from "node:fs";
 import { db } from "@/lib/db";
 import { logError } from "@/lib/log";
-import { getScoringPools, type MiniBatchInput } from "@/lib/scoring";
+import { getScoringPools, workspaceWorkDir, type MiniBatchInput } from "@/lib/scoring";
 import { downloadBlob, resolveUnder, stageBlock } from "@/lib/storage";
 import { parseDataPath } from "./data-paths";
 import { outputPrefix } from "./finalize-job";
@@ -23,8 +22,9 @@ export type ScoreResult =
 
 const DOWNLOAD_PARALLELISM = 8;
 
-function workDir(jobId: string) {
-  return path.join(process.env.BATCHPOINT_WORK_DIR || path.join(tmpdir(), "batchpoint-work"), jobId);
+// Under the workspace's own work dir (mode 0700), on the file system of the sandboxes' exchange dirs.
+function workDir(workspaceId: string, jobId: string) {
+  return path.join(workspaceWorkDir(workspaceId), jobId);
 }
 
 /**
@@ -43,7 +43,7 @@ export async function scoreMiniBatch(opts: { jobId: string; index: number; attem
   const items = (mb.items as string[] | null) ?? [];
   const inputCount = mb.itemCount; // files, or rows of a tabular range
   const lastAttempt = opts.attempt >= settings.maxRetries;
-  const dir = path.join(workDir(job.id), `${mb.index}-${opts.attempt}`);
+  const dir = path.join(workDir(job.workspaceId, job.id), `${mb.index}-${opts.attempt}`);
   const inputDir = path.join(dir, "inputs");
   const outputDir = path.join(dir, "outputs");
   const cancel = watchJobCancel(job.id);

@@ -1,6 +1,6 @@
 import "server-only";
 import { AppError } from "@/lib/errors";
-import { materializeDeployment, type ScoringDeployment } from "@/lib/scoring";
+import { materializeDeployment, sandboxSettingsOf, type ScoringDeployment } from "@/lib/scoring";
 import type { StorageTarget } from "@/lib/storage";
 import { isFileSetRef } from "@/lib/storage/platform-files";
 import type { DataPath } from "./data-paths";
@@ -43,6 +43,7 @@ export async function deploymentForScoring(workspaceId: string, settings: JobSet
   const { codeDir, modelDir } = await files;
   return {
     id: d.id,
+    workspaceId,
     version: d.version,
     runtime: settings.runtime,
     interpreter: d.interpreter,
@@ -54,6 +55,8 @@ export async function deploymentForScoring(workspaceId: string, settings: JobSet
     timeoutSeconds: settings.timeoutSeconds,
     loggingLevel: settings.loggingLevel,
     environmentVariables: d.environmentVariables,
+    sandbox: sandboxSettingsOf(d.sandboxSettings),
+    environment: d.condaFile || d.requirementsFile ? { condaFile: d.condaFile ?? null, requirementsFile: d.requirementsFile ?? null } : null,
   };
 }
 

@@ -1,7 +1,8 @@
 import type { Deployment } from "@/lib/generated/prisma/client";
+import { sandboxSettingsOf } from "./sandbox";
 import type { ScoringDeployment } from "./types";
 
-type DeploymentRow = Pick<
+type DeploymentRow = Partial<Pick<Deployment, "workspaceId" | "sandboxSettings" | "condaFile" | "requirementsFile">> & Pick<
   Deployment,
   | "id"
   | "version"
@@ -33,6 +34,9 @@ export function scoringDeploymentFrom(
 ): ScoringDeployment {
   return {
     id: row.id,
+    ...(row.workspaceId ? { workspaceId: row.workspaceId } : {}),
+    ...(row.sandboxSettings !== undefined ? { sandbox: sandboxSettingsOf(row.sandboxSettings) } : {}),
+    ...(row.condaFile || row.requirementsFile ? { environment: { condaFile: row.condaFile ?? null, requirementsFile: row.requirementsFile ?? null } } : {}),
     version: row.version,
     runtime: row.runtime,
     interpreter: row.interpreter,

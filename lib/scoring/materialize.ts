@@ -1,10 +1,11 @@
 import "server-only";
 import { createReadStream } from "node:fs";
-import { mkdir, mkdtemp, readdir, rename, rm, stat, writeFile } from "node:fs/promises";
+import { chmod, mkdir, mkdtemp, readdir, rename, rm, stat, writeFile } from "node:fs/promises";
 import { createHash } from "node:crypto";
 import path from "node:path";
 import { pipeline } from "node:stream/promises";
 import { resolveUnder } from "@/lib/storage/names";
+import { scoringCacheRoot } from "./sandbox-dirs";
 import { downloadVerifiedFile, isFileSetRef, readFileSetManifest, type FileSetManifest } from "@/lib/storage/platform-files";
 
 export interface MaterializedDeployment {
@@ -22,7 +23,7 @@ export interface MaterializedDeployment {
  * (default `.data`), with one folder per workspace.
  */
 export function defaultScoringCacheDir(): string {
-  return process.env.BATCHPOINT_SCORING_CACHE_DIR || path.join(path.resolve(process.env.BATCHPOINT_DATA_DIR || ".data"), "scoring-cache");
+  return scoringCacheRoot();
 }
 
 async function exists(p: string): Promise<boolean> {
@@ -121,8 +122,10 @@ async function materialize(opts: { workspaceId: string; code: string; model?: st
     // Changed on disk since it was written: never run it; fetch a verified copy instead.
     await rm(dir, { recursive: true, force: true });
   }
+  // One folder per workspace, readable by the server's user only (see sandbox-dirs.ts).
   const parent = path.dirname(dir);
-  await mkdir(parent, { recursive: true });
+  await mkdir(parent, { recursive: true, mode: 0o700 });
+  await chmod(parent, 0o700);
   await shieldFromServerPackage(cacheDir);
   const tmp = await mkdtemp(path.join(parent, `.tmp-${path.basename(dir)}-`));
   try {

@@ -3,7 +3,11 @@ import { existsSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { buildWorkerEnv, resolveInterpreter, SAFE_PATH, type JobEnv } from "./env";
-import type { MiniBatchFailure, MiniBatchRequest, MiniBatchResult, ScoringDeployment } from "./types";
+import { assertSandboxUsable, createPidsCgroup, formatBytes, SANDBOX_PATHS, sandboxCommand, sandboxLimits, sandboxMode, type PidsCgroup, type SandboxLimits } from "./sandbox";
+import { workspaceWorkDir } from "./sandbox-dirs";
+import { buildingEnvironments, ensureEnvironment, planEnvironment, type BuiltEnvironment } from "./environments/build";
+import { Exchange } from "./sandbox-exchange";
+import type { MiniBatchFailure, MiniBatchInput, MiniBatchRequest, MiniBatchResult, ScoringDeployment } from "./types";
 import { installExitHook, ScoringWorker, type InitFailure, type WireRequest, type WorkerOutcome } from "./worker";
 
 export interface ScoringPoolsOptions {
@@ -19,6 +23,15 @@ export interface ScoringPoolsOptions {
   maxLogChars?: number;
   /** Where the harnesses live; default BATCHPOINT_SCORING_RUNTIMES_DIR or <cwd>/lib/scoring/runtimes. */
   runtimesDir?: string;
+  /** Run workers in the bubblewrap sandbox; default from BATCHPOINT_SANDBOX (on unless `off`). */
+  sandbox?: "on" | "off";
+}
+
+/** What a sandboxed worker carries besides its process. */
+interface SandboxedWorker {
+  exchange: Exchange;
+  limits: SandboxLimits;
+  cgroup: PidsCgroup | null;
 }
 
 export interface PoolStats {
@@ -60,6 +73,10 @@ interface Pending {
   onAbort?: () => void;
 }
 
+function wireFor(input: MiniBatchInput, env: Record<string, string | null>): WireRequest {
+  return input.kind === "files" ? { kind: "files", files: input.files, env } : { kind: "tabular", file: input.file, header: input.header, env };
+}
+
 function jobEnv(r: MiniBatchRequest): JobEnv {
   return { BATCH_INPUT_DIR: r.inputDir ?? null, BATCH_OUTPUT_DIR: r.outputDir ?? null, JOBS_PAYLOAD_FILE: r.payloadFile ?? null };
 }
@@ -91,6 +108,13 @@ class DeploymentPool {
   private initFailure?: InitFailure & { until: number };
   private lastJobEnv: JobEnv = { BATCH_INPUT_DIR: null, BATCH_OUTPUT_DIR: null, JOBS_PAYLOAD_FILE: null };
   private closed = false;
+  private sandboxed = new Map<ScoringWorker, SandboxedWorker>();
+  /** Workers whose next mini-batch's files are being put in place. */
+  private staging = new Set<ScoringWorker>();
+  /** The deployment's venv: being built, or ready (null when there is none to build). */
+  private environment?: { state: "building" } | { state: "ready"; built: BuiltEnvironment | null; notes: string[] };
+  /** Workers whose first mini-batch's log still gets the environment's notes. */
+  private announce = new Set<ScoringWorker>();
 
   constructor(
     readonly key: string,
@@ -107,17 +131,13 @@ class DeploymentPool {
   }
 
   get idle(): boolean {
-    return this.queue.length === 0 && ![...this.workers].some((w) => w.state === "busy" || w.state === "starting");
+    return this.queue.length === 0 && this.staging.size === 0 && ![...this.workers].some((w) => w.state === "busy" || w.state === "starting");
   }
 
   submit(request: MiniBatchRequest): Promise<MiniBatchResult> {
     this.lastActivity = Date.now();
     const input = request.input;
-    const env = jobEnv(request) as unknown as Record<string, string | null>;
-    const wire: WireRequest =
-      input.kind === "files"
-        ? { kind: "files", files: input.files, env }
-        : { kind: "tabular", file: input.file, header: input.header, env };
+    const wire = wireFor(input, jobEnv(request) as unknown as Record<string, string | null>);
     const inputCount = input.kind === "files" ? input.files.length : (input.rowCount ?? -1);
     return new Promise<MiniBatchResult>((resolve) => {
       const p: Pending = {
@@ -130,7 +150,7 @@ class DeploymentPool {
       };
       if (this.closed) return resolve(failure(p, { error: "The scoring pool was shut down." }));
       const f = this.initFailure;
-      if (f && Date.now() < f.until) return resolve(failure(p, { phase: "init", error: f.error, traceback: f.traceback, logs: f.logs }));
+      if (f && Date.now() < f.until) return resolve(failure(p, { phase: "init", error: f.error, traceback: f.traceback, logs: f.logs, deterministic: f.deterministic ?? false }));
       if (request.signal?.aborted) return resolve(failure(p, { canceled: true, error: "The mini-batch was canceled." }));
       if (request.signal) {
         p.onAbort = () => {
@@ -156,7 +176,7 @@ class DeploymentPool {
   private pump(): void {
     if (this.closed) return;
     while (this.queue.length > 0) {
-      const idle = [...this.workers].find((w) => w.state === "ready");
+      const idle = [...this.workers].find((w) => w.state === "ready" && !this.staging.has(w));
       if (idle) {
         this.assign(idle, this.queue.shift()!);
         continue;
@@ -170,8 +190,36 @@ class DeploymentPool {
     }
   }
 
+  /** Builds (or finds) the deployment's venv once per pool, then starts the waiting work. */
+  private prepareEnvironment(): void {
+    const d = this.deployment;
+    const files = d.environment!;
+    this.environment = { state: "building" };
+    (async () => {
+      const names = [files.condaFile, files.requirementsFile].filter(Boolean).join(" and ");
+      if (!buildingEnvironments()) return { built: null, notes: [`${names} noted and ignored: building environments is off on this server (BATCHPOINT_BUILD_ENVIRONMENTS=0).`] };
+      const base = resolveInterpreter("python", d.interpreter, d.environmentVariables?.PATH ?? SAFE_PATH);
+      const built = await ensureEnvironment({ plan: planEnvironment({ codeDir: d.codeDir, files, baseInterpreter: base }), allowNetwork: d.sandbox?.allowNetwork === true });
+      return { built, notes: built.notes };
+    })().then(
+      (ready) => {
+        this.environment = { state: "ready", ...ready };
+        this.pump();
+      },
+      (e: Error & { log?: string }) => {
+        this.environment = undefined; // the next attempt after the cooldown builds again
+        this.onInitFailure(undefined, { error: e.message, logs: e.log ?? "", deterministic: true });
+      },
+    );
+  }
+
   private spawn(job: JobEnv): boolean {
     const d = this.deployment;
+    if (d.runtime === "python" && (d.environment?.condaFile || d.environment?.requirementsFile)) {
+      if (!this.environment) this.prepareEnvironment();
+      if (this.environment?.state !== "ready") return false;
+    }
+    const venv = this.environment?.state === "ready" ? this.environment.built : null;
     const harness =
       d.runtime === "python"
         ? path.join(this.opts.runtimesDir, "python", "batch_worker.py")
@@ -182,23 +230,73 @@ class DeploymentPool {
       if (!existsSync(path.join(d.codeDir, d.scoringScript))) {
         throw new Error(`The scoring script '${d.scoringScript}' is not in the deployment's code.`);
       }
-      command = resolveInterpreter(d.runtime, d.interpreter, deploymentEnv.PATH ?? SAFE_PATH);
+      command = venv ? venv.python : resolveInterpreter(d.runtime, d.interpreter, deploymentEnv.PATH ?? SAFE_PATH);
     } catch (e) {
-      this.onInitFailure(undefined, { error: (e as Error).message, logs: "" });
+      this.onInitFailure(undefined, { error: (e as Error).message, logs: "", deterministic: true });
       return false;
     }
     this.lastJobEnv = job;
+    let box: SandboxedWorker | undefined;
+    let args = [harness, d.codeDir, d.scoringScript, d.loggingLevel];
+    let startEnv = job as unknown as Record<string, string | null>;
+    let env = (homeDir: string) => buildWorkerEnv({ homeDir, modelDir: d.modelDir, job, deploymentEnv });
+    let cwd = d.codeDir;
+    let homeDir: string | undefined;
+    if (this.opts.sandbox === "on") {
+      try {
+        assertSandboxUsable({ BATCHPOINT_SANDBOX: "on" });
+        const limits = sandboxLimits(d.sandbox ?? {});
+        const exchange = Exchange.create(path.join(workspaceWorkDir(d.workspaceId), ".workers"));
+        const cgroup = createPidsCgroup(limits.processes);
+        box = { exchange, limits, cgroup };
+        const inside = path.posix.join(SANDBOX_PATHS.runtimes, path.relative(this.opts.runtimesDir, harness).split(path.sep).join("/"));
+        const spawnSpec = sandboxCommand({
+          interpreter: command,
+          argv: [inside, SANDBOX_PATHS.code, d.scoringScript, d.loggingLevel],
+          codeDir: d.codeDir,
+          modelDir: d.modelDir,
+          runtimesDir: this.opts.runtimesDir,
+          exchangeDir: exchange.dir,
+          venvDir: venv?.venvDir ?? d.venvDir,
+          network: d.sandbox?.allowNetwork === true,
+          limits,
+          cgroupProcs: cgroup?.procs,
+        });
+        command = spawnSpec.command;
+        args = spawnSpec.args;
+        const boxedJob = Exchange.jobEnv(job);
+        startEnv = boxedJob;
+        env = () => buildWorkerEnv({ homeDir: SANDBOX_PATHS.home, modelDir: d.modelDir ? SANDBOX_PATHS.model : null, job: boxedJob as unknown as JobEnv, deploymentEnv });
+        cwd = exchange.dir;
+        homeDir = SANDBOX_PATHS.home;
+      } catch (e) {
+        box?.exchange.remove();
+        box?.cgroup?.remove();
+        this.onInitFailure(undefined, { error: (e as Error).message, logs: "", deterministic: true });
+        return false;
+      }
+    }
     let worker: ScoringWorker;
     try {
+      const gone = box
+        ? () => {
+            box.exchange.remove();
+            box.cgroup?.remove();
+            if (box.cgroup) setTimeout(() => box.cgroup?.remove(), 2000).unref(); // once the namespace's last process is gone
+          }
+        : undefined;
       worker = new ScoringWorker(
         {
           command,
-          args: [harness, d.codeDir, d.scoringScript, d.loggingLevel],
-          cwd: d.codeDir,
-          env: (homeDir) => buildWorkerEnv({ homeDir, modelDir: d.modelDir, job, deploymentEnv }),
-          startEnv: job as unknown as Record<string, string | null>,
+          args,
+          cwd,
+          env,
+          startEnv,
           initTimeoutMs: this.opts.initTimeoutMs,
           maxLogChars: this.opts.maxLogChars,
+          homeDir,
+          cpuLimitSeconds: box?.limits.cpuSeconds,
+          onGone: gone,
         },
         {
           onReady: () => {
@@ -208,6 +306,7 @@ class DeploymentPool {
           onInitFailure: (w, f) => this.onInitFailure(w, f),
           onExit: (w, reason) => {
             this.workers.delete(w);
+            this.sandboxed.delete(w);
             // A worker killed for a timeout or cancel is replaced at once, so the pool stays warm.
             if (reason === "killed" && !this.closed && this.workers.size < this.size && !this.initFailure) this.spawn(this.lastJobEnv);
             this.pump();
@@ -215,15 +314,23 @@ class DeploymentPool {
         },
       );
     } catch (e) {
-      this.onInitFailure(undefined, { error: `Could not start a scoring worker: ${(e as Error).message}`, logs: "" });
+      box?.exchange.remove();
+      box?.cgroup?.remove();
+      this.onInitFailure(undefined, { error: `Could not start a scoring worker: ${(e as Error).message}`, logs: "", deterministic: true });
       return false;
     }
+    if (box) this.sandboxed.set(worker, box);
+    if (this.environment?.state === "ready" && this.environment.notes.length) this.announce.add(worker);
     this.workers.add(worker);
     return true;
   }
 
   private onInitFailure(worker: ScoringWorker | undefined, f: InitFailure): void {
-    if (worker) this.workers.delete(worker);
+    if (worker) {
+      f = this.explainInitFailure(worker, f);
+      this.workers.delete(worker);
+      this.sandboxed.delete(worker);
+    }
     if (this.closed) return;
     // Fail fast: every waiting mini-batch gets the init error, and so do new ones for a while,
     // instead of restarting a script whose init() keeps failing. Workers still starting the
@@ -237,8 +344,16 @@ class DeploymentPool {
     }
     for (const p of this.queue.splice(0)) {
       if (p.onAbort) p.request.signal?.removeEventListener("abort", p.onAbort);
-      p.resolve(failure(p, { phase: "init", error: f.error, traceback: f.traceback, logs: f.logs }));
+      p.resolve(failure(p, { phase: "init", error: f.error, traceback: f.traceback, logs: f.logs, deterministic: f.deterministic ?? false }));
     }
+  }
+
+  /** A sandboxed init() that hit a limit says which one. */
+  private explainInitFailure(worker: ScoringWorker, f: InitFailure): InitFailure {
+    const box = this.sandboxed.get(worker);
+    if (!box) return f;
+    const limit = limitError("init()", box, f.error, f.logs, worker.exit, 0);
+    return limit ? { ...f, error: limit, deterministic: true } : f;
   }
 
   private assign(worker: ScoringWorker, p: Pending): void {
@@ -251,9 +366,47 @@ class DeploymentPool {
     } catch {
       /* a caller's bookkeeping must not stop the mini-batch */
     }
-    worker.run(p.wire, p.timeoutMs, p.request.signal).then((outcome) => {
+    const box = this.sandboxed.get(worker);
+    if (box) {
+      // Put the mini-batch's files into the worker's exchange dir, with paths as the sandbox sees them.
+      this.staging.add(worker);
+      const hits = box.cgroup?.hits() ?? 0;
+      box.exchange
+        .stage(p.request.input, p.request)
+        .then(
+          (input) => {
+            this.staging.delete(worker);
+            if (worker.state !== "ready") {
+              this.queue.unshift(p);
+              return this.pump();
+            }
+            const wire = wireFor(input, Exchange.jobEnv(jobEnv(p.request)));
+            this.runOn(worker, p, wire, queuedMs, coldStart, { box, hits });
+          },
+          (e) => {
+            this.staging.delete(worker);
+            p.resolve(failure(p, { error: `Could not put the mini-batch's files in place: ${(e as Error).message}` }));
+            this.pump();
+          },
+        );
+      return;
+    }
+    this.runOn(worker, p, p.wire, queuedMs, coldStart);
+  }
+
+  private runOn(worker: ScoringWorker, p: Pending, wire: WireRequest, queuedMs: number, coldStart: boolean, sandbox?: { box: SandboxedWorker; hits: number }): void {
+    worker.run(wire, p.timeoutMs, p.request.signal).then(async (outcome) => {
       this.lastActivity = Date.now();
-      p.resolve(this.toResult(p, outcome, queuedMs, coldStart, worker.pid));
+      let result = this.toResult(p, outcome, queuedMs, coldStart, worker.pid);
+      if (this.announce.delete(worker) && this.environment?.state === "ready") {
+        result = { ...result, logs: this.environment.notes.map((n) => `[batchpoint] ${n}`).join("\n") + "\n" + result.logs };
+      }
+      if (sandbox) {
+        this.staging.add(worker); // not handed the next mini-batch before its outputs are collected
+        result = await this.afterSandboxedRun(worker, p, result, outcome, sandbox);
+        this.staging.delete(worker);
+      }
+      p.resolve(result);
       // Shrink when a job asked for fewer workers than are running.
       if (worker.state === "ready" && this.workers.size > this.size) {
         this.workers.delete(worker);
@@ -261,6 +414,21 @@ class DeploymentPool {
       }
       this.pump();
     });
+  }
+
+  /** Files the script wrote go to the request's outputDir; a crossed limit is named in the error. */
+  private async afterSandboxedRun(worker: ScoringWorker, p: Pending, result: MiniBatchResult, outcome: WorkerOutcome, s: { box: SandboxedWorker; hits: number }): Promise<MiniBatchResult> {
+    let notes: string[] = [];
+    try {
+      if (worker.state === "ready" || worker.state === "busy") notes = await s.box.exchange.collect(result.ok ? p.request.outputDir : undefined);
+    } catch (e) {
+      notes = [`[batchpoint] could not keep the files run() wrote: ${(e as Error).message}`];
+    }
+    if (notes.length) result = { ...result, logs: result.logs + notes.join("\n") + "\n" };
+    if (result.ok) return result;
+    const cpu = outcome.kind === "cpu" ? `run() used more than ${s.box.limits.cpuSeconds} s of CPU time; the worker was killed.` : null;
+    const limit = cpu ?? limitError("run()", s.box, result.error, result.logs, outcome.kind === "crashed" ? outcome.exit : undefined, s.hits);
+    return limit ? { ...result, error: limit } : result;
   }
 
   private toResult(p: Pending, o: WorkerOutcome, queuedMs: number, coldStart: boolean, pid: number): MiniBatchResult {
@@ -293,6 +461,8 @@ class DeploymentPool {
         canceled: false,
         error: `run() did not finish within ${seconds(p.timeoutMs)}; the worker was killed.`,
       };
+    if (o.kind === "cpu")
+      return { ...base, ok: false, phase: "run", timedOut: false, canceled: false, error: "run() used more CPU time than its limit; the worker was killed." };
     if (o.kind === "canceled")
       return { ...base, ok: false, phase: "run", timedOut: false, canceled: true, error: "The mini-batch was canceled while run() was running; the worker was killed." };
     const error = this.closed ? "The scoring pool was shut down while run() was running." : `The worker process ended (${o.exit ?? "unknown"}) during run().`;
@@ -331,6 +501,7 @@ export class ScoringPools {
       initFailureCooldownMs: options.initFailureCooldownMs ?? 60_000,
       maxLogChars: options.maxLogChars ?? 256 * 1024,
       runtimesDir: options.runtimesDir ?? defaultRuntimesDir(),
+      sandbox: options.sandbox ?? sandboxMode(),
     };
     installExitHook();
     if (this.opts.idleTimeoutMs > 0) {
@@ -412,4 +583,20 @@ const globalForPools = globalThis as unknown as { batchpointScoringPools?: Scori
 export function getScoringPools(): ScoringPools {
   globalForPools.batchpointScoringPools ??= new ScoringPools(poolOptionsFromEnv());
   return globalForPools.batchpointScoringPools;
+}
+
+/**
+ * The sentence for a sandboxed worker that crossed one of its limits, from what the interpreter
+ * reported (MemoryError, EFBIG, a V8 out-of-memory abort, SIGXFSZ) or the pids cgroup's counter.
+ */
+function limitError(what: string, box: SandboxedWorker, error: string, logs: string, exit: string | undefined, forkRefusalsBefore: number): string | null {
+  const l = box.limits;
+  const memory = `${what} used more than ${formatBytes(l.memoryBytes)} of memory (the deployment's memory limit).`;
+  if (/raised MemoryError/.test(error) || /Array buffer allocation failed|Invalid typed array length/.test(error)) return memory;
+  if (/JavaScript heap out of memory|Fatal process out of memory|Reached heap limit|MemoryError/.test(logs) && (exit || /MemoryError/.test(error))) return memory;
+  if (/File too large|EFBIG|\[Errno 27\]/.test(error) || exit === "signal SIGXFSZ") return `${what} wrote a file larger than ${formatBytes(l.fileSizeBytes)} (the deployment's file size limit).`;
+  if ((box.cgroup && box.cgroup.hits() > forkRefusalsBefore) || /Resource temporarily unavailable.*fork|can't start new thread|EAGAIN.*spawn|spawn.*EAGAIN/.test(error))
+    return `${what} tried to run more than ${l.processes} processes and threads (the deployment's process limit).`;
+  if (/Too many open files|EMFILE/.test(error)) return `${what} opened more than ${l.openFiles} files at once (the deployment's open files limit).`;
+  return null;
 }

@@ -1,3 +1,6 @@
+import type { EnvironmentFiles } from "./environments/spec";
+import type { SandboxSettings } from "./sandbox";
+
 /** The runtimes a deployment's scoring code can use (matches Prisma's `Runtime`). */
 export type ScoringRuntime = "python" | "node";
 
@@ -10,6 +13,17 @@ export type ScoringLogLevel = "debug" | "info" | "warning" | "error";
  */
 export interface ScoringDeployment {
   id: string;
+  /** The deployment's workspace: its sandbox's exchange dir lives in that workspace's work dir. */
+  workspaceId?: string | null;
+  /** Network and limits of the deployment's sandbox (defaults: no network, see DEFAULT_LIMITS). */
+  sandbox?: SandboxSettings | null;
+  /** A virtual environment to mount (read-only, at its own path); set by the pool when it built one. */
+  venvDir?: string | null;
+  /**
+   * The deployment's environment file(s), paths inside codeDir: Azure's environment.conda_file (its
+   * pip section is installed) and/or a requirements.txt. Python only; see lib/scoring/environments.
+   */
+  environment?: EnvironmentFiles | null;
   version: number;
   runtime: ScoringRuntime;
   /** Python: an absolute path or a name looked up on the worker's PATH (default `python3`). Node: default the server's node. */
@@ -84,6 +98,12 @@ export interface MiniBatchFailure extends ResultBase {
   traceback?: string;
   /** init(): the script cannot start; retrying soon will fail the same way. run(): this mini-batch failed. */
   phase: "init" | "run";
+  /**
+   * True when the script itself cannot start (import or init() raised, no run(), a missing script
+   * or interpreter, a limit crossed in init()): every attempt will fail the same way, so the job
+   * can fail at once instead of retrying.
+   */
+  deterministic?: boolean;
   timedOut: boolean;
   canceled: boolean;
 }

@@ -5,6 +5,7 @@ import os from "node:os";
 import path from "node:path";
 import type { Readable, Writable } from "node:stream";
 import { LogBuffer, MarkerSplitter } from "./logs";
+import { treeCpuSeconds } from "./sandbox";
 
 /** How to start one worker process. */
 export interface WorkerSpec {
@@ -17,6 +18,12 @@ export interface WorkerSpec {
   startEnv: Record<string, string | null>;
   initTimeoutMs: number;
   maxLogChars: number;
+  /** HOME as the worker sees it (a sandbox's private one); without it a fresh host temp dir is made. */
+  homeDir?: string;
+  /** CPU seconds one run() may use, summed over the worker's process tree; unlimited when absent. */
+  cpuLimitSeconds?: number;
+  /** Called once when the process is gone (the sandbox's exchange dir and cgroup are removed). */
+  onGone?: () => void;
 }
 
 /** A request as the harness reads it from fd 3 (plus an `id` the worker adds). */
@@ -40,12 +47,14 @@ interface WireResult {
 
 export type WorkerOutcome =
   | { kind: "result"; result: WireResult; logs: string; durationMs: number }
-  | { kind: "timeout" | "canceled" | "crashed"; logs: string; durationMs: number; exit?: string };
+  | { kind: "timeout" | "canceled" | "crashed" | "cpu"; logs: string; durationMs: number; exit?: string };
 
 export interface InitFailure {
   error: string;
   traceback?: string;
   logs: string;
+  /** The script itself failed (import, init(), no run()): a fresh worker fails the same way. */
+  deterministic?: boolean;
 }
 
 export interface WorkerHooks {
@@ -80,6 +89,7 @@ export class ScoringWorker {
   /** When init() finished (0 while starting). */
   readyAt = 0;
   readonly homeDir: string;
+  private readonly ownHome: boolean;
   private child: ChildProcess;
   private loose: LogBuffer;
   private active?: Active;
@@ -87,7 +97,7 @@ export class ScoringWorker {
   private initTimer?: NodeJS.Timeout;
   private killedOnPurpose = false;
   private exitDescription?: string;
-  private initError?: { error: string; traceback?: string };
+  private initError?: { error: string; traceback?: string; deterministic: boolean };
   private exitedResolve!: () => void;
   /** Settles once the process is gone and its result (if any) was delivered. */
   readonly exited = new Promise<void>((resolve) => (this.exitedResolve = resolve));
@@ -97,7 +107,8 @@ export class ScoringWorker {
     private readonly hooks: WorkerHooks,
   ) {
     this.loose = new LogBuffer(spec.maxLogChars);
-    this.homeDir = mkdtempSync(path.join(os.tmpdir(), "batchpoint-worker-home-"));
+    this.ownHome = !spec.homeDir;
+    this.homeDir = spec.homeDir ?? mkdtempSync(path.join(os.tmpdir(), "batchpoint-worker-home-"));
     this.child = spawn(spec.command, spec.args, {
       cwd: spec.cwd,
       env: spec.env(this.homeDir) as NodeJS.ProcessEnv, // built from scratch: see buildWorkerEnv
@@ -108,14 +119,14 @@ export class ScoringWorker {
     this.child.on("error", (err) => {
       if (!this.child.pid) {
         liveWorkers.delete(this);
-        removeHome(this.homeDir);
+        this.cleanup();
         this.exitedResolve();
       }
       this.failInit({ error: `Could not start ${spec.command}: ${err.message}.`, logs: this.loose.take() });
     });
     this.child.on("exit", (code, signal) => {
       this.exitDescription = signal ? `signal ${signal}` : `exit code ${code}`;
-      removeHome(this.homeDir);
+      this.cleanup();
       // Give the pipes a moment to deliver what the process wrote last.
       setTimeout(() => this.onExit(), 50);
     });
@@ -130,6 +141,25 @@ export class ScoringWorker {
         logs: this.loose.take(),
       });
     }, spec.initTimeoutMs);
+  }
+
+  private cleanedUp = false;
+
+  /** Removes the worker's host-side leftovers: its temp HOME, or what the sandbox set up. */
+  cleanup(): void {
+    if (this.cleanedUp) return;
+    this.cleanedUp = true;
+    if (this.ownHome) removeHome(this.homeDir);
+    try {
+      this.spec.onGone?.();
+    } catch {
+      // best effort
+    }
+  }
+
+  /** How the process ended ("exit code 3", "signal SIGKILL"), once it did. */
+  get exit(): string | undefined {
+    return this.exitDescription;
   }
 
   get pid(): number {
@@ -186,7 +216,7 @@ export class ScoringWorker {
       }, MARKER_GRACE_MS).unref();
     } else if (message.type === "init_error") {
       // The harness exits right after: report when its output is in (on exit, or shortly).
-      this.initError = { error: String(message.error), traceback: (message.traceback as string | null) ?? undefined };
+      this.initError = { error: String(message.error), traceback: (message.traceback as string | null) ?? undefined, deterministic: true };
       setTimeout(() => this.failInit({ ...this.initError!, logs: this.loose.take() }), 200);
     } else if (message.type === "result" && this.active && message.id === this.active.id) {
       this.active.result = message as unknown as WireResult;
@@ -220,13 +250,15 @@ export class ScoringWorker {
     return new Promise<WorkerOutcome>((resolve) => {
       const logs = new LogBuffer(this.spec.maxLogChars);
       logs.append(this.loose.take()); // init() output, or what ran between requests
-      const stop = (kind: "timeout" | "canceled") => {
+      let cpuWatch: NodeJS.Timeout | undefined;
+      const stop = (kind: "timeout" | "canceled" | "cpu") => {
         const a = this.active;
         if (!a || a.id !== id) return;
         if (a.result) return this.finish(); // it did finish: only its log markers were late
         this.active = undefined;
         clearTimeout(a.timer);
         clearTimeout(a.graceTimer);
+        clearInterval(cpuWatch);
         signal?.removeEventListener("abort", onAbort);
         this.kill();
         resolve({ kind, logs: a.logs.take(), durationMs: Date.now() - a.startedAt });
@@ -240,9 +272,20 @@ export class ScoringWorker {
         timer: setTimeout(() => stop("timeout"), timeoutMs),
         resolve: (o) => {
           signal?.removeEventListener("abort", onAbort);
+          clearInterval(cpuWatch);
           resolve(o);
         },
       };
+      const cpuLimit = this.spec.cpuLimitSeconds;
+      if (cpuLimit && this.child.pid) {
+        // CPU time of the whole tree (threads and child processes too), checked twice a second.
+        const pid = this.child.pid;
+        const base = treeCpuSeconds(pid);
+        cpuWatch = setInterval(() => {
+          if (treeCpuSeconds(pid) - base > cpuLimit) stop("cpu");
+        }, 500);
+        cpuWatch.unref();
+      }
       signal?.addEventListener("abort", onAbort, { once: true });
       if (signal?.aborted) return stop("canceled");
       this.requests.write(JSON.stringify({ ...request, id }) + "\n");
@@ -341,7 +384,7 @@ export function installExitHook(): void {
   process.once("exit", () => {
     for (const w of liveWorkers) {
       w.kill();
-      removeHome(w.homeDir);
+      w.cleanup();
     }
   });
 }

@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import type { ScoringDeployment } from "@/lib/scoring/types";
@@ -66,4 +66,19 @@ export function alive(pid: number): boolean {
   } catch {
     return false;
   }
+}
+
+/** Host pids of processes one of whose arguments is exactly `arg` (seen in the host's /proc). */
+export function processesWithArg(arg: string): number[] {
+  const out: number[] = [];
+  for (const name of readdirSync("/proc")) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const args = readFileSync(`/proc/${name}/cmdline`, "utf8").split("\0");
+      if (args.includes(arg)) out.push(Number(name));
+    } catch {
+      // gone
+    }
+  }
+  return out;
 }

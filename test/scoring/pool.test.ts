@@ -1,11 +1,12 @@
-import { readFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ScoringPools } from "@/lib/scoring/pool";
-import { alive, deployment, tempDir, writeFiles } from "./helpers";
+import { alive, deployment, processesWithArg, tempDir, writeFiles } from "./helpers";
 
 // Pool behaviour with real Python worker processes: concurrency, FIFO, timeouts, crashes,
-// init failures, the environment a script sees, cancel and shutdown.
+// init failures, the environment a script sees, cancel and shutdown. Workers run in the sandbox:
+// a script cannot write to the test's temp dir, so worker processes are observed from the host
+// (result.workerPid, the pool's stats, /proc), not through files the script writes.
 let pools: ScoringPools;
 const tmp = tempDir("pool");
 
@@ -21,8 +22,7 @@ afterAll(async () => {
 const SLEEPER = `
 import os, time
 def init():
-    with open(os.environ["COUNTER_FILE"], "a") as f:
-        f.write(f"{os.getpid()}\\n")
+    print("init done")
 def run(mini_batch):
     start = time.time()
     for p in mini_batch:
@@ -36,8 +36,14 @@ def run(mini_batch):
 
 function sleeper(label: string, over: Parameters<typeof deployment>[1] = {}) {
   const code = writeFiles(path.join(tmp.dir, label), { "score.py": SLEEPER });
-  const counter = path.join(tmp.dir, `${label}-inits.txt`);
-  return { dep: deployment(code, { environmentVariables: { COUNTER_FILE: counter }, ...over }), inits: () => readFileSync(counter, "utf8").trim().split("\n") };
+  return { dep: deployment(code, over) };
+}
+
+/** Runs one quick mini-batch and returns the host pid of the worker that served it. */
+async function workerPidOf(p: ScoringPools, dep: ReturnType<typeof deployment>): Promise<number> {
+  const r = await p.run(dep, { input: { kind: "files", files: ["fine"] } });
+  if (!r.ok) throw new Error(r.error);
+  return r.workerPid;
 }
 
 function span(body: string): { start: number; end: number; pid: number } {
@@ -47,7 +53,7 @@ function span(body: string): { start: number; end: number; pid: number } {
 
 describe("pool concurrency", () => {
   it("runs instance_count x max_concurrency_per_instance mini-batches at the same time on separate workers", async () => {
-    const { dep, inits } = sleeper("parallel", { instanceCount: 1, maxConcurrencyPerInstance: 2 });
+    const { dep } = sleeper("parallel", { instanceCount: 1, maxConcurrencyPerInstance: 2 });
     // Warm both workers first so the measurement is about run(), not start-up.
     await Promise.all([0, 1].map(() => pools.run(dep, { input: { kind: "files", files: ["sleep:0.3"] } })));
     const t0 = Date.now();
@@ -57,11 +63,10 @@ describe("pool concurrency", () => {
       if (!r.ok) throw new Error(r.error);
       return span(r.body);
     });
-    expect(spans[0].pid).not.toBe(spans[1].pid);
+    expect(results[0].ok && results[0].workerPid).not.toBe(results[1].ok && results[1].workerPid);
     const overlap = Math.min(spans[0].end, spans[1].end) - Math.max(spans[0].start, spans[1].start);
     expect(overlap).toBeGreaterThan(0.8);
     expect(wall).toBeLessThan(1800);
-    expect(inits()).toHaveLength(2);
     expect(pools.stats().find((s) => s.key === `${dep.id}:v1`)).toMatchObject({ size: 2, workers: 2, starting: 0, busy: 0, queued: 0 });
   });
 
@@ -97,24 +102,23 @@ describe("pool concurrency", () => {
   });
 
   it("warms a deployment's workers ahead of its first mini-batch", async () => {
-    const { dep, inits } = sleeper("warm", { instanceCount: 2 });
+    const { dep } = sleeper("warm", { instanceCount: 2 });
     pools.warm(dep, { inputDir: "/jobs/9/in" });
     const key = `${dep.id}:v1`;
     await expect.poll(() => pools.stats().find((s) => s.key === key), { timeout: 5000 }).toMatchObject({ workers: 2, starting: 0 });
-    expect(inits()).toHaveLength(2);
     const r = await pools.run(dep, { input: { kind: "files", files: ["x"] } });
     expect(r.ok && r.coldStart).toBe(false);
     expect(r.queuedMs).toBeLessThan(100);
-    expect(inits()).toHaveLength(2);
+    expect(pools.stats().find((s) => s.key === key)).toMatchObject({ workers: 2 });
   });
 
   it("caps the pool at the machine's limit whatever the deployment asks for", async () => {
     const capped = new ScoringPools({ maxWorkersPerPool: 1, idleTimeoutMs: 0 });
     try {
-      const { dep, inits } = sleeper("capped", { instanceCount: 3, maxConcurrencyPerInstance: 2 });
+      const { dep } = sleeper("capped", { instanceCount: 3, maxConcurrencyPerInstance: 2 });
       const results = await Promise.all([0, 1, 2].map(() => capped.run(dep, { input: { kind: "files", files: ["sleep:0.1"] } })));
       expect(new Set(results.map((r) => r.ok && r.workerPid)).size).toBe(1);
-      expect(inits()).toHaveLength(1);
+      expect(results.filter((r) => r.logs.includes("init done"))).toHaveLength(1);
       expect(capped.stats()[0]).toMatchObject({ size: 1, workers: 1 });
     } finally {
       await capped.shutdown();
@@ -124,7 +128,8 @@ describe("pool concurrency", () => {
 
 describe("timeouts and crashes", () => {
   it("kills a worker whose run() exceeds the timeout and serves the next mini-batch on a fresh one", async () => {
-    const { dep, inits } = sleeper("timeout", { timeoutSeconds: 1 });
+    const { dep } = sleeper("timeout", { timeoutSeconds: 1 });
+    const firstPid = await workerPidOf(pools, dep);
     const t0 = Date.now();
     const slow = await pools.run(dep, { input: { kind: "files", files: ["sleep:30"] } });
     expect(Date.now() - t0).toBeLessThan(5000);
@@ -133,35 +138,32 @@ describe("timeouts and crashes", () => {
     expect(slow.timedOut).toBe(true);
     expect(slow.error).toBe("run() did not finish within 1 s; the worker was killed.");
     expect(slow.logs).toContain("sleeping sleep:30");
-    const firstPid = Number(inits()[0]);
     await expect.poll(() => alive(firstPid), { timeout: 2000 }).toBe(false);
 
     const next = await pools.run(dep, { input: { kind: "files", files: ["fine"] } });
     if (!next.ok) throw new Error(next.error);
-    expect(span(next.body).pid).not.toBe(firstPid);
-    expect(inits()).toHaveLength(2);
+    expect(next.workerPid).not.toBe(firstPid);
   });
 
-  it("kills what the script started too: the worker's whole process group", async () => {
+  it("kills what the script started too: the worker's whole process tree", async () => {
+    const marker = `60.${process.pid}${Date.now() % 100000}`; // a unique `sleep` argument to find it by on the host
     const code = writeFiles(path.join(tmp.dir, "grandchild"), {
       "score.py": `
-import os, subprocess, sys, time
+import subprocess, time
 def init():
     pass
 def run(mini_batch):
-    child = subprocess.Popen(["sleep", "60"])
-    with open(mini_batch[0], "w") as f:
-        f.write(str(child.pid))
+    subprocess.Popen(["sleep", mini_batch[0]])
+    print("started", flush=True)
     time.sleep(60)
     return []
 `,
     });
-    const pidFile = path.join(tmp.dir, "grandchild.pid");
-    const r = await pools.run(deployment(code), { input: { kind: "files", files: [pidFile] }, timeoutMs: 1000 });
+    const pending = pools.run(deployment(code), { input: { kind: "files", files: [marker] }, timeoutMs: 6000 });
+    await expect.poll(() => processesWithArg(marker).length, { timeout: 5000 }).toBe(1);
+    const r = await pending;
     expect(!r.ok && r.timedOut).toBe(true);
-    const grandchild = Number(readFileSync(pidFile, "utf8"));
-    expect(grandchild).toBeGreaterThan(0);
-    await expect.poll(() => alive(grandchild), { timeout: 2000 }).toBe(false);
+    await expect.poll(() => processesWithArg(marker).length, { timeout: 2000 }).toBe(0);
   });
 
   it("uses the request's timeout override (a job's retry_settings.timeout)", async () => {
@@ -180,7 +182,8 @@ def run(mini_batch):
   });
 
   it("kills the worker when the caller cancels a running mini-batch", async () => {
-    const { dep, inits } = sleeper("cancel");
+    const { dep } = sleeper("cancel");
+    const pid = await workerPidOf(pools, dep);
     const controller = new AbortController();
     const pending = pools.run(dep, { input: { kind: "files", files: ["sleep:30"] }, signal: controller.signal });
     await expect.poll(() => pools.stats().find((s) => s.key === `${dep.id}:v1`)?.busy, { timeout: 5000 }).toBe(1);
@@ -189,7 +192,7 @@ def run(mini_batch):
     const r = await pending;
     expect(Date.now() - t0).toBeLessThan(1000);
     expect(!r.ok && r.canceled).toBe(true);
-    await expect.poll(() => alive(Number(inits()[0])), { timeout: 2000 }).toBe(false);
+    await expect.poll(() => alive(pid), { timeout: 2000 }).toBe(false);
   });
 });
 
@@ -215,7 +218,8 @@ def run(mini_batch):
       expect(r.ok).toBe(false);
       if (r.ok) continue;
       expect(r.phase).toBe("init");
-      expect(r.error).toBe("init() raised RuntimeError: model.pkl not found in /models/m1");
+      expect(r.deterministic).toBe(true); // the jobs code fails the job at once instead of retrying
+      expect(r.error).toBe("init() raised RuntimeError: model.pkl not found in /batchpoint/model");
       expect(r.traceback).toContain('line 4, in load_model');
       expect(r.logs).toContain("loading the model");
     }
@@ -223,7 +227,8 @@ def run(mini_batch):
     const t1 = Date.now();
     const again = await pools.run(dep, { input: { kind: "files", files: ["/b"] } });
     expect(Date.now() - t1).toBeLessThan(50);
-    expect(!again.ok && again.error).toBe("init() raised RuntimeError: model.pkl not found in /models/m1");
+    expect(!again.ok && again.error).toBe("init() raised RuntimeError: model.pkl not found in /batchpoint/model");
+    expect(!again.ok && again.deterministic).toBe(true);
     expect(pools.stats().find((s) => s.key === `${dep.id}:v1`)?.workers).toBe(0);
   });
 
@@ -306,8 +311,9 @@ def run(mini_batch):
     const saved = { ...process.env };
     Object.assign(process.env, secrets);
     try {
-      const dep = deployment(code, { modelDir: "/cache/d-v1/model", environmentVariables: { MY_SETTING: "42", BATCH_INPUT_DIR: "/ignored" } });
-      const job1 = { inputDir: "/jobs/1/in", outputDir: "/jobs/1/out", payloadFile: "/jobs/1/payload.json" };
+      const model = writeFiles(path.join(tmp.dir, "env-model"), { "model.json": "{}" });
+      const dep = deployment(code, { modelDir: model, environmentVariables: { MY_SETTING: "42", BATCH_INPUT_DIR: "/ignored" } });
+      const job1 = { inputDir: path.join(tmp.dir, "job1-in"), outputDir: path.join(tmp.dir, "job1-out"), payloadFile: path.join(tmp.dir, "job1-payload.json") };
       const r1 = await pools.run(dep, { input: { kind: "files", files: ["/x"] }, ...job1 });
       if (!r1.ok) throw new Error(`${r1.error}\n${r1.traceback}`);
       const seen1 = JSON.parse(r1.body.trim());
@@ -325,26 +331,27 @@ def run(mini_batch):
           "PYTHONUNBUFFERED",
         ].sort(),
       );
+      // Paths as the sandbox sees them: fixed mount points, never the server's own layout.
       expect(seen1.run).toMatchObject({
-        AZUREML_MODEL_DIR: "/cache/d-v1/model",
-        BATCH_MODEL_DIR: "/cache/d-v1/model",
-        BATCH_INPUT_DIR: "/jobs/1/in",
-        BATCH_OUTPUT_DIR: "/jobs/1/out",
-        JOBS_PAYLOAD_FILE: "/jobs/1/payload.json",
+        AZUREML_MODEL_DIR: "/batchpoint/model",
+        BATCH_MODEL_DIR: "/batchpoint/model",
+        BATCH_INPUT_DIR: "/batchpoint/batch/in/data",
+        BATCH_OUTPUT_DIR: "/batchpoint/batch/out",
+        JOBS_PAYLOAD_FILE: "/batchpoint/batch/in/payload.json",
         MY_SETTING: "42",
         PYTHONUNBUFFERED: "1",
+        HOME: "/home/batchpoint",
       });
-      expect(seen1.run.HOME).not.toBe(process.env.HOME);
-      expect(seen1.argv).toEqual([path.join(code, "score.py")]);
-      expect(seen1.cwd).toBe(code);
+      expect(seen1.argv).toEqual(["/batchpoint/code/score.py"]);
+      expect(seen1.cwd).toBe("/batchpoint/code");
       expect(seen1.init).toContain("JOBS_PAYLOAD_FILE");
       const text = JSON.stringify(seen1);
       for (const value of Object.values(secrets)) expect(text).not.toContain(value);
 
       // The same warm worker serves the next job with that job's directories.
-      const r2 = await pools.run(dep, { input: { kind: "files", files: ["/x"] }, inputDir: "/jobs/2/in" });
+      const r2 = await pools.run(dep, { input: { kind: "files", files: ["/x"] }, inputDir: path.join(tmp.dir, "job2-in") });
       const seen2 = JSON.parse(r2.ok ? r2.body.trim() : "null");
-      expect(seen2.run.BATCH_INPUT_DIR).toBe("/jobs/2/in");
+      expect(seen2.run.BATCH_INPUT_DIR).toBe("/batchpoint/batch/in/data");
       expect(seen2.run.BATCH_OUTPUT_DIR).toBeUndefined();
       expect(seen2.run.JOBS_PAYLOAD_FILE).toBeUndefined();
       expect(r2.ok && r2.coldStart).toBe(false);
@@ -358,7 +365,8 @@ def run(mini_batch):
 describe("shutdown", () => {
   it("stops every worker and fails what is still queued", async () => {
     const own = new ScoringPools({ idleTimeoutMs: 0 });
-    const { dep, inits } = sleeper("shutdown");
+    const { dep } = sleeper("shutdown");
+    const pid = await workerPidOf(own, dep);
     const running = own.run(dep, { input: { kind: "files", files: ["sleep:30"] } });
     const queued = own.run(dep, { input: { kind: "files", files: ["x"] } });
     await expect.poll(() => own.stats()[0]?.busy, { timeout: 5000 }).toBe(1);
@@ -368,17 +376,17 @@ describe("shutdown", () => {
     expect(!r1.ok && r1.error).toBe("The scoring pool was shut down while run() was running.");
     expect(!r1.ok && r1.logs).toContain("sleeping sleep:30");
     expect(!r2.ok && r2.error).toBe("The scoring pool was shut down.");
-    await expect.poll(() => alive(Number(inits()[0])), { timeout: 2000 }).toBe(false);
+    await expect.poll(() => alive(pid), { timeout: 2000 }).toBe(false);
   });
 
   it("reaps pools that stayed idle", async () => {
     const own = new ScoringPools({ idleTimeoutMs: 300 });
     try {
-      const { dep, inits } = sleeper("idle");
-      expect((await own.run(dep, { input: { kind: "files", files: ["x"] } })).ok).toBe(true);
+      const { dep } = sleeper("idle");
+      const pid = await workerPidOf(own, dep);
       expect(own.stats()).toHaveLength(1);
       await expect.poll(() => own.stats().length, { timeout: 3000 }).toBe(0);
-      await expect.poll(() => alive(Number(inits()[0])), { timeout: 3000 }).toBe(false);
+      await expect.poll(() => alive(pid), { timeout: 3000 }).toBe(false);
     } finally {
       await own.shutdown();
     }

@@ -1,0 +1,134 @@
+import "server-only";
+import { copyFile, link, lstat, mkdir, readdir, rename, rm, stat } from "node:fs/promises";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import path from "node:path";
+import type { JobEnv } from "./env";
+import { SANDBOX_PATHS } from "./sandbox";
+import type { MiniBatchInput } from "./types";
+
+/**
+ * A worker's exchange directory: `in/` (mounted read-only at /batchpoint/batch/in) holds the
+ * current mini-batch's inputs under `data/` and its payload; `out/` (mounted read-write at
+ * /batchpoint/batch/out) is BATCH_OUTPUT_DIR. A worker serves one mini-batch at a time, so the
+ * two are emptied before each one. Inputs are hard-linked in (same file system), not copied.
+ */
+export class Exchange {
+  readonly in: string;
+  readonly out: string;
+
+  private constructor(readonly dir: string) {
+    this.in = path.join(dir, "in");
+    this.out = path.join(dir, "out");
+  }
+
+  static create(root: string): Exchange {
+    mkdirSync(root, { recursive: true, mode: 0o700 });
+    const dir = mkdtempSync(path.join(root, "w-"));
+    const ex = new Exchange(dir);
+    mkdirSync(path.join(ex.in, "data"), { recursive: true });
+    mkdirSync(ex.out, { recursive: true });
+    return ex;
+  }
+
+  remove(): void {
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+
+  /** The job's variables as a script in the sandbox sees them. */
+  static jobEnv(job: JobEnv): Record<string, string | null> {
+    return {
+      BATCH_INPUT_DIR: job.BATCH_INPUT_DIR ? `${SANDBOX_PATHS.input}/data` : null,
+      BATCH_OUTPUT_DIR: job.BATCH_OUTPUT_DIR ? SANDBOX_PATHS.output : null,
+      JOBS_PAYLOAD_FILE: job.JOBS_PAYLOAD_FILE ? `${SANDBOX_PATHS.input}/payload.json` : null,
+    };
+  }
+
+  /** Empties in/ and out/ but keeps the two directories: they are the sandbox's mount points. */
+  private async reset(): Promise<void> {
+    for (const dir of [this.in, this.out]) {
+      for (const name of await readdir(dir)) await rm(path.join(dir, name), { recursive: true, force: true });
+    }
+    await mkdir(path.join(this.in, "data"), { recursive: true });
+  }
+
+  /**
+   * Puts one mini-batch's files in place and returns the input with paths as the sandbox sees
+   * them. A file under `inputDir` keeps its relative path; any other file goes by its name. An
+   * item that is not a file on this machine is passed through as a plain string.
+   */
+  async stage(input: MiniBatchInput, job: { inputDir?: string; payloadFile?: string }): Promise<MiniBatchInput> {
+    await this.reset();
+    const used = new Set<string>();
+    const place = async (file: string): Promise<string | null> => {
+      const st = await stat(file).catch(() => null);
+      if (!st?.isFile()) return null;
+      let rel = job.inputDir && isUnder(job.inputDir, file) ? path.relative(job.inputDir, file) : path.basename(file);
+      for (let n = 1; used.has(rel); n++) rel = path.join(path.dirname(rel), `${n}-${path.basename(rel)}`);
+      used.add(rel);
+      const dest = path.join(this.in, "data", rel);
+      await mkdir(path.dirname(dest), { recursive: true });
+      await linkOrCopy(file, dest);
+      return `${SANDBOX_PATHS.input}/data/${rel.split(path.sep).join("/")}`;
+    };
+    if (job.payloadFile && (await stat(job.payloadFile).catch(() => null))?.isFile()) {
+      await linkOrCopy(job.payloadFile, path.join(this.in, "payload.json"));
+    }
+    if (input.kind === "tabular") return { ...input, file: (await place(input.file)) ?? input.file };
+    const files: string[] = [];
+    for (const f of input.files) files.push((await place(f)) ?? f);
+    return { kind: "files", files };
+  }
+
+  /**
+   * Moves what the script wrote to BATCH_OUTPUT_DIR into `outputDir` (renames on the same file
+   * system). Only regular files and folders: a symlink or device is skipped and reported, so a
+   * script cannot smuggle out a link to a file of the server's.
+   */
+  async collect(outputDir: string | undefined): Promise<string[]> {
+    const notes: string[] = [];
+    const walk = async (from: string, to: string, rel: string) => {
+      for (const name of await readdir(from)) {
+        const src = path.join(from, name);
+        const r = rel ? `${rel}/${name}` : name;
+        const st = await lstat(src);
+        if (st.isDirectory()) {
+          await walk(src, path.join(to, name), r);
+        } else if (st.isFile()) {
+          if (!outputDir) continue;
+          await mkdir(to, { recursive: true });
+          await moveFile(src, path.join(to, name));
+        } else {
+          notes.push(`[batchpoint] output '${r}' was not kept: only regular files are (it is a ${st.isSymbolicLink() ? "symbolic link" : "special file"}).`);
+        }
+      }
+    };
+    await walk(this.out, outputDir ?? this.out, "");
+    await this.reset();
+    return notes;
+  }
+}
+
+function isUnder(root: string, file: string): boolean {
+  const rel = path.relative(path.resolve(root), path.resolve(file));
+  return rel !== "" && !rel.startsWith("..") && !path.isAbsolute(rel);
+}
+
+async function linkOrCopy(src: string, dest: string): Promise<void> {
+  try {
+    await link(src, dest);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code !== "EXDEV" && code !== "EPERM" && code !== "EMLINK") throw e;
+    await copyFile(src, dest); // another file system than the work dir: the one case that copies
+  }
+}
+
+async function moveFile(src: string, dest: string): Promise<void> {
+  try {
+    await rename(src, dest);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== "EXDEV") throw e;
+    await copyFile(src, dest);
+    await rm(src, { force: true });
+  }
+}
