@@ -23,7 +23,7 @@ export async function retryFailedMiniBatches(opts: { workspaceId: string; actor:
   return db.$transaction(async (tx) => {
     const job = await tx.job.findFirst({ where: { workspaceId: opts.workspaceId, name: opts.name } });
     if (!job) throw notFound(`Job '${opts.name}'`);
-    if (job.status !== "completed" && job.status !== "failed") throw new AppError("CONFLICT", `Job '${job.name}' is ${job.status}; retry failed works on completed or failed jobs.`);
+    if (job.status !== "completed" && job.status !== "completed_with_errors" && job.status !== "failed") throw new AppError("CONFLICT", `Job '${job.name}' is ${job.status}; retry failed works on finished jobs that are not canceled.`);
     const failed = await tx.miniBatch.findMany({ where: { jobId: job.id, status: { in: ["failed", "canceled"] } }, select: { index: true, failedCount: true } });
     if (!failed.length) throw new AppError("CONFLICT", `Job '${job.name}' has no failed mini-batches to retry.`);
     await tx.miniBatch.updateMany({
