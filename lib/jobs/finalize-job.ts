@@ -103,7 +103,7 @@ export async function finalizeJob(opts: { jobId: string; reason?: FinalizeReason
 
   const fresh = await db.job.findUniqueOrThrow({ where: { id: job.id } });
   const thresholdCrossed = settings.errorThreshold >= 0 && fresh.filesFailed > settings.errorThreshold;
-  const failedOutright = opts.reason === "failed";
+  const failedOutright = opts.reason === "failed" || (fresh.errorDetail as { reason?: string } | null)?.reason === "failed";
   const canceled = !failedOutright && (opts.reason === "canceled" || (!!fresh.cancelRequestedAt && !thresholdCrossed));
   const status = canceled ? "canceled" : failedOutright || thresholdCrossed ? "failed" : fresh.filesFailed > 0 ? "completed_with_errors" : "completed";
   const unit = tabular ? "input row" : "input file";

@@ -121,7 +121,7 @@ async function scoreAttempt(mb: StartedMiniBatch, attempt: number, lastAttempt: 
           outcome: { status: "failed", succeeded: 0, failed: inputCount, durationMs: result.durationMs, queuedMs: result.queuedMs, log: result.logs, error, traceback },
         });
         const jobError = `init() of deployment ${job.deploymentName} v${settings.deployment.version} failed, so no mini-batch can run: ${error}`;
-        await db.job.updateMany({ where: { id: job.id, error: null }, data: { error: jobError, cancelRequestedAt: new Date() } });
+        await db.job.updateMany({ where: { id: job.id, error: null }, data: { error: jobError, errorDetail: { reason: "failed", phase: "init" }, cancelRequestedAt: new Date() } });
         return { outcome: "done", status: "failed", jobDone: done.jobDone, thresholdCrossed: done.thresholdCrossed, generation: done.generation, jobFailed: true };
       }
       if (!lastAttempt) {
