@@ -3,7 +3,7 @@ import { db, type Prisma } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import { DEFAULT_DATASTORE_NAME, PLATFORM_PREFIX } from "@/lib/datastores/default-datastore";
 import { blobExists, downloadBlob, listBlobs } from "@/lib/storage";
-import { parseDataPath } from "./data-paths";
+import { formatDataPath, parseDataPath } from "./data-paths";
 import type { JobInputs, JobSettings } from "./invoke-job";
 import { resolveDataTarget } from "./resolve-data-target";
 import { insertMiniBatches, type NewMiniBatch } from "./insert-mini-batches";
@@ -37,8 +37,10 @@ export async function planJob(opts: { jobId: string }): Promise<PlanResult> {
     return await planInput(job, inputs);
   } catch (e) {
     // Refused credentials, a missing container, a server that is not Azure Blob: retrying cannot help.
-    if (e instanceof AppError) return fail(job.id, `${e.message} (input ${inputs.data.path})`);
-    const permanent = permanentStorageError(e, inputs.data.path);
+    // The path as people read it: a URL's SAS token stays out of the job's error.
+    const shown = safePath(inputs.data.path);
+    if (e instanceof AppError) return fail(job.id, `${e.message} (input ${shown})`);
+    const permanent = permanentStorageError(e, shown);
     if (permanent) return fail(job.id, permanent);
     throw e;
   }
@@ -47,6 +49,7 @@ export async function planJob(opts: { jobId: string }): Promise<PlanResult> {
 async function planInput(job: NonNullable<Awaited<ReturnType<typeof db.job.findUnique>>>, inputs: JobInputs): Promise<PlanResult> {
   const settings = job.settings as unknown as JobSettings;
   const path = parseDataPath(inputs.data.path);
+  const shown = safePath(inputs.data.path);
   const target = await resolveDataTarget({ workspaceId: job.workspaceId, path });
 
   let index = 0;
@@ -67,7 +70,7 @@ async function planInput(job: NonNullable<Awaited<ReturnType<typeof db.job.findU
     if (pending.length >= INSERT_CHUNK) await flushRows();
   };
 
-  if (inputs.data.type !== "uri_folder" && !(await blobExists(target, path.path))) return fail(job.id, `The input file ${inputs.data.path} does not exist.`);
+  if (inputs.data.type !== "uri_folder" && !(await blobExists(target, path.path))) return fail(job.id, `The input file ${shown} does not exist.`);
   if (inputs.data.type === "tabular") {
     try {
       const { header, rows } = await splitCsvRows(await downloadBlob(target, path.path), settings.miniBatchSize, async (r) => {
@@ -75,11 +78,11 @@ async function planInput(job: NonNullable<Awaited<ReturnType<typeof db.job.findU
         index++;
         if (pending.length >= INSERT_CHUNK) await flushRows();
       });
-      if (rows === 0) return fail(job.id, `The CSV ${inputs.data.path} has a header but no rows to score.`);
+      if (rows === 0) return fail(job.id, `The CSV ${shown} has a header but no rows to score.`);
       files = rows;
       await db.job.update({ where: { id: job.id }, data: { inputs: { ...inputs, data: { ...inputs.data, header } } as unknown as Prisma.InputJsonValue } });
     } catch (e) {
-      if (e instanceof CsvSplitError) return fail(job.id, `${e.message} (input ${inputs.data.path})`);
+      if (e instanceof CsvSplitError) return fail(job.id, `${e.message} (input ${shown})`);
       throw e;
     }
   } else if (inputs.data.type === "uri_file") {
@@ -102,7 +105,7 @@ async function planInput(job: NonNullable<Awaited<ReturnType<typeof db.job.findU
   }
   await flushRows();
 
-  if (files === 0) return fail(job.id, `No input files were found under ${inputs.data.path}. Check the path and that the files were uploaded.`);
+  if (files === 0) return fail(job.id, `No input files were found under ${shown}. Check the path and that the files were uploaded.`);
   if (settings.outputAction === "append_row" && index > MAX_MINI_BATCHES_APPEND_ROW) {
     return fail(job.id, `The input makes ${index} mini-batches; one output file holds at most ${MAX_MINI_BATCHES_APPEND_ROW}. Raise mini_batch_size to at least ${Math.ceil(files / MAX_MINI_BATCHES_APPEND_ROW)}.`);
   }
@@ -118,4 +121,12 @@ async function planInput(job: NonNullable<Awaited<ReturnType<typeof db.job.findU
 async function fail(jobId: string, error: string): Promise<PlanResult> {
   const { failed, generation } = await failJob({ jobId, error });
   return { ok: false, error, announce: failed, generation };
+}
+
+function safePath(raw: string): string {
+  try {
+    return formatDataPath(parseDataPath(raw));
+  } catch {
+    return raw.replace(/\?.*$/, "");
+  }
 }

@@ -102,7 +102,7 @@ describe("invoke, plan and finalize", () => {
     const { workspace, actor } = await setup(1);
     for (const type of ["uri_file", "tabular"] as const) {
       const { job } = await invokeJob({ workspaceId: workspace.id, actor, endpointName: "scorer", input: { input: { type, path: "datastores/workspaceblobstore/paths/inputs/missing.csv" } } });
-      expect(await planJob({ jobId: job.id })).toEqual({ ok: false, error: "The input file datastores/workspaceblobstore/paths/inputs/missing.csv does not exist." });
+      expect(await planJob({ jobId: job.id })).toMatchObject({ ok: false, error: "The input file datastores/workspaceblobstore/paths/inputs/missing.csv does not exist." });
       expect(await db.miniBatch.count({ where: { jobId: job.id } })).toBe(0);
     }
     const { job } = await invokeJob({ workspaceId: workspace.id, actor, endpointName: "scorer", input: { input: { type: "uri_file", path: "datastores/workspaceblobstore/paths/inputs/batch/000.txt" } } });
@@ -112,6 +112,6 @@ describe("invoke, plan and finalize", () => {
   it("fails planning clearly when the folder is empty", async () => {
     const { workspace, actor } = await setup(0);
     const { job } = await invokeJob({ workspaceId: workspace.id, actor, endpointName: "scorer", input: { input: { type: "uri_folder", path: "datastores/workspaceblobstore/paths/nothing-here/" } } });
-    expect(await planJob({ jobId: job.id })).toEqual({ ok: false, error: "No input files were found under datastores/workspaceblobstore/paths/nothing-here/. Check the path and that the files were uploaded." });
+    expect(await planJob({ jobId: job.id })).toMatchObject({ ok: false, error: "No input files were found under datastores/workspaceblobstore/paths/nothing-here/. Check the path and that the files were uploaded." });
   });
 });
