@@ -3,7 +3,7 @@ import { getDefaultStorageTarget } from "@/lib/datastores/datastores";
 import { db } from "@/lib/db";
 import { createDeployment } from "@/lib/deployments/create-deployment";
 import { createEndpoint } from "@/lib/endpoints/create-endpoint";
-import { finalizeJob, outputPrefix } from "@/lib/jobs/finalize-job";
+import { blockScope, finalizeJob, outputPrefix } from "@/lib/jobs/finalize-job";
 import { invokeJob } from "@/lib/jobs/invoke-job";
 import { planJob } from "@/lib/jobs/plan-job";
 import { finishMiniBatch, rememberOutputHeader } from "@/lib/jobs/record-mini-batch";
@@ -39,7 +39,7 @@ describe("invoke, plan and finalize", () => {
     const dones = [];
     for (const index of [2, 0, 1]) {
       await rememberOutputHeader({ jobId: job.id, header: "file,prediction" });
-      await stageBlock(target, prefix + "predictions.csv", index, Buffer.from(`mb${index}-a,1\nmb${index}-b,2\n`));
+      await stageBlock(target, prefix + "predictions.csv", index, Buffer.from(`mb${index}-a,1\nmb${index}-b,2\n`), blockScope(job.id));
       dones.push(await finishMiniBatch({ jobId: job.id, index, outcome: { status: "completed", succeeded: batches[index].itemCount, failed: 0, durationMs: 5 } }));
     }
     expect(dones.map((d) => d.jobDone)).toEqual([false, false, true]);
