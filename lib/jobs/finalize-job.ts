@@ -59,12 +59,18 @@ export async function finalizeJob(opts: { jobId: string; reason?: FinalizeReason
     const blocks = await listBlocks(target, outputBlob, scope);
     const present = new Set([...blocks.committed, ...blocks.uncommitted]);
     const missing = withOutput.filter((i) => !present.has(i));
-    if (missing.length && !stopping) return requeueMissing(job.id, missing);
+    if (missing.length && !stopping) return requeueMissing(job.id, missing, await unfinished(job.id));
     if (missing.length) {
       // A stopping job keeps what it has: lost parts of a canceled or failed job are not redone.
       const lost = new Set(missing);
       withOutput.splice(0, withOutput.length, ...withOutput.filter((i) => !lost.has(i)));
     }
+  }
+
+  // A job finalized as complete while mini-batches never ran (a lost event, a repair of a stuck job): run them, do not drop them.
+  if (!stopping) {
+    const open = await unfinished(job.id);
+    if (open.length) return requeueMissing(job.id, [], open);
   }
 
   // Stop whatever has not run: it stays visible as canceled.
@@ -139,9 +145,10 @@ export async function finalizeJob(opts: { jobId: string; reason?: FinalizeReason
 
 /**
  * Puts completed mini-batches whose output parts are gone back to pending, takes their counts off
- * the job, and reopens it under a new generation (fresh event ids). Conditional on `finalizing`.
+ * the job, and reopens it under a new generation (fresh event ids), with the `pending` ones that
+ * never ran; the caller re-sends the events of all of them.
  */
-async function requeueMissing(jobId: string, indexes: number[]): Promise<FinalizeResult> {
+async function requeueMissing(jobId: string, indexes: number[], pending: number[]): Promise<FinalizeResult> {
   return db.$transaction(async (tx) => {
     const rows = await tx.miniBatch.findMany({ where: { jobId, index: { in: indexes }, status: "completed" }, select: { index: true, succeededCount: true, failedCount: true } });
     await tx.miniBatch.updateMany({
@@ -157,6 +164,12 @@ async function requeueMissing(jobId: string, indexes: number[]): Promise<Finaliz
         filesFailed: { decrement: rows.reduce((n, r) => n + r.failedCount, 0) },
       },
     });
-    return { status: "running" as const, finalized: false as const, generation: job.retryGeneration, requeued: rows.map((r) => r.index) };
+    return { status: "running" as const, finalized: false as const, generation: job.retryGeneration, requeued: [...rows.map((r) => r.index), ...pending].sort((x, y) => x - y) };
   });
+}
+
+/** Mini-batches not yet recorded (pending or running), by index. */
+async function unfinished(jobId: string): Promise<number[]> {
+  const rows = await db.miniBatch.findMany({ where: { jobId, status: { in: ["pending", "running"] } }, select: { index: true }, orderBy: { index: "asc" } });
+  return rows.map((r) => r.index);
 }
