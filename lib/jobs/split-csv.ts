@@ -27,10 +27,12 @@ export async function splitCsvRows(input: Readable, rowsPerRange: number, onRang
   const head: Buffer[] = [];
   let headBytes = 0;
   let headerEnd = -1;
+  let binary: CsvSplitError | null = null;
   input.on("data", (chunk: Buffer) => {
     // A NUL byte never occurs in a text CSV: say "binary" rather than quote the parser's garbage.
-    if (headBytes === 0 && headerEnd < 0 && chunk.subarray(0, 8192).includes(0)) {
-      input.destroy(new CsvSplitError("The file is not a text CSV (it holds binary data, e.g. an image or an archive); a tabular input must be a CSV file."));
+    if (headBytes === 0 && headerEnd < 0 && !binary && chunk.subarray(0, 8192).includes(0)) {
+      binary = new CsvSplitError("The file is not a text CSV (it holds binary data, e.g. an image or an archive); a tabular input must be a CSV file.");
+      input.destroy(binary);
       return;
     }
     if (headerEnd < 0 && headBytes < MAX_HEADER_BYTES) {
@@ -68,6 +70,7 @@ export async function splitCsvRows(input: Readable, rowsPerRange: number, onRang
   // Both sides reject on a parse error (the pipeline may report only a premature close): the CSV's own error wins.
   const results = await Promise.allSettled([pipeline(input, parser), consume()]);
   const errors = results.filter((r): r is PromiseRejectedResult => r.status === "rejected").map((r) => r.reason as Error & { code?: string });
+  if (binary) throw binary;
   const own = errors.find((e) => e instanceof CsvSplitError);
   if (own) throw own;
   const csv = errors.find((e) => e.code?.startsWith("CSV_"));

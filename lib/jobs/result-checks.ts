@@ -28,3 +28,19 @@ export async function checkCsvChunk(opts: { file: string; header: string; firstL
   }
   return null;
 }
+
+/**
+ * Why a run() result cannot be written as one output row per input, or null: more results than
+ * inputs, or list elements holding line breaks (each would become two rows). DataFrames are written
+ * as quoted CSV, so their fields may hold line breaks.
+ */
+export function invalidResult(result: { format: string; body: string; count: number }, inputCount: number): string | null {
+  if (result.count > inputCount) return `run() returned ${result.count} results for ${inputCount} inputs; return at most one result per input.`;
+  if (result.format === "list") {
+    const lines = result.body ? result.body.split("\n").length - 1 : 0;
+    if (lines !== result.count || result.body.includes("\r")) {
+      return "A result of run() contains a line break, which would split it into two output rows. Remove line breaks from the results, or return a pandas DataFrame (written as quoted CSV).";
+    }
+  }
+  return null;
+}
