@@ -150,21 +150,27 @@ export async function finalizeJob(opts: { jobId: string; reason?: FinalizeReason
  */
 async function requeueMissing(jobId: string, indexes: number[], pending: number[]): Promise<FinalizeResult> {
   return db.$transaction(async (tx) => {
-    const rows = await tx.miniBatch.findMany({ where: { jobId, index: { in: indexes }, status: "completed" }, select: { index: true, succeededCount: true, failedCount: true } });
-    await tx.miniBatch.updateMany({
-      where: { jobId, index: { in: rows.map((r) => r.index) }, status: "completed" },
-      data: { status: "pending", attempts: 0, succeededCount: 0, failedCount: 0, error: null, traceback: null, startedAt: null, finishedAt: null },
-    });
+    // The counts taken off are those of the rows this statement moved (their values before the
+    // update), so a concurrent repeat (a re-delivered finalize) takes nothing off twice.
+    const moved = indexes.length
+      ? await tx.$queryRaw<{ index: number; succeeded: number; failed: number }[]>`
+          UPDATE "MiniBatch" AS m SET "status" = 'pending'::"MiniBatchStatus", "attempts" = 0, "succeededCount" = 0, "failedCount" = 0,
+            "error" = NULL, "traceback" = NULL, "startedAt" = NULL, "finishedAt" = NULL
+          FROM (SELECT "id", "succeededCount", "failedCount" FROM "MiniBatch"
+                WHERE "jobId" = ${jobId} AND "status" = 'completed' AND "index" = ANY(${indexes}::int[]) FOR UPDATE) AS old
+          WHERE m."id" = old."id" AND m."status" = 'completed'
+          RETURNING m."index", old."succeededCount" AS "succeeded", old."failedCount" AS "failed"`
+      : [];
     const job = await tx.job.update({
       where: { id: jobId },
       data: {
         status: "running", progressAt: new Date(), retryGeneration: { increment: 1 },
-        miniBatchesCompleted: { decrement: rows.length },
-        filesCompleted: { decrement: rows.reduce((n, r) => n + r.succeededCount, 0) },
-        filesFailed: { decrement: rows.reduce((n, r) => n + r.failedCount, 0) },
+        miniBatchesCompleted: { decrement: moved.length },
+        filesCompleted: { decrement: moved.reduce((n, r) => n + Number(r.succeeded), 0) },
+        filesFailed: { decrement: moved.reduce((n, r) => n + Number(r.failed), 0) },
       },
     });
-    return { status: "running" as const, finalized: false as const, generation: job.retryGeneration, requeued: [...rows.map((r) => r.index), ...pending].sort((x, y) => x - y) };
+    return { status: "running" as const, finalized: false as const, generation: job.retryGeneration, requeued: [...moved.map((r) => Number(r.index)), ...pending].sort((x, y) => x - y) };
   });
 }
 

@@ -1,4 +1,5 @@
 import "server-only";
+import { randomBytes } from "node:crypto";
 import { mkdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -68,7 +69,8 @@ async function scoreAttempt(mb: StartedMiniBatch, attempt: number, lastAttempt: 
   const inputs = job.inputs as unknown as JobInputs;
   const items = (mb.items as string[] | null) ?? [];
   const inputCount = mb.itemCount; // files, or rows of a tabular range
-  const dir = path.join(workDir(job.id), `${mb.index}-${opts.attempt}`);
+  // Unique per call: after a crash the same attempt may be delivered twice and run side by side.
+  const dir = path.join(workDir(job.id), `${mb.index}-${opts.attempt}-${randomBytes(4).toString("hex")}`);
   const inputDir = path.join(dir, "inputs");
   const outputDir = path.join(dir, "outputs");
   const cancel = watchJobCancel(job.id);
@@ -126,7 +128,8 @@ async function scoreAttempt(mb: StartedMiniBatch, attempt: number, lastAttempt: 
       }
       if (!lastAttempt) {
         // Back to pending: it waits for its retry.
-        await db.miniBatch.update({ where: { id: mb.id }, data: { status: "pending", error, traceback: traceback ?? null, log: result.logs.slice(-64 * 1024), queuedMs: Math.round(result.queuedMs) } });
+        // Conditional: a duplicate run of this mini-batch (a re-delivery after a crash) may have recorded it meanwhile.
+        await db.miniBatch.updateMany({ where: { id: mb.id, status: { in: ["pending", "running"] } }, data: { status: "pending", error, traceback: traceback ?? null, log: result.logs.slice(-64 * 1024), queuedMs: Math.round(result.queuedMs) } });
         return { outcome: "retry", error };
       }
       const done = await finishMiniBatch({
