@@ -12,12 +12,12 @@ export const miniBatchRequested = eventType("batch/minibatch.requested", {
 });
 
 export const jobFinished = eventType("batch/job.finished", {
-  schema: z.object({ jobId: z.string().min(1), workspaceId: z.string().min(1), reason: z.enum(["completed", "threshold", "canceled"]) }),
+  schema: z.object({ jobId: z.string().min(1), workspaceId: z.string().min(1), reason: z.enum(["completed", "threshold", "canceled", "failed"]) }),
 });
 
-/** Sent by finalize-job once a job has its final status (completed, failed or canceled). */
+/** Sent once by whatever ended a job (finalize-job, a planning failure, an onFailure handler), with its final status. */
 export const jobFinalized = eventType("batch/job.finalized", {
-  schema: z.object({ jobId: z.string().min(1), workspaceId: z.string().min(1), status: z.enum(["completed", "failed", "canceled"]) }),
+  schema: z.object({ jobId: z.string().min(1), workspaceId: z.string().min(1), status: z.enum(["completed", "completed_with_errors", "failed", "canceled"]) }),
 });
 
 export const jobCancelRequested = eventType("batch/job.cancel-requested", {
@@ -31,6 +31,9 @@ export const eventIds = {
   jobFinished: (jobId: string, generation: number, reason: string) => `job-finished:${jobId}:g${generation}:${reason}`,
   jobCancel: (jobId: string, generation: number) => `job-cancel:${jobId}:g${generation}`,
   jobFinalized: (jobId: string, generation: number) => `job-finalized:${jobId}:g${generation}`,
+  /** The reconciler's re-sends: keyed by the job's last sign of progress, so one stall is repaired once. */
+  jobRequestedRepair: (jobId: string, progressAt: Date) => `job-requested:${jobId}:repair:${progressAt.getTime()}`,
+  jobFinishedRepair: (jobId: string, generation: number, progressAt: Date) => `job-finished:${jobId}:g${generation}:repair:${progressAt.getTime()}`,
 };
 
 /** One outbound webhook delivery to attempt (sent by notify-job-finished); id `webhook-delivery:<deliveryId>`. */

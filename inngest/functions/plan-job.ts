@@ -1,23 +1,35 @@
 import { NonRetriableError } from "inngest";
 import { planJob } from "@/lib/jobs/plan-job";
 import { miniBatchEvents } from "@/lib/jobs/job-events";
+import { failJob } from "@/lib/jobs/job-failure";
 import { inngest } from "../client";
-import { jobCancelRequested, jobRequested } from "../events";
+import { eventIds, jobCancelRequested, jobFinalized, jobRequested } from "../events";
 
 const SEND_CHUNK = 5_000; // Inngest's limit of events per send
 
-// Splits the input into mini-batches, then fans out one event per mini-batch in chunks.
+// Splits the input into mini-batches, then fans out one event per mini-batch in chunks. A planning
+// failure fails the job with its reason and announces it (job.failed), whether planJob saw it or the retries ran out.
 export const planJobFunction = inngest.createFunction(
   {
     id: "plan-job",
     triggers: [jobRequested],
     retries: 3,
     cancelOn: [{ event: jobCancelRequested.name, match: "data.jobId" }],
+    onFailure: async ({ event, error, step }) => {
+      const { jobId, workspaceId } = event.data.event.data;
+      const ended = await step.run("fail-job", () => failJob({ jobId, error: `Planning the job failed: ${error.message}` }));
+      if (ended.failed) await step.sendEvent("announce", { name: jobFinalized.name, id: eventIds.jobFinalized(jobId, ended.generation), data: { jobId, workspaceId, status: "failed" as const } });
+    },
   },
   async ({ event, step }) => {
     if (!event.data?.jobId) throw new NonRetriableError("batch/job.requested needs data.jobId");
     const plan = await step.run("plan", () => planJob({ jobId: event.data.jobId }));
-    if (!plan.ok) return plan;
+    if (!plan.ok) {
+      if (plan.announce) {
+        await step.sendEvent("announce", { name: jobFinalized.name, id: eventIds.jobFinalized(event.data.jobId, plan.generation), data: { jobId: event.data.jobId, workspaceId: event.data.workspaceId, status: "failed" as const } });
+      }
+      return plan;
+    }
     for (let start = 0; start < plan.miniBatches; start += SEND_CHUNK) {
       const events = await step.run(`events-${start}`, () => miniBatchEvents({ jobId: event.data.jobId, from: start, to: Math.min(plan.miniBatches, start + SEND_CHUNK) }));
       await step.sendEvent(`fan-out-${start}`, events);

@@ -11,6 +11,7 @@ export interface NewMiniBatch {
   /** tabular input: the byte range of whole CSV records */
   byteStart?: number;
   byteEnd?: number;
+  firstLine?: number;
   itemCount: number;
 }
 
@@ -26,9 +27,9 @@ export async function insertMiniBatches(rows: NewMiniBatch[]): Promise<void> {
   if (!rows.length) return;
   const json = JSON.stringify(rows.map((r) => ({ ...r, id: randomUUID() })));
   await db.$executeRaw`
-    INSERT INTO "MiniBatch" ("id", "workspaceId", "jobId", "index", "items", "byteStart", "byteEnd", "itemCount")
-    SELECT r."id", r."workspaceId", r."jobId", r."index", r."items", r."byteStart", r."byteEnd", r."itemCount"
+    INSERT INTO "MiniBatch" ("id", "workspaceId", "jobId", "index", "items", "byteStart", "byteEnd", "firstLine", "itemCount")
+    SELECT r."id", r."workspaceId", r."jobId", r."index", r."items", r."byteStart", r."byteEnd", r."firstLine", r."itemCount"
     FROM jsonb_to_recordset(${json}::jsonb)
-      AS r("id" text, "workspaceId" text, "jobId" text, "index" int, "items" jsonb, "byteStart" bigint, "byteEnd" bigint, "itemCount" int)
+      AS r("id" text, "workspaceId" text, "jobId" text, "index" int, "items" jsonb, "byteStart" bigint, "byteEnd" bigint, "firstLine" int, "itemCount" int)
     ON CONFLICT ("jobId", "index") DO NOTHING`;
 }

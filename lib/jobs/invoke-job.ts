@@ -127,11 +127,13 @@ export async function invokeJob(opts: { workspaceId: string; actor: Actor; endpo
   const outputFileName = input.outputFileName ?? deployment.outputFileName;
   const outputPath = input.output?.path ?? `datastores/workspaceblobstore/paths/endpoints/${endpoint.name}/jobs/${name}/`;
   let outputDatastoreId: string | null = null;
+  let location: string;
   try {
     const out = parseDataPath(outputPath);
     const target = await resolveDataTarget({ workspaceId: opts.workspaceId, path: out });
     outputDatastoreId = out.kind === "datastore" ? (await getDatastoreId(opts.workspaceId, out.datastore)) : null;
     const prefix = out.path && !out.path.endsWith("/") ? `${out.path}/` : out.path;
+    location = outputLocation(out, outputDatastoreId, prefix);
     if (deployment.outputAction === "append_row" && !input.overwrite && (await blobExists(target, prefix + outputFileName))) {
       throw new AppError("CONFLICT", `The output file ${formatOut(outputPath, outputFileName)} already exists. Choose another output path or file name, or pass overwrite: true.`, {
         fieldErrors: { "output.path": ["The output file already exists."] },
@@ -152,29 +154,26 @@ export async function invokeJob(opts: { workspaceId: string; actor: Actor; endpo
     outputAction: deployment.outputAction,
     loggingLevel: deployment.loggingLevel,
     runtime: deployment.runtime,
-    deployment: {
-      id: deployment.id,
-      version: deployment.version,
-      interpreter: deployment.interpreter,
-      codeDatastoreId: deployment.codeDatastoreId,
-      codePath: deployment.codePath,
-      scoringScript: deployment.scoringScript,
-      modelDatastoreId: deployment.modelVersion?.datastoreId ?? null,
-      modelPath: deployment.modelVersion?.path ?? null,
-      environmentVariables: (deployment.environmentVariables ?? {}) as Record<string, string>,
-      sandboxSettings: deployment.sandboxSettings ?? {},
-      condaFile: deployment.condaFile ?? null,
-      requirementsFile: deployment.requirementsFile ?? null,
-    },
+    deployment: deploymentSnapshot(deployment),
   };
   const inputs: JobInputs = { data: { name: dataName, type: data.type, path: data.path }, literals };
   try {
-    const job = await db.job.create({
+    const job = await db.$transaction(async (tx) => {
+      const created = await tx.job.create({
       data: {
         workspaceId: opts.workspaceId, name, endpointId: endpoint.id, endpointName: endpoint.name, deploymentId: deployment.id, deploymentName: deployment.name,
         deploymentVersion: deployment.version, inputs: inputs as unknown as Prisma.InputJsonValue, settings: settings as unknown as Prisma.InputJsonValue,
         outputDatastoreId, outputPath, outputFileName, idempotencyKey: input.idempotencyKey ?? null, submittedById: opts.actor.userId ?? null, submittedVia: opts.via ?? "ui",
       },
+      });
+      // The output folder is this job's from now on: the primary key makes the claim atomic, so of two
+      // jobs invoked in the same millisecond one gets it and the other a 409. overwrite moves the claim.
+      if (input.overwrite) {
+        await tx.jobOutputClaim.upsert({ where: { location }, create: { location, workspaceId: opts.workspaceId, jobId: created.id }, update: { jobId: created.id, workspaceId: opts.workspaceId, createdAt: new Date() } });
+      } else {
+        await tx.jobOutputClaim.create({ data: { location, workspaceId: opts.workspaceId, jobId: created.id } });
+      }
+      return created;
     });
     await recordAuditEvent({ workspaceId: opts.workspaceId, actor: opts.actor, action: "job.invoked", targetType: "job", targetId: job.id, metadata: { name, endpoint: endpoint.name, deployment: deployment.name } });
     return { job, created: true };
@@ -183,8 +182,43 @@ export async function invokeJob(opts: { workspaceId: string; actor: Actor; endpo
       const prior = await db.job.findFirst({ where: { workspaceId: opts.workspaceId, idempotencyKey: input.idempotencyKey } });
       if (prior) return { job: prior, created: false };
     }
+    const owner = isUniqueViolation(e) ? await db.jobOutputClaim.findUnique({ where: { location }, select: { job: { select: { name: true, workspaceId: true } } } }) : null;
+    if (owner) {
+      const who = owner && owner.job.workspaceId === opts.workspaceId ? `job ${owner.job.name}` : "another job";
+      throw new AppError("CONFLICT", `The output folder ${outputPath} belongs to ${who}. Choose another output path, or pass overwrite: true to take it over.`, {
+        fieldErrors: { "output.path": ["Another job writes to this output folder."] },
+      });
+    }
     throw e;
   }
+}
+
+/**
+ * The key of an output folder for the claim: the datastore (by id, so a rename keeps it) or the
+ * URL's account and container, and the folder. The folder, not the file: errors.jsonl and
+ * job-summary.json sit beside the predictions.
+ */
+export function outputLocation(out: ReturnType<typeof parseDataPath>, datastoreId: string | null, prefix: string): string {
+  if (out.kind === "datastore") return `datastore:${datastoreId ?? out.datastore}:${prefix}`;
+  return `url:${out.endpoint.toLowerCase()}/${out.containerName}/${prefix}`;
+}
+
+/** The deployment version a job runs, as stored on the job (later changes of the deployment do not reach it). */
+export function deploymentSnapshot(deployment: Awaited<ReturnType<typeof resolveDeployment>>["deployment"]): JobSettings["deployment"] {
+  return {
+    id: deployment.id,
+    version: deployment.version,
+    interpreter: deployment.interpreter,
+    codeDatastoreId: deployment.codeDatastoreId,
+    codePath: deployment.codePath,
+    scoringScript: deployment.scoringScript,
+    modelDatastoreId: deployment.modelVersion?.datastoreId ?? null,
+    modelPath: deployment.modelVersion?.path ?? null,
+    environmentVariables: (deployment.environmentVariables ?? {}) as Record<string, string>,
+    sandboxSettings: deployment.sandboxSettings ?? {},
+    condaFile: deployment.condaFile ?? null,
+    requirementsFile: deployment.requirementsFile ?? null,
+  };
 }
 
 async function getDatastoreId(workspaceId: string, name: string) {

@@ -4,7 +4,7 @@ import { inngest } from "@/inngest/client";
 import { eventIds } from "@/inngest/events";
 import { invokeJob, type InvokeJobInput } from "./invoke-job";
 import { miniBatchEvents } from "./job-events";
-import { requestJobCancel, retryFailedMiniBatches } from "./manage-job";
+import { requestJobCancel, retryFailedMiniBatches, type RetryVersion } from "./manage-job";
 
 const SEND_CHUNK = 5_000;
 
@@ -25,8 +25,8 @@ export async function cancelJob(opts: { workspaceId: string; actor: Actor; name:
   return job;
 }
 
-// Re-runs only the failed mini-batches of a finished job.
-export async function retryFailed(opts: { workspaceId: string; actor: Actor; name: string }) {
+// Re-runs only the failed mini-batches of a finished job, with the job's deployment version or the current one.
+export async function retryFailed(opts: { workspaceId: string; actor: Actor; name: string; deploymentVersion?: RetryVersion }) {
   const { job, indexes } = await retryFailedMiniBatches(opts);
   for (let i = 0; i < indexes.length; i += SEND_CHUNK) {
     await inngest.send(await miniBatchEvents({ jobId: job.id, indexes: indexes.slice(i, i + SEND_CHUNK) }));

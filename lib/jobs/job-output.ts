@@ -18,7 +18,7 @@ export async function openJobFile(opts: { workspaceId: string; name: string; fil
   if (opts.file === "predictions" && settings.outputAction === "summary_only") {
     throw new AppError("NOT_FOUND", `Job '${job.name}' ran with output_action summary_only, so it wrote no predictions file. Its job-summary.json and errors.jsonl are there.`);
   }
-  if (!["completed", "failed", "canceled"].includes(job.status)) {
+  if (!["completed", "completed_with_errors", "failed", "canceled"].includes(job.status)) {
     throw new AppError("CONFLICT", `Job '${job.name}' is ${job.status}; its outputs are written when it finishes.`);
   }
   const fileName = opts.file === "predictions" ? job.outputFileName : opts.file === "errors" ? "errors.jsonl" : "job-summary.json";

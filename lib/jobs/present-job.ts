@@ -1,10 +1,12 @@
 import { presentJobSettings } from "@/lib/deployments/present-settings";
 import type { JobSettings } from "./invoke-job";
+import { presentRetryRound } from "./retry-rounds";
 import { jobProgress, type ProgressInput } from "./progress";
 
 type JobRow = ProgressInput & {
   name: string; endpointName: string; deploymentName: string; deploymentVersion: number; inputs: unknown; settings: unknown;
   outputPath: string; outputFileName: string; error: string | null; errorDetail?: unknown; createdAt: Date; submittedVia: string;
+  retryRounds?: Parameters<typeof presentRetryRound>[0][];
 };
 
 /** A job as the API and the dashboard show it: progress derived, ids internal, secrets masked. */
@@ -25,6 +27,8 @@ export function presentJob(j: JobRow, baseUrl = "") {
     createdAt: j.createdAt,
     startedAt: j.startedAt,
     finishedAt: j.finishedAt,
+    // One entry per "retry failed": the deployment version it ran, its counts and times.
+    retryRounds: (j.retryRounds ?? []).map(presentRetryRound),
     links: {
       ...links,
       output: `${links.self}/output`,

@@ -4,18 +4,41 @@ import { eventIds } from "@/inngest/events";
 
 const STALL_MS = 2 * 60_000;
 
+type RepairEvent =
+  | { name: "batch/job.requested"; id: string; data: { jobId: string; workspaceId: string } }
+  | { name: "batch/job.finished"; id: string; data: { jobId: string; workspaceId: string; reason: "completed" | "canceled" | "failed" } };
+
 /**
- * Finds running jobs whose mini-batches are all finished but that were never finalized, and returns
- * the events that finish them. Ids are deterministic, so a repeated repair is deduplicated.
+ * Finds jobs that stopped moving in a non-terminal state and returns the events that drive each to
+ * its end: `queued` (its start event was never sent) and `preparing` (planning died) are planned
+ * again (planning is idempotent), `running` with every mini-batch finished and `finalizing` are
+ * finalized again (finalize is re-entrant). "Stopped moving" is measured from the job's last sign
+ * of progress. Ids are deterministic per stall, so a repeated repair is deduplicated.
  */
-export async function reconcileJobs(now = new Date()) {
+export async function reconcileJobs(now = new Date(), stallMs = STALL_MS) {
+  const before = new Date(now.getTime() - stallMs);
   const stalled = await db.job.findMany({
-    where: { status: "running", startedAt: { lt: new Date(now.getTime() - STALL_MS) } },
-    select: { id: true, workspaceId: true, miniBatchesTotal: true, miniBatchesCompleted: true, miniBatchesFailed: true, retryGeneration: true },
+    where: {
+      status: { in: ["queued", "preparing", "running", "finalizing"] },
+      OR: [{ progressAt: { lt: before } }, { progressAt: null, createdAt: { lt: before } }],
+    },
+    select: {
+      id: true, workspaceId: true, status: true, createdAt: true, progressAt: true, cancelRequestedAt: true, errorDetail: true,
+      miniBatchesTotal: true, miniBatchesCompleted: true, miniBatchesFailed: true, retryGeneration: true,
+    },
+    orderBy: { createdAt: "asc" },
     take: 500,
   });
-  const events = stalled
-    .filter((j) => j.miniBatchesCompleted + j.miniBatchesFailed >= j.miniBatchesTotal)
-    .map((j) => ({ name: "batch/job.finished" as const, id: eventIds.jobFinished(j.id, j.retryGeneration, "completed"), data: { jobId: j.id, workspaceId: j.workspaceId, reason: "completed" as const } }));
+  const events: RepairEvent[] = [];
+  for (const j of stalled) {
+    const data = { jobId: j.id, workspaceId: j.workspaceId };
+    const since = j.progressAt ?? j.createdAt;
+    if (j.status === "queued") events.push({ name: "batch/job.requested", id: eventIds.jobRequested(j.id), data });
+    else if (j.status === "preparing") events.push({ name: "batch/job.requested", id: eventIds.jobRequestedRepair(j.id, since), data });
+    else if (j.status === "finalizing" || j.miniBatchesCompleted + j.miniBatchesFailed >= j.miniBatchesTotal) {
+      const reason = (j.errorDetail as { reason?: string } | null)?.reason === "failed" ? "failed" : j.cancelRequestedAt ? "canceled" : "completed";
+      events.push({ name: "batch/job.finished", id: eventIds.jobFinishedRepair(j.id, j.retryGeneration, since), data: { ...data, reason } });
+    }
+  }
   return { events };
 }

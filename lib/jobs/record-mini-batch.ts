@@ -2,7 +2,7 @@ import "server-only";
 import { db } from "@/lib/db";
 import type { JobSettings } from "./invoke-job";
 
-const TERMINAL_JOB = ["completed", "failed", "canceled", "finalizing"] as const;
+const TERMINAL_JOB = ["completed", "completed_with_errors", "failed", "canceled", "finalizing"] as const;
 const LOG_LIMIT = 64 * 1024;
 const TRACEBACK_LIMIT = 8 * 1024;
 
@@ -81,7 +81,7 @@ export async function finishMiniBatch(opts: { jobId: string; index: number; outc
     )
     UPDATE "Job" SET
       "miniBatchesCompleted" = "miniBatchesCompleted" + ${completed}, "miniBatchesFailed" = "miniBatchesFailed" + ${1 - completed},
-      "filesCompleted" = "filesCompleted" + ${o.succeeded}, "filesFailed" = "filesFailed" + ${o.failed}
+      "filesCompleted" = "filesCompleted" + ${o.succeeded}, "filesFailed" = "filesFailed" + ${o.failed}, "progressAt" = now()
     WHERE "id" = ${opts.jobId} AND EXISTS (SELECT 1 FROM moved)
     RETURNING "miniBatchesCompleted", "miniBatchesFailed", "miniBatchesTotal", "filesFailed", "retryGeneration",
       ("settings"->>'errorThreshold')::int AS "errorThreshold"`;
@@ -97,4 +97,11 @@ export async function finishMiniBatch(opts: { jobId: string; index: number; outc
 /** Keeps the DataFrame header of the job's output, first writer wins. */
 export async function rememberOutputHeader(opts: { jobId: string; header: string }) {
   await db.job.updateMany({ where: { id: opts.jobId, outputHeader: null }, data: { outputHeader: opts.header } });
+}
+
+/** Records a mini-batch as failed for good with `error` (all of its inputs failed); a recorded one stays as it is. */
+export async function recordMiniBatchFailure(opts: { jobId: string; index: number; error: string }) {
+  const mb = await db.miniBatch.findUnique({ where: { jobId_index: { jobId: opts.jobId, index: opts.index } }, select: { itemCount: true } });
+  if (!mb) return { recorded: false, jobDone: false, thresholdCrossed: false, generation: 0 };
+  return finishMiniBatch({ jobId: opts.jobId, index: opts.index, outcome: { status: "failed", succeeded: 0, failed: mb.itemCount, durationMs: 0, error: opts.error } });
 }

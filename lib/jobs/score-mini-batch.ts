@@ -1,4 +1,5 @@
 import "server-only";
+import { randomBytes } from "node:crypto";
 import { mkdir, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { pipeline } from "node:stream/promises";
@@ -8,7 +9,9 @@ import { logError } from "@/lib/log";
 import { getScoringPools, workspaceWorkDir, type MiniBatchInput } from "@/lib/scoring";
 import { downloadBlob, resolveUnder, stageBlock } from "@/lib/storage";
 import { parseDataPath } from "./data-paths";
-import { outputPrefix } from "./finalize-job";
+import { blockScope, outputPrefix } from "./finalize-job";
+import { isDeterministicInitFailure } from "./job-failure";
+import { checkCsvChunk, invalidResult } from "./result-checks";
 import type { JobInputs, JobSettings } from "./invoke-job";
 import { inputUnit } from "./mini-batch-inputs";
 import { finishMiniBatch, markMiniBatchScoring, rememberOutputHeader, startMiniBatch } from "./record-mini-batch";
@@ -18,7 +21,11 @@ import { cachedDataTarget, deploymentForScoring } from "./scoring-context";
 export type ScoreResult =
   | { outcome: "skipped" }
   | { outcome: "retry"; error: string }
-  | { outcome: "done"; status: "completed" | "failed"; jobDone: boolean; thresholdCrossed: boolean; generation: number };
+  /** `jobFailed`: the failure is the whole job's (init() cannot start): the caller stops and fails the job. */
+  | { outcome: "done"; status: "completed" | "failed"; jobDone: boolean; thresholdCrossed: boolean; generation: number; jobFailed?: boolean };
+
+/** A failure of this mini-batch's input or result that retrying cannot change: recorded at once. */
+class PermanentMiniBatchError extends Error {}
 
 const DOWNLOAD_PARALLELISM = 8;
 
@@ -29,21 +36,41 @@ function workDir(workspaceId: string, jobId: string) {
 
 /**
  * Scores one mini-batch: downloads its files, runs the deployment's warm worker, stages the output as
- * a block of the job's output file, and records the outcome. A failure before the last attempt asks
- * for a retry; on the last attempt it is recorded and counts toward the error threshold.
+ * a block of the job's output file, and records the outcome. Every error (download, run(), staging,
+ * recording) is an attempt: before the last attempt it asks for a retry, on the last it is recorded
+ * and counts toward the error threshold.
  */
 export async function scoreMiniBatch(opts: { jobId: string; index: number; attempt: number }): Promise<ScoreResult> {
   const started = await startMiniBatch(opts);
   if (started.kind === "over") return { outcome: "skipped" };
   if (started.kind === "finished") return { outcome: "done", ...started };
   const mb = started.mb;
+  const settings = mb.job.settings as unknown as JobSettings;
+  const lastAttempt = opts.attempt >= settings.maxRetries;
+  try {
+    return await scoreAttempt(mb, opts.attempt, lastAttempt);
+  } catch (e) {
+    const error = e instanceof PermanentMiniBatchError ? e.message : `The mini-batch could not be scored: ${(e as Error).message}`;
+    if (!lastAttempt && !(e instanceof PermanentMiniBatchError)) {
+      await db.miniBatch.updateMany({ where: { id: mb.id, status: { in: ["pending", "running"] } }, data: { status: "pending", error } });
+      return { outcome: "retry", error };
+    }
+    const done = await finishMiniBatch({ jobId: mb.jobId, index: mb.index, outcome: { status: "failed", succeeded: 0, failed: mb.itemCount, durationMs: 0, error } });
+    return { outcome: "done", status: "failed", jobDone: done.jobDone, thresholdCrossed: done.thresholdCrossed, generation: done.generation };
+  }
+}
+
+type StartedMiniBatch = Extract<Awaited<ReturnType<typeof startMiniBatch>>, { kind: "run" }>["mb"];
+
+async function scoreAttempt(mb: StartedMiniBatch, attempt: number, lastAttempt: boolean): Promise<ScoreResult> {
+  const opts = { attempt };
   const job = mb.job;
   const settings = job.settings as unknown as JobSettings;
   const inputs = job.inputs as unknown as JobInputs;
   const items = (mb.items as string[] | null) ?? [];
   const inputCount = mb.itemCount; // files, or rows of a tabular range
-  const lastAttempt = opts.attempt >= settings.maxRetries;
-  const dir = path.join(workDir(job.workspaceId, job.id), `${mb.index}-${opts.attempt}`);
+  // Unique per call: after a crash the same attempt may be delivered twice and run side by side.
+  const dir = path.join(workDir(job.workspaceId, job.id), `${mb.index}-${opts.attempt}-${randomBytes(4).toString("hex")}`);
   const inputDir = path.join(dir, "inputs");
   const outputDir = path.join(dir, "outputs");
   const cancel = watchJobCancel(job.id);
@@ -62,6 +89,9 @@ export async function scoreMiniBatch(opts: { jobId: string; index: number; attem
       await mkdir(inputDir, { recursive: true });
       const offset = Number(mb.byteStart ?? 0);
       await pipeline(await downloadBlob(source, inPath.path, { offset, count: Number(mb.byteEnd ?? 0) - offset }), createWriteStream(local));
+      // A ragged row would be padded or shifted by the reader: refuse it, naming its line.
+      const ragged = await checkCsvChunk({ file: local, header: inputs.data.header ?? "", firstLine: mb.firstLine, firstRow: mb.index * settings.miniBatchSize + 1 });
+      if (ragged) throw new PermanentMiniBatchError(`${ragged} (input ${inputs.data.path}). Fix the row, or quote fields that contain commas.`);
       input = { kind: "tabular", file: local, header: inputs.data.header, rowCount: inputCount };
     } else {
       const localFiles: string[] = [];
@@ -81,17 +111,30 @@ export async function scoreMiniBatch(opts: { jobId: string; index: number; attem
     }
     const onStart = () => void markMiniBatchScoring(mb.id).catch((e) => logError(`job ${job.name} mini-batch ${mb.index}: could not mark it running`, e));
     const result = await getScoringPools().run(deployment, { input, inputDir, outputDir, payloadFile, timeoutMs: settings.timeoutSeconds * 1000, signal: cancel.signal, onStart });
-    if (!result.ok) {
-      if (result.canceled) return { outcome: "skipped" };
-      const error = result.timedOut ? `run() did not finish within the timeout of ${settings.timeoutSeconds} s and was stopped.` : result.error;
+    const invalid = result.ok ? invalidResult(result, inputCount) : null;
+    if (!result.ok || invalid) {
+      if (!result.ok && result.canceled) return { outcome: "skipped" };
+      const error = invalid ?? (result.ok ? "" : result.timedOut ? `run() did not finish within the timeout of ${settings.timeoutSeconds} s and was stopped.` : result.error);
+      const traceback = result.ok ? undefined : result.traceback;
+      if (!result.ok && isDeterministicInitFailure(result)) {
+        // init() fails the same way on a fresh worker: every mini-batch would, so the job fails now.
+        const done = await finishMiniBatch({
+          jobId: job.id, index: mb.index,
+          outcome: { status: "failed", succeeded: 0, failed: inputCount, durationMs: result.durationMs, queuedMs: result.queuedMs, log: result.logs, error, traceback },
+        });
+        const jobError = `init() of deployment ${job.deploymentName} v${settings.deployment.version} failed, so no mini-batch can run: ${error}`;
+        await db.job.updateMany({ where: { id: job.id, error: null }, data: { error: jobError, errorDetail: { reason: "failed", phase: "init" }, cancelRequestedAt: new Date() } });
+        return { outcome: "done", status: "failed", jobDone: done.jobDone, thresholdCrossed: done.thresholdCrossed, generation: done.generation, jobFailed: true };
+      }
       if (!lastAttempt) {
         // Back to pending: it waits for its retry.
-        await db.miniBatch.update({ where: { id: mb.id }, data: { status: "pending", error, traceback: result.traceback ?? null, log: result.logs.slice(-64 * 1024), queuedMs: Math.round(result.queuedMs) } });
+        // Conditional: a duplicate run of this mini-batch (a re-delivery after a crash) may have recorded it meanwhile.
+        await db.miniBatch.updateMany({ where: { id: mb.id, status: { in: ["pending", "running"] } }, data: { status: "pending", error, traceback: traceback ?? null, log: result.logs.slice(-64 * 1024), queuedMs: Math.round(result.queuedMs) } });
         return { outcome: "retry", error };
       }
       const done = await finishMiniBatch({
         jobId: job.id, index: mb.index,
-        outcome: { status: "failed", succeeded: 0, failed: inputCount, durationMs: result.durationMs, queuedMs: result.queuedMs, log: result.logs, error, traceback: result.traceback },
+        outcome: { status: "failed", succeeded: 0, failed: inputCount, durationMs: result.durationMs, queuedMs: result.queuedMs, log: result.logs, error, traceback },
       });
       return { outcome: "done", status: "failed", jobDone: done.jobDone, thresholdCrossed: done.thresholdCrossed, generation: done.generation };
     }
@@ -100,7 +143,7 @@ export async function scoreMiniBatch(opts: { jobId: string; index: number; attem
       const out = parseDataPath(job.outputPath);
       const target = await cachedDataTarget(job.workspaceId, out);
       if (result.header && !job.outputHeader) await rememberOutputHeader({ jobId: job.id, header: result.header });
-      await stageBlock(target, outputPrefix(job.outputPath) + job.outputFileName, mb.index, Buffer.from(result.body));
+      await stageBlock(target, outputPrefix(job.outputPath) + job.outputFileName, mb.index, Buffer.from(result.body), blockScope(job.id));
     }
     const failed = inputCount - succeeded;
     const unit = inputUnit(job) === "row" ? "rows" : "input files";
@@ -117,3 +160,4 @@ export async function scoreMiniBatch(opts: { jobId: string; index: number; attem
     await rm(dir, { recursive: true, force: true }).catch(() => {});
   }
 }
+

@@ -7,6 +7,8 @@ export interface RowRange {
   byteStart: number;
   byteEnd: number;
   rows: number;
+  /** The file's 1-based line number where the range's first record starts. */
+  firstLine: number;
 }
 
 const MAX_HEADER_BYTES = 1024 * 1024;
@@ -25,7 +27,14 @@ export async function splitCsvRows(input: Readable, rowsPerRange: number, onRang
   const head: Buffer[] = [];
   let headBytes = 0;
   let headerEnd = -1;
+  let binary: CsvSplitError | null = null;
   input.on("data", (chunk: Buffer) => {
+    // A NUL byte never occurs in a text CSV: say "binary" rather than quote the parser's garbage.
+    if (headBytes === 0 && headerEnd < 0 && !binary && chunk.subarray(0, 8192).includes(0)) {
+      binary = new CsvSplitError("The file is not a text CSV (it holds binary data, e.g. an image or an archive); a tabular input must be a CSV file.");
+      input.destroy(binary);
+      return;
+    }
     if (headerEnd < 0 && headBytes < MAX_HEADER_BYTES) {
       head.push(chunk);
       headBytes += chunk.length;
@@ -43,13 +52,13 @@ export async function splitCsvRows(input: Readable, rowsPerRange: number, onRang
     await onRange(done);
   };
   const consume = async () => {
-    for await (const { info } of parser as AsyncIterable<{ info: { bytes: number } }>) {
+    for await (const { info, record } of parser as AsyncIterable<{ info: { bytes: number; lines: number }; record: string[] }>) {
       if (headerEnd < 0) {
         headerEnd = nextStart = info.bytes;
         if (headerEnd > headBytes) throw new CsvSplitError(`The CSV header is longer than ${MAX_HEADER_BYTES / 1024} KiB.`);
         continue;
       }
-      range ??= { byteStart: nextStart, byteEnd: 0, rows: 0 };
+      range ??= { byteStart: nextStart, byteEnd: 0, rows: 0, firstLine: recordStartLine(info.lines, record) };
       range.byteEnd = info.bytes;
       range.rows++;
       rows++;
@@ -58,15 +67,28 @@ export async function splitCsvRows(input: Readable, rowsPerRange: number, onRang
     await flush();
   };
 
-  try {
-    await Promise.all([pipeline(input, parser), consume()]);
-  } catch (e) {
-    if (e instanceof CsvSplitError) throw e;
-    const code = (e as { code?: string }).code;
-    if (code?.startsWith("CSV_")) throw new CsvSplitError(`The CSV could not be read: ${(e as Error).message}`);
-    throw e;
-  }
+  // Both sides reject on a parse error (the pipeline may report only a premature close): the CSV's own error wins.
+  const results = await Promise.allSettled([pipeline(input, parser), consume()]);
+  const errors = results.filter((r): r is PromiseRejectedResult => r.status === "rejected").map((r) => r.reason as Error & { code?: string });
+  if (binary) throw binary;
+  const own = errors.find((e) => e instanceof CsvSplitError);
+  if (own) throw own;
+  const csv = errors.find((e) => e.code?.startsWith("CSV_"));
+  if (csv) throw new CsvSplitError(`The CSV could not be read: ${plainCsvMessage(csv.message)}`);
+  if (errors.length) throw errors[0];
   if (headerEnd < 0) throw new CsvSplitError("The CSV is empty: it needs a header line and at least one row.");
   const header = Buffer.concat(head).subarray(0, headerEnd).toString("utf8").replace(/\r?\n$/, "").replace(UTF8_BOM, "");
   return { header, rows };
+}
+
+/** The line a record starts on: csv-parse reports the line it ends on; quoted fields may span lines. */
+export function recordStartLine(endLine: number, record: string[]): number {
+  let breaks = 0;
+  for (const f of record) for (let i = f.indexOf("\n"); i >= 0; i = f.indexOf("\n", i + 1)) breaks++;
+  return endLine - breaks;
+}
+
+/** csv-parse quotes the offending value; from a binary or garbled file that is noise, so keep the sentence only. */
+function plainCsvMessage(message: string): string {
+  return message.replace(/, value is .*$/s, "").slice(0, 300);
 }

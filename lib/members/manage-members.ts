@@ -6,6 +6,16 @@ import { AppError, notFound } from "@/lib/errors";
 
 type Tx = Parameters<Parameters<typeof db.$transaction>[0]>[0];
 
+/**
+ * Takes the workspace's row lock first: owner changes of one workspace run one at a time, and the
+ * count below (a new statement, so under READ COMMITTED it sees the last committed change) cannot
+ * miss a demotion committed meanwhile. Without it two owners demoting each other both saw "another
+ * owner remains" and the workspace was left with none.
+ */
+async function lockWorkspaceOwners(tx: Tx, workspaceId: string) {
+  await tx.$queryRaw`SELECT 1 FROM "Workspace" WHERE "id" = ${workspaceId} FOR UPDATE`;
+}
+
 async function assertAnotherOwnerRemains(tx: Tx, workspaceId: string, membershipId: string) {
   const owners = await tx.membership.count({ where: { workspaceId, role: "owner", id: { not: membershipId } } });
   if (owners === 0) throw new AppError("CONFLICT", "A workspace needs at least one owner. Make someone else an owner first.");
@@ -14,6 +24,7 @@ async function assertAnotherOwnerRemains(tx: Tx, workspaceId: string, membership
 // Changes a member's role; the last owner cannot be demoted.
 export async function updateMemberRole(opts: { workspaceId: string; actor: Actor; membershipId: string; role: Role }) {
   return db.$transaction(async (tx) => {
+    await lockWorkspaceOwners(tx, opts.workspaceId);
     const m = await tx.membership.findFirst({ where: { id: opts.membershipId, workspaceId: opts.workspaceId } });
     if (!m) throw notFound("Member");
     if (m.role === "owner" && opts.role !== "owner") await assertAnotherOwnerRemains(tx, opts.workspaceId, m.id);
@@ -29,6 +40,7 @@ export async function updateMemberRole(opts: { workspaceId: string; actor: Actor
 // Removes a member; the last owner cannot be removed.
 export async function removeMember(opts: { workspaceId: string; actor: Actor; membershipId: string }) {
   await db.$transaction(async (tx) => {
+    await lockWorkspaceOwners(tx, opts.workspaceId);
     const m = await tx.membership.findFirst({ where: { id: opts.membershipId, workspaceId: opts.workspaceId } });
     if (!m) throw notFound("Member");
     if (m.role === "owner") await assertAnotherOwnerRemains(tx, opts.workspaceId, m.id);

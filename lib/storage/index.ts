@@ -199,23 +199,45 @@ export async function deleteBlob(target: StorageTarget, path: string): Promise<v
 /** A part of a blob: a mini-batch index, or the header that goes first. */
 export type BlockKey = number | "header";
 
-/** Block ids must have equal length within a blob: the index zero-padded (or "header"), base64. */
-export function blockId(key: BlockKey): string {
-  return Buffer.from(`block-${key === "header" ? "header--" : String(key).padStart(8, "0")}`).toString("base64");
+/**
+ * Block ids must have equal length within a blob: the index zero-padded (or "header"), base64. A
+ * `scope` (8 characters, e.g. from the job's id) makes the ids one job's own, so two jobs staging
+ * into the same blob never take each other's parts.
+ */
+export function blockId(key: BlockKey, scope?: string): string {
+  return Buffer.from(`${scope ? `${scope}:` : ""}block-${key === "header" ? "header--" : String(key).padStart(8, "0")}`).toString("base64");
+}
+
+function blockKey(id: string, scope?: string): BlockKey | null {
+  const m = /^(?:([^:]{8}):)?block-(header--|\d{8})$/.exec(Buffer.from(id, "base64").toString("utf8"));
+  if (!m || (m[1] ?? undefined) !== scope) return null;
+  return m[2] === "header--" ? "header" : Number(m[2]);
 }
 
 /** Stages one part of a blob; nothing is visible until commitBlocks. Re-staging the same id replaces it. */
-export async function stageBlock(target: StorageTarget, path: string, index: BlockKey, data: Buffer): Promise<void> {
-  await blockBlob(target, path).stageBlock(blockId(index), data, data.length);
+export async function stageBlock(target: StorageTarget, path: string, index: BlockKey, data: Buffer, scope?: string): Promise<void> {
+  await blockBlob(target, path).stageBlock(blockId(index, scope), data, data.length);
 }
 
-/** Commits staged parts in the given order, making them one blob without copying data. */
+/** Commits staged (or already committed) parts in the given order, making them one blob without copying data. */
 export async function commitBlocks(
   target: StorageTarget,
   path: string,
   indexes: BlockKey[],
-  opts: { contentType?: string } = {},
+  opts: { contentType?: string; scope?: string } = {},
 ): Promise<void> {
   await blockBlob(target, path)
-    .commitBlockList(indexes.map(blockId), { blobHTTPHeaders: { blobContentType: opts.contentType ?? "text/csv" } });
+    .commitBlockList(indexes.map((i) => blockId(i, opts.scope)), { blobHTTPHeaders: { blobContentType: opts.contentType ?? "text/csv" } });
+}
+
+/** The parts of a blob that exist, committed or only staged, with the given scope; none when the blob does not exist. */
+export async function listBlocks(target: StorageTarget, path: string, scope?: string): Promise<{ committed: BlockKey[]; uncommitted: BlockKey[] }> {
+  try {
+    const list = await blockBlob(target, path).getBlockList("all");
+    const keys = (blocks: { name: string }[] | undefined) => (blocks ?? []).map((b) => blockKey(b.name, scope)).filter((k): k is BlockKey => k !== null);
+    return { committed: keys(list.committedBlocks), uncommitted: keys(list.uncommittedBlocks) };
+  } catch (e) {
+    if ((e as { statusCode?: number }).statusCode === 404) return { committed: [], uncommitted: [] };
+    throw e;
+  }
 }

@@ -4,7 +4,7 @@ import { db, type Prisma } from "@/lib/db";
 import type { JobSettings } from "@/lib/jobs/invoke-job";
 import type { JobEventType } from "./webhook-types";
 
-const FINAL_STATUSES = ["completed", "failed", "canceled"] as const;
+const FINAL_STATUSES = ["completed", "completed_with_errors", "failed", "canceled"] as const;
 type FinalStatus = (typeof FINAL_STATUSES)[number];
 
 /** The body of an outbound job event, in the spirit of OpenAI's `batch.*` webhooks. */
@@ -45,7 +45,9 @@ export async function queueJobNotifications(opts: { workspaceId: string; jobId: 
   const job = await db.job.findFirst({ where: { workspaceId: opts.workspaceId, id: opts.jobId } });
   if (!job || !(FINAL_STATUSES as readonly string[]).includes(job.status)) return [];
   const status = job.status as FinalStatus;
-  const type = `job.${status}` as JobEventType;
+  // A job that completed with failed inputs is announced as job.completed with its own status: receivers that
+  // only know completed/failed/canceled keep working, and those that care read data.job.status (docs/webhooks.md).
+  const type = (status === "completed_with_errors" ? "job.completed" : `job.${status}`) as JobEventType;
   const webhooks = await db.webhook.findMany({ where: { workspaceId: opts.workspaceId, direction: "outbound", enabled: true, events: { has: type } }, select: { id: true } });
   if (!webhooks.length) return [];
   const eventId = `evt_${createHash("sha256").update(`${job.id}:g${job.retryGeneration}:${status}`).digest("hex").slice(0, 24)}`;

@@ -58,7 +58,7 @@ def run(batch):
 `;
     const fx = await run(code, { miniBatchSize: 2, retrySettings: { maxRetries: 1, timeout: 1 } }, 2);
     const job = await waitForJob(fx.job.id);
-    expect(job).toMatchObject({ status: "completed", filesFailed: 2, filesCompleted: 0, miniBatchesFailed: 1 });
+    expect(job).toMatchObject({ status: "completed_with_errors", filesFailed: 2, filesCompleted: 0, miniBatchesFailed: 1 });
     const mb = await db.miniBatch.findFirstOrThrow({ where: { jobId: fx.job.id } });
     expect(mb).toMatchObject({ status: "failed", attempts: 2, error: "run() did not finish within the timeout of 1 s and was stopped." });
     const errors = (await output(fx, "errors.jsonl")).trim().split("\n").map((l) => JSON.parse(l));
@@ -74,7 +74,7 @@ def run(batch):
 
   it("completes when failed files stay within error_threshold", async () => {
     const fx = await run(SKIPS_BAD, { miniBatchSize: 4, errorThreshold: 3 }, 12); // files 3, 7, 11 fail
-    expect(await waitForJob(fx.job.id)).toMatchObject({ status: "completed", filesCompleted: 9, filesFailed: 3 });
+    expect(await waitForJob(fx.job.id)).toMatchObject({ status: "completed_with_errors", filesCompleted: 9, filesFailed: 3 });
     const errors = (await output(fx, "errors.jsonl")).trim().split("\n").map((l) => JSON.parse(l));
     expect(errors).toHaveLength(3);
     expect(errors[0].failed_files).toBe(1);
@@ -92,7 +92,7 @@ def run(batch):
     expect((await waitForJob(fx.job.id)).status).toBe("failed");
     await db.miniBatch.updateMany({ where: { jobId: fx.job.id, status: "completed", failedCount: { gt: 0 } }, data: { status: "failed" } });
     await retryFailed({ workspaceId: fx.workspace.id, actor: fx.actor, name: fx.job.name });
-    const again = await waitForJob(fx.job.id, ["failed", "completed", "canceled"], 30_000);
+    const again = await waitForJob(fx.job.id, ["failed", "completed", "completed_with_errors", "canceled"], 30_000);
     expect(again.status).toBe("failed");
     expect(again.retryGeneration).toBe(1);
   });
@@ -148,7 +148,7 @@ def run(batch):
 `;
     const fx = await run(code, { miniBatchSize: 2, retrySettings: { maxRetries: 0, timeout: 30 } }, 6);
     const first = await waitForJob(fx.job.id);
-    expect(first).toMatchObject({ status: "completed", filesCompleted: 4, filesFailed: 2, miniBatchesFailed: 1 });
+    expect(first).toMatchObject({ status: "completed_with_errors", filesCompleted: 4, filesFailed: 2, miniBatchesFailed: 1 });
     const before = await db.miniBatch.findMany({ where: { jobId: fx.job.id }, orderBy: { index: "asc" } });
     expect(before[2].traceback).toContain("ValueError: cannot read 004.txt");
 
@@ -177,7 +177,7 @@ describe("what the mini-batch table shows while a job runs", () => {
       const n = (s: string) => counts.find((c) => c.status === s)?._count ?? 0;
       maxRunning = Math.max(maxRunning, n("running"));
       if (n("running") >= 1 && n("pending") >= 2) sawWaiting = true;
-      if (["completed", "failed", "canceled"].includes(job.status)) break;
+      if (["completed", "completed_with_errors", "failed", "canceled"].includes(job.status)) break;
       await new Promise((r) => setTimeout(r, 50));
     }
     expect(await waitForJob(fx.job.id)).toMatchObject({ status: "completed", miniBatchesCompleted: 6 });

@@ -3,7 +3,7 @@ import { getDefaultStorageTarget } from "@/lib/datastores/datastores";
 import { db } from "@/lib/db";
 import { createDeployment } from "@/lib/deployments/create-deployment";
 import { createEndpoint } from "@/lib/endpoints/create-endpoint";
-import { finalizeJob, outputPrefix } from "@/lib/jobs/finalize-job";
+import { blockScope, finalizeJob, outputPrefix } from "@/lib/jobs/finalize-job";
 import { invokeJob } from "@/lib/jobs/invoke-job";
 import { planJob } from "@/lib/jobs/plan-job";
 import { finishMiniBatch, rememberOutputHeader } from "@/lib/jobs/record-mini-batch";
@@ -39,7 +39,7 @@ describe("invoke, plan and finalize", () => {
     const dones = [];
     for (const index of [2, 0, 1]) {
       await rememberOutputHeader({ jobId: job.id, header: "file,prediction" });
-      await stageBlock(target, prefix + "predictions.csv", index, Buffer.from(`mb${index}-a,1\nmb${index}-b,2\n`));
+      await stageBlock(target, prefix + "predictions.csv", index, Buffer.from(`mb${index}-a,1\nmb${index}-b,2\n`), blockScope(job.id));
       dones.push(await finishMiniBatch({ jobId: job.id, index, outcome: { status: "completed", succeeded: batches[index].itemCount, failed: 0, durationMs: 5 } }));
     }
     expect(dones.map((d) => d.jobDone)).toEqual([false, false, true]);
@@ -102,7 +102,7 @@ describe("invoke, plan and finalize", () => {
     const { workspace, actor } = await setup(1);
     for (const type of ["uri_file", "tabular"] as const) {
       const { job } = await invokeJob({ workspaceId: workspace.id, actor, endpointName: "scorer", input: { input: { type, path: "datastores/workspaceblobstore/paths/inputs/missing.csv" } } });
-      expect(await planJob({ jobId: job.id })).toEqual({ ok: false, error: "The input file datastores/workspaceblobstore/paths/inputs/missing.csv does not exist." });
+      expect(await planJob({ jobId: job.id })).toMatchObject({ ok: false, error: "The input file datastores/workspaceblobstore/paths/inputs/missing.csv does not exist." });
       expect(await db.miniBatch.count({ where: { jobId: job.id } })).toBe(0);
     }
     const { job } = await invokeJob({ workspaceId: workspace.id, actor, endpointName: "scorer", input: { input: { type: "uri_file", path: "datastores/workspaceblobstore/paths/inputs/batch/000.txt" } } });
@@ -112,6 +112,6 @@ describe("invoke, plan and finalize", () => {
   it("fails planning clearly when the folder is empty", async () => {
     const { workspace, actor } = await setup(0);
     const { job } = await invokeJob({ workspaceId: workspace.id, actor, endpointName: "scorer", input: { input: { type: "uri_folder", path: "datastores/workspaceblobstore/paths/nothing-here/" } } });
-    expect(await planJob({ jobId: job.id })).toEqual({ ok: false, error: "No input files were found under datastores/workspaceblobstore/paths/nothing-here/. Check the path and that the files were uploaded." });
+    expect(await planJob({ jobId: job.id })).toMatchObject({ ok: false, error: "No input files were found under datastores/workspaceblobstore/paths/nothing-here/. Check the path and that the files were uploaded." });
   });
 });

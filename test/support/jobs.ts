@@ -41,7 +41,7 @@ export async function uploadTexts(target: Awaited<ReturnType<typeof getDefaultSt
 }
 
 /** Waits until the job reaches one of `statuses`; throws with the job's state when it does not in time. */
-export async function waitForJob(jobId: string, statuses: string[] = ["completed", "failed", "canceled"], timeoutMs = 90_000) {
+export async function waitForJob(jobId: string, statuses: string[] = ["completed", "completed_with_errors", "failed", "canceled"], timeoutMs = 90_000) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const job = await db.job.findUniqueOrThrow({ where: { id: jobId } });

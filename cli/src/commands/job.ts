@@ -19,9 +19,9 @@ export interface Job extends JobProgressView {
   files?: { total: number; completed: number; failed: number };
 }
 
-const FINISHED = new Set(["completed", "failed", "canceled"]);
+const FINISHED = new Set(["completed", "completed_with_errors", "failed", "canceled"]);
 const MAX_POLL_FAILURES = 5;
-const JOB_STATUSES = ["queued", "preparing", "running", "finalizing", "completed", "failed", "canceled"];
+const JOB_STATUSES = ["queued", "preparing", "running", "finalizing", "completed", "completed_with_errors", "failed", "canceled"];
 const enc = encodeURIComponent;
 
 /** Follows a job until it finishes, showing progress; a failed or canceled job exits 1. */

@@ -20,7 +20,7 @@ export interface EndpointRow {
   updatedAt: Date;
 }
 
-type JobRowStatus = "queued" | "preparing" | "running" | "finalizing" | "completed" | "failed" | "canceled";
+type JobRowStatus = "queued" | "preparing" | "running" | "finalizing" | "completed" | "completed_with_errors" | "failed" | "canceled";
 
 const col = createColumnHelper<typeof features, EndpointRow>();
 const columnsFor = (slug: string) => col.columns([

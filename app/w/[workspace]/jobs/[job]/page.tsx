@@ -27,7 +27,7 @@ export async function generateMetadata({ params }: Params): Promise<Metadata> {
   return { title: (await params).job };
 }
 
-const FINAL = ["completed", "failed", "canceled"];
+const FINAL = ["completed", "completed_with_errors", "failed", "canceled"];
 const STAGES = [
   { key: "queued", label: "Queued" },
   { key: "preparing", label: "Preparing" },
@@ -85,7 +85,7 @@ export default async function JobPage({ params, searchParams }: Params) {
           slug={slug}
           name={name}
           canCancel={ctx.can("job:cancel") && ["queued", "preparing", "running"].includes(job.status) && !job.cancelRequestedAt}
-          canRetry={ctx.can("job:invoke") && (job.status === "completed" || job.status === "failed") && (hasFailures || job.miniBatchesTotal > job.miniBatchesCompleted)}
+          canRetry={ctx.can("job:invoke") && (job.status === "completed" || job.status === "completed_with_errors" || job.status === "failed") && (hasFailures || job.miniBatchesTotal > job.miniBatchesCompleted)}
           canRerun={ctx.can("job:invoke") && final}
         />
       </div>
@@ -93,7 +93,7 @@ export default async function JobPage({ params, searchParams }: Params) {
       {job.status === "failed" ? (
         <FailurePanel tone="red" title="Why this job failed" message={job.error ?? "The job failed without a recorded reason; see the mini-batch logs below."} failure={firstFailure} />
       ) : hasFailures && firstFailure ? (
-        <FailurePanel tone="amber" title={`${job.status === "completed" ? "Completed" : "Stopped"} with ${units(job.filesFailed).replace(/ /, " failed ")}`} message={`These ${unit}s are listed in errors.jsonl; the rest of the output is complete.`} failure={firstFailure} />
+        <FailurePanel tone="amber" title={`${job.status === "completed" || job.status === "completed_with_errors" ? "Completed" : "Stopped"} with ${units(job.filesFailed).replace(/ /, " failed ")}`} message={`These ${unit}s are listed in errors.jsonl; the rest of the output is complete.`} failure={firstFailure} />
       ) : job.status === "canceled" ? (
         <div role="status" className="rounded-lg border border-amber-200 bg-amber-50 px-4 py-3 text-sm text-amber-900 dark:border-amber-900 dark:bg-amber-950/40 dark:text-amber-200">
           {job.error ?? "The job was canceled."}

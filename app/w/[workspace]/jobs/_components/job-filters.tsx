@@ -4,7 +4,7 @@ import Link from "next/link";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { useEffect, useState, type ReactNode } from "react";
 
-const STATUSES = ["queued", "preparing", "running", "finalizing", "completed", "failed", "canceled"];
+const STATUSES = ["queued", "preparing", "running", "finalizing", "completed", "completed_with_errors", "failed", "canceled"];
 const control = "block h-9 w-full rounded-md border border-zinc-300 bg-white px-2.5 py-1.5 text-sm dark:border-zinc-700 dark:bg-zinc-900";
 
 /** Filters bound to the URL's search params; the server filters and pages. */
@@ -33,7 +33,7 @@ export function JobFilters({ endpoints, submitters }: { endpoints: string[]; sub
           <option value="">Any status</option>
           {STATUSES.map((s) => (
             <option key={s} value={s}>
-              {s}
+              {s.replace(/_/g, " ")}
             </option>
           ))}
         </select>

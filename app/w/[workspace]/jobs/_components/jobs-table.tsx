@@ -11,7 +11,7 @@ import { ProgressBar } from "./progress-bar";
 
 export interface JobRow {
   name: string;
-  status: "queued" | "preparing" | "running" | "finalizing" | "completed" | "failed" | "canceled";
+  status: "queued" | "preparing" | "running" | "finalizing" | "completed" | "completed_with_errors" | "failed" | "canceled";
   endpointName: string;
   deploymentName: string;
   deploymentVersion: number;
