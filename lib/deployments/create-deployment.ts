@@ -9,7 +9,7 @@ import { filePathSchema, resolveModelVersion } from "@/lib/models/create-model-v
 import { getEndpointOrThrow } from "@/lib/endpoints/find-endpoints";
 import { uploadBlob } from "@/lib/storage";
 import { resourceNameSchema } from "@/lib/validation";
-import { deploymentSettingsSchema } from "./settings";
+import { codeFilesSchema, deploymentSettingsSchema } from "./settings";
 
 export const createDeploymentSchema = z
   .object({
@@ -18,7 +18,7 @@ export const createDeploymentSchema = z
     model: z.string().trim().min(1).optional(),
     runtime: z.enum(["python", "node"], { error: "Use python or node." }).default("python"),
     interpreter: z.string().trim().max(256).optional(),
-    code: z.object({ files: z.record(z.string(), z.string().max(5 * 1024 * 1024, "Each code file may be at most 5 MiB.")) }),
+    code: z.object({ files: codeFilesSchema }),
     scoringScript: filePathSchema,
     settings: deploymentSettingsSchema.default(deploymentSettingsSchema.parse({})),
     setDefault: z.boolean().optional(),

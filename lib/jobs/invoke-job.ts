@@ -7,6 +7,7 @@ import { resolveDeployment } from "@/lib/deployments/create-deployment";
 import { AppError, fieldError, isUniqueViolation } from "@/lib/errors";
 import { blobExists } from "@/lib/storage";
 import { DataPathError, parseDataPath } from "./data-paths";
+import { literalInputSchema } from "./literal-inputs";
 import { resolveDataTarget } from "./resolve-data-target";
 
 /**
@@ -27,7 +28,7 @@ const dataInput = z.object({
   type: z.enum(DATA_INPUT_TYPES, { error: "Use uri_folder, uri_file or tabular." }),
   path: z.string().trim().min(1, "Give the input path, e.g. datastores/workspaceblobstore/paths/inputs/."),
 });
-const literalInput = z.object({ type: z.enum(["string", "integer", "number", "boolean"]), value: z.union([z.string(), z.number(), z.boolean()]) });
+const literalInput = literalInputSchema;
 
 export const invokeJobSchema = z
   .object({
