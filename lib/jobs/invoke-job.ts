@@ -3,6 +3,7 @@ import { randomBytes } from "node:crypto";
 import { z } from "zod";
 import { recordAuditEvent, type Actor } from "@/lib/audit/record-audit-event";
 import { db, type Prisma } from "@/lib/db";
+import { resolveDataAssetInput } from "@/lib/data-assets/data-assets";
 import { resolveDeployment } from "@/lib/deployments/create-deployment";
 import { AppError, fieldError, isUniqueViolation } from "@/lib/errors";
 import { blobExists } from "@/lib/storage";
@@ -109,7 +110,8 @@ export async function invokeJob(opts: { workspaceId: string; actor: Actor; endpo
 
   const named = Object.entries(input.inputs ?? {});
   const dataEntry = input.input ? ["input", input.input] : named.find(([, v]) => isDataInput(v));
-  const [dataName, data] = dataEntry as [string, z.infer<typeof dataInput>];
+  const [dataName, requested] = dataEntry as [string, z.infer<typeof dataInput>];
+  const data = await resolveDataAssetInput({ workspaceId: opts.workspaceId, input: requested });
   try {
     const parsed = parseDataPath(data.path);
     await resolveDataTarget({ workspaceId: opts.workspaceId, path: parsed });

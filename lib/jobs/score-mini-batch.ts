@@ -12,6 +12,7 @@ import { parseDataPath } from "./data-paths";
 import { outputPrefix } from "./finalize-job";
 import type { JobInputs, JobSettings } from "./invoke-job";
 import { inputUnit } from "./mini-batch-inputs";
+import { publishScriptOutputs } from "./script-outputs";
 import { finishMiniBatch, markMiniBatchScoring, rememberOutputHeader, startMiniBatch } from "./record-mini-batch";
 import { watchJobCancel } from "./cancel-watch";
 import { cachedDataTarget, deploymentForScoring } from "./scoring-context";
@@ -80,7 +81,7 @@ export async function scoreMiniBatch(opts: { jobId: string; index: number; attem
       input = { kind: "files", files: localFiles };
     }
     const onStart = () => void markMiniBatchScoring(mb.id).catch((e) => logError(`job ${job.name} mini-batch ${mb.index}: could not mark it running`, e));
-    const result = await getScoringPools().run(deployment, { input, inputDir, outputDir, payloadFile, timeoutMs: settings.timeoutSeconds * 1000, signal: cancel.signal, onStart });
+    const result = await publishScriptOutputs({ job, index: mb.index, outputDir }, await getScoringPools().run(deployment, { input, inputDir, outputDir, payloadFile, timeoutMs: settings.timeoutSeconds * 1000, signal: cancel.signal, onStart }));
     if (!result.ok) {
       if (result.canceled) return { outcome: "skipped" };
       const error = result.timedOut ? `run() did not finish within the timeout of ${settings.timeoutSeconds} s and was stopped.` : result.error;

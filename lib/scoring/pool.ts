@@ -61,7 +61,7 @@ interface Pending {
 }
 
 function jobEnv(r: MiniBatchRequest): JobEnv {
-  return { BATCH_INPUT_DIR: r.inputDir ?? null, BATCH_OUTPUT_DIR: r.outputDir ?? null, JOBS_PAYLOAD_FILE: r.payloadFile ?? null };
+  return { BATCH_INPUT_DIR: r.inputDir ?? null, BATCH_OUTPUT_DIR: r.outputDir ?? null, AZUREML_BI_OUTPUT_PATH: r.outputDir ?? null, JOBS_PAYLOAD_FILE: r.payloadFile ?? null };
 }
 
 function failure(p: Pending, fields: Partial<MiniBatchFailure> & { error: string }): MiniBatchFailure {
