@@ -141,3 +141,9 @@ export async function openJobOutput(opts: { workspaceId: string; name: string; p
   const target = await resolveDataTarget({ workspaceId: job.workspaceId, path: parseDataPath(job.outputPath) });
   return { stream: await downloadBlob(target, outputPrefix(job.outputPath) + file.path), fileName: path.posix.basename(file.path) };
 }
+
+/** The files a job's script wrote, for the job page (database only, no storage call). */
+export async function findScriptOutputFiles(opts: { workspaceId: string; jobId: string; take?: number }) {
+  const rows = await db.jobOutputFile.findMany({ where: { workspaceId: opts.workspaceId, jobId: opts.jobId }, orderBy: { path: "asc" }, take: opts.take ?? 200, select: { path: true, size: true, miniBatchIndex: true } });
+  return rows.map((r) => ({ path: r.path, size: Number(r.size), miniBatch: r.miniBatchIndex }));
+}
