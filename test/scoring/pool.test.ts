@@ -313,6 +313,7 @@ def run(mini_batch):
       const seen1 = JSON.parse(r1.body.trim());
       expect(Object.keys(seen1.run).sort()).toEqual(
         [
+          "AZUREML_BI_OUTPUT_PATH",
           "AZUREML_MODEL_DIR",
           "BATCH_INPUT_DIR",
           "BATCH_MODEL_DIR",
@@ -330,6 +331,7 @@ def run(mini_batch):
         BATCH_MODEL_DIR: "/cache/d-v1/model",
         BATCH_INPUT_DIR: "/jobs/1/in",
         BATCH_OUTPUT_DIR: "/jobs/1/out",
+        AZUREML_BI_OUTPUT_PATH: "/jobs/1/out",
         JOBS_PAYLOAD_FILE: "/jobs/1/payload.json",
         MY_SETTING: "42",
         PYTHONUNBUFFERED: "1",
@@ -346,6 +348,7 @@ def run(mini_batch):
       const seen2 = JSON.parse(r2.ok ? r2.body.trim() : "null");
       expect(seen2.run.BATCH_INPUT_DIR).toBe("/jobs/2/in");
       expect(seen2.run.BATCH_OUTPUT_DIR).toBeUndefined();
+      expect(seen2.run.AZUREML_BI_OUTPUT_PATH).toBeUndefined();
       expect(seen2.run.JOBS_PAYLOAD_FILE).toBeUndefined();
       expect(r2.ok && r2.coldStart).toBe(false);
     } finally {
