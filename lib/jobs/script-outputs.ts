@@ -11,6 +11,7 @@ import { parseDataPath } from "./data-paths";
 import { outputPrefix } from "./finalize-job";
 import type { JobSettings } from "./invoke-job";
 import { resolveDataTarget } from "./resolve-data-target";
+import { cachedDataTarget } from "./scoring-context";
 
 /** Names in the output location that belong to the job itself. */
 const JOB_FILES = ["errors.jsonl", "job-summary.json"];
@@ -69,7 +70,9 @@ export async function publishScriptOutputs(ctx: { job: JobRef; index: number; ou
   if (!result.ok) return result;
   const { job, index } = ctx;
   const found = await filesUnder(ctx.outputDir);
-  const target = await resolveDataTarget({ workspaceId: job.workspaceId, path: parseDataPath(job.outputPath) });
+  // The common case, a script that writes no files and never did: one indexed query, no storage call.
+  if (Array.isArray(found) && !found.length && !(await db.jobOutputFile.count({ where: { jobId: job.id, miniBatchIndex: index } }))) return result;
+  const target = await cachedDataTarget(job.workspaceId, parseDataPath(job.outputPath));
   if ("link" in found) {
     await release(job, index, target);
     return failed(result, `run() left a symbolic link '${found.link}' in its output folder (AZUREML_BI_OUTPUT_PATH); write the files themselves.`);
