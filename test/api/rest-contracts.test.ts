@@ -62,6 +62,11 @@ describe("strict REST bodies", () => {
     expect(ok.status).toBe(202);
     const job = await api.call("GET", `/api/v1/jobs/${ok.json.name}`, tokens.reader);
     expect(job.json.inputs.literals).toEqual({ threshold: 0.25, n: 3 });
+    // Another workspace sees none of the job's outputs or logs.
+    expect((await api.call("GET", `/api/v1/jobs/${ok.json.name}/outputs`, tokens.reader)).status).toBe(200);
+    expect((await api.call("GET", `/api/v1/jobs/${ok.json.name}/outputs`, tokens.other)).status).toBe(404);
+    expect((await api.call("GET", `/api/v1/jobs/${ok.json.name}/outputs/predictions.csv`, tokens.other)).status).toBe(404);
+    expect((await api.call("GET", `/api/v1/jobs/${ok.json.name}/logs?format=json`, tokens.other)).status).toBe(404);
     const bad = await api.call("POST", "/api/v1/endpoints/scorer/jobs", tokens.scientist, { input: { type: "uri_folder", path: inputPath }, inputs: { n: { type: "integer", value: "3" }, flag: { type: "boolean", value: 1 } } });
     expect(bad.status).toBe(400);
     expect(bad.json.error.details.fieldErrors).toEqual({ "inputs.n.value": ['An integer input needs a whole number, not "3".'], "inputs.flag.value": ["A boolean input needs true or false, not 1."] });
