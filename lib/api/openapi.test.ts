@@ -11,5 +11,13 @@ describe("openApiDocument", () => {
   });
   it("lists every route of the contract", () => {
     expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(["/endpoints/{endpoint}/jobs", "/jobs/{job}/output", "/datastores/{datastore}/files/{path}", "/jobs/{job}/retry-failed"]));
+    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(["/data", "/data/{name}/versions", "/data/{name}/versions/{version}", "/jobs/{job}/outputs", "/jobs/{job}/logs"]));
+  });
+  it("says bodies are closed and takes Azure's float literals and base64 code files", () => {
+    const invoke = doc.components.schemas.InvokeJob as { additionalProperties?: unknown };
+    expect(invoke.additionalProperties).toBe(false);
+    expect(JSON.stringify(doc.components.schemas.InvokeJob)).toContain('"float"');
+    expect(JSON.stringify(doc.components.schemas.CreateDeployment)).toContain('"base64"');
+    expect(Object.keys((doc.components.schemas.CreateDataAsset as { properties: object }).properties)).toEqual(["name", "version", "type", "path", "description"]);
   });
 });

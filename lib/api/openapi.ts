@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { createDataAssetSchema } from "@/lib/data-assets/data-assets";
 import { createDatastoreSchema } from "@/lib/datastores/datastores";
 import { createDeploymentSchema } from "@/lib/deployments/create-deployment";
 import { updateDeploymentSchema } from "@/lib/deployments/manage-deployment";
@@ -7,7 +8,17 @@ import { updateEndpointSchema } from "@/lib/endpoints/manage-endpoint";
 import { invokeJobSchema } from "@/lib/jobs/invoke-job";
 import { createWebhookSchema } from "@/lib/webhooks/create-webhook";
 
-const schema = (s: z.ZodType) => z.toJSONSchema(s, { io: "input", unrepresentable: "any" });
+/** Every object with named properties is closed: the REST routes refuse unknown fields (lib/api/strict-body.ts). */
+function closeObjects(node: unknown): unknown {
+  if (Array.isArray(node)) node.forEach(closeObjects);
+  else if (node && typeof node === "object") {
+    const o = node as Record<string, unknown>;
+    if (o.type === "object" && o.properties && o.additionalProperties === undefined) o.additionalProperties = false;
+    Object.values(o).forEach(closeObjects);
+  }
+  return node;
+}
+const schema = (s: z.ZodType) => closeObjects(z.toJSONSchema(s, { io: "input", unrepresentable: "any" })) as Record<string, unknown>;
 
 const errorSchema = {
   type: "object",
@@ -42,6 +53,26 @@ export function openApiDocument(serverUrl: string) {
         UpdateDeployment: schema(updateDeploymentSchema),
         InvokeJob: schema(invokeJobSchema),
         CreateWebhook: schema(createWebhookSchema),
+        CreateDataAsset: schema(createDataAssetSchema),
+        DataAsset: {
+          type: "object",
+          properties: { name: { type: "string" }, version: { type: "string" }, type: { enum: ["uri_folder", "uri_file"] }, path: { type: "string" }, description: { type: ["string", "null"] }, createdBy: { type: ["string", "null"] }, createdAt: { type: "string", format: "date-time" } },
+          required: ["name", "version", "type", "path", "createdAt"],
+        },
+        JobLogs: {
+          type: "object",
+          properties: {
+            job: { type: "string" }, status: { type: "string" }, error: { type: ["string", "null"] },
+            miniBatches: { type: "array", items: { type: "object", properties: { index: { type: "integer" }, status: { type: "string" }, attempts: { type: "integer" }, error: { type: ["string", "null"] }, traceback: { type: ["string", "null"] }, lines: { type: "array", items: { type: "string" } }, truncated: { type: "boolean" }, finishedAt: { type: ["string", "null"], format: "date-time" } } } },
+          },
+        },
+        JobOutputs: {
+          type: "object",
+          properties: {
+            job: { type: "string" }, status: { type: "string" }, outputPath: { type: "string" }, count: { type: "integer" },
+            data: { type: "array", items: { type: "object", properties: { path: { type: "string" }, kind: { enum: ["predictions", "errors", "summary", "script"] }, miniBatch: { type: ["integer", "null"] }, size: { type: ["integer", "null"] }, url: { type: "string" } } } },
+          },
+        },
       },
     },
     paths: {
@@ -94,7 +125,25 @@ export function openApiDocument(serverUrl: string) {
       "/jobs/{job}/errors": { get: { summary: "errors.jsonl", parameters: [p("job")], responses: ok("application/x-ndjson") } },
       "/jobs/{job}/summary": { get: { summary: "job-summary.json", parameters: [p("job")], responses: ok("application/json") } },
       "/jobs/{job}/mini-batches": { get: { summary: "Mini-batches", parameters: [p("job"), ...page, { name: "status", in: "query", schema: { type: "string" } }], responses: ok("Mini-batches") } },
-      "/jobs/{job}/logs": { get: { summary: "Captured logs", parameters: [p("job"), { name: "miniBatch", in: "query", schema: { type: "integer" } }], responses: ok("text/plain") } },
+      "/jobs/{job}/logs": {
+        get: {
+          summary: "Whole log lines per mini-batch, with the error and traceback of failed ones: text/plain, or JSON with ?format=json or Accept: application/json",
+          parameters: [p("job"), { name: "miniBatch", in: "query", schema: { type: "integer" } }, { name: "status", in: "query", schema: { type: "string" } }, { name: "format", in: "query", schema: { enum: ["text", "json"] } }],
+          responses: { "200": { description: "Logs", content: { "text/plain": { schema: { type: "string" } }, "application/json": { schema: { $ref: "#/components/schemas/JobLogs" } } } }, ...errors },
+        },
+      },
+      "/jobs/{job}/outputs": { get: { summary: "Files in the job's output location, including those the scoring script wrote", parameters: [p("job")], responses: { "200": { description: "Outputs", content: { "application/json": { schema: { $ref: "#/components/schemas/JobOutputs" } } } }, ...errors } } },
+      "/jobs/{job}/outputs/{path}": { get: { summary: "One output file, streamed (path may hold '/')", parameters: [p("job"), p("path")], responses: ok("The file's bytes") } },
+      "/data": {
+        get: { summary: "Data assets with their newest version", parameters: [...page, { name: "q", in: "query", schema: { type: "string" } }], responses: ok("Data assets") },
+        post: { summary: "Register a data asset version (next integer when version is left out); 409 on an existing version", requestBody: body("CreateDataAsset"), responses: { "201": { description: "Created", content: { "application/json": { schema: { $ref: "#/components/schemas/DataAsset" } } } }, ...errors } },
+      },
+      "/data/{name}": { get: { summary: "The newest version of a data asset", parameters: [p("name")], responses: ok("Data asset") } },
+      "/data/{name}/versions": { get: { summary: "Versions of a data asset, newest first", parameters: [p("name"), ...page], responses: ok("Versions") } },
+      "/data/{name}/versions/{version}": {
+        get: { summary: "One version ('latest' for the newest)", parameters: [p("name"), p("version")], responses: { "200": { description: "Data asset", content: { "application/json": { schema: { $ref: "#/components/schemas/DataAsset" } } } }, ...errors } },
+        delete: { summary: "Delete a version (contributor)", parameters: [p("name"), p("version")], responses: ok("Deleted", "204") },
+      },
       "/jobs/{job}/cancel": { post: { summary: "Cancel a running job", parameters: [p("job")], responses: ok("Accepted", "202") } },
       "/webhooks": {
         get: { summary: "List inbound triggers and outbound webhooks (secrets never included)", responses: ok("Webhooks") },

@@ -3,8 +3,9 @@ import { NextResponse } from "next/server";
 import { z } from "zod";
 import { authenticateApiToken, type TokenPrincipal } from "@/lib/api-tokens/api-tokens";
 import { can, type Permission } from "@/lib/authz/permissions";
-import { AppError, type FieldErrors } from "@/lib/errors";
+import { AppError } from "@/lib/errors";
 import { logError } from "@/lib/log";
+import { zodFieldErrors } from "./field-errors";
 
 export interface ApiContext<P> {
   principal: TokenPrincipal;
@@ -21,8 +22,7 @@ export function apiError(status: number, code: string, message: string, details?
 export function toErrorResponse(e: unknown) {
   if (e instanceof AppError) return apiError(e.status, e.code, e.message, e.details);
   if (e instanceof z.ZodError) {
-    const fieldErrors: FieldErrors = {};
-    for (const issue of e.issues) (fieldErrors[issue.path.join(".") || "body"] ??= []).push(issue.message);
+    const fieldErrors = zodFieldErrors(e);
     return apiError(400, "BAD_REQUEST", "The request is invalid; see details.fieldErrors.", { fieldErrors });
   }
   logError("API request failed", e);

@@ -23,6 +23,7 @@ export const PERMISSIONS = {
   "datastore:manage": WRITERS,
   "data:read": ALL,
   "data:write": INVOKERS,
+  "data:delete": WRITERS,
   "model:read": ALL,
   "model:manage": WRITERS,
   "endpoint:read": ALL,

@@ -8,7 +8,7 @@ import { getEndpointOrThrow } from "@/lib/endpoints/find-endpoints";
 import { nameProblem } from "@/lib/storage/names";
 import { putFileSet } from "@/lib/storage/platform-files";
 import { resourceNameSchema } from "@/lib/validation";
-import { deploymentSettingsSchema } from "./settings";
+import { codeFilesSchema, deploymentSettingsSchema } from "./settings";
 
 export const createDeploymentSchema = z
   .object({
@@ -17,7 +17,7 @@ export const createDeploymentSchema = z
     model: z.string().trim().min(1).optional(),
     runtime: z.enum(["python", "node"], { error: "Use python or node." }).default("python"),
     interpreter: z.string().trim().max(256).optional(),
-    code: z.object({ files: z.record(z.string(), z.string().max(5 * 1024 * 1024, "Each code file may be at most 5 MiB.")) }),
+    code: z.object({ files: codeFilesSchema }),
     scoringScript: filePathSchema,
     settings: deploymentSettingsSchema.default(deploymentSettingsSchema.parse({})),
     setDefault: z.boolean().optional(),
@@ -39,7 +39,7 @@ export const createDeploymentSchema = z
 export type CreateDeploymentInput = z.input<typeof createDeploymentSchema>;
 
 /** Stores scoring code in the workspace's platform container; returns its content reference (sha256:...). */
-export async function storeDeploymentCode(workspaceId: string, files: Record<string, string>): Promise<string> {
+export async function storeDeploymentCode(workspaceId: string, files: Record<string, string | Buffer>): Promise<string> {
   const { ref } = await putFileSet({ workspaceId, files: Object.entries(files).map(([path, data]) => ({ path, data })), field: "code.files" });
   return ref;
 }

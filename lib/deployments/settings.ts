@@ -2,7 +2,7 @@ import { z } from "zod";
 
 const envName = /^[A-Za-z_][A-Za-z0-9_]*$/;
 // Names the platform sets itself or keeps to itself; a deployment may not override them.
-const RESERVED_ENV = /^(AZUREML_MODEL_DIR|BATCH_MODEL_DIR|BATCH_INPUT_DIR|BATCH_OUTPUT_DIR|JOBS_PAYLOAD_FILE|DATABASE_URL|AZURE_STORAGE_CONNECTION_STRING|BATCHPOINT_.*|NEXTAUTH_.*|INNGEST_.*)$/;
+const RESERVED_ENV = /^(AZUREML_MODEL_DIR|AZUREML_BI_OUTPUT_PATH|BATCH_MODEL_DIR|BATCH_INPUT_DIR|BATCH_OUTPUT_DIR|JOBS_PAYLOAD_FILE|DATABASE_URL|AZURE_STORAGE_CONNECTION_STRING|BATCHPOINT_.*|NEXTAUTH_.*|INNGEST_.*)$/;
 
 // The fields without defaults: the base of both the create schema (with Azure's defaults) and the
 // update schema (a PATCH changes only what it names; zod 4 would fill defaults under .partial()).
@@ -80,3 +80,43 @@ export function maskSecretValues(env: Record<string, string>): Record<string, st
 export function looksSecret(name: string): boolean {
   return /(SECRET|TOKEN|PASSWORD|PASSWD|KEY|CREDENTIAL|CONNECTION_STRING|SAS)/i.test(name);
 }
+
+const MAX_CODE_FILE_BYTES = 5 * 1024 * 1024;
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+const codeFileContent = z.object({
+  content: z.string(),
+  encoding: z.enum(["utf8", "utf-8", "base64"], { error: "Use utf8 (text) or base64 (any bytes)." }).default("utf8"),
+});
+
+/**
+ * A deployment's code files, kept byte for byte: `{ "score.py": "<text>" }`, or per file
+ * `{ content, encoding: "base64" }` for bytes that are not UTF-8 text (a pickle), or a list of
+ * `{ path, content, encoding }`. Parsed into the bytes to store.
+ */
+export const codeFilesSchema = z
+  .union([
+    z.record(z.string(), z.union([z.string(), codeFileContent, z.instanceof(Buffer)])),
+    z.array(codeFileContent.extend({ path: z.string().trim().min(1, "Give each code file's path.") })),
+  ])
+  .transform((files, ctx) => {
+    const entries: [string, string | Buffer | z.infer<typeof codeFileContent>][] = Array.isArray(files) ? files.map(({ path, ...f }) => [path, f]) : Object.entries(files);
+    const out: Record<string, Buffer> = {};
+    entries.forEach(([path, f], i) => {
+      const at = Array.isArray(files) ? [i, "content"] : [path];
+      let bytes: Buffer;
+      if (Buffer.isBuffer(f)) bytes = f;
+      else if (typeof f === "string" || f.encoding !== "base64") bytes = Buffer.from(typeof f === "string" ? f : f.content, "utf8");
+      else {
+        const b64 = f.content.replace(/\s+/g, "");
+        if (!BASE64.test(b64) || b64.length % 4 !== 0) {
+          ctx.addIssue({ code: "custom", path: at, message: `'${path}': content is not valid base64.` });
+          return;
+        }
+        bytes = Buffer.from(b64, "base64");
+      }
+      if (bytes.length > MAX_CODE_FILE_BYTES) ctx.addIssue({ code: "custom", path: at, message: "Each code file may be at most 5 MiB." });
+      if (path in out) ctx.addIssue({ code: "custom", path: at, message: `'${path}' is given twice.` });
+      out[path] = bytes;
+    });
+    return out;
+  });

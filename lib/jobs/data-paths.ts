@@ -5,7 +5,7 @@ import { prefixProblem, printable } from "@/lib/storage/names";
  * Accepted forms (Azure ML's first, for compatibility):
  *   azureml://datastores/<datastore>/paths/<path>
  *   datastores/<datastore>/paths/<path>
- *   https://<account>.blob.core.windows.net/<container>/<path>[?<sas>]
+ *   https://<account>.blob.core.windows.net/<container>/<path>[?<sas>]   (no SAS: a public container, read anonymously)
  *   http(s)://<host>:<port>/<account>/<container>/<path>[?<sas>]   (emulator, path-style)
  */
 export type DataPath =
@@ -53,7 +53,7 @@ export function parseDataPath(raw: string): DataPath {
     };
   }
   throw new DataPathError(
-    `'${value}' is not a data path. Use datastores/<datastore>/paths/<path> (or azureml://datastores/<datastore>/paths/<path>), or an https blob URL with a SAS token.`,
+    `'${value}' is not a data path. Use datastores/<datastore>/paths/<path> (or azureml://datastores/<datastore>/paths/<path>), or an https blob URL (of a public container, or with a SAS token), or a data asset: azureml:<name>@latest or azureml:<name>:<version>.`,
   );
 }
 

@@ -3,10 +3,12 @@ import { randomBytes } from "node:crypto";
 import { z } from "zod";
 import { recordAuditEvent, type Actor } from "@/lib/audit/record-audit-event";
 import { db, type Prisma } from "@/lib/db";
+import { resolveDataAssetInput } from "@/lib/data-assets/data-assets";
 import { resolveDeployment } from "@/lib/deployments/create-deployment";
 import { AppError, fieldError, isUniqueViolation } from "@/lib/errors";
 import { blobExists } from "@/lib/storage";
 import { DataPathError, parseDataPath } from "./data-paths";
+import { literalInputSchema } from "./literal-inputs";
 import { resolveDataTarget } from "./resolve-data-target";
 
 /**
@@ -27,7 +29,7 @@ const dataInput = z.object({
   type: z.enum(DATA_INPUT_TYPES, { error: "Use uri_folder, uri_file or tabular." }),
   path: z.string().trim().min(1, "Give the input path, e.g. datastores/workspaceblobstore/paths/inputs/."),
 });
-const literalInput = z.object({ type: z.enum(["string", "integer", "number", "boolean"]), value: z.union([z.string(), z.number(), z.boolean()]) });
+const literalInput = literalInputSchema;
 
 export const invokeJobSchema = z
   .object({
@@ -112,7 +114,8 @@ export async function invokeJob(opts: { workspaceId: string; actor: Actor; endpo
 
   const named = Object.entries(input.inputs ?? {});
   const dataEntry = input.input ? ["input", input.input] : named.find(([, v]) => isDataInput(v));
-  const [dataName, data] = dataEntry as [string, z.infer<typeof dataInput>];
+  const [dataName, requested] = dataEntry as [string, z.infer<typeof dataInput>];
+  const data = await resolveDataAssetInput({ workspaceId: opts.workspaceId, input: requested });
   try {
     const parsed = parseDataPath(data.path);
     await resolveDataTarget({ workspaceId: opts.workspaceId, path: parsed });

@@ -14,6 +14,7 @@ import { isDeterministicInitFailure } from "./job-failure";
 import { checkCsvChunk, invalidResult } from "./result-checks";
 import type { JobInputs, JobSettings } from "./invoke-job";
 import { inputUnit } from "./mini-batch-inputs";
+import { publishScriptOutputs } from "./script-outputs";
 import { finishMiniBatch, markMiniBatchScoring, rememberOutputHeader, startMiniBatch } from "./record-mini-batch";
 import { watchJobCancel } from "./cancel-watch";
 import { cachedDataTarget, deploymentForScoring } from "./scoring-context";
@@ -110,7 +111,7 @@ async function scoreAttempt(mb: StartedMiniBatch, attempt: number, lastAttempt: 
       input = { kind: "files", files: localFiles };
     }
     const onStart = () => void markMiniBatchScoring(mb.id).catch((e) => logError(`job ${job.name} mini-batch ${mb.index}: could not mark it running`, e));
-    const result = await getScoringPools().run(deployment, { input, inputDir, outputDir, payloadFile, timeoutMs: settings.timeoutSeconds * 1000, signal: cancel.signal, onStart });
+    const result = await publishScriptOutputs({ job, index: mb.index, outputDir }, await getScoringPools().run(deployment, { input, inputDir, outputDir, payloadFile, timeoutMs: settings.timeoutSeconds * 1000, signal: cancel.signal, onStart }));
     const invalid = result.ok ? invalidResult(result, inputCount) : null;
     if (!result.ok || invalid) {
       if (!result.ok && result.canceled) return { outcome: "skipped" };

@@ -12,6 +12,7 @@ export const PLATFORM_VARIABLES = [
   "BATCH_MODEL_DIR",
   "BATCH_INPUT_DIR",
   "BATCH_OUTPUT_DIR",
+  "AZUREML_BI_OUTPUT_PATH",
   "JOBS_PAYLOAD_FILE",
 ] as const;
 
@@ -19,6 +20,8 @@ export const PLATFORM_VARIABLES = [
 export interface JobEnv {
   BATCH_INPUT_DIR: string | null;
   BATCH_OUTPUT_DIR: string | null;
+  /** Azure's name for the same per-mini-batch output folder. */
+  AZUREML_BI_OUTPUT_PATH?: string | null;
   JOBS_PAYLOAD_FILE: string | null;
 }
 

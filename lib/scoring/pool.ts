@@ -78,7 +78,7 @@ function wireFor(input: MiniBatchInput, env: Record<string, string | null>): Wir
 }
 
 function jobEnv(r: MiniBatchRequest): JobEnv {
-  return { BATCH_INPUT_DIR: r.inputDir ?? null, BATCH_OUTPUT_DIR: r.outputDir ?? null, JOBS_PAYLOAD_FILE: r.payloadFile ?? null };
+  return { BATCH_INPUT_DIR: r.inputDir ?? null, BATCH_OUTPUT_DIR: r.outputDir ?? null, AZUREML_BI_OUTPUT_PATH: r.outputDir ?? null, JOBS_PAYLOAD_FILE: r.payloadFile ?? null };
 }
 
 function failure(p: Pending, fields: Partial<MiniBatchFailure> & { error: string }): MiniBatchFailure {

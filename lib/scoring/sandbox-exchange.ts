@@ -39,6 +39,8 @@ export class Exchange {
     return {
       BATCH_INPUT_DIR: job.BATCH_INPUT_DIR ? `${SANDBOX_PATHS.input}/data` : null,
       BATCH_OUTPUT_DIR: job.BATCH_OUTPUT_DIR ? SANDBOX_PATHS.output : null,
+      // Azure's custom-output examples write here; the same folder as BATCH_OUTPUT_DIR.
+      AZUREML_BI_OUTPUT_PATH: job.BATCH_OUTPUT_DIR ? SANDBOX_PATHS.output : null,
       JOBS_PAYLOAD_FILE: job.JOBS_PAYLOAD_FILE ? `${SANDBOX_PATHS.input}/payload.json` : null,
     };
   }

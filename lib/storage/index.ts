@@ -19,7 +19,9 @@ export type StorageTarget =
   | { auth: "platform"; containerName: string }
   | { auth: "connection_string"; containerName: string; credential: string }
   | { auth: "account_key"; accountName: string; containerName: string; credential: string }
-  | { auth: "sas"; accountName: string; containerName: string; credential: string };
+  | { auth: "sas"; accountName: string; containerName: string; credential: string }
+  /** A public container read without credentials: `containerUrl` is https://<account>.blob.core.windows.net/<container> (or path-style). */
+  | { auth: "anonymous"; containerName: string; containerUrl: string };
 
 export interface BlobItem {
   path: string;
@@ -51,6 +53,8 @@ export function containerClient(target: StorageTarget): ContainerClient {
         `https://${target.accountName}.blob.core.windows.net`,
         new StorageSharedKeyCredential(target.accountName, target.credential),
       ).getContainerClient(target.containerName);
+    case "anonymous":
+      return new ContainerClient(target.containerUrl, new AnonymousCredential());
     case "sas": {
       const sas = target.credential.replace(/^\?/, "");
       return new ContainerClient(

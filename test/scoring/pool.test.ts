@@ -319,6 +319,7 @@ def run(mini_batch):
       const seen1 = JSON.parse(r1.body.trim());
       expect(Object.keys(seen1.run).sort()).toEqual(
         [
+          "AZUREML_BI_OUTPUT_PATH",
           "AZUREML_MODEL_DIR",
           "BATCH_INPUT_DIR",
           "BATCH_MODEL_DIR",
@@ -337,6 +338,7 @@ def run(mini_batch):
         BATCH_MODEL_DIR: "/batchpoint/model",
         BATCH_INPUT_DIR: "/batchpoint/batch/in/data",
         BATCH_OUTPUT_DIR: "/batchpoint/batch/out",
+        AZUREML_BI_OUTPUT_PATH: "/batchpoint/batch/out",
         JOBS_PAYLOAD_FILE: "/batchpoint/batch/in/payload.json",
         MY_SETTING: "42",
         PYTHONUNBUFFERED: "1",
@@ -353,6 +355,7 @@ def run(mini_batch):
       const seen2 = JSON.parse(r2.ok ? r2.body.trim() : "null");
       expect(seen2.run.BATCH_INPUT_DIR).toBe("/batchpoint/batch/in/data");
       expect(seen2.run.BATCH_OUTPUT_DIR).toBeUndefined();
+      expect(seen2.run.AZUREML_BI_OUTPUT_PATH).toBeUndefined();
       expect(seen2.run.JOBS_PAYLOAD_FILE).toBeUndefined();
       expect(r2.ok && r2.coldStart).toBe(false);
     } finally {

@@ -1,6 +1,7 @@
 import { withApiAuth } from "@/lib/api/with-api-auth";
-import { json, jsonBody, queryOf } from "@/lib/api/respond";
-import { createEndpoint, type CreateEndpointInput } from "@/lib/endpoints/create-endpoint";
+import { json, queryOf } from "@/lib/api/respond";
+import { strictJsonBody } from "@/lib/api/strict-body";
+import { createEndpoint, createEndpointSchema, type CreateEndpointInput } from "@/lib/endpoints/create-endpoint";
 import { findEndpoints, findEndpointsSchema } from "@/lib/endpoints/find-endpoints";
 
 export const GET = withApiAuth("endpoint:read", async ({ principal, request }) =>
@@ -8,6 +9,6 @@ export const GET = withApiAuth("endpoint:read", async ({ principal, request }) =
 );
 
 export const POST = withApiAuth("endpoint:manage", async ({ principal, request }) => {
-  const e = await createEndpoint({ workspaceId: principal.workspace.id, actor: { tokenId: principal.tokenId }, input: (await jsonBody(request)) as CreateEndpointInput });
+  const e = await createEndpoint({ workspaceId: principal.workspace.id, actor: { tokenId: principal.tokenId }, input: await strictJsonBody<CreateEndpointInput>(request, createEndpointSchema) });
   return json({ name: e.name, description: e.description, tags: e.tags, createdAt: e.createdAt }, 201);
 });

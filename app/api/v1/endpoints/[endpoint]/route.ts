@@ -1,8 +1,9 @@
 import { withApiAuth } from "@/lib/api/with-api-auth";
-import { json, jsonBody } from "@/lib/api/respond";
+import { json } from "@/lib/api/respond";
+import { strictJsonBody } from "@/lib/api/strict-body";
 import { findDeployments } from "@/lib/deployments/manage-deployment";
 import { getEndpointOrThrow } from "@/lib/endpoints/find-endpoints";
-import { deleteEndpoint, updateEndpoint, type UpdateEndpointInput } from "@/lib/endpoints/manage-endpoint";
+import { deleteEndpoint, updateEndpoint, updateEndpointSchema, type UpdateEndpointInput } from "@/lib/endpoints/manage-endpoint";
 
 type Params = { endpoint: string };
 
@@ -23,7 +24,7 @@ export const GET = withApiAuth<Params>("endpoint:read", async ({ principal, para
 );
 
 export const PATCH = withApiAuth<Params>("endpoint:manage", async ({ principal, params, request }) => {
-  await updateEndpoint({ workspaceId: principal.workspace.id, actor: { tokenId: principal.tokenId }, name: params.endpoint, input: (await jsonBody(request)) as UpdateEndpointInput });
+  await updateEndpoint({ workspaceId: principal.workspace.id, actor: { tokenId: principal.tokenId }, name: params.endpoint, input: await strictJsonBody<UpdateEndpointInput>(request, updateEndpointSchema) });
   return json(await present(principal.workspace.id, params.endpoint, new URL(request.url).origin));
 });
 

@@ -11,6 +11,7 @@ import { findMiniBatches } from "@/lib/jobs/find-jobs";
 import { getFirstFailedMiniBatch, getJobSubmitter, getJobTimeline, previewJobOutput } from "@/lib/jobs/job-details";
 import { inputUnit } from "@/lib/jobs/mini-batch-inputs";
 import { presentJob } from "@/lib/jobs/present-job";
+import { findScriptOutputFiles } from "@/lib/jobs/script-outputs";
 import { pageParamsSchema } from "@/lib/pagination";
 import { parseSearchParams } from "@/lib/search-params";
 import { formatDuration, formatStageTime } from "../_components/job-format";
@@ -50,6 +51,7 @@ export default async function JobPage({ params, searchParams }: Params) {
     getJobSubmitter({ submittedById: job.submittedById }),
     final && view.settings.outputAction === "append_row" ? previewJobOutput({ workspaceId: ctx.workspace.id, name }) : null,
   ]);
+  const scriptFiles = await findScriptOutputFiles({ workspaceId: ctx.workspace.id, jobId: job.id });
   const { progress } = job;
   const base = `/w/${slug}/jobs/${name}`;
   const hasFailures = job.miniBatchesFailed > 0 || job.filesFailed > 0;
@@ -165,6 +167,19 @@ export default async function JobPage({ params, searchParams }: Params) {
               {preview.truncated ? `The first ${preview.rows.length} rows; download the file for all of them.` : `All ${preview.rows.length} rows.`}
             </p>
           </>
+        )}
+        {scriptFiles.length > 0 && (
+          <div className="border-t border-zinc-200 px-5 py-3 dark:border-zinc-800">
+            <h3 className="text-sm font-medium">Files the script wrote ({scriptFiles.length}{scriptFiles.length === 200 ? "+" : ""})</h3>
+            <ul aria-label="Files the script wrote" className="mt-1 space-y-0.5 text-sm">
+              {scriptFiles.map((f) => (
+                <li key={f.path}>
+                  <a href={`${base}/outputs/${f.path.split("/").map(encodeURIComponent).join("/")}`} download className="font-mono hover:underline">{f.path}</a>{" "}
+                  <span className="text-xs text-zinc-500">mini-batch {f.miniBatch}, {f.size.toLocaleString("en")} bytes</span>
+                </li>
+              ))}
+            </ul>
+          </div>
         )}
       </Card>
 

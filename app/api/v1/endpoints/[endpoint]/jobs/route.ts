@@ -1,7 +1,8 @@
 import { withApiAuth } from "@/lib/api/with-api-auth";
-import { baseUrlOf, json, jsonBody, queryOf } from "@/lib/api/respond";
+import { baseUrlOf, json, queryOf } from "@/lib/api/respond";
+import { strictJsonBody } from "@/lib/api/strict-body";
 import { findJobList, findJobListSchema } from "@/lib/jobs/find-job-list";
-import type { InvokeJobInput } from "@/lib/jobs/invoke-job";
+import { invokeJobSchema, type InvokeJobInput } from "@/lib/jobs/invoke-job";
 import { startJob } from "@/lib/jobs/job-commands";
 import { presentJob, presentJobSummary } from "@/lib/jobs/present-job";
 
@@ -13,7 +14,7 @@ export const POST = withApiAuth<Params>("job:invoke", async ({ principal, params
     workspaceId: principal.workspace.id,
     actor: { tokenId: principal.tokenId },
     endpointName: params.endpoint,
-    input: (await jsonBody(request)) as InvokeJobInput,
+    input: await strictJsonBody<InvokeJobInput>(request, invokeJobSchema),
     via: "api",
   });
   const presented = presentJob(job, baseUrlOf(request));

@@ -32,7 +32,7 @@ function parseLiterals(text: string) {
   return out;
 }
 
-export function InvokeForm({ slug, endpoint, deployments, datastores, defaultInput }: { slug: string; endpoint: string; deployments: DeploymentOption[]; datastores: string[]; defaultInput?: string }) {
+export function InvokeForm({ slug, endpoint, deployments, datastores, defaultInput, dataAssets = [] }: { slug: string; endpoint: string; deployments: DeploymentOption[]; datastores: string[]; defaultInput?: string; dataAssets?: { name: string; type: string }[] }) {
   const router = useRouter();
   const [deploymentName, setDeploymentName] = useState(deployments.find((d) => d.isDefault)?.name ?? deployments[0]?.name ?? "");
   const d = deployments.find((x) => x.name === deploymentName);
@@ -58,7 +58,7 @@ export function InvokeForm({ slug, endpoint, deployments, datastores, defaultInp
           endpoint,
           invoke: {
             deploymentName,
-            input: { type: String(f.get("inputType")), path: String(f.get("inputPath") ?? "").trim() },
+            input: { type: String(f.get("inputType")), path: String(f.get("dataAsset") ?? "") || String(f.get("inputPath") ?? "").trim() },
             inputs: parseLiterals(String(f.get("literals") ?? "")),
             ...(outputPath ? { output: { path: outputPath } } : {}),
             outputFileName: String(f.get("outputFileName") ?? "").trim() || undefined,
@@ -84,12 +84,20 @@ export function InvokeForm({ slug, endpoint, deployments, datastores, defaultInp
       <fieldset className="grid gap-4 sm:grid-cols-[12rem_1fr]">
         <legend className="mb-2 text-sm font-semibold">Input</legend>
         <SelectField label="Input type" name="inputType" options={[{ value: "uri_folder", label: "Folder (uri_folder)" }, { value: "uri_file", label: "One file (uri_file)" }, { value: "tabular", label: "CSV split by rows (tabular)" }]} />
+        {dataAssets.length > 0 && (
+          <SelectField
+            label="Data asset"
+            name="dataAsset"
+            hint="A registered data asset (its newest version) instead of a path; its own type is used."
+            options={[{ value: "", label: "None: use the input path" }, ...dataAssets.map((a) => ({ value: `azureml:${a.name}@latest`, label: `${a.name} (${a.type}, latest)` }))]}
+          />
+        )}
         <TextField
           label="Input path"
           name="inputPath"
           defaultValue={defaultInput}
           placeholder="datastores/workspaceblobstore/paths/inputs/"
-          hint={`datastores/<name>/paths/<folder>/ or …/<file> (datastores: ${datastores.join(", ")}), azureml://datastores/…, or an https blob URL with a SAS token.`}
+          hint={`datastores/<name>/paths/<folder>/ or …/<file> (datastores: ${datastores.join(", ")}), azureml://datastores/…, an https blob URL (public, or with a SAS token), or azureml:<data asset>@latest.`}
           errors={err("input.path") ?? err("input")}
         />
       </fieldset>

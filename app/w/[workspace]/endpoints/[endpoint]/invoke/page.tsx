@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { Card, PageHeader } from "@/components/ui/card";
 import { getPageContext, orNotFound } from "@/lib/auth/page-context";
+import { findDataAssets } from "@/lib/data-assets/data-assets";
 import { findDatastores } from "@/lib/datastores/datastores";
 import { findDeployments } from "@/lib/deployments/manage-deployment";
 import { getEndpointOrThrow } from "@/lib/endpoints/find-endpoints";
@@ -15,7 +16,11 @@ export default async function InvokePage({ params, searchParams }: { params: Pro
   const ctx = await getPageContext(slug);
   if (!ctx.can("job:invoke")) notFound();
   await orNotFound(getEndpointOrThrow({ workspaceId: ctx.workspace.id, name }));
-  const [deployments, datastores] = await Promise.all([findDeployments({ workspaceId: ctx.workspace.id, endpointName: name }), findDatastores({ workspaceId: ctx.workspace.id })]);
+  const [deployments, datastores, dataAssets] = await Promise.all([
+    findDeployments({ workspaceId: ctx.workspace.id, endpointName: name }),
+    findDatastores({ workspaceId: ctx.workspace.id }),
+    findDataAssets({ workspaceId: ctx.workspace.id, perPage: 200 }),
+  ]);
   return (
     <>
       <PageHeader title={`Invoke ${name}`} description="Run the deployment's scoring script over a folder of files, one file, or one CSV split into mini-batches of rows. The job is validated before it starts." />
@@ -26,6 +31,7 @@ export default async function InvokePage({ params, searchParams }: { params: Pro
           deployments={deployments.map((d) => ({ name: d.name, isDefault: d.isDefault, miniBatchSize: d.settings.miniBatchSize, instanceCount: d.settings.instanceCount, maxRetries: d.settings.retrySettings.maxRetries, timeout: d.settings.retrySettings.timeout, errorThreshold: d.settings.errorThreshold, outputFileName: d.settings.outputFileName }))}
           datastores={datastores.map((d) => d.name)}
           defaultInput={input}
+          dataAssets={dataAssets.data.map((a) => ({ name: a.name, type: a.type }))}
         />
       </Card>
     </>

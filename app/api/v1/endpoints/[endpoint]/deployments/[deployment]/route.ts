@@ -1,6 +1,8 @@
 import { withApiAuth } from "@/lib/api/with-api-auth";
 import { json, jsonBody } from "@/lib/api/respond";
-import { deleteDeployment, getDeploymentOrThrow, updateDeployment, type UpdateDeploymentInput } from "@/lib/deployments/manage-deployment";
+import { rejectUnknownFields } from "@/lib/api/strict-body";
+import { deleteDeployment, getDeploymentOrThrow, updateDeployment, updateDeploymentSchema, type UpdateDeploymentInput } from "@/lib/deployments/manage-deployment";
+import { readAzureResources } from "@/lib/deployments/unsupported";
 
 type Params = { endpoint: string; deployment: string };
 
@@ -9,7 +11,7 @@ export const GET = withApiAuth<Params>("deployment:read", async ({ principal, pa
 );
 
 export const PATCH = withApiAuth<Params>("deployment:manage", async ({ principal, params, request }) =>
-  json(await updateDeployment({ workspaceId: principal.workspace.id, actor: { tokenId: principal.tokenId }, endpointName: params.endpoint, name: params.deployment, input: (await jsonBody(request)) as UpdateDeploymentInput })),
+  json(await updateDeployment({ workspaceId: principal.workspace.id, actor: { tokenId: principal.tokenId }, endpointName: params.endpoint, name: params.deployment, input: rejectUnknownFields(updateDeploymentSchema, readAzureResources(await jsonBody(request))) as UpdateDeploymentInput })),
 );
 
 export const DELETE = withApiAuth<Params>("deployment:manage", async ({ principal, params }) => {
