@@ -43,6 +43,20 @@ process.on("SIGINT", () => void shutdown(0));
 process.on("SIGTERM", () => void shutdown(0));
 
 async function main() {
+  // Tenant code runs only in the scoring sandbox: say now, not at the first job, if it cannot start.
+  const { assertSandboxUsable } = await import("../lib/scoring/sandbox");
+  try {
+    const sandbox = assertSandboxUsable();
+    if (sandbox.warning) console.warn(`[batchpoint] ${sandbox.warning}`);
+    else {
+      const pids = sandbox.processLimit === "cgroup" ? "a pids cgroup" : process.getuid?.() === 0 ? "RLIMIT_NPROC, which does not bind while the server runs as root: give it a writable cgroup file system or a non-root user" : "RLIMIT_NPROC";
+      log(`scoring sandbox: bubblewrap, no network by default, limits on memory, files and CPU; processes limited by ${pids}`);
+    }
+  } catch (e) {
+    console.error(`[batchpoint] ${(e as Error).message}`);
+    return shutdown(2);
+  }
+
   const env: Record<string, string> = {};
   const secrets = loadOrCreateSecrets(dataDir);
   if (!process.env.DATABASE_URL) {
@@ -80,20 +94,6 @@ async function main() {
       return shutdown(2);
     }
     throw e;
-  }
-
-  // Tenant code runs only in the scoring sandbox: say now, not at the first job, if it cannot start.
-  const { assertSandboxUsable } = await import("../lib/scoring/sandbox");
-  try {
-    const sandbox = assertSandboxUsable();
-    if (sandbox.warning) console.warn(`[batchpoint] ${sandbox.warning}`);
-    else {
-      const pids = sandbox.processLimit === "cgroup" ? "a pids cgroup" : process.getuid?.() === 0 ? "RLIMIT_NPROC, which does not bind while the server runs as root: give it a writable cgroup file system or a non-root user" : "RLIMIT_NPROC";
-      log(`scoring sandbox: bubblewrap, no network by default, limits on memory, files and CPU; processes limited by ${pids}`);
-    }
-  } catch (e) {
-    console.error(`[batchpoint] ${(e as Error).message}`);
-    return shutdown(2);
   }
 
   const applied = await applyMigrations(process.env.DATABASE_URL!, log);

@@ -1,3 +1,4 @@
+import { readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ScoringPools } from "@/lib/scoring/pool";
@@ -393,5 +394,32 @@ describe("shutdown", () => {
     } finally {
       await own.shutdown();
     }
+  });
+});
+
+describe("the sandbox's exchange dir", () => {
+  it("hard-links a mini-batch's files in (no copy), keeps their folders, and hands back what run() wrote", async () => {
+    const code = writeFiles(path.join(tmp.dir, "exchange"), {
+      "score.py": `
+import json, os
+def run(mini_batch):
+    out = os.environ["BATCH_OUTPUT_DIR"]
+    with open(os.path.join(out, "seen.json"), "w") as f:
+        json.dump([os.path.relpath(p, os.environ["BATCH_INPUT_DIR"]) for p in mini_batch], f)
+    return [json.dumps({"path": p, "ino": os.stat(p).st_ino, "links": os.stat(p).st_nlink, "writable": os.access(p, os.W_OK)}) for p in mini_batch]
+`,
+    });
+    const inputDir = path.join(tmp.dir, "exchange-job", "inputs");
+    writeFiles(inputDir, { "a.txt": "a", "sub/b.txt": "b" });
+    const outputDir = path.join(tmp.dir, "exchange-job", "outputs");
+    const files = [path.join(inputDir, "a.txt"), path.join(inputDir, "sub", "b.txt")];
+    const r = await pools.run(deployment(code), { input: { kind: "files", files }, inputDir, outputDir });
+    if (!r.ok) throw new Error(`${r.error}\n${r.traceback}`);
+    const seen = r.body.trim().split("\n").map((l) => JSON.parse(l));
+    expect(seen.map((s) => s.path)).toEqual(["/batchpoint/batch/in/data/a.txt", "/batchpoint/batch/in/data/sub/b.txt"]);
+    files.forEach((f, i) => expect(seen[i].ino).toBe(statSync(f).ino)); // the same file, not a copy
+    expect(seen.every((s) => s.links === 2 && s.writable === false)).toBe(true);
+    expect(JSON.parse(readFileSync(path.join(outputDir, "seen.json"), "utf8"))).toEqual(["a.txt", "sub/b.txt"]);
+    expect(statSync(files[0]).nlink).toBe(1); // unlinked from the exchange dir after the mini-batch
   });
 });
