@@ -7,6 +7,7 @@ import { db } from "@/lib/db";
 import { getEnv } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { createWorkspace } from "@/lib/workspaces/create-workspace";
+import { safeRedirectUrl } from "./safe-callback";
 import { verifyCredentials } from "./verify-credentials";
 
 function providers(): Provider[] {
@@ -69,6 +70,10 @@ export function authOptions(): NextAuthOptions {
     pages: { signIn: "/sign-in", error: "/sign-in" },
     providers: providers(),
     callbacks: {
+      // Every redirect next-auth makes (callbackUrl of sign-in and sign-out) stays on this origin.
+      redirect({ url, baseUrl }) {
+        return safeRedirectUrl(url, baseUrl);
+      },
       async signIn({ user, account }) {
         if (!account || account.provider === "credentials") return true;
         if (!user.email) return "/sign-in?error=EmailRequired";
