@@ -38,7 +38,7 @@ export function securityHeaders(opts) {
 const nextConfig = {
   poweredByHeader: false,
   // Server-only packages with native or WASM parts are loaded by Node, not bundled.
-  serverExternalPackages: ["pg", "@azure/storage-blob", "@electric-sql/pglite", "nodemailer", "bcryptjs"],
+  serverExternalPackages: ["pg", "@azure/storage-blob", "@electric-sql/pglite", "nodemailer", "bcryptjs", "rate-limiter-flexible"],
   typedRoutes: false,
   // `npm run typecheck` checks the whole tree (npm test runs it first); the build need not repeat it.
   typescript: { ignoreBuildErrors: true },

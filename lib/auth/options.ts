@@ -7,6 +7,7 @@ import { db } from "@/lib/db";
 import { getEnv } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { createWorkspace } from "@/lib/workspaces/create-workspace";
+import { clientAddress } from "./client-address";
 import { safeRedirectUrl } from "./safe-callback";
 import { verifyCredentials } from "./verify-credentials";
 
@@ -17,9 +18,9 @@ function providers(): Provider[] {
       id: "credentials",
       name: "Email and password",
       credentials: { email: { label: "Email", type: "email" }, password: { label: "Password", type: "password" } },
-      async authorize(credentials) {
+      async authorize(credentials, req) {
         try {
-          return await verifyCredentials({ email: credentials?.email ?? "", password: credentials?.password ?? "" });
+          return await verifyCredentials({ email: credentials?.email ?? "", password: credentials?.password ?? "", address: clientAddress(req?.headers) });
         } catch (e) {
           // The message reaches the sign-in form; it is the same for unknown emails and wrong passwords.
           if (e instanceof AppError) throw new Error(e.message);

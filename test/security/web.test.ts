@@ -1,14 +1,17 @@
 import { createServer, request as httpRequest, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import * as hookRoute from "@/app/api/hooks/[webhookId]/route";
 import { readJsonBody } from "@/lib/api/read-body";
 import { safeCallbackPath } from "@/lib/auth/safe-callback";
+import { ADDRESS_ATTEMPTS, PAIR_FREE } from "@/lib/auth/throttle";
+import { verifyCredentials } from "@/lib/auth/verify-credentials";
+import { signUp } from "@/lib/users/sign-up";
 import { db } from "@/lib/db";
 import { createEndpoint } from "@/lib/endpoints/create-endpoint";
 import { createWebhook } from "@/lib/webhooks/create-webhook";
 import { ALLOW_PRIVATE_ENV } from "@/lib/webhooks/egress";
-import { createUserWithWorkspace } from "../support/factories";
+import { createUserWithWorkspace, uniqueEmail } from "../support/factories";
 
 type Handler = (request: Request, route: { params: Promise<any> }) => Promise<Response>;
 
@@ -164,4 +167,64 @@ describe("hostile: a sign-in link that sends the user elsewhere", () => {
   it.each(["/\\localhost:3933/phish", "//evil.example", "/%5Cevil.example", "https://evil.example", "javascript:alert(document.cookie)"])("callbackUrl %j lands on /", (raw) => {
     expect(safeCallbackPath(raw)).toBe("/");
   });
+});
+
+describe("hostile: guessing a password", () => {
+  // The counters' windows are measured with Date.now(); it stands still here unless a test moves
+  // it, so a slow, shared machine cannot let a window lapse mid-test. Timers and I/O run as usual.
+  beforeEach(() => {
+    vi.useFakeTimers({ toFake: ["Date"], now: Date.now() });
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+  const outcome = (p: Promise<unknown>) => p.then(() => "signed in", (e: { code?: string }) => e.code ?? "error");
+
+  it("25 parallel wrong guesses from one address: at most PAIR_FREE + 1 passwords are checked, the rest are told to wait", async () => {
+    const email = uniqueEmail("victim");
+    await signUp({ name: "Victim", email, password: "the owner's password" });
+    const results = await Promise.all(Array.from({ length: 25 }, (_, i) => outcome(verifyCredentials({ email, password: `guess ${i}`, address: "203.0.113.7" }))));
+    const evaluated = results.filter((r) => r === "UNAUTHENTICATED").length;
+    expect(evaluated).toBeGreaterThanOrEqual(PAIR_FREE);
+    expect(evaluated).toBeLessThanOrEqual(PAIR_FREE + 1);
+    expect(results.filter((r) => r === "RATE_LIMITED")).toHaveLength(25 - evaluated);
+    expect(results).not.toContain("signed in");
+    // The attacker's next guess, even the right password, waits; the message says how long.
+    await expect(verifyCredentials({ email, password: "the owner's password", address: "203.0.113.7" })).rejects.toMatchObject({ code: "RATE_LIMITED", message: expect.stringMatching(/^Too many sign-in attempts\. Try again in \d+ (second|minute)s?\.$/) });
+  });
+
+  it("the real owner still signs in from their own address after an attacker's guesses", async () => {
+    const email = uniqueEmail("owner");
+    await signUp({ name: "Owner", email, password: "the owner's password" });
+    for (let i = 0; i < 12; i++) await outcome(verifyCredentials({ email, password: `guess ${i}`, address: "198.51.100.23" }));
+    await expect(verifyCredentials({ email, password: "the owner's password", address: "192.0.2.50" })).resolves.toMatchObject({ email });
+    // And again: a success does not leave the owner's own address throttled.
+    await expect(verifyCredentials({ email, password: "the owner's password", address: "192.0.2.50" })).resolves.toMatchObject({ email });
+  });
+
+  it("the wait grows: each further guess from that address waits longer, and waiting lets the owner in", async () => {
+    const email = uniqueEmail("backoff");
+    const address = "198.51.100.99";
+    await signUp({ name: "Backoff", email, password: "the owner's password" });
+    const attempt = (password = "guess") => verifyCredentials({ email, password, address }).then(() => ({ code: "signed in", wait: 0 }), (e) => ({ code: e.code as string, wait: (e.details?.retryAfterMs as number) ?? 0 }));
+    for (let i = 0; i < PAIR_FREE + 1; i++) expect((await attempt()).code).toBe("UNAUTHENTICATED");
+    const first = await attempt();
+    expect(first.code).toBe("RATE_LIMITED");
+    vi.setSystemTime(Date.now() + first.wait + 1);
+    expect((await attempt()).code).toBe("UNAUTHENTICATED");
+    const second = await attempt();
+    expect(second.code).toBe("RATE_LIMITED");
+    expect(second.wait).toBeGreaterThan(first.wait);
+    vi.setSystemTime(Date.now() + second.wait + 1);
+    expect((await attempt("the owner's password")).code).toBe("signed in");
+    expect((await attempt("the owner's password")).code).toBe("signed in");
+  });
+
+  it("one address spraying many accounts is stopped after ADDRESS_ATTEMPTS attempts", async () => {
+    const address = "203.0.113.250";
+    const results: string[] = [];
+    for (let i = 0; i < ADDRESS_ATTEMPTS + 3; i++) results.push(await outcome(verifyCredentials({ email: uniqueEmail(`spray${i}`), password: "Password1", address })));
+    expect(results.slice(0, ADDRESS_ATTEMPTS).every((r) => r === "UNAUTHENTICATED")).toBe(true);
+    expect(results.slice(ADDRESS_ATTEMPTS)).toEqual(["RATE_LIMITED", "RATE_LIMITED", "RATE_LIMITED"]);
+  }, 240_000);
 });
