@@ -41,6 +41,7 @@ export const envSchema = z
     MAIL_FROM: z.string().default("Batchpoint <batchpoint@localhost>"),
     BATCHPOINT_ADMIN_EMAIL: z.email("must be an email address").optional(),
     BATCHPOINT_ADMIN_PASSWORD: z.string().min(8, "must be at least 8 characters").optional(),
+    BATCHPOINT_SIGNUP: z.enum(["open", "invite", "closed"], { error: "must be open, invite or closed" }).default("open"),
     BATCHPOINT_ADMIN_TOKEN: z
       .string()
       .regex(/^[A-Za-z0-9_\-]{24,200}$/, "must be 24-200 letters, digits, '_' or '-' (e.g. bp_ followed by openssl rand -hex 24)")

@@ -6,6 +6,7 @@ import type { Provider } from "next-auth/providers/index";
 import { db } from "@/lib/db";
 import { getEnv } from "@/lib/env";
 import { AppError } from "@/lib/errors";
+import { assertSignUpAllowed, signupMode } from "@/lib/users/signup-policy";
 import { createWorkspace } from "@/lib/workspaces/create-workspace";
 import { clientAddress } from "./client-address";
 import { safeRedirectUrl } from "./safe-callback";
@@ -57,6 +58,7 @@ async function linkExternalAccount(opts: { provider: string; providerAccountId: 
   const email = opts.email.toLowerCase();
   let user = await db.user.findUnique({ where: { email }, select: { id: true } });
   if (!user) {
+    await assertSignUpAllowed({ email, external: true });
     user = await db.user.create({ data: { email, name: opts.name ?? email.split("@")[0] }, select: { id: true } });
     await createWorkspace({ name: `${(opts.name ?? email).split(" ")[0]}'s workspace`, ownerUserId: user.id });
   }
@@ -78,12 +80,17 @@ export function authOptions(): NextAuthOptions {
       async signIn({ user, account }) {
         if (!account || account.provider === "credentials") return true;
         if (!user.email) return "/sign-in?error=EmailRequired";
-        (user as { batchpointId?: string }).batchpointId = await linkExternalAccount({
-          provider: account.provider,
-          providerAccountId: account.providerAccountId,
-          email: user.email,
-          name: user.name,
-        });
+        try {
+          (user as { batchpointId?: string }).batchpointId = await linkExternalAccount({
+            provider: account.provider,
+            providerAccountId: account.providerAccountId,
+            email: user.email,
+            name: user.name,
+          });
+        } catch (e) {
+          if (e instanceof AppError && e.code === "FORBIDDEN") return `/sign-in?error=${signupMode() === "closed" ? "SignupClosed" : "SignupInviteOnly"}`;
+          throw e;
+        }
         return true;
       },
       async jwt({ token, user }) {

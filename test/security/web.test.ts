@@ -6,7 +6,10 @@ import { readJsonBody } from "@/lib/api/read-body";
 import { safeCallbackPath } from "@/lib/auth/safe-callback";
 import { ADDRESS_ATTEMPTS, PAIR_FREE } from "@/lib/auth/throttle";
 import { verifyCredentials } from "@/lib/auth/verify-credentials";
+import { parseEnv } from "@/lib/env";
+import { inviteMember } from "@/lib/members/invite-member";
 import { signUp } from "@/lib/users/sign-up";
+import { SIGNUP_CLOSED_MESSAGE, SIGNUP_INVITE_ONLY_MESSAGE, signUpPageState } from "@/lib/users/signup-policy";
 import { db } from "@/lib/db";
 import { createEndpoint } from "@/lib/endpoints/create-endpoint";
 import { createWebhook } from "@/lib/webhooks/create-webhook";
@@ -227,4 +230,54 @@ describe("hostile: guessing a password", () => {
     expect(results.slice(0, ADDRESS_ATTEMPTS).every((r) => r === "UNAUTHENTICATED")).toBe(true);
     expect(results.slice(ADDRESS_ATTEMPTS)).toEqual(["RATE_LIMITED", "RATE_LIMITED", "RATE_LIMITED"]);
   }, 240_000);
+});
+
+describe("hostile: signing up where the operator said no", () => {
+  const saved = process.env.BATCHPOINT_SIGNUP;
+  afterEach(() => {
+    if (saved === undefined) delete process.env.BATCHPOINT_SIGNUP;
+    else process.env.BATCHPOINT_SIGNUP = saved;
+  });
+  const usersWith = (email: string) => db.user.count({ where: { email } });
+
+  it("closed: nobody gets an account, not even with an invitation, and the page says why", async () => {
+    const { user: owner, workspace } = await createUserWithWorkspace("closer");
+    const email = uniqueEmail("shut-out");
+    const { token } = await inviteMember({ workspaceId: workspace.id, actor: { userId: owner.id }, baseUrl: "http://x", email, role: "reader" });
+    process.env.BATCHPOINT_SIGNUP = "closed";
+    await expect(signUp({ name: "Nope", email, password: "long enough pw" })).rejects.toMatchObject({ code: "FORBIDDEN", message: SIGNUP_CLOSED_MESSAGE });
+    await expect(signUp({ name: "Nope", email, password: "long enough pw", invitation: token, personalWorkspace: false })).rejects.toMatchObject({ code: "FORBIDDEN", message: SIGNUP_CLOSED_MESSAGE });
+    expect(await usersWith(email)).toBe(0);
+    expect(await signUpPageState({})).toEqual({ form: false, message: SIGNUP_CLOSED_MESSAGE });
+  });
+
+  it("invite: only the invited address, with its invitation, gets an account", async () => {
+    const { user: owner, workspace } = await createUserWithWorkspace("inviter");
+    const invited = uniqueEmail("invited");
+    const stranger = uniqueEmail("stranger");
+    const { token } = await inviteMember({ workspaceId: workspace.id, actor: { userId: owner.id }, baseUrl: "http://x", email: invited, role: "scientist" });
+    process.env.BATCHPOINT_SIGNUP = "invite";
+    await expect(signUp({ name: "S", email: stranger, password: "long enough pw" })).rejects.toMatchObject({ code: "FORBIDDEN", message: SIGNUP_INVITE_ONLY_MESSAGE });
+    await expect(signUp({ name: "S", email: stranger, password: "long enough pw", invitation: token, personalWorkspace: false })).rejects.toMatchObject({ code: "FORBIDDEN", message: expect.stringContaining(`for ${invited}`) });
+    await expect(signUp({ name: "S", email: stranger, password: "long enough pw", invitation: "inv_not_a_real_invitation_token", personalWorkspace: false })).rejects.toMatchObject({ code: "FORBIDDEN", message: expect.stringContaining("invalid, expired") });
+    expect(await usersWith(stranger)).toBe(0);
+    expect(await signUpPageState({})).toEqual({ form: false, message: SIGNUP_INVITE_ONLY_MESSAGE });
+    expect(await signUpPageState({ invitation: token })).toEqual({ form: true });
+    const { user } = await signUp({ name: "I", email: invited, password: "long enough pw", invitation: token, personalWorkspace: false });
+    expect(user.email).toBe(invited);
+  });
+
+  it("open (the default): anyone may sign up", async () => {
+    delete process.env.BATCHPOINT_SIGNUP;
+    const email = uniqueEmail("anyone");
+    await expect(signUp({ name: "A", email, password: "long enough pw" })).resolves.toMatchObject({ user: { email } });
+    expect(await signUpPageState({})).toEqual({ form: true });
+  });
+
+  it("a mistyped BATCHPOINT_SIGNUP stops the server at start with a line that names it", () => {
+    const base = { DATABASE_URL: "postgres://x/y", AZURE_STORAGE_CONNECTION_STRING: "UseDevelopmentStorage=true", BATCHPOINT_SECRET_KEY: "1".repeat(64), NEXTAUTH_SECRET: "s".repeat(32) };
+    expect(() => parseEnv({ ...base, BATCHPOINT_SIGNUP: "invites" })).toThrow("BATCHPOINT_SIGNUP must be open, invite or closed");
+    expect(parseEnv({ ...base, BATCHPOINT_SIGNUP: "closed" }).BATCHPOINT_SIGNUP).toBe("closed");
+    expect(parseEnv(base).BATCHPOINT_SIGNUP).toBe("open");
+  });
 });

@@ -5,6 +5,7 @@ import { Card } from "@/components/ui/card";
 import { enabledExternalProviders } from "@/lib/auth/options";
 import { safeCallbackPath } from "@/lib/auth/safe-callback";
 import { getSessionUser } from "@/lib/auth/session";
+import { SIGNUP_CLOSED_MESSAGE, SIGNUP_INVITE_ONLY_MESSAGE } from "@/lib/users/signup-policy";
 import { SignInForm } from "./_components/sign-in-form";
 
 export const metadata: Metadata = { title: "Sign in" };
@@ -14,6 +15,8 @@ const OAUTH_ERRORS: Record<string, string> = {
   OAuthAccountNotLinked: "This email is linked to another sign-in method.",
   EmailRequired: "Your provider did not share an email address; Batchpoint needs one.",
   OAuthCallback: "The sign-in provider returned an error. Try again.",
+  SignupClosed: SIGNUP_CLOSED_MESSAGE,
+  SignupInviteOnly: SIGNUP_INVITE_ONLY_MESSAGE,
 };
 
 export default async function SignInPage({ searchParams }: { searchParams: Promise<{ callbackUrl?: string; error?: string }> }) {
