@@ -7,11 +7,11 @@ import { getEnv } from "@/lib/env";
  * Sign-in throttling that slows the attacker, not the owner. Every counter is an atomic upsert in
  * PostgreSQL (rate-limiter-flexible, table "rate_limit"), taken BEFORE the password is checked, so
  * parallel guesses cannot slip past a read-then-write race.
- * - Per address: at most ADDRESS_ATTEMPTS sign-ins per 15 minutes from one client address.
+ * - Per address: at most ADDRESS_ATTEMPTS failed (or in-flight) sign-ins per 15 minutes from one client address.
  * - Per account and address: PAIR_FREE attempts, then one attempt per backoff window that doubles
  *   with every further attempt (1 s, 2 s, 4 s, ... up to 15 min). A success clears it. The owner,
  *   signing in from another address, is not slowed by an attacker's guesses.
- * - Per account: after ACCOUNT_FREE attempts in an hour from any mix of addresses (an attacker who
+ * - Per account: after ACCOUNT_FREE failed attempts in an hour from any mix of addresses (an attacker who
  *   rotates addresses), one attempt per backoff window (1 s doubling up to 1 min) for everyone.
  */
 export const ADDRESS_ATTEMPTS = 30;
@@ -91,11 +91,15 @@ export async function admitSignInAttempt(opts: { account: string; address: strin
   if (account.consumedPoints > ACCOUNT_FREE) await take(l.accountGate, opts.account, { customDuration: backoffSeconds(account.consumedPoints - ACCOUNT_FREE, ACCOUNT_MAX_DELAY_S) });
 }
 
-/** After a successful sign-in: the account's backoff from this address starts over. */
+/**
+ * After a successful sign-in: the account's backoff from this address starts over, and the attempt
+ * is given back to the address and account counters, so they count failures (and attempts in flight),
+ * not the sign-ins of everyone behind one address.
+ */
 export async function clearSignInFailures(opts: { account: string; address: string }): Promise<void> {
   const l = limiters();
   const pairKey = `${opts.account}|${opts.address}`;
-  await Promise.all([l.pairCount.delete(pairKey), l.pairGate.delete(pairKey)]);
+  await Promise.all([l.pairCount.delete(pairKey), l.pairGate.delete(pairKey), l.byAddress.reward(opts.address, 1), l.accountCount.reward(opts.account, 1)]);
 }
 
 /** "12 seconds" / "3 minutes": how long to wait, for the sign-in form. */
