@@ -43,6 +43,7 @@ export const envSchema = z
     BATCHPOINT_ADMIN_PASSWORD: z.string().min(8, "must be at least 8 characters").optional(),
     BATCHPOINT_SANDBOX: z.enum(["on", "off"], { error: "must be 'on' (the default: scoring code runs in the bubblewrap sandbox) or 'off' (single-tenant servers only)" }).optional(),
     BATCHPOINT_BUILD_ENVIRONMENTS: z.enum(["0", "1"], { error: "must be 1 (build a venv from a deployment's conda/requirements file, the default) or 0 (note and ignore those files)" }).optional(),
+    BATCHPOINT_SIGNUP: z.enum(["open", "invite", "closed"], { error: "must be open, invite or closed" }).default("open"),
     BATCHPOINT_ADMIN_TOKEN: z
       .string()
       .regex(/^[A-Za-z0-9_\-]{24,200}$/, "must be 24-200 letters, digits, '_' or '-' (e.g. bp_ followed by openssl rand -hex 24)")

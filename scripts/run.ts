@@ -4,6 +4,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
 import path from "node:path";
+import { createInterface } from "node:readline";
 import { startEmbeddedPostgres, type EmbeddedPostgres } from "../executor/src/embedded-postgres";
 import { startExecutor, type Executor } from "../executor/src/index";
 import { applyMigrations } from "../prisma/migrate";
@@ -136,8 +137,12 @@ async function main() {
     if (code !== 0) return shutdown(code);
   }
   next = spawn(process.execPath, [nextBin, mode, "-p", String(port), "-H", host], {
-    stdio: ["ignore", "inherit", "inherit"],
+    stdio: ["ignore", "pipe", "inherit"],
     env: { NEXT_TELEMETRY_DISABLED: "1", ...process.env, ...env },
+  });
+  // Next prints the address it listens on (127.0.0.1) beside ours; users get one URL, the public one, below.
+  createInterface({ input: next.stdout! }).on("line", (line) => {
+    if (!/^\s*-\s*(Local|Network):/.test(line)) console.log(line);
   });
   next.once("exit", (code) => {
     if (!stopping) {
@@ -146,8 +151,8 @@ async function main() {
     }
   });
 
-  const url = `http://localhost:${port}`;
-  await waitForHttp(`${url}/api/health`, 180_000);
+  const url = (env.NEXTAUTH_URL ?? process.env.NEXTAUTH_URL ?? `http://localhost:${port}`).replace(/\/$/, "");
+  await waitForHttp(`http://localhost:${port}/api/health`, 180_000);
   if (executor) await executor.syncApp(`http://127.0.0.1:${port}/api/inngest`);
   log(`ready: ${url}`);
   if (admin && process.env.BATCHPOINT_ADMIN_EMAIL) log(`sign in as ${process.env.BATCHPOINT_ADMIN_EMAIL} with BATCHPOINT_ADMIN_PASSWORD`);

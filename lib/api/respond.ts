@@ -2,8 +2,8 @@ import "server-only";
 import { Readable } from "node:stream";
 import { NextResponse } from "next/server";
 import type { z } from "zod";
-import { AppError } from "@/lib/errors";
 import { parseSearchParams } from "@/lib/search-params";
+import { readJsonBody } from "./read-body";
 
 /** JSON with dates as ISO strings and BigInts as numbers. */
 export function json(data: unknown, status = 200, headers: Record<string, string> = {}) {
@@ -17,15 +17,9 @@ export function queryOf<S extends z.ZodObject>(schema: S, request: Request): z.i
   return parseSearchParams(schema, Object.fromEntries(new URL(request.url).searchParams));
 }
 
-/** The request's JSON body; invalid JSON is a 400 that says so. Validation is the lib function's job. */
-export async function jsonBody(request: Request): Promise<unknown> {
-  const text = await request.text();
-  if (!text.trim()) return {};
-  try {
-    return JSON.parse(text);
-  } catch {
-    throw new AppError("BAD_REQUEST", "The request body is not valid JSON.");
-  }
+/** The request's JSON body, at most 1 MiB (413 beyond, the rest unread); invalid JSON is a 400 that says so. Validation is the lib function's job. */
+export function jsonBody(request: Request): Promise<unknown> {
+  return readJsonBody(request);
 }
 
 /** Streams a Node readable as the response body. */

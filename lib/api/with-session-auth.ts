@@ -4,12 +4,15 @@ import { getSessionUser } from "@/lib/auth/session";
 import type { WorkspaceContext } from "@/lib/workspaces/get-membership";
 import { getWorkspaceContextOrThrow } from "@/lib/workspaces/get-membership";
 import { AppError } from "@/lib/errors";
+import { crossSiteReason } from "./same-origin";
 import { apiError, toErrorResponse } from "./with-api-auth";
 
 /**
  * Wraps a route the dashboard calls with the signed-in session (uploads, downloads). First: the
  * session, the caller's membership of the workspace in the URL (non-members get 404) and the
- * permission; for writes, a same-origin check so another site cannot post with the user's cookie.
+ * permission; for writes, a same-origin check so another site cannot post with the user's cookie
+ * (the Origin is compared with the host the browser addressed and NEXTAUTH_URL, so localhost and
+ * 127.0.0.1 both work).
  */
 export function withSessionAuth<P extends { workspace: string }>(permission: Permission, handler: (ctx: { workspace: WorkspaceContext; params: P; request: Request }) => Promise<Response>) {
   return async (request: Request, route: { params: Promise<P> }) => {
@@ -20,8 +23,7 @@ export function withSessionAuth<P extends { workspace: string }>(permission: Per
       const ws = await getWorkspaceContextOrThrow({ slug: params.workspace, userId: user.id });
       if (!can(ws.role, permission)) return apiError(403, "FORBIDDEN", `Your role (${ws.role}) does not allow this.`);
       if (request.method !== "GET" && request.method !== "HEAD") {
-        const origin = request.headers.get("origin");
-        if (origin && origin !== new URL(request.url).origin) throw new AppError("FORBIDDEN", "Cross-site requests are refused.");
+        if (crossSiteReason(request)) throw new AppError("FORBIDDEN", "Cross-site requests are refused.");
       }
       return await handler({ workspace: ws, params, request });
     } catch (e) {

@@ -6,7 +6,10 @@ import type { Provider } from "next-auth/providers/index";
 import { db } from "@/lib/db";
 import { getEnv } from "@/lib/env";
 import { AppError } from "@/lib/errors";
+import { assertSignUpAllowed, signupMode } from "@/lib/users/signup-policy";
 import { createWorkspace } from "@/lib/workspaces/create-workspace";
+import { clientAddress } from "./client-address";
+import { safeRedirectUrl } from "./safe-callback";
 import { verifyCredentials } from "./verify-credentials";
 
 function providers(): Provider[] {
@@ -16,9 +19,9 @@ function providers(): Provider[] {
       id: "credentials",
       name: "Email and password",
       credentials: { email: { label: "Email", type: "email" }, password: { label: "Password", type: "password" } },
-      async authorize(credentials) {
+      async authorize(credentials, req) {
         try {
-          return await verifyCredentials({ email: credentials?.email ?? "", password: credentials?.password ?? "" });
+          return await verifyCredentials({ email: credentials?.email ?? "", password: credentials?.password ?? "", address: clientAddress(req?.headers) });
         } catch (e) {
           // The message reaches the sign-in form; it is the same for unknown emails and wrong passwords.
           if (e instanceof AppError) throw new Error(e.message);
@@ -55,6 +58,7 @@ async function linkExternalAccount(opts: { provider: string; providerAccountId: 
   const email = opts.email.toLowerCase();
   let user = await db.user.findUnique({ where: { email }, select: { id: true } });
   if (!user) {
+    await assertSignUpAllowed({ email, external: true });
     user = await db.user.create({ data: { email, name: opts.name ?? email.split("@")[0] }, select: { id: true } });
     await createWorkspace({ name: `${(opts.name ?? email).split(" ")[0]}'s workspace`, ownerUserId: user.id });
   }
@@ -69,15 +73,24 @@ export function authOptions(): NextAuthOptions {
     pages: { signIn: "/sign-in", error: "/sign-in" },
     providers: providers(),
     callbacks: {
+      // Every redirect next-auth makes (callbackUrl of sign-in and sign-out) stays on this origin.
+      redirect({ url, baseUrl }) {
+        return safeRedirectUrl(url, baseUrl);
+      },
       async signIn({ user, account }) {
         if (!account || account.provider === "credentials") return true;
         if (!user.email) return "/sign-in?error=EmailRequired";
-        (user as { batchpointId?: string }).batchpointId = await linkExternalAccount({
-          provider: account.provider,
-          providerAccountId: account.providerAccountId,
-          email: user.email,
-          name: user.name,
-        });
+        try {
+          (user as { batchpointId?: string }).batchpointId = await linkExternalAccount({
+            provider: account.provider,
+            providerAccountId: account.providerAccountId,
+            email: user.email,
+            name: user.name,
+          });
+        } catch (e) {
+          if (e instanceof AppError && e.code === "FORBIDDEN") return `/sign-in?error=${signupMode() === "closed" ? "SignupClosed" : "SignupInviteOnly"}`;
+          throw e;
+        }
         return true;
       },
       async jwt({ token, user }) {

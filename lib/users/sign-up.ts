@@ -5,6 +5,7 @@ import { fieldError, isUniqueViolation } from "@/lib/errors";
 import { emailSchema, passwordSchema } from "@/lib/validation";
 import { hashPassword } from "@/lib/auth/password";
 import { createWorkspace } from "@/lib/workspaces/create-workspace";
+import { assertSignUpAllowed } from "./signup-policy";
 
 export const signUpSchema = z.object({
   name: z.string().trim().min(1, "Enter your name.").max(80, "Use at most 80 characters."),
@@ -13,9 +14,10 @@ export const signUpSchema = z.object({
 });
 export type SignUpInput = z.infer<typeof signUpSchema>;
 
-// Creates an account and its personal workspace (unless `personalWorkspace` is false, as when joining by invitation).
-export async function signUp(input: SignUpInput & { personalWorkspace?: boolean }) {
+// Creates an account and its personal workspace (unless `personalWorkspace` is false, as when joining by invitation), if BATCHPOINT_SIGNUP allows it.
+export async function signUp(input: SignUpInput & { personalWorkspace?: boolean; invitation?: string }) {
   const { name, email, password } = signUpSchema.parse(input);
+  await assertSignUpAllowed({ email, invitation: input.invitation });
   const passwordHash = await hashPassword(password);
   let user;
   try {

@@ -49,3 +49,31 @@ describe("which addresses webhooks may reach", () => {
     }
   });
 });
+
+describe("the URL check at creation sees through spellings of private names", () => {
+  it.each([
+    ["http://LOCALHOST./hook", "localhost is this machine"],
+    ["http://localhost../hook", "localhost is this machine"],
+    ["http://LocalHost:9000/hook", "localhost is this machine"],
+    ["http://api.localhost./hook", "api.localhost is a private-network name (localhost)"],
+    ["http://ip6-localhost/hook", "ip6-localhost is this machine"],
+    ["http://localhost.localdomain./x", "localhost.localdomain is this machine"],
+    ["http://printer.local/x", "printer.local is a private-network name (local)"],
+    ["http://metadata.google.internal/computeMetadata/v1/", "metadata.google.internal is a private-network name (internal)"],
+    ["http://127.0.0.1./x", "127.0.0.1 is a loopback (this machine) address"],
+    ["http://2130706433/x", "127.0.0.1 is a loopback (this machine) address"],
+    ["http://0x7f.1/x", "127.0.0.1 is a loopback (this machine) address"],
+    ["http://0/x", "0.0.0.0 is a unspecified address"],
+    ["http://[::ffff:127.0.0.1]/x", "::ffff:7f00:1 is a loopback (this machine) address"],
+    ["http://[::ffff:a9fe:a9fe]/latest/", "::ffff:a9fe:a9fe is a link-local (cloud metadata lives here) address"],
+    ["http://[0:0:0:0:0:0:0:1]/x", "::1 is a loopback (this machine) address"],
+    ["http://[fd12::1]/x", "fd12::1 is a private network address"],
+  ])("%s is refused", (url, why) => {
+    expect(refusedHost(new URL(url))).toBe(why);
+  });
+
+  it("still accepts public names, also with a trailing dot", () => {
+    expect(refusedHost(new URL("https://hooks.example.com./x"))).toBeNull();
+    expect(refusedHost(new URL("https://localhost.example.com/x"))).toBeNull();
+  });
+});

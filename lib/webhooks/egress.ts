@@ -45,11 +45,27 @@ function describe(host: string, address: string, range: string) {
   return host === address ? `${address} is a ${kind} address` : `${host} resolves to ${address}, a ${kind} address`;
 }
 
-/** Why a URL's host may not receive webhooks, from the URL alone (localhost and IP literals); null if it may. */
+/** Names that mean this machine, whatever DNS says. */
+const LOOPBACK_NAMES = new Set(["localhost", "localhost.localdomain", "ip6-localhost", "ip6-loopback"]);
+/** Suffixes reserved for private networks (RFC 6761/6762/8375, ICANN's .internal). */
+const PRIVATE_SUFFIXES = [".localhost", ".local", ".internal", ".home.arpa", ".localdomain"];
+
+/**
+ * A URL's host as a resolver sees it: lower case, without IPv6 brackets and without the trailing
+ * dot(s) of a fully qualified name, so `LOCALHOST.` and `localhost` are the same name.
+ */
+export function canonicalHost(url: URL): string {
+  return url.hostname.replace(/^\[|\]$/g, "").toLowerCase().replace(/\.+$/, "");
+}
+
+/** Why a URL's host may not receive webhooks, from the URL alone (loopback names and IP literals); null if it may. */
 export function refusedHost(url: URL): string | null {
   if (privateDestinationsAllowed()) return null;
-  const host = url.hostname.replace(/^\[|\]$/g, "").toLowerCase();
-  if (host === "localhost" || host.endsWith(".localhost")) return `${host} is this machine`;
+  const host = canonicalHost(url);
+  if (!host) return "the URL has no host";
+  if (LOOPBACK_NAMES.has(host)) return `${host} is this machine`;
+  const suffix = PRIVATE_SUFFIXES.find((s) => host.endsWith(s));
+  if (suffix) return `${host} is a private-network name (${suffix.slice(1)})`;
   if (isIP(host)) {
     const range = nonPublicRange(host);
     if (range) return describe(host, host, range);

@@ -1,6 +1,7 @@
 import "server-only";
 import { createHash, randomUUID } from "node:crypto";
 import { z } from "zod";
+import { readBody } from "@/lib/api/read-body";
 import { decryptSecret } from "@/lib/crypto/secret-box";
 import { db } from "@/lib/db";
 import { AppError, isUniqueViolation } from "@/lib/errors";
@@ -26,25 +27,35 @@ export const inboundJobBodySchema = z.record(z.string(), z.unknown());
 type Hook = { id: string; workspaceId: string; deploymentName: string | null; template: unknown; endpoint: { name: string } | null };
 
 /**
- * Handles one POST to an inbound webhook URL, given the exact raw bytes received. Authenticates
- * (HMAC signature, or for Azure Event Grid the shared secret), records a WebhookDelivery, and starts
- * at most one job per (webhook, event id). Never returns or logs the secret.
+ * Handles one POST to an inbound webhook URL. The trigger is looked up first: for an unknown or
+ * disabled id nothing of the body is read. Then at most 1 MiB of the body is read (413 beyond, the
+ * read stopped there), and the exact raw bytes are authenticated (HMAC signature, or for Azure Event
+ * Grid the shared secret). Records a WebhookDelivery and starts at most one job per (webhook, event
+ * id). Never returns or logs the secret. `body` is the raw bytes, or the request to read them from.
  */
-export async function receiveInboundWebhook(opts: { webhookId: string; rawBody: Buffer; headers: Headers; query: URLSearchParams; now?: number }): Promise<InboundResult> {
+export async function receiveInboundWebhook(opts: { webhookId: string; body: Buffer | Request; headers: Headers; query: URLSearchParams; now?: number }): Promise<InboundResult> {
+  if (!/^[A-Za-z0-9_-]{1,64}$/.test(opts.webhookId)) return { status: 404, body: errorBody("NOT_FOUND", "No webhook is registered at this URL.") };
   const row = await db.webhook.findFirst({
     where: { id: opts.webhookId, direction: "inbound", enabled: true },
     select: { id: true, workspaceId: true, deploymentName: true, template: true, secretCiphertext: true, endpoint: { select: { name: true } } },
   });
   if (!row) return { status: 404, body: errorBody("NOT_FOUND", "No webhook is registered at this URL.") };
   const { secretCiphertext, ...hook } = row;
-  if (opts.rawBody.length > MAX_INBOUND_BODY_BYTES) return { status: 413, body: errorBody("PAYLOAD_TOO_LARGE", "The body is larger than 1 MiB.") };
+  let rawBody: Buffer;
+  try {
+    rawBody = Buffer.isBuffer(opts.body) ? opts.body : await readBody(opts.body, { limit: MAX_INBOUND_BODY_BYTES });
+  } catch (e) {
+    if (e instanceof AppError && e.code === "PAYLOAD_TOO_LARGE") return { status: 413, body: errorBody("PAYLOAD_TOO_LARGE", "The body is larger than 1 MiB.") };
+    throw e;
+  }
+  if (rawBody.length > MAX_INBOUND_BODY_BYTES) return { status: 413, body: errorBody("PAYLOAD_TOO_LARGE", "The body is larger than 1 MiB.") };
 
   const secret = decryptSecret(secretCiphertext);
   const eventGridDelivery = opts.headers.has("aeg-event-type");
   const signatureHeader = opts.headers.get(SIGNATURE_HEADER);
   let signatureKey: string | null = null;
   if (signatureHeader || !eventGridDelivery) {
-    const check = verifySignature({ secret, header: signatureHeader, body: opts.rawBody, now: opts.now });
+    const check = verifySignature({ secret, header: signatureHeader, body: rawBody, now: opts.now });
     if (!check.ok) return reject(hook, `Bad signature: ${check.reason}.`);
     signatureKey = `sig:${check.timestamp}.${check.signature}`;
   } else if (!secretMatches(opts.query.get("code") ?? opts.headers.get("aeg-sas-key"), secret)) {
@@ -53,7 +64,7 @@ export async function receiveInboundWebhook(opts: { webhookId: string; rawBody: 
 
   let body: unknown;
   try {
-    body = JSON.parse(opts.rawBody.toString("utf8"));
+    body = JSON.parse(rawBody.toString("utf8"));
   } catch {
     return { status: 400, body: errorBody("BAD_REQUEST", "The body is not valid JSON.") };
   }

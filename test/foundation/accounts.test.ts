@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { authenticateApiToken, createApiToken, findApiTokens, revokeApiToken } from "@/lib/api-tokens/api-tokens";
 import { verifyCredentials } from "@/lib/auth/verify-credentials";
 import { ensureAdmin } from "@/lib/bootstrap/ensure-admin";
@@ -34,14 +34,21 @@ describe("sign-up", () => {
 });
 
 describe("sign-in", () => {
-  it("gives the same message for a wrong password and an unknown email, and locks after 5 failures", async () => {
+  it("gives the same message for a wrong password and an unknown email, and slows down repeated failures", async () => {
     const email = uniqueEmail("locked");
     await signUp({ name: "L", email, password: "the right password" });
     const wrong = await verifyCredentials({ email, password: "nope" }).catch((e) => e.message);
     const unknown = await verifyCredentials({ email: uniqueEmail("ghost"), password: "nope" }).catch((e) => e.message);
     expect(wrong).toBe(unknown);
-    for (let i = 0; i < 4; i++) await verifyCredentials({ email, password: "nope" }).catch(() => {});
-    await expect(verifyCredentials({ email, password: "the right password" })).rejects.toMatchObject({ code: "RATE_LIMITED" });
+    // Five free attempts, a sixth that opens the first backoff window, then the address must wait;
+    // the clock stands still so the window cannot lapse on a slow machine (test/security/web.test.ts has the rest).
+    vi.useFakeTimers({ toFake: ["Date"], now: Date.now() });
+    try {
+      for (let i = 0; i < 5; i++) await verifyCredentials({ email, password: "nope" }).catch(() => {});
+      await expect(verifyCredentials({ email, password: "the right password" })).rejects.toMatchObject({ code: "RATE_LIMITED" });
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it("accepts the right password", async () => {

@@ -3,6 +3,7 @@
 import { signIn } from "next-auth/react";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
+import { safeCallbackPath } from "@/lib/auth/safe-callback";
 import { FormMessage } from "@/components/forms/form-message";
 import { Button } from "@/components/ui/button";
 import { TextField } from "@/components/ui/field";
@@ -27,7 +28,7 @@ export function SignInForm({ callbackUrl, providers, initialError }: { callbackU
             setError(res?.error && res.error !== "CredentialsSignin" ? res.error : "Email or password is incorrect.");
             return;
           }
-          router.push(callbackUrl);
+          router.push(safeCallbackPath(callbackUrl));
           router.refresh();
         }}
       >
@@ -41,7 +42,7 @@ export function SignInForm({ callbackUrl, providers, initialError }: { callbackU
       {providers.length ? (
         <div className="space-y-2 border-t border-zinc-200 pt-5 dark:border-zinc-800">
           {providers.map((p) => (
-            <Button key={p.id} variant="secondary" className="w-full" onClick={() => signIn(p.id, { callbackUrl })}>
+            <Button key={p.id} variant="secondary" className="w-full" onClick={() => signIn(p.id, { callbackUrl: safeCallbackPath(callbackUrl) })}>
               Continue with {p.name}
             </Button>
           ))}

@@ -1,6 +1,7 @@
 import { withApiAuth } from "@/lib/api/with-api-auth";
 import { filesFromForm } from "@/lib/api/form-files";
 import { json, queryOf } from "@/lib/api/respond";
+import { readFormData } from "@/lib/api/read-body";
 import { AppError } from "@/lib/errors";
 import { createModelVersion } from "@/lib/models/create-model-version";
 import { findModels } from "@/lib/models/find-models";
@@ -14,8 +15,9 @@ export const GET = withApiAuth("model:read", async ({ principal, request }) =>
 export const POST = withApiAuth("model:manage", async ({ principal, request }) => {
   let form: FormData;
   try {
-    form = await request.formData();
-  } catch {
+    form = await readFormData(request);
+  } catch (e) {
+    if (e instanceof AppError) throw e;
     throw new AppError("BAD_REQUEST", "Send multipart/form-data with the fields name, version (optional) and one or more files.");
   }
   const files = await filesFromForm(form);
