@@ -1,6 +1,6 @@
 import { Inngest } from "inngest";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { EXTERNAL_URL, finishedRun, runsFor, send, serveApp, startEngine, type App, type Engine } from "./harness";
+import { EXTERNAL_URL, finishedRun, runsFor, send, serveApp, startEngine, TEST_TIMEOUT_MS, type App, type Engine } from "./harness";
 
 // Protocol and limits: sync (PUT → register), options refused at sync, event ingestion limits,
 // step/run limits, signing (INNGEST_DEV=0 with a signing key) and event keys.
@@ -82,7 +82,7 @@ describe("sync", () => {
   }
 });
 
-describe("limits", () => {
+describe("limits", { timeout: TEST_TIMEOUT_MS }, () => {
   test("more than 5,000 events in one send is refused", async () => {
     const events = Array.from({ length: 5001 }, (_, i) => ({ name: "l/none", data: { i } }));
     const r = await send(engine, events);
@@ -101,7 +101,7 @@ describe("limits", () => {
 
   test("step.sendEvent of more than 5,000 events fails inside the function", async () => {
     await send(engine, { name: "l/sender", data: { n: 5001 }, id: "sender-1" });
-    const run = await finishedRun(engine, "sender-1", 60_000);
+    const run = await finishedRun(engine, "sender-1");
     expect(run.status).toBe("Completed");
     expect(run.output.error).toBeTruthy();
   });
@@ -116,7 +116,7 @@ describe("limits", () => {
 
   test("run state over 32 MiB fails the run", async () => {
     await send(engine, { name: "l/big-state", data: {}, id: "big-state-1" });
-    const run = await finishedRun(engine, "big-state-1", 60_000);
+    const run = await finishedRun(engine, "big-state-1");
     expect(run.status).toBe("Failed");
     expect(run.error.message).toMatch(/32 MiB/);
     expect(run.steps.filter((s: { status: string }) => s.status === "completed").length).toBe(8);
@@ -124,7 +124,7 @@ describe("limits", () => {
 
   test("more than 1,000 steps in a run fails the run", async () => {
     await send(engine, { name: "l/many-steps", data: {}, id: "many-1" });
-    const run = await finishedRun(engine, "many-1", 60_000);
+    const run = await finishedRun(engine, "many-1");
     expect(run.status).toBe("Failed");
     expect(run.error.message).toMatch(/1000 steps/);
   });
