@@ -139,9 +139,14 @@ export async function getDefaultStorageTarget(workspaceId: string): Promise<Stor
   return { ...(await getStorageTargetOrThrow({ workspaceId, name: ds.name })), datastoreId: ds.id };
 }
 
-/** Checks credentials before saving them: "Test connection" in the dashboard. */
+/** Checks credentials before saving them: "Test connection" in the dashboard. A refused endpoint is answered as a failed test, without any request. */
 export async function testDatastoreCredentials(opts: { input: CreateDatastoreInput }) {
   const input = createDatastoreSchema.parse(opts.input);
-  await checkEndpoint(input);
+  try {
+    await checkEndpoint(input);
+  } catch (e) {
+    if (e instanceof AppError) return { ok: false as const, reason: e.message };
+    throw e;
+  }
   return testConnection(targetOf(input).target);
 }

@@ -117,8 +117,9 @@ describe("the connection test is not a port scanner", () => {
   it("without the switch, a loopback address is refused before any request is made", async () => {
     process.env[DATASTORE_ALLOW_PRIVATE_ENV] = "";
     const open = (tcp.address() as AddressInfo).port;
-    await expect(
-      testDatastoreCredentials({ input: { auth: "connection_string", name: "probe", containerName: "probe", connectionString: `AccountName=p;AccountKey=eA==;BlobEndpoint=http://127.0.0.1:${open}/p;` } }),
-    ).rejects.toMatchObject({ code: "BAD_REQUEST", details: { fieldErrors: { connectionString: [expect.stringMatching(/not a public address/)] } } });
+    const before = sockets.size;
+    const r = await testDatastoreCredentials({ input: { auth: "connection_string", name: "probe", containerName: "probe", connectionString: `AccountName=p;AccountKey=eA==;BlobEndpoint=http://127.0.0.1:${open}/p;` } });
+    expect(r).toEqual({ ok: false, reason: expect.stringMatching(/not a public address/) });
+    expect(sockets.size).toBe(before); // no connection was made
   });
 });
