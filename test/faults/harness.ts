@@ -22,7 +22,7 @@ export interface FaultStack {
   stop(): Promise<void>;
 }
 
-function waitForOutput(child: ChildProcess, needle: string, what: string, timeoutMs = 60_000): Promise<void> {
+function waitForOutput(child: ChildProcess, needle: string, what: string, timeoutMs = 240_000): Promise<void> {
   return new Promise((resolve, reject) => {
     let out = "";
     const timer = setTimeout(() => reject(new Error(`${what} did not start: ${out.slice(-800)}`)), timeoutMs);

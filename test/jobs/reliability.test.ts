@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
+import { ContainerSASPermissions, generateBlobSASQueryParameters, StorageSharedKeyCredential } from "@azure/storage-blob";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { inngest } from "@/inngest/client";
 import { platformContainerName } from "@/lib/datastores/default-datastore";
@@ -114,6 +115,25 @@ describe("every job ends with its reason", () => {
     expect(JSON.parse(delivery.body.toString())).toMatchObject({ type: "job.completed", data: { job: { status: "completed_with_errors", counts: { files: { failed: 1 } } } } });
     const summary = JSON.parse(await readBlobText(fx.target, outputPrefix(job.outputPath) + "job-summary.json"));
     expect(summary.status).toBe("completed_with_errors");
+  });
+});
+
+describe("a step that fails past its retries", () => {
+  it("fails the job through finalize's onFailure handler, with the error, and announces it", async () => {
+    const fx = await fixture(NAMES, { miniBatchSize: 2, retrySettings: { maxRetries: 0, timeout: 30 } });
+    const receiver = await listen(fx);
+    await uploadTexts(fx.target, "in/", 2);
+    // A read-only SAS: inputs can be listed and read, the output cannot be written.
+    const container = platformContainerName(fx.workspace.id);
+    const key = /AccountKey=([^;]+)/.exec(process.env.AZURE_STORAGE_CONNECTION_STRING ?? "")![1];
+    const sas = generateBlobSASQueryParameters({ containerName: container, permissions: ContainerSASPermissions.parse("rl"), expiresOn: new Date(Date.now() + 3600_000) }, new StorageSharedKeyCredential("devstoreaccount1", key)).toString();
+    const url = (p: string) => `${blobEndpoint()}/${container}/${p}?${sas}`;
+    const { job } = await startJob({ workspaceId: fx.workspace.id, actor: fx.actor, endpointName: "scorer", input: { input: { type: "uri_folder", path: url("in/") }, output: { path: url("out/") } } });
+    const done = await waitForJob(job.id, ["completed", "completed_with_errors", "failed", "canceled"], 90_000);
+    expect(done.status).toBe("failed");
+    expect(done.error).toMatch(/^Finalizing the job failed: /);
+    const [delivery] = await until(async () => (receiver.received.length ? receiver.received : null), 30_000, "the delivery");
+    expect(JSON.parse(delivery.body.toString())).toMatchObject({ type: "job.failed", data: { job: { name: job.name, status: "failed" } } });
   });
 });
 
