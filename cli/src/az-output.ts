@@ -114,3 +114,11 @@ export function formatAzTable(value: unknown): string {
   const line = (values: string[]) => values.map((v, i) => v.padEnd(widths[i])).join("  ").trimEnd();
   return [line(headers), line(widths.map((w) => "-".repeat(w))), ...cells.map(line)].map((l) => `${l}\n`).join("");
 }
+
+/**
+ * az accepts unambiguous abbreviations of long options; the examples use `--f` for `--file`. That one
+ * is spelled out here (commander wants whole names).
+ */
+export function expandAzAbbreviations(argv: string[]): string[] {
+  return argv.map((a) => (a === "--f" ? "--file" : a.startsWith("--f=") ? `--file=${a.slice(4)}` : a));
+}

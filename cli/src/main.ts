@@ -1,5 +1,5 @@
 import { Command, CommanderError } from "commander";
-import { withAzIgnored } from "./az-output";
+import { expandAzAbbreviations, withAzIgnored } from "./az-output";
 import { registerCompute } from "./commands/compute";
 import { registerData } from "./commands/data";
 import { registerDeployment } from "./commands/deployment";
@@ -50,14 +50,6 @@ function acceptAzWorkspaceOptions(cmd: Command) {
       });
     }
   }
-}
-
-/**
- * az accepts unambiguous abbreviations of long options; the examples use `--f` for `--file`. That one
- * is spelled out here (commander wants whole names).
- */
-export function expandAzAbbreviations(argv: string[]): string[] {
-  return argv.map((a) => (a === "--f" ? "--file" : a.startsWith("--f=") ? `--file=${a.slice(4)}` : a));
 }
 
 async function main() {

@@ -311,7 +311,7 @@ export function registerJob(program: Command) {
         const next = await getJobPatiently(client, name, failures);
         if (next) job = next;
       }
-      if (job.status !== "completed") for (const line of await failedTracebacks(client, name, logs)) console.log(line);
+      if (job.status !== "completed" || (job.progress?.files.failed ?? 0) > 0) for (const line of await failedTracebacks(client, name, logs)) console.log(line);
       console.log("");
       console.log("Execution Summary");
       console.log("=================");
