@@ -17,6 +17,8 @@ export interface AzOutputOptions {
  * with a note) az's workspace selectors, so a script written for `az ml` runs as it is.
  */
 export function withAzOutput(cmd: Command, opts: { shortOutput?: boolean } = {}): Command {
+  // A malformed --query is a usage error before anything is sent.
+  cmd.hook("preAction", (_this, action) => void applyQuery({}, (action.opts() as AzOutputOptions).query));
   return cmd
     .option("--query <jmespath>", "JMESPath query over the Azure-shaped result (as in az); implies -o json unless -o is given")
     .addOption(new Option(opts.shortOutput === false ? "--output <format>" : "-o, --output <format>", "output format, as in az: json, tsv, table, yaml (default: Batchpoint's own text)").choices([...OUTPUT_FORMATS]));

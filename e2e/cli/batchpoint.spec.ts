@@ -41,12 +41,13 @@ async function writeFiles(dir: string, files: Record<string, string>) {
 }
 
 const SCORE_PY = `
-import json, os
+import glob, json, os
 import pandas as pd
 
 def init():
     global factor
-    factor = int(open(os.path.join(os.environ["AZUREML_MODEL_DIR"], "factor.txt")).read())
+    # As on Azure: AZUREML_MODEL_DIR holds the registered folder under its own name (model/factor.txt).
+    factor = int(open(glob.glob(os.path.join(os.environ["AZUREML_MODEL_DIR"], "*", "factor.txt"))[0]).read())
     print("model loaded, factor", factor)
 
 def run(mini_batch):
@@ -160,7 +161,12 @@ test("usage errors exit 2 with a message, before anything is sent", async () => 
     [["endpoint", "invoke", "--name", "x", "--input", "./no/such/folder"], "input './no/such/folder' is neither a local file or folder nor a data path"],
     [["deployment", "create", "--file", "missing.yml", "--endpoint-name", "x"], "cannot read missing.yml."],
     [["job", "show"], "give the job name"],
-    [["job", "list", "--status", "done"], "Allowed choices are queued, preparing, running, finalizing, completed, failed, canceled."],
+    [["job", "list", "--status", "done"], "Allowed choices are queued, preparing, running, finalizing, completed, completed_with_errors, failed, canceled."],
+    [["endpoint", "invoke", "--name", "x", "--input", "datastores/workspaceblobstore/paths/a/", "--set", "mini_batch_sise=3"], "--set: unknown key 'mini_batch_sise'. Did you mean 'mini_batch_size'?"],
+    [["batch-endpoint", "update", "--name", "x", "--set", "defaults.deployment=d"], "--set: unknown key 'defaults.deployment'"],
+    [["job", "show", "j", "-o", "xml"], "Allowed choices are json, jsonc, tsv, table, yaml, yamlc, none."],
+    [["job", "show", "j", "--query", "[?"], "is not a valid JMESPath expression"],
+    [["job", "download", "j", "--output-name", "scores"], "a batch job has one named output, 'score'"],
   ];
   for (const [args, message] of cases) {
     const r = await cli(args);
@@ -214,7 +220,8 @@ settings:
     // Run from elsewhere: paths in the YAML are relative to the file.
     const r = await cli(["deployment", "create", "--file", path.join(project, "deployment.yml")]);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stderr).toContain("note: ignoring Azure-only keys: environment, compute, resources");
+    expect(r.stderr).toContain("note: not acted on by Batchpoint: environment, compute (");
+    expect(r.stderr).not.toContain("resources");
     expect(r.stderr).toContain(`Registered model factor-${run_id}:1.`);
     expect(r.stdout).toContain(`Created deployment 'blue' on endpoint '${endpoint}' (python, 2 code files, model factor-${run_id}:1).`);
 
@@ -265,7 +272,7 @@ settings:
   test("invoke uploads a local folder first, passes --set literals, and --all downloads errors and the summary", async () => {
     const data = path.join(work, "local-input");
     await writeFiles(data, { "a.txt": "10", "b.txt": "20" });
-    const inv = await cli(["endpoint", "invoke", "--name", endpoint, "--input", data, "--set", "label=nightly", "--mini-batch-size", "5", "--output-file-name", "scores.csv", "--wait"]);
+    const inv = await cli(["endpoint", "invoke", "--name", endpoint, "--input", data, "--set", "inputs.label=nightly", "--mini-batch-size", "5", "--output-file-name", "scores.csv", "--wait"]);
     expect(inv.code, inv.stdout + inv.stderr).toBe(0);
     expect(inv.stderr).toMatch(/Uploading 2 files from .* to workspaceblobstore:uploads\/\d{8}T\d{6}Z\/local-input\//);
     const job = /Started job (\S+);/.exec(inv.stdout)?.[1] ?? "";
