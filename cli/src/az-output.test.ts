@@ -50,7 +50,8 @@ describe("the Azure shape of Batchpoint's objects", () => {
 describe("-o formats", () => {
   it("tsv: one line per list item, an object's scalar values tab-separated, nested lists counted and objects empty", () => {
     expect(formatTsv(["a", "b"])).toBe("a\nb\n");
-    expect(formatTsv([{ name: "a", n: 1, tags: { x: 1 }, list: [1, 2], ok: true, none: null }])).toBe("a\t1\t\t2\ttrue\t\n");
+    expect(formatTsv([{ name: "a", n: 1, tags: { x: 1 }, list: [1, 2], ok: true, none: null }])).toBe("a\t1\t\t2\tTrue\tNone\n");
+    expect(formatTsv([2, 2, 0])).toBe("2\n2\n0\n");
     expect(formatAz(null, "tsv")).toBe("");
   });
 

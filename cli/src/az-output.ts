@@ -70,10 +70,12 @@ export function printAz(value: unknown, opts: AzOutputOptions) {
   process.stdout.write(formatAz(applyQuery(value, opts.query), opts.output ?? "json"));
 }
 
+// As az (knack) writes a value: a list its length, an object nothing, null `None`, a boolean `True`/`False`.
 function tsvScalar(v: unknown): string {
-  if (v === null || v === undefined) return "";
+  if (v === null || v === undefined) return "None";
   if (Array.isArray(v)) return String(v.length);
   if (typeof v === "object") return "";
+  if (typeof v === "boolean") return v ? "True" : "False";
   return String(v);
 }
 
@@ -85,8 +87,8 @@ function tsvRow(v: unknown): string {
 
 /**
  * az's tsv: a list is one line per item, an object one line of its values separated by tabs (a nested
- * list counts its items, a nested object is empty), a scalar its plain text — so `--query status -o tsv`
- * prints `Completed` and nothing else.
+ * list counts its items, a nested object is empty, null is `None`, booleans `True`/`False`, as az's
+ * Python prints them), a scalar its plain text — so `--query status -o tsv` prints `Completed` alone.
  */
 export function formatTsv(value: unknown): string {
   const rows = Array.isArray(value) ? value : [value];

@@ -119,8 +119,11 @@ test("batch-deployment create: resources.instance_count is read, the note names 
   const r = await cli(["batch-deployment", "create", "--file", path.join(project, "deployment.yml"), "--set-default"]);
   expect(r.code, r.stderr).toBe(0);
   expect(r.stderr).toContain("note: not acted on by Batchpoint: environment, compute");
-  const settings = await cli(["batch-deployment", "show", "-n", "numbers", "-e", ENDPOINT, "--query", "[resources.instance_count, settings.mini_batch_size, settings.retry_settings.max_retries]", "-o", "tsv"]);
-  expect(settings.stdout).toBe("2\t2\t0\n");
+  // az's tsv: a list one value per line, an object its values on one line.
+  const list = await cli(["batch-deployment", "show", "-n", "numbers", "-e", ENDPOINT, "--query", "[resources.instance_count, settings.mini_batch_size, settings.retry_settings.max_retries]", "-o", "tsv"]);
+  expect(list.stdout).toBe("2\n2\n0\n");
+  const row = await cli(["batch-deployment", "show", "-n", "numbers", "-e", ENDPOINT, "--query", "{n:resources.instance_count, size:settings.mini_batch_size, action:settings.output_action}", "-o", "tsv"]);
+  expect(row.stdout).toBe("2\t2\tappend_row\n");
   const model = await cli(["batch-deployment", "show", "-n", "numbers", "-e", ENDPOINT, "--query", "model", "-o", "tsv"]);
   expect(model.stdout.trim()).toBe(`azureml:factor-${id}:1`);
 });

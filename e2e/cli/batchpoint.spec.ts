@@ -155,7 +155,7 @@ test("endpoint create, list, show, update and delete; API errors print the messa
 test("usage errors exit 2 with a message, before anything is sent", async () => {
   const cases: [string[], string][] = [
     [["endpoint", "frobnicate"], "unknown command 'frobnicate'"],
-    [["endpoint", "create"], "required option '-n, --name <name>' not specified"],
+    [["endpoint", "create"], "give --name (or name in the --file)."],
     [["endpoint", "invoke", "--name", "x", "--input", "datastores/workspaceblobstore/paths/a/", "--mini-batch-size", "lots"], "Use a whole number of at least 1."],
     [["endpoint", "invoke", "--name", "x", "--input", "datastores/workspaceblobstore/paths/a/", "--set", "novalue"], "--set expects NAME=VALUE, not 'novalue'."],
     [["endpoint", "invoke", "--name", "x", "--input", "./no/such/folder"], "input './no/such/folder' is neither a local file or folder nor a data path"],
