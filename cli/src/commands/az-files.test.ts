@@ -27,10 +27,10 @@ describe("Azure's endpoint and data YAML", () => {
 
 describe("code files byte for byte", () => {
   it("sends UTF-8 as text and anything else base64", () => {
-    expect(encodeCodeFile("a.py", Buffer.from("print('ü')\n"))).toBe("print('ü')\n");
+    expect(encodeCodeFile(Buffer.from("print('ü')\n"))).toBe("print('ü')\n");
     const pickle = Buffer.from([0x80, 0x04, 0x95, 0xff, 0x00, 0x2e]);
-    const sent = encodeCodeFile("m/model.pkl", pickle);
-    expect(sent).toEqual({ path: "m/model.pkl", content: pickle.toString("base64"), encoding: "base64" });
+    const sent = encodeCodeFile(pickle);
+    expect(sent).toEqual({ content: pickle.toString("base64"), encoding: "base64" });
     expect(Buffer.from((sent as { content: string }).content, "base64").equals(pickle)).toBe(true);
   });
 });

@@ -29,16 +29,19 @@ const enc = encodeURIComponent;
 const MAX_CODE_FILE = 5 * 1024 * 1024;
 
 /** A code file as the deployment body carries it: UTF-8 text as a string, anything else base64. */
-export type CodeFile = string | { path: string; content: string; encoding: "base64" };
+export type CodeFile = string | { content: string; encoding: "base64" };
 
 const utf8 = new TextDecoder("utf-8", { fatal: true });
 
-/** A file's bytes for the deployment body: text when they are valid UTF-8, else base64 (so a pickle arrives byte for byte). */
-export function encodeCodeFile(rel: string, bytes: Buffer): CodeFile {
+/**
+ * A file's bytes for the deployment body's `code.files` map (keyed by path): text when they are valid
+ * UTF-8, else `{ content, encoding: "base64" }`, so a pickle arrives byte for byte.
+ */
+export function encodeCodeFile(bytes: Buffer): CodeFile {
   try {
     return utf8.decode(bytes);
   } catch {
-    return { path: rel, content: bytes.toString("base64"), encoding: "base64" };
+    return { content: bytes.toString("base64"), encoding: "base64" };
   }
 }
 
@@ -48,7 +51,7 @@ export async function readCodeFolder(dir: string): Promise<Record<string, CodeFi
   const out: Record<string, CodeFile> = {};
   for (const f of files) {
     if (f.size > MAX_CODE_FILE) throw new UsageError(`${f.rel} is ${formatBytes(f.size)}; code files may be at most 5 MiB (put data in a model folder instead).`);
-    out[f.rel] = encodeCodeFile(f.rel, await readFile(f.abs));
+    out[f.rel] = encodeCodeFile(await readFile(f.abs));
   }
   return out;
 }

@@ -8,6 +8,7 @@ import { apiClient, intArg, note, pollIntervalMs } from "../context";
 import { ApiError, EXIT, JobEndedError, UsageError } from "../errors";
 import { formatBytes, formatDate, formatDuration, printFields, printJson, printTable } from "../output";
 import { inputUnit, JobProgressDisplay, progressLine, type JobProgressView } from "../progress";
+import { encodePath } from "../upload";
 
 export interface Job extends JobProgressView {
   name: string;
@@ -140,6 +141,22 @@ export function printJobTable(rows: Job[]) {
     ["files", (j) => (j.files?.total ? `${j.files.completed + j.files.failed}/${j.files.total}${j.files.failed ? ` (${j.files.failed} failed)` : ""}` : "-")],
     ["created", (j) => formatDate(j.createdAt)],
   ]);
+}
+
+interface JobOutputFile {
+  path: string;
+  kind: "predictions" | "errors" | "summary" | "script" | string;
+}
+
+/** GET /jobs/{job}/outputs, or null when this server has no such list (older servers). */
+async function listJobOutputs(client: ApiClient, name: string): Promise<JobOutputFile[] | null> {
+  await client.get(`/jobs/${enc(name)}`); // a missing job is an error, not "no listing"
+  try {
+    return (await client.get<{ data: JobOutputFile[] }>(`/jobs/${enc(name)}/outputs`)).data;
+  } catch (e) {
+    if (e instanceof ApiError && (e.status === 404 || e.status === 405)) return null;
+    throw e;
+  }
 }
 
 /** The per-mini-batch blocks of GET /jobs/{job}/logs, keyed by mini-batch index ("-" before any header). */
@@ -353,14 +370,14 @@ export function registerJob(program: Command) {
   job
     .command("download")
     .description(
-      "download a job's predictions file (--all: also errors.jsonl and job-summary.json); with --download-path or --output-name, laid out as az ml does: PATH/named-outputs/score/<file>",
+      "download a job's predictions file (--all: every output file: errors.jsonl, job-summary.json and the files the script wrote); with --download-path or --output-name, laid out as az ml does: PATH/named-outputs/score/<file>",
     )
     .argument("[name]", "job name")
     .option("-n, --name <name>", "job name (instead of the argument)")
     .option("-o, --output-dir <dir>", "folder to write the files into, flat", ".")
     .option("-p, --download-path <dir>", "az ml's layout: the predictions go to DIR/named-outputs/score/, --all adds DIR/artifacts/")
     .option("--output-name <name>", "the named output to download; a batch job has one, `score` (its predictions)")
-    .option("--all", "also download errors.jsonl and job-summary.json")
+    .option("--all", "every output file: also errors.jsonl, job-summary.json (in artifacts/ with --download-path) and the files the script wrote")
     .action(async (positional: string | undefined, opts: { name?: string; outputDir: string; downloadPath?: string; outputName?: string; all?: boolean }) => {
       if (opts.outputName !== undefined && opts.outputName !== "score") {
         throw new UsageError(`a batch job has one named output, 'score' (its predictions), not '${opts.outputName}'.`);
@@ -371,6 +388,20 @@ export function registerJob(program: Command) {
       const root = opts.downloadPath ?? opts.outputDir;
       const scoreDir = azLayout ? path.join(root, "named-outputs", "score") : root;
       const artifactsDir = azLayout ? path.join(root, "artifacts") : root;
+      if (opts.all) {
+        // A server that lists the job's output files (GET /jobs/{job}/outputs) also has the files the script wrote.
+        const listed = await listJobOutputs(client, name);
+        if (listed) {
+          for (const f of listed) {
+            const dir = f.kind === "errors" || f.kind === "summary" ? artifactsDir : path.join(scoreDir, path.posix.dirname(f.path));
+            const { file, bytes } = await client.download(`/jobs/${enc(name)}/outputs/${encodePath(f.path)}`, dir, path.posix.basename(f.path));
+            console.log(`Downloaded ${file} (${formatBytes(bytes)}).`);
+          }
+          if (!listed.length) note(`job ${name} has no output files yet.`);
+          if (azLayout) await mkdir(scoreDir, { recursive: true });
+          return;
+        }
+      }
       const files: [route: string, fallback: string, dir: string][] = [["output", "predictions.csv", scoreDir]];
       if (opts.all) files.push(["errors", "errors.jsonl", artifactsDir], ["summary", "job-summary.json", artifactsDir]);
       for (const [route, fallback, dir] of files) {
