@@ -203,7 +203,6 @@ test.describe("the journey of a data scientist from az ml", () => {
   path: ./model
 settings:
   mini_batch_size: 2
-  instance_count: 1
   max_concurrency_per_instance: 2
   retry_settings:
     max_retries: 1
@@ -227,7 +226,7 @@ settings:
 
     const show = await cli(["deployment", "show", "--endpoint-name", endpoint, "--name", "blue"]);
     expect(show.code, show.stderr).toBe(0);
-    for (const line of [/mini_batch_size:\s+2/, /max_concurrency_per_instance:\s+2/, /retry_settings.max_retries:\s+1/, /retry_settings.timeout:\s+60/, /environment_variables:\s+TEAM=fraud/, /interpreter:\s+\/usr\/bin\/python3/, /default:\s+yes/]) {
+    for (const line of [/mini_batch_size:\s+2/, /instance_count:\s+2/, /max_concurrency_per_instance:\s+2/, /retry_settings.max_retries:\s+1/, /retry_settings.timeout:\s+60/, /environment_variables:\s+TEAM=fraud/, /interpreter:\s+\/usr\/bin\/python3/, /default:\s+yes/]) {
       expect(show.stdout).toMatch(line);
     }
     const list = await cli(["deployment", "list", "--endpoint-name", endpoint]);

@@ -5,7 +5,7 @@ import type { ApiClient } from "../client";
 import { printAz, wantsAzOutput, withAzOutput, type AzOutputOptions } from "../az-output";
 import { azJob } from "../azure-shape";
 import { apiClient, collect, intArg, note } from "../context";
-import { UsageError } from "../errors";
+import { ApiError, UsageError } from "../errors";
 import { classifyInput, DATA_INPUT_TYPES, isDataInput, parseInvokeFile, parseInvokeSets, splitFilePath, type DataInput, type JobInput } from "../invoke-inputs";
 import { printJson } from "../output";
 import { listLocalFiles, uploadFiles } from "../upload";
@@ -96,6 +96,20 @@ function checkApplied(body: Record<string, unknown>, job: Job) {
   if (missed.length) note(`this server did not apply ${missed.join(", ")} to job ${job.name}; it runs with the deployment's values (see batchpoint job show ${job.name}).`);
 }
 
+/**
+ * A server whose invoke takes no per-job logging level or environment variables refuses them as unknown
+ * fields (strict bodies): that is a usage error saying where they go instead, and nothing was started.
+ */
+function perJobSettingRefused(e: unknown, body: Record<string, unknown>): UsageError | null {
+  if (!(e instanceof ApiError) || e.status !== 400) return null;
+  const text = `${e.message} ${JSON.stringify(e.details ?? {})}`;
+  const refused = [body.loggingLevel !== undefined && /loggingLevel/.test(text) && "logging_level", body.environmentVariables !== undefined && /environmentVariables/.test(text) && "environment_variables.*"].filter(Boolean);
+  if (!refused.length) return null;
+  return new UsageError(
+    `this server does not take --set ${refused.join(" or ")} per job (${e.message}); set them in the deployment's settings instead (settings.logging_level, settings.environment_variables, then batchpoint deployment update --file ...). No job was started.`,
+  );
+}
+
 export function registerInvoke(endpoint: Command) {
   withAzOutput(
     endpoint
@@ -171,7 +185,9 @@ export function registerInvoke(endpoint: Command) {
     if (opts.instanceCount) body.instanceCount = opts.instanceCount;
     if (opts.idempotencyKey) body.idempotencyKey = opts.idempotencyKey;
 
-    const started = await client.json<{ name: string; status: string; created?: boolean; links?: Record<string, string> }>("POST", `/endpoints/${encodeURIComponent(opts.name)}/jobs`, { json: body });
+    const started = await client
+      .json<{ name: string; status: string; created?: boolean; links?: Record<string, string> }>("POST", `/endpoints/${encodeURIComponent(opts.name)}/jobs`, { json: body })
+      .catch((e: unknown) => Promise.reject(perJobSettingRefused(e, body) ?? e));
     const job = await client.get<Job>(`/jobs/${encodeURIComponent(started.name)}`);
     checkApplied(body, job);
     const startedText = started.created === false ? `Job ${started.name} was started earlier with this idempotency key` : `Started job ${started.name}`;
