@@ -136,7 +136,9 @@ export function registerData(program: Command) {
       await uploadFiles(client, files, { datastore: UPLOAD_DATASTORE, prefix, quiet, log: (line) => console.error(line) });
       assetPath = `azureml://datastores/${UPLOAD_DATASTORE}/paths/${prefix}${s.isDirectory() ? "" : path.basename(rawPath)}`;
     }
-    const body: Record<string, unknown> = { name, type: assetType ?? "uri_folder", path: assetPath };
+    // A remote path without --type: a file when its last part has an extension, else a folder.
+    assetType ??= /\.[A-Za-z0-9]{1,8}$/.test(assetPath.split("?")[0].replace(/\/+$/, "/")) ? "uri_file" : "uri_folder";
+    const body: Record<string, unknown> = { name, type: assetType, path: assetPath };
     if (version) body.version = version;
     const description = opts.description ?? spec.description;
     if (description) body.description = description;
