@@ -236,7 +236,7 @@ test("data assets: create from a local folder, list, show --label latest, and in
   expect(created.stdout).toContain(`Created data asset ${name}:1`);
   const again = await cli(["data", "create", "--name", name, "--path", path.join(project, "data"), "-o", "json"]);
   expect(JSON.parse(again.stdout)).toMatchObject({ name, version: "2", type: "uri_folder" });
-  const latest = await cli(["data", "show", "--name", name, "--label", "latest", "--query", "[version, path]", "-o", "tsv"]);
+  const latest = await cli(["data", "show", "--name", name, "--label", "latest", "--query", "{v:version, p:path}", "-o", "tsv"]);
   expect(latest.stdout).toMatch(new RegExp(`^2\t(azureml://)?datastores/workspaceblobstore/paths/data/${name}/2/?\n$`));
   const list = await cli(["data", "list", "--query", `[?name=='${name}'].latest_version`, "-o", "tsv"]);
   expect(list.stdout.trim()).toBe("2");
