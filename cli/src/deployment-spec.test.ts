@@ -57,7 +57,60 @@ describe("parseDeploymentYaml", () => {
         environmentVariables: { TEAM: "vision", THRESHOLD: "0.5" },
       },
     });
-    expect(spec.notes).toEqual(["ignoring Azure-only keys: environment, compute, resources (scoring runs on Batchpoint's own runtime; see runtime and interpreter)"]);
+    expect(spec.settings.instanceCount).toBe(1);
+    expect(spec.notes).toEqual([
+      "not acted on by Batchpoint: environment, compute (scoring runs with the server's interpreter; set interpreter: to choose one; Batchpoint needs no compute cluster); see docs/from-azure-ml.md",
+    ]);
+  });
+
+  it("reads resources.instance_count and refuses a disagreeing settings.instance_count", () => {
+    const base = "name: b\ncode_configuration: { code: c, scoring_script: s.py }\n";
+    expect(parseDeploymentYaml(`${base}resources: { instance_count: 3 }`).settings).toEqual({ instanceCount: 3 });
+    expect(() => parseDeploymentYaml(`${base}resources: { instance_count: 3 }\nsettings: { instance_count: 2 }`)).toThrow("resources.instance_count (3) and instance_count (2) disagree");
+    expect(parseDeploymentYaml(`${base}resources: { instance_count: 2, properties: { x: 1 } }`).notes[0]).toContain("resources.properties");
+  });
+
+  it("reads the older batchDeployment.schema.json layout: settings at the top level", () => {
+    const spec = parseDeploymentYaml(`$schema: https://azuremlschemas.azureedge.net/latest/batchDeployment.schema.json
+name: old
+endpoint_name: e
+code_configuration: { code: c, scoring_script: s.py }
+mini_batch_size: 5
+output_action: summary_only
+retry_settings: { max_retries: 1, timeout: 60 }
+error_threshold: 10
+logging_level: warning
+environment_variables: { A: b }
+resources: { instance_count: 2 }
+max_concurrency_per_instance: 4
+`);
+    expect(spec.settings).toEqual({
+      miniBatchSize: 5, outputAction: "summary_only", retrySettings: { maxRetries: 1, timeout: 60 }, errorThreshold: 10, loggingLevel: "warning",
+      environmentVariables: { A: "b" }, instanceCount: 2, maxConcurrencyPerInstance: 4,
+    });
+    expect(spec.notes).toEqual([]);
+    expect(() => parseDeploymentYaml("name: b\ncode_configuration: { code: c, scoring_script: s.py }\nmini_batch_size: 5\nsettings: { mini_batch_size: 6 }")).toThrow("mini_batch_size is given twice");
+  });
+
+  it("names every key it does not act on in one note, nested ones with their path", () => {
+    const spec = parseDeploymentYaml(`name: b
+code_configuration: { code: c, scoring_script: s.py, extra: 1 }
+model: { name: m, path: ./model, type: custom_model }
+tags: { team: x }
+properties: { a: 1 }
+settings: { mini_batch_size: 2, bogus: 1, retry_settings: { max_retries: 1, backoff: 2 } }
+`);
+    expect(spec.notes).toHaveLength(1);
+    expect(spec.notes[0]).toBe("not acted on by Batchpoint: tags, properties, code_configuration.extra, model.type, settings.bogus, settings.retry_settings.backoff; see docs/from-azure-ml.md");
+  });
+
+  it("says pipeline and MLflow no-code deployments are not supported, and what to do instead", () => {
+    expect(() => parseDeploymentYaml("name: p\ntype: pipeline\ncomponent: azureml:c@latest")).toThrow(/pipeline deployments .* are not supported.*scoring script/);
+    expect(() => parseDeploymentYaml("name: p\ncomponent: ./pipeline.yml")).toThrow("pipeline deployments");
+    expect(() => parseDeploymentYaml("name: m\nmodel: { name: heart, path: model }", { modelIsMlflow: true })).toThrow(
+      /MLflow no-code deployment \(a model with an MLmodel file and no code_configuration\), which Batchpoint does not support.*add code_configuration/,
+    );
+    expect(() => parseDeploymentYaml("name: m\ntype: online\ncode_configuration: { code: c, scoring_script: s.py }")).toThrow("type must be model");
   });
 
   it("infers node from a .js/.mjs scoring script, keeps interpreter, and reads model references", () => {
@@ -85,7 +138,7 @@ describe("mapSettings", () => {
       loggingLevel: "warning",
       instanceCount: 2,
     });
-    expect(notes).toEqual(["ignored settings.bogus: not a Batchpoint setting"]);
+    expect(notes).toEqual(["settings.bogus"]);
   });
 });
 

@@ -19,8 +19,6 @@ export interface DeploymentSpec {
   notes: string[];
 }
 
-const AZURE_ONLY = ["environment", "compute", "resources", "properties", "tags", "deployment_configuration", "job_definition"];
-
 // Azure's snake_case settings keys and the API's camelCase names; numbers are checked here for a clear message.
 const SETTING_KEYS: Record<string, { key: string; kind: "int" | "string" | "map" }> = {
   mini_batch_size: { key: "miniBatchSize", kind: "int" },
@@ -49,7 +47,7 @@ function normalizeEnum(value: string): string {
 }
 
 /** Maps Azure's `settings:` block (snake_case) to the API's camelCase settings. */
-export function mapSettings(settings: unknown, notes: string[] = []): Record<string, unknown> {
+export function mapSettings(settings: unknown, notes: string[] = [], prefix = "settings."): Record<string, unknown> {
   if (settings === undefined || settings === null) return {};
   if (!isRecord(settings)) throw new UsageError("settings must be a mapping of Azure's keys, e.g. mini_batch_size: 10.");
   const out: Record<string, unknown> = {};
@@ -58,20 +56,20 @@ export function mapSettings(settings: unknown, notes: string[] = []): Record<str
     if (k === "retry_settings") {
       if (!isRecord(v)) throw new UsageError("settings.retry_settings must be a mapping with max_retries and timeout.");
       const retry: Record<string, number> = {};
-      if (v.max_retries !== undefined) retry.maxRetries = toInt(v.max_retries, "settings.retry_settings.max_retries");
-      if (v.timeout !== undefined) retry.timeout = toInt(v.timeout, "settings.retry_settings.timeout");
-      for (const extra of Object.keys(v).filter((x) => x !== "max_retries" && x !== "timeout")) notes.push(`ignored settings.retry_settings.${extra}: not a retry setting here`);
+      if (v.max_retries !== undefined) retry.maxRetries = toInt(v.max_retries, `${prefix}retry_settings.max_retries`);
+      if (v.timeout !== undefined) retry.timeout = toInt(v.timeout, `${prefix}retry_settings.timeout`);
+      for (const extra of Object.keys(v).filter((x) => x !== "max_retries" && x !== "timeout")) notes.push(`${prefix}retry_settings.${extra}`);
       out.retrySettings = retry;
       continue;
     }
     const def = SETTING_KEYS[k];
     if (!def) {
-      notes.push(`ignored settings.${k}: not a Batchpoint setting`);
+      notes.push(`${prefix}${k}`);
       continue;
     }
-    if (def.kind === "int") out[def.key] = toInt(v, `settings.${k}`);
+    if (def.kind === "int") out[def.key] = toInt(v, `${prefix}${k}`);
     else if (def.kind === "map") {
-      if (!isRecord(v)) throw new UsageError(`settings.${k} must be a mapping of NAME: value.`);
+      if (!isRecord(v)) throw new UsageError(`${prefix}${k} must be a mapping of NAME: value.`);
       out[def.key] = Object.fromEntries(Object.entries(v).map(([name, value]) => [name, value === null ? "" : String(value)]));
     } else out[def.key] = k === "output_action" || k === "logging_level" ? normalizeEnum(String(v)) : String(v);
   }
@@ -109,8 +107,30 @@ function modelSource(model: unknown): ModelSource | undefined {
   throw new UsageError("model must be a local folder, name:version, azureml:name:version, or a mapping with name/version or path.");
 }
 
-/** Reads an Azure ML batch deployment YAML (`az ml batch-deployment create --file`). */
-export function parseDeploymentYaml(text: string): DeploymentSpec {
+// The settings an older `batchDeployment.schema.json` file puts at the top level instead of under `settings:`.
+const TOP_LEVEL_SETTINGS = [...Object.keys(SETTING_KEYS), "retry_settings"];
+// Keys of the file Batchpoint reads; everything else is named in the one note.
+const READ_KEYS = new Set(["$schema", "name", "endpoint_name", "description", "type", "model", "code_configuration", "runtime", "interpreter", "settings", "resources", ...TOP_LEVEL_SETTINGS]);
+const WHY: Record<string, string> = {
+  environment: "scoring runs with the server's interpreter; set interpreter: to choose one",
+  compute: "Batchpoint needs no compute cluster",
+};
+
+/** Every key of a mapping not in `known`, with its dotted path. */
+function extraKeys(v: unknown, prefix: string, known: string[]): string[] {
+  return isRecord(v) ? Object.keys(v).filter((k) => !known.includes(k)).map((k) => `${prefix}.${k}`) : [];
+}
+
+export interface ParseDeploymentOptions {
+  /** True when the deployment's local model folder holds an MLmodel file (an MLflow model). */
+  modelIsMlflow?: boolean;
+}
+
+const NO_CODE_HELP =
+  "Batchpoint runs a scoring script: add code_configuration with code (a folder) and scoring_script (a file with init() and run(mini_batch)) that loads the model, e.g. with mlflow.pyfunc.load_model(glob(os.environ['AZUREML_MODEL_DIR'] + '/*/')[0]) — see docs/from-azure-ml.md, \"MLflow models\".";
+
+/** Reads an Azure ML batch deployment YAML (`az ml batch-deployment create --file`), new or older schema. */
+export function parseDeploymentYaml(text: string, opts: ParseDeploymentOptions = {}): DeploymentSpec {
   let doc: unknown;
   try {
     doc = parseYaml(text);
@@ -118,11 +138,24 @@ export function parseDeploymentYaml(text: string): DeploymentSpec {
     throw new UsageError(`the deployment file is not valid YAML: ${(e as Error).message.split("\n")[0]}`);
   }
   if (!isRecord(doc)) throw new UsageError("the deployment file must be a YAML mapping with name, code_configuration, settings, ...");
-  const notes: string[] = [];
-  const azureOnly = AZURE_ONLY.filter((key) => doc[key] !== undefined);
-  if (azureOnly.length) notes.push(`ignoring Azure-only keys: ${azureOnly.join(", ")} (scoring runs on Batchpoint's own runtime; see runtime and interpreter)`);
+  const type = doc.type === undefined || doc.type === null ? "model" : String(doc.type).toLowerCase();
+  if (type === "pipeline" || doc.component !== undefined || doc.job_definition !== undefined) {
+    throw new UsageError(
+      "pipeline deployments (type: pipeline, component:) are not supported: Batchpoint runs one scoring script per deployment, not a pipeline of components. " +
+        "Put the component's steps into a scoring script's init() and run(mini_batch) and deploy it with type: model and code_configuration; see docs/from-azure-ml.md, \"Pipeline deployments\".",
+    );
+  }
+  if (type !== "model") throw new UsageError(`type must be model (the only kind of batch deployment Batchpoint runs), not '${String(doc.type)}'.`);
 
   const code = doc.code_configuration;
+  if (code === undefined || code === null) {
+    if (doc.model !== undefined && doc.model !== null) {
+      throw new UsageError(
+        `this is an MLflow no-code deployment (a model${opts.modelIsMlflow ? " with an MLmodel file" : ""} and no code_configuration), which Batchpoint does not support. ${NO_CODE_HELP}`,
+      );
+    }
+    throw new UsageError("code_configuration needs code (a local folder) and scoring_script (a file inside it).");
+  }
   if (!isRecord(code) || typeof code.code !== "string" || typeof code.scoring_script !== "string") {
     throw new UsageError("code_configuration needs code (a local folder) and scoring_script (a file inside it).");
   }
@@ -133,6 +166,33 @@ export function parseDeploymentYaml(text: string): DeploymentSpec {
   const runtime = (declared ?? (ext === "js" || ext === "mjs" || ext === "cjs" ? "node" : "python")) as "python" | "node";
   if (typeof doc.name !== "string" || !doc.name.trim()) throw new UsageError("the deployment file needs a name.");
 
+  const notes: string[] = [];
+  const unread: string[] = Object.keys(doc).filter((k) => !READ_KEYS.has(k) && doc[k] !== undefined);
+  unread.push(...extraKeys(code, "code_configuration", ["code", "scoring_script"]));
+  unread.push(...extraKeys(doc.resources, "resources", ["instance_count"]));
+  if (isRecord(doc.model)) unread.push(...extraKeys(doc.model, "model", ["name", "version", "path"]));
+
+  // Settings: under settings: (the current schema) or at the top level (the older batchDeployment.schema.json).
+  const topLevel = Object.fromEntries(TOP_LEVEL_SETTINGS.filter((k) => doc[k] !== undefined).map((k) => [k, doc[k]]));
+  if (Object.keys(topLevel).length && isRecord(doc.settings)) {
+    const both = Object.keys(topLevel).filter((k) => (doc.settings as Record<string, unknown>)[k] !== undefined);
+    if (both.length) throw new UsageError(`${both[0]} is given twice, at the top level and under settings:; keep one.`);
+  }
+  const settingsNotes: string[] = [];
+  const settings = { ...mapSettings(topLevel, settingsNotes, ""), ...mapSettings(doc.settings, settingsNotes) };
+  unread.push(...settingsNotes);
+  if (isRecord(doc.resources) && doc.resources.instance_count !== undefined) {
+    const n = toInt(doc.resources.instance_count, "resources.instance_count");
+    if (settings.instanceCount !== undefined && settings.instanceCount !== n) {
+      throw new UsageError(`resources.instance_count (${n}) and instance_count (${String(settings.instanceCount)}) disagree; keep one.`);
+    }
+    settings.instanceCount = n;
+  }
+  if (unread.length) {
+    const why = unread.map((k) => WHY[k]).filter(Boolean);
+    notes.push(`not acted on by Batchpoint: ${unread.join(", ")}${why.length ? ` (${why.join("; ")})` : ""}; see docs/from-azure-ml.md`);
+  }
+
   return {
     name: doc.name.trim(),
     endpointName: typeof doc.endpoint_name === "string" ? doc.endpoint_name : undefined,
@@ -142,13 +202,13 @@ export function parseDeploymentYaml(text: string): DeploymentSpec {
     scoringScript,
     runtime,
     interpreter: typeof doc.interpreter === "string" ? doc.interpreter : undefined,
-    settings: mapSettings(doc.settings, notes),
+    settings,
     notes,
   };
 }
 
 /** The body of POST /api/v1/endpoints/{endpoint}/deployments. */
-export function deploymentBody(spec: DeploymentSpec, files: Record<string, string>, opts: { model?: string; setDefault?: boolean } = {}) {
+export function deploymentBody(spec: DeploymentSpec, files: Record<string, unknown>, opts: { model?: string; setDefault?: boolean } = {}) {
   return {
     name: spec.name,
     ...(spec.description ? { description: spec.description } : {}),
@@ -166,7 +226,7 @@ export function deploymentBody(spec: DeploymentSpec, files: Record<string, strin
  * The body of PATCH /api/v1/endpoints/{endpoint}/deployments/{name} from the same YAML: the name and
  * runtime stay; a model the file no longer names is detached, as `az ml batch-deployment update` does.
  */
-export function deploymentUpdateBody(spec: DeploymentSpec, files: Record<string, string>, opts: { model?: string; setDefault?: boolean } = {}) {
+export function deploymentUpdateBody(spec: DeploymentSpec, files: Record<string, unknown>, opts: { model?: string; setDefault?: boolean } = {}) {
   return {
     ...(spec.description ? { description: spec.description } : {}),
     model: opts.model ?? null,

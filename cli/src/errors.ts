@@ -1,5 +1,8 @@
-/** Exit codes of every command: 0 success, 1 failure (API error, failed job), 2 usage error. */
-export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
+/**
+ * Exit codes of every command: 0 success, 1 failure (API error, failed or canceled job), 2 usage error,
+ * 3 a followed job completed with errors (some inputs failed, within its error_threshold).
+ */
+export const EXIT = { ok: 0, failed: 1, usage: 2, completedWithErrors: 3 } as const;
 
 /** A mistake in how the command was called; exits 2. */
 export class UsageError extends Error {}
@@ -16,8 +19,15 @@ export class ApiError extends Error {
   }
 }
 
-/** A job that ended failed or canceled while the command waited for it; exits 1. */
-export class JobEndedError extends Error {}
+/** A job that ended failed or canceled (exit 1), or completed with errors (exit 3), while the command followed it. */
+export class JobEndedError extends Error {
+  constructor(
+    message: string,
+    public readonly exitCode: number = EXIT.failed,
+  ) {
+    super(message);
+  }
+}
 
 /** The lines printed to stderr for an error, and its exit code. */
 export function describeError(e: unknown): { lines: string[]; code: number } {
@@ -29,6 +39,6 @@ export function describeError(e: unknown): { lines: string[]; code: number } {
     }
     return { lines, code: EXIT.failed };
   }
-  if (e instanceof JobEndedError) return { lines: [`error: ${e.message}`], code: EXIT.failed };
+  if (e instanceof JobEndedError) return { lines: [`error: ${e.message}`], code: e.exitCode };
   return { lines: [`error: ${e instanceof Error ? e.message : String(e)}`], code: EXIT.failed };
 }

@@ -31,9 +31,14 @@ export function parseSet(assignment: string): [string, LiteralInput] {
   return [name, literalFromText(assignment.slice(eq + 1))];
 }
 
-/** What kind of thing `--input` names: a datastore path or URL goes to the API as it is, anything else is a local path. */
-export function classifyInput(value: string): "datastore" | "url" | "local" {
+/**
+ * What kind of thing `--input` names: a datastore path, a data asset (`azureml:name@latest`,
+ * `azureml:name:version`) or a URL goes to the API as it is, anything else is a local path.
+ */
+export function classifyInput(value: string): "datastore" | "asset" | "url" | "local" {
   if (DATASTORE_PATH.test(value.trim())) return "datastore";
+  if (/^azureml:(?!\/\/)[A-Za-z0-9][A-Za-z0-9_.-]*(@latest|:[A-Za-z0-9_.-]+)$/.test(value.trim())) return "asset";
+  if (/^azureml:/.test(value.trim())) return "datastore";
   if (/^https?:\/\//i.test(value.trim())) return "url";
   return "local";
 }
@@ -117,4 +122,100 @@ export function splitFilePath(p: string): { path: string; fileName: string } {
   const i = p.lastIndexOf("/");
   if (i < 0 || i === p.length - 1) throw new UsageError(`'${p}' is not a file path.`);
   return { path: p.slice(0, i + 1), fileName: p.slice(i + 1) };
+}
+
+/** The job settings `az ml batch-endpoint invoke --set` takes, and the API's names for them. */
+const INVOKE_SETTINGS: Record<string, { key: string; kind: "int" | "string" | "level" }> = {
+  output_file_name: { key: "outputFileName", kind: "string" },
+  mini_batch_size: { key: "miniBatchSize", kind: "int" },
+  instance_count: { key: "instanceCount", kind: "int" },
+  max_retries: { key: "maxRetries", kind: "int" },
+  "retry_settings.max_retries": { key: "maxRetries", kind: "int" },
+  timeout: { key: "timeout", kind: "int" },
+  "retry_settings.timeout": { key: "timeout", kind: "int" },
+  error_threshold: { key: "errorThreshold", kind: "int" },
+  logging_level: { key: "loggingLevel", kind: "level" },
+};
+const LEVELS = ["debug", "info", "warning", "error"];
+
+export interface InvokeSets {
+  /** API names: outputFileName, miniBatchSize, instanceCount, maxRetries, timeout, errorThreshold, loggingLevel, environmentVariables */
+  settings: Record<string, unknown>;
+  /** literal inputs (`inputs.x=1`) and data inputs (`inputs.x.path=...`, `inputs.x.type=...`) */
+  inputs: Record<string, { type?: string; path?: string; value?: LiteralInput }>;
+  /** `outputs.<name>.path` / `.type` */
+  outputs: Record<string, { path?: string; type?: string }>;
+}
+
+/** Levenshtein distance, for "did you mean" on a mistyped --set key. */
+function distance(a: string, b: string): number {
+  const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
+  for (let j = 1; j <= b.length; j++) d[0][j] = j;
+  for (let i = 1; i <= a.length; i++)
+    for (let j = 1; j <= b.length; j++) d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+  return d[a.length][b.length];
+}
+
+const KNOWN_SET_KEYS = [...Object.keys(INVOKE_SETTINGS), "environment_variables.NAME", "inputs.NAME", "inputs.NAME.path", "inputs.NAME.type", "inputs.NAME.value", "outputs.NAME.path", "outputs.NAME.type"];
+
+function unknownKey(key: string): UsageError {
+  const candidates = [...Object.keys(INVOKE_SETTINGS), "environment_variables", "inputs", "outputs"];
+  const best = candidates.map((c) => [c, distance(key.toLowerCase(), c)] as const).sort((a, b) => a[1] - b[1])[0];
+  const hint = best && best[1] <= Math.max(2, Math.floor(key.length / 4)) ? ` Did you mean '${best[0]}'?` : "";
+  return new UsageError(`--set: unknown key '${key}'.${hint} Known keys: ${KNOWN_SET_KEYS.join(", ")}. A literal input is --set inputs.NAME=VALUE.`);
+}
+
+/**
+ * `az ml batch-endpoint invoke --set KEY=VALUE`: Azure's job settings (output_file_name, mini_batch_size,
+ * instance_count, max_retries, timeout, error_threshold, logging_level, environment_variables.X),
+ * `inputs.<name>[.path|.type|.value]` and `outputs.<name>.path|type`. Any other key is a usage error, so a
+ * typo never becomes a literal input.
+ */
+export function parseInvokeSets(assignments: string[] = []): InvokeSets {
+  const out: InvokeSets = { settings: {}, inputs: {}, outputs: {} };
+  for (const assignment of assignments) {
+    const eq = assignment.indexOf("=");
+    if (eq <= 0) throw new UsageError(`--set expects NAME=VALUE, not '${assignment}'.`);
+    const key = assignment.slice(0, eq).trim();
+    const value = assignment.slice(eq + 1);
+    const def = INVOKE_SETTINGS[key];
+    if (def) {
+      if (def.kind === "int") {
+        if (!/^[-+]?\d+$/.test(value.trim())) throw new UsageError(`--set ${key}: '${value}' is not a whole number.`);
+        out.settings[def.key] = Number(value);
+      } else if (def.kind === "level") {
+        const level = value.trim().toLowerCase();
+        if (!LEVELS.includes(level)) throw new UsageError(`--set ${key}: use one of ${LEVELS.join(", ")}, not '${value}'.`);
+        out.settings[def.key] = level;
+      } else {
+        if (!value.trim()) throw new UsageError(`--set ${key}: give a value.`);
+        out.settings[def.key] = value.trim();
+      }
+      continue;
+    }
+    const parts = key.split(".");
+    if (parts[0] === "environment_variables" && parts.length === 2) {
+      if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(parts[1])) throw new UsageError(`--set ${key}: variable names use letters, digits and '_', not starting with a digit.`);
+      const env = (out.settings.environmentVariables ??= {}) as Record<string, string>;
+      env[parts[1]] = value;
+      continue;
+    }
+    if ((parts[0] === "inputs" || parts[0] === "outputs") && (parts.length === 2 || parts.length === 3)) {
+      const name = parts[1];
+      if (!INPUT_NAME.test(name)) throw new UsageError(`--set ${key}: '${name}' is not an input name (letters, digits and '_', not starting with a digit).`);
+      const field = parts[2];
+      if (parts[0] === "outputs") {
+        if (field !== "path" && field !== "type") throw unknownKey(key);
+        (out.outputs[name] ??= {})[field] = value.trim();
+        continue;
+      }
+      const entry = (out.inputs[name] ??= {});
+      if (field === undefined || field === "value") entry.value = literalFromText(value);
+      else if (field === "path" || field === "type") entry[field] = value.trim();
+      else throw unknownKey(key);
+      continue;
+    }
+    throw unknownKey(key);
+  }
+  return out;
 }

@@ -1,10 +1,13 @@
 import { Command, CommanderError } from "commander";
+import { expandAzAbbreviations, withAzIgnored } from "./az-output";
+import { registerCompute } from "./commands/compute";
 import { registerData } from "./commands/data";
 import { registerDeployment } from "./commands/deployment";
 import { registerEndpoint } from "./commands/endpoint";
 import { registerJob } from "./commands/job";
 import { registerLogin } from "./commands/login";
 import { registerModel } from "./commands/model";
+import { note } from "./context";
 import { describeError, EXIT } from "./errors";
 
 declare const BATCHPOINT_VERSION: string;
@@ -20,7 +23,9 @@ export function buildProgram(): Command {
     .configureOutput({ outputError: (str, write) => write(str) })
     .addHelpText(
       "after",
-      "\nEnvironment: BATCHPOINT_URL and BATCHPOINT_TOKEN override the stored login.\nExit codes: 0 success, 1 failure (API error, failed or canceled job), 2 usage error.",
+      "\nEnvironment: BATCHPOINT_URL and BATCHPOINT_TOKEN override the stored login.\n" +
+        "Exit codes: 0 success, 1 failure (API error, failed or canceled job), 2 usage error, 3 a followed job completed with errors.\n" +
+        "The az ml names work too: batch-endpoint, batch-deployment, --query, -o tsv|json|table|yaml (see docs/from-azure-ml.md).",
     );
   registerLogin(program);
   registerEndpoint(program);
@@ -28,12 +33,28 @@ export function buildProgram(): Command {
   registerModel(program);
   registerJob(program);
   registerData(program);
+  registerCompute(program);
+  acceptAzWorkspaceOptions(program);
   return program;
+}
+
+/** Every command takes az's -g/-w/--subscription (and says once that they are ignored), so az ml scripts run as written. */
+function acceptAzWorkspaceOptions(cmd: Command) {
+  for (const sub of cmd.commands) {
+    if (sub.commands.length) acceptAzWorkspaceOptions(sub);
+    else if (sub.parent?.name() !== "compute") {
+      withAzIgnored(sub).hook("preAction", (_this, action) => {
+        const o = action.opts() as Record<string, unknown>;
+        const given = [o.resourceGroup && "--resource-group", o.workspaceName && "--workspace-name", o.subscription && "--subscription"].filter(Boolean);
+        if (given.length) note(`${given.join(", ")} ignored: the API token selects the workspace.`);
+      });
+    }
+  }
 }
 
 async function main() {
   try {
-    await buildProgram().parseAsync(process.argv);
+    await buildProgram().parseAsync(expandAzAbbreviations(process.argv));
     return EXIT.ok;
   } catch (e) {
     // Commander's own usage errors (unknown option, missing argument, ...) have printed their message.

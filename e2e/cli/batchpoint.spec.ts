@@ -41,12 +41,13 @@ async function writeFiles(dir: string, files: Record<string, string>) {
 }
 
 const SCORE_PY = `
-import json, os
+import glob, json, os
 import pandas as pd
 
 def init():
     global factor
-    factor = int(open(os.path.join(os.environ["AZUREML_MODEL_DIR"], "model", "factor.txt")).read())
+    # As on Azure: AZUREML_MODEL_DIR holds the registered folder under its own name (model/factor.txt).
+    factor = int(open(glob.glob(os.path.join(os.environ["AZUREML_MODEL_DIR"], "*", "factor.txt"))[0]).read())
     print("model loaded, factor", factor)
 
 def run(mini_batch):
@@ -154,13 +155,18 @@ test("endpoint create, list, show, update and delete; API errors print the messa
 test("usage errors exit 2 with a message, before anything is sent", async () => {
   const cases: [string[], string][] = [
     [["endpoint", "frobnicate"], "unknown command 'frobnicate'"],
-    [["endpoint", "create"], "required option '-n, --name <name>' not specified"],
+    [["endpoint", "create"], "give --name (or name in the --file)."],
     [["endpoint", "invoke", "--name", "x", "--input", "datastores/workspaceblobstore/paths/a/", "--mini-batch-size", "lots"], "Use a whole number of at least 1."],
     [["endpoint", "invoke", "--name", "x", "--input", "datastores/workspaceblobstore/paths/a/", "--set", "novalue"], "--set expects NAME=VALUE, not 'novalue'."],
     [["endpoint", "invoke", "--name", "x", "--input", "./no/such/folder"], "input './no/such/folder' is neither a local file or folder nor a data path"],
     [["deployment", "create", "--file", "missing.yml", "--endpoint-name", "x"], "cannot read missing.yml."],
     [["job", "show"], "give the job name"],
-    [["job", "list", "--status", "done"], "Allowed choices are queued, preparing, running, finalizing, completed, failed, canceled."],
+    [["job", "list", "--status", "done"], "Allowed choices are queued, preparing, running, finalizing, completed, completed_with_errors, failed, canceled."],
+    [["endpoint", "invoke", "--name", "x", "--input", "datastores/workspaceblobstore/paths/a/", "--set", "mini_batch_sise=3"], "--set: unknown key 'mini_batch_sise'. Did you mean 'mini_batch_size'?"],
+    [["batch-endpoint", "update", "--name", "x", "--set", "defaults.deployment=d"], "--set: unknown key 'defaults.deployment'"],
+    [["job", "show", "j", "-o", "xml"], "Allowed choices are json, jsonc, tsv, table, yaml, yamlc, none."],
+    [["job", "show", "j", "--query", "[?"], "is not a valid JMESPath expression"],
+    [["job", "download", "j", "--output-name", "scores"], "a batch job has one named output, 'score'"],
   ];
   for (const [args, message] of cases) {
     const r = await cli(args);
@@ -197,7 +203,6 @@ test.describe("the journey of a data scientist from az ml", () => {
   path: ./model
 settings:
   mini_batch_size: 2
-  instance_count: 1
   max_concurrency_per_instance: 2
   retry_settings:
     max_retries: 1
@@ -214,13 +219,14 @@ settings:
     // Run from elsewhere: paths in the YAML are relative to the file.
     const r = await cli(["deployment", "create", "--file", path.join(project, "deployment.yml")]);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stderr).toContain("note: ignoring Azure-only keys: environment, compute, resources");
+    expect(r.stderr).toContain("note: not acted on by Batchpoint: environment, compute (");
+    expect(r.stderr).not.toContain("resources");
     expect(r.stderr).toContain(`Registered model factor-${run_id}:1.`);
     expect(r.stdout).toContain(`Created deployment 'blue' on endpoint '${endpoint}' (python, 2 code files, model factor-${run_id}:1).`);
 
     const show = await cli(["deployment", "show", "--endpoint-name", endpoint, "--name", "blue"]);
     expect(show.code, show.stderr).toBe(0);
-    for (const line of [/mini_batch_size:\s+2/, /max_concurrency_per_instance:\s+2/, /retry_settings.max_retries:\s+1/, /retry_settings.timeout:\s+60/, /environment_variables:\s+TEAM=fraud/, /interpreter:\s+\/usr\/bin\/python3/, /default:\s+yes/]) {
+    for (const line of [/mini_batch_size:\s+2/, /instance_count:\s+2/, /max_concurrency_per_instance:\s+2/, /retry_settings.max_retries:\s+1/, /retry_settings.timeout:\s+60/, /environment_variables:\s+TEAM=fraud/, /interpreter:\s+\/usr\/bin\/python3/, /default:\s+yes/]) {
       expect(show.stdout).toMatch(line);
     }
     const list = await cli(["deployment", "list", "--endpoint-name", endpoint]);
@@ -265,7 +271,7 @@ settings:
   test("invoke uploads a local folder first, passes --set literals, and --all downloads errors and the summary", async () => {
     const data = path.join(work, "local-input");
     await writeFiles(data, { "a.txt": "10", "b.txt": "20" });
-    const inv = await cli(["endpoint", "invoke", "--name", endpoint, "--input", data, "--set", "label=nightly", "--mini-batch-size", "5", "--output-file-name", "scores.csv", "--wait"]);
+    const inv = await cli(["endpoint", "invoke", "--name", endpoint, "--input", data, "--set", "inputs.label=nightly", "--mini-batch-size", "5", "--output-file-name", "scores.csv", "--wait"]);
     expect(inv.code, inv.stdout + inv.stderr).toBe(0);
     expect(inv.stderr).toMatch(/Uploading 2 files from .* to workspaceblobstore:uploads\/\d{8}T\d{6}Z\/local-input\//);
     const job = /Started job (\S+);/.exec(inv.stdout)?.[1] ?? "";

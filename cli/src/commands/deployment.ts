@@ -1,13 +1,17 @@
-import { openAsBlob } from "node:fs";
+import { existsSync, openAsBlob } from "node:fs";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import type { Command } from "commander";
+import { parse as parseYaml } from "yaml";
 import type { ApiClient, Page } from "../client";
+import { printAz, wantsAzOutput, withAzOutput, type AzOutputOptions } from "../az-output";
+import { azDeployment, azJob } from "../azure-shape";
 import { apiClient, note } from "../context";
 import { deploymentBody, deploymentUpdateBody, parseDeploymentYaml, type ModelSource } from "../deployment-spec";
 import { UsageError } from "../errors";
 import { formatBytes, formatDate, printFields, printJson, printTable } from "../output";
 import { listLocalFiles } from "../upload";
+import { listAllJobs, printJobTable } from "./job";
 
 interface Deployment {
   name: string;
@@ -24,18 +28,40 @@ interface Deployment {
 const enc = encodeURIComponent;
 const MAX_CODE_FILE = 5 * 1024 * 1024;
 
-/** Reads every file of the scoring code folder as text, keyed by its relative path. */
-export async function readCodeFolder(dir: string): Promise<Record<string, string>> {
+/** A code file as the deployment body carries it: UTF-8 text as a string, anything else base64. */
+export type CodeFile = string | { content: string; encoding: "base64" };
+
+const utf8 = new TextDecoder("utf-8", { fatal: true });
+
+/**
+ * A file's bytes for the deployment body's `code.files` map (keyed by path): text when they are valid
+ * UTF-8, else `{ content, encoding: "base64" }`, so a pickle arrives byte for byte.
+ */
+export function encodeCodeFile(bytes: Buffer): CodeFile {
+  try {
+    return utf8.decode(bytes);
+  } catch {
+    return { content: bytes.toString("base64"), encoding: "base64" };
+  }
+}
+
+/** Reads every file of the scoring code folder, keyed by its relative path (non-UTF-8 files base64-encoded). */
+export async function readCodeFolder(dir: string): Promise<Record<string, CodeFile>> {
   const files = await listLocalFiles(dir);
-  const out: Record<string, string> = {};
+  const out: Record<string, CodeFile> = {};
   for (const f of files) {
     if (f.size > MAX_CODE_FILE) throw new UsageError(`${f.rel} is ${formatBytes(f.size)}; code files may be at most 5 MiB (put data in a model folder instead).`);
-    out[f.rel] = await readFile(f.abs, "utf8");
+    out[f.rel] = encodeCodeFile(await readFile(f.abs));
   }
   return out;
 }
 
-/** Registers a local model folder as a new model version (multipart POST /models); returns "name:version". */
+/**
+ * Registers a local model folder (or file) as a new model version (multipart POST /models); returns
+ * "name:version". `root` is the registered folder's (or file's) own name (`model` for
+ * `--path deployment-torch/model`), as Azure keeps it: the server lays the version out so that
+ * AZUREML_MODEL_DIR holds that folder, and `glob(f"{AZUREML_MODEL_DIR}/*\/*.pt")` finds the file.
+ */
 export async function uploadModel(client: ApiClient, source: Extract<ModelSource, { kind: "local" }>, opts: { description?: string } = {}): Promise<string> {
   const files = await listLocalFiles(source.path);
   if (!files.length) throw new UsageError(`model folder '${source.path}' has no files.`);
@@ -58,7 +84,11 @@ export async function uploadModel(client: ApiClient, source: Extract<ModelSource
  */
 async function loadDeploymentFile(client: ApiClient, file: string, opts: { name?: string; needEndpoint?: boolean } = {}) {
   const text = await readFile(file, "utf8").catch(() => Promise.reject(new UsageError(`cannot read ${file}.`)));
-  const spec = parseDeploymentYaml(text);
+  const base0 = path.dirname(path.resolve(file));
+  // An MLflow model folder (MLmodel inside) without code_configuration gets its own message.
+  const modelPath = localModelPath(text);
+  const modelIsMlflow = Boolean(modelPath && existsSync(path.join(path.resolve(base0, modelPath), "MLmodel")));
+  const spec = parseDeploymentYaml(text, { modelIsMlflow });
   if (opts.name) spec.name = opts.name;
   if (opts.needEndpoint && !spec.endpointName) throw new UsageError("give --endpoint-name (or endpoint_name in the file).");
   for (const n of spec.notes) note(n);
@@ -72,36 +102,55 @@ async function loadDeploymentFile(client: ApiClient, file: string, opts: { name?
   return { spec, files, model };
 }
 
-export function registerDeployment(program: Command) {
-  const deployment = program.command("deployment").description("deployments of an endpoint: create (from Azure-style YAML), list, show, delete");
+/** The local model folder a deployment file names, if any (for the MLflow check). */
+function localModelPath(text: string): string | undefined {
+  try {
+    const doc = parseYaml(text) as { model?: unknown } | null;
+    const m = doc?.model;
+    if (typeof m === "string" && !m.startsWith("azureml:")) return m;
+    if (m && typeof m === "object" && typeof (m as { path?: unknown }).path === "string") return (m as { path: string }).path;
+  } catch {
+    // parseDeploymentYaml reports the YAML error
+  }
+  return undefined;
+}
 
-  deployment
-    .command("create")
-    .description("create a deployment from an Azure ML batch deployment YAML; local code and model folders are uploaded")
-    .requiredOption("-f, --file <deployment.yml>", "Azure-style deployment YAML")
-    .option("-e, --endpoint-name <endpoint>", "endpoint (default: endpoint_name in the file)")
-    .option("-n, --name <name>", "deployment name (default: name in the file)")
-    .option("--set-default", "make it the endpoint's default deployment")
-    .option("--json", "print the deployment as JSON")
-    .action(async (opts: { file: string; endpointName?: string; name?: string; setDefault?: boolean; json?: boolean }) => {
+export function registerDeployment(program: Command) {
+  const deployment = program
+    .command("deployment")
+    .alias("batch-deployment")
+    .description("deployments of an endpoint: create (from Azure-style YAML), list, show, list-jobs, delete (alias: batch-deployment, as in az ml)");
+
+  withAzOutput(
+    deployment
+      .command("create")
+      .description("create a deployment from an Azure ML batch deployment YAML; local code and model folders are uploaded")
+      .requiredOption("-f, --file <deployment.yml>", "Azure-style deployment YAML")
+      .option("-e, --endpoint-name <endpoint>", "endpoint (default: endpoint_name in the file)")
+      .option("-n, --name <name>", "deployment name (default: name in the file)")
+      .option("--set-default", "make it the endpoint's default deployment")
+      .option("--json", "print the deployment as JSON"),
+  ).action(async (opts: { file: string; endpointName?: string; name?: string; setDefault?: boolean; json?: boolean } & AzOutputOptions) => {
       const client = await apiClient();
       const { spec, files, model } = await loadDeploymentFile(client, opts.file, { name: opts.name, needEndpoint: !opts.endpointName });
       const endpointName = opts.endpointName ?? spec.endpointName!;
       const body = deploymentBody(spec, files, { model, setDefault: opts.setDefault });
       const created = await client.json<Deployment>("POST", `/endpoints/${enc(endpointName)}/deployments`, { json: body });
+      if (wantsAzOutput(opts)) return printAz(azDeployment(created, endpointName), opts);
       if (opts.json) return printJson(created);
       console.log(`Created deployment '${created.name ?? spec.name}' on endpoint '${endpointName}' (${spec.runtime}, ${Object.keys(files).length} code file${Object.keys(files).length === 1 ? "" : "s"}${model ? `, model ${model}` : ""}).`);
     });
 
-  deployment
-    .command("update")
-    .description("update a deployment from its YAML (code, model, settings: a new version), or just make it the default")
-    .option("-f, --file <deployment.yml>", "Azure-style deployment YAML; the file is the whole new spec")
-    .option("-e, --endpoint-name <endpoint>", "endpoint (default: endpoint_name in the file)")
-    .option("-n, --name <name>", "deployment name (default: name in the file)")
-    .option("--set-default", "make it the endpoint's default deployment")
-    .option("--json", "print the deployment as JSON")
-    .action(async (opts: { file?: string; endpointName?: string; name?: string; setDefault?: boolean; json?: boolean }) => {
+  withAzOutput(
+    deployment
+      .command("update")
+      .description("update a deployment from its YAML (code, model, settings: a new version), or just make it the default")
+      .option("-f, --file <deployment.yml>", "Azure-style deployment YAML; the file is the whole new spec")
+      .option("-e, --endpoint-name <endpoint>", "endpoint (default: endpoint_name in the file)")
+      .option("-n, --name <name>", "deployment name (default: name in the file)")
+      .option("--set-default", "make it the endpoint's default deployment")
+      .option("--json", "print the deployment as JSON"),
+  ).action(async (opts: { file?: string; endpointName?: string; name?: string; setDefault?: boolean; json?: boolean } & AzOutputOptions) => {
       const client = await apiClient();
       let body: Record<string, unknown> = {};
       let endpointName = opts.endpointName;
@@ -115,20 +164,23 @@ export function registerDeployment(program: Command) {
       else throw new UsageError("give --file deployment.yml (or --set-default with --name and --endpoint-name).");
       if (!endpointName || !name) throw new UsageError("give --endpoint-name and --name (or endpoint_name and name in the file).");
       const updated = await client.json<Deployment>("PATCH", `/endpoints/${enc(endpointName)}/deployments/${enc(name)}`, { json: body });
+      if (wantsAzOutput(opts)) return printAz(azDeployment(updated, endpointName), opts);
       if (opts.json) return printJson(updated);
       console.log(`Updated deployment '${name}' of endpoint '${endpointName}'${updated.version ? ` (now version ${updated.version})` : ""}${opts.setDefault ? "; it is the default" : ""}.`);
     });
 
-  deployment
-    .command("list")
-    .description("list an endpoint's deployments")
-    .requiredOption("-e, --endpoint-name <endpoint>", "endpoint")
-    .option("--json", "print as JSON")
-    .action(async (opts: { endpointName: string; json?: boolean }) => {
+  withAzOutput(
+    deployment
+      .command("list")
+      .description("list an endpoint's deployments")
+      .requiredOption("-e, --endpoint-name <endpoint>", "endpoint")
+      .option("--json", "print as JSON"),
+  ).action(async (opts: { endpointName: string; json?: boolean } & AzOutputOptions) => {
       const client = await apiClient();
       const res = await client.get<Page<Deployment> | Deployment[]>(`/endpoints/${enc(opts.endpointName)}/deployments`);
-      if (opts.json) return printJson(res);
       const rows = Array.isArray(res) ? res : res.data;
+      if (wantsAzOutput(opts)) return printAz(rows.map((d) => azDeployment(d, opts.endpointName)), opts);
+      if (opts.json) return printJson(res);
       if (!rows.length) return console.log(`Endpoint '${opts.endpointName}' has no deployments.`);
       printTable(rows, [
         ["name", (d) => d.name],
@@ -141,15 +193,17 @@ export function registerDeployment(program: Command) {
       ]);
     });
 
-  deployment
-    .command("show")
-    .description("show one deployment and its settings")
-    .requiredOption("-n, --name <name>", "deployment")
-    .requiredOption("-e, --endpoint-name <endpoint>", "endpoint")
-    .option("--json", "print as JSON")
-    .action(async (opts: { name: string; endpointName: string; json?: boolean }) => {
+  withAzOutput(
+    deployment
+      .command("show")
+      .description("show one deployment and its settings")
+      .requiredOption("-n, --name <name>", "deployment")
+      .requiredOption("-e, --endpoint-name <endpoint>", "endpoint")
+      .option("--json", "print as JSON"),
+  ).action(async (opts: { name: string; endpointName: string; json?: boolean } & AzOutputOptions) => {
       const client = await apiClient();
       const d = await client.get<Deployment>(`/endpoints/${enc(opts.endpointName)}/deployments/${enc(opts.name)}`);
+      if (wantsAzOutput(opts)) return printAz(azDeployment(d, opts.endpointName), opts);
       if (opts.json) return printJson(d);
       const s = (d.settings ?? d) as Record<string, unknown>;
       const retry = (s.retrySettings ?? {}) as Record<string, unknown>;
@@ -176,6 +230,24 @@ export function registerDeployment(program: Command) {
         ["created", formatDate(d.createdAt)],
       ]);
     });
+
+  withAzOutput(
+    deployment
+      .command("list-jobs")
+      .description("list the jobs that ran on one deployment, newest first (az ml batch-deployment list-jobs)")
+      .requiredOption("-n, --name <name>", "deployment")
+      .requiredOption("-e, --endpoint-name <endpoint>", "endpoint")
+      .option("--json", "print as JSON"),
+  ).action(async (opts: { name: string; endpointName: string; json?: boolean } & AzOutputOptions) => {
+    const client = await apiClient();
+    // The deployment must exist: a typo is an error, not an empty list.
+    await client.get<Deployment>(`/endpoints/${enc(opts.endpointName)}/deployments/${enc(opts.name)}`);
+    const jobs = await listAllJobs(client, { endpoint: opts.endpointName }, opts.name);
+    if (wantsAzOutput(opts)) return printAz(jobs.map((j) => azJob(j)), opts);
+    if (opts.json) return printJson(jobs);
+    if (!jobs.length) return console.log(`No jobs on deployment '${opts.name}' of endpoint '${opts.endpointName}'.`);
+    printJobTable(jobs);
+  });
 
   deployment
     .command("delete")

@@ -2,14 +2,16 @@ import { readFile, stat } from "node:fs/promises";
 import path from "node:path";
 import { Option, type Command } from "commander";
 import type { ApiClient } from "../client";
-import { apiClient, collect, intArg } from "../context";
-import { UsageError } from "../errors";
-import { classifyInput, DATA_INPUT_TYPES, isDataInput, parseInvokeFile, parseSet, splitFilePath, type DataInput, type JobInput } from "../invoke-inputs";
+import { printAz, wantsAzOutput, withAzOutput, type AzOutputOptions } from "../az-output";
+import { azJob } from "../azure-shape";
+import { apiClient, collect, intArg, note } from "../context";
+import { ApiError, UsageError } from "../errors";
+import { classifyInput, DATA_INPUT_TYPES, isDataInput, parseInvokeFile, parseInvokeSets, splitFilePath, type DataInput, type JobInput } from "../invoke-inputs";
 import { printJson } from "../output";
 import { listLocalFiles, uploadFiles } from "../upload";
-import { waitForJob } from "./job";
+import { waitForJob, webUrlOf, type Job } from "./job";
 
-interface InvokeOptions {
+interface InvokeOptions extends AzOutputOptions {
   name: string;
   deploymentName?: string;
   input?: string;
@@ -22,6 +24,8 @@ interface InvokeOptions {
   outputFileName?: string;
   overwrite?: boolean;
   idempotencyKey?: string;
+  jobName?: string;
+  experimentName?: string;
   wait?: boolean;
   json?: boolean;
 }
@@ -29,17 +33,19 @@ interface InvokeOptions {
 const UPLOAD_DATASTORE = "workspaceblobstore";
 
 /**
- * A data input as the API wants it: datastore paths and URLs as given, a local file or folder
- * uploaded first to workspaceblobstore under uploads/<timestamp>/.
+ * A data input as the API wants it: datastore paths, data assets (`azureml:name@latest`) and URLs as
+ * given, a local file or folder uploaded first to workspaceblobstore under uploads/<timestamp>/.
  */
 async function resolveDataInput(client: ApiClient, value: string, type: DataInput["type"] | undefined, quiet: boolean): Promise<DataInput> {
   const kind = classifyInput(value);
+  // A data asset's type is the asset's own; the server resolves it (a given --input-type is passed on).
+  if (kind === "asset") return { type: type ?? "uri_folder", path: value.trim() };
   if (kind !== "local") return { type: type ?? (value.endsWith("/") ? "uri_folder" : guessType(value)), path: value };
   let s;
   try {
     s = await stat(value);
   } catch {
-    throw new UsageError(`input '${value}' is neither a local file or folder nor a data path (datastores/<ds>/paths/<path>, azureml://..., or an https URL).`);
+    throw new UsageError(`input '${value}' is neither a local file or folder nor a data path (datastores/<ds>/paths/<path>, azureml://..., azureml:<data asset>@latest, or an https URL).`);
   }
   const stamp = new Date().toISOString().replace(/[-:]/g, "").replace(/\.\d+Z$/, "Z");
   const base = path.basename(path.resolve(value));
@@ -58,66 +64,141 @@ function guessType(value: string): DataInput["type"] {
   return /\.[A-Za-z0-9]{1,8}$/.test(last) ? "uri_file" : "uri_folder";
 }
 
+function checkDataType(type: string | undefined, where: string): DataInput["type"] | undefined {
+  if (type === undefined) return undefined;
+  if (!(DATA_INPUT_TYPES as readonly string[]).includes(type)) throw new UsageError(`${where}: type '${type}' is not a data input type; use ${DATA_INPUT_TYPES.join(", ")}.`);
+  return type as DataInput["type"];
+}
+
+/** Output path: a folder (`.../paths/scores/`), or a file path whose last part names the predictions file. */
+function outputOf(p: string): { path: string; fileName?: string } {
+  return p.endsWith("/") || !/\.[A-Za-z0-9]{1,8}$/.test(p) ? { path: p } : splitFilePath(p);
+}
+
+// The job's settings as presentJob names them, and the job body's names for the overrides.
+const APPLIED: [bodyKey: string, read: (j: Job) => unknown, azName: string][] = [
+  ["miniBatchSize", (j) => (j.settings as Record<string, unknown> | undefined)?.miniBatchSize, "mini_batch_size"],
+  ["instanceCount", (j) => (j.settings as Record<string, unknown> | undefined)?.instanceCount, "instance_count"],
+  ["maxRetries", (j) => (j.settings as Record<string, unknown> | undefined)?.maxRetries, "max_retries"],
+  ["timeout", (j) => (j.settings as Record<string, unknown> | undefined)?.timeoutSeconds, "timeout"],
+  ["errorThreshold", (j) => (j.settings as Record<string, unknown> | undefined)?.errorThreshold, "error_threshold"],
+  ["loggingLevel", (j) => (j.settings as Record<string, unknown> | undefined)?.loggingLevel, "logging_level"],
+  ["outputFileName", (j) => j.output?.fileName, "output_file_name"],
+];
+
+/** Names every override the server did not apply, so none is lost silently. */
+function checkApplied(body: Record<string, unknown>, job: Job) {
+  const missed: string[] = [];
+  for (const [key, read, azName] of APPLIED) if (body[key] !== undefined && read(job) !== undefined && read(job) !== body[key]) missed.push(`${azName}=${String(body[key])}`);
+  const env = body.environmentVariables as Record<string, string> | undefined;
+  const applied = ((job.settings as Record<string, unknown> | undefined)?.environmentVariables ?? {}) as Record<string, string>;
+  for (const k of Object.keys(env ?? {})) if (!(k in applied)) missed.push(`environment_variables.${k}`);
+  if (missed.length) note(`this server did not apply ${missed.join(", ")} to job ${job.name}; it runs with the deployment's values (see batchpoint job show ${job.name}).`);
+}
+
+/**
+ * A server whose invoke takes no per-job logging level or environment variables refuses them as unknown
+ * fields (strict bodies): that is a usage error saying where they go instead, and nothing was started.
+ */
+function perJobSettingRefused(e: unknown, body: Record<string, unknown>): UsageError | null {
+  if (!(e instanceof ApiError) || e.status !== 400) return null;
+  const text = `${e.message} ${JSON.stringify(e.details ?? {})}`;
+  const refused = [body.loggingLevel !== undefined && /loggingLevel/.test(text) && "logging_level", body.environmentVariables !== undefined && /environmentVariables/.test(text) && "environment_variables.*"].filter(Boolean);
+  if (!refused.length) return null;
+  return new UsageError(
+    `this server does not take --set ${refused.join(" or ")} per job (${e.message}); set them in the deployment's settings instead (settings.logging_level, settings.environment_variables, then batchpoint deployment update --file ...). No job was started.`,
+  );
+}
+
 export function registerInvoke(endpoint: Command) {
-  endpoint
-    .command("invoke")
-    .description("start a batch job on an endpoint (local inputs are uploaded first)")
-    .requiredOption("-n, --name <endpoint>", "endpoint name")
-    .option("-d, --deployment-name <name>", "deployment (default: the endpoint's default deployment)")
-    .option("-i, --input <path>", "local file/folder, datastores/<ds>/paths/<p>, azureml://datastores/<ds>/paths/<p>, or a blob URL")
-    .addOption(new Option("--input-type <type>", "type of the data input (default: inferred; tabular splits one CSV by rows)").choices([...DATA_INPUT_TYPES]))
-    .option("-f, --file <inputs.yml>", "Azure-style YAML with inputs: (and outputs:)")
-    .option("--set <name=value>", "literal input; numbers and true/false are typed (repeatable)", collect)
-    .option("--mini-batch-size <n>", "override the deployment's mini-batch size", intArg(1))
-    .option("--instance-count <n>", "override the deployment's instance count", intArg(1))
-    .option("--output-path <path>", "where the output goes: datastores/<ds>/paths/<folder>")
-    .option("--output-file-name <name>", "name of the predictions file")
-    .option("--overwrite", "replace an existing output file")
-    .option("--idempotency-key <key>", "the same key within 24 h returns the same job instead of starting another")
-    .option("--wait", "follow the job until it finishes; exit 1 if it fails")
-    .option("--json", "print the API's answer as JSON")
-    .action(async (opts: InvokeOptions) => {
-      const file = opts.file ? parseInvokeFile(await readFile(opts.file, "utf8").catch(() => Promise.reject(new UsageError(`cannot read ${opts.file}.`)))) : { inputs: {} as Record<string, JobInput> };
-      const inputs: Record<string, JobInput> = { ...file.inputs };
-      for (const s of opts.set ?? []) {
-        const [k, v] = parseSet(s);
-        inputs[k] = v;
-      }
-      const dataNames = Object.keys(inputs).filter((k) => isDataInput(inputs[k]));
-      if (opts.input && dataNames.length) throw new UsageError(`give the data input once: --input, or inputs.${dataNames[0]} in ${opts.file}.`);
-      if (!opts.input && dataNames.length !== 1) throw new UsageError(dataNames.length ? "give one data input (uri_folder, uri_file or tabular), not several." : "give the data to score: --input PATH (or a uri_folder input in --file).");
+  withAzOutput(
+    endpoint
+      .command("invoke")
+      .description("start a batch job on an endpoint (local inputs are uploaded first)")
+      .requiredOption("-n, --name <endpoint>", "endpoint name")
+      .option("-d, --deployment-name <name>", "deployment (default: the endpoint's default deployment)")
+      .option("-i, --input <path>", "local file/folder, datastores/<ds>/paths/<p>, azureml://datastores/<ds>/paths/<p>, azureml:<data asset>@latest|:<version>, or a blob URL")
+      .addOption(new Option("--input-type <type>", "type of the data input (default: inferred; tabular splits one CSV by rows)").choices([...DATA_INPUT_TYPES]))
+      .option("-f, --file <inputs.yml>", "Azure-style YAML with inputs: (and outputs:)")
+      .option(
+        "--set <key=value>",
+        "Azure's job settings: output_file_name, mini_batch_size, instance_count, max_retries, timeout, error_threshold, logging_level, environment_variables.NAME; inputs.NAME=VALUE (a literal), inputs.NAME.path|type, outputs.NAME.path (repeatable)",
+        collect,
+      )
+      .option("--mini-batch-size <n>", "override the deployment's mini-batch size", intArg(1))
+      .option("--instance-count <n>", "override the deployment's instance count", intArg(1))
+      .option("--output-path <path>", "where the output goes: azureml://datastores/<ds>/paths/<folder> (or datastores/<ds>/paths/<folder>)")
+      .option("--output-file-name <name>", "name of the predictions file (same as --set output_file_name=NAME)")
+      .option("--overwrite", "replace an existing output file")
+      .option("--idempotency-key <key>", "the same key within 24 h returns the same job instead of starting another")
+      .option("--job-name <name>", "accepted for az ml scripts; Batchpoint names jobs itself (a note says so)")
+      .option("--experiment-name <name>", "accepted for az ml scripts; ignored (a note says so)")
+      .option("--wait", "follow the job until it finishes; exit 1 if it fails, 3 if it completes with errors")
+      .option("--json", "print the API's answer as JSON"),
+  ).action(async (opts: InvokeOptions) => {
+    const file = opts.file ? parseInvokeFile(await readFile(opts.file, "utf8").catch(() => Promise.reject(new UsageError(`cannot read ${opts.file}.`)))) : { inputs: {} as Record<string, JobInput> };
+    const sets = parseInvokeSets(opts.set);
+    const inputs: Record<string, JobInput> = { ...file.inputs };
+    for (const [name, s] of Object.entries(sets.inputs)) {
+      const existing = inputs[name];
+      if (s.value) {
+        if (s.path || s.type) throw new UsageError(`--set inputs.${name}: give a value, or a path and type, not both.`);
+        inputs[name] = s.value;
+      } else if (s.path) inputs[name] = { type: checkDataType(s.type, `--set inputs.${name}.type`) ?? (existing && isDataInput(existing) ? existing.type : guessType(s.path)), path: s.path };
+      else if (existing && isDataInput(existing)) inputs[name] = { ...existing, type: checkDataType(s.type, `--set inputs.${name}.type`)! };
+      else throw new UsageError(`--set inputs.${name}.type: there is no data input '${name}' to set the type of; give inputs.${name}.path too.`);
+    }
+    const dataNames = Object.keys(inputs).filter((k) => isDataInput(inputs[k]));
+    if (opts.input && dataNames.length) throw new UsageError(`give the data input once: --input, or inputs.${dataNames[0]}${opts.file ? ` in ${opts.file}` : ""}.`);
+    if (!opts.input && dataNames.length !== 1) throw new UsageError(dataNames.length ? "give one data input (uri_folder, uri_file or tabular), not several." : "give the data to score: --input PATH (or a uri_folder input in --file).");
+    if (opts.jobName) note(`--job-name ${opts.jobName} is not used: Batchpoint names each job itself (batchjob-<date>-<id>); use the name it prints.`);
+    if (opts.experimentName) note("--experiment-name is ignored: Batchpoint has no experiments; jobs are listed per endpoint.");
 
-      const client = await apiClient();
-      const quiet = Boolean(opts.json);
-      const body: Record<string, unknown> = {};
-      if (opts.input) body.input = await resolveDataInput(client, opts.input, opts.inputType, quiet);
-      else {
-        const [name] = dataNames;
-        const d = inputs[name] as DataInput;
-        // A local path in the inputs file is relative to that file, as in az ml.
-        const local = classifyInput(d.path) === "local" && opts.file ? path.resolve(path.dirname(opts.file), d.path) : d.path;
-        inputs[name] = await resolveDataInput(client, local, opts.inputType ?? d.type, quiet);
-      }
-      if (Object.keys(inputs).length) body.inputs = inputs;
-      if (opts.deploymentName) body.deploymentName = opts.deploymentName;
-      const output = opts.outputPath ? (opts.outputPath.endsWith("/") || !/\.[A-Za-z0-9]{1,8}$/.test(opts.outputPath) ? { path: opts.outputPath } : splitFilePath(opts.outputPath)) : file.output;
-      if (output) body.output = { path: output.path };
-      const fileName = opts.outputFileName ?? output?.fileName;
-      if (fileName) body.outputFileName = fileName;
-      if (opts.overwrite) body.overwrite = true;
-      if (opts.miniBatchSize) body.miniBatchSize = opts.miniBatchSize;
-      if (opts.instanceCount) body.instanceCount = opts.instanceCount;
-      if (opts.idempotencyKey) body.idempotencyKey = opts.idempotencyKey;
+    const az = wantsAzOutput(opts);
+    const client = await apiClient();
+    const quiet = Boolean(opts.json) || az;
+    const body: Record<string, unknown> = {};
+    if (opts.input) body.input = await resolveDataInput(client, opts.input, opts.inputType, quiet);
+    else {
+      const [name] = dataNames;
+      const d = inputs[name] as DataInput;
+      // A local path in the inputs file is relative to that file, as in az ml.
+      const local = classifyInput(d.path) === "local" && opts.file && !sets.inputs[name]?.path ? path.resolve(path.dirname(opts.file), d.path) : d.path;
+      inputs[name] = await resolveDataInput(client, local, opts.inputType ?? d.type, quiet);
+    }
+    if (Object.keys(inputs).length) body.inputs = inputs;
+    if (opts.deploymentName) body.deploymentName = opts.deploymentName;
 
-      const job = await client.json<{ name: string; status: string; created?: boolean; links?: Record<string, string> }>("POST", `/endpoints/${encodeURIComponent(opts.name)}/jobs`, { json: body });
-      const started = job.created === false ? `Job ${job.name} was started earlier with this idempotency key` : `Started job ${job.name}`;
-      if (opts.wait) {
-        if (!quiet) console.log(`${started}; following it (Ctrl-C stops following, not the job).`);
-        await waitForJob(client, job.name, { json: opts.json });
-        return;
-      }
-      if (opts.json) return printJson(job);
-      console.log(`${started} (${job.status}).`);
-      console.log(`Follow it with: batchpoint job show ${job.name} --wait`);
-    });
+    const setOutputs = Object.entries(sets.outputs);
+    if (setOutputs.length > 1) throw new UsageError("a batch job writes one output (score); give outputs.score.path once.");
+    const setOutput = setOutputs[0]?.[1];
+    if (setOutput && !setOutput.path) throw new UsageError(`--set outputs.${setOutputs[0][0]}.type needs outputs.${setOutputs[0][0]}.path too.`);
+    let output: { path: string; fileName?: string } | undefined = file.output;
+    if (setOutput?.path) output = setOutput.type === "uri_file" ? splitFilePath(setOutput.path) : outputOf(setOutput.path);
+    if (opts.outputPath) output = outputOf(opts.outputPath);
+    if (output) body.output = { path: output.path };
+    const fileName = opts.outputFileName ?? (sets.settings.outputFileName as string | undefined) ?? output?.fileName;
+    if (fileName) body.outputFileName = fileName;
+    for (const [k, v] of Object.entries(sets.settings)) if (k !== "outputFileName") body[k] = v;
+    if (opts.overwrite) body.overwrite = true;
+    if (opts.miniBatchSize) body.miniBatchSize = opts.miniBatchSize;
+    if (opts.instanceCount) body.instanceCount = opts.instanceCount;
+    if (opts.idempotencyKey) body.idempotencyKey = opts.idempotencyKey;
+
+    const started = await client
+      .json<{ name: string; status: string; created?: boolean; links?: Record<string, string> }>("POST", `/endpoints/${encodeURIComponent(opts.name)}/jobs`, { json: body })
+      .catch((e: unknown) => Promise.reject(perJobSettingRefused(e, body) ?? e));
+    const job = await client.get<Job>(`/jobs/${encodeURIComponent(started.name)}`);
+    checkApplied(body, job);
+    const startedText = started.created === false ? `Job ${started.name} was started earlier with this idempotency key` : `Started job ${started.name}`;
+    if (opts.wait) {
+      if (!quiet) console.log(`${startedText}; following it (Ctrl-C stops following, not the job).`);
+      await waitForJob(client, started.name, { json: opts.json, quiet: az, print: az ? (j) => printAz(azJob(j), opts) : undefined });
+      return;
+    }
+    if (az) return printAz(azJob(job, { webUrl: await webUrlOf(client, job.name) }), opts);
+    if (opts.json) return printJson(started);
+    console.log(`${startedText} (${started.status}).`);
+    console.log(`Follow it with: batchpoint job stream ${started.name}   (or: batchpoint job show ${started.name} --wait)`);
+  });
 }
