@@ -3,6 +3,7 @@ import { registerData } from "./commands/data";
 import { registerDeployment } from "./commands/deployment";
 import { registerEndpoint } from "./commands/endpoint";
 import { registerJob } from "./commands/job";
+import { registerJobDefinition } from "./commands/job-definition";
 import { registerLogin } from "./commands/login";
 import { registerModel } from "./commands/model";
 import { describeError, EXIT } from "./errors";
@@ -27,6 +28,7 @@ export function buildProgram(): Command {
   registerDeployment(program);
   registerModel(program);
   registerJob(program);
+  registerJobDefinition(program);
   registerData(program);
   return program;
 }
