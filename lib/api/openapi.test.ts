@@ -10,6 +10,6 @@ describe("openApiDocument", () => {
     expect(Object.keys(deployment.properties.settings.properties)).toContain("retrySettings");
   });
   it("lists every route of the contract", () => {
-    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(["/endpoints/{endpoint}/jobs", "/jobs/{job}/output", "/datastores/{datastore}/files/{path}", "/jobs/{job}/retry-failed"]));
+    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(["/endpoints/{endpoint}/jobs", "/jobs/{job}/output", "/datastores/{datastore}/files/{path}", "/jobs/{job}/retry-failed", "/job-definitions", "/job-definitions/{definition}/run"]));
   });
 });
