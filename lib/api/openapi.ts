@@ -49,6 +49,8 @@ export function openApiDocument(serverUrl: string) {
     },
     paths: {
       "/workspace": { get: { summary: "The token's workspace and role", responses: ok("Workspace and role") } },
+      "/members": { get: { summary: "Members of the workspace with their roles", responses: ok("Members") } },
+      "/audit-events": { get: { summary: "The audit log, newest first (owners)", parameters: page, responses: ok("Audit events") } },
       "/datastores": {
         get: { summary: "List datastores", responses: ok("Datastores (credentials never included)") },
         post: { summary: "Register an Azure Blob container", requestBody: body("CreateDatastore"), responses: ok("Created", "201") },
