@@ -5,6 +5,7 @@ import { existsSync } from "node:fs";
 const suites = [
   ["executor", "executor/bench/run.ts"],
   ["jobs", "scripts/bench/jobs.ts"],
+  ["peers", "scripts/bench/peers.ts"],
 ] as const;
 const only = process.argv[2];
 for (const [name, file] of suites) {

@@ -5,6 +5,7 @@ import { registerData } from "./commands/data";
 import { registerDeployment } from "./commands/deployment";
 import { registerEndpoint } from "./commands/endpoint";
 import { registerJob } from "./commands/job";
+import { registerJobDefinition } from "./commands/job-definition";
 import { registerLogin } from "./commands/login";
 import { registerModel } from "./commands/model";
 import { note } from "./context";
@@ -32,6 +33,7 @@ export function buildProgram(): Command {
   registerDeployment(program);
   registerModel(program);
   registerJob(program);
+  registerJobDefinition(program);
   registerData(program);
   registerCompute(program);
   acceptAzWorkspaceOptions(program);

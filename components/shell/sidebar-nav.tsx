@@ -7,6 +7,7 @@ import { cn } from "@/components/ui/cn";
 const ITEMS = [
   { href: "endpoints", label: "Endpoints", icon: "⇄" },
   { href: "jobs", label: "Jobs", icon: "▤" },
+  { href: "job-definitions", label: "Job definitions", icon: "◷" },
   { href: "models", label: "Models", icon: "◈" },
   { href: "datastores", label: "Datastores", icon: "⛁" },
   { href: "settings", label: "Settings", icon: "⚙" },

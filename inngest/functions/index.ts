@@ -3,6 +3,8 @@ import { finalizeJobFunction } from "./finalize-job";
 import { notifyJobFinishedFunction } from "./notify-job-finished";
 import { planJobFunction } from "./plan-job";
 import { reconcileJobsFunction } from "./reconcile-jobs";
+import { runJobDefinitionFunction } from "./run-job-definition";
+import { scheduleJobDefinitionsFunction } from "./schedule-job-definitions";
 import { scoreMiniBatchFunction } from "./score-mini-batch";
 
-export const functions = [planJobFunction, scoreMiniBatchFunction, finalizeJobFunction, reconcileJobsFunction, notifyJobFinishedFunction, deliverWebhookFunction];
+export const functions = [planJobFunction, scoreMiniBatchFunction, finalizeJobFunction, reconcileJobsFunction, notifyJobFinishedFunction, deliverWebhookFunction, scheduleJobDefinitionsFunction, runJobDefinitionFunction];

@@ -5,6 +5,7 @@ import { createDeploymentSchema } from "@/lib/deployments/create-deployment";
 import { updateDeploymentSchema } from "@/lib/deployments/manage-deployment";
 import { createEndpointSchema } from "@/lib/endpoints/create-endpoint";
 import { updateEndpointSchema } from "@/lib/endpoints/manage-endpoint";
+import { createJobDefinitionSchema, updateJobDefinitionSchema } from "@/lib/job-definitions/job-definitions";
 import { invokeJobSchema } from "@/lib/jobs/invoke-job";
 import { createWebhookSchema } from "@/lib/webhooks/create-webhook";
 
@@ -73,10 +74,14 @@ export function openApiDocument(serverUrl: string) {
             data: { type: "array", items: { type: "object", properties: { path: { type: "string" }, kind: { enum: ["predictions", "errors", "summary", "script"] }, miniBatch: { type: ["integer", "null"] }, size: { type: ["integer", "null"] }, url: { type: "string" } } } },
           },
         },
+        CreateJobDefinition: schema(createJobDefinitionSchema),
+        UpdateJobDefinition: schema(updateJobDefinitionSchema),
       },
     },
     paths: {
       "/workspace": { get: { summary: "The token's workspace and role", responses: ok("Workspace and role") } },
+      "/members": { get: { summary: "Members of the workspace with their roles", responses: ok("Members") } },
+      "/audit-events": { get: { summary: "The audit log, newest first (owners)", parameters: page, responses: ok("Audit events") } },
       "/datastores": {
         get: { summary: "List datastores", responses: ok("Datastores (credentials never included)") },
         post: { summary: "Register an Azure Blob container", requestBody: body("CreateDatastore"), responses: ok("Created", "201") },
@@ -154,6 +159,20 @@ export function openApiDocument(serverUrl: string) {
         delete: { summary: "Delete a webhook", parameters: [p("id")], responses: ok("Deleted", "204") },
       },
       "/webhooks/{id}/deliveries": { get: { summary: "Deliveries with their responses", parameters: [p("id"), ...page], responses: ok("Deliveries") } },
+      "/job-definitions": {
+        get: { summary: "List job definitions with their next, last and last successful runs", parameters: [...page, { name: "q", in: "query", schema: { type: "string" } }], responses: ok("Job definitions") },
+        post: { summary: "Save an invoke spec with an optional schedule (cron + time zone, or DataRobot's field form)", requestBody: body("CreateJobDefinition"), responses: ok("Created", "201") },
+      },
+      "/job-definitions/{definition}": {
+        get: { summary: "One job definition", parameters: [p("definition")], responses: ok("Job definition") },
+        patch: { summary: "Change a job definition; { enabled } pauses or resumes it", parameters: [p("definition")], requestBody: body("UpdateJobDefinition"), responses: ok("Job definition") },
+        delete: { summary: "Delete a job definition (its jobs are kept)", parameters: [p("definition")], responses: ok("Deleted", "204") },
+      },
+      "/job-definitions/{definition}/run": { post: { summary: "Run the definition now", parameters: [p("definition")], responses: ok("Accepted: { name, status, links }", "202") } },
+      "/job-definitions/{definition}/clone": {
+        post: { summary: "Copy the definition under a new name (the copy starts disabled)", parameters: [p("definition")], requestBody: { required: true, content: { "application/json": { schema: { type: "object", properties: { name: { type: "string" } }, required: ["name"] } } } }, responses: ok("Created", "201") },
+      },
+      "/job-definitions/{definition}/jobs": { get: { summary: "Jobs the definition started", parameters: [p("definition"), ...page], responses: ok("Jobs") } },
       "/jobs/{job}/retry-failed": { post: { summary: "Re-run the failed mini-batches of a finished job", parameters: [p("job")], responses: ok("Accepted", "202") } },
     },
   };

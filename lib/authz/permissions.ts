@@ -33,7 +33,9 @@ export const PERMISSIONS = {
   "job:read": ALL,
   "job:invoke": INVOKERS,
   "job:cancel": INVOKERS,
+  "jobdefinition:read": ALL,
   "jobdefinition:manage": WRITERS,
+  "jobdefinition:run": INVOKERS,
   "webhook:read": WRITERS,
   "webhook:manage": OWNERS,
 } as const satisfies Record<string, readonly Role[]>;

@@ -12,6 +12,8 @@ export const findJobListSchema = pageParamsSchema.extend({
   status: z.enum(JOB_STATUSES).optional(),
   endpoint: z.string().trim().max(64).optional(),
   submitter: z.string().trim().max(64).optional(),
+  /** jobs started by this job definition (by name) */
+  definition: z.string().trim().max(64).optional(),
   from: day.optional(),
   to: day.optional(),
 });
@@ -19,7 +21,7 @@ export type FindJobListInput = z.infer<typeof findJobListSchema>;
 
 // The dashboard's job list: filters by status, endpoint, submitter and day range; every filter sits beside (workspaceId, createdAt) so the index serves the order and the page.
 export async function findJobList(opts: { workspaceId: string } & Partial<FindJobListInput>) {
-  const { page, perPage, status, endpoint, submitter, from, to } = findJobListSchema.parse(opts);
+  const { page, perPage, status, endpoint, submitter, definition, from, to } = findJobListSchema.parse(opts);
   const { skip, take, wrap } = paginate({ page, perPage });
   const createdAt: Prisma.DateTimeFilter = {};
   if (from) createdAt.gte = new Date(`${from}T00:00:00.000Z`);
@@ -29,6 +31,7 @@ export async function findJobList(opts: { workspaceId: string } & Partial<FindJo
     ...(status ? { status } : {}),
     ...(endpoint ? { endpointName: endpoint } : {}),
     ...(submitter ? { submittedById: submitter } : {}),
+    ...(definition ? { jobDefinition: { name: definition } } : {}),
     ...(from || to ? { createdAt } : {}),
   };
   const [rows, count] = await Promise.all([

@@ -97,13 +97,19 @@ function jobName() {
   return `batchjob-${d}-${randomBytes(4).toString("hex")}`;
 }
 
+/** The job definition (and scheduled time) a job was started from. */
+export interface JobOrigin {
+  jobDefinitionId: string;
+  scheduledFor?: Date | null;
+}
+
 const IDEMPOTENCY_WINDOW_MS = 24 * 60 * 60 * 1000;
 
 /**
  * Validates an invocation and stores the Job (status queued). Returns the existing job when the same
  * idempotency key was used within 24 hours. The caller sends `batch/job.requested`.
  */
-export async function invokeJob(opts: { workspaceId: string; actor: Actor; endpointName: string; input: InvokeJobInput; via?: string }) {
+export async function invokeJob(opts: { workspaceId: string; actor: Actor; endpointName: string; input: InvokeJobInput; via?: string; origin?: JobOrigin }) {
   const input = invokeJobSchema.parse(opts.input);
   if (input.idempotencyKey) {
     const prior = await db.job.findFirst({ where: { workspaceId: opts.workspaceId, idempotencyKey: input.idempotencyKey } });
@@ -128,7 +134,8 @@ export async function invokeJob(opts: { workspaceId: string; actor: Actor; endpo
 
   const name = jobName();
   const outputFileName = input.outputFileName ?? deployment.outputFileName;
-  const outputPath = input.output?.path ?? `datastores/workspaceblobstore/paths/endpoints/${endpoint.name}/jobs/${name}/`;
+  // `{job}` in an output path names the run, so repeated runs of one spec do not collide.
+  const outputPath = (input.output?.path ?? `datastores/workspaceblobstore/paths/endpoints/${endpoint.name}/jobs/${name}/`).replaceAll("{job}", name);
   let outputDatastoreId: string | null = null;
   let location: string;
   try {
@@ -167,6 +174,7 @@ export async function invokeJob(opts: { workspaceId: string; actor: Actor; endpo
         workspaceId: opts.workspaceId, name, endpointId: endpoint.id, endpointName: endpoint.name, deploymentId: deployment.id, deploymentName: deployment.name,
         deploymentVersion: deployment.version, inputs: inputs as unknown as Prisma.InputJsonValue, settings: settings as unknown as Prisma.InputJsonValue,
         outputDatastoreId, outputPath, outputFileName, idempotencyKey: input.idempotencyKey ?? null, submittedById: opts.actor.userId ?? null, submittedVia: opts.via ?? "ui",
+        jobDefinitionId: opts.origin?.jobDefinitionId ?? null, scheduledFor: opts.origin?.scheduledFor ?? null,
       },
       });
       // The output folder is this job's from now on: the primary key makes the claim atomic, so of two

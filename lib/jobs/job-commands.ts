@@ -2,14 +2,14 @@ import "server-only";
 import type { Actor } from "@/lib/audit/record-audit-event";
 import { inngest } from "@/inngest/client";
 import { eventIds } from "@/inngest/events";
-import { invokeJob, type InvokeJobInput } from "./invoke-job";
+import { invokeJob, type InvokeJobInput, type JobOrigin } from "./invoke-job";
 import { miniBatchEvents } from "./job-events";
 import { requestJobCancel, retryFailedMiniBatches, type RetryVersion } from "./manage-job";
 
 const SEND_CHUNK = 5_000;
 
 // Stores a job and starts it. An idempotent repeat returns the same job without starting it again.
-export async function startJob(opts: { workspaceId: string; actor: Actor; endpointName: string; input: InvokeJobInput; via?: string }) {
+export async function startJob(opts: { workspaceId: string; actor: Actor; endpointName: string; input: InvokeJobInput; via?: string; origin?: JobOrigin }) {
   const { job, created } = await invokeJob(opts);
   await inngest.send({ name: "batch/job.requested", id: eventIds.jobRequested(job.id), data: { jobId: job.id, workspaceId: job.workspaceId } });
   return { job, created };
