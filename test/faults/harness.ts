@@ -92,7 +92,13 @@ export async function startFaultStack(baseEnv: Record<string, string | undefined
     });
     await waitForOutput(app, "listening", "the app");
   };
-  await startExecutor();
+  try {
+    await startExecutor();
+  } catch (e) {
+    await sigkill(executor);
+    await azurite?.stop();
+    throw e;
+  }
 
   return {
     env,
