@@ -1,6 +1,6 @@
 import { deliverWebhook } from "@/lib/webhooks/deliver-webhook";
-import { inngest } from "../client";
-import { webhookDeliveryRequested } from "../events";
+import { inngest } from "@/lib/events/client";
+import { webhookDeliveryRequested } from "@/lib/events/jobs";
 
 const RETRIES = 5;
 

@@ -1,8 +1,8 @@
 import { finalizeJob } from "@/lib/jobs/finalize-job";
 import { miniBatchEvents } from "@/lib/jobs/job-events";
 import { failJob } from "@/lib/jobs/job-failure";
-import { inngest } from "../client";
-import { eventIds, jobFinalized, jobFinished } from "../events";
+import { inngest } from "@/lib/events/client";
+import { eventIds, jobFinalized, jobFinished } from "@/lib/events/jobs";
 
 const SEND_CHUNK = 5_000;
 

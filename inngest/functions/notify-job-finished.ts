@@ -1,6 +1,6 @@
 import { getJobFinalStatus, queueJobNotifications } from "@/lib/webhooks/job-notifications";
-import { inngest } from "../client";
-import { jobFinalized, webhookDeliveryEventId } from "../events";
+import { inngest } from "@/lib/events/client";
+import { jobFinalized, plain, webhookDeliveryEventId, webhookDeliveryRequested } from "@/lib/events/jobs";
 
 // Sends one webhook delivery event per outbound webhook subscribed to the job's final status.
 export const notifyJobFinishedFunction = inngest.createFunction(
@@ -11,7 +11,7 @@ export const notifyJobFinishedFunction = inngest.createFunction(
     if (!state.found || state.listeners === 0 || !state.final) return { queued: 0 };
     const ids = await step.run("queue-deliveries", () => queueJobNotifications({ workspaceId, jobId }));
     if (ids.length) {
-      await step.sendEvent("send-deliveries", ids.map((deliveryId) => ({ name: "batch/webhook.delivery-requested", id: webhookDeliveryEventId(deliveryId), data: { deliveryId, workspaceId } })));
+      await step.sendEvent("send-deliveries", ids.map((deliveryId) => plain(webhookDeliveryRequested.create({ deliveryId, workspaceId }, { id: webhookDeliveryEventId(deliveryId) }))));
     }
     return { status: state.status, queued: ids.length };
   },

@@ -2,8 +2,8 @@ import { NonRetriableError } from "inngest";
 import { planJob } from "@/lib/jobs/plan-job";
 import { miniBatchEvents } from "@/lib/jobs/job-events";
 import { failJob } from "@/lib/jobs/job-failure";
-import { inngest } from "../client";
-import { eventIds, jobCancelRequested, jobFinalized, jobRequested } from "../events";
+import { inngest } from "@/lib/events/client";
+import { eventIds, jobCancelRequested, jobFinalized, jobRequested } from "@/lib/events/jobs";
 
 const SEND_CHUNK = 5_000; // Inngest's limit of events per send
 

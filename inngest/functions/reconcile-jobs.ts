@@ -1,5 +1,5 @@
 import { reconcileJobs } from "@/lib/jobs/reconcile-jobs";
-import { inngest } from "../client";
+import { inngest } from "@/lib/events/client";
 
 // Repairs jobs whose counters stalled (a lost event, a crash between steps): finishes or re-sends.
 export const reconcileJobsFunction = inngest.createFunction(

@@ -1,6 +1,6 @@
 import { runScheduledJobDefinition } from "@/lib/job-definitions/run-job-definition";
 import { jobDefinitionRunRequested } from "@/lib/events/job-definitions";
-import { inngest } from "../client";
+import { inngest } from "@/lib/events/client";
 
 // Starts the job of one scheduled time of a definition (or skips it, by the definition's overlap policy).
 export const runJobDefinitionFunction = inngest.createFunction(

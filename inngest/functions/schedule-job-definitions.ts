@@ -1,6 +1,6 @@
 import { claimDueJobDefinitions } from "@/lib/job-definitions/run-job-definition";
 import { jobDefinitionRunEventId, jobDefinitionRunRequested } from "@/lib/events/job-definitions";
-import { inngest } from "../client";
+import { inngest } from "@/lib/events/client";
 
 // Every minute: claims the due slot of each scheduled job definition and sends one run event per slot.
 export const scheduleJobDefinitionsFunction = inngest.createFunction(

@@ -1,8 +1,8 @@
 import { NonRetriableError } from "inngest";
 import { recordMiniBatchFailure } from "@/lib/jobs/record-mini-batch";
 import { scoreMiniBatch } from "@/lib/jobs/score-mini-batch";
-import { inngest } from "../client";
-import { eventIds, jobCancelRequested, jobFinished, miniBatchRequested } from "../events";
+import { inngest } from "@/lib/events/client";
+import { eventIds, jobCancelRequested, jobFinished, miniBatchRequested } from "@/lib/events/jobs";
 
 type Outcome = { thresholdCrossed: boolean; jobDone: boolean; generation: number; jobFailed?: boolean };
 

@@ -1,7 +1,7 @@
 import "server-only";
 import type { Actor } from "@/lib/audit/record-audit-event";
-import { inngest } from "@/inngest/client";
-import { eventIds } from "@/inngest/events";
+import { inngest } from "@/lib/events/client";
+import { eventIds, jobCancelRequested, jobFinished, jobRequested, plain } from "@/lib/events/jobs";
 import { invokeJob, type InvokeJobInput, type JobOrigin } from "./invoke-job";
 import { miniBatchEvents } from "./job-events";
 import { requestJobCancel, retryFailedMiniBatches, type RetryVersion } from "./manage-job";
@@ -11,7 +11,7 @@ const SEND_CHUNK = 5_000;
 // Stores a job and starts it. An idempotent repeat returns the same job without starting it again.
 export async function startJob(opts: { workspaceId: string; actor: Actor; endpointName: string; input: InvokeJobInput; via?: string; origin?: JobOrigin }) {
   const { job, created } = await invokeJob(opts);
-  await inngest.send({ name: "batch/job.requested", id: eventIds.jobRequested(job.id), data: { jobId: job.id, workspaceId: job.workspaceId } });
+  await inngest.send(plain(jobRequested.create({ jobId: job.id, workspaceId: job.workspaceId }, { id: eventIds.jobRequested(job.id) })));
   return { job, created };
 }
 
@@ -19,8 +19,8 @@ export async function startJob(opts: { workspaceId: string; actor: Actor; endpoi
 export async function cancelJob(opts: { workspaceId: string; actor: Actor; name: string }) {
   const job = await requestJobCancel(opts);
   await inngest.send([
-    { name: "batch/job.cancel-requested", id: eventIds.jobCancel(job.id, job.retryGeneration), data: { jobId: job.id, workspaceId: job.workspaceId } },
-    { name: "batch/job.finished", id: eventIds.jobFinished(job.id, job.retryGeneration, "canceled"), data: { jobId: job.id, workspaceId: job.workspaceId, reason: "canceled" } },
+    plain(jobCancelRequested.create({ jobId: job.id, workspaceId: job.workspaceId }, { id: eventIds.jobCancel(job.id, job.retryGeneration) })),
+    plain(jobFinished.create({ jobId: job.id, workspaceId: job.workspaceId, reason: "canceled" }, { id: eventIds.jobFinished(job.id, job.retryGeneration, "canceled") })),
   ]);
   return job;
 }

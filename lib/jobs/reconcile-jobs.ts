@@ -1,12 +1,10 @@
 import "server-only";
 import { db } from "@/lib/db";
-import { eventIds } from "@/inngest/events";
+import { eventIds, jobFinished, jobRequested, plain } from "@/lib/events/jobs";
 
 const STALL_MS = 2 * 60_000;
 
-type RepairEvent =
-  | { name: "batch/job.requested"; id: string; data: { jobId: string; workspaceId: string } }
-  | { name: "batch/job.finished"; id: string; data: { jobId: string; workspaceId: string; reason: "completed" | "canceled" | "failed" } };
+type RepairEvent = ReturnType<typeof plain<ReturnType<typeof jobRequested.create>>> | ReturnType<typeof plain<ReturnType<typeof jobFinished.create>>>;
 
 /**
  * Finds jobs that stopped moving in a non-terminal state and returns the events that drive each to
@@ -33,11 +31,11 @@ export async function reconcileJobs(now = new Date(), stallMs = STALL_MS) {
   for (const j of stalled) {
     const data = { jobId: j.id, workspaceId: j.workspaceId };
     const since = j.progressAt ?? j.createdAt;
-    if (j.status === "queued") events.push({ name: "batch/job.requested", id: eventIds.jobRequested(j.id), data });
-    else if (j.status === "preparing") events.push({ name: "batch/job.requested", id: eventIds.jobRequestedRepair(j.id, since), data });
+    if (j.status === "queued") events.push(plain(jobRequested.create(data, { id: eventIds.jobRequested(j.id) })));
+    else if (j.status === "preparing") events.push(plain(jobRequested.create(data, { id: eventIds.jobRequestedRepair(j.id, since) })));
     else if (j.status === "finalizing" || j.miniBatchesCompleted + j.miniBatchesFailed >= j.miniBatchesTotal) {
       const reason = (j.errorDetail as { reason?: string } | null)?.reason === "failed" ? "failed" : j.cancelRequestedAt ? "canceled" : "completed";
-      events.push({ name: "batch/job.finished", id: eventIds.jobFinishedRepair(j.id, j.retryGeneration, since), data: { ...data, reason } });
+      events.push(plain(jobFinished.create({ ...data, reason }, { id: eventIds.jobFinishedRepair(j.id, j.retryGeneration, since) })));
     }
   }
   return { events };

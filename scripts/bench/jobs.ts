@@ -40,7 +40,7 @@ Object.assign(process.env, {
 });
 
 const { serve } = await import("inngest/node");
-const { inngest } = await import("../../inngest/client");
+const { inngest } = await import("../../lib/events/client");
 const { functions } = await import("../../inngest/functions");
 const { db } = await import("../../lib/db");
 const { signUp } = await import("../../lib/users/sign-up");

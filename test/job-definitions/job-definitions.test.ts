@@ -4,7 +4,7 @@ import * as jobs from "@/app/api/v1/job-definitions/[definition]/jobs/route";
 import * as one from "@/app/api/v1/job-definitions/[definition]/route";
 import * as run from "@/app/api/v1/job-definitions/[definition]/run/route";
 import * as collection from "@/app/api/v1/job-definitions/route";
-import { inngest } from "@/inngest/client";
+import { inngest } from "@/lib/events/client";
 import { createApiToken } from "@/lib/api-tokens/api-tokens";
 import { db } from "@/lib/db";
 import { jobDefinitionRunEventId, jobDefinitionRunRequested } from "@/lib/events/job-definitions";

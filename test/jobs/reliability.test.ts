@@ -3,7 +3,7 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { ContainerSASPermissions, generateBlobSASQueryParameters, StorageSharedKeyCredential } from "@azure/storage-blob";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { inngest } from "@/inngest/client";
+import { inngest } from "@/lib/events/client";
 import { platformContainerName } from "@/lib/datastores/default-datastore";
 import { db } from "@/lib/db";
 import { updateDeployment } from "@/lib/deployments/manage-deployment";

@@ -41,3 +41,12 @@ export const webhookDeliveryRequested = eventType("batch/webhook.delivery-reques
   schema: z.object({ deliveryId: z.string().min(1), workspaceId: z.string().min(1) }),
 });
 export const webhookDeliveryEventId = (deliveryId: string) => `webhook-delivery:${deliveryId}`;
+
+/**
+ * An event made by its typed definition (`jobRequested.create(data, { id })`: the name and the data's
+ * shape are checked by the compiler), as a plain object to send or to return from a step.
+ */
+export function plain<E extends { validate: unknown }>(event: E): Omit<E, "validate"> {
+  const { validate: _validate, ...rest } = event;
+  return rest;
+}
