@@ -1,8 +1,7 @@
 import "server-only";
 import { db } from "@/lib/db";
-import { getStorageTargetOrThrow } from "@/lib/datastores/datastores";
 import { AppError } from "@/lib/errors";
-import { listBlobs } from "@/lib/storage";
+import { isFileSetRef, readFileSetManifest } from "@/lib/storage/platform-files";
 
 const INSTEAD = "Write a scoring script with init() and run(mini_batch) that loads the model from AZUREML_MODEL_DIR, and give it as code.files and scoringScript; see docs/from-azure-ml.md.";
 
@@ -14,16 +13,11 @@ async function hasMlmodelFile(workspaceId: string, ref: string): Promise<boolean
   const mv = await db.modelVersion.findFirst({
     where: { workspaceId, model: { name }, ...(version && version !== "latest" ? { version } : {}) },
     orderBy: { createdAt: "desc" },
-    select: { path: true, datastoreId: true },
+    select: { path: true },
   });
-  const ds = mv?.datastoreId ? await db.datastore.findFirst({ where: { id: mv.datastoreId, workspaceId }, select: { name: true } }) : null;
-  if (!mv || !ds) return false;
-  const target = await getStorageTargetOrThrow({ workspaceId, name: ds.name });
-  const prefix = mv.path.endsWith("/") || !mv.path ? mv.path : `${mv.path}/`;
-  for await (const page of listBlobs(target, prefix, 500)) {
-    if (page.some((b) => /^(?:[^/]+\/)?MLmodel$/.test(b.path.slice(prefix.length)))) return true;
-  }
-  return false;
+  if (!mv || !isFileSetRef(mv.path)) return false;
+  const manifest = await readFileSetManifest({ workspaceId, ref: mv.path });
+  return manifest.files.some((f) => /^(?:[^/]+\/)?MLmodel$/.test(f.path));
 }
 
 /**

@@ -61,7 +61,7 @@ describe("every job ends with its reason", () => {
     const container = platformContainerName(fx.workspace.id);
 
     const cases = [
-      { input: { type: "uri_folder" as const, path: `${blobEndpoint()}/${container}/in/?sv=2022-11-02&ss=b&srt=co&sp=rl&se=2099-01-01T00:00:00Z&sig=AAAAwrongsignatureAAAA%3D` }, error: /^The storage refused access to http:\/\/127\.0\.0\.1:\d+\/devstoreaccount1\/ws-\w+\/in\/ \(403.*SAS token's signature/ },
+      { input: { type: "uri_folder" as const, path: `${blobEndpoint()}/${container}/in/?sv=2022-11-02&ss=b&srt=co&sp=rl&se=2099-01-01T00:00:00Z&sig=AAAAwrongsignatureAAAA%3D` }, error: /^The storage refused access to http:\/\/127\.0\.0\.1:\d+\/\w+\/ws-\w+\/in\/ \(403.*SAS token's signature/ },
       { input: { type: "uri_folder" as const, path: `http://127.0.0.1:${(notAzure.address() as AddressInfo).port}/acct/container/in/?sig=x` }, error: /does not look like an Azure Blob Storage endpoint/ },
       { input: { type: "tabular" as const, path: "datastores/workspaceblobstore/paths/tables/photo.csv" }, error: /not a text CSV \(it holds binary data/ },
     ];
@@ -126,7 +126,7 @@ describe("a step that fails past its retries", () => {
     // A read-only SAS: inputs can be listed and read, the output cannot be written.
     const container = platformContainerName(fx.workspace.id);
     const key = /AccountKey=([^;]+)/.exec(process.env.AZURE_STORAGE_CONNECTION_STRING ?? "")![1];
-    const sas = generateBlobSASQueryParameters({ containerName: container, permissions: ContainerSASPermissions.parse("rl"), expiresOn: new Date(Date.now() + 3600_000) }, new StorageSharedKeyCredential("devstoreaccount1", key)).toString();
+    const sas = generateBlobSASQueryParameters({ containerName: container, permissions: ContainerSASPermissions.parse("rl"), expiresOn: new Date(Date.now() + 3600_000) }, new StorageSharedKeyCredential(/AccountName=([^;]+)/.exec(process.env.AZURE_STORAGE_CONNECTION_STRING ?? "")![1], key)).toString();
     const url = (p: string) => `${blobEndpoint()}/${container}/${p}?${sas}`;
     const { job } = await startJob({ workspaceId: fx.workspace.id, actor: fx.actor, endpointName: "scorer", input: { input: { type: "uri_folder", path: url("in/") }, output: { path: url("out/") } } });
     const done = await waitForJob(job.id, ["completed", "completed_with_errors", "failed", "canceled"], 90_000);

@@ -30,7 +30,7 @@ describe("POST /api/v1/jobs/{job}/retry-failed", () => {
   it("refuses unknown fields and unknown versions with 400 naming them, and changes nothing", async () => {
     const unknown = await post({ deploymentVersoin: "current" });
     expect(unknown.status).toBe(400);
-    expect(JSON.stringify(unknown.json)).toContain("Unknown field 'deploymentVersoin'; the body takes only deploymentVersion.");
+    expect(unknown.json.error.message).toBe("Unknown field 'deploymentVersoin'; did you mean 'deploymentVersion'?");
     const bad = await post({ deploymentVersion: "latest" });
     expect(bad.status).toBe(400);
     expect(bad.json.error.details.fieldErrors.deploymentVersion[0]).toMatch(/Use "job" \(the version the job ran\) or "current"/);

@@ -56,7 +56,7 @@ describe("secrets never leave masked", () => {
     await uploadTexts(target, "in/", 3);
     const { job } = await startJob({ workspaceId: workspace.id, actor, endpointName: "scorer", input: { input: { type: "uri_folder", path: "datastores/workspaceblobstore/paths/in/" } } });
     const done = await waitForJob(job.id);
-    expect(done).toMatchObject({ status: "completed", filesFailed: 1 });
+    expect(done).toMatchObject({ status: "completed_with_errors", filesFailed: 1 });
 
     const get = async (path: string) => {
       const res = await fetch(`${api.origin}${path}`, { headers: { authorization: `Bearer ${reader}` } });
