@@ -7,7 +7,7 @@ import { toastActionError } from "@/components/forms/toast-error";
 import { DataTable, features } from "@/components/data-table/data-table";
 import { useAction } from "@/components/forms/use-form-action";
 import { Badge, EmptyState } from "@/components/ui/card";
-import { formatRelative } from "@/components/ui/format";
+import { RelativeTime } from "@/components/ui/relative-time";
 import { deleteDeploymentAction, setDefaultDeploymentAction } from "../../actions";
 
 interface DeploymentRow {
@@ -30,10 +30,10 @@ export function DeploymentsTable({ slug, endpoint, canManage, data }: { slug: st
     col.accessor("name", { header: "Name", cell: (c) => <span className="flex items-center gap-2 whitespace-nowrap font-medium">{c.getValue()} {c.row.original.isDefault ? <Badge tone="blue">default</Badge> : null}</span> }),
     col.accessor("version", { header: "Version", cell: (c) => `v${c.getValue()}` }),
     col.accessor("runtime", { header: "Runtime" }),
-    col.accessor("model", { header: "Model", cell: (c) => c.getValue() ?? <span className="text-zinc-400">none</span> }),
+    col.accessor("model", { header: "Model", cell: (c) => c.getValue() ?? <span className="text-zinc-500">none</span> }),
     col.accessor("miniBatchSize", { header: "Mini-batch" }),
     col.accessor("instances", { header: "Parallel" }),
-    col.accessor("updatedAt", { header: "Updated", cell: (c) => formatRelative(c.getValue()) }),
+    col.accessor("updatedAt", { header: "Updated", cell: (c) => <RelativeTime date={c.getValue()} /> }),
     ...(canManage
       ? [
           col.display({

@@ -5,7 +5,7 @@ import { toast } from "sonner";
 import { toastActionError } from "@/components/forms/toast-error";
 import { DataTable, features } from "@/components/data-table/data-table";
 import { Badge, EmptyState } from "@/components/ui/card";
-import { formatRelative } from "@/components/ui/format";
+import { RelativeTime } from "@/components/ui/relative-time";
 import { useAction } from "@/components/forms/use-form-action";
 import { removeMemberAction, updateMemberRoleAction } from "../../actions";
 
@@ -57,7 +57,7 @@ export function MembersTable({ slug, canManage, currentUserId, data }: { slug: s
           <Badge>{row.original.role}</Badge>
         ),
     }),
-    col.accessor("createdAt", { header: "Joined", cell: (c) => formatRelative(c.getValue()) }),
+    col.accessor("createdAt", { header: "Joined", cell: (c) => <RelativeTime date={c.getValue()} /> }),
     ...(canManage
       ? [
           col.display({

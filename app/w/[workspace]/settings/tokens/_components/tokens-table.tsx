@@ -5,7 +5,7 @@ import { toast } from "sonner";
 import { toastActionError } from "@/components/forms/toast-error";
 import { DataTable, features } from "@/components/data-table/data-table";
 import { Badge, EmptyState } from "@/components/ui/card";
-import { formatRelative } from "@/components/ui/format";
+import { RelativeTime } from "@/components/ui/relative-time";
 import { useAction } from "@/components/forms/use-form-action";
 import { revokeApiTokenAction } from "../../actions";
 
@@ -29,8 +29,8 @@ export function TokensTable({ slug, data }: { slug: string; data: TokenRow[] }) 
     col.accessor("name", { header: "Name", cell: (c) => <span className="font-medium">{c.getValue()}</span> }),
     col.accessor("prefix", { header: "Token", cell: (c) => <span className="font-mono text-xs">{c.getValue()}…</span> }),
     col.accessor("role", { header: "Role", cell: (c) => <Badge>{c.getValue()}</Badge> }),
-    col.accessor("createdAt", { header: "Created", cell: (c) => formatRelative(c.getValue()) }),
-    col.accessor("lastUsedAt", { header: "Last used", cell: (c) => formatRelative(c.getValue()) }),
+    col.accessor("createdAt", { header: "Created", cell: (c) => <RelativeTime date={c.getValue()} /> }),
+    col.accessor("lastUsedAt", { header: "Last used", cell: (c) => <RelativeTime date={c.getValue()} /> }),
     col.display({
       id: "actions",
       header: () => <span className="sr-only">Actions</span>,

@@ -7,7 +7,7 @@ import { DataTable, features } from "@/components/data-table/data-table";
 import { toastActionError } from "@/components/forms/toast-error";
 import { useAction } from "@/components/forms/use-form-action";
 import { Badge, EmptyState } from "@/components/ui/card";
-import { formatRelative } from "@/components/ui/format";
+import { RelativeTime } from "@/components/ui/relative-time";
 import { deleteWebhookAction } from "../../actions";
 
 interface WebhookRow {
@@ -28,7 +28,7 @@ export function WebhooksTable({ slug, canManage, data }: { slug: string; canMana
     col.accessor("direction", { header: "Direction", cell: (c) => <Badge tone={c.getValue() === "inbound" ? "blue" : "gray"}>{c.getValue()}</Badge> }),
     col.accessor("target", { header: "Target", cell: (c) => <span className="break-all text-xs">{c.getValue()}</span> }),
     col.accessor("events", { header: "Events" }),
-    col.accessor("createdAt", { header: "Created", cell: (c) => formatRelative(c.getValue()) }),
+    col.accessor("createdAt", { header: "Created", cell: (c) => <RelativeTime date={c.getValue()} /> }),
     ...(canManage
       ? [col.display({
           id: "actions",
