@@ -129,7 +129,7 @@ export default async function JobPage({ params, searchParams }: Params) {
               <li key={s.key} className="flex items-start gap-2.5">
                 <span aria-hidden className={cn("mt-1.5 h-2.5 w-2.5 shrink-0 rounded-full", at ? (s.key === "finished" && job.status !== "completed" ? (job.status === "failed" ? "bg-red-500" : "bg-amber-500") : "bg-brand-500") : "bg-zinc-300 dark:bg-zinc-700")} />
                 <span className="min-w-0">
-                  <span className={cn("block font-medium", !at && "text-zinc-400")}>{s.key === "finished" && final ? `Finished (${job.status})` : s.label}</span>
+                  <span className={cn("block font-medium", !at && "text-zinc-500")}>{s.key === "finished" && final ? `Finished (${job.status})` : s.label}</span>
                   <span className="block text-xs text-zinc-500">{at ? formatStageTime(at) : "not yet"}</span>
                 </span>
               </li>
@@ -147,7 +147,7 @@ export default async function JobPage({ params, searchParams }: Params) {
               <div className="flex flex-wrap gap-2">
                 {view.settings.outputAction === "append_row" ? <Download href={`${base}/files/predictions`} label={`Download predictions (${job.outputFileName})`} text={job.outputFileName} /> : null}
                 <Download href={`${base}/files/errors`} label="Download errors.jsonl" text="errors.jsonl" />
-                <Download href={`${base}/files/summary`} label="Download job summary" text="job-summary.json" />
+                <Download href={`${base}/files/summary`} label="Download job summary (job-summary.json)" text="job-summary.json" />
               </div>
             ) : null
           }
@@ -240,7 +240,7 @@ function Setting({ label, value, mono }: { label: string; value: string; mono?: 
 function Download({ href, label, text }: { href: string; label: string; text: string }) {
   return (
     <a href={href} download aria-label={label} className={buttonClass("secondary", "px-2.5 py-1.5 text-xs")}>
-      ↓ {text}
+      <span aria-hidden>↓</span> {text}
     </a>
   );
 }
@@ -279,7 +279,7 @@ function FailurePanel({ tone, title, message, failure }: { tone: "red" | "amber"
           {failure.traceback ? (
             <details open className="group">
               <summary className="cursor-pointer font-medium">Traceback</summary>
-              <pre aria-label="Traceback" className="mt-2 max-h-80 overflow-auto rounded-md bg-zinc-950 p-3 text-xs leading-relaxed text-zinc-100">{failure.traceback}</pre>
+              <pre tabIndex={0} aria-label="Traceback" className="mt-2 max-h-80 overflow-auto rounded-md bg-zinc-950 p-3 text-xs leading-relaxed text-zinc-100">{failure.traceback}</pre>
             </details>
           ) : null}
         </div>
