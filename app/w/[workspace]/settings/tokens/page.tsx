@@ -1,17 +1,17 @@
 import type { Metadata } from "next";
-import { notFound } from "next/navigation";
 import { Card, CardHeader } from "@/components/ui/card";
 import { getPageContext } from "@/lib/auth/page-context";
 import { findApiTokens } from "@/lib/api-tokens/api-tokens";
 import { CreateTokenForm } from "./_components/create-token-form";
 import { TokensTable } from "./_components/tokens-table";
+import { Forbidden } from "@/components/shell/forbidden";
 
 export const metadata: Metadata = { title: "API tokens" };
 
 export default async function TokensPage({ params }: { params: Promise<{ workspace: string }> }) {
   const { workspace: slug } = await params;
   const ctx = await getPageContext(slug);
-  if (!ctx.can("token:manage")) notFound();
+  if (!ctx.can("token:manage")) return <Forbidden ctx={ctx} permission="token:manage" nested />;
   const tokens = await findApiTokens({ workspaceId: ctx.workspace.id });
   return (
     <div className="space-y-6">
