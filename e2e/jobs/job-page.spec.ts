@@ -218,8 +218,10 @@ test("canceling a running job from the page stops it", async ({ request }) => {
   const name = await invoke(api);
   await page.goto(`/w/${slug}/jobs/${name}`);
   await expect(statusBadge(page)).toHaveText("running", { timeout: 20_000 });
-  page.once("dialog", (d) => d.accept());
   await page.getByRole("button", { name: "Cancel job" }).click();
+  const confirm = page.getByRole("dialog", { name: `Cancel ${name}?` });
+  await expect(confirm.getByRole("button", { name: "Keep running" })).toBeFocused();
+  await confirm.getByRole("button", { name: "Cancel job" }).click();
   await expect(page.getByText("Cancel requested").first()).toBeVisible();
   await expect(statusBadge(page)).toHaveText("canceled", { timeout: 30_000 });
   await expect(page.getByRole("button", { name: "Cancel job" })).toHaveCount(0);
@@ -243,8 +245,8 @@ test("a reader sees no cancel or re-run, and the server refuses a stale button",
   await expect(readerPage.getByRole("button", { name: "Cancel job" })).toBeVisible();
   // The role changes while the page is open: the button is stale, the server still says no.
   await sql(`UPDATE "Membership" SET role = 'reader' WHERE "workspaceId" = $1 AND "userId" = $2`, [workspaceId, userId]);
-  readerPage.once("dialog", (d) => d.accept());
   await readerPage.getByRole("button", { name: "Cancel job" }).click();
+  await readerPage.getByRole("dialog").getByRole("button", { name: "Cancel job" }).click();
   await expect(readerPage.getByText(/Your role \(reader\) does not allow this/)).toBeVisible();
   await expect(readerPage.getByRole("button", { name: "Cancel job" })).toHaveCount(0); // the next refresh hides it
 

@@ -16,8 +16,8 @@ test("an owner creates a token, uses it on the API, and revokes it", async ({ pa
   await expect(row).not.toContainText(token);
   await expect(row).not.toContainText("never"); // last use was recorded
 
-  page.once("dialog", (d) => d.accept());
   await row.getByRole("button", { name: "Revoke nightly-pipeline" }).click();
+  await page.getByRole("dialog", { name: "Revoke the token nightly-pipeline?" }).getByRole("button", { name: "Revoke token" }).click();
   await expect(page.getByText("Token revoked")).toBeVisible();
   await expect(page.getByRole("row", { name: /nightly-pipeline/ })).toHaveCount(0);
 

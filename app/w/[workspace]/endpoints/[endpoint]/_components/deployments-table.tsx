@@ -9,6 +9,7 @@ import { useAction } from "@/components/forms/use-form-action";
 import { Badge, EmptyState } from "@/components/ui/card";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { deleteDeploymentAction, setDefaultDeploymentAction } from "../../actions";
+import { ConfirmButton } from "@/components/ui/confirm-button";
 
 interface DeploymentRow {
   name: string;
@@ -49,14 +50,17 @@ export function DeploymentsTable({ slug, endpoint, canManage, data }: { slug: st
                     Make default
                   </button>
                 ) : null}
-                <button
-                  type="button"
-                  aria-label={`Delete deployment ${row.original.name}`}
-                  className="text-red-600 hover:underline"
-                  onClick={() => confirm(`Delete deployment ${row.original.name}? Jobs keep their results.`) && remove.execute({ workspace: slug, endpoint, deployment: row.original.name })}
+                <ConfirmButton
+                  triggerVariant="link-danger"
+                  triggerLabel={`Delete deployment ${row.original.name}`}
+                  title={`Delete deployment ${row.original.name}?`}
+                  description="Its versions go with it. Jobs that used it keep their results."
+                  confirmLabel="Delete deployment"
+                  cancelLabel="Keep deployment"
+                  onConfirm={() => remove.execute({ workspace: slug, endpoint, deployment: row.original.name })}
                 >
                   Delete
-                </button>
+                </ConfirmButton>
               </span>
             ),
           }),

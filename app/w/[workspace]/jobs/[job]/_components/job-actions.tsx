@@ -5,6 +5,7 @@ import { toast } from "sonner";
 import { Button } from "@/components/ui/button";
 import { useAction } from "@/components/forms/use-form-action";
 import { cancelJobAction, rerunJobAction, retryFailedAction } from "../../actions";
+import { ConfirmButton } from "@/components/ui/confirm-button";
 
 type ServerError = { error: { serverError?: { message: string }; validationErrors?: unknown } };
 
@@ -48,15 +49,17 @@ export function JobActions({ slug, name, canCancel, canRetry, canRerun }: { slug
         </Button>
       ) : null}
       {canCancel ? (
-        <Button
-          variant="danger"
+        <ConfirmButton
+          triggerVariant="danger"
           disabled={cancel.isPending}
-          onClick={() => {
-            if (confirm(`Cancel ${name}? Mini-batches that finished keep their output.`)) cancel.execute({ workspace: slug, name });
-          }}
+          title={`Cancel ${name}?`}
+          description="Running mini-batches stop; the ones that finished keep their output."
+          confirmLabel="Cancel job"
+          cancelLabel="Keep running"
+          onConfirm={() => cancel.execute({ workspace: slug, name })}
         >
           {cancel.isPending ? "Canceling…" : "Cancel job"}
-        </Button>
+        </ConfirmButton>
       ) : null}
     </div>
   );

@@ -8,6 +8,7 @@ import { Badge, EmptyState } from "@/components/ui/card";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { useAction } from "@/components/forms/use-form-action";
 import { revokeApiTokenAction } from "../../actions";
+import { ConfirmButton } from "@/components/ui/confirm-button";
 
 interface TokenRow {
   id: string;
@@ -35,16 +36,17 @@ export function TokensTable({ slug, data }: { slug: string; data: TokenRow[] }) 
       id: "actions",
       header: () => <span className="sr-only">Actions</span>,
       cell: ({ row }) => (
-        <button
-          type="button"
-          aria-label={`Revoke ${row.original.name}`}
-          className="text-sm text-red-600 hover:underline"
-          onClick={() => {
-            if (confirm(`Revoke the token ${row.original.name}? Anything using it stops working at once.`)) revoke.execute({ workspace: slug, tokenId: row.original.id });
-          }}
+        <ConfirmButton
+          triggerVariant="link-danger"
+          triggerLabel={`Revoke ${row.original.name}`}
+          title={`Revoke the token ${row.original.name}?`}
+          description="Anything using it stops working at once. This cannot be undone."
+          confirmLabel="Revoke token"
+          cancelLabel="Keep token"
+          onConfirm={() => revoke.execute({ workspace: slug, tokenId: row.original.id })}
         >
           Revoke
-        </button>
+        </ConfirmButton>
       ),
     }),
   ]);

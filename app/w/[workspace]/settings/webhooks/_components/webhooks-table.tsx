@@ -9,6 +9,7 @@ import { useAction } from "@/components/forms/use-form-action";
 import { Badge, EmptyState } from "@/components/ui/card";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { deleteWebhookAction } from "../../actions";
+import { ConfirmButton } from "@/components/ui/confirm-button";
 
 interface WebhookRow {
   id: string;
@@ -34,9 +35,17 @@ export function WebhooksTable({ slug, canManage, data }: { slug: string; canMana
           id: "actions",
           header: () => <span className="sr-only">Actions</span>,
           cell: ({ row }) => (
-            <button type="button" aria-label={`Delete webhook ${row.original.name}`} className="text-sm text-red-600 hover:underline" onClick={() => confirm(`Delete ${row.original.name}?`) && remove.execute({ workspace: slug, id: row.original.id })}>
+            <ConfirmButton
+              triggerVariant="link-danger"
+              triggerLabel={`Delete webhook ${row.original.name}`}
+              title={`Delete webhook ${row.original.name}?`}
+              description="No more events are sent to it; its delivery history goes with it."
+              confirmLabel="Delete webhook"
+              cancelLabel="Keep webhook"
+              onConfirm={() => remove.execute({ workspace: slug, id: row.original.id })}
+            >
               Delete
-            </button>
+            </ConfirmButton>
           ),
         })]
       : []),
