@@ -10,7 +10,7 @@ def run(mini_batch):
     raise ValueError("this model refuses every file")
 `;
 
-test.setTimeout(300_000);
+test.setTimeout(600_000);
 
 test("every page of the journey has no serious or critical axe-core violations, at desktop and tablet widths", async ({ page, request }) => {
   const { slug } = await signUp(page, "a11y");
@@ -34,7 +34,7 @@ test("every page of the journey has no serious or critical axe-core violations, 
 
   const pages = [
     "endpoints", "endpoints/new", "endpoints/a11y-ep", "endpoints/a11y-ep/invoke", "endpoints/a11y-ep/deployments/new",
-    "endpoints/a11y-ep/deployments/blue/edit", "jobs", `jobs/${ok}`, `jobs/${bad}`, "models", "models/new", "models/a11y-model",
+    "endpoints/a11y-ep/deployments/blue", "endpoints/a11y-ep/deployments/blue/edit", "jobs", `jobs/${ok}`, `jobs/${bad}`, "models", "models/new", "models/a11y-model",
     "datastores", "datastores/new", "datastores/workspaceblobstore", "settings", "settings/members", "settings/tokens",
     "settings/webhooks", "settings/audit",
   ];

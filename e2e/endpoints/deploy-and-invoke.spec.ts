@@ -34,7 +34,8 @@ test("a contributor adds a deployment with the form and invokes the endpoint fro
   await expect(page.getByLabel("Scoring script")).toHaveValue("score.py");
   await page.getByLabel("Mini-batch size").fill("0");
   await page.getByRole("button", { name: "Create deployment" }).click();
-  await expect(page.getByText("Use at least 1 file per mini-batch.")).toBeVisible();
+  await expect(page.getByText("Use at least 1 file per mini-batch.").first()).toBeVisible();
+  await expect(page.getByLabel("Mini-batch size")).toBeFocused();
   await page.getByLabel("Mini-batch size").fill("4");
   await page.getByLabel("Environment variables").fill("API_TOKEN=s3cret\nMODE=fast");
   await page.getByRole("button", { name: "Create deployment" }).click();

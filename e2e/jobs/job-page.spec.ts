@@ -121,7 +121,7 @@ test("a finished job previews its first rows and downloads its predictions", asy
   await expect(preview.getByRole("row").nth(1)).toHaveText("f00.txt1");
   await expect(page.getByText("The first 20 rows; download the file for all of them.")).toBeVisible();
 
-  const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: "Download predictions (predictions.csv)" }).click()]);
+  const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: "Download predictions file predictions.csv" }).click()]);
   expect(download.suggestedFilename()).toBe("predictions.csv");
   const csv = (await readFile((await download.path())!, "utf8")).trim().split("\n");
   expect(csv).toEqual(["file,length", ...Array.from({ length: 25 }, (_, i) => `f${String(i).padStart(2, "0")}.txt,${i + 1}`)]);
@@ -254,7 +254,7 @@ test("a reader sees no cancel or re-run, and the server refuses a stale button",
   await readerPage.reload();
   await expect(statusBadge(readerPage)).toHaveText("completed");
   await expect(readerPage.getByRole("button", { name: /Re-run|Retry failed|Cancel job/ })).toHaveCount(0);
-  await expect(readerPage.getByRole("link", { name: "Download predictions (predictions.csv)" })).toBeVisible();
+  await expect(readerPage.getByRole("link", { name: "Download predictions file predictions.csv" })).toBeVisible();
   const res = await readerPage.request.get(`/w/${slug}/jobs/${name}/files/predictions`);
   expect(res.status()).toBe(200);
   expect((await res.text()).split("\n")[0]).toBe("file,length");

@@ -22,7 +22,8 @@ const dir = mkdtempSync(path.join(tmpdir(), "bench-jobs-table-"));
 const loadBefore = loadavg()[0];
 const embedded = await startEmbeddedPostgres({ worker: true, dataDir: path.join(dir, "pg") });
 await applyMigrations(embedded.url);
-Object.assign(process.env, { DATABASE_URL: embedded.url, BATCHPOINT_SECRET_KEY: "2".repeat(64), NEXTAUTH_SECRET: "bench-secret-bench-secret-bench-secret" });
+// No blob storage is touched; the environment check still wants a connection string.
+Object.assign(process.env, { DATABASE_URL: embedded.url, AZURE_STORAGE_CONNECTION_STRING: "UseDevelopmentStorage=true", BATCHPOINT_SECRET_KEY: "2".repeat(64), NEXTAUTH_SECRET: "bench-secret-bench-secret-bench-secret" });
 const { findJobList } = await import("../../lib/jobs/find-job-list");
 const { db } = await import("../../lib/db");
 

@@ -17,6 +17,7 @@ import { formatDuration, formatStageTime } from "../_components/job-format";
 import { ProgressBar } from "../_components/progress-bar";
 import { loadJobForPage } from "../_lib/load-job";
 import { JobActions } from "./_components/job-actions";
+import { getDeploymentOrThrow } from "@/lib/deployments/manage-deployment";
 import { LiveRefresh } from "./_components/live-refresh";
 import { MiniBatchesTable } from "./_components/mini-batches-table";
 import { OutputPreview } from "./_components/output-preview";
@@ -43,6 +44,8 @@ export default async function JobPage({ params, searchParams }: Params) {
   const query = parseSearchParams(miniBatchQuerySchema, await searchParams);
   const final = FINAL.includes(job.status);
   const view = presentJob(job);
+  // The deployment's version now, to offer a retry with it when it changed since the job ran (null if it was deleted).
+  const currentVersion = await getDeploymentOrThrow({ workspaceId: ctx.workspace.id, endpointName: job.endpointName, name: job.deploymentName }).then((d) => d.version, () => null);
   const [miniBatches, timeline, firstFailure, submitter, preview] = await Promise.all([
     findMiniBatches({ workspaceId: ctx.workspace.id, jobName: name, page: query.page, perPage: query.perPage, status: query.mb }),
     getJobTimeline({ workspaceId: ctx.workspace.id, jobId: job.id, createdAt: job.createdAt, startedAt: job.startedAt, finishedAt: job.finishedAt }),
@@ -87,6 +90,8 @@ export default async function JobPage({ params, searchParams }: Params) {
           canCancel={ctx.can("job:cancel") && ["queued", "preparing", "running"].includes(job.status) && !job.cancelRequestedAt}
           canRetry={ctx.can("job:invoke") && (job.status === "completed" || job.status === "failed") && (hasFailures || job.miniBatchesTotal > job.miniBatchesCompleted)}
           canRerun={ctx.can("job:invoke") && final}
+          jobVersion={job.deploymentVersion}
+          currentVersion={currentVersion}
         />
       </div>
 
@@ -145,9 +150,9 @@ export default async function JobPage({ params, searchParams }: Params) {
           actions={
             final ? (
               <div className="flex flex-wrap gap-2">
-                {view.settings.outputAction === "append_row" ? <Download href={`${base}/files/predictions`} label={`Download predictions (${job.outputFileName})`} text={job.outputFileName} /> : null}
-                <Download href={`${base}/files/errors`} label="Download errors.jsonl" text="errors.jsonl" />
-                <Download href={`${base}/files/summary`} label="Download job summary (job-summary.json)" text="job-summary.json" />
+                {view.settings.outputAction === "append_row" ? <Download href={`${base}/files/predictions`} label={`Download predictions file ${job.outputFileName}`} text={job.outputFileName} /> : null}
+                <Download href={`${base}/files/errors`} label="Download errors file errors.jsonl" text="errors.jsonl" />
+                <Download href={`${base}/files/summary`} label="Download job summary file job-summary.json" text="job-summary.json" />
               </div>
             ) : null
           }
@@ -237,6 +242,7 @@ function Setting({ label, value, mono }: { label: string; value: string; mono?: 
   );
 }
 
+/** The accessible name ends with the visible file name, as a word of its own (axe: label-content-name-mismatch). */
 function Download({ href, label, text }: { href: string; label: string; text: string }) {
   return (
     <a href={href} download aria-label={label} className={buttonClass("secondary", "px-2.5 py-1.5 text-xs")}>

@@ -28,7 +28,7 @@ export function DeploymentsTable({ slug, endpoint, canManage, data }: { slug: st
   const setDefault = useAction(setDefaultDeploymentAction, { onSuccess: () => toast.success("Default deployment changed"), onError: toastActionError });
   const remove = useAction(deleteDeploymentAction, { onSuccess: () => toast.success("Deployment deleted"), onError: toastActionError });
   const columns = col.columns([
-    col.accessor("name", { header: "Name", cell: (c) => <span className="flex items-center gap-2 whitespace-nowrap font-medium">{c.getValue()} {c.row.original.isDefault ? <Badge tone="blue">default</Badge> : null}</span> }),
+    col.accessor("name", { header: "Name", cell: (c) => <span className="flex items-center gap-2 whitespace-nowrap font-medium"><Link href={`/w/${slug}/endpoints/${endpoint}/deployments/${c.getValue()}`} className="text-brand-700 hover:underline dark:text-brand-300">{c.getValue()}</Link> {c.row.original.isDefault ? <Badge tone="blue">default</Badge> : null}</span> }),
     col.accessor("version", { header: "Version", cell: (c) => `v${c.getValue()}` }),
     col.accessor("runtime", { header: "Runtime" }),
     col.accessor("model", { header: "Model", cell: (c) => c.getValue() ?? <span className="text-zinc-500">none</span> }),
