@@ -66,7 +66,8 @@ export function DataTable<T extends RowData>({
 
   return (
     <div>
-      <div className="overflow-x-auto">
+      {/* Focusable, so a keyboard can scroll a table wider than the screen (axe: scrollable-region-focusable). */}
+      <div className="overflow-x-auto" tabIndex={0} role="region" aria-label={`${label} table`}>
         <table className="w-full text-left text-sm" aria-label={label}>
           <thead className="border-b border-zinc-200 bg-zinc-50 text-xs uppercase tracking-wide text-zinc-500 dark:border-zinc-800 dark:bg-zinc-900/50">
             {table.getHeaderGroups().map((group) => (

@@ -12,7 +12,7 @@ def run(mini_batch):
 
 test.setTimeout(600_000);
 
-test("every page of the journey has no serious or critical axe-core violations, at desktop and tablet widths", async ({ page, request }) => {
+test("every page of the journey has no serious or critical axe-core violations, at desktop and tablet widths", async ({ page, request, browser }) => {
   const { slug } = await signUp(page, "a11y");
   const token = await createToken(page, slug, "a11y-token", "owner");
   for (let i = 0; i < 3; i++) {
@@ -60,10 +60,11 @@ test("every page of the journey has no serious or critical axe-core violations, 
   await expectAccessible(page, "log drawer");
 
   for (const path of ["/sign-in", "/sign-up"]) {
-    const anon = await page.context().browser()!.newPage();
+    const context = await browser.newContext();
+    const anon = await context.newPage();
     await anon.goto(path);
     await expectAccessible(anon, path);
-    await anon.close();
+    await context.close();
   }
 });
 
