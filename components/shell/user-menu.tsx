@@ -10,7 +10,7 @@ export function UserMenu({ email, name }: { email: string; name: string | null }
         <p className="truncate font-medium">{name ?? email}</p>
         <p className="truncate text-xs text-zinc-600 dark:text-zinc-400">{email}</p>
       </div>
-      <div className="flex shrink-0 flex-col items-end gap-1">
+      <div className="flex shrink-0 flex-wrap items-center justify-end gap-1">
       <ThemeToggle />
       <button
         type="button"

@@ -50,7 +50,7 @@ function columns(slug: string) {
         </span>
       ),
     }),
-    col.accessor("submittedBy", { header: "Submitted by", cell: (c) => <span className="block max-w-28 truncate" title={c.getValue()}>{c.getValue()}</span> }),
+    col.accessor("submittedBy", { header: "Submitted by", cell: (c) => <span className="block max-w-40 truncate" title={c.getValue()}>{c.getValue()}</span> }),
     col.accessor("createdAt", { header: "Submitted (UTC)", cell: (c) => <span className="whitespace-nowrap" title={formatDateTime(c.getValue())}>{formatSubmitted(c.getValue())}</span> }),
     col.accessor("filesFailed", {
       header: "Failed",

@@ -63,7 +63,7 @@ export default async function DeploymentPage({ params, searchParams }: { params:
         actions={ctx.can("deployment:manage") ? <ButtonLink variant="secondary" href={`${base}/edit`}>Edit</ButtonLink> : null}
       />
       {d.isDefault ? <p className="-mt-3 mb-6"><Badge tone="blue">default deployment</Badge></p> : null}
-      <div className="grid gap-6 lg:grid-cols-3">
+      <div className="grid gap-6 lg:grid-cols-3 lg:items-start">
         <Card className="lg:col-span-2">
           <CardHeader title="Code" description={`Version ${d.version}: the scoring script is ${d.scoringScript}.`} />
           <div className="space-y-3 p-5">

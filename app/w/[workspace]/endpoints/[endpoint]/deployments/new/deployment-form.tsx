@@ -83,6 +83,8 @@ export function DeploymentForm({ slug, endpoint, models, help, initial, firstDep
       const target = f?.key ?? "form";
       for (const m of messages) (out[target] ??= []).push((envName ? `${envName}: ` : "") + humanMessage(f?.label ?? "value", m, f?.override));
     }
+    // One message per field, the most basic first: "choose a script" before "it must end in .py".
+    for (const k of Object.keys(out)) if (k !== "settings.environmentVariables") out[k] = [...new Set(out[k])].slice(0, 1);
     return out;
   }, [rawErrors]);
   const err = (field: string) => fieldErrors[field];
