@@ -82,7 +82,7 @@ export default async function DeploymentPage({ params, searchParams }: { params:
         </Card>
         <Card>
           <CardHeader title="Model and settings" />
-          <dl className="grid gap-3 p-5 text-sm">
+          <dl className="grid gap-3 p-5 text-sm sm:grid-cols-2 lg:grid-cols-1">
             <Item label="Model" value={d.model ?? "none"} />
             <Item label="Runtime" value={`${d.runtime}${d.interpreter ? ` (${d.interpreter})` : ""}`} />
             <Item label="Mini-batch size" value={String(s.miniBatchSize)} />
