@@ -82,6 +82,7 @@ test("journey screenshots", async ({ page, request }) => {
   await page.goto(`/w/${slug}/settings/tokens`);
   await shoot(page, "tokens");
   await page.goto(`/w/${slug}/endpoints/sentiment`);
-  await page.getByRole("button", { name: "Delete" }).click();
+  await page.getByRole("button", { name: "Delete", exact: true }).click();
+  await expect(page.getByRole("dialog")).toBeVisible();
   await shoot(page, "confirm-delete");
 });
