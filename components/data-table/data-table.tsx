@@ -1,7 +1,7 @@
 "use client";
 
 import Link from "next/link";
-import { usePathname, useSearchParams } from "next/navigation";
+import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import type { ReactNode } from "react";
 import { tableFeatures, useTable, type ColumnDef, type RowData } from "@tanstack/react-table";
 import { cn } from "@/components/ui/cn";
@@ -42,6 +42,7 @@ export function DataTable<T extends RowData>({
   defaultSort,
   label,
   empty,
+  pageSizes,
 }: {
   columns: Columns<T>;
   data: T[];
@@ -52,6 +53,8 @@ export function DataTable<T extends RowData>({
   defaultSort?: { key: string; dir: "asc" | "desc" };
   label: string;
   empty: ReactNode;
+  /** offer these page sizes (the `perPage` param) beside the page numbers */
+  pageSizes?: number[];
 }) {
   const table = useTable({ features, columns, data });
   const href = useHref();
@@ -63,7 +66,8 @@ export function DataTable<T extends RowData>({
 
   return (
     <div>
-      <div className="overflow-x-auto">
+      {/* Focusable, so a keyboard can scroll a table wider than the screen (axe: scrollable-region-focusable). */}
+      <div className="overflow-x-auto" tabIndex={0} role="region" aria-label={`${label} table`}>
         <table className="w-full text-left text-sm" aria-label={label}>
           <thead className="border-b border-zinc-200 bg-zinc-50 text-xs uppercase tracking-wide text-zinc-500 dark:border-zinc-800 dark:bg-zinc-900/50">
             {table.getHeaderGroups().map((group) => (
@@ -103,15 +107,29 @@ export function DataTable<T extends RowData>({
           </tbody>
         </table>
       </div>
-      {pageInfo && pageInfo.totalPages > 1 ? (
-        <nav className="flex items-center justify-between border-t border-zinc-200 px-4 py-3 text-sm dark:border-zinc-800" aria-label="Pagination">
-          <span className="text-zinc-500">
+      {pageInfo && (pageInfo.totalPages > 1 || (pageSizes && pageInfo.count > pageSizes[0])) ? (
+        <nav className="flex flex-wrap items-center justify-between gap-3 border-t border-zinc-200 px-4 py-3 text-sm dark:border-zinc-800" aria-label="Pagination">
+          <span className="text-zinc-600 dark:text-zinc-400">
             {(pageInfo.page - 1) * pageInfo.perPage + 1}–{Math.min(pageInfo.page * pageInfo.perPage, pageInfo.count)} of {pageInfo.count}
           </span>
-          <div className="flex gap-2">
+          <div className="flex flex-wrap items-center gap-2">
+            {pageSizes ? <PageSize sizes={pageSizes} value={pageInfo.perPage} href={href} /> : null}
             <PageLink disabled={pageInfo.page <= 1} href={href({ page: String(pageInfo.page - 1) })} label="Previous page">
               Previous
             </PageLink>
+            {pageNumbers(pageInfo.page, pageInfo.totalPages).map((n, i) =>
+              n === null ? (
+                <span key={`gap-${i}`} aria-hidden className="px-1 text-zinc-500">…</span>
+              ) : n === pageInfo.page ? (
+                <span key={n} aria-current="page" className="rounded-md bg-brand-600 px-3 py-1.5 font-medium tabular-nums text-white">
+                  <span className="sr-only">Page </span>{n}
+                </span>
+              ) : (
+                <Link key={n} href={href({ page: String(n) })} aria-label={`Page ${n}`} className="rounded-md border border-zinc-300 px-3 py-1.5 tabular-nums hover:bg-zinc-50 dark:border-zinc-700 dark:hover:bg-zinc-800">
+                  {n}
+                </Link>
+              ),
+            )}
             <PageLink disabled={pageInfo.page >= pageInfo.totalPages} href={href({ page: String(pageInfo.page + 1) })} label="Next page">
               Next
             </PageLink>
@@ -119,6 +137,36 @@ export function DataTable<T extends RowData>({
         </nav>
       ) : null}
     </div>
+  );
+}
+
+/** 1 … 4 5 [6] 7 8 … 5000: the first, the last, and two either side of the current page. */
+export function pageNumbers(page: number, total: number): (number | null)[] {
+  const shown = new Set([1, total, page - 2, page - 1, page, page + 1, page + 2].filter((n) => n >= 1 && n <= total));
+  const sorted = [...shown].sort((a, b) => a - b);
+  const out: (number | null)[] = [];
+  for (const n of sorted) {
+    if (out.length && n - (out[out.length - 1] as number) > 1) out.push(null);
+    out.push(n);
+  }
+  return out;
+}
+
+function PageSize({ sizes, value, href }: { sizes: number[]; value: number; href: (c: Record<string, string | null>) => string }) {
+  const router = useRouter();
+  return (
+    <label className="flex items-center gap-1.5 text-zinc-600 dark:text-zinc-400">
+      Rows per page
+      <select
+        className="h-8 rounded-md border border-zinc-300 bg-white px-2 text-sm text-zinc-900 dark:border-zinc-700 dark:bg-zinc-900 dark:text-zinc-100"
+        value={value}
+        onChange={(e) => router.replace(href({ perPage: e.target.value, page: null }))}
+      >
+        {[...new Set([...sizes, value])].sort((a, b) => a - b).map((n) => (
+          <option key={n} value={n}>{n}</option>
+        ))}
+      </select>
+    </label>
   );
 }
 

@@ -121,7 +121,7 @@ test("a finished job previews its first rows and downloads its predictions", asy
   await expect(preview.getByRole("row").nth(1)).toHaveText("f00.txt1");
   await expect(page.getByText("The first 20 rows; download the file for all of them.")).toBeVisible();
 
-  const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: "Download predictions (predictions.csv)" }).click()]);
+  const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: "Download predictions file predictions.csv" }).click()]);
   expect(download.suggestedFilename()).toBe("predictions.csv");
   const csv = (await readFile((await download.path())!, "utf8")).trim().split("\n");
   expect(csv).toEqual(["file,length", ...Array.from({ length: 25 }, (_, i) => `f${String(i).padStart(2, "0")}.txt,${i + 1}`)]);
@@ -218,8 +218,10 @@ test("canceling a running job from the page stops it", async ({ request }) => {
   const name = await invoke(api);
   await page.goto(`/w/${slug}/jobs/${name}`);
   await expect(statusBadge(page)).toHaveText("running", { timeout: 20_000 });
-  page.once("dialog", (d) => d.accept());
   await page.getByRole("button", { name: "Cancel job" }).click();
+  const confirm = page.getByRole("dialog", { name: `Cancel ${name}?` });
+  await expect(confirm.getByRole("button", { name: "Keep running" })).toBeFocused();
+  await confirm.getByRole("button", { name: "Cancel job" }).click();
   await expect(page.getByText("Cancel requested").first()).toBeVisible();
   await expect(statusBadge(page)).toHaveText("canceled", { timeout: 30_000 });
   await expect(page.getByRole("button", { name: "Cancel job" })).toHaveCount(0);
@@ -243,8 +245,8 @@ test("a reader sees no cancel or re-run, and the server refuses a stale button",
   await expect(readerPage.getByRole("button", { name: "Cancel job" })).toBeVisible();
   // The role changes while the page is open: the button is stale, the server still says no.
   await sql(`UPDATE "Membership" SET role = 'reader' WHERE "workspaceId" = $1 AND "userId" = $2`, [workspaceId, userId]);
-  readerPage.once("dialog", (d) => d.accept());
   await readerPage.getByRole("button", { name: "Cancel job" }).click();
+  await readerPage.getByRole("dialog").getByRole("button", { name: "Cancel job" }).click();
   await expect(readerPage.getByText(/Your role \(reader\) does not allow this/)).toBeVisible();
   await expect(readerPage.getByRole("button", { name: "Cancel job" })).toHaveCount(0); // the next refresh hides it
 
@@ -252,7 +254,7 @@ test("a reader sees no cancel or re-run, and the server refuses a stale button",
   await readerPage.reload();
   await expect(statusBadge(readerPage)).toHaveText("completed");
   await expect(readerPage.getByRole("button", { name: /Re-run|Retry failed|Cancel job/ })).toHaveCount(0);
-  await expect(readerPage.getByRole("link", { name: "Download predictions (predictions.csv)" })).toBeVisible();
+  await expect(readerPage.getByRole("link", { name: "Download predictions file predictions.csv" })).toBeVisible();
   const res = await readerPage.request.get(`/w/${slug}/jobs/${name}/files/predictions`);
   expect(res.status()).toBe(200);
   expect((await res.text()).split("\n")[0]).toBe("file,length");

@@ -14,12 +14,15 @@ test("an owner creates a token, uses it on the API, and revokes it", async ({ pa
   const row = page.getByRole("row", { name: /nightly-pipeline/ });
   await expect(row).toContainText("scientist");
   await expect(row).not.toContainText(token);
-  await expect(row).not.toContainText("never"); // last use was recorded
+  await expect(row).toContainText("in 90 days"); // the default expiry
+  await expect(row.getByRole("cell").nth(4)).not.toContainText("never"); // last use was recorded
 
-  page.once("dialog", (d) => d.accept());
   await row.getByRole("button", { name: "Revoke nightly-pipeline" }).click();
+  await page.getByRole("dialog", { name: "Revoke the token nightly-pipeline?" }).getByRole("button", { name: "Revoke token" }).click();
   await expect(page.getByText("Token revoked")).toBeVisible();
-  await expect(page.getByRole("row", { name: /nightly-pipeline/ })).toHaveCount(0);
+  await expect(page.getByRole("table", { name: "API tokens", exact: true }).getByRole("row", { name: /nightly-pipeline/ })).toHaveCount(0);
+  // Revoked tokens stay listed, marked as revoked.
+  await expect(page.getByRole("table", { name: "Revoked tokens" }).getByRole("row", { name: /nightly-pipeline/ })).toContainText("revoked");
 
   const revoked = await request.get("/api/v1/workspace", { headers: { authorization: `Bearer ${token}` } });
   expect(revoked.status()).toBe(401);

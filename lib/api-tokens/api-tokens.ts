@@ -12,15 +12,17 @@ export const TOKEN_PREFIX = "bp_";
 export const createApiTokenSchema = z.object({
   name: z.string().trim().min(1, "Give the token a name, e.g. the pipeline that uses it.").max(64, "Use at most 64 characters."),
   role: roleSchema,
+  expiresInDays: z.number().int().min(1, "Use at least 1 day, or no expiry.").max(3650, "Use at most 3,650 days (ten years).").optional(),
 });
 export type CreateApiTokenInput = z.infer<typeof createApiTokenSchema>;
 
 /** Creates a token; the plaintext is returned once and only its hash is stored. */
 export async function createApiToken(opts: { workspaceId: string; actor: Actor; token?: string } & CreateApiTokenInput) {
-  const { name, role } = createApiTokenSchema.parse(opts);
+  const { name, role, expiresInDays } = createApiTokenSchema.parse(opts);
   const token = opts.token ?? generateToken(TOKEN_PREFIX);
   const row = await db.apiToken.create({
-    data: { workspaceId: opts.workspaceId, name, role, tokenHash: hashToken(token), prefix: token.slice(0, 10), createdById: opts.actor.userId ?? null },
+    data: { workspaceId: opts.workspaceId, name, role, tokenHash: hashToken(token), prefix: token.slice(0, 10), createdById: opts.actor.userId ?? null,
+      expiresAt: expiresInDays ? new Date(Date.now() + expiresInDays * 86_400_000) : null },
   });
   await recordAuditEvent({ workspaceId: opts.workspaceId, actor: opts.actor, action: "token.created", targetType: "api_token", targetId: row.id, metadata: { name, role } });
   return { apiToken: row, token };
@@ -32,6 +34,11 @@ export async function findApiTokens(opts: { workspaceId: string }) {
     where: { workspaceId: opts.workspaceId, revokedAt: null },
     orderBy: { createdAt: "desc" },
   });
+}
+
+// Revoked tokens of the workspace, most recently revoked first (the last 50), so the list says what happened to them.
+export async function findRevokedApiTokens(opts: { workspaceId: string }) {
+  return db.apiToken.findMany({ where: { workspaceId: opts.workspaceId, revokedAt: { not: null } }, orderBy: { revokedAt: "desc" }, take: 50 });
 }
 
 // Revokes a token at once; requests with it then get 401.

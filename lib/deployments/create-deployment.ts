@@ -44,7 +44,7 @@ export async function storeDeploymentCode(workspaceId: string, files: Record<str
   return ref;
 }
 
-// Creates a deployment under an endpoint: code stored by content in the platform's container (no tenant API reaches it), settings validated; the first deployment becomes the default.
+// Creates a deployment under an endpoint: code stored by content in the platform's container (no tenant API reaches it), settings validated; the first becomes the default unless setDefault is false.
 export async function createDeployment(opts: { workspaceId: string; actor: Actor; endpointName: string; input: CreateDeploymentInput }) {
   const input = createDeploymentSchema.parse(opts.input);
   const endpoint = await getEndpointOrThrow({ workspaceId: opts.workspaceId, name: opts.endpointName });
@@ -65,7 +65,8 @@ export async function createDeployment(opts: { workspaceId: string; actor: Actor
           createdById: opts.actor.userId ?? null,
         },
       });
-      if (input.setDefault || !endpoint.defaultDeploymentId) {
+      // An explicit false is honoured even for the first deployment; only an unsaid choice defaults to it.
+      if (input.setDefault === true || (input.setDefault === undefined && !endpoint.defaultDeploymentId)) {
         await tx.endpoint.update({ where: { id: endpoint.id }, data: { defaultDeploymentId: d.id } });
       }
       await recordAuditEvent({ workspaceId: opts.workspaceId, actor: opts.actor, action: "deployment.created", targetType: "deployment", targetId: d.id, metadata: { endpoint: endpoint.name, name: d.name } }, tx);

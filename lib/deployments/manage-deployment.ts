@@ -2,9 +2,11 @@ import "server-only";
 import { z } from "zod";
 import { recordAuditEvent, type Actor } from "@/lib/audit/record-audit-event";
 import { db } from "@/lib/db";
-import { notFound } from "@/lib/errors";
+import { AppError, notFound } from "@/lib/errors";
 import { getEndpointOrThrow } from "@/lib/endpoints/find-endpoints";
 import { resolveModelVersion } from "@/lib/models/create-model-version";
+import { readBlobText } from "@/lib/storage";
+import { isFileSetRef, platformBlobPath, platformFilesTarget, readFileSetManifest } from "@/lib/storage/platform-files";
 import { createDeploymentSchema, storeDeploymentCode } from "./create-deployment";
 import { presentEnvironmentVariables } from "./present-settings";
 import { deploymentSettingsPatchSchema, MASK } from "./settings";
@@ -137,4 +139,116 @@ export async function deleteDeployment(opts: { workspaceId: string; actor: Actor
     await tx.deployment.delete({ where: { id: d.id } });
   });
   await recordAuditEvent({ workspaceId: opts.workspaceId, actor: opts.actor, action: "deployment.deleted", targetType: "deployment", targetId: d.id, metadata: { endpoint: endpoint.name, name: d.name } });
+}
+
+type SnapshotSettings = {
+  miniBatchSize: number; instanceCount: number; maxConcurrencyPerInstance: number; maxRetries: number; timeoutSeconds: number;
+  errorThreshold: number; outputAction: DeploymentRow["outputAction"]; outputFileName: string; loggingLevel: DeploymentRow["loggingLevel"]; environmentVariables: Record<string, string>;
+};
+
+function snapshotOf(d: DeploymentRow) {
+  const settings: SnapshotSettings = {
+    miniBatchSize: d.miniBatchSize, instanceCount: d.instanceCount, maxConcurrencyPerInstance: d.maxConcurrencyPerInstance, maxRetries: d.maxRetries,
+    timeoutSeconds: d.timeoutSeconds, errorThreshold: d.errorThreshold, outputAction: d.outputAction, outputFileName: d.outputFileName, loggingLevel: d.loggingLevel,
+    environmentVariables: (d.environmentVariables ?? {}) as Record<string, string>,
+  };
+  return {
+    workspaceId: d.workspaceId, deploymentId: d.id, version: d.version, codeDatastoreId: d.codeDatastoreId, codePath: d.codePath, scoringScript: d.scoringScript,
+    runtime: d.runtime, interpreter: d.interpreter, modelVersionId: d.modelVersionId, modelRef: d.modelVersion ? `${d.modelVersion.model.name}:${d.modelVersion.version}` : null, settings,
+  };
+}
+
+// Records what the deployment's current version runs, once per version; later calls for the same version change nothing.
+export async function snapshotDeploymentVersion(opts: { workspaceId: string; endpointName: string; name: string }) {
+  const { d } = await load(opts);
+  await db.deploymentVersion.upsert({ where: { deploymentId_version: { deploymentId: d.id, version: d.version } }, create: snapshotOf(d), update: {} });
+  return d.version;
+}
+
+/** A recorded version as the dashboard shows it: settings grouped as in Azure, secret-looking values masked. */
+function presentVersion(v: { version: number; scoringScript: string; runtime: string; interpreter: string | null; modelRef: string | null; settings: unknown; createdAt: Date; codePath: string | null }) {
+  const s = v.settings as SnapshotSettings;
+  return {
+    version: v.version, scoringScript: v.scoringScript, runtime: v.runtime, interpreter: v.interpreter, model: v.modelRef, createdAt: v.createdAt, hasCode: !!v.codePath,
+    settings: {
+      miniBatchSize: s.miniBatchSize, instanceCount: s.instanceCount, maxConcurrencyPerInstance: s.maxConcurrencyPerInstance,
+      retrySettings: { maxRetries: s.maxRetries, timeout: s.timeoutSeconds }, errorThreshold: s.errorThreshold, outputAction: s.outputAction,
+      outputFileName: s.outputFileName, loggingLevel: s.loggingLevel, environmentVariables: presentEnvironmentVariables(s.environmentVariables ?? {}),
+    },
+  };
+}
+
+// The deployment's recorded versions, newest first, each with how many jobs used it and the latest few of them.
+export async function findDeploymentVersions(opts: { workspaceId: string; endpointName: string; name: string }) {
+  const { endpoint, d } = await load(opts);
+  const [versions, counts, recent] = await Promise.all([
+    db.deploymentVersion.findMany({ where: { workspaceId: opts.workspaceId, deploymentId: d.id }, orderBy: { version: "desc" } }),
+    db.job.groupBy({ by: ["deploymentVersion"], where: { workspaceId: opts.workspaceId, endpointId: endpoint.id, deploymentName: d.name }, _count: { _all: true } }),
+    db.job.findMany({
+      where: { workspaceId: opts.workspaceId, endpointId: endpoint.id, deploymentName: d.name },
+      orderBy: { createdAt: "desc" }, take: 100, select: { name: true, status: true, deploymentVersion: true, createdAt: true },
+    }),
+  ]);
+  const count = new Map(counts.map((c) => [c.deploymentVersion, c._count._all]));
+  return versions.map((v) => ({
+    ...presentVersion(v),
+    current: v.version === d.version,
+    jobCount: count.get(v.version) ?? 0,
+    jobs: recent.filter((j) => j.deploymentVersion === v.version).slice(0, 5),
+  }));
+}
+
+const MAX_CODE_FILES = 50;
+const MAX_CODE_BYTES = 512 * 1024;
+
+// The code files of one recorded version (path -> text), for the viewer and the diff; large or many files are cut off.
+export async function readDeploymentVersionCode(opts: { workspaceId: string; endpointName: string; name: string; version: number }) {
+  const { d } = await load(opts);
+  const v = await db.deploymentVersion.findFirst({ where: { workspaceId: opts.workspaceId, deploymentId: d.id, version: opts.version } });
+  if (!v) throw notFound(`Version ${opts.version} of deployment '${d.name}'`);
+  const files: Record<string, string> = {};
+  let truncated = false;
+  if (isFileSetRef(v.codePath)) {
+    // Code is stored by content in the workspace's platform container; the manifest lists its files.
+    const target = platformFilesTarget(opts.workspaceId);
+    const manifest = await readFileSetManifest({ workspaceId: opts.workspaceId, ref: v.codePath as string });
+    for (const f of manifest.files) {
+      if (Object.keys(files).length >= MAX_CODE_FILES) {
+        truncated = true;
+        break;
+      }
+      files[f.path] = f.size > MAX_CODE_BYTES ? `(${f.size} bytes: too large to show here)` : await readBlobText(target, platformBlobPath(f.sha256));
+    }
+  }
+  return { version: v.version, scoringScript: v.scoringScript, files, truncated };
+}
+
+/**
+ * Makes an earlier version current (a rollback): its code, model and settings become a new
+ * version, so worker pools and caches keyed on the version start fresh and history stays linear.
+ */
+export async function restoreDeploymentVersion(opts: { workspaceId: string; actor: Actor; endpointName: string; name: string; version: number }) {
+  const { endpoint, d } = await load(opts);
+  const v = await db.deploymentVersion.findFirst({ where: { workspaceId: opts.workspaceId, deploymentId: d.id, version: opts.version } });
+  if (!v) throw notFound(`Version ${opts.version} of deployment '${d.name}'`);
+  if (v.version === d.version) throw new AppError("CONFLICT", `Version ${v.version} is already the current version of '${d.name}'.`);
+  const model = v.modelVersionId ? await db.modelVersion.findFirst({ where: { id: v.modelVersionId, model: { workspaceId: opts.workspaceId } }, select: { id: true } }) : null;
+  if (v.modelVersionId && !model) throw new AppError("CONFLICT", `Version ${v.version} used model ${v.modelRef ?? "(deleted)"}, which no longer exists; register it again or edit the deployment instead.`);
+  const s = v.settings as SnapshotSettings;
+  const updated = await db.$transaction(async (tx) => {
+    await tx.deploymentVersion.upsert({ where: { deploymentId_version: { deploymentId: d.id, version: d.version } }, create: snapshotOf(d), update: {} });
+    const next = await tx.deployment.update({
+      where: { id: d.id },
+      data: {
+        version: d.version + 1, codeDatastoreId: v.codeDatastoreId, codePath: v.codePath, scoringScript: v.scoringScript, interpreter: v.interpreter, modelVersionId: model?.id ?? null,
+        miniBatchSize: s.miniBatchSize, instanceCount: s.instanceCount, maxConcurrencyPerInstance: s.maxConcurrencyPerInstance, maxRetries: s.maxRetries, timeoutSeconds: s.timeoutSeconds,
+        errorThreshold: s.errorThreshold, outputAction: s.outputAction, outputFileName: s.outputFileName, loggingLevel: s.loggingLevel, environmentVariables: s.environmentVariables ?? {},
+      },
+      include: { modelVersion: { include: { model: true } } },
+    });
+    await tx.deploymentVersion.create({ data: snapshotOf(next) });
+    await recordAuditEvent({ workspaceId: opts.workspaceId, actor: opts.actor, action: "deployment.version_restored", targetType: "deployment", targetId: d.id, metadata: { endpoint: endpoint.name, name: d.name, from: v.version, version: next.version } }, tx);
+    return next;
+  });
+  return presentDeployment(updated, endpoint.name, d.id === endpoint.defaultDeploymentId);
 }

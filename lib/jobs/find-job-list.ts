@@ -16,12 +16,18 @@ export const findJobListSchema = pageParamsSchema.extend({
   definition: z.string().trim().max(64).optional(),
   from: day.optional(),
   to: day.optional(),
+  // Search by job name (a substring, any case), and the table's sortable columns.
+  q: z.string().trim().max(64).optional(),
+  sort: z.enum(["created", "name", "status", "endpoint", "files", "failed"]).optional(),
+  dir: z.enum(["asc", "desc"]).optional(),
 });
+
+const SORT_FIELD = { created: "createdAt", name: "name", status: "status", endpoint: "endpointName", files: "filesTotal", failed: "filesFailed" } as const;
 export type FindJobListInput = z.infer<typeof findJobListSchema>;
 
 // The dashboard's job list: filters by status, endpoint, submitter and day range; every filter sits beside (workspaceId, createdAt) so the index serves the order and the page.
 export async function findJobList(opts: { workspaceId: string } & Partial<FindJobListInput>) {
-  const { page, perPage, status, endpoint, submitter, definition, from, to } = findJobListSchema.parse(opts);
+  const { page, perPage, status, endpoint, submitter, definition, from, to, q, sort, dir } = findJobListSchema.parse(opts);
   const { skip, take, wrap } = paginate({ page, perPage });
   const createdAt: Prisma.DateTimeFilter = {};
   if (from) createdAt.gte = new Date(`${from}T00:00:00.000Z`);
@@ -33,16 +39,20 @@ export async function findJobList(opts: { workspaceId: string } & Partial<FindJo
     ...(submitter ? { submittedById: submitter } : {}),
     ...(definition ? { jobDefinition: { name: definition } } : {}),
     ...(from || to ? { createdAt } : {}),
+    ...(q ? { name: { contains: q, mode: "insensitive" as const } } : {}),
   };
+  const field = SORT_FIELD[sort ?? "created"];
+  const order = dir ?? (sort && sort !== "created" ? "asc" : "desc");
+  const orderBy: Prisma.JobOrderByWithRelationInput[] = field === "createdAt" ? [{ createdAt: order }, { id: order }] : [{ [field]: order }, { createdAt: "desc" }, { id: "desc" }];
   const [rows, count] = await Promise.all([
     db.job.findMany({
       where,
       // id breaks ties so a page boundary never repeats or skips a job.
-      orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+      orderBy,
       skip,
       take,
       select: {
-        name: true, status: true, endpointName: true, deploymentName: true, deploymentVersion: true, createdAt: true, startedAt: true, finishedAt: true,
+        id: true, name: true, status: true, endpointName: true, deploymentName: true, deploymentVersion: true, createdAt: true, startedAt: true, finishedAt: true,
         miniBatchesTotal: true, miniBatchesCompleted: true, miniBatchesFailed: true, filesTotal: true, filesCompleted: true, filesFailed: true,
         submittedById: true, submittedVia: true,
       },
@@ -52,19 +62,39 @@ export async function findJobList(opts: { workspaceId: string } & Partial<FindJo
   const userIds = [...new Set(rows.map((r) => r.submittedById).filter((id): id is string => !!id))];
   const users = userIds.length ? await db.user.findMany({ where: { id: { in: userIds } }, select: { id: true, email: true, name: true } }) : [];
   const byId = new Map(users.map((u) => [u.id, u]));
+  const tokenNames = await tokenSubmitters(opts.workspaceId, rows);
   return wrap(
-    rows.map(({ submittedById, ...r }) => {
+    rows.map(({ submittedById, id, ...r }) => {
       const user = submittedById ? byId.get(submittedById) : undefined;
       const progress = jobProgress(r);
       return {
         ...r,
-        submittedBy: user ? (user.name ?? user.email) : `via ${r.submittedVia}`,
+        submittedBy: user ? (user.name ?? user.email) : tokenNames.get(id) ?? `via ${r.submittedVia}`,
         durationSeconds: progress.elapsedSeconds,
         percent: progress.percent,
       };
     }),
     count,
   );
+}
+
+// Jobs started with an API token name the token: the "job.invoked" audit event, written right after the job, holds it.
+async function tokenSubmitters(workspaceId: string, rows: { id: string; submittedById: string | null; createdAt: Date }[]) {
+  const viaToken = rows.filter((r) => !r.submittedById);
+  if (!viaToken.length) return new Map<string, string>();
+  const times = viaToken.map((r) => r.createdAt.getTime());
+  const events = await db.auditEvent.findMany({
+    where: {
+      workspaceId, action: "job.invoked", targetId: { in: viaToken.map((r) => r.id) }, actorTokenId: { not: null },
+      // The (workspaceId, createdAt) index bounds the scan to this page's time range.
+      createdAt: { gte: new Date(Math.min(...times)), lte: new Date(Math.max(...times) + 60_000) },
+    },
+    select: { targetId: true, actorTokenId: true },
+  });
+  const tokenIds = [...new Set(events.map((e) => e.actorTokenId!))];
+  const tokens = tokenIds.length ? await db.apiToken.findMany({ where: { workspaceId, id: { in: tokenIds } }, select: { id: true, name: true } }) : [];
+  const tokenName = new Map(tokens.map((t) => [t.id, t.name]));
+  return new Map(events.filter((e) => tokenName.has(e.actorTokenId!)).map((e) => [e.targetId!, `token ${tokenName.get(e.actorTokenId!)}`]));
 }
 
 // What the job filters offer: the workspace's endpoints and members.

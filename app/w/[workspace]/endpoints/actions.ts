@@ -4,7 +4,7 @@ import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { workspaceActionClient } from "@/lib/actions/safe-action";
 import { createDeployment, type CreateDeploymentInput } from "@/lib/deployments/create-deployment";
-import { deleteDeployment, updateDeployment, type UpdateDeploymentInput } from "@/lib/deployments/manage-deployment";
+import { deleteDeployment, restoreDeploymentVersion, snapshotDeploymentVersion, updateDeployment, type UpdateDeploymentInput } from "@/lib/deployments/manage-deployment";
 import { createEndpoint, createEndpointSchema, parseTags } from "@/lib/endpoints/create-endpoint";
 import { deleteEndpoint, updateEndpoint } from "@/lib/endpoints/manage-endpoint";
 import type { InvokeJobInput } from "@/lib/jobs/invoke-job";
@@ -59,6 +59,7 @@ export const createDeploymentAction = workspaceActionClient
   .inputSchema(ws.extend({ deployment: z.record(z.string(), z.unknown()) }))
   .action(async ({ parsedInput, ctx }) => {
     const d = await createDeployment({ workspaceId: ctx.workspace.id, actor: ctx.actor, endpointName: parsedInput.endpoint, input: parsedInput.deployment as CreateDeploymentInput });
+    await snapshotDeploymentVersion({ workspaceId: ctx.workspace.id, endpointName: parsedInput.endpoint, name: d.name });
     revalidatePath(`/w/${ctx.workspace.slug}/endpoints/${parsedInput.endpoint}`);
     return { name: d.name };
   });
@@ -78,7 +79,20 @@ export const updateDeploymentAction = workspaceActionClient
   .metadata({ name: "updateDeployment", permission: "deployment:manage" })
   .inputSchema(ws.extend({ deployment: z.string(), update: z.record(z.string(), z.unknown()) }))
   .action(async ({ parsedInput, ctx }) => {
+    // The version being replaced is recorded first (it may predate version history), then the new one.
+    await snapshotDeploymentVersion({ workspaceId: ctx.workspace.id, endpointName: parsedInput.endpoint, name: parsedInput.deployment });
     const d = await updateDeployment({ workspaceId: ctx.workspace.id, actor: ctx.actor, endpointName: parsedInput.endpoint, name: parsedInput.deployment, input: parsedInput.update as UpdateDeploymentInput });
+    await snapshotDeploymentVersion({ workspaceId: ctx.workspace.id, endpointName: parsedInput.endpoint, name: d.name });
+    revalidatePath(`/w/${ctx.workspace.slug}/endpoints/${parsedInput.endpoint}`);
+    return { name: d.name, version: d.version };
+  });
+
+// Makes an earlier version of a deployment current again (a rollback), as a new version.
+export const restoreDeploymentVersionAction = workspaceActionClient
+  .metadata({ name: "restoreDeploymentVersion", permission: "deployment:manage" })
+  .inputSchema(ws.extend({ deployment: z.string(), version: z.number().int().min(1) }))
+  .action(async ({ parsedInput, ctx }) => {
+    const d = await restoreDeploymentVersion({ workspaceId: ctx.workspace.id, actor: ctx.actor, endpointName: parsedInput.endpoint, name: parsedInput.deployment, version: parsedInput.version });
     revalidatePath(`/w/${ctx.workspace.slug}/endpoints/${parsedInput.endpoint}`);
     return { name: d.name, version: d.version };
   });

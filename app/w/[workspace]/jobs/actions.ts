@@ -20,9 +20,11 @@ export const cancelJobAction = workspaceActionClient
 // Re-runs only the failed mini-batches of a finished job.
 export const retryFailedAction = workspaceActionClient
   .metadata({ name: "retryFailed", permission: "job:invoke" })
-  .inputSchema(jobInput)
+  .inputSchema(jobInput.extend({ deploymentVersion: z.enum(["job", "current"]).optional() }))
   .action(async ({ parsedInput, ctx }) => {
-    const { miniBatches } = await retryFailed({ workspaceId: ctx.workspace.id, actor: ctx.actor, name: parsedInput.name });
+    // deploymentVersion is the reliability contract of retryFailed ("job" | "current"); until it lands there the job's version runs.
+    const opts: Parameters<typeof retryFailed>[0] & { deploymentVersion?: "job" | "current" } = { workspaceId: ctx.workspace.id, actor: ctx.actor, name: parsedInput.name, deploymentVersion: parsedInput.deploymentVersion };
+    const { miniBatches } = await retryFailed(opts);
     revalidatePath(`/w/${ctx.workspace.slug}/jobs/${parsedInput.name}`);
     return { miniBatches };
   });

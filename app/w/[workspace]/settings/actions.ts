@@ -74,7 +74,7 @@ export const createApiTokenAction = workspaceActionClient
   .metadata({ name: "createApiToken", permission: "token:manage" })
   .inputSchema(ws.extend(createApiTokenSchema.shape))
   .action(async ({ parsedInput, ctx }) => {
-    const { token, apiToken } = await createApiToken({ workspaceId: ctx.workspace.id, actor: ctx.actor, name: parsedInput.name, role: parsedInput.role });
+    const { token, apiToken } = await createApiToken({ workspaceId: ctx.workspace.id, actor: ctx.actor, name: parsedInput.name, role: parsedInput.role, expiresInDays: parsedInput.expiresInDays });
     revalidatePath(`/w/${ctx.workspace.slug}/settings/tokens`);
     return { token, name: apiToken.name };
   });

@@ -4,7 +4,7 @@ import Link from "next/link";
 import { createColumnHelper } from "@tanstack/react-table";
 import { DataTable, features } from "@/components/data-table/data-table";
 import { Badge, EmptyState } from "@/components/ui/card";
-import { formatRelative } from "@/components/ui/format";
+import { RelativeTime } from "@/components/ui/relative-time";
 import { AUTH_LABELS } from "@/lib/datastores/labels";
 
 export interface DatastoreRow {
@@ -35,7 +35,7 @@ export function DatastoresTable({ slug, data }: { slug: string; data: DatastoreR
     }),
     col.accessor("containerName", { header: "Container", cell: (c) => <span className="font-mono text-xs">{c.getValue()}</span> }),
     col.accessor("auth", { header: "Credentials", cell: (c) => AUTH_LABELS[c.getValue()] ?? c.getValue() }),
-    col.accessor("createdAt", { header: "Created", cell: (c) => formatRelative(c.getValue()) }),
+    col.accessor("createdAt", { header: "Created", cell: (c) => <RelativeTime date={c.getValue()} /> }),
   ]);
   return <DataTable label="Datastores" columns={columns} data={data} empty={<EmptyState title="No datastores">Every workspace gets workspaceblobstore when it is created.</EmptyState>} />;
 }

@@ -1,15 +1,15 @@
 import type { Metadata } from "next";
-import { notFound } from "next/navigation";
 import { Card, PageHeader } from "@/components/ui/card";
 import { getPageContext } from "@/lib/auth/page-context";
 import { DatastoreForm } from "./datastore-form";
+import { Forbidden } from "@/components/shell/forbidden";
 
 export const metadata: Metadata = { title: "Register a datastore" };
 
 export default async function NewDatastorePage({ params }: { params: Promise<{ workspace: string }> }) {
   const { workspace: slug } = await params;
   const ctx = await getPageContext(slug);
-  if (!ctx.can("datastore:manage")) notFound();
+  if (!ctx.can("datastore:manage")) return <Forbidden ctx={ctx} permission="datastore:manage" />;
   return (
     <>
       <PageHeader title="Register a datastore" description="An existing Azure Blob container. The credential is checked, stored encrypted, and never shown again." />

@@ -6,6 +6,8 @@ import { findEndpoints, findEndpointsSchema } from "@/lib/endpoints/find-endpoin
 import { parseSearchParams } from "@/lib/search-params";
 import { EndpointsTable } from "../_components/endpoints-table";
 import { NameFilter } from "@/components/data-table/name-filter";
+import { FirstRunGuide } from "@/components/shell/first-run-guide";
+import { getSetupProgress } from "@/lib/workspaces/get-setup-progress";
 
 export const metadata: Metadata = { title: "Endpoints" };
 
@@ -14,6 +16,7 @@ export default async function EndpointsPage({ params, searchParams }: { params: 
   const ctx = await getPageContext(slug);
   const query = parseSearchParams(findEndpointsSchema, await searchParams);
   const result = await findEndpoints({ workspaceId: ctx.workspace.id, ...query });
+  const progress = await getSetupProgress({ workspaceId: ctx.workspace.id });
   const newEndpoint = ctx.can("endpoint:manage") ? <ButtonLink href={`/w/${slug}/endpoints/new`}>New endpoint</ButtonLink> : null;
   return (
     <>
@@ -22,6 +25,7 @@ export default async function EndpointsPage({ params, searchParams }: { params: 
         description="An endpoint is a stable name that clients invoke. It holds deployments (scoring code, model and settings) and routes each job to the default one."
         actions={newEndpoint}
       />
+      {!progress.job && ctx.can("job:invoke") ? <FirstRunGuide slug={slug} progress={progress} firstEndpoint={result.data[0]?.name} /> : null}
       <Card>
         <div className="flex flex-wrap gap-2 border-b border-zinc-200 p-3 dark:border-zinc-800">
           <NameFilter placeholder="Filter endpoints by name" />

@@ -79,11 +79,11 @@ export default async function EndpointPage({ params }: { params: Promise<{ works
           <div className="space-y-4 p-5 text-sm">
             <div>
               <div className="mb-1 flex items-center justify-between"><span className="font-medium">REST</span><CopyButton value={curl} label="Copy curl" /></div>
-              <pre className="overflow-x-auto rounded-md bg-zinc-900 p-3 font-mono text-xs text-zinc-100">{curl}</pre>
+              <pre tabIndex={0} aria-label="Invoke with curl" className="overflow-x-auto rounded-md bg-zinc-900 p-3 font-mono text-xs text-zinc-100">{curl}</pre>
             </div>
             <div>
               <div className="mb-1 flex items-center justify-between"><span className="font-medium">CLI</span><CopyButton value={cli} label="Copy command" /></div>
-              <pre className="overflow-x-auto rounded-md bg-zinc-900 p-3 font-mono text-xs text-zinc-100">{cli}</pre>
+              <pre tabIndex={0} aria-label="Invoke with the CLI" className="overflow-x-auto rounded-md bg-zinc-900 p-3 font-mono text-xs text-zinc-100">{cli}</pre>
             </div>
           </div>
         </Card>

@@ -5,7 +5,7 @@ import { useMemo, type ReactNode } from "react";
 import { createColumnHelper } from "@tanstack/react-table";
 import { DataTable, features, type PageInfo } from "@/components/data-table/data-table";
 import { Badge } from "@/components/ui/card";
-import { formatRelative } from "@/components/ui/format";
+import { RelativeTime } from "@/components/ui/relative-time";
 import { JobStatusBadge } from "@/components/ui/status-badge";
 
 export interface EndpointRow {
@@ -25,7 +25,7 @@ type JobRowStatus = "queued" | "preparing" | "running" | "finalizing" | "complet
 const col = createColumnHelper<typeof features, EndpointRow>();
 const columnsFor = (slug: string) => col.columns([
   col.accessor("name", { header: "Name", cell: (c) => <Link className="font-medium text-brand-600 hover:underline" href={`/w/${slug}/endpoints/${c.getValue()}`}>{c.getValue()}</Link> }),
-  col.accessor("defaultDeployment", { header: "Default deployment", cell: (c) => c.getValue() ?? <span className="text-zinc-400">none</span> }),
+  col.accessor("defaultDeployment", { header: "Default deployment", cell: (c) => c.getValue() ?? <span className="text-zinc-500">none</span> }),
   col.accessor("tags", {
     header: "Tags",
     cell: (c) => (
@@ -40,11 +40,11 @@ const columnsFor = (slug: string) => col.columns([
     header: "Last job",
     cell: (c) => {
       const j = c.getValue();
-      return j ? <Link href={`/w/${slug}/jobs/${j.name}`} aria-label={`Last job: ${j.status}`}><JobStatusBadge status={j.status} /></Link> : <span className="text-zinc-400">none</span>;
+      return j ? <Link href={`/w/${slug}/jobs/${j.name}`} aria-label={`Last job: ${j.status}`}><JobStatusBadge status={j.status} /></Link> : <span className="text-zinc-500">none</span>;
     },
   }),
   col.accessor("jobCount", { header: "Jobs" }),
-  col.accessor("updatedAt", { header: "Updated", cell: (c) => formatRelative(c.getValue()) }),
+  col.accessor("updatedAt", { header: "Updated", cell: (c) => <RelativeTime date={c.getValue()} /> }),
 ]);
 
 export function EndpointsTable({ slug, data, pageInfo, empty }: { slug: string; data: EndpointRow[]; pageInfo: PageInfo; empty: ReactNode }) {

@@ -5,6 +5,10 @@ import { findJobFilterOptions, findJobList, findJobListSchema } from "@/lib/jobs
 import { parseSearchParams } from "@/lib/search-params";
 import { JobFilters } from "../_components/job-filters";
 import { JobsTable } from "../_components/jobs-table";
+import { LiveRefresh } from "../[job]/_components/live-refresh";
+
+// Rows in these states no longer change, so a page of only these needs no live refresh.
+const FINAL = new Set(["completed", "completed_with_errors", "failed", "canceled"]);
 
 export const metadata: Metadata = { title: "Jobs" };
 
@@ -13,10 +17,11 @@ export default async function JobsPage({ params, searchParams }: { params: Promi
   const ctx = await getPageContext(slug);
   const query = parseSearchParams(findJobListSchema, await searchParams);
   const [result, options] = await Promise.all([findJobList({ workspaceId: ctx.workspace.id, ...query }), findJobFilterOptions({ workspaceId: ctx.workspace.id })]);
-  const filtered = !!(query.status || query.endpoint || query.submitter || query.from || query.to);
+  const filtered = !!(query.status || query.endpoint || query.submitter || query.from || query.to || query.q);
+  const unfinished = result.data.some((j) => !FINAL.has(j.status));
   return (
     <>
-      <PageHeader title="Jobs" description="Every batch job of this workspace: what it ran on, how far it got, and what came out." />
+      <PageHeader title="Jobs" description="Every batch job of this workspace: what it ran on, how far it got, and what came out." actions={<LiveRefresh active={unfinished} intervalMs={3000} />} />
       <Card>
         <div className="border-b border-zinc-200 p-3 dark:border-zinc-800">
           <JobFilters endpoints={options.endpoints} submitters={options.submitters} />

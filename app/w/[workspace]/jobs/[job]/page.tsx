@@ -18,6 +18,7 @@ import { formatDuration, formatStageTime } from "../_components/job-format";
 import { ProgressBar } from "../_components/progress-bar";
 import { loadJobForPage } from "../_lib/load-job";
 import { JobActions } from "./_components/job-actions";
+import { getDeploymentOrThrow } from "@/lib/deployments/manage-deployment";
 import { LiveRefresh } from "./_components/live-refresh";
 import { MiniBatchesTable } from "./_components/mini-batches-table";
 import { OutputPreview } from "./_components/output-preview";
@@ -44,6 +45,8 @@ export default async function JobPage({ params, searchParams }: Params) {
   const query = parseSearchParams(miniBatchQuerySchema, await searchParams);
   const final = FINAL.includes(job.status);
   const view = presentJob(job);
+  // The deployment's version now, to offer a retry with it when it changed since the job ran (null if it was deleted).
+  const currentVersion = await getDeploymentOrThrow({ workspaceId: ctx.workspace.id, endpointName: job.endpointName, name: job.deploymentName }).then((d) => d.version, () => null);
   const [miniBatches, timeline, firstFailure, submitter, preview] = await Promise.all([
     findMiniBatches({ workspaceId: ctx.workspace.id, jobName: name, page: query.page, perPage: query.perPage, status: query.mb }),
     getJobTimeline({ workspaceId: ctx.workspace.id, jobId: job.id, createdAt: job.createdAt, startedAt: job.startedAt, finishedAt: job.finishedAt }),
@@ -89,6 +92,8 @@ export default async function JobPage({ params, searchParams }: Params) {
           canCancel={ctx.can("job:cancel") && ["queued", "preparing", "running"].includes(job.status) && !job.cancelRequestedAt}
           canRetry={ctx.can("job:invoke") && (job.status === "completed" || job.status === "completed_with_errors" || job.status === "failed") && (hasFailures || job.miniBatchesTotal > job.miniBatchesCompleted)}
           canRerun={ctx.can("job:invoke") && final}
+          jobVersion={job.deploymentVersion}
+          currentVersion={currentVersion}
         />
       </div>
 
@@ -131,7 +136,7 @@ export default async function JobPage({ params, searchParams }: Params) {
               <li key={s.key} className="flex items-start gap-2.5">
                 <span aria-hidden className={cn("mt-1.5 h-2.5 w-2.5 shrink-0 rounded-full", at ? (s.key === "finished" && job.status !== "completed" ? (job.status === "failed" ? "bg-red-500" : "bg-amber-500") : "bg-brand-500") : "bg-zinc-300 dark:bg-zinc-700")} />
                 <span className="min-w-0">
-                  <span className={cn("block font-medium", !at && "text-zinc-400")}>{s.key === "finished" && final ? `Finished (${job.status})` : s.label}</span>
+                  <span className={cn("block font-medium", !at && "text-zinc-500")}>{s.key === "finished" && final ? `Finished (${job.status})` : s.label}</span>
                   <span className="block text-xs text-zinc-500">{at ? formatStageTime(at) : "not yet"}</span>
                 </span>
               </li>
@@ -147,9 +152,9 @@ export default async function JobPage({ params, searchParams }: Params) {
           actions={
             final ? (
               <div className="flex flex-wrap gap-2">
-                {view.settings.outputAction === "append_row" ? <Download href={`${base}/files/predictions`} label={`Download predictions (${job.outputFileName})`} text={job.outputFileName} /> : null}
-                <Download href={`${base}/files/errors`} label="Download errors.jsonl" text="errors.jsonl" />
-                <Download href={`${base}/files/summary`} label="Download job summary" text="job-summary.json" />
+                {view.settings.outputAction === "append_row" ? <Download href={`${base}/files/predictions`} label={`Download predictions file ${job.outputFileName}`} text={job.outputFileName} /> : null}
+                <Download href={`${base}/files/errors`} label="Download errors file errors.jsonl" text="errors.jsonl" />
+                <Download href={`${base}/files/summary`} label="Download job summary file job-summary.json" text="job-summary.json" />
               </div>
             ) : null
           }
@@ -252,10 +257,11 @@ function Setting({ label, value, mono }: { label: string; value: string; mono?: 
   );
 }
 
+/** The accessible name ends with the visible file name, as a word of its own (axe: label-content-name-mismatch). */
 function Download({ href, label, text }: { href: string; label: string; text: string }) {
   return (
     <a href={href} download aria-label={label} className={buttonClass("secondary", "px-2.5 py-1.5 text-xs")}>
-      ↓ {text}
+      <span aria-hidden>↓</span> {text}
     </a>
   );
 }
@@ -294,7 +300,7 @@ function FailurePanel({ tone, title, message, failure }: { tone: "red" | "amber"
           {failure.traceback ? (
             <details open className="group">
               <summary className="cursor-pointer font-medium">Traceback</summary>
-              <pre aria-label="Traceback" className="mt-2 max-h-80 overflow-auto rounded-md bg-zinc-950 p-3 text-xs leading-relaxed text-zinc-100">{failure.traceback}</pre>
+              <pre tabIndex={0} aria-label="Traceback" className="mt-2 max-h-80 overflow-auto rounded-md bg-zinc-950 p-3 text-xs leading-relaxed text-zinc-100">{failure.traceback}</pre>
             </details>
           ) : null}
         </div>

@@ -25,9 +25,20 @@ export function JobFilters({ endpoints, submitters }: { endpoints: string[]; sub
     const qs = next.toString();
     router.replace(qs ? `${pathname}?${qs}` : pathname);
   };
-  const active = ["status", "endpoint", "submitter", "from", "to"].some((k) => params.get(k));
+  const active = ["status", "endpoint", "submitter", "from", "to", "q"].some((k) => params.get(k));
+  // The search box updates the URL a moment after typing stops, not on every key.
+  const [q, setQ] = useState(urlParams.get("q") ?? "");
+  useEffect(() => {
+    if (q === (urlParams.get("q") ?? "")) return;
+    const t = setTimeout(() => set("q", q.trim()), 300);
+    return () => clearTimeout(t);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [q]);
   return (
-    <div className="grid grid-cols-2 gap-3 sm:grid-cols-3 lg:grid-cols-[repeat(5,minmax(0,1fr))_auto] lg:items-end">
+    <div className="grid grid-cols-2 gap-3 sm:grid-cols-3 lg:grid-cols-[repeat(6,minmax(0,1fr))_auto] lg:items-end">
+      <Filter label="Search">
+        <input type="search" aria-label="Search jobs by name" placeholder="Job name" className={control} value={q} onChange={(e) => setQ(e.target.value)} />
+      </Filter>
       <Filter label="Status">
         <select aria-label="Status" className={control} value={params.get("status") ?? ""} onChange={(e) => set("status", e.target.value)}>
           <option value="">Any status</option>
@@ -66,7 +77,7 @@ export function JobFilters({ endpoints, submitters }: { endpoints: string[]; sub
       </Filter>
       <div className="flex items-end">
         {active ? (
-          <Link href={pathname} className="py-1.5 text-sm text-brand-700 hover:underline dark:text-brand-300">
+          <Link href={pathname} onClick={() => setQ("")} className="py-1.5 text-sm text-brand-700 hover:underline dark:text-brand-300">
             Clear filters
           </Link>
         ) : null}
@@ -78,7 +89,7 @@ export function JobFilters({ endpoints, submitters }: { endpoints: string[]; sub
 function Filter({ label, children }: { label: string; children: ReactNode }) {
   return (
     <div className="space-y-1">
-      <span aria-hidden className="block text-xs font-medium text-zinc-500">
+      <span aria-hidden className="block text-xs font-medium text-zinc-600 dark:text-zinc-400">
         {label}
       </span>
       {children}

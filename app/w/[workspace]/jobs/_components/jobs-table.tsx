@@ -24,6 +24,8 @@ export interface JobRow {
 }
 
 const col = createColumnHelper<typeof features, JobRow>();
+// Column id -> the server's `sort` key (lib/jobs/find-job-list.ts).
+const SORTABLE = { status: "status", name: "name", endpointName: "endpoint", createdAt: "created", filesFailed: "failed" };
 
 function columns(slug: string) {
   return col.columns([
@@ -48,8 +50,17 @@ function columns(slug: string) {
         </span>
       ),
     }),
-    col.accessor("submittedBy", { header: "Submitted by", cell: (c) => <span className="block max-w-28 truncate" title={c.getValue()}>{c.getValue()}</span> }),
+    col.accessor("submittedBy", { header: "Submitted by", cell: (c) => <span className="block max-w-40 truncate" title={c.getValue()}>{c.getValue()}</span> }),
     col.accessor("createdAt", { header: "Submitted (UTC)", cell: (c) => <span className="whitespace-nowrap" title={formatDateTime(c.getValue())}>{formatSubmitted(c.getValue())}</span> }),
+    col.accessor("filesFailed", {
+      header: "Failed",
+      cell: ({ row }) =>
+        row.original.filesFailed ? (
+          <span className="whitespace-nowrap tabular-nums text-red-700 dark:text-red-300">{row.original.filesFailed} of {row.original.filesTotal}</span>
+        ) : (
+          <span className="tabular-nums text-zinc-500">0</span>
+        ),
+    }),
     col.accessor("durationSeconds", { header: "Duration", cell: (c) => <span className="whitespace-nowrap tabular-nums">{formatDuration(c.getValue())}</span> }),
     col.accessor("percent", {
       header: "Progress",
@@ -67,5 +78,16 @@ function columns(slug: string) {
 }
 
 export function JobsTable({ slug, data, pageInfo, empty }: { slug: string; data: JobRow[]; pageInfo: PageInfo; empty: ReactNode }) {
-  return <DataTable label="Jobs" columns={columns(slug)} data={data} pageInfo={pageInfo} empty={empty} />;
+  return (
+    <DataTable
+      label="Jobs"
+      columns={columns(slug)}
+      data={data}
+      pageInfo={pageInfo}
+      empty={empty}
+      sortable={SORTABLE}
+      defaultSort={{ key: "created", dir: "desc" }}
+      pageSizes={[20, 50, 100, 200]}
+    />
+  );
 }

@@ -1,18 +1,18 @@
 import type { Metadata } from "next";
-import { notFound } from "next/navigation";
 import { Card } from "@/components/ui/card";
 import { getPageContext } from "@/lib/auth/page-context";
 import { findAuditEvents } from "@/lib/audit/find-audit-events";
 import { pageParamsSchema } from "@/lib/pagination";
 import { parseSearchParams } from "@/lib/search-params";
 import { AuditTable } from "./audit-table";
+import { Forbidden } from "@/components/shell/forbidden";
 
 export const metadata: Metadata = { title: "Audit log" };
 
 export default async function AuditPage({ params, searchParams }: { params: Promise<{ workspace: string }>; searchParams: Promise<Record<string, string | string[]>> }) {
   const { workspace: slug } = await params;
   const ctx = await getPageContext(slug);
-  if (!ctx.can("audit:read")) notFound();
+  if (!ctx.can("audit:read")) return <Forbidden ctx={ctx} permission="audit:read" nested />;
   const query = parseSearchParams(pageParamsSchema, await searchParams);
   const result = await findAuditEvents({ workspaceId: ctx.workspace.id, ...query, perPage: 50 });
   return (

@@ -1,18 +1,18 @@
 import type { Metadata } from "next";
-import { notFound } from "next/navigation";
 import { Card, CardHeader } from "@/components/ui/card";
 import { getPageContext } from "@/lib/auth/page-context";
-import { findApiTokens } from "@/lib/api-tokens/api-tokens";
+import { findApiTokens, findRevokedApiTokens } from "@/lib/api-tokens/api-tokens";
 import { CreateTokenForm } from "./_components/create-token-form";
-import { TokensTable } from "./_components/tokens-table";
+import { RevokedTokensTable, TokensTable } from "./_components/tokens-table";
+import { Forbidden } from "@/components/shell/forbidden";
 
 export const metadata: Metadata = { title: "API tokens" };
 
 export default async function TokensPage({ params }: { params: Promise<{ workspace: string }> }) {
   const { workspace: slug } = await params;
   const ctx = await getPageContext(slug);
-  if (!ctx.can("token:manage")) notFound();
-  const tokens = await findApiTokens({ workspaceId: ctx.workspace.id });
+  if (!ctx.can("token:manage")) return <Forbidden ctx={ctx} permission="token:manage" nested />;
+  const [tokens, revoked] = await Promise.all([findApiTokens({ workspaceId: ctx.workspace.id }), findRevokedApiTokens({ workspaceId: ctx.workspace.id })]);
   return (
     <div className="space-y-6">
       <Card>
@@ -25,9 +25,15 @@ export default async function TokensPage({ params }: { params: Promise<{ workspa
         <CardHeader title="Active tokens" description="Revoking a token stops it at once." />
         <TokensTable
           slug={slug}
-          data={tokens.map((t) => ({ id: t.id, name: t.name, role: t.role, prefix: t.prefix, createdAt: t.createdAt, lastUsedAt: t.lastUsedAt }))}
+          data={tokens.map((t) => ({ id: t.id, name: t.name, role: t.role, prefix: t.prefix, createdAt: t.createdAt, lastUsedAt: t.lastUsedAt, expiresAt: t.expiresAt }))}
         />
       </Card>
+      {revoked.length ? (
+        <Card>
+          <CardHeader title="Revoked tokens" description="Requests with these get 401. Kept here so you can tell what stopped working and when." />
+          <RevokedTokensTable data={revoked.map((t) => ({ id: t.id, name: t.name, role: t.role, prefix: t.prefix, createdAt: t.createdAt, revokedAt: t.revokedAt! }))} />
+        </Card>
+      ) : null}
     </div>
   );
 }

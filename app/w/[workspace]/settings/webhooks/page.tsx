@@ -1,18 +1,18 @@
 import type { Metadata } from "next";
-import { notFound } from "next/navigation";
 import { Card, CardHeader } from "@/components/ui/card";
 import { getPageContext } from "@/lib/auth/page-context";
 import { findEndpoints } from "@/lib/endpoints/find-endpoints";
 import { findWebhooks } from "@/lib/webhooks/find-webhooks";
 import { WebhookForm } from "./_components/webhook-form";
 import { WebhooksTable } from "./_components/webhooks-table";
+import { Forbidden } from "@/components/shell/forbidden";
 
 export const metadata: Metadata = { title: "Webhooks" };
 
 export default async function WebhooksPage({ params }: { params: Promise<{ workspace: string }> }) {
   const { workspace: slug } = await params;
   const ctx = await getPageContext(slug);
-  if (!ctx.can("webhook:read")) notFound();
+  if (!ctx.can("webhook:read")) return <Forbidden ctx={ctx} permission="webhook:read" nested />;
   const [webhooks, endpoints] = await Promise.all([findWebhooks({ workspaceId: ctx.workspace.id, perPage: 200 }), findEndpoints({ workspaceId: ctx.workspace.id, perPage: 200 })]);
   return (
     <div className="space-y-6">

@@ -4,8 +4,8 @@ import { useRouter } from "next/navigation";
 import { toast } from "sonner";
 import { toastActionError } from "@/components/forms/toast-error";
 import { useAction } from "@/components/forms/use-form-action";
-import { Button } from "@/components/ui/button";
 import { deleteEndpointAction } from "../../actions";
+import { ConfirmButton } from "@/components/ui/confirm-button";
 
 export function DeleteEndpointButton({ slug, endpoint }: { slug: string; endpoint: string }) {
   const router = useRouter();
@@ -17,8 +17,16 @@ export function DeleteEndpointButton({ slug, endpoint }: { slug: string; endpoin
     onError: toastActionError,
   });
   return (
-    <Button variant="secondary" disabled={isPending} onClick={() => confirm(`Delete endpoint ${endpoint} and its deployments? Its jobs and their outputs stay.`) && execute({ workspace: slug, endpoint })}>
+    <ConfirmButton
+      triggerVariant="danger"
+      disabled={isPending}
+      title={`Delete endpoint ${endpoint}?`}
+      description="Its deployments are deleted too. Its jobs and their outputs stay."
+      confirmLabel="Delete endpoint"
+      cancelLabel="Keep endpoint"
+      onConfirm={() => execute({ workspace: slug, endpoint })}
+    >
       Delete
-    </Button>
+    </ConfirmButton>
   );
 }

@@ -7,8 +7,9 @@ import { toastActionError } from "@/components/forms/toast-error";
 import { DataTable, features } from "@/components/data-table/data-table";
 import { useAction } from "@/components/forms/use-form-action";
 import { Badge, EmptyState } from "@/components/ui/card";
-import { formatRelative } from "@/components/ui/format";
+import { RelativeTime } from "@/components/ui/relative-time";
 import { deleteDeploymentAction, setDefaultDeploymentAction } from "../../actions";
+import { ConfirmButton } from "@/components/ui/confirm-button";
 
 interface DeploymentRow {
   name: string;
@@ -27,13 +28,13 @@ export function DeploymentsTable({ slug, endpoint, canManage, data }: { slug: st
   const setDefault = useAction(setDefaultDeploymentAction, { onSuccess: () => toast.success("Default deployment changed"), onError: toastActionError });
   const remove = useAction(deleteDeploymentAction, { onSuccess: () => toast.success("Deployment deleted"), onError: toastActionError });
   const columns = col.columns([
-    col.accessor("name", { header: "Name", cell: (c) => <span className="flex items-center gap-2 whitespace-nowrap font-medium">{c.getValue()} {c.row.original.isDefault ? <Badge tone="blue">default</Badge> : null}</span> }),
+    col.accessor("name", { header: "Name", cell: (c) => <span className="flex items-center gap-2 whitespace-nowrap font-medium"><Link href={`/w/${slug}/endpoints/${endpoint}/deployments/${c.getValue()}`} className="text-brand-700 hover:underline dark:text-brand-300">{c.getValue()}</Link> {c.row.original.isDefault ? <Badge tone="blue">default</Badge> : null}</span> }),
     col.accessor("version", { header: "Version", cell: (c) => `v${c.getValue()}` }),
     col.accessor("runtime", { header: "Runtime" }),
-    col.accessor("model", { header: "Model", cell: (c) => c.getValue() ?? <span className="text-zinc-400">none</span> }),
+    col.accessor("model", { header: "Model", cell: (c) => c.getValue() ?? <span className="text-zinc-500">none</span> }),
     col.accessor("miniBatchSize", { header: "Mini-batch" }),
     col.accessor("instances", { header: "Parallel" }),
-    col.accessor("updatedAt", { header: "Updated", cell: (c) => formatRelative(c.getValue()) }),
+    col.accessor("updatedAt", { header: "Updated", cell: (c) => <RelativeTime date={c.getValue()} /> }),
     ...(canManage
       ? [
           col.display({
@@ -49,14 +50,17 @@ export function DeploymentsTable({ slug, endpoint, canManage, data }: { slug: st
                     Make default
                   </button>
                 ) : null}
-                <button
-                  type="button"
-                  aria-label={`Delete deployment ${row.original.name}`}
-                  className="text-red-600 hover:underline"
-                  onClick={() => confirm(`Delete deployment ${row.original.name}? Jobs keep their results.`) && remove.execute({ workspace: slug, endpoint, deployment: row.original.name })}
+                <ConfirmButton
+                  triggerVariant="link-danger"
+                  triggerLabel={`Delete deployment ${row.original.name}`}
+                  title={`Delete deployment ${row.original.name}?`}
+                  description="Its versions go with it. Jobs that used it keep their results."
+                  confirmLabel="Delete deployment"
+                  cancelLabel="Keep deployment"
+                  onConfirm={() => remove.execute({ workspace: slug, endpoint, deployment: row.original.name })}
                 >
                   Delete
-                </button>
+                </ConfirmButton>
               </span>
             ),
           }),

@@ -2,7 +2,6 @@
 
 import { useRouter } from "next/navigation";
 import { useState } from "react";
-import { toast } from "sonner";
 import { FormMessage } from "@/components/forms/form-message";
 import { parseKeyValueLines } from "@/components/forms/key-value";
 import { useAction, useFormErrors } from "@/components/forms/use-form-action";
@@ -37,8 +36,8 @@ export function InvokeForm({ slug, endpoint, deployments, datastores, defaultInp
   const [deploymentName, setDeploymentName] = useState(deployments.find((d) => d.isDefault)?.name ?? deployments[0]?.name ?? "");
   const d = deployments.find((x) => x.name === deploymentName);
   const { execute, result, isPending } = useAction(invokeEndpointAction, {
+    // No "started" toast: planning may still fail the job a moment later; its page shows the real state.
     onSuccess({ data }) {
-      toast.success(`Job ${data?.name} started`);
       router.push(`/w/${slug}/jobs/${data?.name}`);
     },
   });

@@ -1,5 +1,4 @@
 import type { Metadata } from "next";
-import { notFound } from "next/navigation";
 import { Card, PageHeader } from "@/components/ui/card";
 import { getPageContext, orNotFound } from "@/lib/auth/page-context";
 import { findDataAssets } from "@/lib/data-assets/data-assets";
@@ -7,6 +6,7 @@ import { findDatastores } from "@/lib/datastores/datastores";
 import { findDeployments } from "@/lib/deployments/manage-deployment";
 import { getEndpointOrThrow } from "@/lib/endpoints/find-endpoints";
 import { InvokeForm } from "./invoke-form";
+import { Forbidden } from "@/components/shell/forbidden";
 
 export const metadata: Metadata = { title: "Invoke" };
 
@@ -14,7 +14,7 @@ export default async function InvokePage({ params, searchParams }: { params: Pro
   const { workspace: slug, endpoint: name } = await params;
   const { input } = await searchParams;
   const ctx = await getPageContext(slug);
-  if (!ctx.can("job:invoke")) notFound();
+  if (!ctx.can("job:invoke")) return <Forbidden ctx={ctx} permission="job:invoke" />;
   await orNotFound(getEndpointOrThrow({ workspaceId: ctx.workspace.id, name }));
   const [deployments, datastores, dataAssets] = await Promise.all([
     findDeployments({ workspaceId: ctx.workspace.id, endpointName: name }),

@@ -1,7 +1,7 @@
 "use client";
 
 import type { ReactNode } from "react";
-import { useEffect, useState } from "react";
+import { useCallback, useEffect, useState } from "react";
 import { createColumnHelper } from "@tanstack/react-table";
 import { DataTable, features, type PageInfo } from "@/components/data-table/data-table";
 import { Badge } from "@/components/ui/card";
@@ -27,6 +27,12 @@ const col = createColumnHelper<typeof features, MiniBatchRow>();
 export function MiniBatchesTable({ logsUrl, data, pageInfo, empty, unit = "file" }: { logsUrl: string; data: MiniBatchRow[]; pageInfo: PageInfo; empty: ReactNode; unit?: "file" | "row" }) {
   const unitTitle = unit === "row" ? "Rows" : "Files";
   const [open, setOpen] = useState<MiniBatchRow | null>(null);
+  // Closing the drawer returns focus to its "Logs" button (found again by name: a live refresh may have re-rendered it).
+  const close = useCallback(() => {
+    const index = open?.index;
+    setOpen(null);
+    requestAnimationFrame(() => document.querySelector<HTMLElement>(`[aria-label="Logs of mini-batch ${index}"]`)?.focus());
+  }, [open]);
   const columns = col.columns([
     col.accessor("index", { header: "#", cell: (c) => <span className="tabular-nums">{c.getValue()}</span> }),
     col.accessor("status", { header: "Status", cell: (c) => <Badge tone={tones[c.getValue()] ?? "gray"}>{c.getValue()}</Badge> }),
@@ -53,13 +59,13 @@ export function MiniBatchesTable({ logsUrl, data, pageInfo, empty, unit = "file"
     }),
     col.accessor("error", {
       header: "Error",
-      cell: (c) => (c.getValue() ? <span className="line-clamp-2 min-w-48 max-w-md break-words text-red-700 dark:text-red-300" title={c.getValue()!}>{c.getValue()}</span> : <span className="text-zinc-400">—</span>),
+      cell: (c) => (c.getValue() ? <span className="line-clamp-2 min-w-48 max-w-md break-words text-red-700 dark:text-red-300" title={c.getValue()!}>{c.getValue()}</span> : <span className="text-zinc-500">—</span>),
     }),
   ]);
   return (
     <>
       <DataTable label="Mini-batches" columns={columns} data={data} pageInfo={pageInfo} empty={empty} />
-      {open ? <LogDrawer key={open.index} row={open} unit={unit} url={`${logsUrl}/${open.index}`} onClose={() => setOpen(null)} /> : null}
+      {open ? <LogDrawer key={open.index} row={open} unit={unit} url={`${logsUrl}/${open.index}`} onClose={close} /> : null}
     </>
   );
 }
@@ -99,10 +105,10 @@ function LogDrawer({ row, unit, url, onClose }: { row: MiniBatchRow; unit: "file
             Close
           </button>
         </div>
-        <div className="flex-1 space-y-4 overflow-y-auto p-5 text-sm">
+        <div tabIndex={-1} className="flex-1 space-y-4 overflow-y-auto p-5 text-sm">
           <section aria-label={unitTitle}>
             <h3 className="mb-1 font-medium">{unitTitle} ({row.itemCount})</h3>
-            <ul className="max-h-32 overflow-y-auto font-mono text-xs text-zinc-600 dark:text-zinc-400">
+            <ul tabIndex={0} aria-label={`${unitTitle} of mini-batch ${row.index}`} className="max-h-32 overflow-y-auto font-mono text-xs text-zinc-600 dark:text-zinc-400">
               {row.files.map((f) => (
                 <li key={f} className="truncate">{f}</li>
               ))}
@@ -118,12 +124,12 @@ function LogDrawer({ row, unit, url, onClose }: { row: MiniBatchRow; unit: "file
           {row.traceback ? (
             <section aria-label="Traceback">
               <h3 className="mb-1 font-medium">Traceback</h3>
-              <pre className="overflow-x-auto rounded-md bg-zinc-950 p-3 text-xs text-zinc-100">{row.traceback}</pre>
+              <pre tabIndex={0} className="overflow-x-auto rounded-md bg-zinc-950 p-3 text-xs text-zinc-100">{row.traceback}</pre>
             </section>
           ) : null}
           <section aria-label="Log">
             <h3 className="mb-1 font-medium">Log</h3>
-            <pre className="min-h-24 overflow-x-auto whitespace-pre-wrap rounded-md bg-zinc-950 p-3 text-xs text-zinc-100" aria-busy={log === null}>
+            <pre tabIndex={0} className="min-h-24 overflow-x-auto whitespace-pre-wrap rounded-md bg-zinc-950 p-3 text-xs text-zinc-100" aria-busy={log === null}>
               {log ?? "Loading…"}
             </pre>
           </section>

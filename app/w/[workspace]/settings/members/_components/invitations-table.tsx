@@ -5,7 +5,7 @@ import { toast } from "sonner";
 import { toastActionError } from "@/components/forms/toast-error";
 import { DataTable, features } from "@/components/data-table/data-table";
 import { Badge } from "@/components/ui/card";
-import { formatRelative } from "@/components/ui/format";
+import { RelativeTime } from "@/components/ui/relative-time";
 import { useAction } from "@/components/forms/use-form-action";
 import { revokeInvitationAction } from "../../actions";
 
@@ -27,7 +27,7 @@ export function InvitationsTable({ slug, data }: { slug: string; data: Invitatio
   const columns = col.columns([
     col.accessor("email", { header: "Email" }),
     col.accessor("role", { header: "Role", cell: (c) => <Badge>{c.getValue()}</Badge> }),
-    col.accessor("expiresAt", { header: "Expires", cell: (c) => formatRelative(c.getValue()) }),
+    col.accessor("expiresAt", { header: "Expires", cell: (c) => <RelativeTime date={c.getValue()} /> }),
     col.display({
       id: "actions",
       header: () => <span className="sr-only">Actions</span>,

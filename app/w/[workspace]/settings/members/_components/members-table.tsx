@@ -5,9 +5,10 @@ import { toast } from "sonner";
 import { toastActionError } from "@/components/forms/toast-error";
 import { DataTable, features } from "@/components/data-table/data-table";
 import { Badge, EmptyState } from "@/components/ui/card";
-import { formatRelative } from "@/components/ui/format";
+import { RelativeTime } from "@/components/ui/relative-time";
 import { useAction } from "@/components/forms/use-form-action";
 import { removeMemberAction, updateMemberRoleAction } from "../../actions";
+import { ConfirmButton } from "@/components/ui/confirm-button";
 
 export interface MemberRow {
   id: string;
@@ -57,22 +58,24 @@ export function MembersTable({ slug, canManage, currentUserId, data }: { slug: s
           <Badge>{row.original.role}</Badge>
         ),
     }),
-    col.accessor("createdAt", { header: "Joined", cell: (c) => formatRelative(c.getValue()) }),
+    col.accessor("createdAt", { header: "Joined", cell: (c) => <RelativeTime date={c.getValue()} /> }),
     ...(canManage
       ? [
           col.display({
             id: "actions",
             header: () => <span className="sr-only">Actions</span>,
             cell: ({ row }) => (
-              <button
-                type="button"
-                className="text-sm text-red-600 hover:underline"
-                onClick={() => {
-                  if (confirm(`Remove ${row.original.email} from this workspace?`)) remove.execute({ workspace: slug, membershipId: row.original.id });
-                }}
+              <ConfirmButton
+                triggerVariant="link-danger"
+                triggerLabel={`Remove ${row.original.email}`}
+                title={`Remove ${row.original.email} from this workspace?`}
+                description="They lose access at once; what they created stays."
+                confirmLabel="Remove member"
+                cancelLabel="Keep member"
+                onConfirm={() => remove.execute({ workspace: slug, membershipId: row.original.id })}
               >
                 Remove
-              </button>
+              </ConfirmButton>
             ),
           }),
         ]

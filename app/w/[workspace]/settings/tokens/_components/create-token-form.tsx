@@ -6,7 +6,7 @@ import { formToObject, useAction, useFormErrors } from "@/components/forms/use-f
 import { Button } from "@/components/ui/button";
 import { CopyButton } from "@/components/ui/copy-button";
 import { RoleSelect } from "@/components/forms/role-select";
-import { TextField } from "@/components/ui/field";
+import { SelectField, TextField } from "@/components/ui/field";
 import { createApiTokenAction } from "../../actions";
 
 export function CreateTokenForm({ slug }: { slug: string }) {
@@ -20,17 +20,25 @@ export function CreateTokenForm({ slug }: { slug: string }) {
   return (
     <div className="space-y-4">
       <form
-        className="grid gap-4 sm:grid-cols-[1fr_12rem_auto] sm:items-start"
+        className="grid gap-4 sm:grid-cols-[1fr_12rem_10rem_auto] sm:items-start"
         noValidate
         onSubmit={(e) => {
           e.preventDefault();
           setCreated(null);
-          execute({ ...(formToObject(e.currentTarget) as { name: string; role: "reader" }), workspace: slug });
+          const { expiresInDays, ...rest } = formToObject(e.currentTarget) as { name: string; role: "reader"; expiresInDays: string };
+          execute({ ...rest, workspace: slug, ...(expiresInDays ? { expiresInDays: Number(expiresInDays) } : {}) });
           e.currentTarget.reset();
         }}
       >
         <TextField label="Token name" name="name" placeholder="nightly-scoring-pipeline" errors={fieldErrors.name} />
         <RoleSelect errors={fieldErrors.role} />
+        <SelectField
+          label="Expires"
+          name="expiresInDays"
+          defaultValue="90"
+          errors={fieldErrors.expiresInDays}
+          options={[{ value: "7", label: "in 7 days" }, { value: "30", label: "in 30 days" }, { value: "90", label: "in 90 days" }, { value: "365", label: "in a year" }, { value: "", label: "never" }]}
+        />
         <Button type="submit" className="sm:mt-6" disabled={isPending}>
           {isPending ? "Creating…" : "Create token"}
         </Button>

@@ -1,10 +1,10 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { notFound } from "next/navigation";
 import { Badge, Card, CardHeader, EmptyState } from "@/components/ui/card";
 import { formatDateTime } from "@/components/ui/format";
 import { getPageContext, orNotFound } from "@/lib/auth/page-context";
 import { findWebhookDeliveries, getWebhookOrThrow } from "@/lib/webhooks/find-webhooks";
+import { Forbidden } from "@/components/shell/forbidden";
 
 export const metadata: Metadata = { title: "Webhook deliveries" };
 
@@ -13,7 +13,7 @@ const tone = (s: string) => (s === "delivered" || s === "accepted" ? "green" : s
 export default async function WebhookPage({ params }: { params: Promise<{ workspace: string; webhook: string }> }) {
   const { workspace: slug, webhook: id } = await params;
   const ctx = await getPageContext(slug);
-  if (!ctx.can("webhook:read")) notFound();
+  if (!ctx.can("webhook:read")) return <Forbidden ctx={ctx} permission="webhook:read" nested />;
   const webhook = await orNotFound(getWebhookOrThrow({ workspaceId: ctx.workspace.id, id }));
   const deliveries = await findWebhookDeliveries({ workspaceId: ctx.workspace.id, webhookId: id, perPage: 100 });
   return (
@@ -35,7 +35,7 @@ export default async function WebhookPage({ params }: { params: Promise<{ worksp
                 {d.jobName ? <Link className="text-brand-600 hover:underline" href={`/w/${slug}/jobs/${d.jobName}`}>{d.jobName}</Link> : null}
               </div>
               {d.error ? <p className="text-red-600">{d.error}</p> : null}
-              {d.responseBody ? <pre className="max-h-24 overflow-auto rounded bg-zinc-50 p-2 font-mono text-xs dark:bg-zinc-900">{d.responseBody}</pre> : null}
+              {d.responseBody ? <pre tabIndex={0} aria-label="Response body" className="max-h-24 overflow-auto rounded bg-zinc-50 p-2 font-mono text-xs dark:bg-zinc-900">{d.responseBody}</pre> : null}
             </li>
           ))}
         </ul>

@@ -7,8 +7,9 @@ import { DataTable, features } from "@/components/data-table/data-table";
 import { toastActionError } from "@/components/forms/toast-error";
 import { useAction } from "@/components/forms/use-form-action";
 import { Badge, EmptyState } from "@/components/ui/card";
-import { formatRelative } from "@/components/ui/format";
+import { RelativeTime } from "@/components/ui/relative-time";
 import { deleteWebhookAction } from "../../actions";
+import { ConfirmButton } from "@/components/ui/confirm-button";
 
 interface WebhookRow {
   id: string;
@@ -28,15 +29,23 @@ export function WebhooksTable({ slug, canManage, data }: { slug: string; canMana
     col.accessor("direction", { header: "Direction", cell: (c) => <Badge tone={c.getValue() === "inbound" ? "blue" : "gray"}>{c.getValue()}</Badge> }),
     col.accessor("target", { header: "Target", cell: (c) => <span className="break-all text-xs">{c.getValue()}</span> }),
     col.accessor("events", { header: "Events" }),
-    col.accessor("createdAt", { header: "Created", cell: (c) => formatRelative(c.getValue()) }),
+    col.accessor("createdAt", { header: "Created", cell: (c) => <RelativeTime date={c.getValue()} /> }),
     ...(canManage
       ? [col.display({
           id: "actions",
           header: () => <span className="sr-only">Actions</span>,
           cell: ({ row }) => (
-            <button type="button" aria-label={`Delete webhook ${row.original.name}`} className="text-sm text-red-600 hover:underline" onClick={() => confirm(`Delete ${row.original.name}?`) && remove.execute({ workspace: slug, id: row.original.id })}>
+            <ConfirmButton
+              triggerVariant="link-danger"
+              triggerLabel={`Delete webhook ${row.original.name}`}
+              title={`Delete webhook ${row.original.name}?`}
+              description="No more events are sent to it; its delivery history goes with it."
+              confirmLabel="Delete webhook"
+              cancelLabel="Keep webhook"
+              onConfirm={() => remove.execute({ workspace: slug, id: row.original.id })}
+            >
               Delete
-            </button>
+            </ConfirmButton>
           ),
         })]
       : []),

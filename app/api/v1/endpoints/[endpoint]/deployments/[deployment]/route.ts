@@ -1,7 +1,7 @@
 import { withApiAuth } from "@/lib/api/with-api-auth";
 import { json, jsonBody } from "@/lib/api/respond";
 import { rejectUnknownFields } from "@/lib/api/strict-body";
-import { deleteDeployment, getDeploymentOrThrow, updateDeployment, updateDeploymentSchema, type UpdateDeploymentInput } from "@/lib/deployments/manage-deployment";
+import { deleteDeployment, getDeploymentOrThrow, snapshotDeploymentVersion, updateDeployment, updateDeploymentSchema, type UpdateDeploymentInput } from "@/lib/deployments/manage-deployment";
 import { readAzureResources } from "@/lib/deployments/unsupported";
 
 type Params = { endpoint: string; deployment: string };
@@ -10,9 +10,15 @@ export const GET = withApiAuth<Params>("deployment:read", async ({ principal, pa
   json(await getDeploymentOrThrow({ workspaceId: principal.workspace.id, endpointName: params.endpoint, name: params.deployment })),
 );
 
-export const PATCH = withApiAuth<Params>("deployment:manage", async ({ principal, params, request }) =>
-  json(await updateDeployment({ workspaceId: principal.workspace.id, actor: { tokenId: principal.tokenId }, endpointName: params.endpoint, name: params.deployment, input: rejectUnknownFields(updateDeploymentSchema, readAzureResources(await jsonBody(request))) as UpdateDeploymentInput })),
-);
+export const PATCH = withApiAuth<Params>("deployment:manage", async ({ principal, params, request }) => {
+  const input = rejectUnknownFields(updateDeploymentSchema, readAzureResources(await jsonBody(request))) as UpdateDeploymentInput;
+  const scope = { workspaceId: principal.workspace.id, endpointName: params.endpoint };
+  // The version being replaced, then the new one: the deployment page shows and restores both.
+  await snapshotDeploymentVersion({ ...scope, name: params.deployment });
+  const d = await updateDeployment({ ...scope, actor: { tokenId: principal.tokenId }, name: params.deployment, input });
+  await snapshotDeploymentVersion({ ...scope, name: d.name });
+  return json(d);
+});
 
 export const DELETE = withApiAuth<Params>("deployment:manage", async ({ principal, params }) => {
   await deleteDeployment({ workspaceId: principal.workspace.id, actor: { tokenId: principal.tokenId }, endpointName: params.endpoint, name: params.deployment });

@@ -1,9 +1,11 @@
 "use client";
 
 import { useRouter } from "next/navigation";
-import { useState } from "react";
+import { useEffect, useMemo, useRef, useState } from "react";
 import { toast } from "sonner";
+import { ErrorSummary, type SummaryItem } from "@/components/forms/error-summary";
 import { FormMessage } from "@/components/forms/form-message";
+import { humanMessage } from "@/components/forms/human-message";
 import { parseKeyValueLines } from "@/components/forms/key-value";
 import { useAction, useFormErrors } from "@/components/forms/use-form-action";
 import { Button, ButtonLink } from "@/components/ui/button";
@@ -33,8 +35,33 @@ const NUMBERS = [
   ["errorThreshold", "Error threshold", -1],
 ] as const;
 
+// Every field the server can report on: the control's id, its label, and a sentence for zod's generic messages.
+const FIELDS: Record<string, { id: string; label: string; override?: string }> = {
+  name: { id: "name", label: "Name", override: "Enter a name: 3-32 letters, digits and dashes, starting with a letter." },
+  description: { id: "description", label: "Description" },
+  runtime: { id: "runtime", label: "Runtime" },
+  interpreter: { id: "interpreter", label: "Interpreter" },
+  "code.files": { id: "code", label: "Scoring code files", override: "Upload your scoring code: at least the scoring script." },
+  scoringScript: { id: "scoringScript", label: "Scoring script", override: "Choose the scoring script: upload your code files, then pick the one with init() and run()." },
+  model: { id: "model", label: "Model" },
+  ...Object.fromEntries(NUMBERS.map(([key, label]) => [`settings.${key}`, { id: key, label, override: `Enter a whole number for the ${label.toLowerCase()}.` }])),
+  "settings.outputAction": { id: "outputAction", label: "Output action" },
+  "settings.outputFileName": { id: "outputFileName", label: "Output file name" },
+  "settings.loggingLevel": { id: "loggingLevel", label: "Logging level" },
+  "settings.environmentVariables": { id: "environmentVariables", label: "Environment variables" },
+};
 
-export function DeploymentForm({ slug, endpoint, models, help, initial }: { slug: string; endpoint: string; models: string[]; help: Record<string, string>; initial?: DeploymentInitial }) {
+/** The form's field for an error key such as "deployment.settings.retrySettings.timeout" or "code.files.a.py". */
+function fieldFor(key: string) {
+  const k = key.replace(/^(deployment|update)\./, "");
+  if (FIELDS[k]) return { key: k, ...FIELDS[k] };
+  if (k.startsWith("code.files")) return { key: "code.files", ...FIELDS["code.files"] };
+  if (k.startsWith("settings.environmentVariables")) return { key: "settings.environmentVariables", ...FIELDS["settings.environmentVariables"] };
+  return undefined;
+}
+
+export function DeploymentForm({ slug, endpoint, models, help, initial, firstDeployment = false }: { slug: string; endpoint: string; models: string[]; help: Record<string, string>; initial?: DeploymentInitial; firstDeployment?: boolean }) {
+  const formRef = useRef<HTMLFormElement>(null);
   const router = useRouter();
   const [files, setFiles] = useState<Record<string, string>>({});
   const [script, setScript] = useState(initial?.scoringScript ?? "");
@@ -46,7 +73,31 @@ export function DeploymentForm({ slug, endpoint, models, help, initial }: { slug
   const create = useAction(createDeploymentAction, { onSuccess: ({ data }) => done("created")(data?.name) });
   const update = useAction(updateDeploymentAction, { onSuccess: ({ data }) => done(`updated (v${data?.version})`)(data?.name) });
   const { execute, result, isPending } = initial ? { execute: null, result: update.result, isPending: update.isPending } : create;
-  const { fieldErrors, message, err } = useFormErrors(result, "deployment");
+  const { fieldErrors: rawErrors, message } = useFormErrors(result, initial ? "update" : "deployment");
+  // Field errors keyed by the form's own field names, each message written for a person.
+  const fieldErrors = useMemo(() => {
+    const out: Record<string, string[]> = {};
+    for (const [key, messages] of Object.entries(rawErrors)) {
+      const f = fieldFor(key);
+      const envName = key.startsWith("settings.environmentVariables.") || key.includes(".settings.environmentVariables.") ? key.split(".").pop() : undefined;
+      const target = f?.key ?? "form";
+      for (const m of messages) (out[target] ??= []).push((envName ? `${envName}: ` : "") + humanMessage(f?.label ?? "value", m, f?.override));
+    }
+    // One message per field, the most basic first: "choose a script" before "it must end in .py".
+    for (const k of Object.keys(out)) if (k !== "settings.environmentVariables") out[k] = [...new Set(out[k])].slice(0, 1);
+    return out;
+  }, [rawErrors]);
+  const err = (field: string) => fieldErrors[field];
+  const summary: SummaryItem[] = Object.entries(fieldErrors)
+    .filter(([k]) => k !== "form")
+    .map(([k, messages]) => ({ id: FIELDS[k]?.id ?? k, label: FIELDS[k]?.label ?? k, message: messages.join(" ") }));
+  // A failed submit moves focus to the first invalid field, wherever the form was submitted from.
+  useEffect(() => {
+    if (!Object.keys(fieldErrors).length) return;
+    const first = formRef.current?.querySelector<HTMLElement>('[aria-invalid="true"]');
+    first?.focus();
+    first?.scrollIntoView({ block: "center" });
+  }, [fieldErrors]);
   const dflt = (key: string, fallback: number) => {
     if (!initial) return fallback;
     const s = initial.settings;
@@ -56,6 +107,7 @@ export function DeploymentForm({ slug, endpoint, models, help, initial }: { slug
 
   return (
     <form
+      ref={formRef}
       className="space-y-6"
       noValidate
       onSubmit={(e) => {
@@ -105,7 +157,7 @@ export function DeploymentForm({ slug, endpoint, models, help, initial }: { slug
         });
       }}
     >
-      <FormMessage message={message} />
+      <FormMessage message={message ?? fieldErrors.form?.join(" ")} />
       <fieldset className="grid gap-4 sm:grid-cols-2">
         <legend className="mb-2 text-sm font-semibold">Deployment</legend>
         <TextField label="Name" name="name" placeholder="blue" defaultValue={initial?.name} disabled={!!initial} hint={initial ? "A deployment's name cannot change." : "3-32 letters, digits and dashes, starting with a letter."} errors={err("name")} />
@@ -122,6 +174,8 @@ export function DeploymentForm({ slug, endpoint, models, help, initial }: { slug
             id="code"
             type="file"
             multiple
+            aria-invalid={err("code.files")?.length ? true : undefined}
+            aria-describedby={err("code.files")?.length ? "code-error" : "code-hint"}
             className="block w-full text-sm file:mr-3 file:rounded-md file:border-0 file:bg-brand-50 file:px-3 file:py-2 file:text-brand-700"
             onChange={async (e) => {
               const picked = Array.from(e.target.files ?? []);
@@ -131,8 +185,8 @@ export function DeploymentForm({ slug, endpoint, models, help, initial }: { slug
               setScript(main);
             }}
           />
-          <p className="text-xs text-zinc-500">{Object.keys(files).length ? `${Object.keys(files).length} file(s): ${Object.keys(files).join(", ")}` : initial ? "Leave empty to keep the current code." : "Your scoring script and any modules it imports."}</p>
-          {err("code.files")?.length ? <p className="text-sm text-red-600" role="alert">{err("code.files")!.join(" ")}</p> : null}
+          <p id="code-hint" className="text-xs text-zinc-500">{Object.keys(files).length ? `${Object.keys(files).length} file(s): ${Object.keys(files).join(", ")}` : initial ? "Leave empty to keep the current code." : "Your scoring script and any modules it imports."}</p>
+          {err("code.files")?.length ? <p id="code-error" className="text-sm text-red-600" role="alert">{err("code.files")!.join(" ")}</p> : null}
         </div>
         <SelectField
           label="Scoring script"
@@ -157,17 +211,16 @@ export function DeploymentForm({ slug, endpoint, models, help, initial }: { slug
 
       <div className="space-y-1.5">
         <label htmlFor="environmentVariables" className="block text-sm font-medium">Environment variables</label>
-        <textarea id="environmentVariables" name="environmentVariables" rows={3} defaultValue={initial ? Object.entries(initial.settings.environmentVariables).map(([k, v]) => `${k}=${v}`).join("\n") : undefined} placeholder={"THRESHOLD=0.8\nAPI_KEY=..."} className="block w-full rounded-md border border-zinc-300 bg-white px-3 py-2 font-mono text-sm dark:border-zinc-700 dark:bg-zinc-900" />
+        <textarea id="environmentVariables" name="environmentVariables" rows={3} aria-invalid={err("settings.environmentVariables")?.length ? true : undefined} defaultValue={initial ? Object.entries(initial.settings.environmentVariables).map(([k, v]) => `${k}=${v}`).join("\n") : undefined} placeholder={"THRESHOLD=0.8\nAPI_KEY=..."} className="block w-full rounded-md border border-zinc-300 bg-white px-3 py-2 font-mono text-sm dark:border-zinc-700 dark:bg-zinc-900" />
         <p className="text-xs text-zinc-500">One KEY=value per line. {help.environmentVariables}{initial ? " Leave ******** to keep a saved value." : ""}</p>
-        {Object.entries(fieldErrors).filter(([k]) => k.startsWith("settings.environmentVariables")).map(([k, v]) => (
-          <p key={k} className="text-sm text-red-600" role="alert">{k.split(".").pop()}: {v.join(" ")}</p>
-        ))}
+        {err("settings.environmentVariables")?.length ? <p className="text-sm text-red-600" role="alert">{err("settings.environmentVariables")!.join(" ")}</p> : null}
       </div>
 
       <label className="flex items-center gap-2 text-sm">
-        <input type="checkbox" name="setDefault" /> Make this the endpoint&apos;s default deployment
+        <input type="checkbox" name="setDefault" defaultChecked={!initial && firstDeployment} /> Make this the endpoint&apos;s default deployment
       </label>
 
+      <ErrorSummary items={summary} />
       <div className="flex gap-2">
         <Button type="submit" disabled={isPending}>{isPending ? "Saving…" : initial ? "Save changes" : "Create deployment"}</Button>
         <ButtonLink variant="secondary" href={`/w/${slug}/endpoints/${endpoint}`}>Cancel</ButtonLink>

@@ -1,18 +1,18 @@
 import type { Metadata } from "next";
-import { notFound } from "next/navigation";
 import { Card, PageHeader } from "@/components/ui/card";
 import { getPageContext, orNotFound } from "@/lib/auth/page-context";
 import { getDeploymentOrThrow } from "@/lib/deployments/manage-deployment";
 import { SETTINGS_HELP } from "@/lib/deployments/settings";
 import { listModelVersionRefs } from "@/lib/models/find-models";
 import { DeploymentForm } from "../../new/deployment-form";
+import { Forbidden } from "@/components/shell/forbidden";
 
 export const metadata: Metadata = { title: "Edit deployment" };
 
 export default async function EditDeploymentPage({ params }: { params: Promise<{ workspace: string; endpoint: string; deployment: string }> }) {
   const { workspace: slug, endpoint, deployment: name } = await params;
   const ctx = await getPageContext(slug);
-  if (!ctx.can("deployment:manage")) notFound();
+  if (!ctx.can("deployment:manage")) return <Forbidden ctx={ctx} permission="deployment:manage" />;
   const d = await orNotFound(getDeploymentOrThrow({ workspaceId: ctx.workspace.id, endpointName: endpoint, name }));
   const models = await listModelVersionRefs({ workspaceId: ctx.workspace.id });
   return (
