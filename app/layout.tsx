@@ -15,6 +15,7 @@ export default function RootLayout({ children }: { children: ReactNode }) {
     // The theme script sets a class on <html> before hydration, so React must not complain about it.
     <html lang="en" suppressHydrationWarning>
       <head>
+        {/* biome-ignore lint/security/noDangerouslySetInnerHtml: a constant script of ours, no user input */}
         <script dangerouslySetInnerHTML={{ __html: THEME_SCRIPT }} />
       </head>
       <body className="min-h-screen font-sans">

@@ -14,6 +14,7 @@ export function JobFilters({ endpoints, submitters }: { endpoints: string[]; sub
   const urlParams = useSearchParams();
   // Changes made before the URL catches up build on each other instead of on a stale URL.
   const [pending, setPending] = useState<URLSearchParams | null>(null);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: a new URL is the signal to drop the pending change
   useEffect(() => setPending(null), [urlParams]);
   const params = pending ?? urlParams;
   const set = (key: string, value: string) => {
@@ -28,11 +29,11 @@ export function JobFilters({ endpoints, submitters }: { endpoints: string[]; sub
   const active = ["status", "endpoint", "submitter", "from", "to", "q"].some((k) => params.get(k));
   // The search box updates the URL a moment after typing stops, not on every key.
   const [q, setQ] = useState(urlParams.get("q") ?? "");
+  // biome-ignore lint/correctness/useExhaustiveDependencies: only typing (q) schedules the update; the URL it reads is the latest
   useEffect(() => {
     if (q === (urlParams.get("q") ?? "")) return;
     const t = setTimeout(() => set("q", q.trim()), 300);
     return () => clearTimeout(t);
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [q]);
   return (
     <div className="grid grid-cols-2 gap-3 sm:grid-cols-3 lg:grid-cols-[repeat(6,minmax(0,1fr))_auto] lg:items-end">

@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import { Card, PageHeader } from "@/components/ui/card";
 import { getPageContext } from "@/lib/auth/page-context";
 import { ModelForm } from "./model-form";
-import { Forbidden } from "@/components/shell/forbidden";
+import { Forbidden } from "@/app/w/[workspace]/_components/forbidden";
 
 export const metadata: Metadata = { title: "Register a model" };
 

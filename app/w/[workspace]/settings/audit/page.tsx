@@ -5,7 +5,7 @@ import { findAuditEvents } from "@/lib/audit/find-audit-events";
 import { pageParamsSchema } from "@/lib/pagination";
 import { parseSearchParams } from "@/lib/search-params";
 import { AuditTable } from "./audit-table";
-import { Forbidden } from "@/components/shell/forbidden";
+import { Forbidden } from "@/app/w/[workspace]/_components/forbidden";
 
 export const metadata: Metadata = { title: "Audit log" };
 

@@ -4,7 +4,7 @@ import { getPageContext } from "@/lib/auth/page-context";
 import { findApiTokens, findRevokedApiTokens } from "@/lib/api-tokens/api-tokens";
 import { CreateTokenForm } from "./_components/create-token-form";
 import { RevokedTokensTable, TokensTable } from "./_components/tokens-table";
-import { Forbidden } from "@/components/shell/forbidden";
+import { Forbidden } from "@/app/w/[workspace]/_components/forbidden";
 
 export const metadata: Metadata = { title: "API tokens" };
 

@@ -5,7 +5,7 @@ import { findEndpoints } from "@/lib/endpoints/find-endpoints";
 import { findWebhooks } from "@/lib/webhooks/find-webhooks";
 import { WebhookForm } from "./_components/webhook-form";
 import { WebhooksTable } from "./_components/webhooks-table";
-import { Forbidden } from "@/components/shell/forbidden";
+import { Forbidden } from "@/app/w/[workspace]/_components/forbidden";
 
 export const metadata: Metadata = { title: "Webhooks" };
 

@@ -6,7 +6,7 @@ import { findDatastores } from "@/lib/datastores/datastores";
 import { findDeployments } from "@/lib/deployments/manage-deployment";
 import { getEndpointOrThrow } from "@/lib/endpoints/find-endpoints";
 import { InvokeForm } from "./invoke-form";
-import { Forbidden } from "@/components/shell/forbidden";
+import { Forbidden } from "@/app/w/[workspace]/_components/forbidden";
 
 export const metadata: Metadata = { title: "Invoke" };
 

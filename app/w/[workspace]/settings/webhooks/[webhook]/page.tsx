@@ -4,7 +4,7 @@ import { Badge, Card, CardHeader, EmptyState } from "@/components/ui/card";
 import { formatDateTime } from "@/components/ui/format";
 import { getPageContext, orNotFound } from "@/lib/auth/page-context";
 import { findWebhookDeliveries, getWebhookOrThrow } from "@/lib/webhooks/find-webhooks";
-import { Forbidden } from "@/components/shell/forbidden";
+import { Forbidden } from "@/app/w/[workspace]/_components/forbidden";
 
 export const metadata: Metadata = { title: "Webhook deliveries" };
 

@@ -5,7 +5,7 @@ import { SETTINGS_HELP } from "@/lib/deployments/settings";
 import { getEndpointOrThrow } from "@/lib/endpoints/find-endpoints";
 import { listModelVersionRefs } from "@/lib/models/find-models";
 import { DeploymentForm } from "./deployment-form";
-import { Forbidden } from "@/components/shell/forbidden";
+import { Forbidden } from "@/app/w/[workspace]/_components/forbidden";
 
 export const metadata: Metadata = { title: "New deployment" };
 

@@ -14,6 +14,7 @@ export function CodeView({ path, source }: { path: string; source: string }) {
       aria-label={`Source of ${path}`}
       className="code-view max-h-[32rem] overflow-auto rounded-md bg-zinc-950 p-3 font-mono text-xs leading-relaxed text-zinc-100"
     >
+      {/* biome-ignore lint/security/noDangerouslySetInnerHtml: sugar-high escapes the source and adds only its own spans */}
       <code dangerouslySetInnerHTML={{ __html: html }} />
     </pre>
   );

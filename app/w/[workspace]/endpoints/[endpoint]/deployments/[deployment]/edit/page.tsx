@@ -5,7 +5,7 @@ import { getDeploymentOrThrow } from "@/lib/deployments/manage-deployment";
 import { SETTINGS_HELP } from "@/lib/deployments/settings";
 import { listModelVersionRefs } from "@/lib/models/find-models";
 import { DeploymentForm } from "../../new/deployment-form";
-import { Forbidden } from "@/components/shell/forbidden";
+import { Forbidden } from "@/app/w/[workspace]/_components/forbidden";
 
 export const metadata: Metadata = { title: "Edit deployment" };
 
