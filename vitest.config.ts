@@ -1,7 +1,10 @@
 import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
 
-const alias = { "@": fileURLToPath(new URL("./", import.meta.url)), "server-only": fileURLToPath(new URL("./test/support/server-only.ts", import.meta.url)) };
+const alias = {
+  "@": fileURLToPath(new URL("./", import.meta.url)),
+  "server-only": fileURLToPath(new URL("./test/support/server-only.ts", import.meta.url)),
+};
 
 // Two projects: unit tests sit beside the code and need nothing running;
 // integration tests start real services (PGlite or PostgreSQL, Azurite, HTTP servers).

@@ -13,7 +13,9 @@ await build({
   format: "esm",
   target: "node20",
   // CommonJS dependencies (cli-progress) call require() for Node's built-ins.
-  banner: { js: "#!/usr/bin/env node\nimport { createRequire as __bpCreateRequire } from 'node:module';\nconst require = __bpCreateRequire(import.meta.url);" },
+  banner: {
+    js: "#!/usr/bin/env node\nimport { createRequire as __bpCreateRequire } from 'node:module';\nconst require = __bpCreateRequire(import.meta.url);",
+  },
   define: { BATCHPOINT_VERSION: JSON.stringify(version) },
   legalComments: "none",
   logLevel: "warning",

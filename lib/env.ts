@@ -20,7 +20,10 @@ export const envSchema = z
       .refine((v) => /^postgres(ql)?:\/\//.test(v), "must be a postgres:// or postgresql:// URL"),
     AZURE_STORAGE_CONNECTION_STRING: z
       .string({ error: "is required: an Azure Storage connection string (the run command sets one for the embedded Azurite)" })
-      .refine((v) => /AccountName=|BlobEndpoint=|UseDevelopmentStorage=true/i.test(v), "must be an Azure Storage connection string (AccountName=...;AccountKey=...;)"),
+      .refine(
+        (v) => /AccountName=|BlobEndpoint=|UseDevelopmentStorage=true/i.test(v),
+        "must be an Azure Storage connection string (AccountName=...;AccountKey=...;)",
+      ),
     BATCHPOINT_SECRET_KEY: z
       .string({ error: "is required: 32 random bytes as 64 hex characters (openssl rand -hex 32)" })
       .refine((v) => decodeSecretKey(v) !== null, "must be 32 bytes as 64 hex characters or base64 (openssl rand -hex 32)"),
@@ -41,8 +44,16 @@ export const envSchema = z
     MAIL_FROM: z.string().default("Batchpoint <batchpoint@localhost>"),
     BATCHPOINT_ADMIN_EMAIL: z.email("must be an email address").optional(),
     BATCHPOINT_ADMIN_PASSWORD: z.string().min(8, "must be at least 8 characters").optional(),
-    BATCHPOINT_SANDBOX: z.enum(["on", "off"], { error: "must be 'on' (the default: scoring code runs in the bubblewrap sandbox) or 'off' (single-tenant servers only)" }).optional(),
-    BATCHPOINT_BUILD_ENVIRONMENTS: z.enum(["0", "1"], { error: "must be 1 (build a venv from a deployment's conda/requirements file, the default) or 0 (note and ignore those files)" }).optional(),
+    BATCHPOINT_SANDBOX: z
+      .enum(["on", "off"], {
+        error: "must be 'on' (the default: scoring code runs in the bubblewrap sandbox) or 'off' (single-tenant servers only)",
+      })
+      .optional(),
+    BATCHPOINT_BUILD_ENVIRONMENTS: z
+      .enum(["0", "1"], {
+        error: "must be 1 (build a venv from a deployment's conda/requirements file, the default) or 0 (note and ignore those files)",
+      })
+      .optional(),
     BATCHPOINT_SIGNUP: z.enum(["open", "invite", "closed"], { error: "must be open, invite or closed" }).default("open"),
     BATCHPOINT_ADMIN_TOKEN: z
       .string()
@@ -54,9 +65,17 @@ export const envSchema = z
       ctx.addIssue({ code: "custom", path: ["GITHUB_SECRET"], message: "GITHUB_ID and GITHUB_SECRET must be set together" });
     const oidc = [e.OIDC_ISSUER, e.OIDC_CLIENT_ID, e.OIDC_CLIENT_SECRET].filter(Boolean).length;
     if (oidc !== 0 && oidc !== 3)
-      ctx.addIssue({ code: "custom", path: ["OIDC_ISSUER"], message: "OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET must be set together" });
+      ctx.addIssue({
+        code: "custom",
+        path: ["OIDC_ISSUER"],
+        message: "OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET must be set together",
+      });
     if (!!e.BATCHPOINT_ADMIN_EMAIL !== !!e.BATCHPOINT_ADMIN_PASSWORD)
-      ctx.addIssue({ code: "custom", path: ["BATCHPOINT_ADMIN_PASSWORD"], message: "BATCHPOINT_ADMIN_EMAIL and BATCHPOINT_ADMIN_PASSWORD must be set together" });
+      ctx.addIssue({
+        code: "custom",
+        path: ["BATCHPOINT_ADMIN_PASSWORD"],
+        message: "BATCHPOINT_ADMIN_EMAIL and BATCHPOINT_ADMIN_PASSWORD must be set together",
+      });
   });
 
 export type Env = z.infer<typeof envSchema>;

@@ -17,7 +17,11 @@ export function redact(text: string): string {
 export function logError(context: string, e: unknown) {
   if (e instanceof Error) {
     const code = (e as { code?: unknown; statusCode?: unknown }).code ?? (e as { statusCode?: unknown }).statusCode;
-    console.error(redact(`${context}: ${e.name}${code ? ` (${String(code)})` : ""}: ${e.message}\n${e.stack?.split("\n").slice(1, 8).join("\n") ?? ""}`));
+    console.error(
+      redact(
+        `${context}: ${e.name}${code ? ` (${String(code)})` : ""}: ${e.message}\n${e.stack?.split("\n").slice(1, 8).join("\n") ?? ""}`,
+      ),
+    );
   } else {
     console.error(redact(`${context}: ${String(e)}`));
   }

@@ -4,10 +4,7 @@ import { z } from "zod";
 export const resourceNameSchema = z
   .string()
   .trim()
-  .regex(
-    /^[A-Za-z][A-Za-z0-9-]{2,31}$/,
-    "Use 3-32 characters: letters, digits and dashes, starting with a letter.",
-  );
+  .regex(/^[A-Za-z][A-Za-z0-9-]{2,31}$/, "Use 3-32 characters: letters, digits and dashes, starting with a letter.");
 
 export const datastoreNameSchema = z
   .string()
@@ -21,10 +18,7 @@ export const workspaceSlugSchema = z
 
 export const emailSchema = z.string().trim().toLowerCase().pipe(z.email("Enter a valid email address."));
 
-export const passwordSchema = z
-  .string()
-  .min(8, "Use at least 8 characters.")
-  .max(200, "Use at most 200 characters.");
+export const passwordSchema = z.string().min(8, "Use at least 8 characters.").max(200, "Use at most 200 characters.");
 
 export const roleSchema = z.enum(["owner", "contributor", "scientist", "reader"], {
   error: "Choose one of owner, contributor, scientist or reader.",

@@ -34,7 +34,10 @@ export async function applyMigrations(databaseUrl: string, log: (line: string) =
     );
     const done = new Map(rows.map((r) => [r.migration_name, r]));
     const names = existsSync(MIGRATIONS_DIR)
-      ? readdirSync(MIGRATIONS_DIR, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort()
+      ? readdirSync(MIGRATIONS_DIR, { withFileTypes: true })
+          .filter((d) => d.isDirectory())
+          .map((d) => d.name)
+          .sort()
       : [];
     for (const name of names) {
       const sql = readFileSync(path.join(MIGRATIONS_DIR, name, "migration.sql"), "utf8");

@@ -50,7 +50,12 @@ async function main() {
     const sandbox = assertSandboxUsable();
     if (sandbox.warning) console.warn(`[batchpoint] ${sandbox.warning}`);
     else {
-      const pids = sandbox.processLimit === "cgroup" ? "a pids cgroup" : process.getuid?.() === 0 ? "RLIMIT_NPROC, which does not bind while the server runs as root: give it a writable cgroup file system or a non-root user" : "RLIMIT_NPROC";
+      const pids =
+        sandbox.processLimit === "cgroup"
+          ? "a pids cgroup"
+          : process.getuid?.() === 0
+            ? "RLIMIT_NPROC, which does not bind while the server runs as root: give it a writable cgroup file system or a non-root user"
+            : "RLIMIT_NPROC";
       log(`scoring sandbox: bubblewrap, no network by default, limits on memory, files and CPU; processes limited by ${pids}`);
     }
   } catch (e) {
@@ -184,7 +189,9 @@ function runHistoryDays(): number {
   if (raw === undefined || raw === "") return 30;
   const days = Number(raw);
   if (!Number.isFinite(days) || days < 0) {
-    console.error("[batchpoint] BATCHPOINT_RUN_HISTORY_DAYS must be a number of days, 0 or more (e.g. 30); unset it for the default of 30.");
+    console.error(
+      "[batchpoint] BATCHPOINT_RUN_HISTORY_DAYS must be a number of days, 0 or more (e.g. 30); unset it for the default of 30.",
+    );
     process.exit(2);
   }
   return days;

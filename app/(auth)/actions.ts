@@ -11,7 +11,11 @@ export const signUpAction = actionClient
   .metadata({ name: "signUp" })
   .inputSchema(signUpSchema.extend({ invitation: z.string().optional() }))
   .action(async ({ parsedInput }) => {
-    const { user, workspace } = await signUp({ ...parsedInput, personalWorkspace: !parsedInput.invitation, invitation: parsedInput.invitation || undefined });
+    const { user, workspace } = await signUp({
+      ...parsedInput,
+      personalWorkspace: !parsedInput.invitation,
+      invitation: parsedInput.invitation || undefined,
+    });
     if (parsedInput.invitation) {
       const joined = await acceptInvitation({ token: parsedInput.invitation, userId: user.id });
       return { email: user.email, workspaceSlug: joined.slug };

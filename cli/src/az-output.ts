@@ -21,7 +21,12 @@ export function withAzOutput(cmd: Command, opts: { shortOutput?: boolean } = {})
   cmd.hook("preAction", (_this, action) => void applyQuery({}, (action.opts() as AzOutputOptions).query));
   return cmd
     .option("--query <jmespath>", "JMESPath query over the Azure-shaped result (as in az); implies -o json unless -o is given")
-    .addOption(new Option(opts.shortOutput === false ? "--output <format>" : "-o, --output <format>", "output format, as in az: json, tsv, table, yaml (default: Batchpoint's own text)").choices([...OUTPUT_FORMATS]));
+    .addOption(
+      new Option(
+        opts.shortOutput === false ? "--output <format>" : "-o, --output <format>",
+        "output format, as in az: json, tsv, table, yaml (default: Batchpoint's own text)",
+      ).choices([...OUTPUT_FORMATS]),
+    );
 }
 
 /** Options az scripts pass that have no meaning here (one Batchpoint server holds one workspace per token). */
@@ -110,12 +115,17 @@ export function formatAzTable(value: unknown): string {
     r !== null && typeof r === "object" && !Array.isArray(r) ? (r as Record<string, unknown>) : { Result: r },
   );
   const keys: string[] = [];
-  for (const r of rows) for (const [k, v] of Object.entries(r)) if ((v === null || typeof v !== "object") && !keys.includes(k)) keys.push(k);
+  for (const r of rows)
+    for (const [k, v] of Object.entries(r)) if ((v === null || typeof v !== "object") && !keys.includes(k)) keys.push(k);
   if (!keys.length) return "";
   const headers = keys.map(headerOf);
   const cells = rows.map((r) => keys.map((k) => tableCell(r[k])));
   const widths = headers.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i].length)));
-  const line = (values: string[]) => values.map((v, i) => v.padEnd(widths[i])).join("  ").trimEnd();
+  const line = (values: string[]) =>
+    values
+      .map((v, i) => v.padEnd(widths[i]))
+      .join("  ")
+      .trimEnd();
   return [line(headers), line(widths.map((w) => "-".repeat(w))), ...cells.map(line)].map((l) => `${l}\n`).join("");
 }
 

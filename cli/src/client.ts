@@ -30,7 +30,11 @@ export class ApiClient {
     return u.toString();
   }
 
-  async request(method: string, pathname: string, opts: { query?: Query; json?: unknown; body?: BodyInit; headers?: Record<string, string> } = {}): Promise<Response> {
+  async request(
+    method: string,
+    pathname: string,
+    opts: { query?: Query; json?: unknown; body?: BodyInit; headers?: Record<string, string> } = {},
+  ): Promise<Response> {
     const headers: Record<string, string> = { authorization: `Bearer ${this.creds.token}`, accept: "application/json", ...opts.headers };
     let body = opts.body;
     if (opts.json !== undefined) {
@@ -39,7 +43,12 @@ export class ApiClient {
     }
     let res: Response;
     try {
-      res = await fetch(this.url(pathname, opts.query), { method, headers, body, ...(body instanceof ReadableStream ? { duplex: "half" } : {}) } as RequestInit);
+      res = await fetch(this.url(pathname, opts.query), {
+        method,
+        headers,
+        body,
+        ...(body instanceof ReadableStream ? { duplex: "half" } : {}),
+      } as RequestInit);
     } catch (e) {
       const cause = (e as { cause?: { code?: string; message?: string } }).cause;
       throw new Error(`cannot reach ${this.creds.url}: ${cause?.code ?? cause?.message ?? (e as Error).message}`);
@@ -48,7 +57,11 @@ export class ApiClient {
     return res;
   }
 
-  async json<T>(method: string, pathname: string, opts: { query?: Query; json?: unknown; body?: BodyInit; headers?: Record<string, string> } = {}): Promise<T> {
+  async json<T>(
+    method: string,
+    pathname: string,
+    opts: { query?: Query; json?: unknown; body?: BodyInit; headers?: Record<string, string> } = {},
+  ): Promise<T> {
     const res = await this.request(method, pathname, opts);
     const text = await res.text();
     return (text ? JSON.parse(text) : {}) as T;

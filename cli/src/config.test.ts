@@ -13,7 +13,10 @@ describe("config", () => {
     expect((await stat(file)).mode & 0o777).toBe(0o600);
     expect(JSON.parse(await readFile(file, "utf8"))).toEqual({ url: "http://a.test", token: "bp_one" });
     expect(await resolveCredentials(env)).toEqual({ url: "http://a.test", token: "bp_one" });
-    expect(await resolveCredentials({ ...env, BATCHPOINT_URL: "http://b.test/", BATCHPOINT_TOKEN: "bp_two" })).toEqual({ url: "http://b.test", token: "bp_two" });
+    expect(await resolveCredentials({ ...env, BATCHPOINT_URL: "http://b.test/", BATCHPOINT_TOKEN: "bp_two" })).toEqual({
+      url: "http://b.test",
+      token: "bp_two",
+    });
     await expect(resolveCredentials({ XDG_CONFIG_HOME: path.join(dir, "none") })).rejects.toThrow("not logged in");
   });
 

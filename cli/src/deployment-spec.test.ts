@@ -66,7 +66,9 @@ describe("parseDeploymentYaml", () => {
   it("reads resources.instance_count and refuses a disagreeing settings.instance_count", () => {
     const base = "name: b\ncode_configuration: { code: c, scoring_script: s.py }\n";
     expect(parseDeploymentYaml(`${base}resources: { instance_count: 3 }`).settings).toEqual({ instanceCount: 3 });
-    expect(() => parseDeploymentYaml(`${base}resources: { instance_count: 3 }\nsettings: { instance_count: 2 }`)).toThrow("resources.instance_count (3) and instance_count (2) disagree");
+    expect(() => parseDeploymentYaml(`${base}resources: { instance_count: 3 }\nsettings: { instance_count: 2 }`)).toThrow(
+      "resources.instance_count (3) and instance_count (2) disagree",
+    );
     expect(parseDeploymentYaml(`${base}resources: { instance_count: 2, properties: { x: 1 } }`).notes[0]).toContain("resources.properties");
   });
 
@@ -85,11 +87,21 @@ resources: { instance_count: 2 }
 max_concurrency_per_instance: 4
 `);
     expect(spec.settings).toEqual({
-      miniBatchSize: 5, outputAction: "summary_only", retrySettings: { maxRetries: 1, timeout: 60 }, errorThreshold: 10, loggingLevel: "warning",
-      environmentVariables: { A: "b" }, instanceCount: 2, maxConcurrencyPerInstance: 4,
+      miniBatchSize: 5,
+      outputAction: "summary_only",
+      retrySettings: { maxRetries: 1, timeout: 60 },
+      errorThreshold: 10,
+      loggingLevel: "warning",
+      environmentVariables: { A: "b" },
+      instanceCount: 2,
+      maxConcurrencyPerInstance: 4,
     });
     expect(spec.notes).toEqual([]);
-    expect(() => parseDeploymentYaml("name: b\ncode_configuration: { code: c, scoring_script: s.py }\nmini_batch_size: 5\nsettings: { mini_batch_size: 6 }")).toThrow("mini_batch_size is given twice");
+    expect(() =>
+      parseDeploymentYaml(
+        "name: b\ncode_configuration: { code: c, scoring_script: s.py }\nmini_batch_size: 5\nsettings: { mini_batch_size: 6 }",
+      ),
+    ).toThrow("mini_batch_size is given twice");
   });
 
   it("names every key it does not act on in one note, nested ones with their path", () => {
@@ -101,30 +113,53 @@ properties: { a: 1 }
 settings: { mini_batch_size: 2, bogus: 1, retry_settings: { max_retries: 1, backoff: 2 } }
 `);
     expect(spec.notes).toHaveLength(1);
-    expect(spec.notes[0]).toBe("not acted on by Batchpoint: tags, properties, code_configuration.extra, model.type, settings.bogus, settings.retry_settings.backoff; see docs/from-azure-ml.md");
+    expect(spec.notes[0]).toBe(
+      "not acted on by Batchpoint: tags, properties, code_configuration.extra, model.type, settings.bogus, settings.retry_settings.backoff; see docs/from-azure-ml.md",
+    );
   });
 
   it("says pipeline and MLflow no-code deployments are not supported, and what to do instead", () => {
-    expect(() => parseDeploymentYaml("name: p\ntype: pipeline\ncomponent: azureml:c@latest")).toThrow(/pipeline deployments .* are not supported.*scoring script/);
+    expect(() => parseDeploymentYaml("name: p\ntype: pipeline\ncomponent: azureml:c@latest")).toThrow(
+      /pipeline deployments .* are not supported.*scoring script/,
+    );
     expect(() => parseDeploymentYaml("name: p\ncomponent: ./pipeline.yml")).toThrow("pipeline deployments");
     expect(() => parseDeploymentYaml("name: m\nmodel: { name: heart, path: model }", { modelIsMlflow: true })).toThrow(
       /MLflow no-code deployment \(a model with an MLmodel file and no code_configuration\), which Batchpoint does not support.*add code_configuration/,
     );
-    expect(() => parseDeploymentYaml("name: m\ntype: online\ncode_configuration: { code: c, scoring_script: s.py }")).toThrow("type must be model");
+    expect(() => parseDeploymentYaml("name: m\ntype: online\ncode_configuration: { code: c, scoring_script: s.py }")).toThrow(
+      "type must be model",
+    );
   });
 
   it("infers node from a .js/.mjs scoring script, keeps interpreter, and reads model references", () => {
-    const spec = parseDeploymentYaml("name: blue\nmodel: azureml:fraud:3\ncode_configuration: { code: ./src, scoring_script: ./score.mjs }\ninterpreter: /usr/bin/node\n");
-    expect(spec).toMatchObject({ runtime: "node", scoringScript: "score.mjs", interpreter: "/usr/bin/node", model: { kind: "ref", ref: "fraud:3" }, settings: {} });
-    expect(parseDeploymentYaml("name: b\nmodel: fraud:2\ncode_configuration: { code: c, scoring_script: s.py }").model).toEqual({ kind: "ref", ref: "fraud:2" });
-    expect(parseDeploymentYaml("name: b\nmodel: ./models/fraud_v2\ncode_configuration: { code: c, scoring_script: s.py }").model).toEqual({ kind: "local", path: "./models/fraud_v2", name: "fraud-v2" });
+    const spec = parseDeploymentYaml(
+      "name: blue\nmodel: azureml:fraud:3\ncode_configuration: { code: ./src, scoring_script: ./score.mjs }\ninterpreter: /usr/bin/node\n",
+    );
+    expect(spec).toMatchObject({
+      runtime: "node",
+      scoringScript: "score.mjs",
+      interpreter: "/usr/bin/node",
+      model: { kind: "ref", ref: "fraud:3" },
+      settings: {},
+    });
+    expect(parseDeploymentYaml("name: b\nmodel: fraud:2\ncode_configuration: { code: c, scoring_script: s.py }").model).toEqual({
+      kind: "ref",
+      ref: "fraud:2",
+    });
+    expect(parseDeploymentYaml("name: b\nmodel: ./models/fraud_v2\ncode_configuration: { code: c, scoring_script: s.py }").model).toEqual({
+      kind: "local",
+      path: "./models/fraud_v2",
+      name: "fraud-v2",
+    });
     expect(parseDeploymentYaml("name: b\nruntime: node\ncode_configuration: { code: c, scoring_script: s.js }").runtime).toBe("node");
   });
 
   it("turns mistakes into usage errors that name the key", () => {
     expect(() => parseDeploymentYaml("name: b\ncode_configuration: { code: c }")).toThrow("code_configuration needs code");
     expect(() => parseDeploymentYaml("code_configuration: { code: c, scoring_script: s.py }")).toThrow("needs a name");
-    expect(() => parseDeploymentYaml("name: b\nruntime: ruby\ncode_configuration: { code: c, scoring_script: s.py }")).toThrow("runtime must be python or node");
+    expect(() => parseDeploymentYaml("name: b\nruntime: ruby\ncode_configuration: { code: c, scoring_script: s.py }")).toThrow(
+      "runtime must be python or node",
+    );
     expect(() => parseDeploymentYaml("name: [unclosed")).toThrow(UsageError);
     expect(() => mapSettings({ mini_batch_size: "ten" })).toThrow("settings.mini_batch_size must be a whole number, not 'ten'.");
   });
@@ -145,7 +180,13 @@ describe("mapSettings", () => {
 describe("modelRef and the request bodies", () => {
   it("builds the PATCH body of an update from the same YAML: no name or runtime, a dropped model or interpreter is cleared", () => {
     const spec = parseDeploymentYaml("name: blue\ncode_configuration: { code: c, scoring_script: s.py }\nsettings: { instance_count: 3 }");
-    expect(deploymentUpdateBody(spec, { "s.py": "y" })).toEqual({ model: null, interpreter: null, code: { files: { "s.py": "y" } }, scoringScript: "s.py", settings: { instanceCount: 3 } });
+    expect(deploymentUpdateBody(spec, { "s.py": "y" })).toEqual({
+      model: null,
+      interpreter: null,
+      code: { files: { "s.py": "y" } },
+      scoringScript: "s.py",
+      settings: { instanceCount: 3 },
+    });
   });
 
   it("strips azureml: and @latest", () => {
@@ -154,9 +195,18 @@ describe("modelRef and the request bodies", () => {
   });
 
   it("builds the camelCase body of POST /endpoints/{e}/deployments", () => {
-    const spec = parseDeploymentYaml("name: blue\ndescription: d\ncode_configuration: { code: c, scoring_script: s.py }\nsettings: { mini_batch_size: 5 }");
+    const spec = parseDeploymentYaml(
+      "name: blue\ndescription: d\ncode_configuration: { code: c, scoring_script: s.py }\nsettings: { mini_batch_size: 5 }",
+    );
     expect(deploymentBody(spec, { "s.py": "x" }, { model: "m:1", setDefault: true })).toEqual({
-      name: "blue", description: "d", model: "m:1", runtime: "python", code: { files: { "s.py": "x" } }, scoringScript: "s.py", settings: { miniBatchSize: 5 }, setDefault: true,
+      name: "blue",
+      description: "d",
+      model: "m:1",
+      runtime: "python",
+      code: { files: { "s.py": "x" } },
+      scoringScript: "s.py",
+      settings: { miniBatchSize: 5 },
+      setDefault: true,
     });
   });
 });

@@ -58,7 +58,8 @@ export function mapSettings(settings: unknown, notes: string[] = [], prefix = "s
       const retry: Record<string, number> = {};
       if (v.max_retries !== undefined) retry.maxRetries = toInt(v.max_retries, `${prefix}retry_settings.max_retries`);
       if (v.timeout !== undefined) retry.timeout = toInt(v.timeout, `${prefix}retry_settings.timeout`);
-      for (const extra of Object.keys(v).filter((x) => x !== "max_retries" && x !== "timeout")) notes.push(`${prefix}retry_settings.${extra}`);
+      for (const extra of Object.keys(v).filter((x) => x !== "max_retries" && x !== "timeout"))
+        notes.push(`${prefix}retry_settings.${extra}`);
       out.retrySettings = retry;
       continue;
     }
@@ -87,8 +88,15 @@ export function modelRef(value: string): string {
 }
 
 function modelNameFromPath(p: string): string {
-  const base = p.replace(/[\\/]+$/, "").split(/[\\/]/).pop() ?? "";
-  const name = base.replace(/[^A-Za-z0-9-]+/g, "-").replace(/^[^A-Za-z]+/, "").slice(0, 32);
+  const base =
+    p
+      .replace(/[\\/]+$/, "")
+      .split(/[\\/]/)
+      .pop() ?? "";
+  const name = base
+    .replace(/[^A-Za-z0-9-]+/g, "-")
+    .replace(/^[^A-Za-z]+/, "")
+    .slice(0, 32);
   return name.length >= 3 ? name : `model-${name}`.slice(0, 32);
 }
 
@@ -110,7 +118,20 @@ function modelSource(model: unknown): ModelSource | undefined {
 // The settings an older `batchDeployment.schema.json` file puts at the top level instead of under `settings:`.
 const TOP_LEVEL_SETTINGS = [...Object.keys(SETTING_KEYS), "retry_settings"];
 // Keys of the file Batchpoint reads; everything else is named in the one note.
-const READ_KEYS = new Set(["$schema", "name", "endpoint_name", "description", "type", "model", "code_configuration", "runtime", "interpreter", "settings", "resources", ...TOP_LEVEL_SETTINGS]);
+const READ_KEYS = new Set([
+  "$schema",
+  "name",
+  "endpoint_name",
+  "description",
+  "type",
+  "model",
+  "code_configuration",
+  "runtime",
+  "interpreter",
+  "settings",
+  "resources",
+  ...TOP_LEVEL_SETTINGS,
+]);
 const WHY: Record<string, string> = {
   environment: "scoring runs with the server's interpreter; set interpreter: to choose one",
   compute: "Batchpoint needs no compute cluster",
@@ -118,7 +139,11 @@ const WHY: Record<string, string> = {
 
 /** Every key of a mapping not in `known`, with its dotted path. */
 function extraKeys(v: unknown, prefix: string, known: string[]): string[] {
-  return isRecord(v) ? Object.keys(v).filter((k) => !known.includes(k)).map((k) => `${prefix}.${k}`) : [];
+  return isRecord(v)
+    ? Object.keys(v)
+        .filter((k) => !known.includes(k))
+        .map((k) => `${prefix}.${k}`)
+    : [];
 }
 
 export interface ParseDeploymentOptions {
@@ -145,7 +170,8 @@ export function parseDeploymentYaml(text: string, opts: ParseDeploymentOptions =
         "Put the component's steps into a scoring script's init() and run(mini_batch) and deploy it with type: model and code_configuration; see docs/from-azure-ml.md, \"Pipeline deployments\".",
     );
   }
-  if (type !== "model") throw new UsageError(`type must be model (the only kind of batch deployment Batchpoint runs), not '${String(doc.type)}'.`);
+  if (type !== "model")
+    throw new UsageError(`type must be model (the only kind of batch deployment Batchpoint runs), not '${String(doc.type)}'.`);
 
   const code = doc.code_configuration;
   if (code === undefined || code === null) {
@@ -162,7 +188,8 @@ export function parseDeploymentYaml(text: string, opts: ParseDeploymentOptions =
   const scoringScript = code.scoring_script.replace(/^\.\//, "");
   const ext = scoringScript.split(".").pop()?.toLowerCase();
   const declared = typeof doc.runtime === "string" ? doc.runtime.toLowerCase() : undefined;
-  if (declared && declared !== "python" && declared !== "node") throw new UsageError(`runtime must be python or node, not '${doc.runtime as string}'.`);
+  if (declared && declared !== "python" && declared !== "node")
+    throw new UsageError(`runtime must be python or node, not '${doc.runtime as string}'.`);
   const runtime = (declared ?? (ext === "js" || ext === "mjs" || ext === "cjs" ? "node" : "python")) as "python" | "node";
   if (typeof doc.name !== "string" || !doc.name.trim()) throw new UsageError("the deployment file needs a name.");
 
@@ -226,7 +253,11 @@ export function deploymentBody(spec: DeploymentSpec, files: Record<string, unkno
  * The body of PATCH /api/v1/endpoints/{endpoint}/deployments/{name} from the same YAML: the name and
  * runtime stay; a model the file no longer names is detached, as `az ml batch-deployment update` does.
  */
-export function deploymentUpdateBody(spec: DeploymentSpec, files: Record<string, unknown>, opts: { model?: string; setDefault?: boolean } = {}) {
+export function deploymentUpdateBody(
+  spec: DeploymentSpec,
+  files: Record<string, unknown>,
+  opts: { model?: string; setDefault?: boolean } = {},
+) {
   return {
     ...(spec.description ? { description: spec.description } : {}),
     model: opts.model ?? null,

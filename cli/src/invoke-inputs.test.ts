@@ -59,7 +59,9 @@ outputs:
   });
 
   it("reads a tabular input: one CSV split by rows", () => {
-    expect(parseInvokeFile("inputs:\n  claims:\n    type: tabular\n    path: datastores/workspaceblobstore/paths/claims.csv\n").inputs).toEqual({
+    expect(
+      parseInvokeFile("inputs:\n  claims:\n    type: tabular\n    path: datastores/workspaceblobstore/paths/claims.csv\n").inputs,
+    ).toEqual({
       claims: { type: "tabular", path: "datastores/workspaceblobstore/paths/claims.csv" },
     });
   });

@@ -26,8 +26,12 @@ export function literalFromText(text: string): LiteralInput {
 export function parseSet(assignment: string): [string, LiteralInput] {
   const eq = assignment.indexOf("=");
   if (eq <= 0) throw new UsageError(`--set expects NAME=VALUE, not '${assignment}'.`);
-  const name = assignment.slice(0, eq).trim().replace(/^inputs\./, "");
-  if (!INPUT_NAME.test(name)) throw new UsageError(`--set: '${name}' is not an input name (letters, digits and '_', not starting with a digit).`);
+  const name = assignment
+    .slice(0, eq)
+    .trim()
+    .replace(/^inputs\./, "");
+  if (!INPUT_NAME.test(name))
+    throw new UsageError(`--set: '${name}' is not an input name (letters, digits and '_', not starting with a digit).`);
   return [name, literalFromText(assignment.slice(eq + 1))];
 }
 
@@ -100,7 +104,9 @@ export function parseInvokeFile(text: string): InvokeFile {
     } else if (type === "string" || type === "integer" || type === "number" || type === "boolean") {
       inputs[name] = literal(name, type, v.value ?? v.default);
     } else {
-      throw new UsageError(`inputs.${name}: type '${type}' is not supported; use uri_folder, uri_file, tabular, string, integer, number or boolean.`);
+      throw new UsageError(
+        `inputs.${name}: type '${type}' is not supported; use uri_folder, uri_file, tabular, string, integer, number or boolean.`,
+      );
     }
   }
   let output: InvokeFile["output"];
@@ -152,17 +158,29 @@ function distance(a: string, b: string): number {
   const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
   for (let j = 1; j <= b.length; j++) d[0][j] = j;
   for (let i = 1; i <= a.length; i++)
-    for (let j = 1; j <= b.length; j++) d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    for (let j = 1; j <= b.length; j++)
+      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
   return d[a.length][b.length];
 }
 
-const KNOWN_SET_KEYS = [...Object.keys(INVOKE_SETTINGS), "environment_variables.NAME", "inputs.NAME", "inputs.NAME.path", "inputs.NAME.type", "inputs.NAME.value", "outputs.NAME.path", "outputs.NAME.type"];
+const KNOWN_SET_KEYS = [
+  ...Object.keys(INVOKE_SETTINGS),
+  "environment_variables.NAME",
+  "inputs.NAME",
+  "inputs.NAME.path",
+  "inputs.NAME.type",
+  "inputs.NAME.value",
+  "outputs.NAME.path",
+  "outputs.NAME.type",
+];
 
 function unknownKey(key: string): UsageError {
   const candidates = [...Object.keys(INVOKE_SETTINGS), "environment_variables", "inputs", "outputs"];
   const best = candidates.map((c) => [c, distance(key.toLowerCase(), c)] as const).sort((a, b) => a[1] - b[1])[0];
   const hint = best && best[1] <= Math.max(2, Math.floor(key.length / 4)) ? ` Did you mean '${best[0]}'?` : "";
-  return new UsageError(`--set: unknown key '${key}'.${hint} Known keys: ${KNOWN_SET_KEYS.join(", ")}. A literal input is --set inputs.NAME=VALUE.`);
+  return new UsageError(
+    `--set: unknown key '${key}'.${hint} Known keys: ${KNOWN_SET_KEYS.join(", ")}. A literal input is --set inputs.NAME=VALUE.`,
+  );
 }
 
 /**
@@ -195,14 +213,16 @@ export function parseInvokeSets(assignments: string[] = []): InvokeSets {
     }
     const parts = key.split(".");
     if (parts[0] === "environment_variables" && parts.length === 2) {
-      if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(parts[1])) throw new UsageError(`--set ${key}: variable names use letters, digits and '_', not starting with a digit.`);
+      if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(parts[1]))
+        throw new UsageError(`--set ${key}: variable names use letters, digits and '_', not starting with a digit.`);
       const env = (out.settings.environmentVariables ??= {}) as Record<string, string>;
       env[parts[1]] = value;
       continue;
     }
     if ((parts[0] === "inputs" || parts[0] === "outputs") && (parts.length === 2 || parts.length === 3)) {
       const name = parts[1];
-      if (!INPUT_NAME.test(name)) throw new UsageError(`--set ${key}: '${name}' is not an input name (letters, digits and '_', not starting with a digit).`);
+      if (!INPUT_NAME.test(name))
+        throw new UsageError(`--set ${key}: '${name}' is not an input name (letters, digits and '_', not starting with a digit).`);
       const field = parts[2];
       if (parts[0] === "outputs") {
         if (field !== "path" && field !== "type") throw unknownKey(key);

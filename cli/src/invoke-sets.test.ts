@@ -5,19 +5,43 @@ describe("invoke --set (Azure's job settings)", () => {
   it("maps Azure's keys to the job body, typed", () => {
     expect(
       parseInvokeSets([
-        "output_file_name=predictions_1.csv", "mini_batch_size=20", "instance_count=5", "max_retries=1", "retry_settings.timeout=60",
-        "error_threshold=-1", "logging_level=DEBUG", "environment_variables.TEAM=vision", "environment_variables.X=a=b",
+        "output_file_name=predictions_1.csv",
+        "mini_batch_size=20",
+        "instance_count=5",
+        "max_retries=1",
+        "retry_settings.timeout=60",
+        "error_threshold=-1",
+        "logging_level=DEBUG",
+        "environment_variables.TEAM=vision",
+        "environment_variables.X=a=b",
       ]),
     ).toEqual({
-      settings: { outputFileName: "predictions_1.csv", miniBatchSize: 20, instanceCount: 5, maxRetries: 1, timeout: 60, errorThreshold: -1, loggingLevel: "debug", environmentVariables: { TEAM: "vision", X: "a=b" } },
+      settings: {
+        outputFileName: "predictions_1.csv",
+        miniBatchSize: 20,
+        instanceCount: 5,
+        maxRetries: 1,
+        timeout: 60,
+        errorThreshold: -1,
+        loggingLevel: "debug",
+        environmentVariables: { TEAM: "vision", X: "a=b" },
+      },
       inputs: {},
       outputs: {},
     });
   });
 
   it("reads inputs.<name>, inputs.<name>.path|type|value and outputs.<name>.path", () => {
-    const s = parseInvokeSets(["inputs.threshold=0.8", "inputs.heart.path=azureml:heart@latest", "inputs.heart.type=uri_folder", "outputs.score.path=azureml://datastores/workspaceblobstore/paths/o/"]);
-    expect(s.inputs).toEqual({ threshold: { value: { type: "number", value: 0.8 } }, heart: { path: "azureml:heart@latest", type: "uri_folder" } });
+    const s = parseInvokeSets([
+      "inputs.threshold=0.8",
+      "inputs.heart.path=azureml:heart@latest",
+      "inputs.heart.type=uri_folder",
+      "outputs.score.path=azureml://datastores/workspaceblobstore/paths/o/",
+    ]);
+    expect(s.inputs).toEqual({
+      threshold: { value: { type: "number", value: 0.8 } },
+      heart: { path: "azureml:heart@latest", type: "uri_folder" },
+    });
     expect(s.outputs).toEqual({ score: { path: "azureml://datastores/workspaceblobstore/paths/o/" } });
   });
 

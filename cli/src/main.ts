@@ -47,7 +47,11 @@ function acceptAzWorkspaceOptions(cmd: Command) {
     else if (sub.parent?.name() !== "compute") {
       withAzIgnored(sub).hook("preAction", (_this, action) => {
         const o = action.opts() as Record<string, unknown>;
-        const given = [o.resourceGroup && "--resource-group", o.workspaceName && "--workspace-name", o.subscription && "--subscription"].filter(Boolean);
+        const given = [
+          o.resourceGroup && "--resource-group",
+          o.workspaceName && "--workspace-name",
+          o.subscription && "--subscription",
+        ].filter(Boolean);
         if (given.length) note(`${given.join(", ")} ignored: the API token selects the workspace.`);
       });
     }

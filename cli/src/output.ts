@@ -3,14 +3,23 @@ export function printTable<T>(rows: T[], columns: [header: string, value: (row: 
   const cells = rows.map((r) => columns.map(([, f]) => formatCell(f(r))));
   const headers = columns.map(([h]) => h.toUpperCase());
   const widths = headers.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i].length)));
-  const line = (values: string[]) => values.map((v, i) => (i === values.length - 1 ? v : v.padEnd(widths[i]))).join("  ").trimEnd();
+  const line = (values: string[]) =>
+    values
+      .map((v, i) => (i === values.length - 1 ? v : v.padEnd(widths[i])))
+      .join("  ")
+      .trimEnd();
   console.log(line(headers));
   for (const c of cells) console.log(line(c));
 }
 
 function formatCell(v: unknown): string {
   if (v === null || v === undefined || v === "") return "-";
-  if (typeof v === "object") return Object.entries(v as Record<string, unknown>).map(([k, x]) => `${k}=${String(x)}`).join(",") || "-";
+  if (typeof v === "object")
+    return (
+      Object.entries(v as Record<string, unknown>)
+        .map(([k, x]) => `${k}=${String(x)}`)
+        .join(",") || "-"
+    );
   return String(v).replace(/\s+/g, " ");
 }
 

@@ -55,7 +55,12 @@ export class JobProgressDisplay {
     }
     const detail = line.slice(line.indexOf("|") + 2);
     if (!this.bar) {
-      this.bar = new SingleBar({ format: `${this.name} [{bar}] {percentage}% | {status} | {detail}`, hideCursor: true, barsize: 24, clearOnComplete: false });
+      this.bar = new SingleBar({
+        format: `${this.name} [{bar}] {percentage}% | {status} | {detail}`,
+        hideCursor: true,
+        barsize: 24,
+        clearOnComplete: false,
+      });
       this.bar.start(100, 0, { status: job.status, detail });
       // Ctrl-C stops following, not the job: put the cursor back and say how to follow again.
       process.once("SIGINT", () => {
@@ -90,7 +95,11 @@ export class UploadProgressDisplay {
     private readonly interactive = isInteractive(),
   ) {
     if (interactive) {
-      this.bar = new SingleBar({ format: "uploading [{bar}] {percentage}% | {files}/{totalFiles} files | {sent} of {size} | ETA {eta_formatted}", hideCursor: true, barsize: 24 });
+      this.bar = new SingleBar({
+        format: "uploading [{bar}] {percentage}% | {files}/{totalFiles} files | {sent} of {size} | ETA {eta_formatted}",
+        hideCursor: true,
+        barsize: 24,
+      });
       this.bar.start(Math.max(1, totalBytes), 0, this.payload());
     }
   }

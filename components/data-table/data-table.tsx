@@ -76,14 +76,21 @@ export function DataTable<T extends RowData>({
                   const sortKey = sortable[header.column.id];
                   const active = sortKey && sort === sortKey;
                   return (
-                    <th key={header.id} scope="col" className="px-4 py-2.5 font-medium" aria-sort={active ? (dir === "asc" ? "ascending" : "descending") : undefined}>
+                    <th
+                      key={header.id}
+                      scope="col"
+                      className="px-4 py-2.5 font-medium"
+                      aria-sort={active ? (dir === "asc" ? "ascending" : "descending") : undefined}
+                    >
                       {header.isPlaceholder ? null : sortKey ? (
                         <Link
                           href={href({ sort: sortKey, dir: active && dir === "asc" ? "desc" : "asc", page: null })}
                           className="inline-flex items-center gap-1 hover:text-zinc-900 dark:hover:text-zinc-100"
                         >
                           <table.FlexRender header={header} />
-                          <span aria-hidden className={cn(!active && "opacity-30")}>{active && dir === "desc" ? "↓" : "↑"}</span>
+                          <span aria-hidden className={cn(!active && "opacity-30")}>
+                            {active && dir === "desc" ? "↓" : "↑"}
+                          </span>
                         </Link>
                       ) : (
                         <table.FlexRender header={header} />
@@ -108,7 +115,10 @@ export function DataTable<T extends RowData>({
         </table>
       </div>
       {pageInfo && (pageInfo.totalPages > 1 || (pageSizes && pageInfo.count > pageSizes[0])) ? (
-        <nav className="flex flex-wrap items-center justify-between gap-3 border-t border-zinc-200 px-4 py-3 text-sm dark:border-zinc-800" aria-label="Pagination">
+        <nav
+          className="flex flex-wrap items-center justify-between gap-3 border-t border-zinc-200 px-4 py-3 text-sm dark:border-zinc-800"
+          aria-label="Pagination"
+        >
           <span className="text-zinc-600 dark:text-zinc-400">
             {(pageInfo.page - 1) * pageInfo.perPage + 1}–{Math.min(pageInfo.page * pageInfo.perPage, pageInfo.count)} of {pageInfo.count}
           </span>
@@ -119,13 +129,21 @@ export function DataTable<T extends RowData>({
             </PageLink>
             {pageNumbers(pageInfo.page, pageInfo.totalPages).map((n, i) =>
               n === null ? (
-                <span key={`gap-${i}`} aria-hidden className="px-1 text-zinc-500">…</span>
+                <span key={`gap-${i}`} aria-hidden className="px-1 text-zinc-500">
+                  …
+                </span>
               ) : n === pageInfo.page ? (
                 <span key={n} aria-current="page" className="rounded-md bg-brand-600 px-3 py-1.5 font-medium tabular-nums text-white">
-                  <span className="sr-only">Page </span>{n}
+                  <span className="sr-only">Page </span>
+                  {n}
                 </span>
               ) : (
-                <Link key={n} href={href({ page: String(n) })} aria-label={`Page ${n}`} className="rounded-md border border-zinc-300 px-3 py-1.5 tabular-nums hover:bg-zinc-50 dark:border-zinc-700 dark:hover:bg-zinc-800">
+                <Link
+                  key={n}
+                  href={href({ page: String(n) })}
+                  aria-label={`Page ${n}`}
+                  className="rounded-md border border-zinc-300 px-3 py-1.5 tabular-nums hover:bg-zinc-50 dark:border-zinc-700 dark:hover:bg-zinc-800"
+                >
                   {n}
                 </Link>
               ),
@@ -162,9 +180,13 @@ function PageSize({ sizes, value, href }: { sizes: number[]; value: number; href
         value={value}
         onChange={(e) => router.replace(href({ perPage: e.target.value, page: null }))}
       >
-        {[...new Set([...sizes, value])].sort((a, b) => a - b).map((n) => (
-          <option key={n} value={n}>{n}</option>
-        ))}
+        {[...new Set([...sizes, value])]
+          .sort((a, b) => a - b)
+          .map((n) => (
+            <option key={n} value={n}>
+              {n}
+            </option>
+          ))}
       </select>
     </label>
   );

@@ -14,7 +14,11 @@ export interface SummaryItem {
 export function ErrorSummary({ items }: { items: SummaryItem[] }) {
   if (!items.length) return null;
   return (
-    <div role="alert" aria-labelledby="error-summary-title" className="rounded-md border border-red-300 bg-red-50 px-3 py-2 text-sm text-red-800 dark:border-red-900 dark:bg-red-950/40 dark:text-red-200">
+    <div
+      role="alert"
+      aria-labelledby="error-summary-title"
+      className="rounded-md border border-red-300 bg-red-50 px-3 py-2 text-sm text-red-800 dark:border-red-900 dark:bg-red-950/40 dark:text-red-200"
+    >
       <p id="error-summary-title" className="font-semibold">
         {items.length === 1 ? "1 field needs attention" : `${items.length} fields need attention`}
       </p>

@@ -7,7 +7,9 @@ describe("humanMessage", () => {
   });
   it("rewrites zod's built-in messages, preferring the field's own sentence", () => {
     expect(humanMessage("Scoring script", "Too small: expected string to have >=1 characters")).toBe("Enter the scoring script.");
-    expect(humanMessage("Scoring script", "Too small: expected string to have >=1 characters", "Pick the script.")).toBe("Pick the script.");
+    expect(humanMessage("Scoring script", "Too small: expected string to have >=1 characters", "Pick the script.")).toBe(
+      "Pick the script.",
+    );
     expect(humanMessage("Name", "Invalid input: expected string, received number")).toMatch(/^Check the name/);
   });
 });

@@ -3,6 +3,9 @@ import { parseKeyValueLines } from "./key-value";
 
 describe("parseKeyValueLines", () => {
   it("keeps '=' inside values and skips lines without one", () => {
-    expect(parseKeyValueLines(" A = 1 \n\nnot a pair\nURL=http://x?a=b")).toEqual([["A", "1"], ["URL", "http://x?a=b"]]);
+    expect(parseKeyValueLines(" A = 1 \n\nnot a pair\nURL=http://x?a=b")).toEqual([
+      ["A", "1"],
+      ["URL", "http://x?a=b"],
+    ]);
   });
 });

@@ -10,6 +10,14 @@ const OPTIONS = ROLES.map((r) => ({ value: r, label: r }));
 export function RoleSelect({ errors, defaultRole = "scientist" }: { errors?: string[]; defaultRole?: (typeof ROLES)[number] }) {
   const [role, setRole] = useState<(typeof ROLES)[number]>(defaultRole);
   return (
-    <SelectField label="Role" name="role" value={role} onChange={(e) => setRole(e.target.value as (typeof ROLES)[number])} options={OPTIONS} errors={errors} hint={ROLE_DESCRIPTIONS[role]} />
+    <SelectField
+      label="Role"
+      name="role"
+      value={role}
+      onChange={(e) => setRole(e.target.value as (typeof ROLES)[number])}
+      options={OPTIONS}
+      errors={errors}
+      hint={ROLE_DESCRIPTIONS[role]}
+    />
   );
 }

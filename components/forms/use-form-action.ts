@@ -41,7 +41,8 @@ export function useFormErrors(result: AnyResult, wrapperKey?: string) {
     const fieldErrors = { ...flattenValidation(result.validationErrors), ...(result.serverError?.fieldErrors ?? {}) };
     // Field errors show beside their fields; the banner is for failures that belong to no field.
     const message = Object.keys(fieldErrors).length ? undefined : result.serverError?.message;
-    const err = (field: string): string[] | undefined => fieldErrors[field] ?? (wrapperKey ? fieldErrors[`${wrapperKey}.${field}`] : undefined);
+    const err = (field: string): string[] | undefined =>
+      fieldErrors[field] ?? (wrapperKey ? fieldErrors[`${wrapperKey}.${field}`] : undefined);
     return { fieldErrors, message, err };
   }, [result, wrapperKey]);
 }

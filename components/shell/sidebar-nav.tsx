@@ -32,7 +32,9 @@ export function SidebarNav({ slug }: { slug: string }) {
                 : "text-zinc-600 hover:bg-zinc-100 hover:text-zinc-900 dark:text-zinc-400 dark:hover:bg-zinc-800 dark:hover:text-zinc-100",
             )}
           >
-            <span aria-hidden className="w-4 text-center">{item.icon}</span>
+            <span aria-hidden className="w-4 text-center">
+              {item.icon}
+            </span>
             {item.label}
           </Link>
         );

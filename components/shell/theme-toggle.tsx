@@ -13,7 +13,6 @@ function apply(theme: Theme) {
   document.documentElement.style.colorScheme = dark ? "dark" : "light";
 }
 
-
 /** Cycles system → light → dark; the choice is kept in this browser. */
 export function ThemeToggle() {
   const [theme, setTheme] = useState<Theme | null>(null);

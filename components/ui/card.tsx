@@ -2,7 +2,11 @@ import type { ReactNode } from "react";
 import { cn } from "./cn";
 
 export function Card({ className, children }: { className?: string; children: ReactNode }) {
-  return <div className={cn("min-w-0 rounded-lg border border-zinc-200 bg-white shadow-sm dark:border-zinc-800 dark:bg-zinc-900", className)}>{children}</div>;
+  return (
+    <div className={cn("min-w-0 rounded-lg border border-zinc-200 bg-white shadow-sm dark:border-zinc-800 dark:bg-zinc-900", className)}>
+      {children}
+    </div>
+  );
 }
 
 export function CardHeader({ title, description, actions }: { title: string; description?: ReactNode; actions?: ReactNode }) {
@@ -32,7 +36,10 @@ export function PageHeader({ title, description, actions }: { title: string; des
 export function EmptyState({ title, children, action }: { title: string; children: ReactNode; action?: ReactNode }) {
   return (
     <div className="flex flex-col items-center justify-center px-6 py-14 text-center">
-      <div className="mb-3 flex h-10 w-10 items-center justify-center rounded-full bg-brand-50 text-brand-600 dark:bg-brand-500/10" aria-hidden>
+      <div
+        className="mb-3 flex h-10 w-10 items-center justify-center rounded-full bg-brand-50 text-brand-600 dark:bg-brand-500/10"
+        aria-hidden
+      >
         ◇
       </div>
       <h3 className="text-sm font-semibold">{title}</h3>

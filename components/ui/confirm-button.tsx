@@ -24,14 +24,35 @@ interface ConfirmButtonProps {
  * A button that asks first, in an in-app modal (the native <dialog>: focus is trapped, Escape
  * closes it, and focus returns to the trigger). The safe choice has focus when it opens.
  */
-export function ConfirmButton({ children, triggerClassName, triggerVariant = "secondary", triggerLabel, disabled, title, description, confirmLabel, cancelLabel, destructive = true, onConfirm }: ConfirmButtonProps) {
+export function ConfirmButton({
+  children,
+  triggerClassName,
+  triggerVariant = "secondary",
+  triggerLabel,
+  disabled,
+  title,
+  description,
+  confirmLabel,
+  cancelLabel,
+  destructive = true,
+  onConfirm,
+}: ConfirmButtonProps) {
   const ref = useRef<HTMLDialogElement>(null);
   const id = useId();
   const triggerClass =
-    triggerVariant === "link-danger" ? cn("text-sm text-red-700 hover:underline disabled:opacity-50 dark:text-red-400", triggerClassName) : buttonClass(triggerVariant, triggerClassName);
+    triggerVariant === "link-danger"
+      ? cn("text-sm text-red-700 hover:underline disabled:opacity-50 dark:text-red-400", triggerClassName)
+      : buttonClass(triggerVariant, triggerClassName);
   return (
     <>
-      <button type="button" className={triggerClass} aria-label={triggerLabel} aria-haspopup="dialog" disabled={disabled} onClick={() => ref.current?.showModal()}>
+      <button
+        type="button"
+        className={triggerClass}
+        aria-label={triggerLabel}
+        aria-haspopup="dialog"
+        disabled={disabled}
+        onClick={() => ref.current?.showModal()}
+      >
         {children}
       </button>
       <dialog
@@ -42,8 +63,14 @@ export function ConfirmButton({ children, triggerClassName, triggerVariant = "se
         onClick={(e) => e.target === ref.current && ref.current?.close()}
       >
         <div className="p-5">
-          <h2 id={`${id}-title`} className="text-base font-semibold">{title}</h2>
-          {description ? <div id={`${id}-desc`} className="mt-2 text-sm text-zinc-700 dark:text-zinc-300">{description}</div> : null}
+          <h2 id={`${id}-title`} className="text-base font-semibold">
+            {title}
+          </h2>
+          {description ? (
+            <div id={`${id}-desc`} className="mt-2 text-sm text-zinc-700 dark:text-zinc-300">
+              {description}
+            </div>
+          ) : null}
           <div className="mt-5 flex flex-wrap justify-end gap-2">
             <Button type="button" variant="secondary" autoFocus onClick={() => ref.current?.close()}>
               {cancelLabel}

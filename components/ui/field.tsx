@@ -53,7 +53,12 @@ export function TextField({ label, name, hint, errors, ...props }: FieldProps & 
 }
 
 export function SelectField({
-  label, name, hint, errors, options, ...props
+  label,
+  name,
+  hint,
+  errors,
+  options,
+  ...props
 }: FieldProps & SelectHTMLAttributes<HTMLSelectElement> & { options: { value: string; label: string }[] }) {
   const invalid = !!errors?.length;
   return (

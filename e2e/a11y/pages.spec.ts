@@ -12,16 +12,30 @@ def run(mini_batch):
 
 test.setTimeout(600_000);
 
-test("every page of the journey has no serious or critical axe-core violations, at desktop and tablet widths", async ({ page, request, browser }) => {
+test("every page of the journey has no serious or critical axe-core violations, at desktop and tablet widths", async ({
+  page,
+  request,
+  browser,
+}) => {
   const { slug } = await signUp(page, "a11y");
   const token = await createToken(page, slug, "a11y-token", "owner");
   for (let i = 0; i < 3; i++) {
-    expect((await request.put(`/api/v1/datastores/workspaceblobstore/files/a11y/in/${i}.txt`, { headers: auth(token), data: `file ${i}` })).status()).toBe(201);
+    expect(
+      (
+        await request.put(`/api/v1/datastores/workspaceblobstore/files/a11y/in/${i}.txt`, { headers: auth(token), data: `file ${i}` })
+      ).status(),
+    ).toBe(201);
   }
   await seedEndpoint(request, token, "a11y-ep");
-  await seedEndpoint(request, token, "a11y-fails", "blue", { code: { files: { "score.py": FAILING } }, settings: { retrySettings: { maxRetries: 0 } } });
+  await seedEndpoint(request, token, "a11y-fails", "blue", {
+    code: { files: { "score.py": FAILING } },
+    settings: { retrySettings: { maxRetries: 0 } },
+  });
   const invoke = async (ep: string) => {
-    const r = await request.post(`/api/v1/endpoints/${ep}/jobs`, { headers: auth(token), data: { input: { type: "uri_folder", path: "azureml://datastores/workspaceblobstore/paths/a11y/in/" } } });
+    const r = await request.post(`/api/v1/endpoints/${ep}/jobs`, {
+      headers: auth(token),
+      data: { input: { type: "uri_folder", path: "azureml://datastores/workspaceblobstore/paths/a11y/in/" } },
+    });
     expect(r.status(), await r.text()).toBeLessThan(300);
     return (await r.json()).name as string;
   };
@@ -29,16 +43,39 @@ test("every page of the journey has no serious or critical axe-core violations, 
   const bad = await invoke("a11y-fails");
   await waitForJob(request, token, ok);
   await waitForJob(request, token, bad);
-  const model = await request.post("/api/v1/models", { headers: auth(token), multipart: { name: "a11y-model", files: { name: "weights.bin", mimeType: "application/octet-stream", buffer: Buffer.from([1, 2, 3]) } } });
+  const model = await request.post("/api/v1/models", {
+    headers: auth(token),
+    multipart: { name: "a11y-model", files: { name: "weights.bin", mimeType: "application/octet-stream", buffer: Buffer.from([1, 2, 3]) } },
+  });
   expect(model.status()).toBe(201);
 
   const pages = [
-    "endpoints", "endpoints/new", "endpoints/a11y-ep", "endpoints/a11y-ep/invoke", "endpoints/a11y-ep/deployments/new",
-    "endpoints/a11y-ep/deployments/blue", "endpoints/a11y-ep/deployments/blue/edit", "jobs", `jobs/${ok}`, `jobs/${bad}`, "models", "models/new", "models/a11y-model",
-    "datastores", "datastores/new", "datastores/workspaceblobstore", "settings", "settings/members", "settings/tokens",
-    "settings/webhooks", "settings/audit",
+    "endpoints",
+    "endpoints/new",
+    "endpoints/a11y-ep",
+    "endpoints/a11y-ep/invoke",
+    "endpoints/a11y-ep/deployments/new",
+    "endpoints/a11y-ep/deployments/blue",
+    "endpoints/a11y-ep/deployments/blue/edit",
+    "jobs",
+    `jobs/${ok}`,
+    `jobs/${bad}`,
+    "models",
+    "models/new",
+    "models/a11y-model",
+    "datastores",
+    "datastores/new",
+    "datastores/workspaceblobstore",
+    "settings",
+    "settings/members",
+    "settings/tokens",
+    "settings/webhooks",
+    "settings/audit",
   ];
-  for (const size of [{ width: 1440, height: 900 }, { width: 820, height: 1180 }]) {
+  for (const size of [
+    { width: 1440, height: 900 },
+    { width: 820, height: 1180 },
+  ]) {
     await page.setViewportSize(size);
     for (const path of pages) {
       await page.goto(`/w/${slug}/${path}`);
@@ -55,7 +92,10 @@ test("every page of the journey has no serious or critical axe-core violations, 
   await expectAccessible(page, "workspace menu");
 
   await page.goto(`/w/${slug}/jobs/${bad}`);
-  await page.getByRole("button", { name: /^Logs of mini-batch / }).first().click();
+  await page
+    .getByRole("button", { name: /^Logs of mini-batch / })
+    .first()
+    .click();
   await expect(page.getByRole("dialog", { name: /^Mini-batch \d+ logs$/ })).toBeVisible();
   await expectAccessible(page, "log drawer");
 
@@ -68,12 +108,20 @@ test("every page of the journey has no serious or critical axe-core violations, 
   }
 });
 
-test("closing the log drawer returns focus to the button that opened it, and a skip link jumps to the content", async ({ page, request }) => {
+test("closing the log drawer returns focus to the button that opened it, and a skip link jumps to the content", async ({
+  page,
+  request,
+}) => {
   const { slug } = await signUp(page, "drawer");
   const token = await createToken(page, slug, "drawer-token", "owner");
-  expect((await request.put(`/api/v1/datastores/workspaceblobstore/files/drawer/in/a.txt`, { headers: auth(token), data: "a" })).status()).toBe(201);
+  expect(
+    (await request.put(`/api/v1/datastores/workspaceblobstore/files/drawer/in/a.txt`, { headers: auth(token), data: "a" })).status(),
+  ).toBe(201);
   await seedEndpoint(request, token, "drawer-ep");
-  const r = await request.post(`/api/v1/endpoints/drawer-ep/jobs`, { headers: auth(token), data: { input: { type: "uri_folder", path: "azureml://datastores/workspaceblobstore/paths/drawer/in/" } } });
+  const r = await request.post(`/api/v1/endpoints/drawer-ep/jobs`, {
+    headers: auth(token),
+    data: { input: { type: "uri_folder", path: "azureml://datastores/workspaceblobstore/paths/drawer/in/" } },
+  });
   const name = (await r.json()).name as string;
   await waitForJob(request, token, name);
 

@@ -4,7 +4,13 @@ import { PASSWORD, signUp } from "../support/fixtures";
 const PORT = Number(process.env.E2E_PORT || 3100);
 
 // /\host, //host and %5C forms are what browsers turn into another origin; after sign-in the user stays here.
-for (const callbackUrl of ["/\\localhost:3933/phish", "//evil.example/x", "/%5Cevil.example", "https://evil.example/", "javascript:alert(1)"]) {
+for (const callbackUrl of [
+  "/\\localhost:3933/phish",
+  "//evil.example/x",
+  "/%5Cevil.example",
+  "https://evil.example/",
+  "javascript:alert(1)",
+]) {
   test(`signing in with callbackUrl=${callbackUrl} stays on this origin`, async ({ page }) => {
     const { email } = await signUp(page, "redirected");
     await page.getByRole("button", { name: "Sign out" }).click();
@@ -19,7 +25,10 @@ for (const callbackUrl of ["/\\localhost:3933/phish", "//evil.example/x", "/%5Ce
 }
 
 test("next-auth's own endpoints refuse a body over 64 KiB before reading it", async ({ request }) => {
-  const res = await request.post("/api/auth/callback/credentials", { headers: { "content-type": "application/x-www-form-urlencoded" }, data: `email=a%40b.c&password=${"x".repeat(100 * 1024)}` });
+  const res = await request.post("/api/auth/callback/credentials", {
+    headers: { "content-type": "application/x-www-form-urlencoded" },
+    data: `email=a%40b.c&password=${"x".repeat(100 * 1024)}`,
+  });
   expect(res.status()).toBe(413);
   expect((await res.json()).error.code).toBe("PAYLOAD_TOO_LARGE");
 });

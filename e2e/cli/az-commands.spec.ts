@@ -101,7 +101,18 @@ test.beforeAll(async () => {
 });
 
 test("compute create is a no-op note; batch-endpoint create --file reads endpoint.yml; --query/-o work on show", async () => {
-  const compute = await cli(["compute", "create", "-n", "batch-cluster", "--type", "amlcompute", "--min-instances", "0", "--max-instances", "5"]);
+  const compute = await cli([
+    "compute",
+    "create",
+    "-n",
+    "batch-cluster",
+    "--type",
+    "amlcompute",
+    "--min-instances",
+    "0",
+    "--max-instances",
+    "5",
+  ]);
   expect(compute.code).toBe(0);
   expect(compute.stderr).toContain("note: Batchpoint needs no compute");
 
@@ -111,7 +122,14 @@ test("compute create is a no-op note; batch-endpoint create --file reads endpoin
   const show = await cli(["batch-endpoint", "show", "-n", ENDPOINT, "--query", "{Name:name, Tags:tags, Description:description}"]);
   expect(show.code, show.stderr).toBe(0);
   expect(JSON.parse(show.stdout)).toEqual({ Name: ENDPOINT, Tags: { type: "numbers" }, Description: "az ml style endpoint" });
-  const table = await cli(["batch-endpoint", "list", "-o", "table", "--query", `[?name=='${ENDPOINT}'].{name:name, state:provisioning_state}`]);
+  const table = await cli([
+    "batch-endpoint",
+    "list",
+    "-o",
+    "table",
+    "--query",
+    `[?name=='${ENDPOINT}'].{name:name, state:provisioning_state}`,
+  ]);
   expect(table.stdout).toMatch(new RegExp(`^Name\\s+State\\n-+\\s+-+\\n${ENDPOINT}\\s+Succeeded$`, "m"));
 });
 
@@ -120,16 +138,51 @@ test("batch-deployment create: resources.instance_count is read, the note names 
   expect(r.code, r.stderr).toBe(0);
   expect(r.stderr).toContain("note: not acted on by Batchpoint: environment, compute");
   // az's tsv: a list one value per line, an object its values on one line.
-  const list = await cli(["batch-deployment", "show", "-n", "numbers", "-e", ENDPOINT, "--query", "[resources.instance_count, settings.mini_batch_size, settings.retry_settings.max_retries]", "-o", "tsv"]);
+  const list = await cli([
+    "batch-deployment",
+    "show",
+    "-n",
+    "numbers",
+    "-e",
+    ENDPOINT,
+    "--query",
+    "[resources.instance_count, settings.mini_batch_size, settings.retry_settings.max_retries]",
+    "-o",
+    "tsv",
+  ]);
   expect(list.stdout).toBe("2\n2\n0\n");
-  const row = await cli(["batch-deployment", "show", "-n", "numbers", "-e", ENDPOINT, "--query", "{n:resources.instance_count, size:settings.mini_batch_size, action:settings.output_action}", "-o", "tsv"]);
+  const row = await cli([
+    "batch-deployment",
+    "show",
+    "-n",
+    "numbers",
+    "-e",
+    ENDPOINT,
+    "--query",
+    "{n:resources.instance_count, size:settings.mini_batch_size, action:settings.output_action}",
+    "-o",
+    "tsv",
+  ]);
   expect(row.stdout).toBe("2\t2\tappend_row\n");
   const model = await cli(["batch-deployment", "show", "-n", "numbers", "-e", ENDPOINT, "--query", "model", "-o", "tsv"]);
   expect(model.stdout.trim()).toBe(`azureml:factor-${id}:1`);
 });
 
 test("invoke --query name -o tsv prints the job name alone; stream follows it; status is Azure's Completed; scores download to named-outputs/score", async () => {
-  const inv = await cli(["batch-endpoint", "invoke", "--name", ENDPOINT, "--input", path.join(project, "data"), "--input-type", "uri_folder", "--query", "name", "-o", "tsv"]);
+  const inv = await cli([
+    "batch-endpoint",
+    "invoke",
+    "--name",
+    ENDPOINT,
+    "--input",
+    path.join(project, "data"),
+    "--input-type",
+    "uri_folder",
+    "--query",
+    "name",
+    "-o",
+    "tsv",
+  ]);
   expect(inv.code, inv.stderr).toBe(0);
   const job = inv.stdout.trim();
   expect(job).toMatch(/^batchjob-\d{8}-[0-9a-f]+$/);
@@ -158,7 +211,20 @@ test("a binary file in the code folder reaches the scoring script byte for byte"
   const r = await cli(["batch-deployment", "create", "--file", path.join(project, "bytes.yml")]);
   test.skip(r.code === 1 && /code\.files/.test(r.stderr), `this server does not take base64 code files yet: ${r.stderr.trim()}`);
   expect(r.code, r.stderr).toBe(0);
-  const inv = await cli(["batch-endpoint", "invoke", "-n", ENDPOINT, "-d", "bytes", "--input", path.join(project, "data"), "--query", "name", "-o", "tsv"]);
+  const inv = await cli([
+    "batch-endpoint",
+    "invoke",
+    "-n",
+    ENDPOINT,
+    "-d",
+    "bytes",
+    "--input",
+    path.join(project, "data"),
+    "--query",
+    "name",
+    "-o",
+    "tsv",
+  ]);
   const job = inv.stdout.trim();
   expect((await cli(["job", "show", "-n", job, "--wait", "--query", "status", "-o", "tsv"])).stdout).toBe("Completed\n");
   const out = path.join(project, "bytes-out");
@@ -169,15 +235,51 @@ test("a binary file in the code folder reaches the scoring script byte for byte"
 });
 
 test("invoke --set takes Azure's settings (unknown keys exit 2); list-jobs and update --set defaults.deployment_name", async () => {
-  const bad = await cli(["batch-endpoint", "invoke", "-n", ENDPOINT, "--input", path.join(project, "data"), "--set", "output_filename=x.csv"]);
+  const bad = await cli([
+    "batch-endpoint",
+    "invoke",
+    "-n",
+    ENDPOINT,
+    "--input",
+    path.join(project, "data"),
+    "--set",
+    "output_filename=x.csv",
+  ]);
   expect(bad.code).toBe(2);
   expect(bad.stderr).toContain("Did you mean 'output_file_name'?");
 
   const out = `azureml://datastores/workspaceblobstore/paths/${ENDPOINT}`;
-  const inv = await cli(["batch-endpoint", "invoke", "-n", ENDPOINT, "--input", path.join(project, "data"), "--output-path", out, "--set", "output_file_name=predictions_7.csv", "--set", "mini_batch_size=3", "--query", "name", "-o", "tsv"]);
+  const inv = await cli([
+    "batch-endpoint",
+    "invoke",
+    "-n",
+    ENDPOINT,
+    "--input",
+    path.join(project, "data"),
+    "--output-path",
+    out,
+    "--set",
+    "output_file_name=predictions_7.csv",
+    "--set",
+    "mini_batch_size=3",
+    "--query",
+    "name",
+    "-o",
+    "tsv",
+  ]);
   expect(inv.code, inv.stderr).toBe(0);
   const job = inv.stdout.trim();
-  const shown = await cli(["job", "show", "-n", job, "--wait", "--query", "{status:status, out:outputs.score.file_name, size:settings.mini_batch_size}", "-o", "json"]);
+  const shown = await cli([
+    "job",
+    "show",
+    "-n",
+    job,
+    "--wait",
+    "--query",
+    "{status:status, out:outputs.score.file_name, size:settings.mini_batch_size}",
+    "-o",
+    "json",
+  ]);
   expect(shown.code, shown.stderr).toBe(0);
   expect(JSON.parse(shown.stdout)).toEqual({ status: "Completed", out: "predictions_7.csv", size: 3 });
 
@@ -197,7 +299,20 @@ test("invoke --set takes Azure's settings (unknown keys exit 2); list-jobs and u
 });
 
 test("a job whose inputs failed says so: stream and logs show the traceback, and the exit code tells it from a clean run", async () => {
-  const inv = await cli(["batch-endpoint", "invoke", "-n", ENDPOINT, "-d", "numbers", "--input", path.join(project, "bad-data"), "--query", "name", "-o", "tsv"]);
+  const inv = await cli([
+    "batch-endpoint",
+    "invoke",
+    "-n",
+    ENDPOINT,
+    "-d",
+    "numbers",
+    "--input",
+    path.join(project, "bad-data"),
+    "--query",
+    "name",
+    "-o",
+    "tsv",
+  ]);
   const job = inv.stdout.trim();
   const stream = await cli(["job", "stream", "-n", job]);
   const status = (await cli(["job", "show", "-n", job, "--query", "status", "-o", "tsv"])).stdout.trim();
@@ -240,7 +355,20 @@ test("data assets: create from a local folder, list, show --label latest, and in
   expect(latest.stdout).toMatch(new RegExp(`^2\t(azureml://)?datastores/workspaceblobstore/paths/data/${name}/2/?\n$`));
   const list = await cli(["data", "list", "--query", `[?name=='${name}'].latest_version`, "-o", "tsv"]);
   expect(list.stdout.trim()).toBe("2");
-  const inv = await cli(["batch-endpoint", "invoke", "-n", ENDPOINT, "-d", "numbers", "--input", `azureml:${name}@latest`, "--query", "name", "-o", "tsv"]);
+  const inv = await cli([
+    "batch-endpoint",
+    "invoke",
+    "-n",
+    ENDPOINT,
+    "-d",
+    "numbers",
+    "--input",
+    `azureml:${name}@latest`,
+    "--query",
+    "name",
+    "-o",
+    "tsv",
+  ]);
   expect(inv.code, inv.stderr).toBe(0);
   const status = await cli(["job", "show", "-n", inv.stdout.trim(), "--wait", "--query", "status", "-o", "tsv"]);
   expect(status.stdout).toBe("Completed\n");

@@ -34,7 +34,13 @@ function copyExample(into: string) {
     // checked below
   }
   const dir = path.join(into, EXAMPLE);
-  for (const f of ["deploy-and-run.sh", "endpoint.yml", "deployment-torch/deployment.yml", "deployment-torch/code/batch_driver.py", "deployment-torch/model/model.pt"]) {
+  for (const f of [
+    "deploy-and-run.sh",
+    "endpoint.yml",
+    "deployment-torch/deployment.yml",
+    "deployment-torch/code/batch_driver.py",
+    "deployment-torch/model/model.pt",
+  ]) {
     if (!existsSync(path.join(dir, f))) throw new Error(`the mirror lacks ${EXAMPLE}/${f}`);
   }
   return dir;
@@ -81,8 +87,12 @@ test("Azure's MNIST deploy-and-run.sh runs through with az ml replaced by batchp
   await chmod(path.join(bin, "batchpoint"), 0o755);
 
   const run = await new Promise<{ code: number; out: string }>((resolve) => {
-    execFile("bash", ["deploy-and-run.sh"], { cwd: dir, env: cliEnv(work, { PATH: `${bin}:${process.env.PATH}` }), timeout: 11 * 60_000, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) =>
-      resolve({ code: error ? (typeof error.code === "number" ? error.code : 1) : 0, out: `${stdout}\n--- stderr ---\n${stderr}` }),
+    execFile(
+      "bash",
+      ["deploy-and-run.sh"],
+      { cwd: dir, env: cliEnv(work, { PATH: `${bin}:${process.env.PATH}` }), timeout: 11 * 60_000, maxBuffer: 16 * 1024 * 1024 },
+      (error, stdout, stderr) =>
+        resolve({ code: error ? (typeof error.code === "number" ? error.code : 1) : 0, out: `${stdout}\n--- stderr ---\n${stderr}` }),
     );
   });
   await writeFile(path.join(work, "deploy-and-run.log"), run.out);
@@ -102,10 +112,14 @@ test("Azure's MNIST deploy-and-run.sh runs through with az ml replaced by batchp
   // The downloaded scores, laid out as az ml job download does, equal the example's driver run directly.
   const downloaded = parseScores(await readFile(path.join(dir, "named-outputs/score/predictions.csv"), "utf8"));
   const direct = parseScores(
-    execFileSync(PYTHON, [path.join(HERE, "run_driver.py"), path.join(dir, "deployment-torch/code"), path.join(dir, "deployment-torch/model"), digits, "20"], {
-      env: { ...process.env, PYTHONPATH: path.join(HERE, "stubs") },
-      stdio: ["ignore", "pipe", "ignore"],
-    }).toString(),
+    execFileSync(
+      PYTHON,
+      [path.join(HERE, "run_driver.py"), path.join(dir, "deployment-torch/code"), path.join(dir, "deployment-torch/model"), digits, "20"],
+      {
+        env: { ...process.env, PYTHONPATH: path.join(HERE, "stubs") },
+        stdio: ["ignore", "pipe", "ignore"],
+      },
+    ).toString(),
   );
   expect(downloaded.size).toBe(20);
   expect([...downloaded.keys()].sort()).toEqual([...direct.keys()].sort());

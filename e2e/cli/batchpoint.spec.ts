@@ -21,7 +21,12 @@ let work: string;
 
 /** Runs the built `batchpoint` binary the way a user does, without a terminal (plain progress lines). */
 function cli(args: string[], opts: { token?: string | null; url?: string | null; cwd?: string; config?: string } = {}): Promise<Result> {
-  const env: NodeJS.ProcessEnv = { ...process.env, HOME: work, XDG_CONFIG_HOME: opts.config ?? path.join(work, "config"), BATCHPOINT_POLL_INTERVAL: "0.3" };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    HOME: work,
+    XDG_CONFIG_HOME: opts.config ?? path.join(work, "config"),
+    BATCHPOINT_POLL_INTERVAL: "0.3",
+  };
   delete env.BATCHPOINT_URL;
   delete env.BATCHPOINT_TOKEN;
   if (opts.url !== null) env.BATCHPOINT_URL = opts.url ?? BASE_URL;
@@ -128,14 +133,27 @@ test("endpoint create, list, show, update and delete; API errors print the messa
   expect(dup.stderr).toContain(`error: An endpoint named '${name}' already exists in this workspace. Choose another name.`);
   const bad = await cli(["endpoint", "create", "--name", "9 lives"]);
   expect(bad.code).toBe(1);
-  expect(bad.stderr).toBe("error: The request is invalid; see details.fieldErrors.\n  name: Use 3-32 characters: letters, digits and dashes, starting with a letter.\n");
+  expect(bad.stderr).toBe(
+    "error: The request is invalid; see details.fieldErrors.\n  name: Use 3-32 characters: letters, digits and dashes, starting with a letter.\n",
+  );
 
   const list = await cli(["endpoint", "list", "--per-page", "200"]);
   expect(list.code).toBe(0);
   expect(list.stdout).toMatch(/^NAME\s+DEFAULT DEPLOYMENT/);
   expect(list.stdout).toMatch(new RegExp(`${name}\\s+-\\s+0\\s+0\\s+team=fraud,tier=gold\\s+from the CLI`));
 
-  const updated = await cli(["endpoint", "update", "--name", name, "--description", "changed", "--tags", "team=fraud", "--tags", "tier=platinum"]);
+  const updated = await cli([
+    "endpoint",
+    "update",
+    "--name",
+    name,
+    "--description",
+    "changed",
+    "--tags",
+    "team=fraud",
+    "--tags",
+    "tier=platinum",
+  ]);
   expect(updated.code, updated.stderr).toBe(0);
   expect(updated.stdout).toContain(`Updated endpoint '${name}'.`);
   const show = await cli(["endpoint", "show", "--name", name, "--json"]);
@@ -156,13 +174,28 @@ test("usage errors exit 2 with a message, before anything is sent", async () => 
   const cases: [string[], string][] = [
     [["endpoint", "frobnicate"], "unknown command 'frobnicate'"],
     [["endpoint", "create"], "give --name (or name in the --file)."],
-    [["endpoint", "invoke", "--name", "x", "--input", "datastores/workspaceblobstore/paths/a/", "--mini-batch-size", "lots"], "Use a whole number of at least 1."],
-    [["endpoint", "invoke", "--name", "x", "--input", "datastores/workspaceblobstore/paths/a/", "--set", "novalue"], "--set expects NAME=VALUE, not 'novalue'."],
-    [["endpoint", "invoke", "--name", "x", "--input", "./no/such/folder"], "input './no/such/folder' is neither a local file or folder nor a data path"],
+    [
+      ["endpoint", "invoke", "--name", "x", "--input", "datastores/workspaceblobstore/paths/a/", "--mini-batch-size", "lots"],
+      "Use a whole number of at least 1.",
+    ],
+    [
+      ["endpoint", "invoke", "--name", "x", "--input", "datastores/workspaceblobstore/paths/a/", "--set", "novalue"],
+      "--set expects NAME=VALUE, not 'novalue'.",
+    ],
+    [
+      ["endpoint", "invoke", "--name", "x", "--input", "./no/such/folder"],
+      "input './no/such/folder' is neither a local file or folder nor a data path",
+    ],
     [["deployment", "create", "--file", "missing.yml", "--endpoint-name", "x"], "cannot read missing.yml."],
     [["job", "show"], "give the job name"],
-    [["job", "list", "--status", "done"], "Allowed choices are queued, preparing, running, finalizing, completed, completed_with_errors, failed, canceled."],
-    [["endpoint", "invoke", "--name", "x", "--input", "datastores/workspaceblobstore/paths/a/", "--set", "mini_batch_sise=3"], "--set: unknown key 'mini_batch_sise'. Did you mean 'mini_batch_size'?"],
+    [
+      ["job", "list", "--status", "done"],
+      "Allowed choices are queued, preparing, running, finalizing, completed, completed_with_errors, failed, canceled.",
+    ],
+    [
+      ["endpoint", "invoke", "--name", "x", "--input", "datastores/workspaceblobstore/paths/a/", "--set", "mini_batch_sise=3"],
+      "--set: unknown key 'mini_batch_sise'. Did you mean 'mini_batch_size'?",
+    ],
     [["batch-endpoint", "update", "--name", "x", "--set", "defaults.deployment=d"], "--set: unknown key 'defaults.deployment'"],
     [["job", "show", "j", "-o", "xml"], "Allowed choices are json, jsonc, tsv, table, yaml, yamlc, none."],
     [["job", "show", "j", "--query", "[?"], "is not a valid JMESPath expression"],
@@ -197,7 +230,10 @@ test.describe("the journey of a data scientist from az ml", () => {
       "src/helpers/util.py": "X = 1\n",
       "model/factor.txt": "3",
       "deployment.yml": deploymentYaml({
-        name: "blue", endpoint, code: "./src", script: "score.py",
+        name: "blue",
+        endpoint,
+        code: "./src",
+        script: "score.py",
         extra: `model:
   name: factor-${run_id}
   path: ./model
@@ -226,7 +262,16 @@ settings:
 
     const show = await cli(["deployment", "show", "--endpoint-name", endpoint, "--name", "blue"]);
     expect(show.code, show.stderr).toBe(0);
-    for (const line of [/mini_batch_size:\s+2/, /instance_count:\s+2/, /max_concurrency_per_instance:\s+2/, /retry_settings.max_retries:\s+1/, /retry_settings.timeout:\s+60/, /environment_variables:\s+TEAM=fraud/, /interpreter:\s+\/usr\/bin\/python3/, /default:\s+yes/]) {
+    for (const line of [
+      /mini_batch_size:\s+2/,
+      /instance_count:\s+2/,
+      /max_concurrency_per_instance:\s+2/,
+      /retry_settings.max_retries:\s+1/,
+      /retry_settings.timeout:\s+60/,
+      /environment_variables:\s+TEAM=fraud/,
+      /interpreter:\s+\/usr\/bin\/python3/,
+      /default:\s+yes/,
+    ]) {
       expect(show.stdout).toMatch(line);
     }
     const list = await cli(["deployment", "list", "--endpoint-name", endpoint]);
@@ -242,7 +287,15 @@ settings:
     expect(up.stdout).toContain("uploaded nested/n6.txt (1 B)");
     expect(up.stdout).toContain(`Uploaded 6 files (6 B) to azureml://datastores/workspaceblobstore/paths/cli/${run_id}/numbers/`);
 
-    const inv = await cli(["endpoint", "invoke", "--name", endpoint, "--input", `azureml://datastores/workspaceblobstore/paths/cli/${run_id}/numbers/`, "--wait"]);
+    const inv = await cli([
+      "endpoint",
+      "invoke",
+      "--name",
+      endpoint,
+      "--input",
+      `azureml://datastores/workspaceblobstore/paths/cli/${run_id}/numbers/`,
+      "--wait",
+    ]);
     expect(inv.code, inv.stdout + inv.stderr).toBe(0);
     const job = /Started job (\S+);/.exec(inv.stdout)?.[1] ?? "";
     expect(job).toMatch(/^batchjob-/);
@@ -255,7 +308,14 @@ settings:
     expect(dl.stdout).toContain(`Downloaded ${path.join(out, "predictions.csv")}`);
     const csv = (await readFile(path.join(out, "predictions.csv"), "utf8")).trim().split("\n");
     expect(csv[0]).toBe("file,value,label,team");
-    expect(csv.slice(1).sort()).toEqual(["n1.txt,3,none,fraud", "n2.txt,6,none,fraud", "n3.txt,9,none,fraud", "n4.txt,12,none,fraud", "n5.txt,15,none,fraud", "n6.txt,18,none,fraud"]);
+    expect(csv.slice(1).sort()).toEqual([
+      "n1.txt,3,none,fraud",
+      "n2.txt,6,none,fraud",
+      "n3.txt,9,none,fraud",
+      "n4.txt,12,none,fraud",
+      "n5.txt,15,none,fraud",
+      "n6.txt,18,none,fraud",
+    ]);
 
     const show = await cli(["job", "show", job]);
     expect(show.stdout).toMatch(/status:\s+completed/);
@@ -271,7 +331,21 @@ settings:
   test("invoke uploads a local folder first, passes --set literals, and --all downloads errors and the summary", async () => {
     const data = path.join(work, "local-input");
     await writeFiles(data, { "a.txt": "10", "b.txt": "20" });
-    const inv = await cli(["endpoint", "invoke", "--name", endpoint, "--input", data, "--set", "inputs.label=nightly", "--mini-batch-size", "5", "--output-file-name", "scores.csv", "--wait"]);
+    const inv = await cli([
+      "endpoint",
+      "invoke",
+      "--name",
+      endpoint,
+      "--input",
+      data,
+      "--set",
+      "inputs.label=nightly",
+      "--mini-batch-size",
+      "5",
+      "--output-file-name",
+      "scores.csv",
+      "--wait",
+    ]);
     expect(inv.code, inv.stdout + inv.stderr).toBe(0);
     expect(inv.stderr).toMatch(/Uploading 2 files from .* to workspaceblobstore:uploads\/\d{8}T\d{6}Z\/local-input\//);
     const job = /Started job (\S+);/.exec(inv.stdout)?.[1] ?? "";
@@ -280,7 +354,11 @@ settings:
     const out = path.join(work, "downloads-all");
     const dl = await cli(["job", "download", job, "-o", out, "--all"]);
     expect(dl.code, dl.stderr).toBe(0);
-    expect((await readFile(path.join(out, "scores.csv"), "utf8")).trim().split("\n")).toEqual(["file,value,label,team", "a.txt,30,nightly,fraud", "b.txt,60,nightly,fraud"]);
+    expect((await readFile(path.join(out, "scores.csv"), "utf8")).trim().split("\n")).toEqual([
+      "file,value,label,team",
+      "a.txt,30,nightly,fraud",
+      "b.txt,60,nightly,fraud",
+    ]);
     expect(existsSync(path.join(out, "errors.jsonl"))).toBe(true);
     expect(JSON.parse(await readFile(path.join(out, "job-summary.json"), "utf8"))).toBeTruthy();
   });
@@ -302,13 +380,26 @@ outputs:
     path: azureml://datastores/workspaceblobstore/paths/cli/${run_id}/yaml-out/result.csv
 `,
     });
-    const first = await cli(["endpoint", "invoke", "--name", endpoint, "--deployment-name", "blue", "--file", path.join(inputs, "inputs.yml"), "--wait"]);
+    const first = await cli([
+      "endpoint",
+      "invoke",
+      "--name",
+      endpoint,
+      "--deployment-name",
+      "blue",
+      "--file",
+      path.join(inputs, "inputs.yml"),
+      "--wait",
+    ]);
     expect(first.code, first.stdout + first.stderr).toBe(0);
     expect(first.stdout).toContain(`Output: azureml://datastores/workspaceblobstore/paths/cli/${run_id}/yaml-out/result.csv`);
     const job = /Started job (\S+);/.exec(first.stdout)?.[1] ?? "";
     const dl = await cli(["job", "download", job, "-o", path.join(work, "yaml-out")]);
     expect(dl.code, dl.stderr).toBe(0);
-    expect((await readFile(path.join(work, "yaml-out", "result.csv"), "utf8")).trim().split("\n")).toEqual(["file,value,label,team", "c.txt,21,from-yaml,fraud"]);
+    expect((await readFile(path.join(work, "yaml-out", "result.csv"), "utf8")).trim().split("\n")).toEqual([
+      "file,value,label,team",
+      "c.txt,21,from-yaml,fraud",
+    ]);
 
     const again = await cli(["endpoint", "invoke", "--name", endpoint, "--file", path.join(inputs, "inputs.yml")]);
     expect(again.code).toBe(1);
@@ -323,11 +414,27 @@ outputs:
     const project = path.join(work, "failing");
     await writeFiles(project, {
       "code/score.py": FAILING_PY,
-      "deployment.yml": deploymentYaml({ name: "broken", endpoint, code: "code", script: "score.py", extra: "settings:\n  error_threshold: 0\n  retry_settings:\n    max_retries: 0\n" }),
+      "deployment.yml": deploymentYaml({
+        name: "broken",
+        endpoint,
+        code: "code",
+        script: "score.py",
+        extra: "settings:\n  error_threshold: 0\n  retry_settings:\n    max_retries: 0\n",
+      }),
     });
     const dep = await cli(["deployment", "create", "--file", path.join(project, "deployment.yml")]);
     expect(dep.code, dep.stderr).toBe(0);
-    const inv = await cli(["endpoint", "invoke", "--name", endpoint, "--deployment-name", "broken", "--input", `datastores/workspaceblobstore/paths/cli/${run_id}/numbers/`, "--wait"]);
+    const inv = await cli([
+      "endpoint",
+      "invoke",
+      "--name",
+      endpoint,
+      "--deployment-name",
+      "broken",
+      "--input",
+      `datastores/workspaceblobstore/paths/cli/${run_id}/numbers/`,
+      "--wait",
+    ]);
     expect(inv.code, inv.stdout + inv.stderr).toBe(1);
     const job = /Started job (\S+);/.exec(inv.stdout)?.[1] ?? "";
     expect(inv.stdout).toMatch(new RegExp(`Job ${job} failed`));
@@ -343,7 +450,19 @@ outputs:
     const fixed = await cli(["deployment", "update", "--file", path.join(project, "deployment.yml")]);
     expect(fixed.code, fixed.stderr).toBe(0);
     expect(fixed.stdout).toContain(`Updated deployment 'broken' of endpoint '${endpoint}' (now version 2).`);
-    const rerun = await cli(["endpoint", "invoke", "--name", endpoint, "-d", "broken", "--input", `datastores/workspaceblobstore/paths/cli/${run_id}/numbers/`, "--output-file-name", "fixed.csv", "--wait"]);
+    const rerun = await cli([
+      "endpoint",
+      "invoke",
+      "--name",
+      endpoint,
+      "-d",
+      "broken",
+      "--input",
+      `datastores/workspaceblobstore/paths/cli/${run_id}/numbers/`,
+      "--output-file-name",
+      "fixed.csv",
+      "--wait",
+    ]);
     expect(rerun.code, rerun.stdout + rerun.stderr).toBe(0);
   });
 
@@ -351,11 +470,28 @@ outputs:
     const project = path.join(work, "slow");
     await writeFiles(project, {
       "code/score.py": "import time\ndef init(): pass\ndef run(b):\n    time.sleep(1)\n    return list(b)\n",
-      "deployment.yml": deploymentYaml({ name: "slow", endpoint, code: "code", script: "score.py", extra: "settings:\n  mini_batch_size: 1\n" }),
+      "deployment.yml": deploymentYaml({
+        name: "slow",
+        endpoint,
+        code: "code",
+        script: "score.py",
+        extra: "settings:\n  mini_batch_size: 1\n",
+      }),
     });
     const dep = await cli(["deployment", "create", "--file", path.join(project, "deployment.yml")]);
     expect(dep.code, dep.stderr).toBe(0);
-    const inv = await cli(["endpoint", "invoke", "--name", endpoint, "-d", "slow", "--input", `datastores/workspaceblobstore/paths/cli/${run_id}/numbers/`, "--output-file-name", "slow.csv"]);
+    const inv = await cli([
+      "endpoint",
+      "invoke",
+      "--name",
+      endpoint,
+      "-d",
+      "slow",
+      "--input",
+      `datastores/workspaceblobstore/paths/cli/${run_id}/numbers/`,
+      "--output-file-name",
+      "slow.csv",
+    ]);
     expect(inv.code, inv.stderr).toBe(0);
     const job = /Started job (\S+) /.exec(inv.stdout)?.[1] ?? "";
     const cancel = await cli(["job", "cancel", job]);

@@ -10,7 +10,13 @@ const BASE_URL = `http://localhost:${Number(process.env.E2E_PORT || 3100)}`;
 const id = Date.now().toString(36);
 
 function cli(args: string[], home: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  const env = { ...process.env, HOME: home, XDG_CONFIG_HOME: path.join(home, "config"), BATCHPOINT_URL: BASE_URL, BATCHPOINT_TOKEN: E2E_ADMIN_TOKEN };
+  const env = {
+    ...process.env,
+    HOME: home,
+    XDG_CONFIG_HOME: path.join(home, "config"),
+    BATCHPOINT_URL: BASE_URL,
+    BATCHPOINT_TOKEN: E2E_ADMIN_TOKEN,
+  };
   return new Promise((resolve) => {
     execFile(process.execPath, [BIN, ...args], { env, cwd: home, timeout: 90_000 }, (error, stdout, stderr) => {
       resolve({ code: error ? (typeof error.code === "number" ? error.code : 1) : 0, stdout, stderr });
@@ -26,18 +32,56 @@ test("job-definition create, show, run, jobs, disable, clone and delete from the
   const score = "import os\ndef run(mini_batch):\n    return [os.path.basename(p) for p in mini_batch]\n";
   const dep = await request.post(`/api/v1/endpoints/${endpoint}/deployments`, {
     headers: auth,
-    data: { name: "blue", runtime: "python", code: { files: { "score.py": score } }, scoringScript: "score.py", interpreter: "/usr/bin/python3", setDefault: true },
+    data: {
+      name: "blue",
+      runtime: "python",
+      code: { files: { "score.py": score } },
+      scoringScript: "score.py",
+      interpreter: "/usr/bin/python3",
+      setDefault: true,
+    },
   });
   expect(dep.status()).toBe(201);
-  expect((await request.put(`/api/v1/datastores/workspaceblobstore/files/jd-${id}/a.txt`, { headers: auth, data: "a" })).status()).toBe(201);
+  expect((await request.put(`/api/v1/datastores/workspaceblobstore/files/jd-${id}/a.txt`, { headers: auth, data: "a" })).status()).toBe(
+    201,
+  );
 
   const name = `nightly-${id}`;
-  const bad = await cli(["job-definition", "create", "--name", name, "--endpoint-name", endpoint, "--input", `datastores/workspaceblobstore/paths/jd-${id}/`, "--schedule", "0 2 * *"], home);
+  const bad = await cli(
+    [
+      "job-definition",
+      "create",
+      "--name",
+      name,
+      "--endpoint-name",
+      endpoint,
+      "--input",
+      `datastores/workspaceblobstore/paths/jd-${id}/`,
+      "--schedule",
+      "0 2 * *",
+    ],
+    home,
+  );
   expect(bad.code).toBe(1);
   expect(bad.stderr).toContain("error: Use five fields: minute hour day-of-month month day-of-week");
 
   const created = await cli(
-    ["job-definition", "create", "--name", name, "--endpoint-name", endpoint, "--input", `datastores/workspaceblobstore/paths/jd-${id}/`, "--output-path", `datastores/workspaceblobstore/paths/jd-out-${id}/{job}/`, "--schedule", "0 2 * * *", "--timezone", "UTC"],
+    [
+      "job-definition",
+      "create",
+      "--name",
+      name,
+      "--endpoint-name",
+      endpoint,
+      "--input",
+      `datastores/workspaceblobstore/paths/jd-${id}/`,
+      "--output-path",
+      `datastores/workspaceblobstore/paths/jd-out-${id}/{job}/`,
+      "--schedule",
+      "0 2 * * *",
+      "--timezone",
+      "UTC",
+    ],
     home,
   );
   expect(created.code, created.stderr).toBe(0);

@@ -21,7 +21,13 @@ export function buildCli() {
 
 /** The environment a user's shell would have: the server and token, plain progress lines, a private HOME. */
 export function cliEnv(home: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, HOME: home, XDG_CONFIG_HOME: path.join(home, "config"), BATCHPOINT_POLL_INTERVAL: "0.3", ...extra };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    HOME: home,
+    XDG_CONFIG_HOME: path.join(home, "config"),
+    BATCHPOINT_POLL_INTERVAL: "0.3",
+    ...extra,
+  };
   env.BATCHPOINT_URL = BASE_URL;
   env.BATCHPOINT_TOKEN = E2E_ADMIN_TOKEN;
   return env;
@@ -30,9 +36,14 @@ export function cliEnv(home: string, extra: Record<string, string> = {}): NodeJS
 /** Runs the built `batchpoint` binary the way a user does, without a terminal. */
 export function cli(home: string, args: string[], opts: { cwd?: string; timeout?: number } = {}): Promise<Result> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [BIN, ...args], { env: cliEnv(home), cwd: opts.cwd ?? home, timeout: opts.timeout ?? 120_000 }, (error, stdout, stderr) => {
-      resolve({ code: error ? (typeof error.code === "number" ? error.code : 1) : 0, stdout, stderr });
-    });
+    execFile(
+      process.execPath,
+      [BIN, ...args],
+      { env: cliEnv(home), cwd: opts.cwd ?? home, timeout: opts.timeout ?? 120_000 },
+      (error, stdout, stderr) => {
+        resolve({ code: error ? (typeof error.code === "number" ? error.code : 1) : 0, stdout, stderr });
+      },
+    );
   });
 }
 

@@ -39,14 +39,21 @@ test("registering a datastore names bad fields and refuses the platform's own st
   await expect(page.getByRole("status")).toHaveText(/^Connection failed: The storage endpoint 127\.0\.0\.1:\d+ is not a public address/);
 
   // The platform's own account, with its real (generated) key: refused, so workspaceblobstore's container stays out of reach.
-  const account = JSON.parse(readFileSync(path.join(process.env.E2E_DATA_DIR!, "azurite-account.json"), "utf8")) as { name: string; key: string };
+  const account = JSON.parse(readFileSync(path.join(process.env.E2E_DATA_DIR!, "azurite-account.json"), "utf8")) as {
+    name: string;
+    key: string;
+  };
   expect(account.name).not.toBe("devstoreaccount1");
   await page.goto(`/w/${slug}/datastores/workspaceblobstore`);
   const container = (await page.getByText(/^ws-/).first().textContent())!.trim();
   await page.goto(`/w/${slug}/datastores/new`);
   await page.getByLabel("Name").fill("team_data");
   await page.getByLabel("Container").fill(container);
-  await page.getByLabel("Connection string").fill(`DefaultEndpointsProtocol=http;AccountName=${account.name};AccountKey=${account.key};BlobEndpoint=http://127.0.0.1:${E2E_AZURITE_PORT}/${account.name};`);
+  await page
+    .getByLabel("Connection string")
+    .fill(
+      `DefaultEndpointsProtocol=http;AccountName=${account.name};AccountKey=${account.key};BlobEndpoint=http://127.0.0.1:${E2E_AZURITE_PORT}/${account.name};`,
+    );
   await page.getByRole("button", { name: "Register datastore" }).click();
   await expect(page.getByText(/platform's own storage account/)).toBeVisible();
   await page.goto(`/w/${slug}/datastores`);
@@ -58,7 +65,9 @@ test("a model is registered from its files and gets version 1, then 2", async ({
   for (const expected of ["1", "2"]) {
     await page.goto(`/w/${slug}/models/new`);
     await page.getByLabel("Name").fill("churn-model");
-    await page.getByLabel("Files").setInputFiles({ name: "weights.bin", mimeType: "application/octet-stream", buffer: Buffer.from([1, 2, 3, 4]) });
+    await page
+      .getByLabel("Files")
+      .setInputFiles({ name: "weights.bin", mimeType: "application/octet-stream", buffer: Buffer.from([1, 2, 3, 4]) });
     await page.getByRole("button", { name: "Register model" }).click();
     await expect(page.getByText(`Registered churn-model version ${expected}`)).toBeVisible();
   }

@@ -15,7 +15,10 @@ test("a contributor adds a deployment with the form and invokes the endpoint fro
   const { slug } = await signUp(page, "deployer");
   const token = await createToken(page, slug, "uploader", "scientist");
   for (let i = 0; i < 6; i++) {
-    const put = await request.put(`/api/v1/datastores/workspaceblobstore/files/batch/in/${i}.txt`, { headers: { authorization: `Bearer ${token}` }, data: "x".repeat(i + 1) });
+    const put = await request.put(`/api/v1/datastores/workspaceblobstore/files/batch/in/${i}.txt`, {
+      headers: { authorization: `Bearer ${token}` },
+      data: "x".repeat(i + 1),
+    });
     expect(put.status()).toBe(201);
   }
 
@@ -73,7 +76,9 @@ test("a contributor adds a deployment with the form and invokes the endpoint fro
   await page.getByRole("button", { name: "Save changes" }).click();
   await page.waitForURL(new RegExp(`/w/${slug}/endpoints/sizer$`));
   await expect(page.getByRole("row", { name: /blue/ })).toContainText("v2");
-  const dep = await (await request.get(`/api/v1/endpoints/sizer/deployments/blue`, { headers: { authorization: `Bearer ${token}` } })).json();
+  const dep = await (
+    await request.get(`/api/v1/endpoints/sizer/deployments/blue`, { headers: { authorization: `Bearer ${token}` } })
+  ).json();
   expect(dep.settings).toMatchObject({ miniBatchSize: 2, environmentVariables: { API_TOKEN: "********", MODE: "fast" } });
 });
 

@@ -2,7 +2,9 @@ import { expect, test } from "../support/test";
 import { auth, seedEndpoint } from "../support/api";
 import { seedToken, signUp } from "../support/fixtures";
 
-test("a deployment form submitted from its bottom moves focus to the first invalid field and lists every error beside the button, in plain words", async ({ page }) => {
+test("a deployment form submitted from its bottom moves focus to the first invalid field and lists every error beside the button, in plain words", async ({
+  page,
+}) => {
   const { slug } = await signUp(page, "depform");
   await page.goto(`/w/${slug}/endpoints/new`);
   await page.getByLabel("Name").fill("formcheck");
@@ -20,7 +22,9 @@ test("a deployment form submitted from its bottom moves focus to the first inval
   await expect(summary.getByRole("link", { name: "Scoring script" })).toBeVisible();
   await expect(page.getByLabel("Name", { exact: true })).toBeFocused();
   await expect(page.getByLabel("Name", { exact: true })).toBeInViewport();
-  await expect(page.getByText("Choose the scoring script: upload your code files, then pick the one with init() and run().").first()).toBeVisible();
+  await expect(
+    page.getByText("Choose the scoring script: upload your code files, then pick the one with init() and run().").first(),
+  ).toBeVisible();
   // No raw validator text anywhere on the page.
   await expect(page.getByText(/Too small|expected string|Invalid input/)).toHaveCount(0);
 
@@ -41,7 +45,11 @@ test("the first deployment's 'Make default' box is pre-checked, and unchecking i
   await expect(box).toBeChecked();
   await box.uncheck();
   await page.getByLabel("Name", { exact: true }).fill("green");
-  await page.getByLabel("Scoring code files").setInputFiles({ name: "score.py", mimeType: "text/x-python", buffer: Buffer.from("def init():\n    pass\n\ndef run(b):\n    return b\n") });
+  await page.getByLabel("Scoring code files").setInputFiles({
+    name: "score.py",
+    mimeType: "text/x-python",
+    buffer: Buffer.from("def init():\n    pass\n\ndef run(b):\n    return b\n"),
+  });
   await page.getByRole("button", { name: "Create deployment" }).click();
   await page.waitForURL(new RegExp(`/w/${slug}/endpoints/nodefault$`));
   await expect(page.getByRole("row", { name: /green/ }).getByRole("button", { name: /Make default/ })).toBeVisible();

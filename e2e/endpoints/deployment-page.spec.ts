@@ -2,7 +2,10 @@ import { expect, test } from "../support/test";
 import { auth, SCORE_PY, seedEndpoint } from "../support/api";
 import { seedToken, signUp } from "../support/fixtures";
 
-test("the deployment page shows code, model and settings, diffs two versions and makes an earlier one current", async ({ page, request }) => {
+test("the deployment page shows code, model and settings, diffs two versions and makes an earlier one current", async ({
+  page,
+  request,
+}) => {
   const { slug } = await signUp(page, "versions");
   const token = await seedToken(slug, "owner");
   await seedEndpoint(request, token, "versioned");
@@ -18,7 +21,11 @@ test("the deployment page shows code, model and settings, diffs two versions and
 
   // Version 2 from the edit form: new code and a smaller mini-batch.
   await page.getByRole("link", { name: "Edit", exact: true }).click();
-  await page.getByLabel("Scoring code files").setInputFiles({ name: "score.py", mimeType: "text/x-python", buffer: Buffer.from(SCORE_PY.replace('print("ready")', 'print("ready, version two")')) });
+  await page.getByLabel("Scoring code files").setInputFiles({
+    name: "score.py",
+    mimeType: "text/x-python",
+    buffer: Buffer.from(SCORE_PY.replace('print("ready")', 'print("ready, version two")')),
+  });
   await page.getByLabel("Mini-batch size").fill("3");
   await page.getByRole("button", { name: "Save changes" }).click();
   await page.waitForURL(new RegExp(`/w/${slug}/endpoints/versioned$`));

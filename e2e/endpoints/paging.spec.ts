@@ -6,7 +6,11 @@ test("the endpoints table pages on the server and the filter narrows it", async 
   const { slug } = await signUp(page, "pager");
   const [ws] = await sql<{ id: string }>(`SELECT id FROM "Workspace" WHERE slug = $1`, [slug]);
   for (let i = 0; i < 45; i++) {
-    await sql(`INSERT INTO "Endpoint" (id, "workspaceId", name, "updatedAt") VALUES ($1, $2, $3, now())`, [`e${randomBytes(8).toString("hex")}`, ws.id, `model-${String(i).padStart(2, "0")}`]);
+    await sql(`INSERT INTO "Endpoint" (id, "workspaceId", name, "updatedAt") VALUES ($1, $2, $3, now())`, [
+      `e${randomBytes(8).toString("hex")}`,
+      ws.id,
+      `model-${String(i).padStart(2, "0")}`,
+    ]);
   }
   await page.goto(`/w/${slug}/endpoints`);
   const table = page.getByRole("table", { name: "Endpoints" });
@@ -29,8 +33,18 @@ test("the endpoints table pages on the server and the filter narrows it", async 
 test("endpoints filter by tag key or key=value", async ({ page, request }) => {
   const { slug } = await signUp(page, "tagger");
   const [ws] = await sql<{ id: string }>(`SELECT id FROM "Workspace" WHERE slug = $1`, [slug]);
-  for (const [name, tags] of [["risk-a", { team: "risk" }], ["risk-b", { team: "risk", tier: "gold" }], ["vision-a", { team: "vision" }], ["untagged", {}]] as const) {
-    await sql(`INSERT INTO "Endpoint" (id, "workspaceId", name, tags, "updatedAt") VALUES ($1, $2, $3, $4, now())`, [`e${randomBytes(8).toString("hex")}`, ws.id, name, JSON.stringify(tags)]);
+  for (const [name, tags] of [
+    ["risk-a", { team: "risk" }],
+    ["risk-b", { team: "risk", tier: "gold" }],
+    ["vision-a", { team: "vision" }],
+    ["untagged", {}],
+  ] as const) {
+    await sql(`INSERT INTO "Endpoint" (id, "workspaceId", name, tags, "updatedAt") VALUES ($1, $2, $3, $4, now())`, [
+      `e${randomBytes(8).toString("hex")}`,
+      ws.id,
+      name,
+      JSON.stringify(tags),
+    ]);
   }
   const table = page.getByRole("table", { name: "Endpoints" });
   await page.goto(`/w/${slug}/endpoints?tag=team=risk`);

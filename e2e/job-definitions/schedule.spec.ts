@@ -11,11 +11,21 @@ test("a contributor saves a scheduled job definition, sees its next run, runs it
   const { slug } = await signUp(page, "schedules");
   const token = await createToken(page, slug, "automation", "owner");
   const auth = { authorization: `Bearer ${token}` };
-  for (const n of [1, 2, 3]) expect((await request.put(`/api/v1/datastores/workspaceblobstore/files/uploads/${n}.txt`, { headers: auth, data: String(n * 10) })).status()).toBe(201);
+  for (const n of [1, 2, 3])
+    expect(
+      (await request.put(`/api/v1/datastores/workspaceblobstore/files/uploads/${n}.txt`, { headers: auth, data: String(n * 10) })).status(),
+    ).toBe(201);
   expect((await request.post("/api/v1/endpoints", { headers: auth, data: { name: "nightly-scorer" } })).status()).toBe(201);
   const dep = await request.post("/api/v1/endpoints/nightly-scorer/deployments", {
     headers: auth,
-    data: { name: "blue", runtime: "python", code: { files: { "score.py": SCORE } }, scoringScript: "score.py", interpreter: "/usr/bin/python3", setDefault: true },
+    data: {
+      name: "blue",
+      runtime: "python",
+      code: { files: { "score.py": SCORE } },
+      scoringScript: "score.py",
+      interpreter: "/usr/bin/python3",
+      setDefault: true,
+    },
   });
   expect(dep.status()).toBe(201);
 

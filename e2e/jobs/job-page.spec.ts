@@ -26,18 +26,37 @@ def run(batch):
 type Api = { request: APIRequestContext; headers: Record<string, string> };
 
 /** An endpoint with a Python deployment and input files, made over the REST API with an owner token of the user's workspace. */
-async function setUpEndpoint(request: APIRequestContext, slug: string, opts: { files: Record<string, string>; delay?: number; env?: Record<string, string>; settings?: Record<string, unknown> }): Promise<Api & { ep: string }> {
+async function setUpEndpoint(
+  request: APIRequestContext,
+  slug: string,
+  opts: { files: Record<string, string>; delay?: number; env?: Record<string, string>; settings?: Record<string, unknown> },
+): Promise<Api & { ep: string }> {
   const headers = { authorization: `Bearer ${await seedToken(slug, "owner")}` };
   const ep = `ui-${randomBytes(4).toString("hex")}`;
   expect((await request.post("/api/v1/endpoints", { headers, data: { name: ep } })).status()).toBe(201);
   for (const [file, body] of Object.entries(opts.files)) {
-    expect((await request.put(`/api/v1/datastores/workspaceblobstore/files/${ep}/in/${file}`, { headers: { ...headers, "content-type": "text/plain" }, data: body })).status()).toBe(201);
+    expect(
+      (
+        await request.put(`/api/v1/datastores/workspaceblobstore/files/${ep}/in/${file}`, {
+          headers: { ...headers, "content-type": "text/plain" },
+          data: body,
+        })
+      ).status(),
+    ).toBe(201);
   }
   const dep = await request.post(`/api/v1/endpoints/${ep}/deployments`, {
     headers,
     data: {
-      name: "blue", runtime: "python", interpreter: "/usr/bin/python3", code: { files: { "score.py": SCORE } }, scoringScript: "score.py",
-      settings: { miniBatchSize: 1, environmentVariables: { DELAY: String(opts.delay ?? 0), API_KEY: "hunter2", ...opts.env }, ...opts.settings },
+      name: "blue",
+      runtime: "python",
+      interpreter: "/usr/bin/python3",
+      code: { files: { "score.py": SCORE } },
+      scoringScript: "score.py",
+      settings: {
+        miniBatchSize: 1,
+        environmentVariables: { DELAY: String(opts.delay ?? 0), API_KEY: "hunter2", ...opts.env },
+        ...opts.settings,
+      },
     },
   });
   expect(dep.status(), await dep.text()).toBe(201);
@@ -45,7 +64,10 @@ async function setUpEndpoint(request: APIRequestContext, slug: string, opts: { f
 }
 
 async function invoke(api: Api & { ep: string }, body: Record<string, unknown> = {}) {
-  const res = await api.request.post(`/api/v1/endpoints/${api.ep}/jobs`, { headers: api.headers, data: { input: { type: "uri_folder", path: `datastores/workspaceblobstore/paths/${api.ep}/in/` }, ...body } });
+  const res = await api.request.post(`/api/v1/endpoints/${api.ep}/jobs`, {
+    headers: api.headers,
+    data: { input: { type: "uri_folder", path: `datastores/workspaceblobstore/paths/${api.ep}/in/` }, ...body },
+  });
   expect(res.status(), await res.text()).toBe(202);
   return (await res.json()).name as string;
 }
@@ -60,7 +82,8 @@ async function waitForJob(api: Api, name: string, statuses = ["completed", "fail
 }
 
 const statusBadge = (page: Page) => page.getByRole("status", { name: "Job status" });
-const files = (n: number, prefix = "f") => Object.fromEntries(Array.from({ length: n }, (_, i) => [`${prefix}${String(i).padStart(2, "0")}.txt`, "x".repeat(i + 1)]));
+const files = (n: number, prefix = "f") =>
+  Object.fromEntries(Array.from({ length: n }, (_, i) => [`${prefix}${String(i).padStart(2, "0")}.txt`, "x".repeat(i + 1)]));
 
 test.describe.configure({ mode: "serial" });
 
@@ -121,18 +144,28 @@ test("a finished job previews its first rows and downloads its predictions", asy
   await expect(preview.getByRole("row").nth(1)).toHaveText("f00.txt1");
   await expect(page.getByText("The first 20 rows; download the file for all of them.")).toBeVisible();
 
-  const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: "Download predictions file predictions.csv" }).click()]);
+  const [download] = await Promise.all([
+    page.waitForEvent("download"),
+    page.getByRole("link", { name: "Download predictions file predictions.csv" }).click(),
+  ]);
   expect(download.suggestedFilename()).toBe("predictions.csv");
   const csv = (await readFile((await download.path())!, "utf8")).trim().split("\n");
   expect(csv).toEqual(["file,length", ...Array.from({ length: 25 }, (_, i) => `f${String(i).padStart(2, "0")}.txt,${i + 1}`)]);
 
   const [summary] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: "Download job summary" }).click()]);
-  expect(JSON.parse(await readFile((await summary.path())!, "utf8"))).toMatchObject({ job: name, status: "completed", files: { total: 25, succeeded: 25, failed: 0 } });
+  expect(JSON.parse(await readFile((await summary.path())!, "utf8"))).toMatchObject({
+    job: name,
+    status: "completed",
+    files: { total: 25, succeeded: 25, failed: 0 },
+  });
 });
 
 test("a failed job says why at the top: the error, the failing file and the script's traceback", async ({ request }) => {
   const { page, slug } = owner;
-  const api = await setUpEndpoint(request, slug, { files: { "a1.txt": "1", "bad-row.txt": "oops", "c3.txt": "3", "d4.txt": "4" }, settings: { errorThreshold: 0, retrySettings: { maxRetries: 0, timeout: 30 } } });
+  const api = await setUpEndpoint(request, slug, {
+    files: { "a1.txt": "1", "bad-row.txt": "oops", "c3.txt": "3", "d4.txt": "4" },
+    settings: { errorThreshold: 0, retrySettings: { maxRetries: 0, timeout: 30 } },
+  });
   failedJob = await invoke(api);
   await waitForJob(api, failedJob);
   await page.goto(`/w/${slug}/jobs/${failedJob}`);
@@ -194,7 +227,11 @@ test("re-run starts the same job again and lands on it", async () => {
 test("after fixing the cause, retry failed re-runs only the failed mini-batch and the job completes clean", async ({ request }) => {
   const { page, slug } = owner;
   const marker = path.join(tmpdir(), `bp-fixed-${randomBytes(4).toString("hex")}`);
-  const api = await setUpEndpoint(request, slug, { files: { "a1.txt": "1", "bad-row.txt": "22", "c3.txt": "333" }, env: { FIXED_MARKER: marker }, settings: { retrySettings: { maxRetries: 0, timeout: 30 } } });
+  const api = await setUpEndpoint(request, slug, {
+    files: { "a1.txt": "1", "bad-row.txt": "22", "c3.txt": "333" },
+    env: { FIXED_MARKER: marker },
+    settings: { retrySettings: { maxRetries: 0, timeout: 30 } },
+  });
   const name = await invoke(api);
   await waitForJob(api, name);
   await page.goto(`/w/${slug}/jobs/${name}`);
@@ -238,7 +275,11 @@ test("a reader sees no cancel or re-run, and the server refuses a stale button",
   const { email } = await signUp(readerPage, "reader");
   const [{ id: userId }] = await sql<{ id: string }>(`SELECT id FROM "User" WHERE email = $1`, [email]);
   const [{ id: workspaceId }] = await sql<{ id: string }>(`SELECT id FROM "Workspace" WHERE slug = $1`, [slug]);
-  await sql(`INSERT INTO "Membership" (id, "workspaceId", "userId", role) VALUES ($1, $2, $3, 'scientist')`, [`m${randomBytes(8).toString("hex")}`, workspaceId, userId]);
+  await sql(`INSERT INTO "Membership" (id, "workspaceId", "userId", role) VALUES ($1, $2, $3, 'scientist')`, [
+    `m${randomBytes(8).toString("hex")}`,
+    workspaceId,
+    userId,
+  ]);
 
   await readerPage.goto(`/w/${slug}/jobs/${name}`);
   await expect(statusBadge(readerPage)).toHaveText("running", { timeout: 20_000 });
@@ -276,7 +317,11 @@ test("another workspace's job is a 404, on the page and its downloads", async ({
   await other.goto(`/w/${otherSlug}/jobs/${name}`);
   await expect(other.getByRole("heading", { name: "Not found" })).toBeVisible();
   await expect(other.getByRole("status", { name: "Job status" })).toHaveCount(0);
-  for (const path of [`/w/${slug}/jobs/${name}/files/predictions`, `/w/${otherSlug}/jobs/${name}/files/predictions`, `/w/${slug}/jobs/${name}/logs/0`]) {
+  for (const path of [
+    `/w/${slug}/jobs/${name}/files/predictions`,
+    `/w/${otherSlug}/jobs/${name}/files/predictions`,
+    `/w/${slug}/jobs/${name}/logs/0`,
+  ]) {
     expect((await other.request.get(path)).status(), path).toBe(404);
   }
   expect((await request.get(`/w/${slug}/jobs/${name}/files/predictions`)).status(), "no session").toBe(401);

@@ -3,7 +3,16 @@ import { expect, test } from "../support/test";
 import { signUp, sql } from "../support/fixtures";
 
 /** Seeds `count` finished jobs into a workspace in one statement; returns nothing, the names are `${prefix}-NN`. */
-async function seedJobs(opts: { workspaceId: string; endpointId: string; endpoint: string; userId: string; prefix: string; count: number; status: string; day: string }) {
+async function seedJobs(opts: {
+  workspaceId: string;
+  endpointId: string;
+  endpoint: string;
+  userId: string;
+  prefix: string;
+  count: number;
+  status: string;
+  day: string;
+}) {
   await sql(
     `INSERT INTO "Job" (id, "workspaceId", name, "endpointId", "endpointName", "deploymentName", "deploymentVersion", inputs, settings, "outputPath", "outputFileName",
        status, "submittedById", "createdAt", "startedAt", "finishedAt", "miniBatchesTotal", "miniBatchesCompleted", "miniBatchesFailed", "filesTotal", "filesCompleted", "filesFailed")
@@ -11,7 +20,17 @@ async function seedJobs(opts: { workspaceId: string; endpointId: string; endpoin
        $6::"JobStatus", $7, ($8::date + make_interval(mins => i)), ($8::date + make_interval(mins => i)), ($8::date + make_interval(mins => i, secs => 100)),
        4, CASE WHEN $6 = 'completed' THEN 4 ELSE 2 END, CASE WHEN $6 = 'completed' THEN 0 ELSE 1 END, 8, CASE WHEN $6 = 'completed' THEN 8 ELSE 6 END, CASE WHEN $6 = 'completed' THEN 0 ELSE 2 END
      FROM generate_series(1, $9::int) AS i`,
-    [`j${randomBytes(6).toString("hex")}`, opts.workspaceId, opts.prefix, opts.endpointId, opts.endpoint, opts.status, opts.userId, opts.day, opts.count],
+    [
+      `j${randomBytes(6).toString("hex")}`,
+      opts.workspaceId,
+      opts.prefix,
+      opts.endpointId,
+      opts.endpoint,
+      opts.status,
+      opts.userId,
+      opts.day,
+      opts.count,
+    ],
   );
 }
 
@@ -20,12 +39,38 @@ test("the jobs table filters by status, endpoint, submitter and date, pages on t
   const [{ id: workspaceId }] = await sql<{ id: string }>(`SELECT id FROM "Workspace" WHERE slug = $1`, [slug]);
   const [{ id: ownerId }] = await sql<{ id: string }>(`SELECT id FROM "User" WHERE email = $1`, [email]);
   const colleagueId = `u${randomBytes(8).toString("hex")}`;
-  await sql(`INSERT INTO "User" (id, email, name, "updatedAt") VALUES ($1, $2, 'Colleague Smith', now())`, [colleagueId, `colleague-${colleagueId}@e2e.test`]);
-  await sql(`INSERT INTO "Membership" (id, "workspaceId", "userId", role) VALUES ($1, $2, $3, 'scientist')`, [`m${colleagueId}`, workspaceId, colleagueId]);
+  await sql(`INSERT INTO "User" (id, email, name, "updatedAt") VALUES ($1, $2, 'Colleague Smith', now())`, [
+    colleagueId,
+    `colleague-${colleagueId}@e2e.test`,
+  ]);
+  await sql(`INSERT INTO "Membership" (id, "workspaceId", "userId", role) VALUES ($1, $2, $3, 'scientist')`, [
+    `m${colleagueId}`,
+    workspaceId,
+    colleagueId,
+  ]);
   const endpoints = { alpha: `e${randomBytes(8).toString("hex")}`, beta: `e${randomBytes(8).toString("hex")}` };
-  for (const [name, id] of Object.entries(endpoints)) await sql(`INSERT INTO "Endpoint" (id, "workspaceId", name, "updatedAt") VALUES ($1, $2, $3, now())`, [id, workspaceId, `${name}-ep`]);
-  await seedJobs({ workspaceId, endpointId: endpoints.alpha, endpoint: "alpha-ep", userId: ownerId, prefix: "alpha", count: 25, status: "completed", day: "2026-03-02" });
-  await seedJobs({ workspaceId, endpointId: endpoints.beta, endpoint: "beta-ep", userId: colleagueId, prefix: "beta", count: 5, status: "failed", day: "2026-01-15" });
+  for (const [name, id] of Object.entries(endpoints))
+    await sql(`INSERT INTO "Endpoint" (id, "workspaceId", name, "updatedAt") VALUES ($1, $2, $3, now())`, [id, workspaceId, `${name}-ep`]);
+  await seedJobs({
+    workspaceId,
+    endpointId: endpoints.alpha,
+    endpoint: "alpha-ep",
+    userId: ownerId,
+    prefix: "alpha",
+    count: 25,
+    status: "completed",
+    day: "2026-03-02",
+  });
+  await seedJobs({
+    workspaceId,
+    endpointId: endpoints.beta,
+    endpoint: "beta-ep",
+    userId: colleagueId,
+    prefix: "beta",
+    count: 5,
+    status: "failed",
+    day: "2026-01-15",
+  });
 
   await page.goto(`/w/${slug}/jobs`);
   const table = page.getByRole("table", { name: "Jobs" });

@@ -73,11 +73,15 @@ test("jobs started with an API token name the token as submitter, and unfinished
   const { slug } = await signUp(page, "jobtoken");
   const workspaceId = await seedJobs(slug);
   const tokenId = `t${randomBytes(10).toString("hex")}`;
-  await sql(`INSERT INTO "ApiToken" (id, "workspaceId", name, role, "tokenHash", prefix) VALUES ($1, $2, 'nightly-pipeline', 'scientist', $3, 'bp_xxxx')`, [tokenId, workspaceId, randomBytes(32).toString("hex")]);
+  await sql(
+    `INSERT INTO "ApiToken" (id, "workspaceId", name, role, "tokenHash", prefix) VALUES ($1, $2, 'nightly-pipeline', 'scientist', $3, 'bp_xxxx')`,
+    [tokenId, workspaceId, randomBytes(32).toString("hex")],
+  );
   const [{ id: jobId }] = await sql<{ id: string }>(`SELECT id FROM "Job" WHERE "workspaceId" = $1 AND name = 'job-001'`, [workspaceId]);
-  await sql(`INSERT INTO "AuditEvent" (id, "workspaceId", "actorTokenId", action, "targetType", "targetId", "createdAt") SELECT $1, $2, $3, 'job.invoked', 'job', $4, "createdAt" FROM "Job" WHERE id = $4`, [
-    `a${randomBytes(10).toString("hex")}`, workspaceId, tokenId, jobId,
-  ]);
+  await sql(
+    `INSERT INTO "AuditEvent" (id, "workspaceId", "actorTokenId", action, "targetType", "targetId", "createdAt") SELECT $1, $2, $3, 'job.invoked', 'job', $4, "createdAt" FROM "Job" WHERE id = $4`,
+    [`a${randomBytes(10).toString("hex")}`, workspaceId, tokenId, jobId],
+  );
   await sql(`UPDATE "Job" SET status = 'running', "finishedAt" = NULL WHERE id = $1`, [jobId]);
 
   await page.goto(`/w/${slug}/jobs`);

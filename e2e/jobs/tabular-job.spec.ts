@@ -14,11 +14,20 @@ test("a scientist scores one CSV in mini-batches of rows from the invoke form an
   const { slug } = await signUp(page, "tabular");
   const token = await createToken(page, slug, "automation", "owner");
   const auth = { authorization: `Bearer ${token}` };
-  expect((await request.put("/api/v1/datastores/workspaceblobstore/files/tables/claims.csv", { headers: auth, data: CSV })).status()).toBe(201);
+  expect((await request.put("/api/v1/datastores/workspaceblobstore/files/tables/claims.csv", { headers: auth, data: CSV })).status()).toBe(
+    201,
+  );
   expect((await request.post("/api/v1/endpoints", { headers: auth, data: { name: "claims" } })).status()).toBe(201);
   const dep = await request.post("/api/v1/endpoints/claims/deployments", {
     headers: auth,
-    data: { name: "rules", runtime: "python", code: { files: { "score.py": SCORE } }, scoringScript: "score.py", interpreter: "/usr/bin/python3", setDefault: true },
+    data: {
+      name: "rules",
+      runtime: "python",
+      code: { files: { "score.py": SCORE } },
+      scoringScript: "score.py",
+      interpreter: "/usr/bin/python3",
+      setDefault: true,
+    },
   });
   expect(dep.status()).toBe(201);
 
@@ -42,5 +51,8 @@ test("a scientist scores one CSV in mini-batches of rows from the invoke form an
   await expect(preview.getByRole("columnheader")).toHaveText(["claim_id", "flag"]);
   const name = page.url().split("/").pop()!;
   const csv = await (await request.get(`/api/v1/jobs/${name}/output`, { headers: auth })).text();
-  expect(csv.trim().split("\n")).toEqual(["claim_id,flag", ...Array.from({ length: 25 }, (_, i) => `${i + 1},${(i + 1) * 10 > 200 ? 1 : 0}`)]);
+  expect(csv.trim().split("\n")).toEqual([
+    "claim_id,flag",
+    ...Array.from({ length: 25 }, (_, i) => `${i + 1},${(i + 1) * 10 > 200 ? 1 : 0}`),
+  ]);
 });

@@ -26,7 +26,7 @@ function png(value: number): Buffer {
       c ^= b;
       for (let k = 0; k < 8; k++) c = c & 1 ? (c >>> 1) ^ 0xedb88320 : c >>> 1;
     }
-    return (~c >>> 0);
+    return ~c >>> 0;
   };
   const chunk = (type: string, data: Buffer) => {
     const len = Buffer.alloc(4);
@@ -42,17 +42,26 @@ function png(value: number): Buffer {
   ihdr[8] = 8; // bit depth
   ihdr[9] = 0; // grayscale
   const raw = Buffer.concat(Array.from({ length: 4 }, () => Buffer.from([0, value, value, value, value])));
-  return Buffer.concat([Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]), chunk("IHDR", ihdr), chunk("IDAT", deflateSync(raw)), chunk("IEND", Buffer.alloc(0))]);
+  return Buffer.concat([
+    Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]),
+    chunk("IHDR", ihdr),
+    chunk("IDAT", deflateSync(raw)),
+    chunk("IEND", Buffer.alloc(0)),
+  ]);
 }
 
-test("a new user uploads images, deploys a Python scorer, invokes it and collects the predictions, all in the browser", async ({ page }) => {
+test("a new user uploads images, deploys a Python scorer, invokes it and collects the predictions, all in the browser", async ({
+  page,
+}) => {
   const { slug } = await signUp(page, "journey");
 
   // Upload a folder of real PNG files into workspaceblobstore.
   await page.getByRole("link", { name: "Datastores" }).click();
   await page.getByRole("link", { name: "workspaceblobstore" }).click();
   await page.getByLabel("Upload into folder").fill("digits/batch-1/");
-  await page.getByLabel("Upload files").setInputFiles(Array.from({ length: 8 }, (_, i) => ({ name: `img_${i}.png`, mimeType: "image/png", buffer: png(i * 10) })));
+  await page
+    .getByLabel("Upload files")
+    .setInputFiles(Array.from({ length: 8 }, (_, i) => ({ name: `img_${i}.png`, mimeType: "image/png", buffer: png(i * 10) })));
   await expect(page.getByText("Uploaded 8 files")).toBeVisible();
 
   await expect(page.getByRole("list", { name: "Folder contents" })).toContainText("digits/");

@@ -24,7 +24,10 @@ def run(mini_batch):
 `;
 
 async function shoot(page: Page, name: string) {
-  for (const [suffix, size] of [["", { width: 1440, height: 900 }], ["-tablet", { width: 820, height: 1180 }]] as const) {
+  for (const [suffix, size] of [
+    ["", { width: 1440, height: 900 }],
+    ["-tablet", { width: 820, height: 1180 }],
+  ] as const) {
     await page.setViewportSize(size);
     await page.waitForTimeout(300); // layout settles after a resize; nothing is asserted from it
     await page.screenshot({ path: `docs/screenshots/${name}${suffix}.png`, fullPage: false });
@@ -34,19 +37,45 @@ async function shoot(page: Page, name: string) {
 test("journey screenshots", async ({ page, request }) => {
   const { slug } = await signUp(page, "tour");
   const token = await createToken(page, slug, "nightly-pipeline", "owner");
-  for (let i = 0; i < 12; i++) expect((await request.put(`/api/v1/datastores/workspaceblobstore/files/reviews/2026-12/${i}.txt`, { headers: auth(token), data: `review ${i}` })).status()).toBe(201);
+  for (let i = 0; i < 12; i++)
+    expect(
+      (
+        await request.put(`/api/v1/datastores/workspaceblobstore/files/reviews/2026-12/${i}.txt`, {
+          headers: auth(token),
+          data: `review ${i}`,
+        })
+      ).status(),
+    ).toBe(201);
   await seedEndpoint(request, token, "sentiment", "blue", { settings: { miniBatchSize: 4 } });
-  const patch = await request.patch("/api/v1/endpoints/sentiment/deployments/blue", { headers: auth(token), data: { settings: { miniBatchSize: 2 } } });
+  const patch = await request.patch("/api/v1/endpoints/sentiment/deployments/blue", {
+    headers: auth(token),
+    data: { settings: { miniBatchSize: 2 } },
+  });
   expect(patch.status()).toBeLessThan(300);
   await seedEndpoint(request, token, "slow-ep", "green", { code: { files: { "score.py": SLOW } }, settings: { miniBatchSize: 1 } });
-  await seedEndpoint(request, token, "broken-ep", "red", { code: { files: { "score.py": FAILING } }, settings: { retrySettings: { maxRetries: 0 } } });
-  const invoke = async (ep: string) => (await (await request.post(`/api/v1/endpoints/${ep}/jobs`, { headers: auth(token), data: { input: { type: "uri_folder", path: "azureml://datastores/workspaceblobstore/paths/reviews/2026-12/" } } })).json()).name as string;
+  await seedEndpoint(request, token, "broken-ep", "red", {
+    code: { files: { "score.py": FAILING } },
+    settings: { retrySettings: { maxRetries: 0 } },
+  });
+  const invoke = async (ep: string) =>
+    (
+      await (
+        await request.post(`/api/v1/endpoints/${ep}/jobs`, {
+          headers: auth(token),
+          data: { input: { type: "uri_folder", path: "azureml://datastores/workspaceblobstore/paths/reviews/2026-12/" } },
+        })
+      ).json()
+    ).name as string;
   const ok = await invoke("sentiment");
   const bad = await invoke("broken-ep");
 
   await page.goto(`/w/${slug}/endpoints/sentiment/deployments/blue`);
   await page.goto(`/w/${slug}/endpoints/sentiment/deployments/blue/edit`);
-  await page.getByLabel("Scoring code files").setInputFiles({ name: "score.py", mimeType: "text/x-python", buffer: Buffer.from(SCORE_PY.replace('print("ready")', 'print("ready: v3")')) });
+  await page.getByLabel("Scoring code files").setInputFiles({
+    name: "score.py",
+    mimeType: "text/x-python",
+    buffer: Buffer.from(SCORE_PY.replace('print("ready")', 'print("ready: v3")')),
+  });
   await page.getByRole("button", { name: "Save changes" }).click();
   await page.waitForURL(new RegExp(`/endpoints/sentiment$`));
 

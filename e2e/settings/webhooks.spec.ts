@@ -21,7 +21,10 @@ test("an owner adds an inbound trigger, sees its secret once, and the rejected d
   const body = JSON.stringify({ input: { type: "uri_folder", path: "datastores/workspaceblobstore/paths/none/" } });
   const t = Math.floor(Date.now() / 1000);
   const bad = createHmac("sha256", "not-the-secret").update(`${t}.${body}`).digest("hex");
-  const res = await request.post(new URL(url).pathname, { headers: { "content-type": "application/json", "Batchpoint-Signature": `t=${t},v1=${bad}` }, data: body });
+  const res = await request.post(new URL(url).pathname, {
+    headers: { "content-type": "application/json", "Batchpoint-Signature": `t=${t},v1=${bad}` },
+    data: body,
+  });
   expect(res.status()).toBe(401);
   expect(await res.text()).not.toContain(secret);
 

@@ -10,7 +10,9 @@ test("the empty dashboard guides through the first run and checks off each step 
   await expect(guide.getByRole("link", { name: "Upload data" })).toBeVisible();
 
   const token = await seedToken(slug, "owner");
-  expect((await request.put(`/api/v1/datastores/workspaceblobstore/files/first/a.txt`, { headers: auth(token), data: "a" })).status()).toBe(201);
+  expect((await request.put(`/api/v1/datastores/workspaceblobstore/files/first/a.txt`, { headers: auth(token), data: "a" })).status()).toBe(
+    201,
+  );
   await page.reload();
   await expect(page.getByText("1 of 4 steps done.")).toBeVisible();
   await expect(guide.getByRole("listitem").first()).toContainText("(done)");
@@ -20,7 +22,10 @@ test("the empty dashboard guides through the first run and checks off each step 
   await expect(page.getByText("3 of 4 steps done.")).toBeVisible();
   await expect(guide.getByRole("link", { name: "Invoke it" })).toHaveAttribute("href", `/w/${slug}/endpoints/first-ep/invoke`);
 
-  const job = await request.post(`/api/v1/endpoints/first-ep/jobs`, { headers: auth(token), data: { input: { type: "uri_folder", path: "azureml://datastores/workspaceblobstore/paths/first/" } } });
+  const job = await request.post(`/api/v1/endpoints/first-ep/jobs`, {
+    headers: auth(token),
+    data: { input: { type: "uri_folder", path: "azureml://datastores/workspaceblobstore/paths/first/" } },
+  });
   expect(job.status()).toBe(202);
   await page.reload();
   await expect(guide).toHaveCount(0);

@@ -11,7 +11,10 @@ function hydrationErrors(page: Page) {
   return errors;
 }
 
-test("pages with relative times hydrate without a mismatch, even when the browser's clock differs from the server's", async ({ page, request }) => {
+test("pages with relative times hydrate without a mismatch, even when the browser's clock differs from the server's", async ({
+  page,
+  request,
+}) => {
   const { slug } = await signUp(page, "hydrate");
   const token = await createToken(page, slug, "hydrator", "owner");
   await seedEndpoint(request, token, "hydra");

@@ -12,7 +12,13 @@ export async function expectAccessible(page: Page, label: string) {
   const results = await new AxeBuilder({ page }).withTags(TAGS).analyze();
   const blocking = results.violations
     .filter((v) => v.impact === "serious" || v.impact === "critical")
-    .map((v) => `${v.id} (${v.impact}): ${v.help}\n    ${v.nodes.slice(0, 3).map((n) => `${n.target.join(" ")} - ${n.failureSummary?.split("\n").slice(1).join(" ").trim()}`).join("\n    ")}`);
+    .map(
+      (v) =>
+        `${v.id} (${v.impact}): ${v.help}\n    ${v.nodes
+          .slice(0, 3)
+          .map((n) => `${n.target.join(" ")} - ${n.failureSummary?.split("\n").slice(1).join(" ").trim()}`)
+          .join("\n    ")}`,
+    );
   // Soft: one run reports every page's findings, and the test still fails.
   expect.soft(blocking, `axe on ${label} (${page.url()})`).toEqual([]);
 }

@@ -61,7 +61,11 @@ export async function seedResources(slug: string) {
   const id = (p: string) => `${p}${randomBytes(8).toString("hex")}`;
   const names = { endpoint: id("ep-"), model: id("model-"), job: id("job-"), datastore: id("ds_") };
   const endpointId = id("e");
-  await sql(`INSERT INTO "Endpoint" (id, "workspaceId", name, "updatedAt") VALUES ($1, $2, $3, now())`, [endpointId, ws.id, names.endpoint]);
+  await sql(`INSERT INTO "Endpoint" (id, "workspaceId", name, "updatedAt") VALUES ($1, $2, $3, now())`, [
+    endpointId,
+    ws.id,
+    names.endpoint,
+  ]);
   await sql(`INSERT INTO "Model" (id, "workspaceId", name) VALUES ($1, $2, $3)`, [id("m"), ws.id, names.model]);
   await sql(
     `INSERT INTO "Job" (id, "workspaceId", name, "endpointId", "endpointName", "deploymentName", "deploymentVersion", inputs, settings, "outputPath", "outputFileName")
@@ -85,7 +89,12 @@ export async function seedToken(slug: string, role: "owner" | "contributor" | "s
     await sql(`INSERT INTO "Workspace" (id, slug, name, "updatedAt") VALUES ($1, $2, $3, now())`, [ws.id, slug, slug]);
   }
   await sql(`INSERT INTO "ApiToken" (id, "workspaceId", name, role, "tokenHash", prefix) VALUES ($1, $2, $3, $4, $5, $6)`, [
-    `t${randomBytes(10).toString("hex")}`, ws.id, `seeded ${role}`, role, createHash("sha256").update(token).digest("hex"), token.slice(0, 10),
+    `t${randomBytes(10).toString("hex")}`,
+    ws.id,
+    `seeded ${role}`,
+    role,
+    createHash("sha256").update(token).digest("hex"),
+    token.slice(0, 10),
   ]);
   return token;
 }

@@ -9,7 +9,18 @@ test("a member of one workspace gets 404 for every page of another workspace", a
 
   const other = await (await browser.newContext()).newPage();
   await signUp(other, "tenant-b");
-  for (const path of ["endpoints", "jobs", "models", "datastores", `datastores/${seeded.datastore}`, "datastores/workspaceblobstore", "settings", "settings/members", "settings/tokens", "settings/audit"]) {
+  for (const path of [
+    "endpoints",
+    "jobs",
+    "models",
+    "datastores",
+    `datastores/${seeded.datastore}`,
+    "datastores/workspaceblobstore",
+    "settings",
+    "settings/members",
+    "settings/tokens",
+    "settings/audit",
+  ]) {
     const res = await other.goto(`/w/${slugA}/${path}`);
     expect(res?.status(), path).toBe(404);
     await expect(other.getByRole("heading", { name: "Not found" })).toBeVisible();
@@ -25,7 +36,12 @@ test("an API token of one workspace gets 404 for another workspace's resources",
   const { slug: slugB } = await signUp(other, "api-b");
   const tokenB = await createToken(other, slugB, "b", "owner");
 
-  const paths = [`/api/v1/endpoints/${seeded.endpoint}`, `/api/v1/models/${seeded.model}`, `/api/v1/jobs/${seeded.job}`, `/api/v1/datastores/${seeded.datastore}`];
+  const paths = [
+    `/api/v1/endpoints/${seeded.endpoint}`,
+    `/api/v1/models/${seeded.model}`,
+    `/api/v1/jobs/${seeded.job}`,
+    `/api/v1/datastores/${seeded.datastore}`,
+  ];
   for (const path of paths) {
     const own = await request.get(path, { headers: { authorization: `Bearer ${tokenA}` } });
     expect(own.status(), `${path} with its own workspace's token`).toBe(200);

@@ -2,13 +2,20 @@ import { randomBytes } from "node:crypto";
 import { expect, test } from "../support/test";
 import { signUp, sql } from "../support/fixtures";
 
-test("a page the member's role may not see answers with a 403 page naming what the role may not do and who can grant it", async ({ page, browser }) => {
+test("a page the member's role may not see answers with a 403 page naming what the role may not do and who can grant it", async ({
+  page,
+  browser,
+}) => {
   const owner = await signUp(page, "grantor");
   const readerPage = await (await browser.newContext()).newPage();
   const reader = await signUp(readerPage, "limited");
   const [ws] = await sql<{ id: string }>(`SELECT id FROM "Workspace" WHERE slug = $1`, [owner.slug]);
   const [user] = await sql<{ id: string }>(`SELECT id FROM "User" WHERE email = $1`, [reader.email]);
-  await sql(`INSERT INTO "Membership" (id, "workspaceId", "userId", role) VALUES ($1, $2, $3, 'reader')`, [`m${randomBytes(10).toString("hex")}`, ws.id, user.id]);
+  await sql(`INSERT INTO "Membership" (id, "workspaceId", "userId", role) VALUES ($1, $2, $3, 'reader')`, [
+    `m${randomBytes(10).toString("hex")}`,
+    ws.id,
+    user.id,
+  ]);
 
   const cases: [string, RegExp][] = [
     ["settings/tokens", /Your role may not create or revoke API tokens/],

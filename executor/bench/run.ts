@@ -49,7 +49,10 @@ const pct = (xs: number[], p: number) => {
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
 };
 
-async function measure(label: string, db: { kind: "pglite"; worker: boolean } | { kind: "pg"; url: string; asyncCommit?: boolean }): Promise<Figures> {
+async function measure(
+  label: string,
+  db: { kind: "pglite"; worker: boolean } | { kind: "pg"; url: string; asyncCommit?: boolean },
+): Promise<Figures> {
   const load0 = loadavg()[0];
   let peakRss = 0;
   const rssTimer = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 50);
@@ -84,7 +87,10 @@ async function measure(label: string, db: { kind: "pglite"; worker: boolean } | 
       const n = event.data.n as number;
       for (let off = 0, b = 0; off < n; off += 5000, b++) {
         const size = Math.min(5000, n - off);
-        await step.sendEvent(`send-${b}`, Array.from({ length: size }, (_, i) => ({ name: "bench/fanned", data: { i: off + i } })));
+        await step.sendEvent(
+          `send-${b}`,
+          Array.from({ length: size }, (_, i) => ({ name: "bench/fanned", data: { i: off + i } })),
+        );
       }
     }),
     client.createFunction({ id: "fanned", triggers: [{ event: "bench/fanned" }] }, async ({ event, step }) =>
@@ -103,7 +109,9 @@ async function measure(label: string, db: { kind: "pglite"; worker: boolean } | 
     }
   };
   const completed = async (fn: string): Promise<number> => {
-    const { rows } = await client0.query("SELECT count(*)::int AS n FROM executor.runs WHERE function_id = $1 AND status = 'Completed'", [fn]);
+    const { rows } = await client0.query("SELECT count(*)::int AS n FROM executor.runs WHERE function_id = $1 AND status = 'Completed'", [
+      fn,
+    ]);
     return rows[0].n;
   };
   const waitCompleted = async (fn: string, n: number, timeoutMs: number) => {
@@ -147,7 +155,16 @@ async function measure(label: string, db: { kind: "pglite"; worker: boolean } | 
   server.close();
   server.closeAllConnections();
   await pglite?.stop();
-  const f: Figures = { label, runsPerSec, p50: pct(gaps, 50), p95: pct(gaps, 95), steps: gaps.length, fanoutSec, peakRss, load: [load0, loadavg()[0]] };
+  const f: Figures = {
+    label,
+    runsPerSec,
+    p50: pct(gaps, 50),
+    p95: pct(gaps, 95),
+    steps: gaps.length,
+    fanoutSec,
+    peakRss,
+    load: [load0, loadavg()[0]],
+  };
   console.log(
     `${label}: ${runsPerSec.toFixed(0)} runs/s; per step p50 ${f.p50.toFixed(2)} ms, p95 ${f.p95.toFixed(2)} ms; ` +
       `fan-out ${FANOUT} in ${fanoutSec.toFixed(1)} s, peak RSS ${(peakRss / 2 ** 20).toFixed(0)} MiB; load ${load0.toFixed(2)} -> ${loadavg()[0].toFixed(2)}`,

@@ -65,7 +65,9 @@ export function parseFunctionConfig(raw: Record<string, unknown>, appId: string)
   for (const [k, v] of Object.entries(raw)) {
     if (!isSet(v)) continue;
     if (k in UNSUPPORTED_MSG) {
-      throw new SyncError(`${where}: option "${k}" (${UNSUPPORTED_MSG[k]}) is not supported by the embedded executor; remove it or run on Inngest`);
+      throw new SyncError(
+        `${where}: option "${k}" (${UNSUPPORTED_MSG[k]}) is not supported by the embedded executor; remove it or run on Inngest`,
+      );
     }
     if (!SUPPORTED.has(k)) throw new SyncError(`${where}: option "${k}" is not supported by the embedded executor`);
   }

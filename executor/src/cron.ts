@@ -26,12 +26,10 @@ export async function cronTick(o: { db: Db; fns: FunctionRegistry; runs: Runs; w
           if (!claimed.rowCount || !fn) return;
           const ts = c.next_at.getTime();
           const event: InngestEvent = { id: `cron-${c.function_id}-${ts}`, name: "inngest/scheduled.timer", data: { cron: c.expr }, ts };
-          const ins = await client.query("INSERT INTO executor.events (id, name, data, ts) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING RETURNING 1", [
-            event.id,
-            event.name,
-            JSON.stringify(event.data),
-            ts,
-          ]);
+          const ins = await client.query(
+            "INSERT INTO executor.events (id, name, data, ts) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING RETURNING 1",
+            [event.id, event.name, JSON.stringify(event.data), ts],
+          );
           if (ins.rowCount) await o.runs.createRuns([{ fn, event }], client);
         },
         o.log,

@@ -32,7 +32,11 @@ function httpPost(url: URL, headers: Record<string, string>, body: string): Prom
   return new Promise((resolve, reject) => {
     const req = mod.request(
       url,
-      { method: "POST", headers: { ...headers, "content-length": String(Buffer.byteLength(body)) }, agent: url.protocol === "https:" ? agents.https : agents.http },
+      {
+        method: "POST",
+        headers: { ...headers, "content-length": String(Buffer.byteLength(body)) },
+        agent: url.protocol === "https:" ? agents.https : agents.http,
+      },
       (res) => {
         const chunks: Buffer[] = [];
         res.on("data", (c: Buffer) => chunks.push(c));
@@ -71,12 +75,22 @@ export function createHttpDriver(opts: { signingKey?: string }): SdkDriver {
       try {
         res = await httpPost(url, headers, body);
       } catch (e) {
-        return { kind: "error", error: errObj("SDKUnreachable", `call to ${url.origin}${url.pathname} failed: ${(e as Error).message}`), noRetry: false, retryAfter: null };
+        return {
+          kind: "error",
+          error: errObj("SDKUnreachable", `call to ${url.origin}${url.pathname} failed: ${(e as Error).message}`),
+          noRetry: false,
+          retryAfter: null,
+        };
       }
       const text = res.text;
       if (signingKey && (res.status === 200 || res.status === 206)) {
         if (!verifySignature(res.header("x-inngest-signature"), text, signingKey)) {
-          return { kind: "error", error: errObj("InvalidSignature", "the SDK's response signature did not verify"), noRetry: false, retryAfter: null };
+          return {
+            kind: "error",
+            error: errObj("InvalidSignature", "the SDK's response signature did not verify"),
+            noRetry: false,
+            retryAfter: null,
+          };
         }
       }
       const noRetry = res.header("x-inngest-no-retry") === "true";
@@ -87,10 +101,13 @@ export function createHttpDriver(opts: { signingKey?: string }): SdkDriver {
       } catch {
         parsed = undefined; // not JSON: reported below as an HTTPError with the text
       }
-      if (res.status === 206 && Array.isArray(parsed) && parsed.length > 0) return { kind: "ops", ops: parsed as Op[], noRetry, retryAfter };
+      if (res.status === 206 && Array.isArray(parsed) && parsed.length > 0)
+        return { kind: "ops", ops: parsed as Op[], noRetry, retryAfter };
       if (res.status === 200 && parsed !== undefined) return { kind: "done", data: parsed };
       const error =
-        parsed && typeof parsed === "object" && !Array.isArray(parsed) ? parsed : errObj("HTTPError", `SDK responded ${res.status}: ${text.slice(0, 500)}`);
+        parsed && typeof parsed === "object" && !Array.isArray(parsed)
+          ? parsed
+          : errObj("HTTPError", `SDK responded ${res.status}: ${text.slice(0, 500)}`);
       return { kind: "error", error, noRetry, retryAfter };
     },
 

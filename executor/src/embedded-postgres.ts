@@ -61,7 +61,12 @@ function pgUrl(password: string, port: number): string {
   return `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres?sslmode=disable`;
 }
 
-async function startInWorker(opts: { dataDir?: string; port?: number; maxConnections?: number; password: string }): Promise<EmbeddedPostgres> {
+async function startInWorker(opts: {
+  dataDir?: string;
+  port?: number;
+  maxConnections?: number;
+  password: string;
+}): Promise<EmbeddedPostgres> {
   const worker = new Worker(new URL("./pglite-worker.mjs", import.meta.url), {
     workerData: { dataDir: opts.dataDir, port: opts.port ?? 0, maxConnections: opts.maxConnections ?? 100, password: opts.password },
   });

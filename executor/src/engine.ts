@@ -89,7 +89,8 @@ export class Engine {
   async start(): Promise<void> {
     await this.functions.load();
     this.queue.start();
-    const cron = () => cronTick({ db: this.o.db, fns: this.functions, runs: this.runs, waker: this.queue, life: this.life, log: this.o.log });
+    const cron = () =>
+      cronTick({ db: this.o.db, fns: this.functions, runs: this.runs, waker: this.queue, life: this.life, log: this.o.log });
     this.timers.push(setInterval(() => void this.queue.heartbeat(), Math.max(200, Math.floor(this.o.leaseMs / 3))));
     this.timers.push(setInterval(() => void cron(), 1000));
     this.timers.push(setInterval(() => void this.runs.flushAttempts(), 250));

@@ -29,7 +29,9 @@ export class FunctionRegistry {
 
   /** Reloads when another executor process synced apps since our last load (one cheap statement). */
   async refreshIfChanged(): Promise<void> {
-    const { rows } = await this.o.db.query<{ v: string }>("SELECT count(*) || '/' || coalesce(max(updated_at)::text, '') AS v FROM executor.functions");
+    const { rows } = await this.o.db.query<{ v: string }>(
+      "SELECT count(*) || '/' || coalesce(max(updated_at)::text, '') AS v FROM executor.functions",
+    );
     const v = rows[0]?.v ?? "";
     if (v !== this.version) {
       await this.load();

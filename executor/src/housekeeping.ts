@@ -14,7 +14,9 @@ export class Housekeeping {
   async vacuumIfChurned(churn: number): Promise<boolean> {
     if (this.o.life.dead || churn < 2000) return false;
     for (const t of ["queue", "steps", "runs", "waits"]) {
-      await this.o.db.query(`VACUUM ANALYZE executor.${t}`).catch((e) => this.o.log(`executor: vacuum ${t} failed: ${(e as Error).message}`));
+      await this.o.db
+        .query(`VACUUM ANALYZE executor.${t}`)
+        .catch((e) => this.o.log(`executor: vacuum ${t} failed: ${(e as Error).message}`));
     }
     return true;
   }

@@ -92,10 +92,11 @@ async function handle(d: HttpDeps, req: IncomingMessage, res: ServerResponse): P
       body = JSON.parse((await readBody(req)) || "{}");
     } catch (e) {
       if (e instanceof HttpError) throw e;
-      return send(res, 400, { error: "body must be JSON: {} or {\"url\": one of the configured app URLs}" });
+      return send(res, 400, { error: 'body must be JSON: {} or {"url": one of the configured app URLs}' });
     }
     const { url: only, ...unknown } = (body && typeof body === "object" ? body : {}) as Record<string, unknown>;
-    if (Object.keys(unknown).length) return send(res, 400, { error: `unknown field "${Object.keys(unknown)[0]}"; the body is {} or {"url": ...}` });
+    if (Object.keys(unknown).length)
+      return send(res, 400, { error: `unknown field "${Object.keys(unknown)[0]}"; the body is {} or {"url": ...}` });
     if (only !== undefined && typeof only !== "string") return send(res, 400, { error: "url must be a string" });
     try {
       await d.syncApps(only);

@@ -81,7 +81,8 @@ function normalizeUrl(u: string): string {
 
 export async function startExecutor(opts: ExecutorOptions): Promise<Executor> {
   const log = opts.log ?? ((line: string) => console.log(line));
-  if (opts.signingKey && !opts.eventKey) throw new Error("executor: a signing key needs an event key too (eventKey / --event-key / INNGEST_EVENT_KEY)");
+  if (opts.signingKey && !opts.eventKey)
+    throw new Error("executor: a signing key needs an event key too (eventKey / --event-key / INNGEST_EVENT_KEY)");
   const db = createPool(opts.databaseUrl, { max: opts.poolSize ?? 10, asyncCommit: opts.asyncCommit ?? false, log });
   await migrate(db);
   const engine = new Engine({
@@ -115,7 +116,10 @@ export async function startExecutor(opts: ExecutorOptions): Promise<Executor> {
         throw new HttpError(400, `url "${only}" is not a URL`);
       }
       if (!appUrls.has(wanted)) {
-        throw new HttpError(403, `url "${only}" is not one of the app URLs this executor was started with; sync it from the operator's side (--sdk-url / syncApp())`);
+        throw new HttpError(
+          403,
+          `url "${only}" is not one of the app URLs this executor was started with; sync it from the operator's side (--sdk-url / syncApp())`,
+        );
       }
       return putSync(wanted);
     }

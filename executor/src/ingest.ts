@@ -98,7 +98,14 @@ export class Ingest {
     const { db, runs } = this.o;
     const names = [...new Set(events.map((e) => e.name))];
     // 1. resume waitForEvent
-    const { rows: waits } = await db.query<{ id: number; run_id: string; step_id: string; event_name: string; expr: string | null; run_event: InngestEvent }>(
+    const { rows: waits } = await db.query<{
+      id: number;
+      run_id: string;
+      step_id: string;
+      event_name: string;
+      expr: string | null;
+      run_event: InngestEvent;
+    }>(
       `SELECT w.id, w.run_id, w.step_id, w.event_name, w.expr, r.event AS run_event
        FROM executor.waits w JOIN executor.runs r ON r.id = w.run_id
        WHERE w.event_name = ANY($1) AND w.expires_at > now() ORDER BY w.id`,

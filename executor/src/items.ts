@@ -60,7 +60,8 @@ async function emitFinished(d: ItemDeps, item: QueueItem): Promise<void> {
       events.push({ id: `finished-${run.id}`, name: "inngest/function.finished", data: { ...base, result: run.output } });
     } else {
       events.push({ id: `finished-${run.id}`, name: "inngest/function.finished", data: { ...base, error: run.error } });
-      if (run.status === "Failed") events.push({ id: `failed-${run.id}`, name: "inngest/function.failed", data: { ...base, error: run.error } });
+      if (run.status === "Failed")
+        events.push({ id: `failed-${run.id}`, name: "inngest/function.failed", data: { ...base, error: run.error } });
       else events.push({ id: `cancelled-${run.id}`, name: "inngest/function.cancelled", data: { ...base, error: run.error } });
     }
     await d.ingest.ingest(events, { internal: true });

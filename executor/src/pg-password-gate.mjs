@@ -17,14 +17,16 @@ const md5 = (s) => createHash("md5").update(s).digest("hex");
 
 /** The md5 answer a client sends: "md5" + md5(md5(password + user) + salt). */
 export function md5PasswordAnswer(password, user, salt) {
-  return "md5" + createHash("md5").update(Buffer.concat([Buffer.from(md5(password + user)), salt])).digest("hex");
+  return (
+    "md5" +
+    createHash("md5")
+      .update(Buffer.concat([Buffer.from(md5(password + user)), salt]))
+      .digest("hex")
+  );
 }
 
 function errorResponse(code, message) {
-  const fields = Buffer.concat([
-    Buffer.from(`SFATAL\0VFATAL\0C${code}\0M${message}\0`, "utf8"),
-    Buffer.from([0]),
-  ]);
+  const fields = Buffer.concat([Buffer.from(`SFATAL\0VFATAL\0C${code}\0M${message}\0`, "utf8"), Buffer.from([0])]);
   const head = Buffer.alloc(5);
   head[0] = 0x45; // 'E'
   head.writeInt32BE(fields.length + 4, 1);

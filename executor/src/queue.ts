@@ -58,10 +58,13 @@ export class LeaseLoop implements Waker {
     if (at <= now) return this.wake();
     if (this.wakeTimer && this.wakeTimer.at <= at) return;
     this.clearWakeTimer();
-    const t = setTimeout(() => {
-      this.wakeTimer = null;
-      this.wake();
-    }, at - now + 2);
+    const t = setTimeout(
+      () => {
+        this.wakeTimer = null;
+        this.wake();
+      },
+      at - now + 2,
+    );
     this.wakeTimer = { at, t };
   }
 
@@ -164,7 +167,10 @@ export class LeaseLoop implements Waker {
   async releaseInflight(): Promise<void> {
     if (!this.inflight.size) return;
     await this.o.db
-      .query("UPDATE executor.queue SET lease_until = NULL, lease_owner = NULL WHERE id = ANY($1) AND lease_owner = $2", [[...this.inflight.keys()], this.o.owner])
+      .query("UPDATE executor.queue SET lease_until = NULL, lease_owner = NULL WHERE id = ANY($1) AND lease_owner = $2", [
+        [...this.inflight.keys()],
+        this.o.owner,
+      ])
       .catch((e) => this.o.log(`executor: releasing leases failed (they expire after leaseMs): ${(e as Error).message}`));
   }
 }

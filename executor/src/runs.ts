@@ -4,7 +4,18 @@ import type pg from "pg";
 import { LIMITS, type FnDef } from "./config";
 import { withTransaction, type Db, type Queryable } from "./db";
 import type { FunctionRegistry } from "./functions";
-import { dedupeBy, errObj, type FinalStatus, type FinishStepResult, type InngestEvent, type Lifecycle, type Log, type QueueItem, type RunRow, type Waker } from "./types";
+import {
+  dedupeBy,
+  errObj,
+  type FinalStatus,
+  type FinishStepResult,
+  type InngestEvent,
+  type Lifecycle,
+  type Log,
+  type QueueItem,
+  type RunRow,
+  type Waker,
+} from "./types";
 import { byteLength, exprKey, ulid } from "./util";
 
 export interface RunSpec {
@@ -104,7 +115,13 @@ export class Runs {
            WHERE i.created_at < now() - make_interval(secs => $2 / 1000.0)
          RETURNING run_id`,
         [
-          JSON.stringify(dedupeBy(idem, (i) => `${i.function_id}\u0000${i.idem}`).map((i) => ({ function_id: i.function_id, key: i.idem, run_id: i.id }))),
+          JSON.stringify(
+            dedupeBy(idem, (i) => `${i.function_id}\u0000${i.idem}`).map((i) => ({
+              function_id: i.function_id,
+              key: i.idem,
+              run_id: i.id,
+            })),
+          ),
           LIMITS.idempotencyMs,
         ],
       );
@@ -176,7 +193,8 @@ export class Runs {
     ]);
     const ok = Boolean(rows[0]?.ok);
     if (ok) {
-      if (status !== "Completed") this.o.log(`executor: run ${run.id} (${run.function_id}) ${status}: ${(error as { message?: string })?.message ?? ""}`);
+      if (status !== "Completed")
+        this.o.log(`executor: run ${run.id} (${run.function_id}) ${status}: ${(error as { message?: string })?.message ?? ""}`);
       if (outbox) this.o.waker.wake();
     }
     return ok;
@@ -186,19 +204,22 @@ export class Runs {
   async finishStep(s: FinishStepOptions): Promise<FinishStepResult> {
     const isErr = s.result.error !== undefined;
     const bytes = byteLength(isErr ? s.result.error : s.result.data);
-    const { rows } = await this.db.query<{ r: FinishStepResult }>("SELECT executor.finish_step($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) AS r", [
-      s.runId,
-      s.stepId,
-      s.name ?? null,
-      s.op,
-      isErr ? null : JSON.stringify(s.result.data ?? null),
-      isErr ? JSON.stringify(s.result.error) : null,
-      isErr ? "failed" : "completed",
-      bytes,
-      s.item?.id ?? null,
-      s.keepItem ?? false,
-      s.attempts ?? 0,
-    ]);
+    const { rows } = await this.db.query<{ r: FinishStepResult }>(
+      "SELECT executor.finish_step($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) AS r",
+      [
+        s.runId,
+        s.stepId,
+        s.name ?? null,
+        s.op,
+        isErr ? null : JSON.stringify(s.result.data ?? null),
+        isErr ? JSON.stringify(s.result.error) : null,
+        isErr ? "failed" : "completed",
+        bytes,
+        s.item?.id ?? null,
+        s.keepItem ?? false,
+        s.attempts ?? 0,
+      ],
+    );
     const r = rows[0]?.r ?? "gone";
     if (r === "enqueued") this.o.waker.wake();
     return r;

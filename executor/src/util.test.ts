@@ -61,11 +61,20 @@ describe("function config at sync", () => {
   };
   test("accepts supported options", () => {
     const f = parseFunctionConfig(
-      { ...base, concurrency: [{ limit: 2, key: "event.data.user" }, 10], cancel: [{ event: "a/c", if: "event.data.id == async.data.id", timeout: "1h" }], timeouts: { start: "1m", finish: "2h" }, idempotency: "event.data.id" },
+      {
+        ...base,
+        concurrency: [{ limit: 2, key: "event.data.user" }, 10],
+        cancel: [{ event: "a/c", if: "event.data.id == async.data.id", timeout: "1h" }],
+        timeouts: { start: "1m", finish: "2h" },
+        idempotency: "event.data.id",
+      },
       "app",
     );
     expect(f.maxAttempts).toBe(4);
-    expect(f.concurrency).toEqual([{ limit: 2, key: "event.data.user", scope: "fn" }, { limit: 10, scope: "fn" }]);
+    expect(f.concurrency).toEqual([
+      { limit: 2, key: "event.data.user", scope: "fn" },
+      { limit: 10, scope: "fn" },
+    ]);
     expect(f.cancel[0].timeoutMs).toBe(3_600_000);
     expect(f.timeouts).toEqual({ startMs: 60_000, finishMs: 7_200_000 });
   });
@@ -75,7 +84,9 @@ describe("function config at sync", () => {
     }
     expect(() => parseFunctionConfig({ ...base, triggers: [{ cron: "* * * * *", jitter: "5s" }] }, "app")).toThrow(/jitter/);
     expect(() => parseFunctionConfig({ ...base, concurrency: { limit: 1, key: "event.data.(" } }, "app")).toThrow(SyncError);
-    expect(() => parseFunctionConfig({ ...base, steps: { step: { ...base.steps.step, retries: { attempts: 21 } } } }, "app")).toThrow(/retries/);
+    expect(() => parseFunctionConfig({ ...base, steps: { step: { ...base.steps.step, retries: { attempts: 21 } } } }, "app")).toThrow(
+      /retries/,
+    );
   });
   test("cron next times, with TZ prefix", () => {
     const after = new Date("2026-01-01T10:30:00Z");

@@ -7,7 +7,17 @@ export function parseDuration(input: string | number): number {
   const s = input.trim();
   if (/^\d+$/.test(s)) return Number(s);
   const re = /(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h|d|w)/gy;
-  const unit: Record<string, number> = { ns: 1e-6, us: 1e-3, "µs": 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
+  const unit: Record<string, number> = {
+    ns: 1e-6,
+    us: 1e-3,
+    µs: 1e-3,
+    ms: 1,
+    s: 1000,
+    m: 60_000,
+    h: 3_600_000,
+    d: 86_400_000,
+    w: 604_800_000,
+  };
   let total = 0;
   let matched = 0;
   let m: RegExpExecArray | null;
@@ -41,7 +51,10 @@ export function ulid(now = Date.now()): string {
     now = lastTime;
     rand = lastRand.slice();
     for (let i = rand.length - 1; i >= 0; i--) {
-      if (rand[i] < 31) { rand[i]++; break; }
+      if (rand[i] < 31) {
+        rand[i]++;
+        break;
+      }
       rand[i] = 0;
     }
   } else {
@@ -52,7 +65,10 @@ export function ulid(now = Date.now()): string {
   lastRand = rand;
   let t = "";
   let n = now;
-  for (let i = 0; i < 10; i++) { t = B32[n % 32] + t; n = Math.floor(n / 32); }
+  for (let i = 0; i < 10; i++) {
+    t = B32[n % 32] + t;
+    n = Math.floor(n / 32);
+  }
   return t + rand.map((r) => B32[r]).join("");
 }
 
@@ -63,7 +79,12 @@ export function removeSigningKeyPrefix(key: string): string {
 /** What the SDK sends as `Authorization: Bearer ...` when it registers (helpers/strings.ts hashSigningKey). */
 export function hashSigningKey(key: string): string {
   const prefix = key.match(/^signkey-[\w]+-/)?.shift() || "";
-  return prefix + createHash("sha256").update(Buffer.from(removeSigningKeyPrefix(key), "hex")).digest("hex");
+  return (
+    prefix +
+    createHash("sha256")
+      .update(Buffer.from(removeSigningKeyPrefix(key), "hex"))
+      .digest("hex")
+  );
 }
 
 /** RFC 8785 JSON canonicalization (sorted keys), which the SDK applies to a parsed body before checking its signature. */
@@ -72,13 +93,17 @@ export function canonicalize(v: unknown): string {
   if (typeof (v as { toJSON?: unknown }).toJSON === "function") return canonicalize((v as { toJSON(): unknown }).toJSON());
   if (Array.isArray(v)) return `[${v.map((x) => (x === undefined || typeof x === "function" ? "null" : canonicalize(x))).join(",")}]`;
   const o = v as Record<string, unknown>;
-  const keys = Object.keys(o).filter((k) => o[k] !== undefined && typeof o[k] !== "function").sort();
+  const keys = Object.keys(o)
+    .filter((k) => o[k] !== undefined && typeof o[k] !== "function")
+    .sort();
   return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalize(o[k])}`).join(",")}}`;
 }
 
 /** X-Inngest-Signature value: t=<unix seconds>&s=hex(HMAC-SHA256(key without prefix, body + t)). */
 export function signBody(body: string, signingKey: string, nowSec = Math.round(Date.now() / 1000)): string {
-  const s = createHmac("sha256", removeSigningKeyPrefix(signingKey)).update(body + String(nowSec)).digest("hex");
+  const s = createHmac("sha256", removeSigningKeyPrefix(signingKey))
+    .update(body + String(nowSec))
+    .digest("hex");
   return `t=${nowSec}&s=${s}`;
 }
 
@@ -89,7 +114,9 @@ export function verifySignature(header: string | null | undefined, body: string,
   const s = p.get("s");
   if (!t || !s) return false;
   if (Math.abs(Date.now() - Number(t) * 1000) > maxSkewMs) return false;
-  const expected = createHmac("sha256", removeSigningKeyPrefix(signingKey)).update(body + t).digest("hex");
+  const expected = createHmac("sha256", removeSigningKeyPrefix(signingKey))
+    .update(body + t)
+    .digest("hex");
   const a = Buffer.from(expected);
   const b = Buffer.from(s);
   return a.length === b.length && timingSafeEqual(a, b);

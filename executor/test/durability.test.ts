@@ -1,6 +1,19 @@
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { startExecutor } from "../src/index";
-import { EXTERNAL_URL, fastOptions, finishedRun, send, serveApp, sleep, startEngine, TEST_TIMEOUT_MS, TEST_WAIT_MS, waitFor, type App, type Engine } from "./harness";
+import {
+  EXTERNAL_URL,
+  fastOptions,
+  finishedRun,
+  send,
+  serveApp,
+  sleep,
+  startEngine,
+  TEST_TIMEOUT_MS,
+  TEST_WAIT_MS,
+  waitFor,
+  type App,
+  type Engine,
+} from "./harness";
 
 // Durability: runs, steps and queued work live in Postgres. Stopping the executor mid-run (gracefully
 // or by a crash) and starting a new one on the same database finishes every run, and every step that
@@ -39,7 +52,10 @@ describe.skipIf(!!EXTERNAL_URL)("restart recovery", { timeout: TEST_TIMEOUT_MS }
 
   test("graceful stop mid-run: queued work stays in the DB and a new executor finishes every run, steps once", async () => {
     const keys = ["g1", "g2", "g3", "g4", "g5"];
-    await send(engine, keys.map((k) => ({ name: "d/go", data: { k }, id: `g-${k}` })));
+    await send(
+      engine,
+      keys.map((k) => ({ name: "d/go", data: { k }, id: `g-${k}` })),
+    );
     await waitFor(async () => keys.every((k) => effects[`${k}:one`] === 1), TEST_WAIT_MS, "first steps");
     await engine.restart!(); // runs are sleeping: stop() drains, their timers stay queued in Postgres
     await waitFor(async () => keys.every((k) => effects[`${k}:slow-start`] === 1), TEST_WAIT_MS, "slow steps to start");
@@ -57,7 +73,10 @@ describe.skipIf(!!EXTERNAL_URL)("restart recovery", { timeout: TEST_TIMEOUT_MS }
 
   test("crash mid-step: leases expire, another executor retakes the work; completed steps are not re-run", async () => {
     const keys = ["c1", "c2", "c3"];
-    await send(engine, keys.map((k) => ({ name: "d/go", data: { k }, id: `c-${k}` })));
+    await send(
+      engine,
+      keys.map((k) => ({ name: "d/go", data: { k }, id: `c-${k}` })),
+    );
     await waitFor(async () => keys.every((k) => effects[`${k}:slow-start`] === 1), TEST_WAIT_MS, "slow steps to start");
     await engine.restart!({ crash: true }); // abort: in-flight results are lost, leases left behind
     for (const k of keys) {
@@ -74,86 +93,113 @@ describe.skipIf(!!EXTERNAL_URL)("restart recovery", { timeout: TEST_TIMEOUT_MS }
 });
 
 describe.skipIf(!!EXTERNAL_URL)("the standalone process (npm run executor)", () => {
-  test("SIGKILL mid-run, restart on the same data: every run finishes, completed steps once", async () => {
-    const { spawn } = await import("node:child_process");
-    const { mkdtempSync, rmSync } = await import("node:fs");
-    const { tmpdir } = await import("node:os");
-    const { join } = await import("node:path");
-    const net = await import("node:net");
-    const port = await new Promise<number>((resolve) => {
-      const s = net.createServer().listen(0, "127.0.0.1", () => {
-        const p = (s.address() as { port: number }).port;
-        s.close(() => resolve(p));
-      });
-    });
-    const dataDir = mkdtempSync(join(tmpdir(), "executor-kill-"));
-    const dbUrl = process.env.EXECUTOR_TEST_DATABASE_URL;
-    const url = `http://127.0.0.1:${port}`;
-    const engineLike: Engine = { url, sync: async () => {}, stop: async () => {} };
-    // The app first: the executor is told its URL at start (--sdk-url), the only URL it will sync.
-    const app = await serveApp(engineLike, "killed", (c) => [
-      c.createFunction({ id: "pipeline", triggers: [{ event: "k/go" }] }, async ({ event, step }) => {
-        const k = event.data.k as string;
-        await step.run("one", () => bump(`${k}:one`));
-        await step.run("slow", async () => {
-          bump(`${k}:slow`);
-          await sleep(1500);
+  test(
+    "SIGKILL mid-run, restart on the same data: every run finishes, completed steps once",
+    async () => {
+      const { spawn } = await import("node:child_process");
+      const { mkdtempSync, rmSync } = await import("node:fs");
+      const { tmpdir } = await import("node:os");
+      const { join } = await import("node:path");
+      const net = await import("node:net");
+      const port = await new Promise<number>((resolve) => {
+        const s = net.createServer().listen(0, "127.0.0.1", () => {
+          const p = (s.address() as { port: number }).port;
+          s.close(() => resolve(p));
         });
-        await step.run("two", () => bump(`${k}:two`));
-        return "done";
-      }),
-    ], {}, { sync: false });
-    const start = () => {
-      const args = ["--import", "tsx", "executor/src/cli.ts", "--port", String(port), "--lease-ms", "2000", "--sdk-url", app.url,
-        ...(dbUrl ? ["--database-url", dbUrl] : ["--data-dir", dataDir])];
-      // node itself (not npx) so that SIGKILL hits the executor process, not a wrapper
-      const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "pipe"] });
-      let out = "";
-      child.stdout.on("data", (d) => (out += d));
-      child.stderr.on("data", (d) => (out += d));
-      // Readiness is an event (the log line, or the process dying), not a wall-clock guess.
-      const ready = new Promise<void>((resolve, reject) => {
-        const onData = () => out.includes("listening on") && resolve();
-        child.stdout.on("data", onData);
-        child.once("exit", (code) => reject(new Error(`executor process exited (${code}) before listening:\n${out}`)));
       });
-      return { child, ready, out: () => out };
-    };
-    const synced = () =>
-      waitFor(async () => {
-        const res = await fetch(`${url}/v1/functions`).catch(() => null);
-        const fns = res?.ok ? ((await res.json()) as { data: { id: string }[] }).data : [];
-        return fns.some((f) => f.id === "killed-pipeline");
-      }, TEST_WAIT_MS, "the app to be synced");
-    let p = start();
-    await p.ready;
-    await synced();
-    try {
-      const keys = ["k1", "k2", "k3", "k4"];
-      await send(engineLike, keys.map((k) => ({ name: "k/go", data: { k }, id: `k-${k}` })));
-      await waitFor(async () => keys.every((k) => effects[`${k}:slow`] === 1), TEST_WAIT_MS, "slow steps");
-      p.child.kill("SIGKILL");
-      await new Promise((r) => p.child.once("exit", r));
-      p = start();
+      const dataDir = mkdtempSync(join(tmpdir(), "executor-kill-"));
+      const dbUrl = process.env.EXECUTOR_TEST_DATABASE_URL;
+      const url = `http://127.0.0.1:${port}`;
+      const engineLike: Engine = { url, sync: async () => {}, stop: async () => {} };
+      // The app first: the executor is told its URL at start (--sdk-url), the only URL it will sync.
+      const app = await serveApp(
+        engineLike,
+        "killed",
+        (c) => [
+          c.createFunction({ id: "pipeline", triggers: [{ event: "k/go" }] }, async ({ event, step }) => {
+            const k = event.data.k as string;
+            await step.run("one", () => bump(`${k}:one`));
+            await step.run("slow", async () => {
+              bump(`${k}:slow`);
+              await sleep(1500);
+            });
+            await step.run("two", () => bump(`${k}:two`));
+            return "done";
+          }),
+        ],
+        {},
+        { sync: false },
+      );
+      const start = () => {
+        const args = [
+          "--import",
+          "tsx",
+          "executor/src/cli.ts",
+          "--port",
+          String(port),
+          "--lease-ms",
+          "2000",
+          "--sdk-url",
+          app.url,
+          ...(dbUrl ? ["--database-url", dbUrl] : ["--data-dir", dataDir]),
+        ];
+        // node itself (not npx) so that SIGKILL hits the executor process, not a wrapper
+        const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "pipe"] });
+        let out = "";
+        child.stdout.on("data", (d) => (out += d));
+        child.stderr.on("data", (d) => (out += d));
+        // Readiness is an event (the log line, or the process dying), not a wall-clock guess.
+        const ready = new Promise<void>((resolve, reject) => {
+          const onData = () => out.includes("listening on") && resolve();
+          child.stdout.on("data", onData);
+          child.once("exit", (code) => reject(new Error(`executor process exited (${code}) before listening:\n${out}`)));
+        });
+        return { child, ready, out: () => out };
+      };
+      const synced = () =>
+        waitFor(
+          async () => {
+            const res = await fetch(`${url}/v1/functions`).catch(() => null);
+            const fns = res?.ok ? ((await res.json()) as { data: { id: string }[] }).data : [];
+            return fns.some((f) => f.id === "killed-pipeline");
+          },
+          TEST_WAIT_MS,
+          "the app to be synced",
+        );
+      let p = start();
       await p.ready;
       await synced();
-      for (const k of keys) {
-        const run = await finishedRun(engineLike, `k-${k}`);
-        expect(run.status).toBe("Completed");
-        expect(effects[`${k}:one`]).toBe(1);
-        expect(effects[`${k}:two`]).toBe(1);
-        expect(effects[`${k}:slow`]).toBe(2); // in flight at the kill: re-run once the lease expired
+      try {
+        const keys = ["k1", "k2", "k3", "k4"];
+        await send(
+          engineLike,
+          keys.map((k) => ({ name: "k/go", data: { k }, id: `k-${k}` })),
+        );
+        await waitFor(async () => keys.every((k) => effects[`${k}:slow`] === 1), TEST_WAIT_MS, "slow steps");
+        p.child.kill("SIGKILL");
+        await new Promise((r) => p.child.once("exit", r));
+        p = start();
+        await p.ready;
+        await synced();
+        for (const k of keys) {
+          const run = await finishedRun(engineLike, `k-${k}`);
+          expect(run.status).toBe("Completed");
+          expect(effects[`${k}:one`]).toBe(1);
+          expect(effects[`${k}:two`]).toBe(1);
+          expect(effects[`${k}:slow`]).toBe(2); // in flight at the kill: re-run once the lease expired
+        }
+      } finally {
+        if (p.child.exitCode === null && p.child.signalCode === null) {
+          const exited = new Promise((r) => p.child.once("exit", r));
+          p.child.kill("SIGTERM");
+          await exited;
+        }
+        await app.close();
+        rmSync(dataDir, { recursive: true, force: true });
       }
-    } finally {
-      if (p.child.exitCode === null && p.child.signalCode === null) {
-        const exited = new Promise((r) => p.child.once("exit", r));
-        p.child.kill("SIGTERM");
-        await exited;
-      }
-      await app.close();
-      rmSync(dataDir, { recursive: true, force: true });
-    }
-  }, TEST_TIMEOUT_MS);
+    },
+    TEST_TIMEOUT_MS,
+  );
 });
 
 describe.skipIf(!!EXTERNAL_URL)("two executor processes on one database", { timeout: TEST_TIMEOUT_MS }, () => {
@@ -163,18 +209,24 @@ describe.skipIf(!!EXTERNAL_URL)("two executor processes on one database", { time
     let executing = 0;
     let max = 0;
     const app = await serveApp(engine, "shared", (c) => [
-      c.createFunction({ id: "limited", concurrency: { limit: 2, key: "event.data.k" }, triggers: [{ event: "s/go" }] }, async ({ step }) => {
-        await step.run("work", async () => {
-          executing++;
-          max = Math.max(max, executing);
-          await sleep(100);
-          executing--;
-        });
-      }),
+      c.createFunction(
+        { id: "limited", concurrency: { limit: 2, key: "event.data.k" }, triggers: [{ event: "s/go" }] },
+        async ({ step }) => {
+          await step.run("work", async () => {
+            executing++;
+            max = Math.max(max, executing);
+            await sleep(100);
+            executing--;
+          });
+        },
+      ),
     ]);
     try {
       const ids = Array.from({ length: 16 }, (_, i) => `shared-${i}`);
-      await send(engine, ids.map((id) => ({ name: "s/go", data: { k: "same" }, id })));
+      await send(
+        engine,
+        ids.map((id) => ({ name: "s/go", data: { k: "same" }, id })),
+      );
       for (const id of ids) expect((await finishedRun(engine, id)).status).toBe("Completed");
       expect(max).toBe(2);
       expect(second.stats().items + engine.executor!.stats().items).toBeGreaterThanOrEqual(16);

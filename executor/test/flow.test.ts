@@ -1,6 +1,21 @@
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import pg from "pg";
-import { EXTERNAL_URL, finishedRun, getRun, listRuns, runsFor, send, serveApp, sleep, startEngine, TEST_TIMEOUT_MS, TEST_WAIT_MS, waitFor, type App, type Engine } from "./harness";
+import {
+  EXTERNAL_URL,
+  finishedRun,
+  getRun,
+  listRuns,
+  runsFor,
+  send,
+  serveApp,
+  sleep,
+  startEngine,
+  TEST_TIMEOUT_MS,
+  TEST_WAIT_MS,
+  waitFor,
+  type App,
+  type Engine,
+} from "./harness";
 
 // Flow control: concurrency keys (limits steps, not runs), cancelOn (match / if), the cancel API,
 // timeouts.start / timeouts.finish, idempotency, event id dedupe, cron, onFailure and the
@@ -39,18 +54,18 @@ beforeAll(async () => {
         });
       },
     ),
-    c.createFunction(
-      { id: "steps-not-runs", concurrency: 1, triggers: [{ event: "f/snr" }] },
-      async ({ event, step }) => {
-        await step.run("first", () => note("snr", `${event.data.n}:first`));
-        await step.sleep("pause", "1s");
-        await step.run("second", () => note("snr", `${event.data.n}:second`));
-      },
-    ),
+    c.createFunction({ id: "steps-not-runs", concurrency: 1, triggers: [{ event: "f/snr" }] }, async ({ event, step }) => {
+      await step.run("first", () => note("snr", `${event.data.n}:first`));
+      await step.sleep("pause", "1s");
+      await step.run("second", () => note("snr", `${event.data.n}:second`));
+    }),
     c.createFunction(
       {
         id: "cancellable",
-        cancelOn: [{ event: "f/order.cancelled", match: "data.orderId" }, { event: "f/stop-all", if: "async.data.reason == 'maintenance'" }],
+        cancelOn: [
+          { event: "f/order.cancelled", match: "data.orderId" },
+          { event: "f/stop-all", if: "async.data.reason == 'maintenance'" },
+        ],
         triggers: [{ event: "f/order" }],
       },
       async ({ event, step }) => {
@@ -98,7 +113,9 @@ beforeAll(async () => {
         retries: 1,
         triggers: [{ event: "f/doomed" }],
         onFailure: async ({ event, error, step }) => {
-          await step.run("cleanup", () => note("onFailure", { msg: error.message, original: event.data.event.data, fn: event.data.function_id }));
+          await step.run("cleanup", () =>
+            note("onFailure", { msg: error.message, original: event.data.event.data, fn: event.data.function_id }),
+          );
         },
       },
       async ({ step }) => {
@@ -110,9 +127,12 @@ beforeAll(async () => {
     c.createFunction({ id: "failure-watcher", triggers: [{ event: "inngest/function.failed" }] }, async ({ event }) => {
       note("failed-event", (event.data as { function_id: string }).function_id);
     }),
-    c.createFunction({ id: "finish-watcher", triggers: [{ event: "inngest/function.finished", if: "event.data.function_id == 'flow-dedupe'" }] }, async ({ event }) => {
-      note("finished-event", (event.data as { run_id: string }).run_id);
-    }),
+    c.createFunction(
+      { id: "finish-watcher", triggers: [{ event: "inngest/function.finished", if: "event.data.function_id == 'flow-dedupe'" }] },
+      async ({ event }) => {
+        note("finished-event", (event.data as { run_id: string }).run_id);
+      },
+    ),
   ]);
 });
 afterAll(async () => {
@@ -222,7 +242,10 @@ describe("flow control", { timeout: TEST_TIMEOUT_MS }, () => {
 
   test("event ids are deduplicated (same id twice = one run); the send still returns the id", async () => {
     const a = await send(engine, { name: "f/dedupe", data: {}, id: "dup-1" });
-    const b = await send(engine, [{ name: "f/dedupe", data: {}, id: "dup-1" }, { name: "f/dedupe", data: {}, id: "dup-1" }]);
+    const b = await send(engine, [
+      { name: "f/dedupe", data: {}, id: "dup-1" },
+      { name: "f/dedupe", data: {}, id: "dup-1" },
+    ]);
     expect(a.body.ids).toEqual(["dup-1"]);
     expect(b.body.ids).toEqual(["dup-1", "dup-1"]);
     await finishedRun(engine, "dup-1");
@@ -249,10 +272,14 @@ describe("flow control", { timeout: TEST_TIMEOUT_MS }, () => {
     expect(new Date(rows[0].next_at).getUTCHours()).toBe(3); // "0 3 * * *"
     await c.query("UPDATE executor.crons SET next_at = now() WHERE function_id = 'flow-nightly'"); // make it due now
     await c.end();
-    const runs = await waitFor(async () => {
-      const r = await listRuns(engine, { function: "flow-nightly", status: "Completed" });
-      return r.length ? r : null;
-    }, TEST_WAIT_MS, "cron run");
+    const runs = await waitFor(
+      async () => {
+        const r = await listRuns(engine, { function: "flow-nightly", status: "Completed" });
+        return r.length ? r : null;
+      },
+      TEST_WAIT_MS,
+      "cron run",
+    );
     expect(runs).toHaveLength(1);
     expect(runs[0].output).toEqual({ cron: "0 3 * * *" });
     expect(seen.cron).toEqual(["inngest/scheduled.timer"]);
@@ -290,7 +317,10 @@ describe("flow control", { timeout: TEST_TIMEOUT_MS }, () => {
       c.createFunction({ id: "quick", triggers: [{ event: "h/quick" }] }, async ({ step }) => step.run("q", () => "quick")),
     ]);
     try {
-      await send(engine, Array.from({ length: 1500 }, (_, i) => ({ name: "h/slow", data: { i } })));
+      await send(
+        engine,
+        Array.from({ length: 1500 }, (_, i) => ({ name: "h/slow", data: { i } })),
+      );
       await sleep(300);
       await send(engine, { name: "h/quick", data: {}, id: "quick-1" });
       const run = await finishedRun(engine, "quick-1");
@@ -306,26 +336,30 @@ describe("flow control", { timeout: TEST_TIMEOUT_MS }, () => {
   });
 
   // Last in this file: it deletes the history the tests above look at.
-  test.skipIf(!!EXTERNAL_URL)("finished runs older than the retention are deleted with their steps and attempts; live runs stay", async () => {
-    await send(engine, { name: "f/long", data: { k: "prune" }, id: "prune-long" });
-    await waitFor(async () => (seen["api-cancel"] ?? []).includes("prune:before"), TEST_WAIT_MS, "the long run to sleep");
-    const [sleeping] = await runsFor(engine, "prune-long");
-    const [done] = await listRuns(engine, { function: "flow-doomed", status: "Failed" });
-    const db = new pg.Client({ connectionString: engine.databaseUrl });
-    await db.connect();
-    try {
-      const count = async (table: string, runId: string) => Number((await db.query(`SELECT count(*) AS n FROM executor.${table} WHERE run_id = $1`, [runId])).rows[0].n);
-      expect(await count("attempts", done.id)).toBeGreaterThan(0);
-      // Everything is 40 days old now; the default retention is 30 days.
-      await db.query("UPDATE executor.runs SET created_at = now() - interval '40 days'");
-      expect(await engine.executor!.pruneHistory()).toBeGreaterThan(0);
-      expect((await fetch(`${engine.url}/v1/runs/${done.id}`)).status).toBe(404);
-      expect([await count("steps", done.id), await count("attempts", done.id)]).toEqual([0, 0]);
-      expect((await getRun(engine, sleeping.id)).status).toBe("Running");
-      expect(await engine.executor!.pruneHistory()).toBe(0);
-    } finally {
-      await db.end();
-      await fetch(`${engine.url}/v1/runs/${sleeping.id}/cancel`, { method: "POST" });
-    }
-  });
+  test.skipIf(!!EXTERNAL_URL)(
+    "finished runs older than the retention are deleted with their steps and attempts; live runs stay",
+    async () => {
+      await send(engine, { name: "f/long", data: { k: "prune" }, id: "prune-long" });
+      await waitFor(async () => (seen["api-cancel"] ?? []).includes("prune:before"), TEST_WAIT_MS, "the long run to sleep");
+      const [sleeping] = await runsFor(engine, "prune-long");
+      const [done] = await listRuns(engine, { function: "flow-doomed", status: "Failed" });
+      const db = new pg.Client({ connectionString: engine.databaseUrl });
+      await db.connect();
+      try {
+        const count = async (table: string, runId: string) =>
+          Number((await db.query(`SELECT count(*) AS n FROM executor.${table} WHERE run_id = $1`, [runId])).rows[0].n);
+        expect(await count("attempts", done.id)).toBeGreaterThan(0);
+        // Everything is 40 days old now; the default retention is 30 days.
+        await db.query("UPDATE executor.runs SET created_at = now() - interval '40 days'");
+        expect(await engine.executor!.pruneHistory()).toBeGreaterThan(0);
+        expect((await fetch(`${engine.url}/v1/runs/${done.id}`)).status).toBe(404);
+        expect([await count("steps", done.id), await count("attempts", done.id)]).toEqual([0, 0]);
+        expect((await getRun(engine, sleeping.id)).status).toBe("Running");
+        expect(await engine.executor!.pruneHistory()).toBe(0);
+      } finally {
+        await db.end();
+        await fetch(`${engine.url}/v1/runs/${sleeping.id}/cancel`, { method: "POST" });
+      }
+    },
+  );
 });

@@ -115,7 +115,9 @@ export async function serveApp(
   clientOpts: Record<string, unknown> = {},
   { sync = true }: { sync?: boolean } = {},
 ): Promise<App> {
-  const client = new Inngest({ id, baseUrl: engine.url, isDev: true, checkpointing: false, ...clientOpts } as ConstructorParameters<typeof Inngest>[0]);
+  const client = new Inngest({ id, baseUrl: engine.url, isDev: true, checkpointing: false, ...clientOpts } as ConstructorParameters<
+    typeof Inngest
+  >[0]);
   const functions = build(client);
   const handler = serve({ client, functions: functions as never });
   const server: Server = createServer(handler);
@@ -135,7 +137,11 @@ export async function serveApp(
 }
 
 export async function send(engine: Engine, events: unknown, key = "test"): Promise<{ status: number; body: any }> {
-  const res = await fetch(`${engine.url}/e/${key}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(events) });
+  const res = await fetch(`${engine.url}/e/${key}`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(events),
+  });
   return { status: res.status, body: await res.json().catch(() => null) };
 }
 
@@ -163,7 +169,11 @@ export const TEST_WAIT_MS = Number(process.env.EXECUTOR_TEST_WAIT_MS) || 120_000
 /** Test timeout for the executor's integration tests that wait on several runs (beyond the config's 60 s). */
 export const TEST_TIMEOUT_MS = 3 * TEST_WAIT_MS;
 
-export async function waitFor<T>(fn: () => Promise<T | undefined | null | false>, timeoutMs = TEST_WAIT_MS, what = "condition"): Promise<T> {
+export async function waitFor<T>(
+  fn: () => Promise<T | undefined | null | false>,
+  timeoutMs = TEST_WAIT_MS,
+  what = "condition",
+): Promise<T> {
   const end = Date.now() + timeoutMs;
   for (;;) {
     const v = await fn();

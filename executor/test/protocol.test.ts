@@ -48,7 +48,10 @@ describe("sync", () => {
   });
 
   test.skipIf(!!EXTERNAL_URL)("POST /v1/apps/sync re-syncs configured apps and refuses any other URL (dev mode too)", async () => {
-    const foreign = await fetch(`${engine.url}/v1/apps/sync`, { method: "POST", body: JSON.stringify({ url: "http://127.0.0.1:9/elsewhere" }) });
+    const foreign = await fetch(`${engine.url}/v1/apps/sync`, {
+      method: "POST",
+      body: JSON.stringify({ url: "http://127.0.0.1:9/elsewhere" }),
+    });
     expect(foreign.status).toBe(403);
     const known = await fetch(`${engine.url}/v1/apps/sync`, { method: "POST", body: JSON.stringify({ url: app.url }) });
     expect(known.status).toBe(200);
@@ -141,9 +144,12 @@ describe.skipIf(!!EXTERNAL_URL)("signing (INNGEST_DEV=0 with a signing key)", ()
   });
 
   test("signed requests and responses: a run completes with the right keys", async () => {
-    const a = await serveApp(signed, "signed", (c) => [
-      c.createFunction({ id: "f", triggers: [{ event: "s/go" }] }, async ({ step }) => step.run("s", () => "signed-ok")),
-    ], { isDev: false, signingKey, eventKey: "evtkey" });
+    const a = await serveApp(
+      signed,
+      "signed",
+      (c) => [c.createFunction({ id: "f", triggers: [{ event: "s/go" }] }, async ({ step }) => step.run("s", () => "signed-ok"))],
+      { isDev: false, signingKey, eventKey: "evtkey" },
+    );
     try {
       expect((await send(signed, { name: "s/go", data: {}, id: "s-1" }, "wrong")).status).toBe(401);
       expect((await send(signed, { name: "s/go", data: {}, id: "s-1" }, "evtkey")).status).toBe(200);
@@ -156,9 +162,12 @@ describe.skipIf(!!EXTERNAL_URL)("signing (INNGEST_DEV=0 with a signing key)", ()
   });
 
   test("the API refuses callers without the signing key on every route (401) and answers with it", async () => {
-    const a = await serveApp(signed, "api-auth", (c) => [
-      c.createFunction({ id: "f", triggers: [{ event: "auth/go" }] }, async ({ step }) => step.run("s", () => "ok")),
-    ], { isDev: false, signingKey, eventKey: "evtkey" });
+    const a = await serveApp(
+      signed,
+      "api-auth",
+      (c) => [c.createFunction({ id: "f", triggers: [{ event: "auth/go" }] }, async ({ step }) => step.run("s", () => "ok"))],
+      { isDev: false, signingKey, eventKey: "evtkey" },
+    );
     try {
       expect((await send(signed, { name: "auth/go", data: {}, id: "auth-1" }, "evtkey")).status).toBe(200);
       const run = await finishedRun(signed, "auth-1");
@@ -173,7 +182,11 @@ describe.skipIf(!!EXTERNAL_URL)("signing (INNGEST_DEV=0 with a signing key)", ()
       ];
       for (const wrong of [undefined, "Bearer nope", `Bearer ${signingKey}`]) {
         for (const [method, path] of routes) {
-          const res = await fetch(`${signed.url}${path}`, { method, headers: wrong ? { authorization: wrong } : {}, body: method === "POST" ? "{}" : undefined });
+          const res = await fetch(`${signed.url}${path}`, {
+            method,
+            headers: wrong ? { authorization: wrong } : {},
+            body: method === "POST" ? "{}" : undefined,
+          });
           expect(`${method} ${path} ${res.status}`).toBe(`${method} ${path} 401`);
         }
       }
@@ -197,10 +210,18 @@ describe.skipIf(!!EXTERNAL_URL)("signing (INNGEST_DEV=0 with a signing key)", ()
     await new Promise<void>((r) => target.listen(0, "127.0.0.1", () => r()));
     try {
       const foreign = `http://127.0.0.1:${(target.address() as { port: number }).port}/anything`;
-      const res = await fetch(`${signed.url}/v1/apps/sync`, { method: "POST", headers: signed.apiHeaders, body: JSON.stringify({ url: foreign }) });
+      const res = await fetch(`${signed.url}/v1/apps/sync`, {
+        method: "POST",
+        headers: signed.apiHeaders,
+        body: JSON.stringify({ url: foreign }),
+      });
       expect(res.status).toBe(403);
       expect(((await res.json()) as { error: string }).error).toMatch(/not one of the app URLs/);
-      const extra = await fetch(`${signed.url}/v1/apps/sync`, { method: "POST", headers: signed.apiHeaders, body: JSON.stringify({ url: foreign, force: true }) });
+      const extra = await fetch(`${signed.url}/v1/apps/sync`, {
+        method: "POST",
+        headers: signed.apiHeaders,
+        body: JSON.stringify({ url: foreign, force: true }),
+      });
       expect(extra.status).toBe(400);
       expect(hits).toBe(0);
     } finally {
@@ -210,9 +231,13 @@ describe.skipIf(!!EXTERNAL_URL)("signing (INNGEST_DEV=0 with a signing key)", ()
 
   test("an app with a different signing key can neither sync nor run", async () => {
     const other = "signkey-test-" + "cd34".repeat(16);
-    const a = await serveApp(signed, "wrongkey", (c) => [
-      c.createFunction({ id: "f", triggers: [{ event: "w/go" }] }, async () => "x"),
-    ], { isDev: false, signingKey: other, eventKey: "evtkey" }, { sync: false });
+    const a = await serveApp(
+      signed,
+      "wrongkey",
+      (c) => [c.createFunction({ id: "f", triggers: [{ event: "w/go" }] }, async () => "x")],
+      { isDev: false, signingKey: other, eventKey: "evtkey" },
+      { sync: false },
+    );
     try {
       await expect(signed.sync(a.url)).rejects.toThrow();
       // and the SDK rejects an unsigned/wrongly signed call request

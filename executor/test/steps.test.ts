@@ -38,9 +38,18 @@ beforeAll(async () => {
       }),
       c.createFunction({ id: "order", triggers: [{ event: "t/order" }] }, async ({ event, step, runId }) => {
         const key = `order-${event.data.k}`;
-        const a = await step.run("a", () => { mark(key, 0, "a"); return "A"; });
-        const b = await step.run("b", () => { mark(key, 0, "b"); return `${a}B`; });
-        const c2 = await step.run("c", () => { mark(key, 0, "c"); return `${b}C`; });
+        const a = await step.run("a", () => {
+          mark(key, 0, "a");
+          return "A";
+        });
+        const b = await step.run("b", () => {
+          mark(key, 0, "b");
+          return `${a}B`;
+        });
+        const c2 = await step.run("c", () => {
+          mark(key, 0, "c");
+          return `${b}C`;
+        });
         return { out: c2, runId };
       }),
       c.createFunction({ id: "parallel", triggers: [{ event: "t/parallel" }] }, async ({ step }) => {
@@ -54,7 +63,10 @@ beforeAll(async () => {
             return id;
           });
         const all = await Promise.all([work("p1", 300), work("p2", 300), work("p3", 300)]);
-        const after = await step.run("after", () => { mark("parallel", 0, "after"); return all.join(","); });
+        const after = await step.run("after", () => {
+          mark("parallel", 0, "after");
+          return all.join(",");
+        });
         return after;
       }),
       c.createFunction({ id: "flaky", retries: 3, triggers: [{ event: "t/flaky" }] }, async ({ step, attempt }) => {
@@ -90,7 +102,10 @@ beforeAll(async () => {
         }
       }),
       c.createFunction({ id: "fnlevel", retries: 2, triggers: [{ event: "t/fnlevel" }] }, async ({ step, attempt }) => {
-        const a = await step.run("before", () => { mark("fnlevel", attempt, "before"); return 1; });
+        const a = await step.run("before", () => {
+          mark("fnlevel", attempt, "before");
+          return 1;
+        });
         mark("fnlevel", attempt, "body");
         if (attempt === 0) throw new Error("outside a step");
         return a;
@@ -179,7 +194,9 @@ describe("steps", () => {
     // so the doubling shows without comparing two noisy wall-clock gaps with each other.
     expect(gap1).toBeGreaterThanOrEqual(0.8 * 100 * 2 ** 0);
     expect(gap2).toBeGreaterThanOrEqual(0.8 * 100 * 2 ** 1);
-    const outcomes = run.attempts.filter((a: { step_name: string }) => a.step_name === "flaky-step").map((a: { outcome: string }) => a.outcome);
+    const outcomes = run.attempts
+      .filter((a: { step_name: string }) => a.step_name === "flaky-step")
+      .map((a: { outcome: string }) => a.outcome);
     expect(outcomes).toEqual(["error", "error", "ok"]);
   });
 

@@ -17,7 +17,12 @@ export const finalizeJobFunction = inngest.createFunction(
     onFailure: async ({ event, error, step }) => {
       const { jobId, workspaceId } = event.data.event.data;
       const ended = await step.run("fail-job", () => failJob({ jobId, error: `Finalizing the job failed: ${error.message}` }));
-      if (ended.failed) await step.sendEvent("announce", { name: jobFinalized.name, id: eventIds.jobFinalized(jobId, ended.generation), data: { jobId, workspaceId, status: "failed" as const } });
+      if (ended.failed)
+        await step.sendEvent("announce", {
+          name: jobFinalized.name,
+          id: eventIds.jobFinalized(jobId, ended.generation),
+          data: { jobId, workspaceId, status: "failed" as const },
+        });
     },
   },
   async ({ event, step }) => {
@@ -30,7 +35,13 @@ export const finalizeJobFunction = inngest.createFunction(
       }
       return result;
     }
-    if (result.finalized && (result.status === "completed" || result.status === "completed_with_errors" || result.status === "failed" || result.status === "canceled")) {
+    if (
+      result.finalized &&
+      (result.status === "completed" ||
+        result.status === "completed_with_errors" ||
+        result.status === "failed" ||
+        result.status === "canceled")
+    ) {
       await step.sendEvent("announce", {
         name: jobFinalized.name,
         id: eventIds.jobFinalized(event.data.jobId, result.generation),

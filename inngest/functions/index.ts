@@ -7,4 +7,13 @@ import { runJobDefinitionFunction } from "./run-job-definition";
 import { scheduleJobDefinitionsFunction } from "./schedule-job-definitions";
 import { scoreMiniBatchFunction } from "./score-mini-batch";
 
-export const functions = [planJobFunction, scoreMiniBatchFunction, finalizeJobFunction, reconcileJobsFunction, notifyJobFinishedFunction, deliverWebhookFunction, scheduleJobDefinitionsFunction, runJobDefinitionFunction];
+export const functions = [
+  planJobFunction,
+  scoreMiniBatchFunction,
+  finalizeJobFunction,
+  reconcileJobsFunction,
+  notifyJobFinishedFunction,
+  deliverWebhookFunction,
+  scheduleJobDefinitionsFunction,
+  runJobDefinitionFunction,
+];

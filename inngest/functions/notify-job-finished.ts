@@ -11,7 +11,12 @@ export const notifyJobFinishedFunction = inngest.createFunction(
     if (!state.found || state.listeners === 0 || !state.final) return { queued: 0 };
     const ids = await step.run("queue-deliveries", () => queueJobNotifications({ workspaceId, jobId }));
     if (ids.length) {
-      await step.sendEvent("send-deliveries", ids.map((deliveryId) => plain(webhookDeliveryRequested.create({ deliveryId, workspaceId }, { id: webhookDeliveryEventId(deliveryId) }))));
+      await step.sendEvent(
+        "send-deliveries",
+        ids.map((deliveryId) =>
+          plain(webhookDeliveryRequested.create({ deliveryId, workspaceId }, { id: webhookDeliveryEventId(deliveryId) })),
+        ),
+      );
     }
     return { status: state.status, queued: ids.length };
   },

@@ -18,7 +18,12 @@ export const planJobFunction = inngest.createFunction(
     onFailure: async ({ event, error, step }) => {
       const { jobId, workspaceId } = event.data.event.data;
       const ended = await step.run("fail-job", () => failJob({ jobId, error: `Planning the job failed: ${error.message}` }));
-      if (ended.failed) await step.sendEvent("announce", { name: jobFinalized.name, id: eventIds.jobFinalized(jobId, ended.generation), data: { jobId, workspaceId, status: "failed" as const } });
+      if (ended.failed)
+        await step.sendEvent("announce", {
+          name: jobFinalized.name,
+          id: eventIds.jobFinalized(jobId, ended.generation),
+          data: { jobId, workspaceId, status: "failed" as const },
+        });
     },
   },
   async ({ event, step }) => {
@@ -26,12 +31,18 @@ export const planJobFunction = inngest.createFunction(
     const plan = await step.run("plan", () => planJob({ jobId: event.data.jobId }));
     if (!plan.ok) {
       if (plan.announce) {
-        await step.sendEvent("announce", { name: jobFinalized.name, id: eventIds.jobFinalized(event.data.jobId, plan.generation), data: { jobId: event.data.jobId, workspaceId: event.data.workspaceId, status: "failed" as const } });
+        await step.sendEvent("announce", {
+          name: jobFinalized.name,
+          id: eventIds.jobFinalized(event.data.jobId, plan.generation),
+          data: { jobId: event.data.jobId, workspaceId: event.data.workspaceId, status: "failed" as const },
+        });
       }
       return plan;
     }
     for (let start = 0; start < plan.miniBatches; start += SEND_CHUNK) {
-      const events = await step.run(`events-${start}`, () => miniBatchEvents({ jobId: event.data.jobId, from: start, to: Math.min(plan.miniBatches, start + SEND_CHUNK) }));
+      const events = await step.run(`events-${start}`, () =>
+        miniBatchEvents({ jobId: event.data.jobId, from: start, to: Math.min(plan.miniBatches, start + SEND_CHUNK) }),
+      );
       await step.sendEvent(`fan-out-${start}`, events);
     }
     return plan;

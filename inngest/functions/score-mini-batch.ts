@@ -16,7 +16,14 @@ function followUp(jobId: string, workspaceId: string, r: Outcome) {
       { name: jobFinished.name, id: eventIds.jobFinished(jobId, r.generation, reason), data: { jobId, workspaceId, reason } },
     ];
   }
-  if (r.jobDone) return [{ name: jobFinished.name, id: eventIds.jobFinished(jobId, r.generation, "completed"), data: { jobId, workspaceId, reason: "completed" as const } }];
+  if (r.jobDone)
+    return [
+      {
+        name: jobFinished.name,
+        id: eventIds.jobFinished(jobId, r.generation, "completed"),
+        data: { jobId, workspaceId, reason: "completed" as const },
+      },
+    ];
   return [];
 }
 
@@ -36,7 +43,9 @@ export const scoreMiniBatchFunction = inngest.createFunction(
     cancelOn: [{ event: jobCancelRequested.name, match: "data.jobId" }],
     onFailure: async ({ event, error, step }) => {
       const { jobId, workspaceId, index } = event.data.event.data;
-      const r = await step.run("record-failure", () => recordMiniBatchFailure({ jobId, index, error: `The mini-batch could not be scored or recorded: ${error.message}` }));
+      const r = await step.run("record-failure", () =>
+        recordMiniBatchFailure({ jobId, index, error: `The mini-batch could not be scored or recorded: ${error.message}` }),
+      );
       const events = r.recorded ? followUp(jobId, workspaceId, r) : [];
       if (events.length) await step.sendEvent("follow-up", events);
     },

@@ -16,7 +16,8 @@ const GENERIC = "Something went wrong on our side. Try again; if it keeps failin
 
 /** The base client: expected errors keep their message and field errors; anything else is logged and hidden. */
 export const actionClient = createSafeActionClient({
-  defineMetadataSchema: () => z.object({ name: z.string(), permission: z.enum(Object.keys(PERMISSIONS) as [Permission, ...Permission[]]).optional() }),
+  defineMetadataSchema: () =>
+    z.object({ name: z.string(), permission: z.enum(Object.keys(PERMISSIONS) as [Permission, ...Permission[]]).optional() }),
   handleServerError(e, utils): ActionServerError {
     if (e instanceof AppError) return { message: e.message, fieldErrors: e.details?.fieldErrors };
     if (e instanceof z.ZodError) {

@@ -21,10 +21,24 @@ export async function createApiToken(opts: { workspaceId: string; actor: Actor; 
   const { name, role, expiresInDays } = createApiTokenSchema.parse(opts);
   const token = opts.token ?? generateToken(TOKEN_PREFIX);
   const row = await db.apiToken.create({
-    data: { workspaceId: opts.workspaceId, name, role, tokenHash: hashToken(token), prefix: token.slice(0, 10), createdById: opts.actor.userId ?? null,
-      expiresAt: expiresInDays ? new Date(Date.now() + expiresInDays * 86_400_000) : null },
+    data: {
+      workspaceId: opts.workspaceId,
+      name,
+      role,
+      tokenHash: hashToken(token),
+      prefix: token.slice(0, 10),
+      createdById: opts.actor.userId ?? null,
+      expiresAt: expiresInDays ? new Date(Date.now() + expiresInDays * 86_400_000) : null,
+    },
   });
-  await recordAuditEvent({ workspaceId: opts.workspaceId, actor: opts.actor, action: "token.created", targetType: "api_token", targetId: row.id, metadata: { name, role } });
+  await recordAuditEvent({
+    workspaceId: opts.workspaceId,
+    actor: opts.actor,
+    action: "token.created",
+    targetType: "api_token",
+    targetId: row.id,
+    metadata: { name, role },
+  });
   return { apiToken: row, token };
 }
 
@@ -38,14 +52,27 @@ export async function findApiTokens(opts: { workspaceId: string }) {
 
 // Revoked tokens of the workspace, most recently revoked first (the last 50), so the list says what happened to them.
 export async function findRevokedApiTokens(opts: { workspaceId: string }) {
-  return db.apiToken.findMany({ where: { workspaceId: opts.workspaceId, revokedAt: { not: null } }, orderBy: { revokedAt: "desc" }, take: 50 });
+  return db.apiToken.findMany({
+    where: { workspaceId: opts.workspaceId, revokedAt: { not: null } },
+    orderBy: { revokedAt: "desc" },
+    take: 50,
+  });
 }
 
 // Revokes a token at once; requests with it then get 401.
 export async function revokeApiToken(opts: { workspaceId: string; actor: Actor; tokenId: string }) {
-  const res = await db.apiToken.updateMany({ where: { id: opts.tokenId, workspaceId: opts.workspaceId, revokedAt: null }, data: { revokedAt: new Date() } });
+  const res = await db.apiToken.updateMany({
+    where: { id: opts.tokenId, workspaceId: opts.workspaceId, revokedAt: null },
+    data: { revokedAt: new Date() },
+  });
   if (res.count === 0) throw notFound("API token");
-  await recordAuditEvent({ workspaceId: opts.workspaceId, actor: opts.actor, action: "token.revoked", targetType: "api_token", targetId: opts.tokenId });
+  await recordAuditEvent({
+    workspaceId: opts.workspaceId,
+    actor: opts.actor,
+    action: "token.revoked",
+    targetType: "api_token",
+    targetId: opts.tokenId,
+  });
 }
 
 export interface TokenPrincipal {
@@ -61,7 +88,14 @@ export async function authenticateApiToken(token: string): Promise<TokenPrincipa
   if (!token.startsWith(TOKEN_PREFIX) && token.length < 24) return null;
   const row = await db.apiToken.findUnique({
     where: { tokenHash: hashToken(token) },
-    select: { id: true, role: true, revokedAt: true, expiresAt: true, lastUsedAt: true, workspace: { select: { id: true, slug: true, name: true } } },
+    select: {
+      id: true,
+      role: true,
+      revokedAt: true,
+      expiresAt: true,
+      lastUsedAt: true,
+      workspace: { select: { id: true, slug: true, name: true } },
+    },
   });
   if (!row || row.revokedAt || (row.expiresAt && row.expiresAt < new Date())) return null;
   // Recorded at most once a minute, so a busy token does not write on every request.

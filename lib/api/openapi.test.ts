@@ -5,20 +5,47 @@ describe("openApiDocument", () => {
   const doc = openApiDocument("http://x");
   it("describes the invoke body from the zod schema that validates it", () => {
     const invoke = doc.components.schemas.InvokeJob as unknown as { properties: Record<string, unknown> };
-    expect(Object.keys(invoke.properties)).toEqual(expect.arrayContaining(["deploymentName", "input", "inputs", "output", "overwrite", "miniBatchSize", "idempotencyKey"]));
-    const deployment = doc.components.schemas.CreateDeployment as unknown as { properties: { settings: { properties: Record<string, unknown> } } };
+    expect(Object.keys(invoke.properties)).toEqual(
+      expect.arrayContaining(["deploymentName", "input", "inputs", "output", "overwrite", "miniBatchSize", "idempotencyKey"]),
+    );
+    const deployment = doc.components.schemas.CreateDeployment as unknown as {
+      properties: { settings: { properties: Record<string, unknown> } };
+    };
     expect(Object.keys(deployment.properties.settings.properties)).toContain("retrySettings");
   });
   it("lists every route of the contract", () => {
-    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(["/endpoints/{endpoint}/jobs", "/jobs/{job}/output", "/datastores/{datastore}/files/{path}", "/jobs/{job}/retry-failed", "/job-definitions", "/job-definitions/{definition}/run"]));
-    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(["/data", "/data/{name}/versions", "/data/{name}/versions/{version}", "/jobs/{job}/outputs", "/jobs/{job}/logs"]));
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining([
+        "/endpoints/{endpoint}/jobs",
+        "/jobs/{job}/output",
+        "/datastores/{datastore}/files/{path}",
+        "/jobs/{job}/retry-failed",
+        "/job-definitions",
+        "/job-definitions/{definition}/run",
+      ]),
+    );
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining([
+        "/data",
+        "/data/{name}/versions",
+        "/data/{name}/versions/{version}",
+        "/jobs/{job}/outputs",
+        "/jobs/{job}/logs",
+      ]),
+    );
   });
   it("says bodies are closed and takes Azure's float literals and base64 code files", () => {
     const invoke = doc.components.schemas.InvokeJob as { additionalProperties?: unknown };
     expect(invoke.additionalProperties).toBe(false);
     expect(JSON.stringify(doc.components.schemas.InvokeJob)).toContain('"float"');
     expect(JSON.stringify(doc.components.schemas.CreateDeployment)).toContain('"base64"');
-    expect(Object.keys((doc.components.schemas.CreateDataAsset as { properties: object }).properties)).toEqual(["name", "version", "type", "path", "description"]);
+    expect(Object.keys((doc.components.schemas.CreateDataAsset as { properties: object }).properties)).toEqual([
+      "name",
+      "version",
+      "type",
+      "path",
+      "description",
+    ]);
   });
 });
 
@@ -48,7 +75,11 @@ describe("the OpenAPI document and the routes", () => {
     // The document names some parameters by what they are ({id} for a webhook); compare shapes, not names.
     const shape = (p: string) => p.replace(/\{[^}]+\}/g, "{}");
     const documented = new Map(Object.entries(doc.paths).map(([p, ops]) => [shape(p), Object.keys(ops)]));
-    const missing = routes.flatMap((r) => (r.path === "/openapi.json" ? [] : r.methods.filter((m) => !documented.get(shape(r.path))?.includes(m)).map((m) => `${m.toUpperCase()} ${r.path}`)));
+    const missing = routes.flatMap((r) =>
+      r.path === "/openapi.json"
+        ? []
+        : r.methods.filter((m) => !documented.get(shape(r.path))?.includes(m)).map((m) => `${m.toUpperCase()} ${r.path}`),
+    );
     expect(missing).toEqual([]);
   });
 });

@@ -23,10 +23,22 @@ const schema = (s: z.ZodType) => closeObjects(z.toJSONSchema(s, { io: "input", u
 
 const errorSchema = {
   type: "object",
-  properties: { error: { type: "object", properties: { code: { type: "string" }, message: { type: "string" }, details: { type: "object" } }, required: ["code", "message"] } },
+  properties: {
+    error: {
+      type: "object",
+      properties: { code: { type: "string" }, message: { type: "string" }, details: { type: "object" } },
+      required: ["code", "message"],
+    },
+  },
 };
 const errors = Object.fromEntries(
-  [["400", "Invalid request: see error.details.fieldErrors"], ["401", "Missing, unknown or revoked token"], ["403", "The token's role does not allow this"], ["404", "Not found in this workspace"], ["409", "Conflict"]].map(([code, description]) => [
+  [
+    ["400", "Invalid request: see error.details.fieldErrors"],
+    ["401", "Missing, unknown or revoked token"],
+    ["403", "The token's role does not allow this"],
+    ["404", "Not found in this workspace"],
+    ["409", "Conflict"],
+  ].map(([code, description]) => [
     code,
     { description, content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } } },
   ]),
@@ -34,13 +46,21 @@ const errors = Object.fromEntries(
 const ok = (description: string, status = "200") => ({ [status]: { description }, ...errors });
 const body = (ref: string) => ({ required: true, content: { "application/json": { schema: { $ref: `#/components/schemas/${ref}` } } } });
 const p = (name: string) => ({ name, in: "path", required: true, schema: { type: "string" } });
-const page = [{ name: "page", in: "query", schema: { type: "integer", minimum: 1 } }, { name: "perPage", in: "query", schema: { type: "integer", minimum: 1, maximum: 200 } }];
+const page = [
+  { name: "page", in: "query", schema: { type: "integer", minimum: 1 } },
+  { name: "perPage", in: "query", schema: { type: "integer", minimum: 1, maximum: 200 } },
+];
 
 /** The OpenAPI 3.1 description of REST API v1; request bodies come from the zod schemas that validate them. */
 export function openApiDocument(serverUrl: string) {
   return {
     openapi: "3.1.0",
-    info: { title: "Batchpoint REST API", version: "1", description: "Batch inference: endpoints, deployments, jobs and their outputs. Authenticate with `Authorization: Bearer <workspace API token>`." },
+    info: {
+      title: "Batchpoint REST API",
+      version: "1",
+      description:
+        "Batch inference: endpoints, deployments, jobs and their outputs. Authenticate with `Authorization: Bearer <workspace API token>`.",
+    },
     servers: [{ url: `${serverUrl}/api/v1` }],
     security: [{ bearer: [] }],
     components: {
@@ -57,21 +77,61 @@ export function openApiDocument(serverUrl: string) {
         CreateDataAsset: schema(createDataAssetSchema),
         DataAsset: {
           type: "object",
-          properties: { name: { type: "string" }, version: { type: "string" }, type: { enum: ["uri_folder", "uri_file"] }, path: { type: "string" }, description: { type: ["string", "null"] }, createdBy: { type: ["string", "null"] }, createdAt: { type: "string", format: "date-time" } },
+          properties: {
+            name: { type: "string" },
+            version: { type: "string" },
+            type: { enum: ["uri_folder", "uri_file"] },
+            path: { type: "string" },
+            description: { type: ["string", "null"] },
+            createdBy: { type: ["string", "null"] },
+            createdAt: { type: "string", format: "date-time" },
+          },
           required: ["name", "version", "type", "path", "createdAt"],
         },
         JobLogs: {
           type: "object",
           properties: {
-            job: { type: "string" }, status: { type: "string" }, error: { type: ["string", "null"] },
-            miniBatches: { type: "array", items: { type: "object", properties: { index: { type: "integer" }, status: { type: "string" }, attempts: { type: "integer" }, error: { type: ["string", "null"] }, traceback: { type: ["string", "null"] }, lines: { type: "array", items: { type: "string" } }, truncated: { type: "boolean" }, finishedAt: { type: ["string", "null"], format: "date-time" } } } },
+            job: { type: "string" },
+            status: { type: "string" },
+            error: { type: ["string", "null"] },
+            miniBatches: {
+              type: "array",
+              items: {
+                type: "object",
+                properties: {
+                  index: { type: "integer" },
+                  status: { type: "string" },
+                  attempts: { type: "integer" },
+                  error: { type: ["string", "null"] },
+                  traceback: { type: ["string", "null"] },
+                  lines: { type: "array", items: { type: "string" } },
+                  truncated: { type: "boolean" },
+                  finishedAt: { type: ["string", "null"], format: "date-time" },
+                },
+              },
+            },
           },
         },
         JobOutputs: {
           type: "object",
           properties: {
-            job: { type: "string" }, status: { type: "string" }, outputPath: { type: "string" }, count: { type: "integer" },
-            data: { type: "array", items: { type: "object", properties: { path: { type: "string" }, kind: { enum: ["predictions", "errors", "summary", "script"] }, miniBatch: { type: ["integer", "null"] }, size: { type: ["integer", "null"] }, url: { type: "string" } } } },
+            job: { type: "string" },
+            status: { type: "string" },
+            outputPath: { type: "string" },
+            count: { type: "integer" },
+            data: {
+              type: "array",
+              items: {
+                type: "object",
+                properties: {
+                  path: { type: "string" },
+                  kind: { enum: ["predictions", "errors", "summary", "script"] },
+                  miniBatch: { type: ["integer", "null"] },
+                  size: { type: ["integer", "null"] },
+                  url: { type: "string" },
+                },
+              },
+            },
           },
         },
         CreateJobDefinition: schema(createJobDefinitionSchema),
@@ -87,93 +147,250 @@ export function openApiDocument(serverUrl: string) {
         post: { summary: "Register an Azure Blob container", requestBody: body("CreateDatastore"), responses: ok("Created", "201") },
       },
       "/datastores/{datastore}": { get: { summary: "One datastore", parameters: [p("datastore")], responses: ok("Datastore") } },
-      "/datastores/{datastore}/files": { get: { summary: "List one folder level", parameters: [p("datastore"), { name: "prefix", in: "query", schema: { type: "string" } }], responses: ok("Folders and files") } },
+      "/datastores/{datastore}/files": {
+        get: {
+          summary: "List one folder level",
+          parameters: [p("datastore"), { name: "prefix", in: "query", schema: { type: "string" } }],
+          responses: ok("Folders and files"),
+        },
+      },
       "/datastores/{datastore}/files/{path}": {
-        put: { summary: "Upload raw bytes (streamed)", parameters: [p("datastore"), p("path")], requestBody: { content: { "application/octet-stream": { schema: { type: "string", format: "binary" } } } }, responses: ok("Uploaded", "201") },
+        put: {
+          summary: "Upload raw bytes (streamed)",
+          parameters: [p("datastore"), p("path")],
+          requestBody: { content: { "application/octet-stream": { schema: { type: "string", format: "binary" } } } },
+          responses: ok("Uploaded", "201"),
+        },
         get: { summary: "Download a file", parameters: [p("datastore"), p("path")], responses: ok("The file's bytes") },
       },
       "/models": {
         get: { summary: "List models", parameters: page, responses: ok("Models") },
         post: {
           summary: "Register a model version",
-          requestBody: { content: { "multipart/form-data": { schema: { type: "object", properties: { name: { type: "string" }, version: { type: "string" }, description: { type: "string" }, files: { type: "array", items: { type: "string", format: "binary" } } }, required: ["name", "files"] } } } },
+          requestBody: {
+            content: {
+              "multipart/form-data": {
+                schema: {
+                  type: "object",
+                  properties: {
+                    name: { type: "string" },
+                    version: { type: "string" },
+                    description: { type: "string" },
+                    files: { type: "array", items: { type: "string", format: "binary" } },
+                  },
+                  required: ["name", "files"],
+                },
+              },
+            },
+          },
           responses: ok("Created", "201"),
         },
       },
       "/models/{model}": { get: { summary: "A model with its versions", parameters: [p("model")], responses: ok("Model") } },
-      "/models/{model}/versions/{version}": { get: { summary: "One model version", parameters: [p("model"), p("version")], responses: ok("Model version") } },
+      "/models/{model}/versions/{version}": {
+        get: { summary: "One model version", parameters: [p("model"), p("version")], responses: ok("Model version") },
+      },
       "/endpoints": {
-        get: { summary: "List endpoints", parameters: [...page, { name: "q", in: "query", schema: { type: "string" } }], responses: ok("Endpoints") },
+        get: {
+          summary: "List endpoints",
+          parameters: [...page, { name: "q", in: "query", schema: { type: "string" } }],
+          responses: ok("Endpoints"),
+        },
         post: { summary: "Create an endpoint", requestBody: body("CreateEndpoint"), responses: ok("Created", "201") },
       },
       "/endpoints/{endpoint}": {
         get: { summary: "One endpoint", parameters: [p("endpoint")], responses: ok("Endpoint") },
-        patch: { summary: "Update description, tags or the default deployment", parameters: [p("endpoint")], requestBody: body("UpdateEndpoint"), responses: ok("Endpoint") },
+        patch: {
+          summary: "Update description, tags or the default deployment",
+          parameters: [p("endpoint")],
+          requestBody: body("UpdateEndpoint"),
+          responses: ok("Endpoint"),
+        },
         delete: { summary: "Delete an endpoint (its jobs are kept)", parameters: [p("endpoint")], responses: ok("Deleted", "204") },
       },
       "/endpoints/{endpoint}/deployments": {
         get: { summary: "List deployments", parameters: [p("endpoint")], responses: ok("Deployments") },
-        post: { summary: "Create a deployment", parameters: [p("endpoint")], requestBody: body("CreateDeployment"), responses: ok("Created", "201") },
+        post: {
+          summary: "Create a deployment",
+          parameters: [p("endpoint")],
+          requestBody: body("CreateDeployment"),
+          responses: ok("Created", "201"),
+        },
       },
       "/endpoints/{endpoint}/deployments/{deployment}": {
         get: { summary: "One deployment", parameters: [p("endpoint"), p("deployment")], responses: ok("Deployment") },
-        patch: { summary: "Update a deployment (makes a new version)", parameters: [p("endpoint"), p("deployment")], requestBody: body("UpdateDeployment"), responses: ok("Deployment") },
+        patch: {
+          summary: "Update a deployment (makes a new version)",
+          parameters: [p("endpoint"), p("deployment")],
+          requestBody: body("UpdateDeployment"),
+          responses: ok("Deployment"),
+        },
         delete: { summary: "Delete a deployment", parameters: [p("endpoint"), p("deployment")], responses: ok("Deleted", "204") },
       },
       "/endpoints/{endpoint}/jobs": {
-        post: { summary: "Invoke the endpoint", parameters: [p("endpoint")], requestBody: body("InvokeJob"), responses: ok("Accepted: { name, status, links }", "202") },
+        post: {
+          summary: "Invoke the endpoint",
+          parameters: [p("endpoint")],
+          requestBody: body("InvokeJob"),
+          responses: ok("Accepted: { name, status, links }", "202"),
+        },
         get: { summary: "Jobs of the endpoint", parameters: [p("endpoint"), ...page], responses: ok("Jobs") },
       },
-      "/jobs": { get: { summary: "List jobs", parameters: [...page, { name: "endpoint", in: "query", schema: { type: "string" } }, { name: "status", in: "query", schema: { type: "string" } }], responses: ok("Jobs") } },
-      "/jobs/{job}": { get: { summary: "A job with progress", parameters: [p("job")], responses: ok("Job") } },
-      "/jobs/{job}/output": { get: { summary: "The merged predictions file (404 for summary_only)", parameters: [p("job")], responses: ok("text/csv") } },
-      "/jobs/{job}/errors": { get: { summary: "errors.jsonl", parameters: [p("job")], responses: ok("application/x-ndjson") } },
-      "/jobs/{job}/summary": { get: { summary: "job-summary.json", parameters: [p("job")], responses: ok("application/json") } },
-      "/jobs/{job}/mini-batches": { get: { summary: "Mini-batches", parameters: [p("job"), ...page, { name: "status", in: "query", schema: { type: "string" } }], responses: ok("Mini-batches") } },
-      "/jobs/{job}/logs": {
+      "/jobs": {
         get: {
-          summary: "Whole log lines per mini-batch, with the error and traceback of failed ones: text/plain, or JSON with ?format=json or Accept: application/json",
-          parameters: [p("job"), { name: "miniBatch", in: "query", schema: { type: "integer" } }, { name: "status", in: "query", schema: { type: "string" } }, { name: "format", in: "query", schema: { enum: ["text", "json"] } }],
-          responses: { "200": { description: "Logs", content: { "text/plain": { schema: { type: "string" } }, "application/json": { schema: { $ref: "#/components/schemas/JobLogs" } } } }, ...errors },
+          summary: "List jobs",
+          parameters: [
+            ...page,
+            { name: "endpoint", in: "query", schema: { type: "string" } },
+            { name: "status", in: "query", schema: { type: "string" } },
+          ],
+          responses: ok("Jobs"),
         },
       },
-      "/jobs/{job}/outputs": { get: { summary: "Files in the job's output location, including those the scoring script wrote", parameters: [p("job")], responses: { "200": { description: "Outputs", content: { "application/json": { schema: { $ref: "#/components/schemas/JobOutputs" } } } }, ...errors } } },
-      "/jobs/{job}/outputs/{path}": { get: { summary: "One output file, streamed (path may hold '/')", parameters: [p("job"), p("path")], responses: ok("The file's bytes") } },
+      "/jobs/{job}": { get: { summary: "A job with progress", parameters: [p("job")], responses: ok("Job") } },
+      "/jobs/{job}/output": {
+        get: { summary: "The merged predictions file (404 for summary_only)", parameters: [p("job")], responses: ok("text/csv") },
+      },
+      "/jobs/{job}/errors": { get: { summary: "errors.jsonl", parameters: [p("job")], responses: ok("application/x-ndjson") } },
+      "/jobs/{job}/summary": { get: { summary: "job-summary.json", parameters: [p("job")], responses: ok("application/json") } },
+      "/jobs/{job}/mini-batches": {
+        get: {
+          summary: "Mini-batches",
+          parameters: [p("job"), ...page, { name: "status", in: "query", schema: { type: "string" } }],
+          responses: ok("Mini-batches"),
+        },
+      },
+      "/jobs/{job}/logs": {
+        get: {
+          summary:
+            "Whole log lines per mini-batch, with the error and traceback of failed ones: text/plain, or JSON with ?format=json or Accept: application/json",
+          parameters: [
+            p("job"),
+            { name: "miniBatch", in: "query", schema: { type: "integer" } },
+            { name: "status", in: "query", schema: { type: "string" } },
+            { name: "format", in: "query", schema: { enum: ["text", "json"] } },
+          ],
+          responses: {
+            "200": {
+              description: "Logs",
+              content: {
+                "text/plain": { schema: { type: "string" } },
+                "application/json": { schema: { $ref: "#/components/schemas/JobLogs" } },
+              },
+            },
+            ...errors,
+          },
+        },
+      },
+      "/jobs/{job}/outputs": {
+        get: {
+          summary: "Files in the job's output location, including those the scoring script wrote",
+          parameters: [p("job")],
+          responses: {
+            "200": { description: "Outputs", content: { "application/json": { schema: { $ref: "#/components/schemas/JobOutputs" } } } },
+            ...errors,
+          },
+        },
+      },
+      "/jobs/{job}/outputs/{path}": {
+        get: {
+          summary: "One output file, streamed (path may hold '/')",
+          parameters: [p("job"), p("path")],
+          responses: ok("The file's bytes"),
+        },
+      },
       "/data": {
-        get: { summary: "Data assets with their newest version", parameters: [...page, { name: "q", in: "query", schema: { type: "string" } }], responses: ok("Data assets") },
-        post: { summary: "Register a data asset version (next integer when version is left out); 409 on an existing version", requestBody: body("CreateDataAsset"), responses: { "201": { description: "Created", content: { "application/json": { schema: { $ref: "#/components/schemas/DataAsset" } } } }, ...errors } },
+        get: {
+          summary: "Data assets with their newest version",
+          parameters: [...page, { name: "q", in: "query", schema: { type: "string" } }],
+          responses: ok("Data assets"),
+        },
+        post: {
+          summary: "Register a data asset version (next integer when version is left out); 409 on an existing version",
+          requestBody: body("CreateDataAsset"),
+          responses: {
+            "201": { description: "Created", content: { "application/json": { schema: { $ref: "#/components/schemas/DataAsset" } } } },
+            ...errors,
+          },
+        },
       },
       "/data/{name}": { get: { summary: "The newest version of a data asset", parameters: [p("name")], responses: ok("Data asset") } },
-      "/data/{name}/versions": { get: { summary: "Versions of a data asset, newest first", parameters: [p("name"), ...page], responses: ok("Versions") } },
+      "/data/{name}/versions": {
+        get: { summary: "Versions of a data asset, newest first", parameters: [p("name"), ...page], responses: ok("Versions") },
+      },
       "/data/{name}/versions/{version}": {
-        get: { summary: "One version ('latest' for the newest)", parameters: [p("name"), p("version")], responses: { "200": { description: "Data asset", content: { "application/json": { schema: { $ref: "#/components/schemas/DataAsset" } } } }, ...errors } },
+        get: {
+          summary: "One version ('latest' for the newest)",
+          parameters: [p("name"), p("version")],
+          responses: {
+            "200": { description: "Data asset", content: { "application/json": { schema: { $ref: "#/components/schemas/DataAsset" } } } },
+            ...errors,
+          },
+        },
         delete: { summary: "Delete a version (contributor)", parameters: [p("name"), p("version")], responses: ok("Deleted", "204") },
       },
       "/jobs/{job}/cancel": { post: { summary: "Cancel a running job", parameters: [p("job")], responses: ok("Accepted", "202") } },
       "/webhooks": {
         get: { summary: "List inbound triggers and outbound webhooks (secrets never included)", responses: ok("Webhooks") },
-        post: { summary: "Create an inbound trigger or an outbound webhook; the secret is returned once", requestBody: body("CreateWebhook"), responses: ok("Created", "201") },
+        post: {
+          summary: "Create an inbound trigger or an outbound webhook; the secret is returned once",
+          requestBody: body("CreateWebhook"),
+          responses: ok("Created", "201"),
+        },
       },
       "/webhooks/{id}": {
         get: { summary: "One webhook", parameters: [p("id")], responses: ok("Webhook") },
         delete: { summary: "Delete a webhook", parameters: [p("id")], responses: ok("Deleted", "204") },
       },
-      "/webhooks/{id}/deliveries": { get: { summary: "Deliveries with their responses", parameters: [p("id"), ...page], responses: ok("Deliveries") } },
+      "/webhooks/{id}/deliveries": {
+        get: { summary: "Deliveries with their responses", parameters: [p("id"), ...page], responses: ok("Deliveries") },
+      },
       "/job-definitions": {
-        get: { summary: "List job definitions with their next, last and last successful runs", parameters: [...page, { name: "q", in: "query", schema: { type: "string" } }], responses: ok("Job definitions") },
-        post: { summary: "Save an invoke spec with an optional schedule (cron + time zone, or DataRobot's field form)", requestBody: body("CreateJobDefinition"), responses: ok("Created", "201") },
+        get: {
+          summary: "List job definitions with their next, last and last successful runs",
+          parameters: [...page, { name: "q", in: "query", schema: { type: "string" } }],
+          responses: ok("Job definitions"),
+        },
+        post: {
+          summary: "Save an invoke spec with an optional schedule (cron + time zone, or DataRobot's field form)",
+          requestBody: body("CreateJobDefinition"),
+          responses: ok("Created", "201"),
+        },
       },
       "/job-definitions/{definition}": {
         get: { summary: "One job definition", parameters: [p("definition")], responses: ok("Job definition") },
-        patch: { summary: "Change a job definition; { enabled } pauses or resumes it", parameters: [p("definition")], requestBody: body("UpdateJobDefinition"), responses: ok("Job definition") },
+        patch: {
+          summary: "Change a job definition; { enabled } pauses or resumes it",
+          parameters: [p("definition")],
+          requestBody: body("UpdateJobDefinition"),
+          responses: ok("Job definition"),
+        },
         delete: { summary: "Delete a job definition (its jobs are kept)", parameters: [p("definition")], responses: ok("Deleted", "204") },
       },
-      "/job-definitions/{definition}/run": { post: { summary: "Run the definition now", parameters: [p("definition")], responses: ok("Accepted: { name, status, links }", "202") } },
-      "/job-definitions/{definition}/clone": {
-        post: { summary: "Copy the definition under a new name (the copy starts disabled)", parameters: [p("definition")], requestBody: { required: true, content: { "application/json": { schema: { type: "object", properties: { name: { type: "string" } }, required: ["name"] } } } }, responses: ok("Created", "201") },
+      "/job-definitions/{definition}/run": {
+        post: {
+          summary: "Run the definition now",
+          parameters: [p("definition")],
+          responses: ok("Accepted: { name, status, links }", "202"),
+        },
       },
-      "/job-definitions/{definition}/jobs": { get: { summary: "Jobs the definition started", parameters: [p("definition"), ...page], responses: ok("Jobs") } },
-      "/jobs/{job}/retry-failed": { post: { summary: "Re-run the failed mini-batches of a finished job", parameters: [p("job")], responses: ok("Accepted", "202") } },
+      "/job-definitions/{definition}/clone": {
+        post: {
+          summary: "Copy the definition under a new name (the copy starts disabled)",
+          parameters: [p("definition")],
+          requestBody: {
+            required: true,
+            content: { "application/json": { schema: { type: "object", properties: { name: { type: "string" } }, required: ["name"] } } },
+          },
+          responses: ok("Created", "201"),
+        },
+      },
+      "/job-definitions/{definition}/jobs": {
+        get: { summary: "Jobs the definition started", parameters: [p("definition"), ...page], responses: ok("Jobs") },
+      },
+      "/jobs/{job}/retry-failed": {
+        post: { summary: "Re-run the failed mini-batches of a finished job", parameters: [p("job")], responses: ok("Accepted", "202") },
+      },
     },
   };
 }

@@ -7,10 +7,13 @@ import { readJsonBody } from "./read-body";
 
 /** JSON with dates as ISO strings and BigInts as numbers. */
 export function json(data: unknown, status = 200, headers: Record<string, string> = {}) {
-  return new NextResponse(JSON.stringify(data, (_k, v) => (typeof v === "bigint" ? Number(v) : v)), {
-    status,
-    headers: { "content-type": "application/json", ...headers },
-  });
+  return new NextResponse(
+    JSON.stringify(data, (_k, v) => (typeof v === "bigint" ? Number(v) : v)),
+    {
+      status,
+      headers: { "content-type": "application/json", ...headers },
+    },
+  );
 }
 
 export function queryOf<S extends z.ZodObject>(schema: S, request: Request): z.infer<S> {

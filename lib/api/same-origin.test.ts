@@ -9,7 +9,8 @@ afterEach(() => {
 
 // Next hands route handlers a request.url built from its own idea of the host, which need not be
 // the address the browser used: the server listens on 127.0.0.1 while NEXTAUTH_URL says localhost.
-const put = (headers: Record<string, string>, url = "http://localhost:3000/w/acme/datastores/x/files/a.csv") => new Request(url, { method: "PUT", headers });
+const put = (headers: Record<string, string>, url = "http://localhost:3000/w/acme/datastores/x/files/a.csv") =>
+  new Request(url, { method: "PUT", headers });
 
 describe("same-origin check for the dashboard's cookie-authenticated writes", () => {
   it("accepts the browser's own host, whether it typed localhost or 127.0.0.1", () => {
@@ -22,8 +23,19 @@ describe("same-origin check for the dashboard's cookie-authenticated writes", ()
   it("accepts the public host behind a proxy", () => {
     process.env.NEXTAUTH_URL = "https://batch.example.com";
     expect(crossSiteReason(put({ origin: "https://batch.example.com", host: "10.0.0.5:3000" }))).toBeNull();
-    expect(crossSiteReason(put({ origin: "https://edge.example.com", host: "10.0.0.5:3000", "x-forwarded-host": "edge.example.com", "x-forwarded-proto": "https" }))).toBeNull();
-    expect([...allowedOrigins(put({ host: "10.0.0.5:3000", "x-forwarded-host": "edge.example.com", "x-forwarded-proto": "https" }))]).toContain("https://edge.example.com");
+    expect(
+      crossSiteReason(
+        put({
+          origin: "https://edge.example.com",
+          host: "10.0.0.5:3000",
+          "x-forwarded-host": "edge.example.com",
+          "x-forwarded-proto": "https",
+        }),
+      ),
+    ).toBeNull();
+    expect([
+      ...allowedOrigins(put({ host: "10.0.0.5:3000", "x-forwarded-host": "edge.example.com", "x-forwarded-proto": "https" })),
+    ]).toContain("https://edge.example.com");
   });
 
   it("refuses another site, a different port or scheme, and a cross-site fetch without an Origin", () => {

@@ -15,13 +15,19 @@ describe("unknown fields in REST bodies", () => {
       "settings.mini_batch_sise": ["Unknown field 'settings.mini_batch_sise'; did you mean 'settings.miniBatchSize'?"],
     });
     expect(unknownFields(createDeploymentSchema, { ...deployment, settings: { retrySettings: { max_retries: 2 } } })).toEqual({
-      "settings.retrySettings.max_retries": ["Unknown field 'settings.retrySettings.max_retries'; did you mean 'settings.retrySettings.maxRetries'?"],
+      "settings.retrySettings.max_retries": [
+        "Unknown field 'settings.retrySettings.max_retries'; did you mean 'settings.retrySettings.maxRetries'?",
+      ],
     });
   });
 
   it("lists the known fields when nothing is close, and accepts a body without unknown fields", () => {
-    expect(unknownFields(updateEndpointSchema, { zzzzzzzz: 1 })["zzzzzzzz"][0]).toMatch(/^Unknown field 'zzzzzzzz'; the fields here are description, tags, defaults/);
-    expect(unknownFields(createDeploymentSchema, { ...deployment, settings: { miniBatchSize: 3, environmentVariables: { ANY_NAME: "x" } } })).toEqual({});
+    expect(unknownFields(updateEndpointSchema, { zzzzzzzz: 1 })["zzzzzzzz"][0]).toMatch(
+      /^Unknown field 'zzzzzzzz'; the fields here are description, tags, defaults/,
+    );
+    expect(
+      unknownFields(createDeploymentSchema, { ...deployment, settings: { miniBatchSize: 3, environmentVariables: { ANY_NAME: "x" } } }),
+    ).toEqual({});
   });
 
   it("checks inside records and picks the union option the value is meant for", () => {
@@ -49,7 +55,9 @@ describe("unknown fields in REST bodies", () => {
   it("checks a free-form field against the schema it is meant to be", () => {
     const webhook = z.object({ template: z.record(z.string(), z.unknown()) });
     expect(unknownFields(webhook, { template: { minibatchsize: 1 } })).toEqual({});
-    expect(Object.keys(unknownFields(webhook, { template: { minibatchsize: 1 } }, { template: invokeJobSchema }))).toEqual(["template.minibatchsize"]);
+    expect(Object.keys(unknownFields(webhook, { template: { minibatchsize: 1 } }, { template: invokeJobSchema }))).toEqual([
+      "template.minibatchsize",
+    ]);
   });
 });
 
@@ -61,9 +69,15 @@ describe("field error helpers", () => {
   });
 
   it("maps a failed union to the messages of the option the value was meant for", () => {
-    const r = invokeJobSchema.safeParse({ input: { type: "uri_folder", path: "datastores/x1y/paths/a" }, inputs: { n: { type: "integer", value: "5" }, f: { type: "float", value: 0.25 } } });
+    const r = invokeJobSchema.safeParse({
+      input: { type: "uri_folder", path: "datastores/x1y/paths/a" },
+      inputs: { n: { type: "integer", value: "5" }, f: { type: "float", value: 0.25 } },
+    });
     expect(zodFieldErrors(r.error!)).toEqual({ "inputs.n.value": ['An integer input needs a whole number, not "5".'] });
-    const ok = invokeJobSchema.safeParse({ input: { type: "uri_folder", path: "datastores/x1y/paths/a" }, inputs: { f: { type: "float", value: 0.25 }, b: { type: "boolean", value: false } } });
+    const ok = invokeJobSchema.safeParse({
+      input: { type: "uri_folder", path: "datastores/x1y/paths/a" },
+      inputs: { f: { type: "float", value: 0.25 }, b: { type: "boolean", value: false } },
+    });
     expect(ok.success).toBe(true);
   });
 });

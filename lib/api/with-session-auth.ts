@@ -14,7 +14,10 @@ import { apiError, toErrorResponse } from "./with-api-auth";
  * (the Origin is compared with the host the browser addressed and NEXTAUTH_URL, so localhost and
  * 127.0.0.1 both work).
  */
-export function withSessionAuth<P extends { workspace: string }>(permission: Permission, handler: (ctx: { workspace: WorkspaceContext; params: P; request: Request }) => Promise<Response>) {
+export function withSessionAuth<P extends { workspace: string }>(
+  permission: Permission,
+  handler: (ctx: { workspace: WorkspaceContext; params: P; request: Request }) => Promise<Response>,
+) {
   return async (request: Request, route: { params: Promise<P> }) => {
     try {
       const user = await getSessionUser();

@@ -11,7 +11,14 @@ type Tx = Pick<typeof db, "auditEvent">;
 
 // Who did what to which resource, kept per workspace for the audit log.
 export async function recordAuditEvent(
-  opts: { workspaceId: string; actor: Actor; action: string; targetType: string; targetId?: string | null; metadata?: Prisma.InputJsonValue },
+  opts: {
+    workspaceId: string;
+    actor: Actor;
+    action: string;
+    targetType: string;
+    targetId?: string | null;
+    metadata?: Prisma.InputJsonValue;
+  },
   tx: Tx = db,
 ) {
   await tx.auditEvent.create({

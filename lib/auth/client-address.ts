@@ -7,7 +7,12 @@
 export function clientAddress(headers: Headers | Record<string, string | string[] | undefined> | undefined): string {
   const raw = headers instanceof Headers ? headers.get("x-forwarded-for") : headers?.["x-forwarded-for"];
   const value = Array.isArray(raw) ? raw.join(",") : (raw ?? "");
-  const last = value.split(",").map((s) => s.trim()).filter(Boolean).pop() ?? "";
+  const last =
+    value
+      .split(",")
+      .map((s) => s.trim())
+      .filter(Boolean)
+      .pop() ?? "";
   const address = last.replace(/^::ffff:/i, "").slice(0, 64);
   return /^[0-9A-Fa-f:.]+$/.test(address) ? address : "unknown";
 }

@@ -21,7 +21,11 @@ function providers(): Provider[] {
       credentials: { email: { label: "Email", type: "email" }, password: { label: "Password", type: "password" } },
       async authorize(credentials, req) {
         try {
-          return await verifyCredentials({ email: credentials?.email ?? "", password: credentials?.password ?? "", address: clientAddress(req?.headers) });
+          return await verifyCredentials({
+            email: credentials?.email ?? "",
+            password: credentials?.password ?? "",
+            address: clientAddress(req?.headers),
+          });
         } catch (e) {
           // The message reaches the sign-in form; it is the same for unknown emails and wrong passwords.
           if (e instanceof AppError) throw new Error(e.message);
@@ -88,7 +92,8 @@ export function authOptions(): NextAuthOptions {
             name: user.name,
           });
         } catch (e) {
-          if (e instanceof AppError && e.code === "FORBIDDEN") return `/sign-in?error=${signupMode() === "closed" ? "SignupClosed" : "SignupInviteOnly"}`;
+          if (e instanceof AppError && e.code === "FORBIDDEN")
+            return `/sign-in?error=${signupMode() === "closed" ? "SignupClosed" : "SignupInviteOnly"}`;
           throw e;
         }
         return true;

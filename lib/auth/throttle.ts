@@ -40,7 +40,16 @@ function limiters(): Limiters {
     // are the same SQL, still one atomic upsert each.
     const store = { query: (q: { text: string; values?: unknown[] }) => pool.query({ text: q.text, values: q.values }) };
     const make = (keyPrefix: string, points: number, duration: number, blockDuration = 0) =>
-      new RateLimiterPostgres({ storeClient: store, storeType: "pool", tableName: "rate_limit", tableCreated: true, keyPrefix, points, duration, blockDuration });
+      new RateLimiterPostgres({
+        storeClient: store,
+        storeType: "pool",
+        tableName: "rate_limit",
+        tableCreated: true,
+        keyPrefix,
+        points,
+        duration,
+        blockDuration,
+      });
     globalForThrottle.batchpointThrottle = {
       url,
       pool,
@@ -86,9 +95,11 @@ export async function admitSignInAttempt(opts: { account: string; address: strin
   const pairKey = `${opts.account}|${opts.address}`;
   await take(l.byAddress, opts.address);
   const pair = await take(l.pairCount, pairKey);
-  if (pair.consumedPoints > PAIR_FREE) await take(l.pairGate, pairKey, { customDuration: backoffSeconds(pair.consumedPoints - PAIR_FREE, PAIR_MAX_DELAY_S) });
+  if (pair.consumedPoints > PAIR_FREE)
+    await take(l.pairGate, pairKey, { customDuration: backoffSeconds(pair.consumedPoints - PAIR_FREE, PAIR_MAX_DELAY_S) });
   const account = await take(l.accountCount, opts.account);
-  if (account.consumedPoints > ACCOUNT_FREE) await take(l.accountGate, opts.account, { customDuration: backoffSeconds(account.consumedPoints - ACCOUNT_FREE, ACCOUNT_MAX_DELAY_S) });
+  if (account.consumedPoints > ACCOUNT_FREE)
+    await take(l.accountGate, opts.account, { customDuration: backoffSeconds(account.consumedPoints - ACCOUNT_FREE, ACCOUNT_MAX_DELAY_S) });
 }
 
 /**
@@ -99,7 +110,12 @@ export async function admitSignInAttempt(opts: { account: string; address: strin
 export async function clearSignInFailures(opts: { account: string; address: string }): Promise<void> {
   const l = limiters();
   const pairKey = `${opts.account}|${opts.address}`;
-  await Promise.all([l.pairCount.delete(pairKey), l.pairGate.delete(pairKey), l.byAddress.reward(opts.address, 1), l.accountCount.reward(opts.account, 1)]);
+  await Promise.all([
+    l.pairCount.delete(pairKey),
+    l.pairGate.delete(pairKey),
+    l.byAddress.reward(opts.address, 1),
+    l.accountCount.reward(opts.account, 1),
+  ]);
 }
 
 /** "12 seconds" / "3 minutes": how long to wait, for the sign-in form. */

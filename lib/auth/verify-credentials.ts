@@ -20,7 +20,10 @@ export async function verifyCredentials(opts: { email: string; password: string;
   try {
     await admitSignInAttempt(throttleKey);
   } catch (e) {
-    if (e instanceof SignInThrottled) throw new AppError("RATE_LIMITED", `Too many sign-in attempts. Try again in ${describeWait(e.retryAfterMs)}.`, { retryAfterMs: e.retryAfterMs });
+    if (e instanceof SignInThrottled)
+      throw new AppError("RATE_LIMITED", `Too many sign-in attempts. Try again in ${describeWait(e.retryAfterMs)}.`, {
+        retryAfterMs: e.retryAfterMs,
+      });
     throw e;
   }
   const user = await db.user.findUnique({ where: { email }, select: { id: true, email: true, name: true, passwordHash: true } });

@@ -26,7 +26,16 @@ export async function ensureAdmin(opts: { email?: string; password?: string; tok
   }
   let ws = await db.workspace.findUnique({ where: { slug: ADMIN_WORKSPACE_SLUG } });
   if (!ws) {
-    const creator = ownerId ?? (await db.user.upsert({ where: { email: "automation@batchpoint.local" }, create: { email: "automation@batchpoint.local", name: "Automation" }, update: {}, select: { id: true } })).id;
+    const creator =
+      ownerId ??
+      (
+        await db.user.upsert({
+          where: { email: "automation@batchpoint.local" },
+          create: { email: "automation@batchpoint.local", name: "Automation" },
+          update: {},
+          select: { id: true },
+        })
+      ).id;
     ws = await createWorkspace({ name: "Default", slug: ADMIN_WORKSPACE_SLUG, ownerUserId: creator });
   }
   if (ownerId) {
@@ -38,11 +47,18 @@ export async function ensureAdmin(opts: { email?: string; password?: string; tok
   }
   if (opts.token) {
     const found = await db.apiToken.findUnique({ where: { tokenHash: hashToken(opts.token) }, select: { id: true, workspaceId: true } });
-    if (found && found.workspaceId !== ws.id) throw new Error("BATCHPOINT_ADMIN_TOKEN is already used by another workspace; choose another value.");
+    if (found && found.workspaceId !== ws.id)
+      throw new Error("BATCHPOINT_ADMIN_TOKEN is already used by another workspace; choose another value.");
     if (found) {
       await db.apiToken.update({ where: { id: found.id }, data: { role: "owner", revokedAt: null } });
     } else {
-      await createApiToken({ workspaceId: ws.id, actor: { userId: ownerId }, name: "admin (BATCHPOINT_ADMIN_TOKEN)", role: "owner", token: opts.token });
+      await createApiToken({
+        workspaceId: ws.id,
+        actor: { userId: ownerId },
+        name: "admin (BATCHPOINT_ADMIN_TOKEN)",
+        role: "owner",
+        token: opts.token,
+      });
     }
   }
   return ws;

@@ -13,7 +13,9 @@ async function readLegacyFiles(workspaceId: string, datastoreId: string | null, 
   const files: { path: string; data: Buffer }[] = [];
   const refused: string[] = [];
   for await (const page of listBlobs(target, prefix, 1000, (r) => refused.push(r.name))) {
-    for (const b of page) if (b.path.length > prefix.length) files.push({ path: b.path.slice(prefix.length), data: await buffer(await downloadBlob(target, b.path)) });
+    for (const b of page)
+      if (b.path.length > prefix.length)
+        files.push({ path: b.path.slice(prefix.length), data: await buffer(await downloadBlob(target, b.path)) });
   }
   return { files, refused };
 }
@@ -31,12 +33,17 @@ export async function migratePlatformFiles(log: (line: string) => void = () => {
   let deployments = 0;
   let models = 0;
 
-  const legacyDeployments = await db.deployment.findMany({ where: { NOT: { codePath: { startsWith: "sha256:" } } }, select: { id: true, workspaceId: true, codeDatastoreId: true, codePath: true, name: true } });
+  const legacyDeployments = await db.deployment.findMany({
+    where: { NOT: { codePath: { startsWith: "sha256:" } } },
+    select: { id: true, workspaceId: true, codeDatastoreId: true, codePath: true, name: true },
+  });
   for (const d of legacyDeployments) {
     if (!d.codePath) continue;
     const read = await readLegacyFiles(d.workspaceId, d.codeDatastoreId, d.codePath);
     if (!read?.files.length) {
-      log(`platform files: deployment ${d.name} (${d.id}) has no code at ${d.codePath}; left as it is (its jobs will fail until it is redeployed)`);
+      log(
+        `platform files: deployment ${d.name} (${d.id}) has no code at ${d.codePath}; left as it is (its jobs will fail until it is redeployed)`,
+      );
       continue;
     }
     if (read.refused.length) log(`platform files: deployment ${d.name}: skipped ${read.refused.length} file(s) with unsafe names`);
@@ -46,7 +53,10 @@ export async function migratePlatformFiles(log: (line: string) => void = () => {
     deployments += 1;
   }
 
-  const legacyModels = await db.modelVersion.findMany({ where: { NOT: { path: { startsWith: "sha256:" } } }, select: { id: true, workspaceId: true, datastoreId: true, path: true } });
+  const legacyModels = await db.modelVersion.findMany({
+    where: { NOT: { path: { startsWith: "sha256:" } } },
+    select: { id: true, workspaceId: true, datastoreId: true, path: true },
+  });
   for (const mv of legacyModels) {
     const read = await readLegacyFiles(mv.workspaceId, mv.datastoreId, mv.path);
     if (!read?.files.length) {
@@ -63,19 +73,34 @@ export async function migratePlatformFiles(log: (line: string) => void = () => {
   // Jobs not yet finished run with the deployment as snapshotted at invoke: point them at the copies.
   let jobs = 0;
   if (moved.size) {
-    const open = await db.job.findMany({ where: { status: { in: ["queued", "preparing", "running"] } }, select: { id: true, workspaceId: true, settings: true } });
+    const open = await db.job.findMany({
+      where: { status: { in: ["queued", "preparing", "running"] } },
+      select: { id: true, workspaceId: true, settings: true },
+    });
     for (const j of open) {
-      const s = j.settings as { deployment?: { codeDatastoreId: string | null; codePath: string | null; modelDatastoreId: string | null; modelPath: string | null } };
+      const s = j.settings as {
+        deployment?: { codeDatastoreId: string | null; codePath: string | null; modelDatastoreId: string | null; modelPath: string | null };
+      };
       const d = s.deployment;
       if (!d) continue;
       const code = d.codePath && !isFileSetRef(d.codePath) ? moved.get(key(j.workspaceId, d.codeDatastoreId, d.codePath)) : undefined;
       const model = d.modelPath && !isFileSetRef(d.modelPath) ? moved.get(key(j.workspaceId, d.modelDatastoreId, d.modelPath)) : undefined;
       if (!code && !model) continue;
-      const next = { ...s, deployment: { ...d, ...(code ? { codePath: code, codeDatastoreId: null } : {}), ...(model ? { modelPath: model, modelDatastoreId: null } : {}) } };
+      const next = {
+        ...s,
+        deployment: {
+          ...d,
+          ...(code ? { codePath: code, codeDatastoreId: null } : {}),
+          ...(model ? { modelPath: model, modelDatastoreId: null } : {}),
+        },
+      };
       await db.job.update({ where: { id: j.id }, data: { settings: next as unknown as Prisma.InputJsonValue } });
       jobs += 1;
     }
   }
-  if (deployments || models || jobs) log(`platform files: moved ${deployments} deployment(s) and ${models} model version(s) to the platform store; updated ${jobs} unfinished job(s)`);
+  if (deployments || models || jobs)
+    log(
+      `platform files: moved ${deployments} deployment(s) and ${models} model version(s) to the platform store; updated ${jobs} unfinished job(s)`,
+    );
   return { deployments, models, jobs };
 }

@@ -16,7 +16,12 @@ export const dataAssetNameSchema = z
 export const dataAssetVersionSchema = z
   .union([z.string(), z.number().int().min(0)])
   .transform((v) => String(v).trim())
-  .pipe(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, "Use up to 64 letters, digits, '-', '_' or '.', starting with a letter or digit.").refine((v) => v !== "latest", "'latest' names the newest version; choose another."));
+  .pipe(
+    z
+      .string()
+      .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, "Use up to 64 letters, digits, '-', '_' or '.', starting with a letter or digit.")
+      .refine((v) => v !== "latest", "'latest' names the newest version; choose another."),
+  );
 
 export const DATA_ASSET_TYPES = ["uri_folder", "uri_file"] as const;
 
@@ -29,11 +34,27 @@ export const createDataAssetSchema = z.object({
 });
 export type CreateDataAssetInput = z.input<typeof createDataAssetSchema>;
 
-type Row = { name: string; version: string; type: string; path: string; description: string | null; createdBy: string | null; createdAt: Date };
+type Row = {
+  name: string;
+  version: string;
+  type: string;
+  path: string;
+  description: string | null;
+  createdBy: string | null;
+  createdAt: Date;
+};
 
 /** A data asset version as the API shows it. */
 export function presentDataAsset(r: Row) {
-  return { name: r.name, version: r.version, type: r.type, path: r.path, description: r.description, createdBy: r.createdBy, createdAt: r.createdAt };
+  return {
+    name: r.name,
+    version: r.version,
+    type: r.type,
+    path: r.path,
+    description: r.description,
+    createdBy: r.createdBy,
+    createdAt: r.createdAt,
+  };
 }
 
 /** A path an asset may point at, normalised: a datastore of the workspace, or a public blob URL (a SAS would be stored in plain text). */
@@ -45,7 +66,11 @@ async function assetPath(workspaceId: string, raw: string, type: string): Promis
     if (e instanceof DataPathError) throw fieldError("path", e.message);
     throw e;
   }
-  if (p.kind === "url" && p.sas) throw fieldError("path", "A data asset may not hold a SAS token: register the container as a datastore and use datastores/<datastore>/paths/<path>.");
+  if (p.kind === "url" && p.sas)
+    throw fieldError(
+      "path",
+      "A data asset may not hold a SAS token: register the container as a datastore and use datastores/<datastore>/paths/<path>.",
+    );
   if (p.kind === "datastore") {
     const ds = await db.datastore.findFirst({ where: { workspaceId, name: p.datastore }, select: { id: true } });
     if (!ds) throw fieldError("path", `This workspace has no datastore named '${p.datastore}'.`, "NOT_FOUND");
@@ -80,15 +105,35 @@ export async function createDataAsset(opts: { workspaceId: string; actor: Actor;
     const version = input.version ?? (await nextVersion(opts.workspaceId, input.name));
     try {
       const row = await db.dataAsset.create({
-        data: { workspaceId: opts.workspaceId, name: input.name, version, type: input.type, path, description: input.description ?? null, createdById: opts.actor.userId ?? null, createdBy },
+        data: {
+          workspaceId: opts.workspaceId,
+          name: input.name,
+          version,
+          type: input.type,
+          path,
+          description: input.description ?? null,
+          createdById: opts.actor.userId ?? null,
+          createdBy,
+        },
       });
-      await recordAuditEvent({ workspaceId: opts.workspaceId, actor: opts.actor, action: "data.created", targetType: "data_asset", targetId: row.id, metadata: { name: row.name, version } });
+      await recordAuditEvent({
+        workspaceId: opts.workspaceId,
+        actor: opts.actor,
+        action: "data.created",
+        targetType: "data_asset",
+        targetId: row.id,
+        metadata: { name: row.name, version },
+      });
       return presentDataAsset(row);
     } catch (e) {
       if (!isUniqueViolation(e)) throw e;
       // Two creates without a version raced for the same number: take the next one.
       if (!input.version && attempt < 3) continue;
-      throw fieldError("version", `Data asset '${input.name}' already has version '${version}'. Choose another version, or leave it out for the next number.`, "CONFLICT");
+      throw fieldError(
+        "version",
+        `Data asset '${input.name}' already has version '${version}'. Choose another version, or leave it out for the next number.`,
+        "CONFLICT",
+      );
     }
   }
 }
@@ -100,13 +145,25 @@ export async function findDataAssets(opts: { workspaceId: string; q?: string; pa
   const names = await db.dataAsset.groupBy({ by: ["name"], where, orderBy: { name: "asc" }, _count: { _all: true } });
   const pageNames = names.slice(skip, skip + take);
   const latest = pageNames.length
-    ? await db.dataAsset.findMany({ where: { workspaceId: opts.workspaceId, name: { in: pageNames.map((n) => n.name) } }, orderBy: [{ name: "asc" }, { createdAt: "desc" }], distinct: ["name"] })
+    ? await db.dataAsset.findMany({
+        where: { workspaceId: opts.workspaceId, name: { in: pageNames.map((n) => n.name) } },
+        orderBy: [{ name: "asc" }, { createdAt: "desc" }],
+        distinct: ["name"],
+      })
     : [];
   const byName = new Map(latest.map((r) => [r.name, r]));
   return wrap(
     pageNames.map((n) => {
       const r = byName.get(n.name)!;
-      return { name: n.name, latestVersion: r.version, type: r.type, path: r.path, description: r.description, versionCount: n._count._all, updatedAt: r.createdAt };
+      return {
+        name: n.name,
+        latestVersion: r.version,
+        type: r.type,
+        path: r.path,
+        description: r.description,
+        versionCount: n._count._all,
+        updatedAt: r.createdAt,
+      };
     }),
     names.length,
   );
@@ -116,7 +173,10 @@ export async function findDataAssets(opts: { workspaceId: string; q?: string; pa
 export async function findDataAssetVersions(opts: { workspaceId: string; name: string; page?: number; perPage?: number }) {
   const { skip, take, wrap } = paginate(opts);
   const where = { workspaceId: opts.workspaceId, name: opts.name };
-  const [rows, count] = await Promise.all([db.dataAsset.findMany({ where, orderBy: { createdAt: "desc" }, skip, take }), db.dataAsset.count({ where })]);
+  const [rows, count] = await Promise.all([
+    db.dataAsset.findMany({ where, orderBy: { createdAt: "desc" }, skip, take }),
+    db.dataAsset.count({ where }),
+  ]);
   if (!count) throw notFound(`Data asset '${opts.name}'`);
   return wrap(rows.map(presentDataAsset), count);
 }
@@ -136,10 +196,20 @@ export async function getDataAssetOrThrow(opts: { workspaceId: string; name: str
 
 // Deletes one version; jobs that already ran with it keep the path they resolved.
 export async function deleteDataAsset(opts: { workspaceId: string; actor: Actor; name: string; version: string }) {
-  const row = await db.dataAsset.findFirst({ where: { workspaceId: opts.workspaceId, name: opts.name, version: opts.version }, select: { id: true } });
+  const row = await db.dataAsset.findFirst({
+    where: { workspaceId: opts.workspaceId, name: opts.name, version: opts.version },
+    select: { id: true },
+  });
   if (!row) throw notFound(`Version '${opts.version}' of data asset '${opts.name}'`);
   await db.dataAsset.delete({ where: { id: row.id } });
-  await recordAuditEvent({ workspaceId: opts.workspaceId, actor: opts.actor, action: "data.deleted", targetType: "data_asset", targetId: row.id, metadata: { name: opts.name, version: opts.version } });
+  await recordAuditEvent({
+    workspaceId: opts.workspaceId,
+    actor: opts.actor,
+    action: "data.deleted",
+    targetType: "data_asset",
+    targetId: row.id,
+    metadata: { name: opts.name, version: opts.version },
+  });
 }
 
 const ASSET_REF = /^azureml:(?!\/\/)([A-Za-z0-9][A-Za-z0-9_.-]*)(?:@(latest)|:([A-Za-z0-9][A-Za-z0-9_.-]*))$/;
@@ -154,7 +224,11 @@ export function parseDataAssetRef(path: string): { name: string; version: string
  * A job's data input with a data asset reference resolved to the asset's path and type, as Azure does at
  * submit; any other input is returned as it is. `tabular` over a uri_file asset stays tabular (a CSV split by rows).
  */
-export async function resolveDataAssetInput<T extends { type: string; path: string }>(opts: { workspaceId: string; input: T; field?: string }): Promise<T & { asset?: string }> {
+export async function resolveDataAssetInput<T extends { type: string; path: string }>(opts: {
+  workspaceId: string;
+  input: T;
+  field?: string;
+}): Promise<T & { asset?: string }> {
   const ref = parseDataAssetRef(opts.input.path);
   if (!ref) return opts.input;
   const field = opts.field ?? "input.path";

@@ -22,7 +22,11 @@ const publicSelect = {
 
 // Datastores of the workspace, default first.
 export async function findDatastores(opts: { workspaceId: string }) {
-  return db.datastore.findMany({ where: { workspaceId: opts.workspaceId }, orderBy: [{ isDefault: "desc" }, { name: "asc" }], select: publicSelect });
+  return db.datastore.findMany({
+    where: { workspaceId: opts.workspaceId },
+    orderBy: [{ isDefault: "desc" }, { name: "asc" }],
+    select: publicSelect,
+  });
 }
 
 export async function getDatastoreOrThrow(opts: { workspaceId: string; name: string }) {
@@ -61,7 +65,10 @@ export const createDatastoreSchema = z.discriminatedUnion("auth", [
     auth: z.literal("account_key"),
     name: datastoreNameSchema,
     description: z.string().max(500).optional(),
-    accountName: z.string().trim().regex(/^[a-z0-9]{3,24}$/, "Use the storage account name: 3-24 lowercase letters and digits."),
+    accountName: z
+      .string()
+      .trim()
+      .regex(/^[a-z0-9]{3,24}$/, "Use the storage account name: 3-24 lowercase letters and digits."),
     containerName: containerSchema,
     accountKey: z.string().trim().min(1, "Paste one of the storage account's access keys."),
   }),
@@ -69,7 +76,10 @@ export const createDatastoreSchema = z.discriminatedUnion("auth", [
     auth: z.literal("sas"),
     name: datastoreNameSchema,
     description: z.string().max(500).optional(),
-    accountName: z.string().trim().regex(/^[a-z0-9]{3,24}$/, "Use the storage account name: 3-24 lowercase letters and digits."),
+    accountName: z
+      .string()
+      .trim()
+      .regex(/^[a-z0-9]{3,24}$/, "Use the storage account name: 3-24 lowercase letters and digits."),
     containerName: containerSchema,
     sasToken: z.string().trim().min(1, "Paste a SAS token with read and list permissions."),
   }),
@@ -80,12 +90,24 @@ function targetOf(input: CreateDatastoreInput): { target: StorageTarget; secret:
   switch (input.auth) {
     case "connection_string": {
       const account = /AccountName=([^;]+)/i.exec(input.connectionString)?.[1] ?? null;
-      return { target: { auth: "connection_string", containerName: input.containerName, credential: input.connectionString }, secret: input.connectionString, accountName: account };
+      return {
+        target: { auth: "connection_string", containerName: input.containerName, credential: input.connectionString },
+        secret: input.connectionString,
+        accountName: account,
+      };
     }
     case "account_key":
-      return { target: { auth: "account_key", accountName: input.accountName, containerName: input.containerName, credential: input.accountKey }, secret: input.accountKey, accountName: input.accountName };
+      return {
+        target: { auth: "account_key", accountName: input.accountName, containerName: input.containerName, credential: input.accountKey },
+        secret: input.accountKey,
+        accountName: input.accountName,
+      };
     case "sas":
-      return { target: { auth: "sas", accountName: input.accountName, containerName: input.containerName, credential: input.sasToken }, secret: input.sasToken, accountName: input.accountName };
+      return {
+        target: { auth: "sas", accountName: input.accountName, containerName: input.containerName, credential: input.sasToken },
+        secret: input.sasToken,
+        accountName: input.accountName,
+      };
   }
 }
 
@@ -93,7 +115,11 @@ function targetOf(input: CreateDatastoreInput): { target: StorageTarget; secret:
 async function checkEndpoint(input: CreateDatastoreInput) {
   const field = input.auth === "connection_string" ? "connectionString" : "accountName";
   const ep = input.auth === "connection_string" ? endpointOfConnectionString(input.connectionString) : endpointOfAccount(input.accountName);
-  if (!ep) throw fieldError(field, "The connection string names no blob endpoint: include AccountName=... (and EndpointSuffix=...) or BlobEndpoint=https://....");
+  if (!ep)
+    throw fieldError(
+      field,
+      "The connection string names no blob endpoint: include AccountName=... (and EndpointSuffix=...) or BlobEndpoint=https://....",
+    );
   const refused = await refusedStorageEndpoint(ep);
   if (refused) throw fieldError(field, refused);
 }
@@ -102,13 +128,21 @@ async function checkEndpoint(input: CreateDatastoreInput) {
  * Registers an existing Azure Blob container. The credential is checked by listing the container
  * (unless `skipConnectionTest`), then stored encrypted; it is never returned.
  */
-export async function createDatastore(opts: { workspaceId: string; actor: Actor; input: CreateDatastoreInput; skipConnectionTest?: boolean }) {
+export async function createDatastore(opts: {
+  workspaceId: string;
+  actor: Actor;
+  input: CreateDatastoreInput;
+  skipConnectionTest?: boolean;
+}) {
   const input = createDatastoreSchema.parse(opts.input);
   const { target, secret, accountName } = targetOf(input);
   await checkEndpoint(input);
   if (!opts.skipConnectionTest) {
     const check = await testConnection(target);
-    if (!check.ok) throw new AppError("BAD_REQUEST", `Could not use these credentials: ${check.reason}`, { fieldErrors: { containerName: [check.reason] } });
+    if (!check.ok)
+      throw new AppError("BAD_REQUEST", `Could not use these credentials: ${check.reason}`, {
+        fieldErrors: { containerName: [check.reason] },
+      });
   }
   try {
     const ds = await db.datastore.create({
@@ -124,7 +158,14 @@ export async function createDatastore(opts: { workspaceId: string; actor: Actor;
       },
       select: publicSelect,
     });
-    await recordAuditEvent({ workspaceId: opts.workspaceId, actor: opts.actor, action: "datastore.created", targetType: "datastore", targetId: ds.id, metadata: { name: ds.name, auth: ds.auth } });
+    await recordAuditEvent({
+      workspaceId: opts.workspaceId,
+      actor: opts.actor,
+      action: "datastore.created",
+      targetType: "datastore",
+      targetId: ds.id,
+      metadata: { name: ds.name, auth: ds.auth },
+    });
     return ds;
   } catch (e) {
     if (isUniqueViolation(e)) throw fieldError("name", `A datastore named '${input.name}' already exists in this workspace.`, "CONFLICT");

@@ -7,12 +7,19 @@ import { getStorageTargetOrThrow } from "./datastores";
 
 function cleanPath(p: string) {
   const problem = nameProblem(p);
-  if (problem) throw fieldError("path", `The path '${printable(p)}' ${problem}. Give a file path inside the datastore, like inputs/2026/img_001.png.`);
+  if (problem)
+    throw fieldError("path", `The path '${printable(p)}' ${problem}. Give a file path inside the datastore, like inputs/2026/img_001.png.`);
   return p;
 }
 
 // Uploads bytes to a datastore path, streaming them through.
-export async function uploadDatastoreFile(opts: { workspaceId: string; datastore: string; path: string; body: Readable; contentType?: string }) {
+export async function uploadDatastoreFile(opts: {
+  workspaceId: string;
+  datastore: string;
+  path: string;
+  body: Readable;
+  contentType?: string;
+}) {
   const path = cleanPath(opts.path);
   const target = await getStorageTargetOrThrow({ workspaceId: opts.workspaceId, name: opts.datastore });
   await uploadBlob(target, path, opts.body, { contentType: opts.contentType });

@@ -35,11 +35,16 @@ function kv(cs: string): Record<string, string> {
 /** The blob endpoint a connection string points at (BlobEndpoint, or account + suffix, or the emulator's default). */
 export function endpointOfConnectionString(cs: string): StorageEndpoint | null {
   const v = kv(cs);
-  if (/^true$/i.test(v.usedevelopmentstorage ?? "")) return { url: new URL("http://127.0.0.1:10000/devstoreaccount1"), accountName: "devstoreaccount1" };
+  if (/^true$/i.test(v.usedevelopmentstorage ?? ""))
+    return { url: new URL("http://127.0.0.1:10000/devstoreaccount1"), accountName: "devstoreaccount1" };
   const account = v.accountname ?? null;
   try {
     if (v.blobendpoint) return { url: new URL(v.blobendpoint), accountName: account ?? pathAccount(new URL(v.blobendpoint)) };
-    if (account) return { url: new URL(`${v.defaultendpointsprotocol ?? "https"}://${account}.blob.${v.endpointsuffix ?? "core.windows.net"}`), accountName: account };
+    if (account)
+      return {
+        url: new URL(`${v.defaultendpointsprotocol ?? "https"}://${account}.blob.${v.endpointsuffix ?? "core.windows.net"}`),
+        accountName: account,
+      };
   } catch {
     return null;
   }
@@ -55,7 +60,11 @@ function pathAccount(url: URL): string | null {
   return url.pathname.split("/").filter(Boolean)[0] ?? null;
 }
 
-const hostOf = (url: URL) => url.hostname.replace(/^\[|\]$/g, "").replace(/\.+$/, "").toLowerCase();
+const hostOf = (url: URL) =>
+  url.hostname
+    .replace(/^\[|\]$/g, "")
+    .replace(/\.+$/, "")
+    .toLowerCase();
 const portOf = (url: URL) => url.port || (url.protocol === "http:" ? "80" : "443");
 
 /** True when `ep` is the platform's own storage account (the one AZURE_STORAGE_CONNECTION_STRING names). */
@@ -78,7 +87,8 @@ export function isPlatformStorage(ep: StorageEndpoint): boolean {
  * loopback, private and link-local addresses (as written or as the name resolves) unless allowed.
  */
 export async function refusedStorageEndpoint(ep: StorageEndpoint): Promise<string | null> {
-  if (isPlatformStorage(ep)) return "This is the platform's own storage account, which cannot be registered as a datastore. Use your own storage account.";
+  if (isPlatformStorage(ep))
+    return "This is the platform's own storage account, which cannot be registered as a datastore. Use your own storage account.";
   if (privateDatastoresAllowed()) return null;
   const host = hostOf(ep.url);
   const refusal = `The storage endpoint ${ep.url.host} is not a public address. Datastores must be on public storage (an administrator can allow private addresses with ${DATASTORE_ALLOW_PRIVATE_ENV}=1).`;

@@ -24,23 +24,39 @@ export const createDeploymentSchema = z
   })
   .superRefine((d, ctx) => {
     const names = Object.keys(d.code.files);
-    if (!names.length) ctx.addIssue({ code: "custom", path: ["code", "files"], message: "Upload the scoring code: at least the scoring script." });
+    if (!names.length)
+      ctx.addIssue({ code: "custom", path: ["code", "files"], message: "Upload the scoring code: at least the scoring script." });
     for (const n of names) {
       const problem = nameProblem(n);
-      if (problem) ctx.addIssue({ code: "custom", path: ["code", "files", n], message: `This file name ${problem}. Use a relative path with '/' between folders.` });
+      if (problem)
+        ctx.addIssue({
+          code: "custom",
+          path: ["code", "files", n],
+          message: `This file name ${problem}. Use a relative path with '/' between folders.`,
+        });
     }
     if (names.length && !names.includes(d.scoringScript)) {
-      ctx.addIssue({ code: "custom", path: ["scoringScript"], message: `'${d.scoringScript}' is not among the uploaded code files (${names.slice(0, 5).join(", ")}).` });
+      ctx.addIssue({
+        code: "custom",
+        path: ["scoringScript"],
+        message: `'${d.scoringScript}' is not among the uploaded code files (${names.slice(0, 5).join(", ")}).`,
+      });
     }
     const ext = d.scoringScript.split(".").pop();
-    if (d.runtime === "python" && ext !== "py") ctx.addIssue({ code: "custom", path: ["scoringScript"], message: "A python deployment's scoring script ends in .py." });
-    if (d.runtime === "node" && !["js", "mjs"].includes(ext ?? "")) ctx.addIssue({ code: "custom", path: ["scoringScript"], message: "A node deployment's scoring script ends in .js or .mjs." });
+    if (d.runtime === "python" && ext !== "py")
+      ctx.addIssue({ code: "custom", path: ["scoringScript"], message: "A python deployment's scoring script ends in .py." });
+    if (d.runtime === "node" && !["js", "mjs"].includes(ext ?? ""))
+      ctx.addIssue({ code: "custom", path: ["scoringScript"], message: "A node deployment's scoring script ends in .js or .mjs." });
   });
 export type CreateDeploymentInput = z.input<typeof createDeploymentSchema>;
 
 /** Stores scoring code in the workspace's platform container; returns its content reference (sha256:...). */
 export async function storeDeploymentCode(workspaceId: string, files: Record<string, string | Buffer>): Promise<string> {
-  const { ref } = await putFileSet({ workspaceId, files: Object.entries(files).map(([path, data]) => ({ path, data })), field: "code.files" });
+  const { ref } = await putFileSet({
+    workspaceId,
+    files: Object.entries(files).map(([path, data]) => ({ path, data })),
+    field: "code.files",
+  });
   return ref;
 }
 
@@ -49,7 +65,10 @@ export async function createDeployment(opts: { workspaceId: string; actor: Actor
   const input = createDeploymentSchema.parse(opts.input);
   const endpoint = await getEndpointOrThrow({ workspaceId: opts.workspaceId, name: opts.endpointName });
   const modelVersion = input.model ? await resolveModelVersion({ workspaceId: opts.workspaceId, ref: input.model }) : null;
-  const exists = await db.deployment.findFirst({ where: { workspaceId: opts.workspaceId, endpointId: endpoint.id, name: input.name }, select: { id: true } });
+  const exists = await db.deployment.findFirst({
+    where: { workspaceId: opts.workspaceId, endpointId: endpoint.id, name: input.name },
+    select: { id: true },
+  });
   if (exists) throw fieldError("name", `Endpoint '${endpoint.name}' already has a deployment named '${input.name}'.`, "CONFLICT");
   const codeRef = await storeDeploymentCode(opts.workspaceId, input.code.files);
   const s = input.settings;
@@ -57,11 +76,26 @@ export async function createDeployment(opts: { workspaceId: string; actor: Actor
     const deployment = await db.$transaction(async (tx) => {
       const d = await tx.deployment.create({
         data: {
-          workspaceId: opts.workspaceId, endpointId: endpoint.id, name: input.name, description: input.description, modelVersionId: modelVersion?.id ?? null,
-          runtime: input.runtime, interpreter: input.interpreter || null, codeDatastoreId: null, codePath: codeRef, scoringScript: input.scoringScript,
-          miniBatchSize: s.miniBatchSize, instanceCount: s.instanceCount, maxConcurrencyPerInstance: s.maxConcurrencyPerInstance,
-          maxRetries: s.retrySettings.maxRetries, timeoutSeconds: s.retrySettings.timeout, errorThreshold: s.errorThreshold,
-          outputAction: s.outputAction, outputFileName: s.outputFileName, loggingLevel: s.loggingLevel, environmentVariables: s.environmentVariables,
+          workspaceId: opts.workspaceId,
+          endpointId: endpoint.id,
+          name: input.name,
+          description: input.description,
+          modelVersionId: modelVersion?.id ?? null,
+          runtime: input.runtime,
+          interpreter: input.interpreter || null,
+          codeDatastoreId: null,
+          codePath: codeRef,
+          scoringScript: input.scoringScript,
+          miniBatchSize: s.miniBatchSize,
+          instanceCount: s.instanceCount,
+          maxConcurrencyPerInstance: s.maxConcurrencyPerInstance,
+          maxRetries: s.retrySettings.maxRetries,
+          timeoutSeconds: s.retrySettings.timeout,
+          errorThreshold: s.errorThreshold,
+          outputAction: s.outputAction,
+          outputFileName: s.outputFileName,
+          loggingLevel: s.loggingLevel,
+          environmentVariables: s.environmentVariables,
           createdById: opts.actor.userId ?? null,
         },
       });
@@ -69,7 +103,17 @@ export async function createDeployment(opts: { workspaceId: string; actor: Actor
       if (input.setDefault === true || (input.setDefault === undefined && !endpoint.defaultDeploymentId)) {
         await tx.endpoint.update({ where: { id: endpoint.id }, data: { defaultDeploymentId: d.id } });
       }
-      await recordAuditEvent({ workspaceId: opts.workspaceId, actor: opts.actor, action: "deployment.created", targetType: "deployment", targetId: d.id, metadata: { endpoint: endpoint.name, name: d.name } }, tx);
+      await recordAuditEvent(
+        {
+          workspaceId: opts.workspaceId,
+          actor: opts.actor,
+          action: "deployment.created",
+          targetType: "deployment",
+          targetId: d.id,
+          metadata: { endpoint: endpoint.name, name: d.name },
+        },
+        tx,
+      );
       return d;
     });
     return deployment;
@@ -89,6 +133,7 @@ export async function resolveDeployment(opts: { workspaceId: string; endpointNam
       : null;
   if (!where) throw fieldError("deploymentName", `Endpoint '${endpoint.name}' has no default deployment. Name one, or set a default.`);
   const deployment = await db.deployment.findFirst({ where, include: { modelVersion: true } });
-  if (!deployment) throw fieldError("deploymentName", `Endpoint '${endpoint.name}' has no deployment named '${opts.deploymentName}'.`, "NOT_FOUND");
+  if (!deployment)
+    throw fieldError("deploymentName", `Endpoint '${endpoint.name}' has no deployment named '${opts.deploymentName}'.`, "NOT_FOUND");
   return { endpoint, deployment };
 }

@@ -18,7 +18,9 @@ function keepMaskedValues(next: Record<string, string>, saved: Record<string, st
   return Object.fromEntries(Object.entries(next).map(([k, v]) => [k, v === MASK && k in saved ? saved[k] : v]));
 }
 
-type DeploymentRow = Awaited<ReturnType<typeof db.deployment.findFirstOrThrow>> & { modelVersion?: { version: string; model: { name: string } } | null };
+type DeploymentRow = Awaited<ReturnType<typeof db.deployment.findFirstOrThrow>> & {
+  modelVersion?: { version: string; model: { name: string } } | null;
+};
 
 /** A deployment as callers see it: settings grouped as in Azure, secret-looking variable values masked. */
 export function presentDeployment(d: DeploymentRow, endpointName: string, isDefault: boolean) {
@@ -62,8 +64,14 @@ async function load(opts: { workspaceId: string; endpointName: string; name: str
 // Deployments of an endpoint, default first.
 export async function findDeployments(opts: { workspaceId: string; endpointName: string }) {
   const endpoint = await getEndpointOrThrow({ workspaceId: opts.workspaceId, name: opts.endpointName });
-  const rows = await db.deployment.findMany({ where: { workspaceId: opts.workspaceId, endpointId: endpoint.id }, orderBy: { createdAt: "asc" }, include: { modelVersion: { include: { model: true } } } });
-  return rows.map((d) => presentDeployment(d, endpoint.name, d.id === endpoint.defaultDeploymentId)).sort((a, b) => Number(b.isDefault) - Number(a.isDefault));
+  const rows = await db.deployment.findMany({
+    where: { workspaceId: opts.workspaceId, endpointId: endpoint.id },
+    orderBy: { createdAt: "asc" },
+    include: { modelVersion: { include: { model: true } } },
+  });
+  return rows
+    .map((d) => presentDeployment(d, endpoint.name, d.id === endpoint.defaultDeploymentId))
+    .sort((a, b) => Number(b.isDefault) - Number(a.isDefault));
 }
 
 export async function getDeploymentOrThrow(opts: { workspaceId: string; endpointName: string; name: string }) {
@@ -86,11 +94,23 @@ export type UpdateDeploymentInput = z.input<typeof updateDeploymentSchema>;
  * Updates a deployment. A change of code, model or settings makes a new version: jobs already
  * running keep the version they started with; new jobs use the new one.
  */
-export async function updateDeployment(opts: { workspaceId: string; actor: Actor; endpointName: string; name: string; input: UpdateDeploymentInput }) {
+export async function updateDeployment(opts: {
+  workspaceId: string;
+  actor: Actor;
+  endpointName: string;
+  name: string;
+  input: UpdateDeploymentInput;
+}) {
   const input = updateDeploymentSchema.parse(opts.input);
   const { endpoint, d } = await load(opts);
   // Only a change of what runs makes a new version; description or default alone do not.
-  const changesRun = !!(input.code || input.scoringScript || input.model !== undefined || input.interpreter !== undefined || input.settings);
+  const changesRun = !!(
+    input.code ||
+    input.scoringScript ||
+    input.model !== undefined ||
+    input.interpreter !== undefined ||
+    input.settings
+  );
   const version = changesRun ? d.version + 1 : d.version;
   // Without new code the new version keeps the same content reference: nothing is re-read from storage.
   let codePath = d.codePath;
@@ -101,7 +121,12 @@ export async function updateDeployment(opts: { workspaceId: string; actor: Actor
     codePath = await storeDeploymentCode(opts.workspaceId, input.code.files);
     codeDatastoreId = null;
   }
-  const modelVersionId = input.model === undefined ? d.modelVersionId : input.model === null ? null : (await resolveModelVersion({ workspaceId: opts.workspaceId, ref: input.model })).id;
+  const modelVersionId =
+    input.model === undefined
+      ? d.modelVersionId
+      : input.model === null
+        ? null
+        : (await resolveModelVersion({ workspaceId: opts.workspaceId, ref: input.model })).id;
   const s = input.settings ?? {};
   const updated = await db.deployment.update({
     where: { id: d.id },
@@ -122,12 +147,21 @@ export async function updateDeployment(opts: { workspaceId: string; actor: Actor
       ...(s.outputAction ? { outputAction: s.outputAction } : {}),
       ...(s.outputFileName ? { outputFileName: s.outputFileName } : {}),
       ...(s.loggingLevel ? { loggingLevel: s.loggingLevel } : {}),
-      ...(s.environmentVariables ? { environmentVariables: keepMaskedValues(s.environmentVariables, (d.environmentVariables ?? {}) as Record<string, string>) } : {}),
+      ...(s.environmentVariables
+        ? { environmentVariables: keepMaskedValues(s.environmentVariables, (d.environmentVariables ?? {}) as Record<string, string>) }
+        : {}),
     },
     include: { modelVersion: { include: { model: true } } },
   });
   if (input.setDefault) await db.endpoint.update({ where: { id: endpoint.id }, data: { defaultDeploymentId: d.id } });
-  await recordAuditEvent({ workspaceId: opts.workspaceId, actor: opts.actor, action: "deployment.updated", targetType: "deployment", targetId: d.id, metadata: { version } });
+  await recordAuditEvent({
+    workspaceId: opts.workspaceId,
+    actor: opts.actor,
+    action: "deployment.updated",
+    targetType: "deployment",
+    targetId: d.id,
+    metadata: { version },
+  });
   return presentDeployment(updated, endpoint.name, input.setDefault || d.id === endpoint.defaultDeploymentId);
 }
 
@@ -135,45 +169,102 @@ export async function updateDeployment(opts: { workspaceId: string; actor: Actor
 export async function deleteDeployment(opts: { workspaceId: string; actor: Actor; endpointName: string; name: string }) {
   const { endpoint, d } = await load(opts);
   await db.$transaction(async (tx) => {
-    if (endpoint.defaultDeploymentId === d.id) await tx.endpoint.update({ where: { id: endpoint.id }, data: { defaultDeploymentId: null } });
+    if (endpoint.defaultDeploymentId === d.id)
+      await tx.endpoint.update({ where: { id: endpoint.id }, data: { defaultDeploymentId: null } });
     await tx.deployment.delete({ where: { id: d.id } });
   });
-  await recordAuditEvent({ workspaceId: opts.workspaceId, actor: opts.actor, action: "deployment.deleted", targetType: "deployment", targetId: d.id, metadata: { endpoint: endpoint.name, name: d.name } });
+  await recordAuditEvent({
+    workspaceId: opts.workspaceId,
+    actor: opts.actor,
+    action: "deployment.deleted",
+    targetType: "deployment",
+    targetId: d.id,
+    metadata: { endpoint: endpoint.name, name: d.name },
+  });
 }
 
 type SnapshotSettings = {
-  miniBatchSize: number; instanceCount: number; maxConcurrencyPerInstance: number; maxRetries: number; timeoutSeconds: number;
-  errorThreshold: number; outputAction: DeploymentRow["outputAction"]; outputFileName: string; loggingLevel: DeploymentRow["loggingLevel"]; environmentVariables: Record<string, string>;
+  miniBatchSize: number;
+  instanceCount: number;
+  maxConcurrencyPerInstance: number;
+  maxRetries: number;
+  timeoutSeconds: number;
+  errorThreshold: number;
+  outputAction: DeploymentRow["outputAction"];
+  outputFileName: string;
+  loggingLevel: DeploymentRow["loggingLevel"];
+  environmentVariables: Record<string, string>;
 };
 
 function snapshotOf(d: DeploymentRow) {
   const settings: SnapshotSettings = {
-    miniBatchSize: d.miniBatchSize, instanceCount: d.instanceCount, maxConcurrencyPerInstance: d.maxConcurrencyPerInstance, maxRetries: d.maxRetries,
-    timeoutSeconds: d.timeoutSeconds, errorThreshold: d.errorThreshold, outputAction: d.outputAction, outputFileName: d.outputFileName, loggingLevel: d.loggingLevel,
+    miniBatchSize: d.miniBatchSize,
+    instanceCount: d.instanceCount,
+    maxConcurrencyPerInstance: d.maxConcurrencyPerInstance,
+    maxRetries: d.maxRetries,
+    timeoutSeconds: d.timeoutSeconds,
+    errorThreshold: d.errorThreshold,
+    outputAction: d.outputAction,
+    outputFileName: d.outputFileName,
+    loggingLevel: d.loggingLevel,
     environmentVariables: (d.environmentVariables ?? {}) as Record<string, string>,
   };
   return {
-    workspaceId: d.workspaceId, deploymentId: d.id, version: d.version, codeDatastoreId: d.codeDatastoreId, codePath: d.codePath, scoringScript: d.scoringScript,
-    runtime: d.runtime, interpreter: d.interpreter, modelVersionId: d.modelVersionId, modelRef: d.modelVersion ? `${d.modelVersion.model.name}:${d.modelVersion.version}` : null, settings,
+    workspaceId: d.workspaceId,
+    deploymentId: d.id,
+    version: d.version,
+    codeDatastoreId: d.codeDatastoreId,
+    codePath: d.codePath,
+    scoringScript: d.scoringScript,
+    runtime: d.runtime,
+    interpreter: d.interpreter,
+    modelVersionId: d.modelVersionId,
+    modelRef: d.modelVersion ? `${d.modelVersion.model.name}:${d.modelVersion.version}` : null,
+    settings,
   };
 }
 
 // Records what the deployment's current version runs, once per version; later calls for the same version change nothing.
 export async function snapshotDeploymentVersion(opts: { workspaceId: string; endpointName: string; name: string }) {
   const { d } = await load(opts);
-  await db.deploymentVersion.upsert({ where: { deploymentId_version: { deploymentId: d.id, version: d.version } }, create: snapshotOf(d), update: {} });
+  await db.deploymentVersion.upsert({
+    where: { deploymentId_version: { deploymentId: d.id, version: d.version } },
+    create: snapshotOf(d),
+    update: {},
+  });
   return d.version;
 }
 
 /** A recorded version as the dashboard shows it: settings grouped as in Azure, secret-looking values masked. */
-function presentVersion(v: { version: number; scoringScript: string; runtime: string; interpreter: string | null; modelRef: string | null; settings: unknown; createdAt: Date; codePath: string | null }) {
+function presentVersion(v: {
+  version: number;
+  scoringScript: string;
+  runtime: string;
+  interpreter: string | null;
+  modelRef: string | null;
+  settings: unknown;
+  createdAt: Date;
+  codePath: string | null;
+}) {
   const s = v.settings as SnapshotSettings;
   return {
-    version: v.version, scoringScript: v.scoringScript, runtime: v.runtime, interpreter: v.interpreter, model: v.modelRef, createdAt: v.createdAt, hasCode: !!v.codePath,
+    version: v.version,
+    scoringScript: v.scoringScript,
+    runtime: v.runtime,
+    interpreter: v.interpreter,
+    model: v.modelRef,
+    createdAt: v.createdAt,
+    hasCode: !!v.codePath,
     settings: {
-      miniBatchSize: s.miniBatchSize, instanceCount: s.instanceCount, maxConcurrencyPerInstance: s.maxConcurrencyPerInstance,
-      retrySettings: { maxRetries: s.maxRetries, timeout: s.timeoutSeconds }, errorThreshold: s.errorThreshold, outputAction: s.outputAction,
-      outputFileName: s.outputFileName, loggingLevel: s.loggingLevel, environmentVariables: presentEnvironmentVariables(s.environmentVariables ?? {}),
+      miniBatchSize: s.miniBatchSize,
+      instanceCount: s.instanceCount,
+      maxConcurrencyPerInstance: s.maxConcurrencyPerInstance,
+      retrySettings: { maxRetries: s.maxRetries, timeout: s.timeoutSeconds },
+      errorThreshold: s.errorThreshold,
+      outputAction: s.outputAction,
+      outputFileName: s.outputFileName,
+      loggingLevel: s.loggingLevel,
+      environmentVariables: presentEnvironmentVariables(s.environmentVariables ?? {}),
     },
   };
 }
@@ -183,10 +274,16 @@ export async function findDeploymentVersions(opts: { workspaceId: string; endpoi
   const { endpoint, d } = await load(opts);
   const [versions, counts, recent] = await Promise.all([
     db.deploymentVersion.findMany({ where: { workspaceId: opts.workspaceId, deploymentId: d.id }, orderBy: { version: "desc" } }),
-    db.job.groupBy({ by: ["deploymentVersion"], where: { workspaceId: opts.workspaceId, endpointId: endpoint.id, deploymentName: d.name }, _count: { _all: true } }),
+    db.job.groupBy({
+      by: ["deploymentVersion"],
+      where: { workspaceId: opts.workspaceId, endpointId: endpoint.id, deploymentName: d.name },
+      _count: { _all: true },
+    }),
     db.job.findMany({
       where: { workspaceId: opts.workspaceId, endpointId: endpoint.id, deploymentName: d.name },
-      orderBy: { createdAt: "desc" }, take: 100, select: { name: true, status: true, deploymentVersion: true, createdAt: true },
+      orderBy: { createdAt: "desc" },
+      take: 100,
+      select: { name: true, status: true, deploymentVersion: true, createdAt: true },
     }),
   ]);
   const count = new Map(counts.map((c) => [c.deploymentVersion, c._count._all]));
@@ -217,7 +314,8 @@ export async function readDeploymentVersionCode(opts: { workspaceId: string; end
         truncated = true;
         break;
       }
-      files[f.path] = f.size > MAX_CODE_BYTES ? `(${f.size} bytes: too large to show here)` : await readBlobText(target, platformBlobPath(f.sha256));
+      files[f.path] =
+        f.size > MAX_CODE_BYTES ? `(${f.size} bytes: too large to show here)` : await readBlobText(target, platformBlobPath(f.sha256));
     }
   }
   return { version: v.version, scoringScript: v.scoringScript, files, truncated };
@@ -227,27 +325,66 @@ export async function readDeploymentVersionCode(opts: { workspaceId: string; end
  * Makes an earlier version current (a rollback): its code, model and settings become a new
  * version, so worker pools and caches keyed on the version start fresh and history stays linear.
  */
-export async function restoreDeploymentVersion(opts: { workspaceId: string; actor: Actor; endpointName: string; name: string; version: number }) {
+export async function restoreDeploymentVersion(opts: {
+  workspaceId: string;
+  actor: Actor;
+  endpointName: string;
+  name: string;
+  version: number;
+}) {
   const { endpoint, d } = await load(opts);
   const v = await db.deploymentVersion.findFirst({ where: { workspaceId: opts.workspaceId, deploymentId: d.id, version: opts.version } });
   if (!v) throw notFound(`Version ${opts.version} of deployment '${d.name}'`);
   if (v.version === d.version) throw new AppError("CONFLICT", `Version ${v.version} is already the current version of '${d.name}'.`);
-  const model = v.modelVersionId ? await db.modelVersion.findFirst({ where: { id: v.modelVersionId, model: { workspaceId: opts.workspaceId } }, select: { id: true } }) : null;
-  if (v.modelVersionId && !model) throw new AppError("CONFLICT", `Version ${v.version} used model ${v.modelRef ?? "(deleted)"}, which no longer exists; register it again or edit the deployment instead.`);
+  const model = v.modelVersionId
+    ? await db.modelVersion.findFirst({ where: { id: v.modelVersionId, model: { workspaceId: opts.workspaceId } }, select: { id: true } })
+    : null;
+  if (v.modelVersionId && !model)
+    throw new AppError(
+      "CONFLICT",
+      `Version ${v.version} used model ${v.modelRef ?? "(deleted)"}, which no longer exists; register it again or edit the deployment instead.`,
+    );
   const s = v.settings as SnapshotSettings;
   const updated = await db.$transaction(async (tx) => {
-    await tx.deploymentVersion.upsert({ where: { deploymentId_version: { deploymentId: d.id, version: d.version } }, create: snapshotOf(d), update: {} });
+    await tx.deploymentVersion.upsert({
+      where: { deploymentId_version: { deploymentId: d.id, version: d.version } },
+      create: snapshotOf(d),
+      update: {},
+    });
     const next = await tx.deployment.update({
       where: { id: d.id },
       data: {
-        version: d.version + 1, codeDatastoreId: v.codeDatastoreId, codePath: v.codePath, scoringScript: v.scoringScript, interpreter: v.interpreter, modelVersionId: model?.id ?? null,
-        miniBatchSize: s.miniBatchSize, instanceCount: s.instanceCount, maxConcurrencyPerInstance: s.maxConcurrencyPerInstance, maxRetries: s.maxRetries, timeoutSeconds: s.timeoutSeconds,
-        errorThreshold: s.errorThreshold, outputAction: s.outputAction, outputFileName: s.outputFileName, loggingLevel: s.loggingLevel, environmentVariables: s.environmentVariables ?? {},
+        version: d.version + 1,
+        codeDatastoreId: v.codeDatastoreId,
+        codePath: v.codePath,
+        scoringScript: v.scoringScript,
+        interpreter: v.interpreter,
+        modelVersionId: model?.id ?? null,
+        miniBatchSize: s.miniBatchSize,
+        instanceCount: s.instanceCount,
+        maxConcurrencyPerInstance: s.maxConcurrencyPerInstance,
+        maxRetries: s.maxRetries,
+        timeoutSeconds: s.timeoutSeconds,
+        errorThreshold: s.errorThreshold,
+        outputAction: s.outputAction,
+        outputFileName: s.outputFileName,
+        loggingLevel: s.loggingLevel,
+        environmentVariables: s.environmentVariables ?? {},
       },
       include: { modelVersion: { include: { model: true } } },
     });
     await tx.deploymentVersion.create({ data: snapshotOf(next) });
-    await recordAuditEvent({ workspaceId: opts.workspaceId, actor: opts.actor, action: "deployment.version_restored", targetType: "deployment", targetId: d.id, metadata: { endpoint: endpoint.name, name: d.name, from: v.version, version: next.version } }, tx);
+    await recordAuditEvent(
+      {
+        workspaceId: opts.workspaceId,
+        actor: opts.actor,
+        action: "deployment.version_restored",
+        targetType: "deployment",
+        targetId: d.id,
+        metadata: { endpoint: endpoint.name, name: d.name, from: v.version, version: next.version },
+      },
+      tx,
+    );
     return next;
   });
   return presentDeployment(updated, endpoint.name, d.id === endpoint.defaultDeploymentId);

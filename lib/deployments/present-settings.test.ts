@@ -5,7 +5,14 @@ import { MASK } from "./settings";
 describe("presentEnvironmentVariables", () => {
   it("masks secret-looking names and credential-looking values, and keeps the rest", () => {
     expect(
-      presentEnvironmentVariables({ API_TOKEN: "t", MODE: "fast", DB: "postgres://app:pw@db:5432/x", STORE: "BlobEndpoint=https://a;SharedAccessSignature=sv=1&sig=abc", THRESHOLD: "0.5", GH: "ghp_abcdef" }),
+      presentEnvironmentVariables({
+        API_TOKEN: "t",
+        MODE: "fast",
+        DB: "postgres://app:pw@db:5432/x",
+        STORE: "BlobEndpoint=https://a;SharedAccessSignature=sv=1&sig=abc",
+        THRESHOLD: "0.5",
+        GH: "ghp_abcdef",
+      }),
     ).toEqual({ API_TOKEN: MASK, MODE: "fast", DB: MASK, STORE: MASK, THRESHOLD: "0.5", GH: MASK });
   });
 
@@ -16,7 +23,10 @@ describe("presentEnvironmentVariables", () => {
 
 describe("presentJobSettings", () => {
   it("drops the deployment snapshot's internals and masks its variables", () => {
-    const shown = presentJobSettings({ miniBatchSize: 2, deployment: { id: "d1", codePath: "sha256:abc", environmentVariables: { API_KEY: "k", TEAM: "fraud" } } });
+    const shown = presentJobSettings({
+      miniBatchSize: 2,
+      deployment: { id: "d1", codePath: "sha256:abc", environmentVariables: { API_KEY: "k", TEAM: "fraud" } },
+    });
     expect(shown).toEqual({ miniBatchSize: 2, environmentVariables: { API_KEY: MASK, TEAM: "fraud" } });
     expect(JSON.stringify(shown)).not.toContain("sha256");
   });

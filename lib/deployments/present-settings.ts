@@ -15,7 +15,9 @@ export function looksSecretValue(value: string): boolean {
  * value of a secret-looking name, or a value that looks like a credential, is replaced by the mask.
  */
 export function presentEnvironmentVariables(env: Record<string, unknown> | null | undefined): Record<string, string> {
-  return Object.fromEntries(Object.entries(env ?? {}).map(([k, v]) => [k, looksSecret(k) || looksSecretValue(String(v)) ? MASK : String(v)]));
+  return Object.fromEntries(
+    Object.entries(env ?? {}).map(([k, v]) => [k, looksSecret(k) || looksSecretValue(String(v)) ? MASK : String(v)]),
+  );
 }
 
 type JobSettingsLike = { deployment?: { environmentVariables?: Record<string, string> } | null };
@@ -24,7 +26,9 @@ type JobSettingsLike = { deployment?: { environmentVariables?: Record<string, st
  * A job's settings as shown outside the server: the run settings and the deployment's environment
  * variables, masked; the deployment snapshot's internals (ids, content references) left out.
  */
-export function presentJobSettings<S extends JobSettingsLike>(settings: S): Omit<S, "deployment"> & { environmentVariables: Record<string, string> } {
+export function presentJobSettings<S extends JobSettingsLike>(
+  settings: S,
+): Omit<S, "deployment"> & { environmentVariables: Record<string, string> } {
   const { deployment, ...rest } = settings;
   return { ...rest, environmentVariables: presentEnvironmentVariables(deployment?.environmentVariables) };
 }

@@ -4,13 +4,24 @@ import { deploymentSettingsSchema, looksSecret } from "./settings";
 describe("deployment settings", () => {
   it("fills Azure's defaults", () => {
     expect(deploymentSettingsSchema.parse({})).toEqual({
-      miniBatchSize: 10, instanceCount: 1, maxConcurrencyPerInstance: 1, retrySettings: { maxRetries: 3, timeout: 30 },
-      errorThreshold: -1, outputAction: "append_row", outputFileName: "predictions.csv", loggingLevel: "info", environmentVariables: {},
+      miniBatchSize: 10,
+      instanceCount: 1,
+      maxConcurrencyPerInstance: 1,
+      retrySettings: { maxRetries: 3, timeout: 30 },
+      errorThreshold: -1,
+      outputAction: "append_row",
+      outputFileName: "predictions.csv",
+      loggingLevel: "info",
+      environmentVariables: {},
     });
   });
 
   it("names the field and the fix", () => {
-    const r = deploymentSettingsSchema.safeParse({ miniBatchSize: 0, retrySettings: { timeout: 0 }, environmentVariables: { DATABASE_URL: "x" } });
+    const r = deploymentSettingsSchema.safeParse({
+      miniBatchSize: 0,
+      retrySettings: { timeout: 0 },
+      environmentVariables: { DATABASE_URL: "x" },
+    });
     expect(r.success).toBe(false);
     const byPath = Object.fromEntries(r.error!.issues.map((i) => [i.path.join("."), i.message]));
     expect(byPath.miniBatchSize).toBe("Use at least 1 file per mini-batch.");

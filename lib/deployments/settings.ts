@@ -2,7 +2,8 @@ import { z } from "zod";
 
 const envName = /^[A-Za-z_][A-Za-z0-9_]*$/;
 // Names the platform sets itself or keeps to itself; a deployment may not override them.
-const RESERVED_ENV = /^(AZUREML_MODEL_DIR|AZUREML_BI_OUTPUT_PATH|BATCH_MODEL_DIR|BATCH_INPUT_DIR|BATCH_OUTPUT_DIR|JOBS_PAYLOAD_FILE|DATABASE_URL|AZURE_STORAGE_CONNECTION_STRING|BATCHPOINT_.*|NEXTAUTH_.*|INNGEST_.*)$/;
+const RESERVED_ENV =
+  /^(AZUREML_MODEL_DIR|AZUREML_BI_OUTPUT_PATH|BATCH_MODEL_DIR|BATCH_INPUT_DIR|BATCH_OUTPUT_DIR|JOBS_PAYLOAD_FILE|DATABASE_URL|AZURE_STORAGE_CONNECTION_STRING|BATCHPOINT_.*|NEXTAUTH_.*|INNGEST_.*)$/;
 
 // The fields without defaults: the base of both the create schema (with Azure's defaults) and the
 // update schema (a PATCH changes only what it names; zod 4 would fill defaults under .partial()).
@@ -14,16 +15,18 @@ const fields = {
   timeout: z.number().int().min(1, "Use a timeout of at least 1 second.").max(86_400, "Use a timeout of at most 86,400 seconds (a day)."),
   errorThreshold: z.number().int().min(-1, "Use -1 (no limit) or a number of files."),
   outputAction: z.enum(["append_row", "summary_only"], { error: "Use append_row or summary_only." }),
-  outputFileName: z.string().trim().regex(/^[A-Za-z0-9._-]{1,128}$/, "Use a plain file name: letters, digits, '.', '_' or '-'."),
+  outputFileName: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z0-9._-]{1,128}$/, "Use a plain file name: letters, digits, '.', '_' or '-'."),
   loggingLevel: z.enum(["debug", "info", "warning", "error"], { error: "Use debug, info, warning or error." }),
-  environmentVariables: z
-    .record(z.string(), z.string().max(32_768, "Use at most 32,768 characters."))
-    .superRefine((vars, ctx) => {
-      for (const name of Object.keys(vars)) {
-        if (!envName.test(name)) ctx.addIssue({ code: "custom", path: [name], message: "Variable names use letters, digits and '_', not starting with a digit." });
-        else if (RESERVED_ENV.test(name)) ctx.addIssue({ code: "custom", path: [name], message: "This name is reserved by the platform." });
-      }
-    }),
+  environmentVariables: z.record(z.string(), z.string().max(32_768, "Use at most 32,768 characters.")).superRefine((vars, ctx) => {
+    for (const name of Object.keys(vars)) {
+      if (!envName.test(name))
+        ctx.addIssue({ code: "custom", path: [name], message: "Variable names use letters, digits and '_', not starting with a digit." });
+      else if (RESERVED_ENV.test(name)) ctx.addIssue({ code: "custom", path: [name], message: "This name is reserved by the platform." });
+    }
+  }),
 };
 
 /** Deployment settings with Azure ML's meanings and defaults. */
@@ -31,7 +34,9 @@ export const deploymentSettingsSchema = z.object({
   miniBatchSize: fields.miniBatchSize.default(10),
   instanceCount: fields.instanceCount.default(1),
   maxConcurrencyPerInstance: fields.maxConcurrencyPerInstance.default(1),
-  retrySettings: z.object({ maxRetries: fields.maxRetries.default(3), timeout: fields.timeout.default(30) }).default({ maxRetries: 3, timeout: 30 }),
+  retrySettings: z
+    .object({ maxRetries: fields.maxRetries.default(3), timeout: fields.timeout.default(30) })
+    .default({ maxRetries: 3, timeout: 30 }),
   errorThreshold: fields.errorThreshold.default(-1),
   outputAction: fields.outputAction.default("append_row"),
   outputFileName: fields.outputFileName.default("predictions.csv"),
@@ -99,7 +104,9 @@ export const codeFilesSchema = z
     z.array(codeFileContent.extend({ path: z.string().trim().min(1, "Give each code file's path.") })),
   ])
   .transform((files, ctx) => {
-    const entries: [string, string | Buffer | z.infer<typeof codeFileContent>][] = Array.isArray(files) ? files.map(({ path, ...f }) => [path, f]) : Object.entries(files);
+    const entries: [string, string | Buffer | z.infer<typeof codeFileContent>][] = Array.isArray(files)
+      ? files.map(({ path, ...f }) => [path, f])
+      : Object.entries(files);
     const out: Record<string, Buffer> = {};
     entries.forEach(([path, f], i) => {
       const at = Array.isArray(files) ? [i, "content"] : [path];

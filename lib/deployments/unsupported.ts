@@ -3,7 +3,8 @@ import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import { isFileSetRef, readFileSetManifest } from "@/lib/storage/platform-files";
 
-const INSTEAD = "Write a scoring script with init() and run(mini_batch) that loads the model from AZUREML_MODEL_DIR, and give it as code.files and scoringScript; see docs/from-azure-ml.md.";
+const INSTEAD =
+  "Write a scoring script with init() and run(mini_batch) that loads the model from AZUREML_MODEL_DIR, and give it as code.files and scoringScript; see docs/from-azure-ml.md.";
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 
@@ -29,18 +30,32 @@ export async function refuseUnsupportedDeployment(opts: { workspaceId: string; b
   const body = opts.body;
   if (!isRecord(body)) return;
   if (typeof body.type === "string" && body.type.toLowerCase() === "pipeline") {
-    throw new AppError("BAD_REQUEST", `Pipeline deployments (type: pipeline) are not supported: Batchpoint runs one model with a scoring script per deployment. ${INSTEAD}`, {
-      fieldErrors: { type: ["Pipeline deployments are not supported; deploy a model with a scoring script."] },
-    });
+    throw new AppError(
+      "BAD_REQUEST",
+      `Pipeline deployments (type: pipeline) are not supported: Batchpoint runs one model with a scoring script per deployment. ${INSTEAD}`,
+      {
+        fieldErrors: { type: ["Pipeline deployments are not supported; deploy a model with a scoring script."] },
+      },
+    );
   }
   if ("component" in body) {
-    throw new AppError("BAD_REQUEST", `Pipeline component deployments (component: ...) are not supported. ${INSTEAD}`, { fieldErrors: { component: ["Pipeline components are not supported."] } });
-  }
-  const noCode = body.code === undefined && body.scoringScript === undefined && body.code_configuration === undefined && body.codeConfiguration === undefined;
-  if (noCode && typeof body.model === "string" && body.model.trim() && (await hasMlmodelFile(opts.workspaceId, body.model.trim()))) {
-    throw new AppError("BAD_REQUEST", `MLflow no-code deployments are not supported: model '${body.model}' has an MLmodel file but the deployment has no scoring script. ${INSTEAD}`, {
-      fieldErrors: { scoringScript: ["MLflow no-code deployments are not supported; add a scoring script."] },
+    throw new AppError("BAD_REQUEST", `Pipeline component deployments (component: ...) are not supported. ${INSTEAD}`, {
+      fieldErrors: { component: ["Pipeline components are not supported."] },
     });
+  }
+  const noCode =
+    body.code === undefined &&
+    body.scoringScript === undefined &&
+    body.code_configuration === undefined &&
+    body.codeConfiguration === undefined;
+  if (noCode && typeof body.model === "string" && body.model.trim() && (await hasMlmodelFile(opts.workspaceId, body.model.trim()))) {
+    throw new AppError(
+      "BAD_REQUEST",
+      `MLflow no-code deployments are not supported: model '${body.model}' has an MLmodel file but the deployment has no scoring script. ${INSTEAD}`,
+      {
+        fieldErrors: { scoringScript: ["MLflow no-code deployments are not supported; add a scoring script."] },
+      },
+    );
   }
 }
 
@@ -53,12 +68,17 @@ export function readAzureResources(body: unknown): unknown {
   const { resources, ...rest } = body;
   const known = new Set(["instanceCount", "instance_count"]);
   const extra = Object.keys(resources).filter((k) => !known.has(k));
-  if (extra.length) throw new AppError("BAD_REQUEST", `Unknown field 'resources.${extra[0]}'; resources takes instanceCount only.`, { fieldErrors: Object.fromEntries(extra.map((k) => [`resources.${k}`, ["resources takes instanceCount only."]])) });
+  if (extra.length)
+    throw new AppError("BAD_REQUEST", `Unknown field 'resources.${extra[0]}'; resources takes instanceCount only.`, {
+      fieldErrors: Object.fromEntries(extra.map((k) => [`resources.${k}`, ["resources takes instanceCount only."]])),
+    });
   const count = resources.instanceCount ?? resources.instance_count;
   if (count === undefined) return rest;
   const settings = isRecord(rest.settings) ? rest.settings : {};
   if (settings.instanceCount !== undefined && settings.instanceCount !== count) {
-    throw new AppError("BAD_REQUEST", "resources.instanceCount and settings.instanceCount disagree; give one.", { fieldErrors: { "resources.instanceCount": ["Give either resources.instanceCount or settings.instanceCount."] } });
+    throw new AppError("BAD_REQUEST", "resources.instanceCount and settings.instanceCount disagree; give one.", {
+      fieldErrors: { "resources.instanceCount": ["Give either resources.instanceCount or settings.instanceCount."] },
+    });
   }
   return { ...rest, settings: { ...settings, instanceCount: count } };
 }

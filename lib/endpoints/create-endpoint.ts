@@ -7,7 +7,10 @@ import { resourceNameSchema } from "@/lib/validation";
 
 export const tagsSchema = z
   .record(
-    z.string().trim().regex(/^[A-Za-z0-9_.-]{1,64}$/, "Tag keys use up to 64 letters, digits, '_', '.' or '-'."),
+    z
+      .string()
+      .trim()
+      .regex(/^[A-Za-z0-9_.-]{1,64}$/, "Tag keys use up to 64 letters, digits, '_', '.' or '-'."),
     z.string().max(256, "Tag values use at most 256 characters."),
   )
   .refine((t) => Object.keys(t).length <= 32, "Use at most 32 tags.");
@@ -22,7 +25,10 @@ export type CreateEndpointInput = z.input<typeof createEndpointSchema>;
 /** Parses "team=fraud, tier=gold, experimental" into tags; a bare key gets an empty value. */
 export function parseTags(text: string): Record<string, string> {
   const tags: Record<string, string> = {};
-  for (const part of text.split(",").map((p) => p.trim()).filter(Boolean)) {
+  for (const part of text
+    .split(",")
+    .map((p) => p.trim())
+    .filter(Boolean)) {
     const [k, ...v] = part.split("=");
     tags[k.trim()] = v.join("=").trim();
   }
@@ -34,12 +40,26 @@ export async function createEndpoint(opts: { workspaceId: string; actor: Actor; 
   const input = createEndpointSchema.parse(opts.input);
   try {
     const endpoint = await db.endpoint.create({
-      data: { workspaceId: opts.workspaceId, name: input.name, description: input.description || null, tags: input.tags, createdById: opts.actor.userId ?? null },
+      data: {
+        workspaceId: opts.workspaceId,
+        name: input.name,
+        description: input.description || null,
+        tags: input.tags,
+        createdById: opts.actor.userId ?? null,
+      },
     });
-    await recordAuditEvent({ workspaceId: opts.workspaceId, actor: opts.actor, action: "endpoint.created", targetType: "endpoint", targetId: endpoint.id, metadata: { name: endpoint.name } });
+    await recordAuditEvent({
+      workspaceId: opts.workspaceId,
+      actor: opts.actor,
+      action: "endpoint.created",
+      targetType: "endpoint",
+      targetId: endpoint.id,
+      metadata: { name: endpoint.name },
+    });
     return endpoint;
   } catch (e) {
-    if (isUniqueViolation(e)) throw fieldError("name", `An endpoint named '${input.name}' already exists in this workspace. Choose another name.`, "CONFLICT");
+    if (isUniqueViolation(e))
+      throw fieldError("name", `An endpoint named '${input.name}' already exists in this workspace. Choose another name.`, "CONFLICT");
     throw e;
   }
 }

@@ -19,8 +19,15 @@ export async function updateEndpoint(opts: { workspaceId: string; actor: Actor; 
   const endpoint = await getEndpointOrThrow({ workspaceId: opts.workspaceId, name: opts.name });
   let defaultDeploymentId: string | undefined;
   if (input.defaults) {
-    const d = await db.deployment.findFirst({ where: { workspaceId: opts.workspaceId, endpointId: endpoint.id, name: input.defaults.deploymentName } });
-    if (!d) throw fieldError("defaults.deploymentName", `Endpoint '${endpoint.name}' has no deployment named '${input.defaults.deploymentName}'.`, "NOT_FOUND");
+    const d = await db.deployment.findFirst({
+      where: { workspaceId: opts.workspaceId, endpointId: endpoint.id, name: input.defaults.deploymentName },
+    });
+    if (!d)
+      throw fieldError(
+        "defaults.deploymentName",
+        `Endpoint '${endpoint.name}' has no deployment named '${input.defaults.deploymentName}'.`,
+        "NOT_FOUND",
+      );
     defaultDeploymentId = d.id;
   }
   const updated = await db.endpoint.update({
@@ -31,7 +38,14 @@ export async function updateEndpoint(opts: { workspaceId: string; actor: Actor; 
       ...(defaultDeploymentId ? { defaultDeploymentId } : {}),
     },
   });
-  await recordAuditEvent({ workspaceId: opts.workspaceId, actor: opts.actor, action: "endpoint.updated", targetType: "endpoint", targetId: endpoint.id, metadata: input });
+  await recordAuditEvent({
+    workspaceId: opts.workspaceId,
+    actor: opts.actor,
+    action: "endpoint.updated",
+    targetType: "endpoint",
+    targetId: endpoint.id,
+    metadata: input,
+  });
   return updated;
 }
 
@@ -40,5 +54,12 @@ export async function deleteEndpoint(opts: { workspaceId: string; actor: Actor; 
   const endpoint = await db.endpoint.findFirst({ where: { workspaceId: opts.workspaceId, name: opts.name } });
   if (!endpoint) throw notFound(`Endpoint '${opts.name}'`);
   await db.endpoint.delete({ where: { id: endpoint.id } });
-  await recordAuditEvent({ workspaceId: opts.workspaceId, actor: opts.actor, action: "endpoint.deleted", targetType: "endpoint", targetId: endpoint.id, metadata: { name: endpoint.name } });
+  await recordAuditEvent({
+    workspaceId: opts.workspaceId,
+    actor: opts.actor,
+    action: "endpoint.deleted",
+    targetType: "endpoint",
+    targetId: endpoint.id,
+    metadata: { name: endpoint.name },
+  });
 }

@@ -8,16 +8,29 @@ export const jobRequested = eventType("batch/job.requested", {
 });
 
 export const miniBatchRequested = eventType("batch/minibatch.requested", {
-  schema: z.object({ jobId: z.string().min(1), workspaceId: z.string().min(1), deploymentId: z.string().min(1), index: z.number().int().min(0) }),
+  schema: z.object({
+    jobId: z.string().min(1),
+    workspaceId: z.string().min(1),
+    deploymentId: z.string().min(1),
+    index: z.number().int().min(0),
+  }),
 });
 
 export const jobFinished = eventType("batch/job.finished", {
-  schema: z.object({ jobId: z.string().min(1), workspaceId: z.string().min(1), reason: z.enum(["completed", "threshold", "canceled", "failed"]) }),
+  schema: z.object({
+    jobId: z.string().min(1),
+    workspaceId: z.string().min(1),
+    reason: z.enum(["completed", "threshold", "canceled", "failed"]),
+  }),
 });
 
 /** Sent once by whatever ended a job (finalize-job, a planning failure, an onFailure handler), with its final status. */
 export const jobFinalized = eventType("batch/job.finalized", {
-  schema: z.object({ jobId: z.string().min(1), workspaceId: z.string().min(1), status: z.enum(["completed", "completed_with_errors", "failed", "canceled"]) }),
+  schema: z.object({
+    jobId: z.string().min(1),
+    workspaceId: z.string().min(1),
+    status: z.enum(["completed", "completed_with_errors", "failed", "canceled"]),
+  }),
 });
 
 export const jobCancelRequested = eventType("batch/job.cancel-requested", {
@@ -33,7 +46,8 @@ export const eventIds = {
   jobFinalized: (jobId: string, generation: number) => `job-finalized:${jobId}:g${generation}`,
   /** The reconciler's re-sends: keyed by the job's last sign of progress, so one stall is repaired once. */
   jobRequestedRepair: (jobId: string, progressAt: Date) => `job-requested:${jobId}:repair:${progressAt.getTime()}`,
-  jobFinishedRepair: (jobId: string, generation: number, progressAt: Date) => `job-finished:${jobId}:g${generation}:repair:${progressAt.getTime()}`,
+  jobFinishedRepair: (jobId: string, generation: number, progressAt: Date) =>
+    `job-finished:${jobId}:g${generation}:repair:${progressAt.getTime()}`,
 };
 
 /** One outbound webhook delivery to attempt (sent by notify-job-finished); id `webhook-delivery:<deliveryId>`. */

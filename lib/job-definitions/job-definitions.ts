@@ -18,13 +18,24 @@ const specSchema = z.unknown().superRefine((v, ctx) => {
     return;
   }
   for (const key of ["deploymentName", "idempotencyKey"]) {
-    if (key in v) ctx.addIssue({ code: "custom", path: [key], message: key === "deploymentName" ? "Set deploymentName on the definition, not in its spec." : "Scheduled runs get their own idempotency keys; leave idempotencyKey out." });
+    if (key in v)
+      ctx.addIssue({
+        code: "custom",
+        path: [key],
+        message:
+          key === "deploymentName"
+            ? "Set deploymentName on the definition, not in its spec."
+            : "Scheduled runs get their own idempotency keys; leave idempotencyKey out.",
+      });
   }
   const parsed = invokeJobSchema.safeParse(v);
-  if (!parsed.success) for (const issue of parsed.error.issues) ctx.addIssue({ ...issue, code: "custom", message: issue.message, path: issue.path });
+  if (!parsed.success)
+    for (const issue of parsed.error.issues) ctx.addIssue({ ...issue, code: "custom", message: issue.message, path: issue.path });
 });
 
-const scheduleSchema = z.union([z.string().trim().min(1, "Give a cron expression, or null for no schedule."), scheduleFieldsSchema]).nullable();
+const scheduleSchema = z
+  .union([z.string().trim().min(1, "Give a cron expression, or null for no schedule."), scheduleFieldsSchema])
+  .nullable();
 
 const fields = {
   name: resourceNameSchema,
@@ -35,7 +46,9 @@ const fields = {
   schedule: scheduleSchema,
   timezone: z.string().trim().refine(isTimeZone, "Use an IANA time zone such as UTC or Europe/Berlin."),
   enabled: z.boolean(),
-  overlapPolicy: z.enum(OVERLAP_POLICIES, { error: "Use skip (the default: a run is skipped while the previous one is unfinished) or allow." }),
+  overlapPolicy: z.enum(OVERLAP_POLICIES, {
+    error: "Use skip (the default: a run is skipped while the previous one is unfinished) or allow.",
+  }),
 };
 
 export const createJobDefinitionSchema = z.strictObject({
@@ -80,8 +93,12 @@ async function checkTarget(workspaceId: string, endpointName: string, deployment
   const endpoint = await db.endpoint.findFirst({ where: { workspaceId, name: endpointName } });
   if (!endpoint) throw fieldError("endpointName", `Endpoint '${endpointName}' was not found in this workspace.`, "NOT_FOUND");
   if (deploymentName) {
-    const deployment = await db.deployment.findFirst({ where: { workspaceId, endpointId: endpoint.id, name: deploymentName }, select: { id: true } });
-    if (!deployment) throw fieldError("deploymentName", `Endpoint '${endpointName}' has no deployment named '${deploymentName}'.`, "NOT_FOUND");
+    const deployment = await db.deployment.findFirst({
+      where: { workspaceId, endpointId: endpoint.id, name: deploymentName },
+      select: { id: true },
+    });
+    if (!deployment)
+      throw fieldError("deploymentName", `Endpoint '${endpointName}' has no deployment named '${deploymentName}'.`, "NOT_FOUND");
   }
   return endpoint;
 }
@@ -98,13 +115,28 @@ export async function createJobDefinition(opts: { workspaceId: string; actor: Ac
   try {
     const def = await db.jobDefinition.create({
       data: {
-        workspaceId: opts.workspaceId, name: input.name, description: input.description ?? null, endpointId: endpoint.id,
-        deploymentName: input.deploymentName ?? null, spec: input.spec as Prisma.InputJsonValue, schedule, timezone: input.timezone,
-        enabled: input.enabled, overlapPolicy: input.overlapPolicy, nextRunAt: computeNextRunAt({ schedule, timezone: input.timezone, enabled: input.enabled }),
+        workspaceId: opts.workspaceId,
+        name: input.name,
+        description: input.description ?? null,
+        endpointId: endpoint.id,
+        deploymentName: input.deploymentName ?? null,
+        spec: input.spec as Prisma.InputJsonValue,
+        schedule,
+        timezone: input.timezone,
+        enabled: input.enabled,
+        overlapPolicy: input.overlapPolicy,
+        nextRunAt: computeNextRunAt({ schedule, timezone: input.timezone, enabled: input.enabled }),
         createdById: opts.actor.userId ?? null,
       },
     });
-    await recordAuditEvent({ workspaceId: opts.workspaceId, actor: opts.actor, action: "jobdefinition.created", targetType: "jobDefinition", targetId: def.id, metadata: { name: def.name } });
+    await recordAuditEvent({
+      workspaceId: opts.workspaceId,
+      actor: opts.actor,
+      action: "jobdefinition.created",
+      targetType: "jobDefinition",
+      targetId: def.id,
+      metadata: { name: def.name },
+    });
     return def;
   } catch (e) {
     if (isUniqueViolation(e)) throw conflict(input.name);
@@ -113,7 +145,10 @@ export async function createJobDefinition(opts: { workspaceId: string; actor: Ac
 }
 
 export async function getJobDefinitionOrThrow(opts: { workspaceId: string; name: string }) {
-  const def = await db.jobDefinition.findFirst({ where: { workspaceId: opts.workspaceId, name: opts.name }, include: { endpoint: { select: { name: true } } } });
+  const def = await db.jobDefinition.findFirst({
+    where: { workspaceId: opts.workspaceId, name: opts.name },
+    include: { endpoint: { select: { name: true } } },
+  });
   if (!def) throw notFound(`Job definition '${opts.name}'`);
   return def;
 }
@@ -137,12 +172,26 @@ export async function updateJobDefinition(opts: { workspaceId: string; actor: Ac
         ...(input.deploymentName !== undefined ? { deploymentName: input.deploymentName } : {}),
         ...(input.spec !== undefined ? { spec: input.spec as Prisma.InputJsonValue } : {}),
         ...(input.overlapPolicy !== undefined ? { overlapPolicy: input.overlapPolicy } : {}),
-        schedule, timezone, enabled,
+        schedule,
+        timezone,
+        enabled,
         ...(timing ? { nextRunAt: computeNextRunAt({ schedule, timezone, enabled }) } : {}),
       },
     });
-    const action = input.enabled !== undefined && Object.keys(input).length === 1 ? (enabled ? "jobdefinition.enabled" : "jobdefinition.disabled") : "jobdefinition.updated";
-    await recordAuditEvent({ workspaceId: opts.workspaceId, actor: opts.actor, action, targetType: "jobDefinition", targetId: def.id, metadata: { name: updated.name } });
+    const action =
+      input.enabled !== undefined && Object.keys(input).length === 1
+        ? enabled
+          ? "jobdefinition.enabled"
+          : "jobdefinition.disabled"
+        : "jobdefinition.updated";
+    await recordAuditEvent({
+      workspaceId: opts.workspaceId,
+      actor: opts.actor,
+      action,
+      targetType: "jobDefinition",
+      targetId: def.id,
+      metadata: { name: updated.name },
+    });
     return updated;
   } catch (e) {
     if (isUniqueViolation(e) && input.name) throw conflict(input.name);
@@ -154,7 +203,14 @@ export async function updateJobDefinition(opts: { workspaceId: string; actor: Ac
 export async function deleteJobDefinition(opts: { workspaceId: string; actor: Actor; name: string }) {
   const def = await getJobDefinitionOrThrow(opts);
   await db.jobDefinition.delete({ where: { id: def.id } });
-  await recordAuditEvent({ workspaceId: opts.workspaceId, actor: opts.actor, action: "jobdefinition.deleted", targetType: "jobDefinition", targetId: def.id, metadata: { name: def.name } });
+  await recordAuditEvent({
+    workspaceId: opts.workspaceId,
+    actor: opts.actor,
+    action: "jobdefinition.deleted",
+    targetType: "jobDefinition",
+    targetId: def.id,
+    metadata: { name: def.name },
+  });
 }
 
 // Copies a definition under a new name. The copy starts disabled, so two identical schedules do not both fire.
@@ -164,8 +220,15 @@ export async function cloneJobDefinition(opts: { workspaceId: string; actor: Act
     workspaceId: opts.workspaceId,
     actor: opts.actor,
     input: {
-      name: opts.newName, description: def.description, endpointName: def.endpoint.name, deploymentName: def.deploymentName,
-      spec: def.spec, schedule: def.schedule, timezone: def.timezone, enabled: false, overlapPolicy: def.overlapPolicy as OverlapPolicy,
+      name: opts.newName,
+      description: def.description,
+      endpointName: def.endpoint.name,
+      deploymentName: def.deploymentName,
+      spec: def.spec,
+      schedule: def.schedule,
+      timezone: def.timezone,
+      enabled: false,
+      overlapPolicy: def.overlapPolicy as OverlapPolicy,
     },
   });
 }
@@ -184,8 +247,18 @@ async function lastRuns(workspaceId: string, ids: string[]) {
   if (!ids.length) return { last: new Map(), ok: new Map() };
   const select = { name: true, status: true, createdAt: true, finishedAt: true, scheduledFor: true, jobDefinitionId: true } as const;
   const [last, ok] = await Promise.all([
-    db.job.findMany({ where: { workspaceId, jobDefinitionId: { in: ids } }, orderBy: { createdAt: "desc" }, distinct: ["jobDefinitionId"], select }),
-    db.job.findMany({ where: { workspaceId, jobDefinitionId: { in: ids }, status: { in: [...SUCCESS] } }, orderBy: { createdAt: "desc" }, distinct: ["jobDefinitionId"], select }),
+    db.job.findMany({
+      where: { workspaceId, jobDefinitionId: { in: ids } },
+      orderBy: { createdAt: "desc" },
+      distinct: ["jobDefinitionId"],
+      select,
+    }),
+    db.job.findMany({
+      where: { workspaceId, jobDefinitionId: { in: ids }, status: { in: [...SUCCESS] } },
+      orderBy: { createdAt: "desc" },
+      distinct: ["jobDefinitionId"],
+      select,
+    }),
   ]);
   const byDef = (rows: typeof last) => new Map(rows.map((r) => [r.jobDefinitionId, r]));
   return { last: byDef(last), ok: byDef(ok) };
@@ -195,7 +268,8 @@ type RunRow = { name: string; status: string; createdAt: Date; finishedAt: Date 
 
 /** A definition as the API, the CLI and the dashboard show it. */
 export function presentJobDefinition(d: DefRow, runs: { last?: RunRow; ok?: RunRow }, baseUrl = "") {
-  const run = (r?: RunRow) => (r ? { job: r.name, status: r.status, at: r.createdAt, finishedAt: r.finishedAt, scheduledFor: r.scheduledFor } : null);
+  const run = (r?: RunRow) =>
+    r ? { job: r.name, status: r.status, at: r.createdAt, finishedAt: r.finishedAt, scheduledFor: r.scheduledFor } : null;
   const self = `${baseUrl}/api/v1/job-definitions/${d.name}`;
   return {
     name: d.name,
@@ -219,7 +293,9 @@ export function presentJobDefinition(d: DefRow, runs: { last?: RunRow; ok?: RunR
 export type PresentedJobDefinition = ReturnType<typeof presentJobDefinition>;
 
 // Definitions of the workspace with their next, last and last successful runs, paginated on the server.
-export async function findJobDefinitions(opts: { workspaceId: string; baseUrl?: string } & Partial<z.infer<typeof findJobDefinitionsSchema>>) {
+export async function findJobDefinitions(
+  opts: { workspaceId: string; baseUrl?: string } & Partial<z.infer<typeof findJobDefinitionsSchema>>,
+) {
   const { page, perPage, q, endpoint } = findJobDefinitionsSchema.parse(opts);
   const { skip, take, wrap } = paginate({ page, perPage });
   const where: Prisma.JobDefinitionWhereInput = {
@@ -231,8 +307,14 @@ export async function findJobDefinitions(opts: { workspaceId: string; baseUrl?: 
     db.jobDefinition.findMany({ where, orderBy: { name: "asc" }, skip, take, include: { endpoint: { select: { name: true } } } }),
     db.jobDefinition.count({ where }),
   ]);
-  const runs = await lastRuns(opts.workspaceId, rows.map((r) => r.id));
-  return wrap(rows.map((r) => presentJobDefinition(r, { last: runs.last.get(r.id), ok: runs.ok.get(r.id) }, opts.baseUrl)), count);
+  const runs = await lastRuns(
+    opts.workspaceId,
+    rows.map((r) => r.id),
+  );
+  return wrap(
+    rows.map((r) => presentJobDefinition(r, { last: runs.last.get(r.id), ok: runs.ok.get(r.id) }, opts.baseUrl)),
+    count,
+  );
 }
 
 export async function showJobDefinition(opts: { workspaceId: string; name: string; baseUrl?: string }) {

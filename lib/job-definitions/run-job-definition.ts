@@ -17,12 +17,26 @@ type Def = Awaited<ReturnType<typeof getJobDefinitionOrThrow>>;
 
 function invokeInput(def: Def, at: Date, idempotencyKey?: string): InvokeJobInput {
   const spec = def.spec as InvokeJobInput;
-  const output = spec.output?.path ? { ...spec.output, path: expandOutputPath(spec.output.path, { at, timezone: def.timezone, definition: def.name }) } : spec.output;
-  return { ...spec, ...(output ? { output } : {}), ...(def.deploymentName ? { deploymentName: def.deploymentName } : {}), ...(idempotencyKey ? { idempotencyKey } : {}) };
+  const output = spec.output?.path
+    ? { ...spec.output, path: expandOutputPath(spec.output.path, { at, timezone: def.timezone, definition: def.name }) }
+    : spec.output;
+  return {
+    ...spec,
+    ...(output ? { output } : {}),
+    ...(def.deploymentName ? { deploymentName: def.deploymentName } : {}),
+    ...(idempotencyKey ? { idempotencyKey } : {}),
+  };
 }
 
 function start(def: Def, actor: Actor, input: InvokeJobInput, via: string, scheduledFor: Date | null) {
-  return startJob({ workspaceId: def.workspaceId, actor, endpointName: def.endpoint.name, input, via, origin: { jobDefinitionId: def.id, scheduledFor } });
+  return startJob({
+    workspaceId: def.workspaceId,
+    actor,
+    endpointName: def.endpoint.name,
+    input,
+    via,
+    origin: { jobDefinitionId: def.id, scheduledFor },
+  });
 }
 
 // Runs a definition now, whatever its schedule and overlap policy say: the caller asked for it.
@@ -42,7 +56,11 @@ export type ScheduledRunResult =
  * derived from both, so a repeated event, a retry after a crash or a second replica returns the same
  * job. With the `skip` policy, a run whose previous job is unfinished is skipped and the reason kept.
  */
-export async function runScheduledJobDefinition(opts: { workspaceId: string; definitionId: string; scheduledFor: Date }): Promise<ScheduledRunResult> {
+export async function runScheduledJobDefinition(opts: {
+  workspaceId: string;
+  definitionId: string;
+  scheduledFor: Date;
+}): Promise<ScheduledRunResult> {
   const row = await db.jobDefinition.findFirst({ where: { id: opts.definitionId, workspaceId: opts.workspaceId }, select: { name: true } });
   if (!row) return { started: false, reason: "missing" };
   const def = await getJobDefinitionOrThrow({ workspaceId: opts.workspaceId, name: row.name });
@@ -59,10 +77,15 @@ export async function runScheduledJobDefinition(opts: { workspaceId: string; def
   // Another run of this definition is starting this very moment: retry once it has (the claim is short).
   if (claimed.count === 0) throw new Error(`Job definition '${def.name}' is starting another run; this one will be retried.`);
   const when = opts.scheduledFor.toISOString();
-  const note = (text: string) => db.jobDefinition.update({ where: { id: def.id }, data: { lastRunAt: now, lastRunNote: text, runClaimUntil: null } });
+  const note = (text: string) =>
+    db.jobDefinition.update({ where: { id: def.id }, data: { lastRunAt: now, lastRunNote: text, runClaimUntil: null } });
   try {
     if (def.overlapPolicy === "skip") {
-      const active = await db.job.findFirst({ where: { workspaceId: def.workspaceId, jobDefinitionId: def.id, status: { in: [...UNFINISHED] } }, orderBy: { createdAt: "desc" }, select: { name: true, status: true } });
+      const active = await db.job.findFirst({
+        where: { workspaceId: def.workspaceId, jobDefinitionId: def.id, status: { in: [...UNFINISHED] } },
+        orderBy: { createdAt: "desc" },
+        select: { name: true, status: true },
+      });
       if (active) {
         const text = `Skipped the run scheduled for ${when}: job ${active.name} was still ${active.status}.`;
         await note(text);
@@ -103,7 +126,10 @@ export async function claimDueJobDefinitions(now = new Date()) {
     const dueAt = d.nextRunAt as Date;
     const latest = latestSlotAtOrBefore(schedule, d.timezone, now);
     const slot = latest && latest >= dueAt ? latest : dueAt;
-    const claimed = await db.jobDefinition.updateMany({ where: { id: d.id, nextRunAt: dueAt }, data: { nextRunAt: nextRunAfter(schedule, d.timezone, now) } });
+    const claimed = await db.jobDefinition.updateMany({
+      where: { id: d.id, nextRunAt: dueAt },
+      data: { nextRunAt: nextRunAfter(schedule, d.timezone, now) },
+    });
     if (claimed.count === 1) runs.push({ workspaceId: d.workspaceId, definitionId: d.id, scheduledFor: slot.toISOString() });
   }
   return runs;

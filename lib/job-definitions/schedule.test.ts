@@ -3,10 +3,18 @@ import { cronError, expandOutputPath, fieldsToCron, latestSlotAtOrBefore, nextRu
 
 describe("schedules", () => {
   it("converts DataRobot's field form to cron", () => {
-    expect(fieldsToCron({ minute: [0], hour: [9, 1], dayOfMonth: ["*"], month: ["*"], dayOfWeek: [1, 2, 3, 4, 5] })).toBe("0 1,9 * * 1,2,3,4,5");
-    expect(scheduleFieldsSchema.safeParse({ minute: [60], hour: ["*"], dayOfMonth: ["*"], month: ["*"], dayOfWeek: ["*"] }).success).toBe(false);
-    expect(scheduleFieldsSchema.safeParse({ minute: ["*", 1], hour: ["*"], dayOfMonth: ["*"], month: ["*"], dayOfWeek: ["*"] }).success).toBe(false);
-    expect(scheduleFieldsSchema.safeParse({ minute: [0], hour: [0], dayOfMonth: ["*"], month: ["*"], dayOfWeek: ["*"], second: [0] }).success).toBe(false);
+    expect(fieldsToCron({ minute: [0], hour: [9, 1], dayOfMonth: ["*"], month: ["*"], dayOfWeek: [1, 2, 3, 4, 5] })).toBe(
+      "0 1,9 * * 1,2,3,4,5",
+    );
+    expect(scheduleFieldsSchema.safeParse({ minute: [60], hour: ["*"], dayOfMonth: ["*"], month: ["*"], dayOfWeek: ["*"] }).success).toBe(
+      false,
+    );
+    expect(
+      scheduleFieldsSchema.safeParse({ minute: ["*", 1], hour: ["*"], dayOfMonth: ["*"], month: ["*"], dayOfWeek: ["*"] }).success,
+    ).toBe(false);
+    expect(
+      scheduleFieldsSchema.safeParse({ minute: [0], hour: [0], dayOfMonth: ["*"], month: ["*"], dayOfWeek: ["*"], second: [0] }).success,
+    ).toBe(false);
   });
 
   it("explains a bad cron expression", () => {
@@ -26,7 +34,9 @@ describe("schedules", () => {
 
   it("expands output placeholders in the definition's time zone", () => {
     const at = new Date("2026-12-01T23:30:00Z");
-    expect(expandOutputPath("out/{date}/{time}/{definition}/{job}/", { at, timezone: "Europe/Berlin", definition: "nightly" })).toBe("out/2026-12-02/0030/nightly/{job}/");
+    expect(expandOutputPath("out/{date}/{time}/{definition}/{job}/", { at, timezone: "Europe/Berlin", definition: "nightly" })).toBe(
+      "out/2026-12-02/0030/nightly/{job}/",
+    );
     expect(expandOutputPath("out/{datetime}/", { at, timezone: "UTC", definition: "n" })).toBe("out/2026-12-01T2330/");
   });
 });

@@ -7,7 +7,12 @@ import { z } from "zod";
  */
 const cronField = (name: string, min: number, max: number) =>
   z
-    .array(z.union([z.literal("*"), z.number().int().min(min, `${name} values go from ${min} to ${max}.`).max(max, `${name} values go from ${min} to ${max}.`)]))
+    .array(
+      z.union([
+        z.literal("*"),
+        z.number().int().min(min, `${name} values go from ${min} to ${max}.`).max(max, `${name} values go from ${min} to ${max}.`),
+      ]),
+    )
     .min(1, `Give at least one ${name} value, or ["*"].`)
     .refine((v) => !(v.includes("*") && v.length > 1), `Use ["*"] alone, or a list of numbers, for ${name}.`);
 
@@ -70,13 +75,25 @@ export function latestSlotAtOrBefore(expression: string, timezone: string, now: 
 /** Output path placeholders of scheduled runs: {date} (YYYY-MM-DD), {time} (HHmm), {datetime}, {definition}, {job}. */
 export function expandOutputPath(path: string, ctx: { at: Date; timezone: string; definition: string }): string {
   const parts = Object.fromEntries(
-    new Intl.DateTimeFormat("en-CA", { timeZone: ctx.timezone, year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", hourCycle: "h23" })
+    new Intl.DateTimeFormat("en-CA", {
+      timeZone: ctx.timezone,
+      year: "numeric",
+      month: "2-digit",
+      day: "2-digit",
+      hour: "2-digit",
+      minute: "2-digit",
+      hourCycle: "h23",
+    })
       .formatToParts(ctx.at)
       .map((p) => [p.type, p.value]),
   );
   const date = `${parts.year}-${parts.month}-${parts.day}`;
   const time = `${parts.hour}${parts.minute}`;
-  return path.replaceAll("{date}", date).replaceAll("{time}", time).replaceAll("{datetime}", `${date}T${time}`).replaceAll("{definition}", ctx.definition);
+  return path
+    .replaceAll("{date}", date)
+    .replaceAll("{time}", time)
+    .replaceAll("{datetime}", `${date}T${time}`)
+    .replaceAll("{definition}", ctx.definition);
 }
 
 export const OUTPUT_PLACEHOLDERS = ["{date}", "{time}", "{datetime}", "{definition}", "{job}"] as const;

@@ -3,18 +3,32 @@ import { DataPathError, parseDataPath } from "./data-paths";
 
 describe("parseDataPath", () => {
   it("accepts Azure ML's azureml:// form and the short form", () => {
-    expect(parseDataPath("azureml://datastores/workspaceblobstore/paths/mnist/images/")).toEqual({ kind: "datastore", datastore: "workspaceblobstore", path: "mnist/images/" });
+    expect(parseDataPath("azureml://datastores/workspaceblobstore/paths/mnist/images/")).toEqual({
+      kind: "datastore",
+      datastore: "workspaceblobstore",
+      path: "mnist/images/",
+    });
     expect(parseDataPath("datastores/team_data/paths/in/a.csv")).toEqual({ kind: "datastore", datastore: "team_data", path: "in/a.csv" });
   });
 
   it("reads account, container, path and SAS from an Azure blob URL", () => {
     expect(parseDataPath("https://acct01.blob.core.windows.net/inputs/2026/11/?sv=2024&sig=abc")).toEqual({
-      kind: "url", accountName: "acct01", containerName: "inputs", path: "2026/11/", sas: "sv=2024&sig=abc", endpoint: "https://acct01.blob.core.windows.net",
+      kind: "url",
+      accountName: "acct01",
+      containerName: "inputs",
+      path: "2026/11/",
+      sas: "sv=2024&sig=abc",
+      endpoint: "https://acct01.blob.core.windows.net",
     });
   });
 
   it("reads path-style emulator URLs", () => {
-    expect(parseDataPath("http://127.0.0.1:10000/devstoreaccount1/data/x/y.png")).toMatchObject({ accountName: "devstoreaccount1", containerName: "data", path: "x/y.png", endpoint: "http://127.0.0.1:10000/devstoreaccount1" });
+    expect(parseDataPath("http://127.0.0.1:10000/devstoreaccount1/data/x/y.png")).toMatchObject({
+      accountName: "devstoreaccount1",
+      containerName: "data",
+      path: "x/y.png",
+      endpoint: "http://127.0.0.1:10000/devstoreaccount1",
+    });
   });
 
   it("refuses anything else with a message that shows the accepted forms", () => {

@@ -39,10 +39,19 @@ export function parseDataPath(raw: string): DataPath {
     const trailing = url.pathname.endsWith("/") && segments.length > (/\.blob\.core\.windows\.net$/i.test(url.hostname) ? 1 : 2) ? "/" : "";
     const azure = /^([a-z0-9]{3,24})\.blob\.core\.windows\.net$/i.exec(url.hostname);
     if (azure) {
-      if (segments.length < 1) throw new DataPathError("A blob URL needs a container: https://<account>.blob.core.windows.net/<container>/<path>.");
-      return { kind: "url", accountName: azure[1], containerName: segments[0], path: cleanPath(segments.slice(1).join("/")) + trailing, sas, endpoint: `${url.protocol}//${url.host}` };
+      if (segments.length < 1)
+        throw new DataPathError("A blob URL needs a container: https://<account>.blob.core.windows.net/<container>/<path>.");
+      return {
+        kind: "url",
+        accountName: azure[1],
+        containerName: segments[0],
+        path: cleanPath(segments.slice(1).join("/")) + trailing,
+        sas,
+        endpoint: `${url.protocol}//${url.host}`,
+      };
     }
-    if (segments.length < 2) throw new DataPathError("A path-style blob URL needs an account and a container: http://host:port/<account>/<container>/<path>.");
+    if (segments.length < 2)
+      throw new DataPathError("A path-style blob URL needs an account and a container: http://host:port/<account>/<container>/<path>.");
     return {
       kind: "url",
       accountName: segments[0],

@@ -34,7 +34,10 @@ export function outputPrefix(outputPath: string) {
 export async function finalizeJob(opts: { jobId: string; reason?: FinalizeReason }): Promise<FinalizeResult> {
   // Claim the job: of concurrent finalizers (threshold, cancel, last mini-batch) one proceeds, and the
   // function's concurrency of one per job serializes them. `finalizing` is claimable again.
-  const claimed = await db.job.updateMany({ where: { id: opts.jobId, status: { in: ["queued", "preparing", "running", "finalizing"] } }, data: { status: "finalizing", progressAt: new Date() } });
+  const claimed = await db.job.updateMany({
+    where: { id: opts.jobId, status: { in: ["queued", "preparing", "running", "finalizing"] } },
+    data: { status: "finalizing", progressAt: new Date() },
+  });
   const job = await db.job.findUnique({ where: { id: opts.jobId } });
   if (!job) return { status: "missing", finalized: false, generation: 0, requeued: null };
   if (claimed.count === 0) return { status: job.status, finalized: false, generation: job.retryGeneration, requeued: null };
@@ -52,7 +55,12 @@ export async function finalizeJob(opts: { jobId: string; reason?: FinalizeReason
   const withOutput: number[] = [];
   if (settings.outputAction === "append_row") {
     for (let cursor = -1; ; ) {
-      const rows = await db.miniBatch.findMany({ where: { jobId: job.id, index: { gt: cursor }, status: "completed", succeededCount: { gt: 0 } }, orderBy: { index: "asc" }, take: PAGE, select: { index: true } });
+      const rows = await db.miniBatch.findMany({
+        where: { jobId: job.id, index: { gt: cursor }, status: "completed", succeededCount: { gt: 0 } },
+        orderBy: { index: "asc" },
+        take: PAGE,
+        select: { index: true },
+      });
       if (!rows.length) break;
       for (const r of rows) withOutput.push(r.index);
       cursor = rows[rows.length - 1].index;
@@ -75,7 +83,10 @@ export async function finalizeJob(opts: { jobId: string; reason?: FinalizeReason
   }
 
   // Stop whatever has not run: it stays visible as canceled.
-  await db.miniBatch.updateMany({ where: { jobId: job.id, status: { in: ["pending", "running"] } }, data: { status: "canceled", finishedAt: new Date() } });
+  await db.miniBatch.updateMany({
+    where: { jobId: job.id, status: { in: ["pending", "running"] } },
+    data: { status: "canceled", finishedAt: new Date() },
+  });
 
   const errors: string[] = [];
   for (let cursor = -1; ; ) {
@@ -83,15 +94,40 @@ export async function finalizeJob(opts: { jobId: string; reason?: FinalizeReason
       where: { jobId: job.id, index: { gt: cursor }, OR: [{ status: "failed" }, { failedCount: { gt: 0 } }] },
       orderBy: { index: "asc" },
       take: PAGE,
-      select: { index: true, status: true, items: true, itemCount: true, succeededCount: true, failedCount: true, attempts: true, error: true, traceback: true },
+      select: {
+        index: true,
+        status: true,
+        items: true,
+        itemCount: true,
+        succeededCount: true,
+        failedCount: true,
+        attempts: true,
+        error: true,
+        traceback: true,
+      },
     });
     if (!rows.length) break;
     for (const r of rows) {
       errors.push(
         JSON.stringify(
           tabular
-            ? { mini_batch: r.index, attempt: r.attempts, file: inputs.data.path, rows: rowsOf(job, r), failed_rows: r.failedCount, error: r.error, traceback: r.traceback }
-            : { mini_batch: r.index, attempt: r.attempts, files: r.items, failed_files: r.failedCount, error: r.error, traceback: r.traceback },
+            ? {
+                mini_batch: r.index,
+                attempt: r.attempts,
+                file: inputs.data.path,
+                rows: rowsOf(job, r),
+                failed_rows: r.failedCount,
+                error: r.error,
+                traceback: r.traceback,
+              }
+            : {
+                mini_batch: r.index,
+                attempt: r.attempts,
+                files: r.items,
+                failed_files: r.failedCount,
+                error: r.error,
+                traceback: r.traceback,
+              },
         ),
       );
     }
@@ -112,7 +148,13 @@ export async function finalizeJob(opts: { jobId: string; reason?: FinalizeReason
   const thresholdCrossed = settings.errorThreshold >= 0 && fresh.filesFailed > settings.errorThreshold;
   const failedOutright = opts.reason === "failed" || (fresh.errorDetail as { reason?: string } | null)?.reason === "failed";
   const canceled = !failedOutright && (opts.reason === "canceled" || (!!fresh.cancelRequestedAt && !thresholdCrossed));
-  const status = canceled ? "canceled" : failedOutright || thresholdCrossed ? "failed" : fresh.filesFailed > 0 ? "completed_with_errors" : "completed";
+  const status = canceled
+    ? "canceled"
+    : failedOutright || thresholdCrossed
+      ? "failed"
+      : fresh.filesFailed > 0
+        ? "completed_with_errors"
+        : "completed";
   const unit = tabular ? "input row" : "input file";
   const error = failedOutright
     ? (fresh.error ?? "The job failed.")
@@ -125,21 +167,34 @@ export async function finalizeJob(opts: { jobId: string; reason?: FinalizeReason
           : null;
   const finishedAt = new Date();
   const summary = {
-    job: fresh.name, endpoint: fresh.endpointName, deployment: fresh.deploymentName, status, error,
+    job: fresh.name,
+    endpoint: fresh.endpointName,
+    deployment: fresh.deploymentName,
+    status,
+    error,
     mini_batches: { total: fresh.miniBatchesTotal, completed: fresh.miniBatchesCompleted, failed: fresh.miniBatchesFailed },
     [tabular ? "rows" : "files"]: { total: fresh.filesTotal, succeeded: fresh.filesCompleted, failed: fresh.filesFailed },
     output: settings.outputAction === "append_row" ? `${job.outputPath.replace(/\/?$/, "/")}${job.outputFileName}` : null,
-    settings: presentJobSettings(settings), started_at: fresh.startedAt, finished_at: finishedAt, finalize_ms: Date.now() - started,
+    settings: presentJobSettings(settings),
+    started_at: fresh.startedAt,
+    finished_at: finishedAt,
+    finalize_ms: Date.now() - started,
   };
   await uploadBlob(target, `${prefix}job-summary.json`, JSON.stringify(summary, null, 2), { contentType: "application/json" });
-  const done = await db.job.updateMany({ where: { id: job.id, status: "finalizing" }, data: { status, error, finishedAt, progressAt: finishedAt } });
+  const done = await db.job.updateMany({
+    where: { id: job.id, status: "finalizing" },
+    data: { status, error, finishedAt, progressAt: finishedAt },
+  });
   if (done.count === 0) {
     const now = await db.job.findUniqueOrThrow({ where: { id: job.id }, select: { status: true, retryGeneration: true } });
     return { status: now.status, finalized: false, generation: now.retryGeneration, requeued: null };
   }
   const round = await db.jobRetryRound.findFirst({ where: { jobId: job.id, finishedAt: null }, orderBy: { round: "desc" } });
   if (round) {
-    await db.jobRetryRound.update({ where: { id: round.id }, data: { finishedAt, status, succeeded: Math.max(0, fresh.filesCompleted - round.completedBefore), failed: fresh.filesFailed } });
+    await db.jobRetryRound.update({
+      where: { id: round.id },
+      data: { finishedAt, status, succeeded: Math.max(0, fresh.filesCompleted - round.completedBefore), failed: fresh.filesFailed },
+    });
   }
   return { status, finalized: true, generation: fresh.retryGeneration, requeued: null };
 }
@@ -165,18 +220,29 @@ async function requeueMissing(jobId: string, indexes: number[], pending: number[
     const job = await tx.job.update({
       where: { id: jobId },
       data: {
-        status: "running", progressAt: new Date(), retryGeneration: { increment: 1 },
+        status: "running",
+        progressAt: new Date(),
+        retryGeneration: { increment: 1 },
         miniBatchesCompleted: { decrement: moved.length },
         filesCompleted: { decrement: moved.reduce((n, r) => n + Number(r.succeeded), 0) },
         filesFailed: { decrement: moved.reduce((n, r) => n + Number(r.failed), 0) },
       },
     });
-    return { status: "running" as const, finalized: false as const, generation: job.retryGeneration, requeued: [...moved.map((r) => Number(r.index)), ...pending].sort((x, y) => x - y) };
+    return {
+      status: "running" as const,
+      finalized: false as const,
+      generation: job.retryGeneration,
+      requeued: [...moved.map((r) => Number(r.index)), ...pending].sort((x, y) => x - y),
+    };
   });
 }
 
 /** Mini-batches not yet recorded (pending or running), by index. */
 async function unfinished(jobId: string): Promise<number[]> {
-  const rows = await db.miniBatch.findMany({ where: { jobId, status: { in: ["pending", "running"] } }, select: { index: true }, orderBy: { index: "asc" } });
+  const rows = await db.miniBatch.findMany({
+    where: { jobId, status: { in: ["pending", "running"] } },
+    select: { index: true },
+    orderBy: { index: "asc" },
+  });
   return rows.map((r) => r.index);
 }

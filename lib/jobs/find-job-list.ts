@@ -22,7 +22,14 @@ export const findJobListSchema = pageParamsSchema.extend({
   dir: z.enum(["asc", "desc"]).optional(),
 });
 
-const SORT_FIELD = { created: "createdAt", name: "name", status: "status", endpoint: "endpointName", files: "filesTotal", failed: "filesFailed" } as const;
+const SORT_FIELD = {
+  created: "createdAt",
+  name: "name",
+  status: "status",
+  endpoint: "endpointName",
+  files: "filesTotal",
+  failed: "filesFailed",
+} as const;
 export type FindJobListInput = z.infer<typeof findJobListSchema>;
 
 // The dashboard's job list: filters by status, endpoint, submitter and day range; every filter sits beside (workspaceId, createdAt) so the index serves the order and the page.
@@ -43,7 +50,8 @@ export async function findJobList(opts: { workspaceId: string } & Partial<FindJo
   };
   const field = SORT_FIELD[sort ?? "created"];
   const order = dir ?? (sort && sort !== "created" ? "asc" : "desc");
-  const orderBy: Prisma.JobOrderByWithRelationInput[] = field === "createdAt" ? [{ createdAt: order }, { id: order }] : [{ [field]: order }, { createdAt: "desc" }, { id: "desc" }];
+  const orderBy: Prisma.JobOrderByWithRelationInput[] =
+    field === "createdAt" ? [{ createdAt: order }, { id: order }] : [{ [field]: order }, { createdAt: "desc" }, { id: "desc" }];
   const [rows, count] = await Promise.all([
     db.job.findMany({
       where,
@@ -52,15 +60,31 @@ export async function findJobList(opts: { workspaceId: string } & Partial<FindJo
       skip,
       take,
       select: {
-        id: true, name: true, status: true, endpointName: true, deploymentName: true, deploymentVersion: true, createdAt: true, startedAt: true, finishedAt: true,
-        miniBatchesTotal: true, miniBatchesCompleted: true, miniBatchesFailed: true, filesTotal: true, filesCompleted: true, filesFailed: true,
-        submittedById: true, submittedVia: true,
+        id: true,
+        name: true,
+        status: true,
+        endpointName: true,
+        deploymentName: true,
+        deploymentVersion: true,
+        createdAt: true,
+        startedAt: true,
+        finishedAt: true,
+        miniBatchesTotal: true,
+        miniBatchesCompleted: true,
+        miniBatchesFailed: true,
+        filesTotal: true,
+        filesCompleted: true,
+        filesFailed: true,
+        submittedById: true,
+        submittedVia: true,
       },
     }),
     db.job.count({ where }),
   ]);
   const userIds = [...new Set(rows.map((r) => r.submittedById).filter((id): id is string => !!id))];
-  const users = userIds.length ? await db.user.findMany({ where: { id: { in: userIds } }, select: { id: true, email: true, name: true } }) : [];
+  const users = userIds.length
+    ? await db.user.findMany({ where: { id: { in: userIds } }, select: { id: true, email: true, name: true } })
+    : [];
   const byId = new Map(users.map((u) => [u.id, u]));
   const tokenNames = await tokenSubmitters(opts.workspaceId, rows);
   return wrap(
@@ -69,7 +93,7 @@ export async function findJobList(opts: { workspaceId: string } & Partial<FindJo
       const progress = jobProgress(r);
       return {
         ...r,
-        submittedBy: user ? (user.name ?? user.email) : tokenNames.get(id) ?? `via ${r.submittedVia}`,
+        submittedBy: user ? (user.name ?? user.email) : (tokenNames.get(id) ?? `via ${r.submittedVia}`),
         durationSeconds: progress.elapsedSeconds,
         percent: progress.percent,
       };
@@ -85,14 +109,19 @@ async function tokenSubmitters(workspaceId: string, rows: { id: string; submitte
   const times = viaToken.map((r) => r.createdAt.getTime());
   const events = await db.auditEvent.findMany({
     where: {
-      workspaceId, action: "job.invoked", targetId: { in: viaToken.map((r) => r.id) }, actorTokenId: { not: null },
+      workspaceId,
+      action: "job.invoked",
+      targetId: { in: viaToken.map((r) => r.id) },
+      actorTokenId: { not: null },
       // The (workspaceId, createdAt) index bounds the scan to this page's time range.
       createdAt: { gte: new Date(Math.min(...times)), lte: new Date(Math.max(...times) + 60_000) },
     },
     select: { targetId: true, actorTokenId: true },
   });
   const tokenIds = [...new Set(events.map((e) => e.actorTokenId!))];
-  const tokens = tokenIds.length ? await db.apiToken.findMany({ where: { workspaceId, id: { in: tokenIds } }, select: { id: true, name: true } }) : [];
+  const tokens = tokenIds.length
+    ? await db.apiToken.findMany({ where: { workspaceId, id: { in: tokenIds } }, select: { id: true, name: true } })
+    : [];
   const tokenName = new Map(tokens.map((t) => [t.id, t.name]));
   return new Map(events.filter((e) => tokenName.has(e.actorTokenId!)).map((e) => [e.targetId!, `token ${tokenName.get(e.actorTokenId!)}`]));
 }
@@ -101,7 +130,14 @@ async function tokenSubmitters(workspaceId: string, rows: { id: string; submitte
 export async function findJobFilterOptions(opts: { workspaceId: string }) {
   const [endpoints, members] = await Promise.all([
     db.endpoint.findMany({ where: { workspaceId: opts.workspaceId }, orderBy: { name: "asc" }, select: { name: true }, take: 500 }),
-    db.membership.findMany({ where: { workspaceId: opts.workspaceId }, orderBy: { createdAt: "asc" }, select: { user: { select: { id: true, email: true, name: true } } } }),
+    db.membership.findMany({
+      where: { workspaceId: opts.workspaceId },
+      orderBy: { createdAt: "asc" },
+      select: { user: { select: { id: true, email: true, name: true } } },
+    }),
   ]);
-  return { endpoints: endpoints.map((e) => e.name), submitters: members.map((m) => ({ id: m.user.id, label: m.user.name ? `${m.user.name} (${m.user.email})` : m.user.email })) };
+  return {
+    endpoints: endpoints.map((e) => e.name),
+    submitters: members.map((m) => ({ id: m.user.id, label: m.user.name ? `${m.user.name} (${m.user.email})` : m.user.email })),
+  };
 }

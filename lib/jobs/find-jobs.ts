@@ -7,10 +7,22 @@ import { paginate, pageParamsSchema } from "@/lib/pagination";
 import { describeMiniBatchInputs, rowsOf } from "./mini-batch-inputs";
 import { jobProgress } from "./progress";
 
-export const JOB_STATUSES = ["queued", "preparing", "running", "finalizing", "completed", "completed_with_errors", "failed", "canceled"] as const;
+export const JOB_STATUSES = [
+  "queued",
+  "preparing",
+  "running",
+  "finalizing",
+  "completed",
+  "completed_with_errors",
+  "failed",
+  "canceled",
+] as const;
 
 export async function getJobOrThrow(opts: { workspaceId: string; name: string }) {
-  const job = await db.job.findFirst({ where: { workspaceId: opts.workspaceId, name: opts.name }, include: { retryRounds: { orderBy: { round: "asc" } } } });
+  const job = await db.job.findFirst({
+    where: { workspaceId: opts.workspaceId, name: opts.name },
+    include: { retryRounds: { orderBy: { round: "asc" } } },
+  });
   if (!job) throw notFound(`Job '${opts.name}'`);
   return { ...job, progress: jobProgress(job) };
 }
@@ -27,11 +39,30 @@ export async function findMiniBatches(opts: { workspaceId: string; jobName: stri
   const where: Prisma.MiniBatchWhereInput = { workspaceId: opts.workspaceId, jobId: job.id, ...(status ? { status } : {}) };
   const [rows, count] = await Promise.all([
     db.miniBatch.findMany({
-      where, orderBy: { index: "asc" }, skip, take,
-      select: { index: true, status: true, itemCount: true, succeededCount: true, failedCount: true, attempts: true, durationMs: true, error: true, traceback: true, startedAt: true, finishedAt: true, items: true },
+      where,
+      orderBy: { index: "asc" },
+      skip,
+      take,
+      select: {
+        index: true,
+        status: true,
+        itemCount: true,
+        succeededCount: true,
+        failedCount: true,
+        attempts: true,
+        durationMs: true,
+        error: true,
+        traceback: true,
+        startedAt: true,
+        finishedAt: true,
+        items: true,
+      },
     }),
     db.miniBatch.count({ where }),
   ]);
   // `inputs`: the files, or for tabular input the CSV and its rows, as people read them; `rows`: those row numbers.
-  return wrap(rows.map((r) => ({ ...r, inputs: describeMiniBatchInputs(job, r), rows: rowsOf(job, r) })), count);
+  return wrap(
+    rows.map((r) => ({ ...r, inputs: describeMiniBatchInputs(job, r), rows: rowsOf(job, r) })),
+    count,
+  );
 }

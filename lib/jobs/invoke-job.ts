@@ -35,9 +35,15 @@ export const invokeJobSchema = z
   .object({
     deploymentName: z.string().trim().optional(),
     input: dataInput.optional(),
-    inputs: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "Input names use letters, digits and '_'."), z.union([dataInput, literalInput])).optional(),
+    inputs: z
+      .record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "Input names use letters, digits and '_'."), z.union([dataInput, literalInput]))
+      .optional(),
     output: z.object({ path: z.string().trim().min(1) }).optional(),
-    outputFileName: z.string().trim().regex(/^[A-Za-z0-9._-]{1,128}$/, "Use a plain file name: letters, digits, '.', '_' or '-'.").optional(),
+    outputFileName: z
+      .string()
+      .trim()
+      .regex(/^[A-Za-z0-9._-]{1,128}$/, "Use a plain file name: letters, digits, '.', '_' or '-'.")
+      .optional(),
     overwrite: z.boolean().default(false),
     miniBatchSize: z.number().int().min(1).max(MAX_ROWS_PER_MINI_BATCH).optional(),
     instanceCount: z.number().int().min(1).max(64).optional(),
@@ -49,10 +55,18 @@ export const invokeJobSchema = z
   .superRefine((v, ctx) => {
     const dataInputs = [v.input, ...Object.values(v.inputs ?? {}).filter(isDataInput)].filter(Boolean);
     if (dataInputs.length !== 1) {
-      ctx.addIssue({ code: "custom", path: ["input"], message: "Give exactly one data input: `input`, or one uri_folder, uri_file or tabular entry in `inputs`." });
+      ctx.addIssue({
+        code: "custom",
+        path: ["input"],
+        message: "Give exactly one data input: `input`, or one uri_folder, uri_file or tabular entry in `inputs`.",
+      });
     }
     if (v.miniBatchSize !== undefined && v.miniBatchSize > MAX_FILES_PER_MINI_BATCH && dataInputs.some((i) => i?.type !== "tabular")) {
-      ctx.addIssue({ code: "custom", path: ["miniBatchSize"], message: `A mini-batch holds at most ${MAX_FILES_PER_MINI_BATCH.toLocaleString("en")} files; only tabular input counts rows and allows more.` });
+      ctx.addIssue({
+        code: "custom",
+        path: ["miniBatchSize"],
+        message: `A mini-batch holds at most ${MAX_FILES_PER_MINI_BATCH.toLocaleString("en")} files; only tabular input counts rows and allows more.`,
+      });
     }
   });
 export type InvokeJobInput = z.input<typeof invokeJobSchema>;
@@ -109,14 +123,25 @@ const IDEMPOTENCY_WINDOW_MS = 24 * 60 * 60 * 1000;
  * Validates an invocation and stores the Job (status queued). Returns the existing job when the same
  * idempotency key was used within 24 hours. The caller sends `batch/job.requested`.
  */
-export async function invokeJob(opts: { workspaceId: string; actor: Actor; endpointName: string; input: InvokeJobInput; via?: string; origin?: JobOrigin }) {
+export async function invokeJob(opts: {
+  workspaceId: string;
+  actor: Actor;
+  endpointName: string;
+  input: InvokeJobInput;
+  via?: string;
+  origin?: JobOrigin;
+}) {
   const input = invokeJobSchema.parse(opts.input);
   if (input.idempotencyKey) {
     const prior = await db.job.findFirst({ where: { workspaceId: opts.workspaceId, idempotencyKey: input.idempotencyKey } });
     if (prior && Date.now() - prior.createdAt.getTime() < IDEMPOTENCY_WINDOW_MS) return { job: prior, created: false };
     if (prior) await db.job.update({ where: { id: prior.id }, data: { idempotencyKey: null } });
   }
-  const { endpoint, deployment } = await resolveDeployment({ workspaceId: opts.workspaceId, endpointName: opts.endpointName, deploymentName: input.deploymentName });
+  const { endpoint, deployment } = await resolveDeployment({
+    workspaceId: opts.workspaceId,
+    endpointName: opts.endpointName,
+    deploymentName: input.deploymentName,
+  });
 
   const named = Object.entries(input.inputs ?? {});
   const dataEntry = input.input ? ["input", input.input] : named.find(([, v]) => isDataInput(v));
@@ -130,24 +155,33 @@ export async function invokeJob(opts: { workspaceId: string; actor: Actor; endpo
     if (e instanceof AppError) throw fieldError("input.path", e.message, e.code);
     throw e;
   }
-  const literals = Object.fromEntries(named.filter(([, v]) => "value" in v).map(([k, v]) => [k, (v as z.infer<typeof literalInput>).value]));
+  const literals = Object.fromEntries(
+    named.filter(([, v]) => "value" in v).map(([k, v]) => [k, (v as z.infer<typeof literalInput>).value]),
+  );
 
   const name = jobName();
   const outputFileName = input.outputFileName ?? deployment.outputFileName;
   // `{job}` in an output path names the run, so repeated runs of one spec do not collide.
-  const outputPath = (input.output?.path ?? `datastores/workspaceblobstore/paths/endpoints/${endpoint.name}/jobs/${name}/`).replaceAll("{job}", name);
+  const outputPath = (input.output?.path ?? `datastores/workspaceblobstore/paths/endpoints/${endpoint.name}/jobs/${name}/`).replaceAll(
+    "{job}",
+    name,
+  );
   let outputDatastoreId: string | null = null;
   let location: string;
   try {
     const out = parseDataPath(outputPath);
     const target = await resolveDataTarget({ workspaceId: opts.workspaceId, path: out });
-    outputDatastoreId = out.kind === "datastore" ? (await getDatastoreId(opts.workspaceId, out.datastore)) : null;
+    outputDatastoreId = out.kind === "datastore" ? await getDatastoreId(opts.workspaceId, out.datastore) : null;
     const prefix = out.path && !out.path.endsWith("/") ? `${out.path}/` : out.path;
     location = outputLocation(out, outputDatastoreId, prefix);
     if (deployment.outputAction === "append_row" && !input.overwrite && (await blobExists(target, prefix + outputFileName))) {
-      throw new AppError("CONFLICT", `The output file ${formatOut(outputPath, outputFileName)} already exists. Choose another output path or file name, or pass overwrite: true.`, {
-        fieldErrors: { "output.path": ["The output file already exists."] },
-      });
+      throw new AppError(
+        "CONFLICT",
+        `The output file ${formatOut(outputPath, outputFileName)} already exists. Choose another output path or file name, or pass overwrite: true.`,
+        {
+          fieldErrors: { "output.path": ["The output file already exists."] },
+        },
+      );
     }
   } catch (e) {
     if (e instanceof DataPathError) throw fieldError("output.path", e.message);
@@ -170,35 +204,65 @@ export async function invokeJob(opts: { workspaceId: string; actor: Actor; endpo
   try {
     const job = await db.$transaction(async (tx) => {
       const created = await tx.job.create({
-      data: {
-        workspaceId: opts.workspaceId, name, endpointId: endpoint.id, endpointName: endpoint.name, deploymentId: deployment.id, deploymentName: deployment.name,
-        deploymentVersion: deployment.version, inputs: inputs as unknown as Prisma.InputJsonValue, settings: settings as unknown as Prisma.InputJsonValue,
-        outputDatastoreId, outputPath, outputFileName, idempotencyKey: input.idempotencyKey ?? null, submittedById: opts.actor.userId ?? null, submittedVia: opts.via ?? "ui",
-        jobDefinitionId: opts.origin?.jobDefinitionId ?? null, scheduledFor: opts.origin?.scheduledFor ?? null,
-      },
+        data: {
+          workspaceId: opts.workspaceId,
+          name,
+          endpointId: endpoint.id,
+          endpointName: endpoint.name,
+          deploymentId: deployment.id,
+          deploymentName: deployment.name,
+          deploymentVersion: deployment.version,
+          inputs: inputs as unknown as Prisma.InputJsonValue,
+          settings: settings as unknown as Prisma.InputJsonValue,
+          outputDatastoreId,
+          outputPath,
+          outputFileName,
+          idempotencyKey: input.idempotencyKey ?? null,
+          submittedById: opts.actor.userId ?? null,
+          submittedVia: opts.via ?? "ui",
+          jobDefinitionId: opts.origin?.jobDefinitionId ?? null,
+          scheduledFor: opts.origin?.scheduledFor ?? null,
+        },
       });
       // The output folder is this job's from now on: the primary key makes the claim atomic, so of two
       // jobs invoked in the same millisecond one gets it and the other a 409. overwrite moves the claim.
       if (input.overwrite) {
-        await tx.jobOutputClaim.upsert({ where: { location }, create: { location, workspaceId: opts.workspaceId, jobId: created.id }, update: { jobId: created.id, workspaceId: opts.workspaceId, createdAt: new Date() } });
+        await tx.jobOutputClaim.upsert({
+          where: { location },
+          create: { location, workspaceId: opts.workspaceId, jobId: created.id },
+          update: { jobId: created.id, workspaceId: opts.workspaceId, createdAt: new Date() },
+        });
       } else {
         await tx.jobOutputClaim.create({ data: { location, workspaceId: opts.workspaceId, jobId: created.id } });
       }
       return created;
     });
-    await recordAuditEvent({ workspaceId: opts.workspaceId, actor: opts.actor, action: "job.invoked", targetType: "job", targetId: job.id, metadata: { name, endpoint: endpoint.name, deployment: deployment.name } });
+    await recordAuditEvent({
+      workspaceId: opts.workspaceId,
+      actor: opts.actor,
+      action: "job.invoked",
+      targetType: "job",
+      targetId: job.id,
+      metadata: { name, endpoint: endpoint.name, deployment: deployment.name },
+    });
     return { job, created: true };
   } catch (e) {
     if (isUniqueViolation(e) && input.idempotencyKey) {
       const prior = await db.job.findFirst({ where: { workspaceId: opts.workspaceId, idempotencyKey: input.idempotencyKey } });
       if (prior) return { job: prior, created: false };
     }
-    const owner = isUniqueViolation(e) ? await db.jobOutputClaim.findUnique({ where: { location }, select: { job: { select: { name: true, workspaceId: true } } } }) : null;
+    const owner = isUniqueViolation(e)
+      ? await db.jobOutputClaim.findUnique({ where: { location }, select: { job: { select: { name: true, workspaceId: true } } } })
+      : null;
     if (owner) {
       const who = owner && owner.job.workspaceId === opts.workspaceId ? `job ${owner.job.name}` : "another job";
-      throw new AppError("CONFLICT", `The output folder ${outputPath} belongs to ${who}. Choose another output path, or pass overwrite: true to take it over.`, {
-        fieldErrors: { "output.path": ["Another job writes to this output folder."] },
-      });
+      throw new AppError(
+        "CONFLICT",
+        `The output folder ${outputPath} belongs to ${who}. Choose another output path, or pass overwrite: true to take it over.`,
+        {
+          fieldErrors: { "output.path": ["Another job writes to this output folder."] },
+        },
+      );
     }
     throw e;
   }
@@ -240,4 +304,3 @@ async function getDatastoreId(workspaceId: string, name: string) {
 function formatOut(path: string, file: string) {
   return `${path.replace(/\/?$/, "/")}${file}`;
 }
-

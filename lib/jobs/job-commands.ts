@@ -9,7 +9,14 @@ import { requestJobCancel, retryFailedMiniBatches, type RetryVersion } from "./m
 const SEND_CHUNK = 5_000;
 
 // Stores a job and starts it. An idempotent repeat returns the same job without starting it again.
-export async function startJob(opts: { workspaceId: string; actor: Actor; endpointName: string; input: InvokeJobInput; via?: string; origin?: JobOrigin }) {
+export async function startJob(opts: {
+  workspaceId: string;
+  actor: Actor;
+  endpointName: string;
+  input: InvokeJobInput;
+  via?: string;
+  origin?: JobOrigin;
+}) {
   const { job, created } = await invokeJob(opts);
   await inngest.send(plain(jobRequested.create({ jobId: job.id, workspaceId: job.workspaceId }, { id: eventIds.jobRequested(job.id) })));
   return { job, created };
@@ -19,8 +26,15 @@ export async function startJob(opts: { workspaceId: string; actor: Actor; endpoi
 export async function cancelJob(opts: { workspaceId: string; actor: Actor; name: string }) {
   const job = await requestJobCancel(opts);
   await inngest.send([
-    plain(jobCancelRequested.create({ jobId: job.id, workspaceId: job.workspaceId }, { id: eventIds.jobCancel(job.id, job.retryGeneration) })),
-    plain(jobFinished.create({ jobId: job.id, workspaceId: job.workspaceId, reason: "canceled" }, { id: eventIds.jobFinished(job.id, job.retryGeneration, "canceled") })),
+    plain(
+      jobCancelRequested.create({ jobId: job.id, workspaceId: job.workspaceId }, { id: eventIds.jobCancel(job.id, job.retryGeneration) }),
+    ),
+    plain(
+      jobFinished.create(
+        { jobId: job.id, workspaceId: job.workspaceId, reason: "canceled" },
+        { id: eventIds.jobFinished(job.id, job.retryGeneration, "canceled") },
+      ),
+    ),
   ]);
   return job;
 }

@@ -9,7 +9,13 @@ import { describeMiniBatchInputs } from "./mini-batch-inputs";
 const PREVIEW_BYTES = 64 * 1024;
 
 /** When a job reached each stage: queued at creation, preparing at start, running at its first mini-batch, finalizing after its last. */
-export async function getJobTimeline(opts: { workspaceId: string; jobId: string; createdAt: Date; startedAt: Date | null; finishedAt: Date | null }) {
+export async function getJobTimeline(opts: {
+  workspaceId: string;
+  jobId: string;
+  createdAt: Date;
+  startedAt: Date | null;
+  finishedAt: Date | null;
+}) {
   const agg = await db.miniBatch.aggregate({
     where: { workspaceId: opts.workspaceId, jobId: opts.jobId },
     _min: { startedAt: true },
@@ -29,17 +35,35 @@ export async function getFirstFailedMiniBatch(opts: { workspaceId: string; jobId
   const mb = await db.miniBatch.findFirst({
     where: { workspaceId: opts.workspaceId, jobId: opts.jobId, OR: [{ status: "failed" }, { failedCount: { gt: 0 } }] },
     orderBy: { index: "asc" },
-    select: { index: true, attempts: true, error: true, traceback: true, items: true, itemCount: true, job: { select: { inputs: true, settings: true } } },
+    select: {
+      index: true,
+      attempts: true,
+      error: true,
+      traceback: true,
+      items: true,
+      itemCount: true,
+      job: { select: { inputs: true, settings: true } },
+    },
   });
   if (!mb) return null;
-  return { index: mb.index, attempts: mb.attempts, error: mb.error, traceback: mb.traceback, files: describeMiniBatchInputs(mb.job, mb, 20) };
+  return {
+    index: mb.index,
+    attempts: mb.attempts,
+    error: mb.error,
+    traceback: mb.traceback,
+    files: describeMiniBatchInputs(mb.job, mb, 20),
+  };
 }
 
 /**
  * The header and first rows of a finished job's predictions, from the first 64 KiB of the file
  * (never the whole file). Returns null when there is nothing to preview, with the reason.
  */
-export async function previewJobOutput(opts: { workspaceId: string; name: string; rows?: number }): Promise<{ columns: string[]; rows: string[][]; truncated: boolean } | { columns: null; reason: string }> {
+export async function previewJobOutput(opts: {
+  workspaceId: string;
+  name: string;
+  rows?: number;
+}): Promise<{ columns: string[]; rows: string[][]; truncated: boolean } | { columns: null; reason: string }> {
   let file;
   try {
     file = await openJobFile({ workspaceId: opts.workspaceId, name: opts.name, file: "predictions" });
@@ -60,27 +84,41 @@ export async function previewJobOutput(opts: { workspaceId: string; name: string
   // A cut-off last line would parse as a broken row.
   if (partial) text = text.slice(0, text.lastIndexOf("\n") + 1);
   if (!text.trim()) return { columns: null, reason: "The predictions file is empty: no mini-batch produced output." };
-  const records = parse(text, { relax_column_count: true, relax_quotes: true, skip_empty_lines: true, to: (opts.rows ?? 20) + 1 }) as string[][];
+  const records = parse(text, {
+    relax_column_count: true,
+    relax_quotes: true,
+    skip_empty_lines: true,
+    to: (opts.rows ?? 20) + 1,
+  }) as string[][];
   const [columns, ...rows] = records;
   return { columns, rows, truncated: partial || rows.length >= (opts.rows ?? 20) };
 }
 
 /** The invoke input that runs a job again with the inputs, deployment and overrides it ran with; a default output folder gets a fresh one. */
 export async function getRerunInput(opts: { workspaceId: string; name: string }): Promise<{ endpointName: string; input: InvokeJobInput }> {
-  const job = await db.job.findFirst({ where: { workspaceId: opts.workspaceId, name: opts.name }, select: { name: true, endpointName: true, deploymentName: true, inputs: true, settings: true, outputPath: true, outputFileName: true } });
+  const job = await db.job.findFirst({
+    where: { workspaceId: opts.workspaceId, name: opts.name },
+    select: { name: true, endpointName: true, deploymentName: true, inputs: true, settings: true, outputPath: true, outputFileName: true },
+  });
   if (!job) throw notFound(`Job '${opts.name}'`);
   const inputs = job.inputs as unknown as JobInputs;
   const settings = job.settings as unknown as JobSettings;
   const defaultOutput = `datastores/workspaceblobstore/paths/endpoints/${job.endpointName}/jobs/${job.name}/`;
   const literals = Object.fromEntries(
-    Object.entries(inputs.literals ?? {}).map(([k, value]) => [k, { type: typeof value === "boolean" ? "boolean" : typeof value === "number" ? "number" : "string", value }] as const),
+    Object.entries(inputs.literals ?? {}).map(
+      ([k, value]) =>
+        [k, { type: typeof value === "boolean" ? "boolean" : typeof value === "number" ? "number" : "string", value }] as const,
+    ),
   );
   return {
     endpointName: job.endpointName,
     input: {
       deploymentName: job.deploymentName,
       ...(inputs.data.name === "input" ? { input: { type: inputs.data.type, path: inputs.data.path } } : {}),
-      inputs: { ...literals, ...(inputs.data.name !== "input" ? { [inputs.data.name]: { type: inputs.data.type, path: inputs.data.path } } : {}) },
+      inputs: {
+        ...literals,
+        ...(inputs.data.name !== "input" ? { [inputs.data.name]: { type: inputs.data.type, path: inputs.data.path } } : {}),
+      },
       ...(job.outputPath === defaultOutput ? {} : { output: { path: job.outputPath } }),
       outputFileName: job.outputFileName,
       miniBatchSize: settings.miniBatchSize,

@@ -11,11 +11,23 @@ export const OPEN_JOB_STATUSES = ["queued", "preparing", "running", "finalizing"
  */
 export async function failJob(opts: { jobId: string; error: string }) {
   const error = opts.error.slice(0, 4000);
-  const moved = await db.job.updateMany({ where: { id: opts.jobId, status: { in: [...OPEN_JOB_STATUSES] } }, data: { status: "failed", error, finishedAt: new Date(), progressAt: new Date() } });
-  const job = await db.job.findUnique({ where: { id: opts.jobId }, select: { id: true, workspaceId: true, retryGeneration: true, status: true } });
+  const moved = await db.job.updateMany({
+    where: { id: opts.jobId, status: { in: [...OPEN_JOB_STATUSES] } },
+    data: { status: "failed", error, finishedAt: new Date(), progressAt: new Date() },
+  });
+  const job = await db.job.findUnique({
+    where: { id: opts.jobId },
+    select: { id: true, workspaceId: true, retryGeneration: true, status: true },
+  });
   if (moved.count > 0) {
-    await db.miniBatch.updateMany({ where: { jobId: opts.jobId, status: { in: ["pending", "running"] } }, data: { status: "canceled", finishedAt: new Date() } });
-    await db.jobRetryRound.updateMany({ where: { jobId: opts.jobId, finishedAt: null }, data: { finishedAt: new Date(), status: "failed" } });
+    await db.miniBatch.updateMany({
+      where: { jobId: opts.jobId, status: { in: ["pending", "running"] } },
+      data: { status: "canceled", finishedAt: new Date() },
+    });
+    await db.jobRetryRound.updateMany({
+      where: { jobId: opts.jobId, finishedAt: null },
+      data: { finishedAt: new Date(), status: "failed" },
+    });
   }
   return { failed: moved.count > 0, workspaceId: job?.workspaceId ?? null, generation: job?.retryGeneration ?? 0 };
 }
@@ -35,7 +47,8 @@ export function permanentStorageError(e: unknown, where: string): string | null 
   if (status === 403 || code === "AuthenticationFailed" || code === "AuthorizationFailure") {
     return `The storage refused access to ${where} (${status}${code ? ` ${code}` : ""}): check the SAS token's signature, expiry and permissions (read and list), or the datastore's credentials.`;
   }
-  if (code === "ContainerNotFound") return `The container of ${where} does not exist (404 ContainerNotFound). Check the account and container in the path.`;
+  if (code === "ContainerNotFound")
+    return `The container of ${where} does not exist (404 ContainerNotFound). Check the account and container in the path.`;
   if (code === "BlobNotFound") return `${where} does not exist (404 BlobNotFound).`;
   return `The storage at ${where} answered ${status}${code ? ` ${code}` : ""}; it does not look like an Azure Blob Storage endpoint. Check the URL's host, account and container.`;
 }

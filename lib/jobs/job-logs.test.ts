@@ -12,7 +12,16 @@ describe("job logs", () => {
   it("prints a header, the lines and the traceback of each mini-batch", () => {
     const text = formatJobLogs([
       { index: 0, status: "completed", attempts: 1, error: null, traceback: null, lines: ["ok"], truncated: false, finishedAt: null },
-      { index: 1, status: "failed", attempts: 2, error: "run() raised ValueError: x", traceback: "Traceback (most recent call last):\nValueError: x\n", lines: ["before"], truncated: true, finishedAt: null },
+      {
+        index: 1,
+        status: "failed",
+        attempts: 2,
+        error: "run() raised ValueError: x",
+        traceback: "Traceback (most recent call last):\nValueError: x\n",
+        lines: ["before"],
+        truncated: true,
+        finishedAt: null,
+      },
     ]);
     expect(text).toBe(
       "=== mini-batch 0 (completed, attempt 1)\nok\n=== mini-batch 1 (failed, attempt 2): run() raised ValueError: x\n[earlier lines were cut to keep the last 64 KiB]\nbefore\n--- traceback of mini-batch 1\nTraceback (most recent call last):\nValueError: x\n",

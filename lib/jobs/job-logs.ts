@@ -33,13 +33,18 @@ export type MiniBatchLog = {
 
 // A job's captured script output per mini-batch, with the error and traceback of each failed one.
 export async function getJobLogEntries(opts: { workspaceId: string; name: string; miniBatch?: number; status?: string }) {
-  const job = await db.job.findFirst({ where: { workspaceId: opts.workspaceId, name: opts.name }, select: { id: true, name: true, status: true, error: true } });
+  const job = await db.job.findFirst({
+    where: { workspaceId: opts.workspaceId, name: opts.name },
+    select: { id: true, name: true, status: true, error: true },
+  });
   if (!job) throw notFound(`Job '${opts.name}'`);
   const rows = await db.miniBatch.findMany({
     where: {
       workspaceId: opts.workspaceId,
       jobId: job.id,
-      ...(opts.miniBatch !== undefined ? { index: opts.miniBatch } : { OR: [{ log: { not: null } }, { error: { not: null } }, { traceback: { not: null } }] }),
+      ...(opts.miniBatch !== undefined
+        ? { index: opts.miniBatch }
+        : { OR: [{ log: { not: null } }, { error: { not: null } }, { traceback: { not: null } }] }),
       ...(opts.status ? { status: opts.status as never } : {}),
     },
     orderBy: { index: "asc" },
@@ -48,19 +53,27 @@ export async function getJobLogEntries(opts: { workspaceId: string; name: string
   });
   if (opts.miniBatch !== undefined && !rows.length) throw notFound(`Mini-batch ${opts.miniBatch} of job '${opts.name}'`);
   const miniBatches: MiniBatchLog[] = rows.map((r) => ({
-    index: r.index, status: r.status, attempts: r.attempts, error: r.error, traceback: r.traceback, finishedAt: r.finishedAt, ...wholeLines(r.log),
+    index: r.index,
+    status: r.status,
+    attempts: r.attempts,
+    error: r.error,
+    traceback: r.traceback,
+    finishedAt: r.finishedAt,
+    ...wholeLines(r.log),
   }));
   return { job: job.name, status: job.status, error: job.error, miniBatches };
 }
 
 /** The same as plain text: a header line per mini-batch, its log lines, then its traceback. */
 export function formatJobLogs(entries: MiniBatchLog[]): string {
-  return entries
-    .map((m) => {
-      const head = `=== mini-batch ${m.index} (${m.status}, attempt ${m.attempts})${m.error ? `: ${m.error}` : ""}`;
-      const body = [...(m.truncated ? ["[earlier lines were cut to keep the last 64 KiB]"] : []), ...m.lines];
-      const tb = m.traceback ? [`--- traceback of mini-batch ${m.index}`, ...wholeLines(m.traceback).lines] : [];
-      return [head, ...body, ...tb].join("\n");
-    })
-    .join("\n") + (entries.length ? "\n" : "");
+  return (
+    entries
+      .map((m) => {
+        const head = `=== mini-batch ${m.index} (${m.status}, attempt ${m.attempts})${m.error ? `: ${m.error}` : ""}`;
+        const body = [...(m.truncated ? ["[earlier lines were cut to keep the last 64 KiB]"] : []), ...m.lines];
+        const tb = m.traceback ? [`--- traceback of mini-batch ${m.index}`, ...wholeLines(m.traceback).lines] : [];
+        return [head, ...body, ...tb].join("\n");
+      })
+      .join("\n") + (entries.length ? "\n" : "")
+  );
 }

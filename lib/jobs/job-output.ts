@@ -11,12 +11,19 @@ import { resolveDataTarget } from "./resolve-data-target";
 export type JobFile = "predictions" | "errors" | "summary";
 
 /** Streams one of a finished job's output files, with a message that says why when there is none. */
-export async function openJobFile(opts: { workspaceId: string; name: string; file: JobFile }): Promise<{ stream: Readable; fileName: string; contentType: string }> {
+export async function openJobFile(opts: {
+  workspaceId: string;
+  name: string;
+  file: JobFile;
+}): Promise<{ stream: Readable; fileName: string; contentType: string }> {
   const job = await db.job.findFirst({ where: { workspaceId: opts.workspaceId, name: opts.name } });
   if (!job) throw notFound(`Job '${opts.name}'`);
   const settings = job.settings as unknown as JobSettings;
   if (opts.file === "predictions" && settings.outputAction === "summary_only") {
-    throw new AppError("NOT_FOUND", `Job '${job.name}' ran with output_action summary_only, so it wrote no predictions file. Its job-summary.json and errors.jsonl are there.`);
+    throw new AppError(
+      "NOT_FOUND",
+      `Job '${job.name}' ran with output_action summary_only, so it wrote no predictions file. Its job-summary.json and errors.jsonl are there.`,
+    );
   }
   if (!["completed", "completed_with_errors", "failed", "canceled"].includes(job.status)) {
     throw new AppError("CONFLICT", `Job '${job.name}' is ${job.status}; its outputs are written when it finishes.`);
@@ -24,7 +31,8 @@ export async function openJobFile(opts: { workspaceId: string; name: string; fil
   const fileName = opts.file === "predictions" ? job.outputFileName : opts.file === "errors" ? "errors.jsonl" : "job-summary.json";
   const target = await resolveDataTarget({ workspaceId: job.workspaceId, path: parseDataPath(job.outputPath) });
   const blob = outputPrefix(job.outputPath) + fileName;
-  if (!(await blobExists(target, blob))) throw new AppError("NOT_FOUND", `Job '${job.name}' has no ${fileName} (it may have stopped before any output was written).`);
+  if (!(await blobExists(target, blob)))
+    throw new AppError("NOT_FOUND", `Job '${job.name}' has no ${fileName} (it may have stopped before any output was written).`);
   const contentType = opts.file === "predictions" ? "text/csv" : opts.file === "errors" ? "application/x-ndjson" : "application/json";
   return { stream: await downloadBlob(target, blob), fileName, contentType };
 }
@@ -34,11 +42,17 @@ export async function getJobLogs(opts: { workspaceId: string; name: string; mini
   const job = await db.job.findFirst({ where: { workspaceId: opts.workspaceId, name: opts.name }, select: { id: true } });
   if (!job) throw notFound(`Job '${opts.name}'`);
   const rows = await db.miniBatch.findMany({
-    where: { workspaceId: opts.workspaceId, jobId: job.id, ...(opts.miniBatch !== undefined ? { index: opts.miniBatch } : { log: { not: null } }) },
+    where: {
+      workspaceId: opts.workspaceId,
+      jobId: job.id,
+      ...(opts.miniBatch !== undefined ? { index: opts.miniBatch } : { log: { not: null } }),
+    },
     orderBy: { index: "asc" },
     select: { index: true, status: true, attempts: true, log: true, error: true },
     take: 1000,
   });
   if (opts.miniBatch !== undefined && !rows.length) throw notFound(`Mini-batch ${opts.miniBatch} of job '${opts.name}'`);
-  return rows.map((r) => `=== mini-batch ${r.index} (${r.status}, attempt ${r.attempts})${r.error ? `: ${r.error}` : ""}\n${r.log ?? ""}`).join("\n");
+  return rows
+    .map((r) => `=== mini-batch ${r.index} (${r.status}, attempt ${r.attempts})${r.error ? `: ${r.error}` : ""}\n${r.log ?? ""}`)
+    .join("\n");
 }

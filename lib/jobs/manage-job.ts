@@ -13,9 +13,16 @@ const ACTIVE = ["queued", "preparing", "running"] as const;
 export async function requestJobCancel(opts: { workspaceId: string; actor: Actor; name: string }) {
   const job = await db.job.findFirst({ where: { workspaceId: opts.workspaceId, name: opts.name } });
   if (!job) throw notFound(`Job '${opts.name}'`);
-  if (!(ACTIVE as readonly string[]).includes(job.status)) throw new AppError("CONFLICT", `Job '${job.name}' is already ${job.status}; only queued or running jobs can be canceled.`);
+  if (!(ACTIVE as readonly string[]).includes(job.status))
+    throw new AppError("CONFLICT", `Job '${job.name}' is already ${job.status}; only queued or running jobs can be canceled.`);
   await db.job.update({ where: { id: job.id }, data: { cancelRequestedAt: job.cancelRequestedAt ?? new Date() } });
-  await recordAuditEvent({ workspaceId: opts.workspaceId, actor: opts.actor, action: "job.cancel_requested", targetType: "job", targetId: job.id });
+  await recordAuditEvent({
+    workspaceId: opts.workspaceId,
+    actor: opts.actor,
+    action: "job.cancel_requested",
+    targetType: "job",
+    targetId: job.id,
+  });
   return job;
 }
 
@@ -23,9 +30,19 @@ export const RETRY_VERSIONS = ["job", "current"] as const;
 export type RetryVersion = (typeof RETRY_VERSIONS)[number];
 
 /** The body of POST /api/v1/jobs/{job}/retry-failed: unknown fields are refused, naming them. */
-export const retryFailedSchema = z.strictObject({
-  deploymentVersion: z.enum(RETRY_VERSIONS, { error: 'Use "job" (the version the job ran) or "current" (the deployment\'s version now).' }).optional(),
-}, { error: (issue) => (issue.code === "unrecognized_keys" ? `Unknown field${issue.keys.length === 1 ? "" : "s"} ${issue.keys.map((k) => `'${k}'`).join(", ")}; the body takes only deploymentVersion.` : undefined) });
+export const retryFailedSchema = z.strictObject(
+  {
+    deploymentVersion: z
+      .enum(RETRY_VERSIONS, { error: 'Use "job" (the version the job ran) or "current" (the deployment\'s version now).' })
+      .optional(),
+  },
+  {
+    error: (issue) =>
+      issue.code === "unrecognized_keys"
+        ? `Unknown field${issue.keys.length === 1 ? "" : "s"} ${issue.keys.map((k) => `'${k}'`).join(", ")}; the body takes only deploymentVersion.`
+        : undefined,
+  },
+);
 
 /**
  * Puts the failed mini-batches of a finished job back to pending and reopens the job; the caller
@@ -38,25 +55,52 @@ export async function retryFailedMiniBatches(opts: { workspaceId: string; actor:
   return db.$transaction(async (tx) => {
     const job = await tx.job.findFirst({ where: { workspaceId: opts.workspaceId, name: opts.name } });
     if (!job) throw notFound(`Job '${opts.name}'`);
-    if (job.status !== "completed" && job.status !== "completed_with_errors" && job.status !== "failed") throw new AppError("CONFLICT", `Job '${job.name}' is ${job.status}; retry failed works on finished jobs that are not canceled.`);
-    const failed = await tx.miniBatch.findMany({ where: { jobId: job.id, status: { in: ["failed", "canceled"] } }, select: { index: true, failedCount: true, itemCount: true } });
+    if (job.status !== "completed" && job.status !== "completed_with_errors" && job.status !== "failed")
+      throw new AppError("CONFLICT", `Job '${job.name}' is ${job.status}; retry failed works on finished jobs that are not canceled.`);
+    const failed = await tx.miniBatch.findMany({
+      where: { jobId: job.id, status: { in: ["failed", "canceled"] } },
+      select: { index: true, failedCount: true, itemCount: true },
+    });
     if (!failed.length) throw new AppError("CONFLICT", `Job '${job.name}' has no failed mini-batches to retry.`);
     let settings = job.settings as unknown as JobSettings;
     let version = job.deploymentVersion;
     if (choice === "current") {
-      const deployment = await tx.deployment.findFirst({ where: { workspaceId: opts.workspaceId, id: job.deploymentId ?? "" }, include: { modelVersion: true } });
-      if (!deployment) throw fieldError("deploymentVersion", `The deployment ${job.deploymentName} of job '${job.name}' no longer exists; retry with "job" to re-run the version the job ran.`, "CONFLICT");
+      const deployment = await tx.deployment.findFirst({
+        where: { workspaceId: opts.workspaceId, id: job.deploymentId ?? "" },
+        include: { modelVersion: true },
+      });
+      if (!deployment)
+        throw fieldError(
+          "deploymentVersion",
+          `The deployment ${job.deploymentName} of job '${job.name}' no longer exists; retry with "job" to re-run the version the job ran.`,
+          "CONFLICT",
+        );
       settings = { ...settings, deployment: deploymentSnapshot(deployment) };
       version = deployment.version;
     }
     await tx.miniBatch.updateMany({
       where: { jobId: job.id, index: { in: failed.map((f) => f.index) } },
-      data: { status: "pending", attempts: 0, error: null, traceback: null, failedCount: 0, succeededCount: 0, startedAt: null, finishedAt: null },
+      data: {
+        status: "pending",
+        attempts: 0,
+        error: null,
+        traceback: null,
+        failedCount: 0,
+        succeededCount: 0,
+        startedAt: null,
+        finishedAt: null,
+      },
     });
     const updated = await tx.job.update({
       where: { id: job.id },
       data: {
-        status: "running", error: null, errorDetail: Prisma.DbNull, finishedAt: null, cancelRequestedAt: null, retryGeneration: { increment: 1 }, progressAt: new Date(),
+        status: "running",
+        error: null,
+        errorDetail: Prisma.DbNull,
+        finishedAt: null,
+        cancelRequestedAt: null,
+        retryGeneration: { increment: 1 },
+        progressAt: new Date(),
         miniBatchesFailed: 0,
         filesFailed: { decrement: failed.reduce((n, f) => n + f.failedCount, 0) },
         deploymentVersion: version,
@@ -66,17 +110,36 @@ export async function retryFailedMiniBatches(opts: { workspaceId: string; actor:
     const last = await tx.jobRetryRound.findFirst({ where: { jobId: job.id }, orderBy: { round: "desc" }, select: { round: true } });
     await tx.jobRetryRound.create({
       data: {
-        workspaceId: opts.workspaceId, jobId: job.id, round: (last?.round ?? 0) + 1, deploymentVersion: version, versionChoice: choice,
-        miniBatches: failed.length, inputs: failed.reduce((n, f) => n + f.itemCount, 0), completedBefore: updated.filesCompleted,
+        workspaceId: opts.workspaceId,
+        jobId: job.id,
+        round: (last?.round ?? 0) + 1,
+        deploymentVersion: version,
+        versionChoice: choice,
+        miniBatches: failed.length,
+        inputs: failed.reduce((n, f) => n + f.itemCount, 0),
+        completedBefore: updated.filesCompleted,
       },
     });
-    await recordAuditEvent({ workspaceId: opts.workspaceId, actor: opts.actor, action: "job.retry_failed", targetType: "job", targetId: job.id, metadata: { miniBatches: failed.length, deploymentVersion: version } }, tx);
+    await recordAuditEvent(
+      {
+        workspaceId: opts.workspaceId,
+        actor: opts.actor,
+        action: "job.retry_failed",
+        targetType: "job",
+        targetId: job.id,
+        metadata: { miniBatches: failed.length, deploymentVersion: version },
+      },
+      tx,
+    );
     return { job: updated, indexes: failed.map((f) => f.index) };
   });
 }
 
 /** A job's retry rounds, oldest first, as the API shows them. */
 export async function findRetryRounds(opts: { workspaceId: string; jobId: string }) {
-  const rounds = await db.jobRetryRound.findMany({ where: { workspaceId: opts.workspaceId, jobId: opts.jobId }, orderBy: { round: "asc" } });
+  const rounds = await db.jobRetryRound.findMany({
+    where: { workspaceId: opts.workspaceId, jobId: opts.jobId },
+    orderBy: { round: "asc" },
+  });
   return rounds.map(presentRetryRound);
 }

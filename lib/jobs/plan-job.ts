@@ -16,7 +16,9 @@ export const MAX_MINI_BATCHES_APPEND_ROW = 49_999;
 const INSERT_CHUNK = 100;
 
 /** `announce`: this call failed the job, so the caller sends its final event (job.failed). */
-export type PlanResult = { ok: true; miniBatches: number; files: number } | { ok: false; error: string; announce: boolean; generation: number };
+export type PlanResult =
+  | { ok: true; miniBatches: number; files: number }
+  | { ok: false; error: string; announce: boolean; generation: number };
 
 /**
  * Splits a job's input into mini-batches: every blob under a folder, recursively, in name order,
@@ -29,9 +31,14 @@ export async function planJob(opts: { jobId: string }): Promise<PlanResult> {
   const job = await db.job.findUnique({ where: { id: opts.jobId } });
   if (!job) return { ok: false, error: `Job ${opts.jobId} does not exist.`, announce: false, generation: 0 };
   if (job.status !== "queued" && job.status !== "preparing") {
-    return job.status === "failed" ? { ok: false, error: job.error ?? "The job failed.", announce: false, generation: job.retryGeneration } : { ok: true, miniBatches: job.miniBatchesTotal, files: job.filesTotal };
+    return job.status === "failed"
+      ? { ok: false, error: job.error ?? "The job failed.", announce: false, generation: job.retryGeneration }
+      : { ok: true, miniBatches: job.miniBatchesTotal, files: job.filesTotal };
   }
-  await db.job.update({ where: { id: job.id }, data: { status: "preparing", startedAt: job.startedAt ?? new Date(), progressAt: new Date() } });
+  await db.job.update({
+    where: { id: job.id },
+    data: { status: "preparing", startedAt: job.startedAt ?? new Date(), progressAt: new Date() },
+  });
   const inputs = job.inputs as unknown as JobInputs;
   try {
     return await planInput(job, inputs);
@@ -70,17 +77,29 @@ async function planInput(job: NonNullable<Awaited<ReturnType<typeof db.job.findU
     if (pending.length >= INSERT_CHUNK) await flushRows();
   };
 
-  if (inputs.data.type !== "uri_folder" && !(await blobExists(target, path.path))) return fail(job.id, `The input file ${shown} does not exist.`);
+  if (inputs.data.type !== "uri_folder" && !(await blobExists(target, path.path)))
+    return fail(job.id, `The input file ${shown} does not exist.`);
   if (inputs.data.type === "tabular") {
     try {
       const { header, rows } = await splitCsvRows(await downloadBlob(target, path.path), settings.miniBatchSize, async (r) => {
-        pending.push({ workspaceId: job.workspaceId, jobId: job.id, index, byteStart: r.byteStart, byteEnd: r.byteEnd, firstLine: r.firstLine, itemCount: r.rows });
+        pending.push({
+          workspaceId: job.workspaceId,
+          jobId: job.id,
+          index,
+          byteStart: r.byteStart,
+          byteEnd: r.byteEnd,
+          firstLine: r.firstLine,
+          itemCount: r.rows,
+        });
         index++;
         if (pending.length >= INSERT_CHUNK) await flushRows();
       });
       if (rows === 0) return fail(job.id, `The CSV ${shown} has a header but no rows to score.`);
       files = rows;
-      await db.job.update({ where: { id: job.id }, data: { inputs: { ...inputs, data: { ...inputs.data, header } } as unknown as Prisma.InputJsonValue } });
+      await db.job.update({
+        where: { id: job.id },
+        data: { inputs: { ...inputs, data: { ...inputs.data, header } } as unknown as Prisma.InputJsonValue },
+      });
     } catch (e) {
       if (e instanceof CsvSplitError) return fail(job.id, `${e.message} (input ${shown})`);
       throw e;
@@ -107,13 +126,20 @@ async function planInput(job: NonNullable<Awaited<ReturnType<typeof db.job.findU
 
   if (files === 0) return fail(job.id, `No input files were found under ${shown}. Check the path and that the files were uploaded.`);
   if (settings.outputAction === "append_row" && index > MAX_MINI_BATCHES_APPEND_ROW) {
-    return fail(job.id, `The input makes ${index} mini-batches; one output file holds at most ${MAX_MINI_BATCHES_APPEND_ROW}. Raise mini_batch_size to at least ${Math.ceil(files / MAX_MINI_BATCHES_APPEND_ROW)}.`);
+    return fail(
+      job.id,
+      `The input makes ${index} mini-batches; one output file holds at most ${MAX_MINI_BATCHES_APPEND_ROW}. Raise mini_batch_size to at least ${Math.ceil(files / MAX_MINI_BATCHES_APPEND_ROW)}.`,
+    );
   }
   // Conditional: a job failed or canceled meanwhile stays so.
-  const moved = await db.job.updateMany({ where: { id: job.id, status: "preparing" }, data: { status: "running", miniBatchesTotal: index, filesTotal: files, progressAt: new Date() } });
+  const moved = await db.job.updateMany({
+    where: { id: job.id, status: "preparing" },
+    data: { status: "running", miniBatchesTotal: index, filesTotal: files, progressAt: new Date() },
+  });
   if (moved.count === 0) {
     const now = await db.job.findUniqueOrThrow({ where: { id: job.id }, select: { status: true, error: true, retryGeneration: true } });
-    if (now.status !== "running") return { ok: false, error: now.error ?? `The job is ${now.status}.`, announce: false, generation: now.retryGeneration };
+    if (now.status !== "running")
+      return { ok: false, error: now.error ?? `The job is ${now.status}.`, announce: false, generation: now.retryGeneration };
   }
   return { ok: true, miniBatches: index, files };
 }

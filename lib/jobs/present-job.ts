@@ -4,8 +4,18 @@ import { presentRetryRound } from "./retry-rounds";
 import { jobProgress, type ProgressInput } from "./progress";
 
 type JobRow = ProgressInput & {
-  name: string; endpointName: string; deploymentName: string; deploymentVersion: number; inputs: unknown; settings: unknown;
-  outputPath: string; outputFileName: string; error: string | null; errorDetail?: unknown; createdAt: Date; submittedVia: string;
+  name: string;
+  endpointName: string;
+  deploymentName: string;
+  deploymentVersion: number;
+  inputs: unknown;
+  settings: unknown;
+  outputPath: string;
+  outputFileName: string;
+  error: string | null;
+  errorDetail?: unknown;
+  createdAt: Date;
+  submittedVia: string;
   retryRounds?: Parameters<typeof presentRetryRound>[0][];
 };
 
@@ -41,12 +51,25 @@ export function presentJob(j: JobRow, baseUrl = "") {
 
 /** A row of a job list, in the same words as presentJob and without internal ids. */
 export function presentJobSummary(j: {
-  name: string; status: string; endpointName: string; deploymentName: string; createdAt: Date; startedAt: Date | null; finishedAt: Date | null;
-  filesTotal: number; filesCompleted: number; filesFailed: number;
+  name: string;
+  status: string;
+  endpointName: string;
+  deploymentName: string;
+  createdAt: Date;
+  startedAt: Date | null;
+  finishedAt: Date | null;
+  filesTotal: number;
+  filesCompleted: number;
+  filesFailed: number;
 }) {
   return {
-    name: j.name, status: j.status, endpoint: j.endpointName, deployment: j.deploymentName,
+    name: j.name,
+    status: j.status,
+    endpoint: j.endpointName,
+    deployment: j.deploymentName,
     files: { total: j.filesTotal, completed: j.filesCompleted, failed: j.filesFailed },
-    createdAt: j.createdAt, startedAt: j.startedAt, finishedAt: j.finishedAt,
+    createdAt: j.createdAt,
+    startedAt: j.startedAt,
+    finishedAt: j.finishedAt,
   };
 }

@@ -1,7 +1,16 @@
 import { describe, expect, it } from "vitest";
 import { jobProgress } from "./progress";
 
-const base = { status: "running", miniBatchesTotal: 10, miniBatchesCompleted: 4, miniBatchesFailed: 1, filesTotal: 100, filesCompleted: 40, filesFailed: 10, finishedAt: null };
+const base = {
+  status: "running",
+  miniBatchesTotal: 10,
+  miniBatchesCompleted: 4,
+  miniBatchesFailed: 1,
+  filesTotal: 100,
+  filesCompleted: 40,
+  filesFailed: 10,
+  finishedAt: null,
+};
 
 describe("jobProgress", () => {
   it("derives percent, throughput and ETA from counters and elapsed time", () => {
@@ -14,6 +23,9 @@ describe("jobProgress", () => {
 
   it("has no ETA before anything finished, and none after the job ended", () => {
     expect(jobProgress({ ...base, filesCompleted: 0, filesFailed: 0, startedAt: new Date() }).etaSeconds).toBeNull();
-    expect(jobProgress({ ...base, status: "completed", startedAt: new Date(0), finishedAt: new Date(1000) })).toMatchObject({ percent: 100, etaSeconds: null });
+    expect(jobProgress({ ...base, status: "completed", startedAt: new Date(0), finishedAt: new Date(1000) })).toMatchObject({
+      percent: 100,
+      etaSeconds: null,
+    });
   });
 });

@@ -31,8 +31,18 @@ export function jobProgress(j: ProgressInput, now = new Date()): JobProgress {
   const throughput = elapsed && elapsed > 0 && doneFiles > 0 ? doneFiles / elapsed : null;
   const remaining = Math.max(0, j.filesTotal - doneFiles);
   return {
-    percent: finished && (j.status === "completed" || j.status === "completed_with_errors") ? 100 : j.miniBatchesTotal ? Math.floor((doneBatches / j.miniBatchesTotal) * 100) : 0,
-    miniBatches: { total: j.miniBatchesTotal, completed: j.miniBatchesCompleted, failed: j.miniBatchesFailed, pending: Math.max(0, j.miniBatchesTotal - doneBatches) },
+    percent:
+      finished && (j.status === "completed" || j.status === "completed_with_errors")
+        ? 100
+        : j.miniBatchesTotal
+          ? Math.floor((doneBatches / j.miniBatchesTotal) * 100)
+          : 0,
+    miniBatches: {
+      total: j.miniBatchesTotal,
+      completed: j.miniBatchesCompleted,
+      failed: j.miniBatchesFailed,
+      pending: Math.max(0, j.miniBatchesTotal - doneBatches),
+    },
     files: { total: j.filesTotal, completed: j.filesCompleted, failed: j.filesFailed, pending: remaining },
     throughput: throughput === null ? null : Math.round(throughput * 100) / 100,
     etaSeconds: finished || throughput === null ? null : Math.ceil(remaining / throughput),

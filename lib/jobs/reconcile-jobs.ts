@@ -4,7 +4,9 @@ import { eventIds, jobFinished, jobRequested, plain } from "@/lib/events/jobs";
 
 const STALL_MS = 2 * 60_000;
 
-type RepairEvent = ReturnType<typeof plain<ReturnType<typeof jobRequested.create>>> | ReturnType<typeof plain<ReturnType<typeof jobFinished.create>>>;
+type RepairEvent =
+  | ReturnType<typeof plain<ReturnType<typeof jobRequested.create>>>
+  | ReturnType<typeof plain<ReturnType<typeof jobFinished.create>>>;
 
 /**
  * Finds jobs that stopped moving in a non-terminal state and returns the events that drive each to
@@ -21,8 +23,17 @@ export async function reconcileJobs(now = new Date(), stallMs = STALL_MS) {
       OR: [{ progressAt: { lt: before } }, { progressAt: null, createdAt: { lt: before } }],
     },
     select: {
-      id: true, workspaceId: true, status: true, createdAt: true, progressAt: true, cancelRequestedAt: true, errorDetail: true,
-      miniBatchesTotal: true, miniBatchesCompleted: true, miniBatchesFailed: true, retryGeneration: true,
+      id: true,
+      workspaceId: true,
+      status: true,
+      createdAt: true,
+      progressAt: true,
+      cancelRequestedAt: true,
+      errorDetail: true,
+      miniBatchesTotal: true,
+      miniBatchesCompleted: true,
+      miniBatchesFailed: true,
+      retryGeneration: true,
     },
     orderBy: { createdAt: "asc" },
     take: 500,
@@ -34,7 +45,8 @@ export async function reconcileJobs(now = new Date(), stallMs = STALL_MS) {
     if (j.status === "queued") events.push(plain(jobRequested.create(data, { id: eventIds.jobRequested(j.id) })));
     else if (j.status === "preparing") events.push(plain(jobRequested.create(data, { id: eventIds.jobRequestedRepair(j.id, since) })));
     else if (j.status === "finalizing" || j.miniBatchesCompleted + j.miniBatchesFailed >= j.miniBatchesTotal) {
-      const reason = (j.errorDetail as { reason?: string } | null)?.reason === "failed" ? "failed" : j.cancelRequestedAt ? "canceled" : "completed";
+      const reason =
+        (j.errorDetail as { reason?: string } | null)?.reason === "failed" ? "failed" : j.cancelRequestedAt ? "canceled" : "completed";
       events.push(plain(jobFinished.create({ ...data, reason }, { id: eventIds.jobFinishedRepair(j.id, j.retryGeneration, since) })));
     }
   }

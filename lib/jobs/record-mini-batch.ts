@@ -69,7 +69,16 @@ export interface MiniBatchOutcome {
 export async function finishMiniBatch(opts: { jobId: string; index: number; outcome: MiniBatchOutcome }) {
   const o = opts.outcome;
   const completed = o.status === "completed" ? 1 : 0;
-  const [job] = await db.$queryRaw<{ miniBatchesCompleted: number; miniBatchesFailed: number; miniBatchesTotal: number; filesFailed: number; retryGeneration: number; errorThreshold: number }[]>`
+  const [job] = await db.$queryRaw<
+    {
+      miniBatchesCompleted: number;
+      miniBatchesFailed: number;
+      miniBatchesTotal: number;
+      filesFailed: number;
+      retryGeneration: number;
+      errorThreshold: number;
+    }[]
+  >`
     WITH moved AS (
       UPDATE "MiniBatch" SET
         "status" = ${o.status}::"MiniBatchStatus", "succeededCount" = ${o.succeeded}, "failedCount" = ${o.failed},
@@ -101,7 +110,14 @@ export async function rememberOutputHeader(opts: { jobId: string; header: string
 
 /** Records a mini-batch as failed for good with `error` (all of its inputs failed); a recorded one stays as it is. */
 export async function recordMiniBatchFailure(opts: { jobId: string; index: number; error: string }) {
-  const mb = await db.miniBatch.findUnique({ where: { jobId_index: { jobId: opts.jobId, index: opts.index } }, select: { itemCount: true } });
+  const mb = await db.miniBatch.findUnique({
+    where: { jobId_index: { jobId: opts.jobId, index: opts.index } },
+    select: { itemCount: true },
+  });
   if (!mb) return { recorded: false, jobDone: false, thresholdCrossed: false, generation: 0 };
-  return finishMiniBatch({ jobId: opts.jobId, index: opts.index, outcome: { status: "failed", succeeded: 0, failed: mb.itemCount, durationMs: 0, error: opts.error } });
+  return finishMiniBatch({
+    jobId: opts.jobId,
+    index: opts.index,
+    outcome: { status: "failed", succeeded: 0, failed: mb.itemCount, durationMs: 0, error: opts.error },
+  });
 }

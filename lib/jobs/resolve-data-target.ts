@@ -39,11 +39,17 @@ async function checkAnonymousRead(target: StorageTarget, url: string, path: stri
     // A container with blob-level public access allows reading a blob but not listing the container.
     if (isFile && (status === 403 || status === 404) && (await blobExists(target, path).catch(() => false))) return;
     if (status === 403 || status === 404) {
-      throw new AppError("BAD_REQUEST", `${url} cannot be read without credentials: the container is not public (anonymous read access is off) or does not exist. Make the container public, add a SAS token (…?sv=…&sig=…), or register it as a datastore.`);
+      throw new AppError(
+        "BAD_REQUEST",
+        `${url} cannot be read without credentials: the container is not public (anonymous read access is off) or does not exist. Make the container public, add a SAS token (…?sv=…&sig=…), or register it as a datastore.`,
+      );
     }
     throw new AppError("BAD_REQUEST", `Could not read ${url}: ${(e as Error).message.split("\n")[0]}`);
   }
-  throw new AppError("BAD_REQUEST", `${url}: the path does not exist in the public container (no blob is named so or lies under it). An https URL without a SAS token can only be read, so it cannot be an output location.`);
+  throw new AppError(
+    "BAD_REQUEST",
+    `${url}: the path does not exist in the public container (no blob is named so or lies under it). An https URL without a SAS token can only be read, so it cannot be an output location.`,
+  );
 }
 
 /** The storage target behind a data path; a datastore must belong to the workspace. A blob URL without a SAS token is read anonymously from a public host. */
@@ -53,11 +59,24 @@ export async function resolveDataTarget(opts: { workspaceId: string; path: DataP
   if (!p.sas) {
     const url = `${p.endpoint}/${p.containerName}/${p.path}`;
     const why = await refusedDataHost(new URL(p.endpoint));
-    if (why) throw new AppError("BAD_REQUEST", `${why}: data is read from public addresses only (an administrator can allow private ones with ${ALLOW_PRIVATE_ENV}=1). Use a datastore for private storage.`);
-    const target: StorageTarget = { auth: "anonymous", containerName: p.containerName, containerUrl: `${p.endpoint}/${encodeURIComponent(p.containerName)}` };
+    if (why)
+      throw new AppError(
+        "BAD_REQUEST",
+        `${why}: data is read from public addresses only (an administrator can allow private ones with ${ALLOW_PRIVATE_ENV}=1). Use a datastore for private storage.`,
+      );
+    const target: StorageTarget = {
+      auth: "anonymous",
+      containerName: p.containerName,
+      containerUrl: `${p.endpoint}/${encodeURIComponent(p.containerName)}`,
+    };
     await checkAnonymousRead(target, url, p.path);
     return target;
   }
-  if (p.endpoint.includes(".blob.core.windows.net")) return { auth: "sas", accountName: p.accountName, containerName: p.containerName, credential: p.sas };
-  return { auth: "connection_string", containerName: p.containerName, credential: `BlobEndpoint=${p.endpoint};SharedAccessSignature=${p.sas}` };
+  if (p.endpoint.includes(".blob.core.windows.net"))
+    return { auth: "sas", accountName: p.accountName, containerName: p.containerName, credential: p.sas };
+  return {
+    auth: "connection_string",
+    containerName: p.containerName,
+    credential: `BlobEndpoint=${p.endpoint};SharedAccessSignature=${p.sas}`,
+  };
 }

@@ -9,7 +9,12 @@ import { recordStartLine } from "./split-csv";
  * Readers pad short rows and shift long ones (`1,2,3,4` under `a,b` became `3.0,4.0`), so a ragged
  * row would silently score the wrong values.
  */
-export async function checkCsvChunk(opts: { file: string; header: string; firstLine: number | null; firstRow: number }): Promise<string | null> {
+export async function checkCsvChunk(opts: {
+  file: string;
+  header: string;
+  firstLine: number | null;
+  firstRow: number;
+}): Promise<string | null> {
   if (!opts.header) return null;
   const columns = (parseSync(opts.header, { relax_quotes: true }) as string[][])[0]?.length ?? 0;
   if (!columns) return null;
@@ -35,7 +40,8 @@ export async function checkCsvChunk(opts: { file: string; header: string; firstL
  * as quoted CSV, so their fields may hold line breaks.
  */
 export function invalidResult(result: { format: string; body: string; count: number }, inputCount: number): string | null {
-  if (result.count > inputCount) return `run() returned ${result.count} results for ${inputCount} inputs; return at most one result per input.`;
+  if (result.count > inputCount)
+    return `run() returned ${result.count} results for ${inputCount} inputs; return at most one result per input.`;
   if (result.format === "list") {
     const lines = result.body ? result.body.split("\n").length - 1 : 0;
     if (lines !== result.count || result.body.includes("\r")) {

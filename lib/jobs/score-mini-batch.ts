@@ -23,7 +23,14 @@ export type ScoreResult =
   | { outcome: "skipped" }
   | { outcome: "retry"; error: string }
   /** `jobFailed`: the failure is the whole job's (init() cannot start): the caller stops and fails the job. */
-  | { outcome: "done"; status: "completed" | "failed"; jobDone: boolean; thresholdCrossed: boolean; generation: number; jobFailed?: boolean };
+  | {
+      outcome: "done";
+      status: "completed" | "failed";
+      jobDone: boolean;
+      thresholdCrossed: boolean;
+      generation: number;
+      jobFailed?: boolean;
+    };
 
 /** A failure of this mini-batch's input or result that retrying cannot change: recorded at once. */
 class PermanentMiniBatchError extends Error {}
@@ -56,8 +63,18 @@ export async function scoreMiniBatch(opts: { jobId: string; index: number; attem
       await db.miniBatch.updateMany({ where: { id: mb.id, status: { in: ["pending", "running"] } }, data: { status: "pending", error } });
       return { outcome: "retry", error };
     }
-    const done = await finishMiniBatch({ jobId: mb.jobId, index: mb.index, outcome: { status: "failed", succeeded: 0, failed: mb.itemCount, durationMs: 0, error } });
-    return { outcome: "done", status: "failed", jobDone: done.jobDone, thresholdCrossed: done.thresholdCrossed, generation: done.generation };
+    const done = await finishMiniBatch({
+      jobId: mb.jobId,
+      index: mb.index,
+      outcome: { status: "failed", succeeded: 0, failed: mb.itemCount, durationMs: 0, error },
+    });
+    return {
+      outcome: "done",
+      status: "failed",
+      jobDone: done.jobDone,
+      thresholdCrossed: done.thresholdCrossed,
+      generation: done.generation,
+    };
   }
 }
 
@@ -79,7 +96,12 @@ async function scoreAttempt(mb: StartedMiniBatch, attempt: number, lastAttempt: 
     const deployment = await deploymentForScoring(job.workspaceId, settings);
     const inPath = parseDataPath(inputs.data.path);
     const source = await cachedDataTarget(job.workspaceId, inPath);
-    const base = inputs.data.type === "uri_folder" ? (inPath.path && !inPath.path.endsWith("/") ? `${inPath.path}/` : inPath.path) : path.posix.dirname(inPath.path) + "/";
+    const base =
+      inputs.data.type === "uri_folder"
+        ? inPath.path && !inPath.path.endsWith("/")
+          ? `${inPath.path}/`
+          : inPath.path
+        : path.posix.dirname(inPath.path) + "/";
     await mkdir(outputDir, { recursive: true });
     const payloadFile = path.join(dir, "payload.json");
     await writeFile(payloadFile, JSON.stringify({ job: job.name, inputs: inputs.literals, input: inputs.data }));
@@ -89,10 +111,19 @@ async function scoreAttempt(mb: StartedMiniBatch, attempt: number, lastAttempt: 
       const local = path.join(inputDir, "rows.csv");
       await mkdir(inputDir, { recursive: true });
       const offset = Number(mb.byteStart ?? 0);
-      await pipeline(await downloadBlob(source, inPath.path, { offset, count: Number(mb.byteEnd ?? 0) - offset }), createWriteStream(local));
+      await pipeline(
+        await downloadBlob(source, inPath.path, { offset, count: Number(mb.byteEnd ?? 0) - offset }),
+        createWriteStream(local),
+      );
       // A ragged row would be padded or shifted by the reader: refuse it, naming its line.
-      const ragged = await checkCsvChunk({ file: local, header: inputs.data.header ?? "", firstLine: mb.firstLine, firstRow: mb.index * settings.miniBatchSize + 1 });
-      if (ragged) throw new PermanentMiniBatchError(`${ragged} (input ${inputs.data.path}). Fix the row, or quote fields that contain commas.`);
+      const ragged = await checkCsvChunk({
+        file: local,
+        header: inputs.data.header ?? "",
+        firstLine: mb.firstLine,
+        firstRow: mb.index * settings.miniBatchSize + 1,
+      });
+      if (ragged)
+        throw new PermanentMiniBatchError(`${ragged} (input ${inputs.data.path}). Fix the row, or quote fields that contain commas.`);
       input = { kind: "tabular", file: local, header: inputs.data.header, rowCount: inputCount };
     } else {
       const localFiles: string[] = [];
@@ -110,34 +141,97 @@ async function scoreAttempt(mb: StartedMiniBatch, attempt: number, lastAttempt: 
       localFiles.sort();
       input = { kind: "files", files: localFiles };
     }
-    const onStart = () => void markMiniBatchScoring(mb.id).catch((e) => logError(`job ${job.name} mini-batch ${mb.index}: could not mark it running`, e));
-    const result = await publishScriptOutputs({ job, index: mb.index, outputDir }, await getScoringPools().run(deployment, { input, inputDir, outputDir, payloadFile, timeoutMs: settings.timeoutSeconds * 1000, signal: cancel.signal, onStart }));
+    const onStart = () =>
+      void markMiniBatchScoring(mb.id).catch((e) => logError(`job ${job.name} mini-batch ${mb.index}: could not mark it running`, e));
+    const result = await publishScriptOutputs(
+      { job, index: mb.index, outputDir },
+      await getScoringPools().run(deployment, {
+        input,
+        inputDir,
+        outputDir,
+        payloadFile,
+        timeoutMs: settings.timeoutSeconds * 1000,
+        signal: cancel.signal,
+        onStart,
+      }),
+    );
     const invalid = result.ok ? invalidResult(result, inputCount) : null;
     if (!result.ok || invalid) {
       if (!result.ok && result.canceled) return { outcome: "skipped" };
-      const error = invalid ?? (result.ok ? "" : result.timedOut ? `run() did not finish within the timeout of ${settings.timeoutSeconds} s and was stopped.` : result.error);
+      const error =
+        invalid ??
+        (result.ok
+          ? ""
+          : result.timedOut
+            ? `run() did not finish within the timeout of ${settings.timeoutSeconds} s and was stopped.`
+            : result.error);
       const traceback = result.ok ? undefined : result.traceback;
       if (!result.ok && isDeterministicInitFailure(result)) {
         // init() fails the same way on a fresh worker: every mini-batch would, so the job fails now.
         const done = await finishMiniBatch({
-          jobId: job.id, index: mb.index,
-          outcome: { status: "failed", succeeded: 0, failed: inputCount, durationMs: result.durationMs, queuedMs: result.queuedMs, log: result.logs, error, traceback },
+          jobId: job.id,
+          index: mb.index,
+          outcome: {
+            status: "failed",
+            succeeded: 0,
+            failed: inputCount,
+            durationMs: result.durationMs,
+            queuedMs: result.queuedMs,
+            log: result.logs,
+            error,
+            traceback,
+          },
         });
         const jobError = `init() of deployment ${job.deploymentName} v${settings.deployment.version} failed, so no mini-batch can run: ${error}`;
-        await db.job.updateMany({ where: { id: job.id, error: null }, data: { error: jobError, errorDetail: { reason: "failed", phase: "init" }, cancelRequestedAt: new Date() } });
-        return { outcome: "done", status: "failed", jobDone: done.jobDone, thresholdCrossed: done.thresholdCrossed, generation: done.generation, jobFailed: true };
+        await db.job.updateMany({
+          where: { id: job.id, error: null },
+          data: { error: jobError, errorDetail: { reason: "failed", phase: "init" }, cancelRequestedAt: new Date() },
+        });
+        return {
+          outcome: "done",
+          status: "failed",
+          jobDone: done.jobDone,
+          thresholdCrossed: done.thresholdCrossed,
+          generation: done.generation,
+          jobFailed: true,
+        };
       }
       if (!lastAttempt) {
         // Back to pending: it waits for its retry.
         // Conditional: a duplicate run of this mini-batch (a re-delivery after a crash) may have recorded it meanwhile.
-        await db.miniBatch.updateMany({ where: { id: mb.id, status: { in: ["pending", "running"] } }, data: { status: "pending", error, traceback: traceback ?? null, log: result.logs.slice(-64 * 1024), queuedMs: Math.round(result.queuedMs) } });
+        await db.miniBatch.updateMany({
+          where: { id: mb.id, status: { in: ["pending", "running"] } },
+          data: {
+            status: "pending",
+            error,
+            traceback: traceback ?? null,
+            log: result.logs.slice(-64 * 1024),
+            queuedMs: Math.round(result.queuedMs),
+          },
+        });
         return { outcome: "retry", error };
       }
       const done = await finishMiniBatch({
-        jobId: job.id, index: mb.index,
-        outcome: { status: "failed", succeeded: 0, failed: inputCount, durationMs: result.durationMs, queuedMs: result.queuedMs, log: result.logs, error, traceback },
+        jobId: job.id,
+        index: mb.index,
+        outcome: {
+          status: "failed",
+          succeeded: 0,
+          failed: inputCount,
+          durationMs: result.durationMs,
+          queuedMs: result.queuedMs,
+          log: result.logs,
+          error,
+          traceback,
+        },
       });
-      return { outcome: "done", status: "failed", jobDone: done.jobDone, thresholdCrossed: done.thresholdCrossed, generation: done.generation };
+      return {
+        outcome: "done",
+        status: "failed",
+        jobDone: done.jobDone,
+        thresholdCrossed: done.thresholdCrossed,
+        generation: done.generation,
+      };
     }
     const succeeded = Math.min(result.count, inputCount);
     if (settings.outputAction === "append_row" && result.body) {
@@ -149,16 +243,27 @@ async function scoreAttempt(mb: StartedMiniBatch, attempt: number, lastAttempt: 
     const failed = inputCount - succeeded;
     const unit = inputUnit(job) === "row" ? "rows" : "input files";
     const done = await finishMiniBatch({
-      jobId: job.id, index: mb.index,
+      jobId: job.id,
+      index: mb.index,
       outcome: {
-        status: "completed", succeeded, failed, durationMs: result.durationMs, queuedMs: result.queuedMs, log: result.logs,
+        status: "completed",
+        succeeded,
+        failed,
+        durationMs: result.durationMs,
+        queuedMs: result.queuedMs,
+        log: result.logs,
         error: failed > 0 ? `run() returned ${result.count} results for ${inputCount} ${unit}; ${failed} counted as failed.` : undefined,
       },
     });
-    return { outcome: "done", status: "completed", jobDone: done.jobDone, thresholdCrossed: done.thresholdCrossed, generation: done.generation };
+    return {
+      outcome: "done",
+      status: "completed",
+      jobDone: done.jobDone,
+      thresholdCrossed: done.thresholdCrossed,
+      generation: done.generation,
+    };
   } finally {
     cancel.release();
     await rm(dir, { recursive: true, force: true }).catch(() => {});
   }
 }
-

@@ -56,7 +56,8 @@ export async function deploymentForScoring(workspaceId: string, settings: JobSet
     loggingLevel: settings.loggingLevel,
     environmentVariables: d.environmentVariables,
     sandbox: sandboxSettingsOf(d.sandboxSettings),
-    environment: d.condaFile || d.requirementsFile ? { condaFile: d.condaFile ?? null, requirementsFile: d.requirementsFile ?? null } : null,
+    environment:
+      d.condaFile || d.requirementsFile ? { condaFile: d.condaFile ?? null, requirementsFile: d.requirementsFile ?? null } : null,
   };
 }
 

@@ -45,7 +45,17 @@ async function filesUnder(dir: string): Promise<{ rel: string; size: number }[] 
 }
 
 function failed(result: MiniBatchResult, error: string): MiniBatchResult {
-  return { ok: false, phase: "run", error, timedOut: false, canceled: false, logs: result.logs, durationMs: result.durationMs, queuedMs: result.queuedMs, inputCount: result.inputCount };
+  return {
+    ok: false,
+    phase: "run",
+    error,
+    timedOut: false,
+    canceled: false,
+    logs: result.logs,
+    durationMs: result.durationMs,
+    queuedMs: result.queuedMs,
+    inputCount: result.inputCount,
+  };
 }
 
 /** Removes what one mini-batch published: its rows, and its blobs in the output location. */
@@ -66,21 +76,31 @@ async function release(job: JobRef, index: number, target: StorageTarget, keep: 
  * another mini-batch already wrote fails this one with both named. Returns the run's result, or a
  * failure (retried like a failed run()) when the files cannot be published.
  */
-export async function publishScriptOutputs(ctx: { job: JobRef; index: number; outputDir: string }, result: MiniBatchResult): Promise<MiniBatchResult> {
+export async function publishScriptOutputs(
+  ctx: { job: JobRef; index: number; outputDir: string },
+  result: MiniBatchResult,
+): Promise<MiniBatchResult> {
   if (!result.ok) return result;
   const { job, index } = ctx;
   const found = await filesUnder(ctx.outputDir);
   // The common case, a script that writes no files and never did: one indexed query, no storage call.
-  if (Array.isArray(found) && !found.length && !(await db.jobOutputFile.count({ where: { jobId: job.id, miniBatchIndex: index } }))) return result;
+  if (Array.isArray(found) && !found.length && !(await db.jobOutputFile.count({ where: { jobId: job.id, miniBatchIndex: index } })))
+    return result;
   const target = await cachedDataTarget(job.workspaceId, parseDataPath(job.outputPath));
   if ("link" in found) {
     await release(job, index, target);
-    return failed(result, `run() left a symbolic link '${found.link}' in its output folder (AZUREML_BI_OUTPUT_PATH); write the files themselves.`);
+    return failed(
+      result,
+      `run() left a symbolic link '${found.link}' in its output folder (AZUREML_BI_OUTPUT_PATH); write the files themselves.`,
+    );
   }
   const reserved = found.find((f) => f.rel === job.outputFileName || JOB_FILES.includes(f.rel));
   if (reserved) {
     await release(job, index, target);
-    return failed(result, `run() wrote '${reserved.rel}' into its output folder, but that name is the job's own ${reserved.rel === job.outputFileName ? "predictions file" : "file"}; give the file another name.`);
+    return failed(
+      result,
+      `run() wrote '${reserved.rel}' into its output folder, but that name is the job's own ${reserved.rel === job.outputFileName ? "predictions file" : "file"}; give the file another name.`,
+    );
   }
   const paths = found.map((f) => f.rel);
   await release(job, index, target, new Set(paths));
@@ -91,10 +111,16 @@ export async function publishScriptOutputs(ctx: { job: JobRef; index: number; ou
     skipDuplicates: true,
   });
   // The unique (job, path) row decides the owner, also when two mini-batches race for one name.
-  const taken = await db.jobOutputFile.findFirst({ where: { jobId: job.id, path: { in: paths }, miniBatchIndex: { not: index } }, orderBy: { path: "asc" } });
+  const taken = await db.jobOutputFile.findFirst({
+    where: { jobId: job.id, path: { in: paths }, miniBatchIndex: { not: index } },
+    orderBy: { path: "asc" },
+  });
   if (taken) {
     await release(job, index, target);
-    return failed(result, `Mini-batch ${index} wrote the output file '${taken.path}', which mini-batch ${taken.miniBatchIndex} already wrote. Give each mini-batch's files names of their own (for example from the input file's name).`);
+    return failed(
+      result,
+      `Mini-batch ${index} wrote the output file '${taken.path}', which mini-batch ${taken.miniBatchIndex} already wrote. Give each mini-batch's files names of their own (for example from the input file's name).`,
+    );
   }
   const prefix = outputPrefix(job.outputPath);
   try {
@@ -123,30 +149,52 @@ export async function findJobOutputs(opts: { workspaceId: string; name: string }
     { name: "job-summary.json", kind: "summary" },
   ];
   const present = await Promise.all(own.map(async (f) => ((await blobExists(target, prefix + f.name)) ? f : null)));
-  const scripts = await db.jobOutputFile.findMany({ where: { workspaceId: opts.workspaceId, jobId: job.id }, orderBy: { path: "asc" }, take: 10_000 });
+  const scripts = await db.jobOutputFile.findMany({
+    where: { workspaceId: opts.workspaceId, jobId: job.id },
+    orderBy: { path: "asc" },
+    take: 10_000,
+  });
   return {
     job: job.name,
     status: job.status,
     outputPath: job.outputPath,
     data: [
-      ...present.filter((f): f is NonNullable<typeof f> => !!f).map((f) => ({ path: f.name, kind: f.kind, miniBatch: null as number | null, size: null as number | null })),
+      ...present
+        .filter((f): f is NonNullable<typeof f> => !!f)
+        .map((f) => ({ path: f.name, kind: f.kind, miniBatch: null as number | null, size: null as number | null })),
       ...scripts.map((s) => ({ path: s.path, kind: "script" as JobOutputKind, miniBatch: s.miniBatchIndex, size: Number(s.size) })),
     ],
   };
 }
 
 /** Streams one file of a job's output location that findJobOutputs lists; anything else is a 404. */
-export async function openJobOutput(opts: { workspaceId: string; name: string; path: string }): Promise<{ stream: Readable; fileName: string }> {
+export async function openJobOutput(opts: {
+  workspaceId: string;
+  name: string;
+  path: string;
+}): Promise<{ stream: Readable; fileName: string }> {
   const outputs = await findJobOutputs(opts);
   const file = outputs.data.find((f) => f.path === opts.path);
-  if (!file) throw new AppError("NOT_FOUND", `Job '${opts.name}' has no output file '${opts.path}'. GET /api/v1/jobs/${opts.name}/outputs lists them.`);
-  const job = await db.job.findFirstOrThrow({ where: { workspaceId: opts.workspaceId, name: opts.name }, select: { workspaceId: true, outputPath: true } });
+  if (!file)
+    throw new AppError(
+      "NOT_FOUND",
+      `Job '${opts.name}' has no output file '${opts.path}'. GET /api/v1/jobs/${opts.name}/outputs lists them.`,
+    );
+  const job = await db.job.findFirstOrThrow({
+    where: { workspaceId: opts.workspaceId, name: opts.name },
+    select: { workspaceId: true, outputPath: true },
+  });
   const target = await resolveDataTarget({ workspaceId: job.workspaceId, path: parseDataPath(job.outputPath) });
   return { stream: await downloadBlob(target, outputPrefix(job.outputPath) + file.path), fileName: path.posix.basename(file.path) };
 }
 
 /** The files a job's script wrote, for the job page (database only, no storage call). */
 export async function findScriptOutputFiles(opts: { workspaceId: string; jobId: string; take?: number }) {
-  const rows = await db.jobOutputFile.findMany({ where: { workspaceId: opts.workspaceId, jobId: opts.jobId }, orderBy: { path: "asc" }, take: opts.take ?? 200, select: { path: true, size: true, miniBatchIndex: true } });
+  const rows = await db.jobOutputFile.findMany({
+    where: { workspaceId: opts.workspaceId, jobId: opts.jobId },
+    orderBy: { path: "asc" },
+    take: opts.take ?? 200,
+    select: { path: true, size: true, miniBatchIndex: true },
+  });
   return rows.map((r) => ({ path: r.path, size: Number(r.size), miniBatch: r.miniBatchIndex }));
 }

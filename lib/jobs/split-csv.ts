@@ -22,7 +22,11 @@ export class CsvSplitError extends Error {}
  * the header; it is returned (without line ending or BOM) and belongs to no range. Memory stays flat
  * in the size of the file: only the current record and the first bytes (to read the header) are held.
  */
-export async function splitCsvRows(input: Readable, rowsPerRange: number, onRange: (range: RowRange) => Promise<void>): Promise<{ header: string; rows: number }> {
+export async function splitCsvRows(
+  input: Readable,
+  rowsPerRange: number,
+  onRange: (range: RowRange) => Promise<void>,
+): Promise<{ header: string; rows: number }> {
   const parser = parse({ info: true, bom: true, relax_column_count: true, skip_empty_lines: true });
   const head: Buffer[] = [];
   let headBytes = 0;
@@ -31,7 +35,9 @@ export async function splitCsvRows(input: Readable, rowsPerRange: number, onRang
   input.on("data", (chunk: Buffer) => {
     // A NUL byte never occurs in a text CSV: say "binary" rather than quote the parser's garbage.
     if (headBytes === 0 && headerEnd < 0 && !binary && chunk.subarray(0, 8192).includes(0)) {
-      binary = new CsvSplitError("The file is not a text CSV (it holds binary data, e.g. an image or an archive); a tabular input must be a CSV file.");
+      binary = new CsvSplitError(
+        "The file is not a text CSV (it holds binary data, e.g. an image or an archive); a tabular input must be a CSV file.",
+      );
       input.destroy(binary);
       return;
     }
@@ -69,7 +75,9 @@ export async function splitCsvRows(input: Readable, rowsPerRange: number, onRang
 
   // Both sides reject on a parse error (the pipeline may report only a premature close): the CSV's own error wins.
   const results = await Promise.allSettled([pipeline(input, parser), consume()]);
-  const errors = results.filter((r): r is PromiseRejectedResult => r.status === "rejected").map((r) => r.reason as Error & { code?: string });
+  const errors = results
+    .filter((r): r is PromiseRejectedResult => r.status === "rejected")
+    .map((r) => r.reason as Error & { code?: string });
   if (binary) throw binary;
   const own = errors.find((e) => e instanceof CsvSplitError);
   if (own) throw own;
@@ -77,7 +85,11 @@ export async function splitCsvRows(input: Readable, rowsPerRange: number, onRang
   if (csv) throw new CsvSplitError(`The CSV could not be read: ${plainCsvMessage(csv.message)}`);
   if (errors.length) throw errors[0];
   if (headerEnd < 0) throw new CsvSplitError("The CSV is empty: it needs a header line and at least one row.");
-  const header = Buffer.concat(head).subarray(0, headerEnd).toString("utf8").replace(/\r?\n$/, "").replace(UTF8_BOM, "");
+  const header = Buffer.concat(head)
+    .subarray(0, headerEnd)
+    .toString("utf8")
+    .replace(/\r?\n$/, "")
+    .replace(UTF8_BOM, "");
   return { header, rows };
 }
 

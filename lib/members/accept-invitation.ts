@@ -17,7 +17,8 @@ export async function getPendingInvitation(opts: { token: string }) {
 // Makes the signed-in user a member with the invited role; the invitation works once.
 export async function acceptInvitation(opts: { token: string; userId: string }) {
   const inv = await getPendingInvitation({ token: opts.token });
-  if (!inv) throw new AppError("NOT_FOUND", "This invitation is invalid, expired, or was already used. Ask the workspace owner for a new one.");
+  if (!inv)
+    throw new AppError("NOT_FOUND", "This invitation is invalid, expired, or was already used. Ask the workspace owner for a new one.");
   const user = await db.user.findUniqueOrThrow({ where: { id: opts.userId }, select: { email: true } });
   if (user.email !== inv.email) {
     throw new AppError("FORBIDDEN", `This invitation is for ${inv.email}. Sign in with that email to accept it.`);
@@ -34,7 +35,14 @@ export async function acceptInvitation(opts: { token: string; userId: string }) 
       update: {},
     });
     await recordAuditEvent(
-      { workspaceId: inv.workspaceId, actor: { userId: opts.userId }, action: "member.joined", targetType: "membership", targetId: opts.userId, metadata: { role: inv.role } },
+      {
+        workspaceId: inv.workspaceId,
+        actor: { userId: opts.userId },
+        action: "member.joined",
+        targetType: "membership",
+        targetId: opts.userId,
+        metadata: { role: inv.role },
+      },
       tx,
     );
   });

@@ -38,7 +38,14 @@ export async function inviteMember(opts: { workspaceId: string; actor: Actor; ba
       },
     });
     await recordAuditEvent(
-      { workspaceId: opts.workspaceId, actor: opts.actor, action: "member.invited", targetType: "invitation", targetId: inv.id, metadata: { email, role } },
+      {
+        workspaceId: opts.workspaceId,
+        actor: opts.actor,
+        action: "member.invited",
+        targetType: "invitation",
+        targetId: inv.id,
+        metadata: { email, role },
+      },
       tx,
     );
     return inv;

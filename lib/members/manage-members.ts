@@ -30,7 +30,14 @@ export async function updateMemberRole(opts: { workspaceId: string; actor: Actor
     if (m.role === "owner" && opts.role !== "owner") await assertAnotherOwnerRemains(tx, opts.workspaceId, m.id);
     const updated = await tx.membership.update({ where: { id: m.id }, data: { role: opts.role } });
     await recordAuditEvent(
-      { workspaceId: opts.workspaceId, actor: opts.actor, action: "member.role_changed", targetType: "membership", targetId: m.userId, metadata: { from: m.role, to: opts.role } },
+      {
+        workspaceId: opts.workspaceId,
+        actor: opts.actor,
+        action: "member.role_changed",
+        targetType: "membership",
+        targetId: m.userId,
+        metadata: { from: m.role, to: opts.role },
+      },
       tx,
     );
     return updated;
@@ -59,5 +66,11 @@ export async function revokeInvitation(opts: { workspaceId: string; actor: Actor
     data: { revokedAt: new Date() },
   });
   if (res.count === 0) throw notFound("Invitation");
-  await recordAuditEvent({ workspaceId: opts.workspaceId, actor: opts.actor, action: "invitation.revoked", targetType: "invitation", targetId: opts.invitationId });
+  await recordAuditEvent({
+    workspaceId: opts.workspaceId,
+    actor: opts.actor,
+    action: "invitation.revoked",
+    targetType: "invitation",
+    targetId: opts.invitationId,
+  });
 }

@@ -21,7 +21,11 @@ export const filePathSchema = z
 
 export const createModelVersionSchema = z.object({
   name: resourceNameSchema,
-  version: z.string().trim().regex(/^[A-Za-z0-9._-]{1,32}$/, "Use up to 32 letters, digits, '.', '_' or '-'.").optional(),
+  version: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z0-9._-]{1,32}$/, "Use up to 32 letters, digits, '.', '_' or '-'.")
+    .optional(),
   description: z.string().max(1000).optional(),
   /**
    * The registered folder's (or file's) own name, as Azure ML keeps it: a model registered from
@@ -34,7 +38,8 @@ export const createModelVersionSchema = z.object({
     .max(255)
     .superRefine((r, ctx) => {
       const problem = nameProblem(r);
-      if (problem || r.includes("/")) ctx.addIssue({ code: "custom", message: "Give the registered folder's or file's own name, e.g. model (no '/')." });
+      if (problem || r.includes("/"))
+        ctx.addIssue({ code: "custom", message: "Give the registered folder's or file's own name, e.g. model (no '/')." });
     })
     .optional(),
 });
@@ -70,14 +75,29 @@ export async function createModelVersion(opts: {
   try {
     const mv = await db.modelVersion.create({
       data: {
-        workspaceId: opts.workspaceId, modelId: model.id, version, description: input.description, datastoreId: null, path: ref,
-        fileCount: opts.files.length, sizeBytes: BigInt(opts.files.reduce((n, f) => n + f.data.length, 0)), createdById: opts.actor.userId ?? null,
+        workspaceId: opts.workspaceId,
+        modelId: model.id,
+        version,
+        description: input.description,
+        datastoreId: null,
+        path: ref,
+        fileCount: opts.files.length,
+        sizeBytes: BigInt(opts.files.reduce((n, f) => n + f.data.length, 0)),
+        createdById: opts.actor.userId ?? null,
       },
     });
-    await recordAuditEvent({ workspaceId: opts.workspaceId, actor: opts.actor, action: "model.version_created", targetType: "model", targetId: model.id, metadata: { name: input.name, version } });
+    await recordAuditEvent({
+      workspaceId: opts.workspaceId,
+      actor: opts.actor,
+      action: "model.version_created",
+      targetType: "model",
+      targetId: model.id,
+      metadata: { name: input.name, version },
+    });
     return { model, version: mv };
   } catch (e) {
-    if (isUniqueViolation(e)) throw new AppError("CONFLICT", `Model '${input.name}' version ${version} was registered at the same time by someone else.`);
+    if (isUniqueViolation(e))
+      throw new AppError("CONFLICT", `Model '${input.name}' version ${version} was registered at the same time by someone else.`);
     throw e;
   }
 }
@@ -89,6 +109,11 @@ export async function resolveModelVersion(opts: { workspaceId: string; ref: stri
     where: { workspaceId: opts.workspaceId, model: { name }, ...(version ? { version } : {}) },
     orderBy: { createdAt: "desc" },
   });
-  if (!mv) throw fieldError("model", version ? `Model '${name}' has no version ${version}.` : `No model named '${name}' is registered.`, "NOT_FOUND");
+  if (!mv)
+    throw fieldError(
+      "model",
+      version ? `Model '${name}' has no version ${version}.` : `No model named '${name}' is registered.`,
+      "NOT_FOUND",
+    );
   return mv;
 }

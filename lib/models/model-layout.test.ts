@@ -3,7 +3,10 @@ import { legacyModelLayout, modelLayout } from "./model-layout";
 
 describe("modelLayout", () => {
   it("keeps a registered folder's name above its files, as Azure ML does", () => {
-    expect(modelLayout([{ path: "model.pt" }, { path: "labels/classes.txt" }], "model")).toEqual(["model/model.pt", "model/labels/classes.txt"]);
+    expect(modelLayout([{ path: "model.pt" }, { path: "labels/classes.txt" }], "model")).toEqual([
+      "model/model.pt",
+      "model/labels/classes.txt",
+    ]);
   });
 
   it("keeps a file registered on its own at the root", () => {

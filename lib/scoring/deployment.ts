@@ -2,19 +2,20 @@ import type { Deployment } from "@/lib/generated/prisma/client";
 import { sandboxSettingsOf } from "./sandbox";
 import type { ScoringDeployment } from "./types";
 
-type DeploymentRow = Partial<Pick<Deployment, "workspaceId" | "sandboxSettings" | "condaFile" | "requirementsFile">> & Pick<
-  Deployment,
-  | "id"
-  | "version"
-  | "runtime"
-  | "interpreter"
-  | "scoringScript"
-  | "instanceCount"
-  | "maxConcurrencyPerInstance"
-  | "timeoutSeconds"
-  | "loggingLevel"
-  | "environmentVariables"
->;
+type DeploymentRow = Partial<Pick<Deployment, "workspaceId" | "sandboxSettings" | "condaFile" | "requirementsFile">> &
+  Pick<
+    Deployment,
+    | "id"
+    | "version"
+    | "runtime"
+    | "interpreter"
+    | "scoringScript"
+    | "instanceCount"
+    | "maxConcurrencyPerInstance"
+    | "timeoutSeconds"
+    | "loggingLevel"
+    | "environmentVariables"
+  >;
 
 /** Values of a deployment's environment_variables (JSON) as strings; nested objects are dropped. */
 export function environmentVariablesOf(json: unknown): Record<string, string> {
@@ -36,7 +37,9 @@ export function scoringDeploymentFrom(
     id: row.id,
     ...(row.workspaceId ? { workspaceId: row.workspaceId } : {}),
     ...(row.sandboxSettings !== undefined ? { sandbox: sandboxSettingsOf(row.sandboxSettings) } : {}),
-    ...(row.condaFile || row.requirementsFile ? { environment: { condaFile: row.condaFile ?? null, requirementsFile: row.requirementsFile ?? null } } : {}),
+    ...(row.condaFile || row.requirementsFile
+      ? { environment: { condaFile: row.condaFile ?? null, requirementsFile: row.requirementsFile ?? null } }
+      : {}),
     version: row.version,
     runtime: row.runtime,
     interpreter: row.interpreter,

@@ -82,7 +82,9 @@ describe("resolveInterpreter", () => {
   });
 
   it("explains what is wrong with an interpreter that cannot run", () => {
-    expect(() => resolveInterpreter("python", "python3", "/nowhere")).toThrow("The Python interpreter 'python3' was not found on the worker's PATH (/nowhere).");
+    expect(() => resolveInterpreter("python", "python3", "/nowhere")).toThrow(
+      "The Python interpreter 'python3' was not found on the worker's PATH (/nowhere).",
+    );
     expect(() => resolveInterpreter("python", "bin/python", "/x")).toThrow("must be an absolute path or a name on PATH");
     expect(() => resolveInterpreter("python", "/no/such/python", "/x")).toThrow("'/no/such/python' does not exist or is not executable");
   });

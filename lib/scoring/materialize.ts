@@ -40,7 +40,11 @@ async function exists(p: string): Promise<boolean> {
 async function shieldFromServerPackage(cacheDir: string): Promise<void> {
   const file = path.join(cacheDir, "package.json");
   if (await exists(file)) return;
-  await writeFile(file, JSON.stringify({ private: true, description: "Batchpoint scoring cache: .js files are CommonJS unless the code says otherwise" }) + "\n");
+  await writeFile(
+    file,
+    JSON.stringify({ private: true, description: "Batchpoint scoring cache: .js files are CommonJS unless the code says otherwise" }) +
+      "\n",
+  );
 }
 
 async function download(workspaceId: string, manifest: FileSetManifest, dir: string, what: string): Promise<void> {
@@ -97,12 +101,16 @@ export function materializeDeployment(opts: {
   model?: string | null;
   cacheDir?: string;
 }): Promise<MaterializedDeployment> {
-  for (const [k, v] of [["workspace", opts.workspaceId], ["deployment", opts.deploymentId]] as const) {
+  for (const [k, v] of [
+    ["workspace", opts.workspaceId],
+    ["deployment", opts.deploymentId],
+  ] as const) {
     if (!/^[A-Za-z0-9_-]{1,64}$/.test(v)) return Promise.reject(new Error(`Invalid ${k} id '${v}'.`));
   }
   if (!Number.isInteger(opts.version) || opts.version < 0) return Promise.reject(new Error(`Invalid deployment version ${opts.version}.`));
   if (!isFileSetRef(opts.code)) return Promise.reject(new Error(`Invalid code reference '${opts.code}': expected sha256:<64 hex>.`));
-  if (opts.model && !isFileSetRef(opts.model)) return Promise.reject(new Error(`Invalid model reference '${opts.model}': expected sha256:<64 hex>.`));
+  if (opts.model && !isFileSetRef(opts.model))
+    return Promise.reject(new Error(`Invalid model reference '${opts.model}': expected sha256:<64 hex>.`));
   const cacheDir = path.resolve(opts.cacheDir ?? defaultScoringCacheDir());
   const dir = path.join(cacheDir, opts.workspaceId, `${opts.deploymentId}-v${opts.version}`);
   let p = inFlight.get(dir);
@@ -113,7 +121,11 @@ export function materializeDeployment(opts: {
   return p;
 }
 
-async function materialize(opts: { workspaceId: string; code: string; model?: string | null }, cacheDir: string, dir: string): Promise<MaterializedDeployment> {
+async function materialize(
+  opts: { workspaceId: string; code: string; model?: string | null },
+  cacheDir: string,
+  dir: string,
+): Promise<MaterializedDeployment> {
   const result = (reused: boolean) => ({ dir, codeDir: path.join(dir, "code"), modelDir: path.join(dir, "model"), reused });
   const code = await readFileSetManifest({ workspaceId: opts.workspaceId, ref: opts.code });
   const model = opts.model ? await readFileSetManifest({ workspaceId: opts.workspaceId, ref: opts.model }) : null;

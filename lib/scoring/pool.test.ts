@@ -27,10 +27,15 @@ describe("maxScoringWorkers", () => {
 describe("poolOptionsFromEnv", () => {
   it("reads the idle and init limits in seconds, leaving unset ones to the defaults", () => {
     expect(poolOptionsFromEnv({})).toEqual({ idleTimeoutMs: undefined, initTimeoutMs: undefined });
-    expect(poolOptionsFromEnv({ BATCHPOINT_SCORING_IDLE_SECONDS: "0", BATCHPOINT_SCORING_INIT_TIMEOUT_SECONDS: "2.5" })).toEqual({ idleTimeoutMs: 0, initTimeoutMs: 2500 });
+    expect(poolOptionsFromEnv({ BATCHPOINT_SCORING_IDLE_SECONDS: "0", BATCHPOINT_SCORING_INIT_TIMEOUT_SECONDS: "2.5" })).toEqual({
+      idleTimeoutMs: 0,
+      initTimeoutMs: 2500,
+    });
   });
 
   it("names the variable that is wrong", () => {
-    expect(() => poolOptionsFromEnv({ BATCHPOINT_SCORING_IDLE_SECONDS: "ten" })).toThrow("BATCHPOINT_SCORING_IDLE_SECONDS must be a number of seconds (0 or more), not 'ten'.");
+    expect(() => poolOptionsFromEnv({ BATCHPOINT_SCORING_IDLE_SECONDS: "ten" })).toThrow(
+      "BATCHPOINT_SCORING_IDLE_SECONDS must be a number of seconds (0 or more), not 'ten'.",
+    );
   });
 });

@@ -3,7 +3,17 @@ import { existsSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { buildWorkerEnv, resolveInterpreter, SAFE_PATH, type JobEnv } from "./env";
-import { assertSandboxUsable, createPidsCgroup, formatBytes, SANDBOX_PATHS, sandboxCommand, sandboxLimits, sandboxMode, type PidsCgroup, type SandboxLimits } from "./sandbox";
+import {
+  assertSandboxUsable,
+  createPidsCgroup,
+  formatBytes,
+  SANDBOX_PATHS,
+  sandboxCommand,
+  sandboxLimits,
+  sandboxMode,
+  type PidsCgroup,
+  type SandboxLimits,
+} from "./sandbox";
 import { workspaceWorkDir } from "./sandbox-dirs";
 import { buildingEnvironments, ensureEnvironment, planEnvironment, type BuiltEnvironment } from "./environments/build";
 import { Exchange } from "./sandbox-exchange";
@@ -74,11 +84,18 @@ interface Pending {
 }
 
 function wireFor(input: MiniBatchInput, env: Record<string, string | null>): WireRequest {
-  return input.kind === "files" ? { kind: "files", files: input.files, env } : { kind: "tabular", file: input.file, header: input.header, env };
+  return input.kind === "files"
+    ? { kind: "files", files: input.files, env }
+    : { kind: "tabular", file: input.file, header: input.header, env };
 }
 
 function jobEnv(r: MiniBatchRequest): JobEnv {
-  return { BATCH_INPUT_DIR: r.inputDir ?? null, BATCH_OUTPUT_DIR: r.outputDir ?? null, AZUREML_BI_OUTPUT_PATH: r.outputDir ?? null, JOBS_PAYLOAD_FILE: r.payloadFile ?? null };
+  return {
+    BATCH_INPUT_DIR: r.inputDir ?? null,
+    BATCH_OUTPUT_DIR: r.outputDir ?? null,
+    AZUREML_BI_OUTPUT_PATH: r.outputDir ?? null,
+    JOBS_PAYLOAD_FILE: r.payloadFile ?? null,
+  };
 }
 
 function failure(p: Pending, fields: Partial<MiniBatchFailure> & { error: string }): MiniBatchFailure {
@@ -127,11 +144,20 @@ class DeploymentPool {
   stats(): PoolStats {
     const workers = [...this.workers];
     const count = (state: ScoringWorker["state"]) => workers.filter((w) => w.state === state).length;
-    return { key: this.key, size: this.size, workers: workers.length, starting: count("starting"), busy: count("busy"), queued: this.queue.length };
+    return {
+      key: this.key,
+      size: this.size,
+      workers: workers.length,
+      starting: count("starting"),
+      busy: count("busy"),
+      queued: this.queue.length,
+    };
   }
 
   get idle(): boolean {
-    return this.queue.length === 0 && this.staging.size === 0 && ![...this.workers].some((w) => w.state === "busy" || w.state === "starting");
+    return (
+      this.queue.length === 0 && this.staging.size === 0 && ![...this.workers].some((w) => w.state === "busy" || w.state === "starting")
+    );
   }
 
   submit(request: MiniBatchRequest): Promise<MiniBatchResult> {
@@ -150,7 +176,10 @@ class DeploymentPool {
       };
       if (this.closed) return resolve(failure(p, { error: "The scoring pool was shut down." }));
       const f = this.initFailure;
-      if (f && Date.now() < f.until) return resolve(failure(p, { phase: "init", error: f.error, traceback: f.traceback, logs: f.logs, deterministic: f.deterministic ?? false }));
+      if (f && Date.now() < f.until)
+        return resolve(
+          failure(p, { phase: "init", error: f.error, traceback: f.traceback, logs: f.logs, deterministic: f.deterministic ?? false }),
+        );
       if (request.signal?.aborted) return resolve(failure(p, { canceled: true, error: "The mini-batch was canceled." }));
       if (request.signal) {
         p.onAbort = () => {
@@ -197,9 +226,16 @@ class DeploymentPool {
     this.environment = { state: "building" };
     (async () => {
       const names = [files.condaFile, files.requirementsFile].filter(Boolean).join(" and ");
-      if (!buildingEnvironments()) return { built: null, notes: [`${names} noted and ignored: building environments is off on this server (BATCHPOINT_BUILD_ENVIRONMENTS=0).`] };
+      if (!buildingEnvironments())
+        return {
+          built: null,
+          notes: [`${names} noted and ignored: building environments is off on this server (BATCHPOINT_BUILD_ENVIRONMENTS=0).`],
+        };
       const base = resolveInterpreter("python", d.interpreter, d.environmentVariables?.PATH ?? SAFE_PATH);
-      const built = await ensureEnvironment({ plan: planEnvironment({ codeDir: d.codeDir, files, baseInterpreter: base }), allowNetwork: d.sandbox?.allowNetwork === true });
+      const built = await ensureEnvironment({
+        plan: planEnvironment({ codeDir: d.codeDir, files, baseInterpreter: base }),
+        allowNetwork: d.sandbox?.allowNetwork === true,
+      });
       return { built, notes: built.notes };
     })().then(
       (ready) => {
@@ -266,7 +302,13 @@ class DeploymentPool {
         args = spawnSpec.args;
         const boxedJob = Exchange.jobEnv(job);
         startEnv = boxedJob;
-        env = () => buildWorkerEnv({ homeDir: SANDBOX_PATHS.home, modelDir: d.modelDir ? SANDBOX_PATHS.model : null, job: boxedJob as unknown as JobEnv, deploymentEnv });
+        env = () =>
+          buildWorkerEnv({
+            homeDir: SANDBOX_PATHS.home,
+            modelDir: d.modelDir ? SANDBOX_PATHS.model : null,
+            job: boxedJob as unknown as JobEnv,
+            deploymentEnv,
+          });
         cwd = exchange.dir;
         homeDir = SANDBOX_PATHS.home;
       } catch (e) {
@@ -344,7 +386,9 @@ class DeploymentPool {
     }
     for (const p of this.queue.splice(0)) {
       if (p.onAbort) p.request.signal?.removeEventListener("abort", p.onAbort);
-      p.resolve(failure(p, { phase: "init", error: f.error, traceback: f.traceback, logs: f.logs, deterministic: f.deterministic ?? false }));
+      p.resolve(
+        failure(p, { phase: "init", error: f.error, traceback: f.traceback, logs: f.logs, deterministic: f.deterministic ?? false }),
+      );
     }
   }
 
@@ -371,30 +415,35 @@ class DeploymentPool {
       // Put the mini-batch's files into the worker's exchange dir, with paths as the sandbox sees them.
       this.staging.add(worker);
       const hits = box.cgroup?.hits() ?? 0;
-      box.exchange
-        .stage(p.request.input, p.request)
-        .then(
-          (input) => {
-            this.staging.delete(worker);
-            if (worker.state !== "ready") {
-              this.queue.unshift(p);
-              return this.pump();
-            }
-            const wire = wireFor(input, Exchange.jobEnv(jobEnv(p.request)));
-            this.runOn(worker, p, wire, queuedMs, coldStart, { box, hits });
-          },
-          (e) => {
-            this.staging.delete(worker);
-            p.resolve(failure(p, { error: `Could not put the mini-batch's files in place: ${(e as Error).message}` }));
-            this.pump();
-          },
-        );
+      box.exchange.stage(p.request.input, p.request).then(
+        (input) => {
+          this.staging.delete(worker);
+          if (worker.state !== "ready") {
+            this.queue.unshift(p);
+            return this.pump();
+          }
+          const wire = wireFor(input, Exchange.jobEnv(jobEnv(p.request)));
+          this.runOn(worker, p, wire, queuedMs, coldStart, { box, hits });
+        },
+        (e) => {
+          this.staging.delete(worker);
+          p.resolve(failure(p, { error: `Could not put the mini-batch's files in place: ${(e as Error).message}` }));
+          this.pump();
+        },
+      );
       return;
     }
     this.runOn(worker, p, p.wire, queuedMs, coldStart);
   }
 
-  private runOn(worker: ScoringWorker, p: Pending, wire: WireRequest, queuedMs: number, coldStart: boolean, sandbox?: { box: SandboxedWorker; hits: number }): void {
+  private runOn(
+    worker: ScoringWorker,
+    p: Pending,
+    wire: WireRequest,
+    queuedMs: number,
+    coldStart: boolean,
+    sandbox?: { box: SandboxedWorker; hits: number },
+  ): void {
     worker.run(wire, p.timeoutMs, p.request.signal).then(async (outcome) => {
       this.lastActivity = Date.now();
       let result = this.toResult(p, outcome, queuedMs, coldStart, worker.pid);
@@ -417,17 +466,25 @@ class DeploymentPool {
   }
 
   /** Files the script wrote go to the request's outputDir; a crossed limit is named in the error. */
-  private async afterSandboxedRun(worker: ScoringWorker, p: Pending, result: MiniBatchResult, outcome: WorkerOutcome, s: { box: SandboxedWorker; hits: number }): Promise<MiniBatchResult> {
+  private async afterSandboxedRun(
+    worker: ScoringWorker,
+    p: Pending,
+    result: MiniBatchResult,
+    outcome: WorkerOutcome,
+    s: { box: SandboxedWorker; hits: number },
+  ): Promise<MiniBatchResult> {
     let notes: string[] = [];
     try {
-      if (worker.state === "ready" || worker.state === "busy") notes = await s.box.exchange.collect(result.ok ? p.request.outputDir : undefined);
+      if (worker.state === "ready" || worker.state === "busy")
+        notes = await s.box.exchange.collect(result.ok ? p.request.outputDir : undefined);
     } catch (e) {
       notes = [`[batchpoint] could not keep the files run() wrote: ${(e as Error).message}`];
     }
     if (notes.length) result = { ...result, logs: result.logs + notes.join("\n") + "\n" };
     if (result.ok) return result;
     const cpu = outcome.kind === "cpu" ? `run() used more than ${s.box.limits.cpuSeconds} s of CPU time; the worker was killed.` : null;
-    const limit = cpu ?? limitError("run()", s.box, result.error, result.logs, outcome.kind === "crashed" ? outcome.exit : undefined, s.hits);
+    const limit =
+      cpu ?? limitError("run()", s.box, result.error, result.logs, outcome.kind === "crashed" ? outcome.exit : undefined, s.hits);
     return limit ? { ...result, error: limit } : result;
   }
 
@@ -450,7 +507,15 @@ class DeploymentPool {
         };
       }
       if (p.inputCount < 0 && r.inputs !== undefined) base.inputCount = r.inputs;
-      return { ...base, ok: false, phase: "run", timedOut: false, canceled: false, error: r.error ?? "run() failed.", traceback: r.traceback ?? undefined };
+      return {
+        ...base,
+        ok: false,
+        phase: "run",
+        timedOut: false,
+        canceled: false,
+        error: r.error ?? "run() failed.",
+        traceback: r.traceback ?? undefined,
+      };
     }
     if (o.kind === "timeout")
       return {
@@ -462,10 +527,26 @@ class DeploymentPool {
         error: `run() did not finish within ${seconds(p.timeoutMs)}; the worker was killed.`,
       };
     if (o.kind === "cpu")
-      return { ...base, ok: false, phase: "run", timedOut: false, canceled: false, error: "run() used more CPU time than its limit; the worker was killed." };
+      return {
+        ...base,
+        ok: false,
+        phase: "run",
+        timedOut: false,
+        canceled: false,
+        error: "run() used more CPU time than its limit; the worker was killed.",
+      };
     if (o.kind === "canceled")
-      return { ...base, ok: false, phase: "run", timedOut: false, canceled: true, error: "The mini-batch was canceled while run() was running; the worker was killed." };
-    const error = this.closed ? "The scoring pool was shut down while run() was running." : `The worker process ended (${o.exit ?? "unknown"}) during run().`;
+      return {
+        ...base,
+        ok: false,
+        phase: "run",
+        timedOut: false,
+        canceled: true,
+        error: "The mini-batch was canceled while run() was running; the worker was killed.",
+      };
+    const error = this.closed
+      ? "The scoring pool was shut down while run() was running."
+      : `The worker process ended (${o.exit ?? "unknown"}) during run().`;
     return { ...base, ok: false, phase: "run", timedOut: false, canceled: false, error };
   }
 
@@ -589,14 +670,30 @@ export function getScoringPools(): ScoringPools {
  * The sentence for a sandboxed worker that crossed one of its limits, from what the interpreter
  * reported (MemoryError, EFBIG, a V8 out-of-memory abort, SIGXFSZ) or the pids cgroup's counter.
  */
-function limitError(what: string, box: SandboxedWorker, error: string, logs: string, exit: string | undefined, forkRefusalsBefore: number): string | null {
+function limitError(
+  what: string,
+  box: SandboxedWorker,
+  error: string,
+  logs: string,
+  exit: string | undefined,
+  forkRefusalsBefore: number,
+): string | null {
   const l = box.limits;
   const memory = `${what} used more than ${formatBytes(l.memoryBytes)} of memory (the deployment's memory limit).`;
   if (/raised MemoryError/.test(error) || /Array buffer allocation failed|Invalid typed array length/.test(error)) return memory;
-  if (/JavaScript heap out of memory|Fatal process out of memory|Reached heap limit|MemoryError/.test(logs) && (exit || /MemoryError/.test(error))) return memory;
-  if (/File too large|EFBIG|\[Errno 27\]/.test(error) || exit === "signal SIGXFSZ") return `${what} wrote a file larger than ${formatBytes(l.fileSizeBytes)} (the deployment's file size limit).`;
-  if ((box.cgroup && box.cgroup.hits() > forkRefusalsBefore) || /Resource temporarily unavailable.*fork|can't start new thread|EAGAIN.*spawn|spawn.*EAGAIN/.test(error))
+  if (
+    /JavaScript heap out of memory|Fatal process out of memory|Reached heap limit|MemoryError/.test(logs) &&
+    (exit || /MemoryError/.test(error))
+  )
+    return memory;
+  if (/File too large|EFBIG|\[Errno 27\]/.test(error) || exit === "signal SIGXFSZ")
+    return `${what} wrote a file larger than ${formatBytes(l.fileSizeBytes)} (the deployment's file size limit).`;
+  if (
+    (box.cgroup && box.cgroup.hits() > forkRefusalsBefore) ||
+    /Resource temporarily unavailable.*fork|can't start new thread|EAGAIN.*spawn|spawn.*EAGAIN/.test(error)
+  )
     return `${what} tried to run more than ${l.processes} processes and threads (the deployment's process limit).`;
-  if (/Too many open files|EMFILE/.test(error)) return `${what} opened more than ${l.openFiles} files at once (the deployment's open files limit).`;
+  if (/Too many open files|EMFILE/.test(error))
+    return `${what} opened more than ${l.openFiles} files at once (the deployment's open files limit).`;
   return null;
 }

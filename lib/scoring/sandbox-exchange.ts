@@ -100,7 +100,9 @@ export class Exchange {
           await mkdir(to, { recursive: true });
           await moveFile(src, path.join(to, name));
         } else {
-          notes.push(`[batchpoint] output '${r}' was not kept: only regular files are (it is a ${st.isSymbolicLink() ? "symbolic link" : "special file"}).`);
+          notes.push(
+            `[batchpoint] output '${r}' was not kept: only regular files are (it is a ${st.isSymbolicLink() ? "symbolic link" : "special file"}).`,
+          );
         }
       }
     };

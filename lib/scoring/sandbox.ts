@@ -1,6 +1,18 @@
 import "server-only";
 import { spawnSync } from "node:child_process";
-import { accessSync, constants, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, realpathSync, rmdirSync, writeFileSync } from "node:fs";
+import {
+  accessSync,
+  constants,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  realpathSync,
+  rmdirSync,
+  writeFileSync,
+} from "node:fs";
 import path from "node:path";
 import { z } from "zod";
 
@@ -50,17 +62,27 @@ export interface SandboxSettings {
   cpuSeconds?: number;
 }
 
-const positive = (what: string) => z.number({ error: `must be a number (${what})` }).int("must be a whole number").positive("must be more than 0");
+const positive = (what: string) =>
+  z
+    .number({ error: `must be a number (${what})` })
+    .int("must be a whole number")
+    .positive("must be more than 0");
 
 /** A deployment's `sandbox` setting as the API takes it: unknown fields are errors. */
 export const sandboxSettingsSchema = z
   .object({
     allowNetwork: z.boolean({ error: "must be true or false (outbound network for this deployment's workers)" }).optional(),
-    memoryMiB: positive("MiB of memory per worker process").max(1024 * 1024).optional(),
+    memoryMiB: positive("MiB of memory per worker process")
+      .max(1024 * 1024)
+      .optional(),
     processes: positive("processes and threads per worker").max(100_000).optional(),
     openFiles: positive("open files per process").max(1_048_576).optional(),
-    fileSizeMiB: positive("MiB, the largest file a script may write").max(1024 * 1024).optional(),
-    cpuSeconds: positive("CPU seconds per run()").max(7 * 24 * 3600).optional(),
+    fileSizeMiB: positive("MiB, the largest file a script may write")
+      .max(1024 * 1024)
+      .optional(),
+    cpuSeconds: positive("CPU seconds per run()")
+      .max(7 * 24 * 3600)
+      .optional(),
   })
   .strict();
 
@@ -84,7 +106,8 @@ export const DEFAULT_LIMITS: SandboxLimits = {
 export function sandboxLimits(settings: SandboxSettings = {}): SandboxLimits {
   const pick = (name: keyof SandboxSettings, value: unknown, fallback: number, scale = 1) => {
     if (value === undefined || value === null) return fallback;
-    if (typeof value !== "number" || !Number.isInteger(value) || value <= 0) throw new Error(`sandbox.${name} must be a positive whole number, not ${JSON.stringify(value)}.`);
+    if (typeof value !== "number" || !Number.isInteger(value) || value <= 0)
+      throw new Error(`sandbox.${name} must be a positive whole number, not ${JSON.stringify(value)}.`);
     return value * scale;
   };
   return {
@@ -98,7 +121,11 @@ export function sandboxLimits(settings: SandboxSettings = {}): SandboxLimits {
 
 /** "2 GiB", "512 MiB", "10 KiB": for error messages. */
 export function formatBytes(n: number): string {
-  for (const [unit, size] of [["GiB", 1024 * MiB], ["MiB", MiB], ["KiB", 1024]] as const) {
+  for (const [unit, size] of [
+    ["GiB", 1024 * MiB],
+    ["MiB", MiB],
+    ["KiB", 1024],
+  ] as const) {
     if (n >= size) {
       const v = n / size;
       return `${Number.isInteger(v) ? v : v.toFixed(1)} ${unit}`;
@@ -149,14 +176,34 @@ export function probeSandbox(): SandboxStatus {
   if (cachedStatus) return cachedStatus;
   const bwrap = findBwrap();
   if (!bwrap) {
-    cachedStatus = { available: false, reason: "bubblewrap (bwrap) is not installed: apt-get install bubblewrap (or set BATCHPOINT_BWRAP to its path)" };
+    cachedStatus = {
+      available: false,
+      reason: "bubblewrap (bwrap) is not installed: apt-get install bubblewrap (or set BATCHPOINT_BWRAP to its path)",
+    };
     return cachedStatus;
   }
-  const probe = spawnSync(bwrap, [...systemBinds(false), "--unshare-all", "--die-with-parent", "--uid", String(SANDBOX_UID), "--gid", String(SANDBOX_UID), "--proc", "/proc", "--dev", "/dev", "/bin/true"], {
-    encoding: "utf8",
-    timeout: 20_000,
-    env: { PATH: "/usr/bin:/bin" } as unknown as NodeJS.ProcessEnv,
-  });
+  const probe = spawnSync(
+    bwrap,
+    [
+      ...systemBinds(false),
+      "--unshare-all",
+      "--die-with-parent",
+      "--uid",
+      String(SANDBOX_UID),
+      "--gid",
+      String(SANDBOX_UID),
+      "--proc",
+      "/proc",
+      "--dev",
+      "/dev",
+      "/bin/true",
+    ],
+    {
+      encoding: "utf8",
+      timeout: 20_000,
+      env: { PATH: "/usr/bin:/bin" } as unknown as NodeJS.ProcessEnv,
+    },
+  );
   if (probe.status !== 0) {
     const why = (probe.stderr || probe.error?.message || `exit ${probe.status}`).trim().split("\n")[0];
     cachedStatus = {
@@ -180,7 +227,11 @@ export function resetSandboxProbe(): void {
  * this throws why (tenant code must not run unsandboxed); with BATCHPOINT_SANDBOX=off it returns
  * a loud warning the caller logs.
  */
-export function assertSandboxUsable(env: Record<string, string | undefined> = process.env): { sandboxed: boolean; warning?: string; processLimit?: "cgroup" | "rlimit" } {
+export function assertSandboxUsable(env: Record<string, string | undefined> = process.env): {
+  sandboxed: boolean;
+  warning?: string;
+  processLimit?: "cgroup" | "rlimit";
+} {
   if (sandboxMode(env) === "off") {
     return {
       sandboxed: false,
@@ -195,7 +246,9 @@ export function assertSandboxUsable(env: Record<string, string | undefined> = pr
 
 export class SandboxUnavailableError extends Error {
   constructor(reason: string) {
-    super(`The scoring sandbox cannot start, so Batchpoint refuses to run scoring code: ${reason}. On a single-tenant server you may set BATCHPOINT_SANDBOX=off instead.`);
+    super(
+      `The scoring sandbox cannot start, so Batchpoint refuses to run scoring code: ${reason}. On a single-tenant server you may set BATCHPOINT_SANDBOX=off instead.`,
+    );
     this.name = "SandboxUnavailableError";
   }
 }
@@ -214,7 +267,24 @@ export function systemBinds(network: boolean): string[] {
     else if (st.isDirectory()) args.push("--ro-bind", top, top);
   }
   // Not /etc as a whole: shadow files, TLS private keys and the host's configuration stay out.
-  const etc = ["ld.so.cache", "ld.so.conf", "ld.so.conf.d", "alternatives", "passwd", "group", "nsswitch.conf", "localtime", "mime.types", "python3", "python3.11", "python3.12", "matplotlibrc", "fonts", "debian_version", "os-release"];
+  const etc = [
+    "ld.so.cache",
+    "ld.so.conf",
+    "ld.so.conf.d",
+    "alternatives",
+    "passwd",
+    "group",
+    "nsswitch.conf",
+    "localtime",
+    "mime.types",
+    "python3",
+    "python3.11",
+    "python3.12",
+    "matplotlibrc",
+    "fonts",
+    "debian_version",
+    "os-release",
+  ];
   if (network) etc.push("resolv.conf", "hosts", "host.conf", "gai.conf", "ssl/certs", "ca-certificates", "ca-certificates.conf", "pki");
   for (const name of etc) args.push("--ro-bind-try", `/etc/${name}`, `/etc/${name}`);
   return args;
@@ -260,15 +330,25 @@ export function sandboxCommand(spec: SandboxSpawn): { command: string; args: str
     ...(spec.network ? ["--share-net"] : []),
     "--die-with-parent",
     "--new-session",
-    "--uid", String(SANDBOX_UID),
-    "--gid", String(SANDBOX_UID),
-    "--hostname", "batchpoint",
-    "--proc", "/proc",
-    "--dev", "/dev",
-    "--tmpfs", "/dev/shm",
-    "--tmpfs", "/tmp",
-    "--tmpfs", SANDBOX_PATHS.home,
-    "--ro-bind", spec.runtimesDir, SANDBOX_PATHS.runtimes,
+    "--uid",
+    String(SANDBOX_UID),
+    "--gid",
+    String(SANDBOX_UID),
+    "--hostname",
+    "batchpoint",
+    "--proc",
+    "/proc",
+    "--dev",
+    "/dev",
+    "--tmpfs",
+    "/dev/shm",
+    "--tmpfs",
+    "/tmp",
+    "--tmpfs",
+    SANDBOX_PATHS.home,
+    "--ro-bind",
+    spec.runtimesDir,
+    SANDBOX_PATHS.runtimes,
   ];
   const prefix = interpreterPrefix(spec.interpreter);
   if (prefix) args.push("--ro-bind", prefix, prefix);
@@ -283,7 +363,9 @@ export function sandboxCommand(spec: SandboxSpawn): { command: string; args: str
   args.push("--bind", path.join(spec.exchangeDir, "out"), SANDBOX_PATHS.output);
   args.push("--chdir", SANDBOX_PATHS.code, "--");
   args.push(
-    "/usr/bin/env", "-u", "PWD", // bwrap sets PWD for --chdir; the worker's environment is exactly buildWorkerEnv's
+    "/usr/bin/env",
+    "-u",
+    "PWD", // bwrap sets PWD for --chdir; the worker's environment is exactly buildWorkerEnv's
     "/usr/bin/prlimit",
     `--data=${l.memoryBytes}`,
     `--nofile=${l.openFiles}`,
@@ -316,8 +398,13 @@ function pidsCgroupRoot(): string | null {
     for (const line of lines) {
       const [, controllers, rel] = line.match(/^\d+:([^:]*):(.*)$/) ?? [];
       if (controllers === undefined) continue;
-      if (controllers.split(",").includes("pids")) candidates.push(path.join("/sys/fs/cgroup", controllers, rel), path.join("/sys/fs/cgroup/pids", rel));
-      if (controllers === "" && existsSync("/sys/fs/cgroup/cgroup.controllers") && readFileSync("/sys/fs/cgroup/cgroup.controllers", "utf8").includes("pids"))
+      if (controllers.split(",").includes("pids"))
+        candidates.push(path.join("/sys/fs/cgroup", controllers, rel), path.join("/sys/fs/cgroup/pids", rel));
+      if (
+        controllers === "" &&
+        existsSync("/sys/fs/cgroup/cgroup.controllers") &&
+        readFileSync("/sys/fs/cgroup/cgroup.controllers", "utf8").includes("pids")
+      )
         candidates.push(path.join("/sys/fs/cgroup", rel));
     }
     for (const dir of candidates) {

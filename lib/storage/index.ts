@@ -1,11 +1,6 @@
 import "server-only";
 import type { Readable } from "node:stream";
-import {
-  AnonymousCredential,
-  BlobServiceClient,
-  ContainerClient,
-  StorageSharedKeyCredential,
-} from "@azure/storage-blob";
+import { AnonymousCredential, BlobServiceClient, ContainerClient, StorageSharedKeyCredential } from "@azure/storage-blob";
 import { getEnv } from "@/lib/env";
 import { assertSafeName, assertSafePrefix, nameProblem, prefixProblem } from "./names";
 
@@ -81,10 +76,19 @@ export async function ensureContainer(target: StorageTarget): Promise<void> {
 }
 
 /** Storage's own error codes: an answer that came from a storage account, not from some other service. */
-const STORAGE_DENIED = new Set(["AuthenticationFailed", "AuthorizationFailure", "AuthorizationPermissionMismatch", "AuthorizationResourceTypeMismatch", "InvalidAuthenticationInfo", "NoAuthenticationInformation", "AccountIsDisabled"]);
+const STORAGE_DENIED = new Set([
+  "AuthenticationFailed",
+  "AuthorizationFailure",
+  "AuthorizationPermissionMismatch",
+  "AuthorizationResourceTypeMismatch",
+  "InvalidAuthenticationInfo",
+  "NoAuthenticationInformation",
+  "AccountIsDisabled",
+]);
 
 /** The one answer for every host that is not a storage account we can use: nothing about its ports or services. */
-export const UNREACHABLE_REASON = "Could not reach a storage account at this address. Check the account name or endpoint and that the account allows access from this server.";
+export const UNREACHABLE_REASON =
+  "Could not reach a storage account at this address. Check the account name or endpoint and that the account allows access from this server.";
 
 /**
  * Checks the container can be listed with the given credentials; returns a readable reason if not.
@@ -93,13 +97,17 @@ export const UNREACHABLE_REASON = "Could not reach a storage account at this add
  */
 export async function testConnection(target: StorageTarget): Promise<{ ok: true } | { ok: false; reason: string }> {
   try {
-    await containerClient(target).listBlobsFlat({ abortSignal: AbortSignal.timeout(15_000) }).byPage({ maxPageSize: 1 }).next();
+    await containerClient(target)
+      .listBlobsFlat({ abortSignal: AbortSignal.timeout(15_000) })
+      .byPage({ maxPageSize: 1 })
+      .next();
     return { ok: true };
   } catch (e) {
     const err = e as { statusCode?: number; code?: string; details?: { errorCode?: string } };
     const code = err.details?.errorCode ?? err.code ?? "";
     if (code === "ContainerNotFound") return { ok: false, reason: "The container does not exist." };
-    if (STORAGE_DENIED.has(code)) return { ok: false, reason: "Access was denied: check the key or SAS token and its permissions (read, list)." };
+    if (STORAGE_DENIED.has(code))
+      return { ok: false, reason: "Access was denied: check the key or SAS token and its permissions (read, list)." };
     return { ok: false, reason: UNREACHABLE_REASON };
   }
 }
@@ -230,15 +238,22 @@ export async function commitBlocks(
   indexes: BlockKey[],
   opts: { contentType?: string; scope?: string } = {},
 ): Promise<void> {
-  await blockBlob(target, path)
-    .commitBlockList(indexes.map((i) => blockId(i, opts.scope)), { blobHTTPHeaders: { blobContentType: opts.contentType ?? "text/csv" } });
+  await blockBlob(target, path).commitBlockList(
+    indexes.map((i) => blockId(i, opts.scope)),
+    { blobHTTPHeaders: { blobContentType: opts.contentType ?? "text/csv" } },
+  );
 }
 
 /** The parts of a blob that exist, committed or only staged, with the given scope; none when the blob does not exist. */
-export async function listBlocks(target: StorageTarget, path: string, scope?: string): Promise<{ committed: BlockKey[]; uncommitted: BlockKey[] }> {
+export async function listBlocks(
+  target: StorageTarget,
+  path: string,
+  scope?: string,
+): Promise<{ committed: BlockKey[]; uncommitted: BlockKey[] }> {
   try {
     const list = await blockBlob(target, path).getBlockList("all");
-    const keys = (blocks: { name: string }[] | undefined) => (blocks ?? []).map((b) => blockKey(b.name, scope)).filter((k): k is BlockKey => k !== null);
+    const keys = (blocks: { name: string }[] | undefined) =>
+      (blocks ?? []).map((b) => blockKey(b.name, scope)).filter((k): k is BlockKey => k !== null);
     return { committed: keys(list.committedBlocks), uncommitted: keys(list.uncommittedBlocks) };
   } catch (e) {
     if ((e as { statusCode?: number }).statusCode === 404) return { committed: [], uncommitted: [] };

@@ -9,14 +9,19 @@ const CONTAINER_URL = "http://127.0.0.1:10000/acct/ws-tenant-a";
 
 // Strings built from the characters that make trouble, so fast-check finds the edge cases quickly.
 const tricky = fc
-  .array(fc.constantFrom("a", "b", ".", "..", "/", "\\", "\0", "\r", "\n", "%2e", "%2F", "%5C", "C:", "~", " ", "é", "\u2028", "?", "#"), { maxLength: 12 })
+  .array(fc.constantFrom("a", "b", ".", "..", "/", "\\", "\0", "\r", "\n", "%2e", "%2F", "%5C", "C:", "~", " ", "é", "\u2028", "?", "#"), {
+    maxLength: 12,
+  })
   .map((parts) => parts.join(""));
 const anyName = fc.oneof(tricky, fc.string({ maxLength: 40 }), fc.string({ unit: "binary", maxLength: 40 }));
-const safeSegment = fc.string({ unit: fc.constantFrom(..."abcXYZ019_-. é"), minLength: 1, maxLength: 12 }).filter((s) => s !== "." && s !== "..");
+const safeSegment = fc
+  .string({ unit: fc.constantFrom(..."abcXYZ019_-. é"), minLength: 1, maxLength: 12 })
+  .filter((s) => s !== "." && s !== "..");
 
 describe("nameProblem", () => {
   it("accepts ordinary relative paths", () => {
-    for (const ok of ["score.py", "inputs/2026/img_001.png", "model/model.pt", "a b/é.csv", ".hidden", "x..y", "..."]) expect(nameProblem(ok)).toBeNull();
+    for (const ok of ["score.py", "inputs/2026/img_001.png", "model/model.pt", "a b/é.csv", ".hidden", "x..y", "..."])
+      expect(nameProblem(ok)).toBeNull();
   });
 
   it("refuses each kind of escape, naming what is wrong", () => {

@@ -72,20 +72,35 @@ export function manifestOf(files: FileSetEntry[], field = "files"): FileSetManif
   const seen = new Set<string>();
   for (const f of files) {
     assertSafeName(f.path, field);
-    if (seen.has(f.path)) throw new AppError("BAD_REQUEST", `${field}: '${f.path}' is given twice.`, { fieldErrors: { [field]: [`'${f.path}' is given twice.`] } });
+    if (seen.has(f.path))
+      throw new AppError("BAD_REQUEST", `${field}: '${f.path}' is given twice.`, {
+        fieldErrors: { [field]: [`'${f.path}' is given twice.`] },
+      });
     seen.add(f.path);
   }
-  return { version: 1, files: [...files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)).map((f) => ({ path: f.path, sha256: f.sha256, size: f.size })) };
+  return {
+    version: 1,
+    files: [...files]
+      .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
+      .map((f) => ({ path: f.path, sha256: f.sha256, size: f.size })),
+  };
 }
 
 /**
  * Stores a set of files in the workspace's platform container and returns its reference
  * (`sha256:<hex of the manifest>`). Files already stored (same content) are not uploaded again.
  */
-export async function putFileSet(opts: { workspaceId: string; files: { path: string; data: Buffer | string }[]; field?: string }): Promise<{ ref: string; manifest: FileSetManifest }> {
+export async function putFileSet(opts: {
+  workspaceId: string;
+  files: { path: string; data: Buffer | string }[];
+  field?: string;
+}): Promise<{ ref: string; manifest: FileSetManifest }> {
   const target = platformFilesTarget(opts.workspaceId);
   const bufs = opts.files.map((f) => ({ path: f.path, data: typeof f.data === "string" ? Buffer.from(f.data, "utf8") : f.data }));
-  const manifest = manifestOf(bufs.map((f) => ({ path: f.path, sha256: sha256Hex(f.data), size: f.data.length })), opts.field);
+  const manifest = manifestOf(
+    bufs.map((f) => ({ path: f.path, sha256: sha256Hex(f.data), size: f.data.length })),
+    opts.field,
+  );
   await ensurePlatformContainer(target);
   for (const f of bufs) {
     const hex = sha256Hex(f.data);
@@ -93,7 +108,8 @@ export async function putFileSet(opts: { workspaceId: string; files: { path: str
   }
   const text = JSON.stringify(manifest);
   const hex = sha256Hex(text);
-  if (!(await blobExists(target, manifestPath(hex)))) await uploadBlob(target, manifestPath(hex), text, { contentType: "application/json" });
+  if (!(await blobExists(target, manifestPath(hex))))
+    await uploadBlob(target, manifestPath(hex), text, { contentType: "application/json" });
   return { ref: `${FILE_SET_PREFIX}${hex}`, manifest };
 }
 
@@ -105,7 +121,8 @@ export async function readFileSetManifest(opts: { workspaceId: string; ref: stri
   try {
     text = await readBlobText(platformFilesTarget(opts.workspaceId), manifestPath(hex));
   } catch (e) {
-    if ((e as { statusCode?: number }).statusCode === 404) throw new AppError("NOT_FOUND", `The platform's copy of file set ${opts.ref.slice(0, 19)}… is missing. Deploy the files again.`);
+    if ((e as { statusCode?: number }).statusCode === 404)
+      throw new AppError("NOT_FOUND", `The platform's copy of file set ${opts.ref.slice(0, 19)}… is missing. Deploy the files again.`);
     throw e;
   }
   const actual = sha256Hex(text);
@@ -124,7 +141,11 @@ export async function downloadVerifiedFile(opts: { workspaceId: string; entry: F
       cb(null, chunk);
     },
   });
-  await pipeline(await downloadBlob(platformFilesTarget(opts.workspaceId), blobPath(opts.entry.sha256)), tap, createWriteStream(opts.dest, { mode: 0o644 }));
+  await pipeline(
+    await downloadBlob(platformFilesTarget(opts.workspaceId), blobPath(opts.entry.sha256)),
+    tap,
+    createWriteStream(opts.dest, { mode: 0o644 }),
+  );
   const actual = hash.digest("hex");
   if (actual !== opts.entry.sha256) {
     await rm(opts.dest, { force: true });

@@ -10,7 +10,8 @@ export type SignupMode = (typeof SIGNUP_MODES)[number];
 export const signupModeSchema = z.enum(SIGNUP_MODES, { error: "must be open, invite or closed" });
 
 export const SIGNUP_CLOSED_MESSAGE = "Sign-up is closed on this server. Ask its administrator for an account.";
-export const SIGNUP_INVITE_ONLY_MESSAGE = "This server accepts new accounts by invitation only. Ask a workspace owner to invite your email address.";
+export const SIGNUP_INVITE_ONLY_MESSAGE =
+  "This server accepts new accounts by invitation only. Ask a workspace owner to invite your email address.";
 
 /** BATCHPOINT_SIGNUP (validated at start by lib/env.ts); read on each call so an operator's change applies at the next start and tests can set it. */
 export function signupMode(): SignupMode {
@@ -37,12 +38,19 @@ export async function assertSignUpAllowed(opts: { email: string; invitation?: st
   const email = emailSchema.parse(opts.email);
   if (opts.invitation) {
     const inv = await getPendingInvitation({ token: opts.invitation });
-    if (!inv) throw new AppError("FORBIDDEN", "This invitation is invalid, expired, or was already used. Ask the workspace owner for a new one.");
-    if (inv.email !== email) throw new AppError("FORBIDDEN", `This invitation is for ${inv.email}. Sign up with that email to accept it.`, { fieldErrors: { email: [`The invitation is for ${inv.email}.`] } });
+    if (!inv)
+      throw new AppError("FORBIDDEN", "This invitation is invalid, expired, or was already used. Ask the workspace owner for a new one.");
+    if (inv.email !== email)
+      throw new AppError("FORBIDDEN", `This invitation is for ${inv.email}. Sign up with that email to accept it.`, {
+        fieldErrors: { email: [`The invitation is for ${inv.email}.`] },
+      });
     return;
   }
   if (opts.external) {
-    const pending = await db.invitation.findFirst({ where: { email, acceptedAt: null, revokedAt: null, expiresAt: { gt: new Date() } }, select: { id: true } });
+    const pending = await db.invitation.findFirst({
+      where: { email, acceptedAt: null, revokedAt: null, expiresAt: { gt: new Date() } },
+      select: { id: true },
+    });
     if (pending) return;
   }
   throw new AppError("FORBIDDEN", SIGNUP_INVITE_ONLY_MESSAGE);

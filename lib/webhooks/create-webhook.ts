@@ -23,13 +23,16 @@ export function hasDataInput(body: Record<string, unknown>): boolean {
 }
 
 /** A job template: invoke overrides (see invokeJobSchema); the data input may come from each delivery. */
-export const jobTemplateSchema = z
-  .record(z.string(), z.unknown())
-  .superRefine((template, ctx) => {
-    if ("idempotencyKey" in template) ctx.addIssue({ code: "custom", path: ["idempotencyKey"], message: "Each delivery gets its own idempotency key; leave it out of the template." });
-    const parsed = invokeJobSchema.safeParse(hasDataInput(template) ? template : { ...template, input: PLACEHOLDER_INPUT });
-    if (!parsed.success) for (const issue of parsed.error.issues) ctx.addIssue({ code: "custom", path: issue.path, message: issue.message });
-  });
+export const jobTemplateSchema = z.record(z.string(), z.unknown()).superRefine((template, ctx) => {
+  if ("idempotencyKey" in template)
+    ctx.addIssue({
+      code: "custom",
+      path: ["idempotencyKey"],
+      message: "Each delivery gets its own idempotency key; leave it out of the template.",
+    });
+  const parsed = invokeJobSchema.safeParse(hasDataInput(template) ? template : { ...template, input: PLACEHOLDER_INPUT });
+  if (!parsed.success) for (const issue of parsed.error.issues) ctx.addIssue({ code: "custom", path: issue.path, message: issue.message });
+});
 
 export const createWebhookSchema = z.discriminatedUnion("direction", [
   z.object({
@@ -49,9 +52,16 @@ export const createWebhookSchema = z.discriminatedUnion("direction", [
       } catch {
         return; // not a URL: the check above says so
       }
-      if (why) ctx.addIssue({ code: "custom", message: `${why}: job events go to public addresses only. An administrator can allow private ones with ${ALLOW_PRIVATE_ENV}=1.` });
+      if (why)
+        ctx.addIssue({
+          code: "custom",
+          message: `${why}: job events go to public addresses only. An administrator can allow private ones with ${ALLOW_PRIVATE_ENV}=1.`,
+        });
     }),
-    events: z.array(z.enum(JOB_EVENT_TYPES)).min(1, "Subscribe to at least one event.").default([...JOB_EVENT_TYPES]),
+    events: z
+      .array(z.enum(JOB_EVENT_TYPES))
+      .min(1, "Subscribe to at least one event.")
+      .default([...JOB_EVENT_TYPES]),
   }),
 ]);
 export type CreateWebhookInput = z.input<typeof createWebhookSchema>;
@@ -63,21 +73,41 @@ export async function createWebhook(opts: { workspaceId: string; actor: Actor; i
   let data: Prisma.WebhookUncheckedCreateInput;
   if (input.direction === "inbound") {
     const endpoint = await getEndpointOrThrow({ workspaceId: opts.workspaceId, name: input.endpointName });
-    if (input.deploymentName) await resolveDeployment({ workspaceId: opts.workspaceId, endpointName: endpoint.name, deploymentName: input.deploymentName });
+    if (input.deploymentName)
+      await resolveDeployment({ workspaceId: opts.workspaceId, endpointName: endpoint.name, deploymentName: input.deploymentName });
     const endpointId = endpoint.id;
     data = {
-      workspaceId: opts.workspaceId, direction: "inbound", name: input.name, endpointId, deploymentName: input.deploymentName ?? null,
-      template: input.template as Prisma.InputJsonValue, events: [], secretCiphertext: encryptSecret(secret), createdById: opts.actor.userId ?? null,
+      workspaceId: opts.workspaceId,
+      direction: "inbound",
+      name: input.name,
+      endpointId,
+      deploymentName: input.deploymentName ?? null,
+      template: input.template as Prisma.InputJsonValue,
+      events: [],
+      secretCiphertext: encryptSecret(secret),
+      createdById: opts.actor.userId ?? null,
     };
   } else {
     data = {
-      workspaceId: opts.workspaceId, direction: "outbound", name: input.name, url: input.url, events: input.events,
-      secretCiphertext: encryptSecret(secret), createdById: opts.actor.userId ?? null,
+      workspaceId: opts.workspaceId,
+      direction: "outbound",
+      name: input.name,
+      url: input.url,
+      events: input.events,
+      secretCiphertext: encryptSecret(secret),
+      createdById: opts.actor.userId ?? null,
     };
   }
   try {
     const row = await db.webhook.create({ data, select: webhookSelect });
-    await recordAuditEvent({ workspaceId: opts.workspaceId, actor: opts.actor, action: "webhook.created", targetType: "webhook", targetId: row.id, metadata: { name: row.name, direction: row.direction } });
+    await recordAuditEvent({
+      workspaceId: opts.workspaceId,
+      actor: opts.actor,
+      action: "webhook.created",
+      targetType: "webhook",
+      targetId: row.id,
+      metadata: { name: row.name, direction: row.direction },
+    });
     return { webhook: toPublicWebhook(row), secret };
   } catch (e) {
     if (isUniqueViolation(e)) throw fieldError("name", `A webhook named '${input.name}' already exists in this workspace.`, "CONFLICT");

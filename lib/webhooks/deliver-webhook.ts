@@ -12,8 +12,20 @@ const TIMEOUT_MS = 10_000;
 export function serializePayload(p: JobEventPayload): string {
   const j = p.data.job;
   return JSON.stringify({
-    id: p.id, type: p.type, created_at: p.created_at,
-    data: { job: { name: j.name, status: j.status, endpoint: j.endpoint, deployment: j.deployment, counts: j.counts, output: j.output, error: j.error } },
+    id: p.id,
+    type: p.type,
+    created_at: p.created_at,
+    data: {
+      job: {
+        name: j.name,
+        status: j.status,
+        endpoint: j.endpoint,
+        deployment: j.deployment,
+        counts: j.counts,
+        output: j.output,
+        error: j.error,
+      },
+    },
   });
 }
 
@@ -29,7 +41,13 @@ export async function deliverWebhook(opts: { workspaceId: string; deliveryId: st
   const where = { workspaceId: opts.workspaceId, id: opts.deliveryId };
   const delivery = await db.webhookDelivery.findFirst({
     where,
-    select: { eventId: true, eventType: true, status: true, payload: true, webhook: { select: { url: true, enabled: true, secretCiphertext: true } } },
+    select: {
+      eventId: true,
+      eventType: true,
+      status: true,
+      payload: true,
+      webhook: { select: { url: true, enabled: true, secretCiphertext: true } },
+    },
   });
   if (!delivery || !delivery.payload || !delivery.webhook.url) return { status: "missing" as const };
   if (delivery.status === "delivered") return { status: "delivered" as const };
@@ -63,7 +81,12 @@ export async function deliverWebhook(opts: { workspaceId: string; deliveryId: st
   } catch (e) {
     const err = e as Error;
     refused = err instanceof EgressRefusedError;
-    error = err.name === "TimeoutError" ? `No answer within ${TIMEOUT_MS / 1000} s.` : err instanceof EgressRefusedError ? `Not sent: ${err.message}` : `Could not reach the receiver: ${err.message}`;
+    error =
+      err.name === "TimeoutError"
+        ? `No answer within ${TIMEOUT_MS / 1000} s.`
+        : err instanceof EgressRefusedError
+          ? `Not sent: ${err.message}`
+          : `Could not reach the receiver: ${err.message}`;
   }
   const last = opts.attempt + 1 >= opts.maxAttempts;
   const status = error === null ? "delivered" : last || refused ? "failed" : "pending";

@@ -12,14 +12,41 @@ afterEach(() => {
 describe("which addresses webhooks may reach", () => {
   it("tells public addresses from loopback, private, link-local and the rest", () => {
     expect(["8.8.8.8", "2606:4700:4700::1111", "20.60.1.1"].map(nonPublicRange)).toEqual([null, null, null]);
-    expect(["127.0.0.1", "10.1.2.3", "192.168.0.10", "172.16.5.5", "169.254.169.254", "100.64.0.1", "0.0.0.0", "::1", "fd00::1", "fe80::1", "::ffff:127.0.0.1"].map(nonPublicRange))
-      .toEqual(["loopback", "private", "private", "private", "linkLocal", "carrierGradeNat", "unspecified", "loopback", "uniqueLocal", "linkLocal", "loopback"]);
+    expect(
+      [
+        "127.0.0.1",
+        "10.1.2.3",
+        "192.168.0.10",
+        "172.16.5.5",
+        "169.254.169.254",
+        "100.64.0.1",
+        "0.0.0.0",
+        "::1",
+        "fd00::1",
+        "fe80::1",
+        "::ffff:127.0.0.1",
+      ].map(nonPublicRange),
+    ).toEqual([
+      "loopback",
+      "private",
+      "private",
+      "private",
+      "linkLocal",
+      "carrierGradeNat",
+      "unspecified",
+      "loopback",
+      "uniqueLocal",
+      "linkLocal",
+      "loopback",
+    ]);
   });
 
   it("refuses localhost and private IP literals by their URL alone, unless the operator allows them", () => {
     expect(refusedHost(new URL("https://hooks.example.com/x"))).toBeNull();
     expect(refusedHost(new URL("http://localhost:8080/x"))).toBe("localhost is this machine");
-    expect(refusedHost(new URL("http://169.254.169.254/latest/meta-data/"))).toBe("169.254.169.254 is a link-local (cloud metadata lives here) address");
+    expect(refusedHost(new URL("http://169.254.169.254/latest/meta-data/"))).toBe(
+      "169.254.169.254 is a link-local (cloud metadata lives here) address",
+    );
     expect(refusedHost(new URL("http://[::1]:9000/"))).toBe("::1 is a loopback (this machine) address");
     process.env[ALLOW_PRIVATE_ENV] = "1";
     expect(refusedHost(new URL("http://localhost:8080/x"))).toBeNull();

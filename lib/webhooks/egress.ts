@@ -35,7 +35,9 @@ export function nonPublicRange(address: string): string | null {
 
 export class EgressRefusedError extends Error {
   constructor(what: string) {
-    super(`${what}; webhooks are delivered to public addresses only (an administrator can allow private ones with ${ALLOW_PRIVATE_ENV}=1).`);
+    super(
+      `${what}; webhooks are delivered to public addresses only (an administrator can allow private ones with ${ALLOW_PRIVATE_ENV}=1).`,
+    );
     this.name = "EgressRefusedError";
   }
 }
@@ -55,7 +57,10 @@ const PRIVATE_SUFFIXES = [".localhost", ".local", ".internal", ".home.arpa", ".l
  * dot(s) of a fully qualified name, so `LOCALHOST.` and `localhost` are the same name.
  */
 export function canonicalHost(url: URL): string {
-  return url.hostname.replace(/^\[|\]$/g, "").toLowerCase().replace(/\.+$/, "");
+  return url.hostname
+    .replace(/^\[|\]$/g, "")
+    .toLowerCase()
+    .replace(/\.+$/, "");
 }
 
 /** Why a URL's host may not receive webhooks, from the URL alone (loopback names and IP literals); null if it may. */
@@ -96,7 +101,10 @@ function publicOnlyLookup(hostname: string, options: LookupOneOptions | LookupAl
  * with the status and the first `bodyLimit` bytes of the answer; rejects with EgressRefusedError,
  * a TimeoutError after `timeoutMs`, or the network error.
  */
-export function postToPublicUrl(url: string, opts: { headers: Record<string, string>; body: string; timeoutMs: number; bodyLimit: number }): Promise<{ status: number; bodyStart: string }> {
+export function postToPublicUrl(
+  url: string,
+  opts: { headers: Record<string, string>; body: string; timeoutMs: number; bodyLimit: number },
+): Promise<{ status: number; bodyStart: string }> {
   const target = new URL(url);
   const refused = refusedHost(target);
   if (refused) return Promise.reject(new EgressRefusedError(refused));
@@ -132,7 +140,10 @@ export function postToPublicUrl(url: string, opts: { headers: Record<string, str
         res.on("error", finish);
       },
     );
-    const timer = setTimeout(() => req.destroy(Object.assign(new Error(`No answer within ${opts.timeoutMs / 1000} s.`), { name: "TimeoutError" })), opts.timeoutMs);
+    const timer = setTimeout(
+      () => req.destroy(Object.assign(new Error(`No answer within ${opts.timeoutMs / 1000} s.`), { name: "TimeoutError" })),
+      opts.timeoutMs,
+    );
     req.on("error", (e) => {
       clearTimeout(timer);
       reject(e);

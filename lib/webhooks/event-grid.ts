@@ -21,7 +21,13 @@ export type EventGridEvent = z.infer<typeof eventGridEventSchema>;
 
 /** True when a parsed JSON body has the shape of an Event Grid delivery. */
 export function looksLikeEventGrid(body: unknown): boolean {
-  return Array.isArray(body) && body.length > 0 && body.every((e) => typeof e === "object" && e !== null && "eventType" in e && ("dataVersion" in e || "metadataVersion" in e || "data" in e));
+  return (
+    Array.isArray(body) &&
+    body.length > 0 &&
+    body.every(
+      (e) => typeof e === "object" && e !== null && "eventType" in e && ("dataVersion" in e || "metadataVersion" in e || "data" in e),
+    )
+  );
 }
 
 /** The account name of the platform's storage (workspaceblobstore lives there). */
@@ -44,7 +50,8 @@ export async function blobUrlToDataPath(opts: { workspaceId: string; url: string
     if (e instanceof DataPathError) throw new AppError("BAD_REQUEST", `data.url is not a blob URL: ${e.message}`);
     throw e;
   }
-  if (parsed.kind !== "url" || !parsed.path || parsed.path.endsWith("/")) throw new AppError("BAD_REQUEST", "data.url must be the URL of a blob.");
+  if (parsed.kind !== "url" || !parsed.path || parsed.path.endsWith("/"))
+    throw new AppError("BAD_REQUEST", "data.url must be the URL of a blob.");
   const stores = await db.datastore.findMany({
     where: { workspaceId: opts.workspaceId, containerName: parsed.containerName },
     select: { name: true, auth: true, accountName: true },
@@ -53,7 +60,10 @@ export async function blobUrlToDataPath(opts: { workspaceId: string; url: string
   const platform = platformAccountName();
   const store = stores.find((s) => (s.auth === "platform" ? platform : s.accountName)?.toLowerCase() === parsed.accountName.toLowerCase());
   if (!store) {
-    throw new AppError("BAD_REQUEST", `The blob's container '${parsed.accountName}/${parsed.containerName}' is not a datastore of this workspace; register it as a datastore first.`);
+    throw new AppError(
+      "BAD_REQUEST",
+      `The blob's container '${parsed.accountName}/${parsed.containerName}' is not a datastore of this workspace; register it as a datastore first.`,
+    );
   }
   return `datastores/${store.name}/paths/${parsed.path}`;
 }

@@ -8,7 +8,16 @@ import { hookPath } from "./webhook-types";
 
 /** What callers see of a webhook: never its secret. */
 export const webhookSelect = {
-  id: true, name: true, direction: true, deploymentName: true, template: true, url: true, events: true, enabled: true, createdAt: true, updatedAt: true,
+  id: true,
+  name: true,
+  direction: true,
+  deploymentName: true,
+  template: true,
+  url: true,
+  events: true,
+  enabled: true,
+  createdAt: true,
+  updatedAt: true,
   endpoint: { select: { name: true } },
 } as const satisfies Prisma.WebhookSelect;
 
@@ -51,7 +60,13 @@ export async function getWebhookOrThrow(opts: { workspaceId: string; id: string 
 export async function deleteWebhook(opts: { workspaceId: string; actor: Actor; id: string }) {
   const res = await db.webhook.deleteMany({ where: { workspaceId: opts.workspaceId, id: opts.id } });
   if (res.count === 0) throw notFound("Webhook");
-  await recordAuditEvent({ workspaceId: opts.workspaceId, actor: opts.actor, action: "webhook.deleted", targetType: "webhook", targetId: opts.id });
+  await recordAuditEvent({
+    workspaceId: opts.workspaceId,
+    actor: opts.actor,
+    action: "webhook.deleted",
+    targetType: "webhook",
+    targetId: opts.id,
+  });
 }
 
 export const findWebhookDeliveriesSchema = pageParamsSchema.extend({
@@ -67,13 +82,33 @@ export async function findWebhookDeliveries(opts: { workspaceId: string; webhook
   const where: Prisma.WebhookDeliveryWhereInput = { workspaceId: opts.workspaceId, webhookId: webhook.id, ...(status ? { status } : {}) };
   const [rows, count] = await Promise.all([
     db.webhookDelivery.findMany({
-      where, orderBy: { createdAt: "desc" }, skip, take,
-      select: { id: true, eventId: true, eventType: true, status: true, attempts: true, responseStatus: true, responseBody: true, error: true, jobId: true, createdAt: true, updatedAt: true },
+      where,
+      orderBy: { createdAt: "desc" },
+      skip,
+      take,
+      select: {
+        id: true,
+        eventId: true,
+        eventType: true,
+        status: true,
+        attempts: true,
+        responseStatus: true,
+        responseBody: true,
+        error: true,
+        jobId: true,
+        createdAt: true,
+        updatedAt: true,
+      },
     }),
     db.webhookDelivery.count({ where }),
   ]);
   const jobIds = rows.flatMap((r) => (r.jobId ? [r.jobId] : []));
-  const jobs = jobIds.length ? await db.job.findMany({ where: { workspaceId: opts.workspaceId, id: { in: jobIds } }, select: { id: true, name: true } }) : [];
+  const jobs = jobIds.length
+    ? await db.job.findMany({ where: { workspaceId: opts.workspaceId, id: { in: jobIds } }, select: { id: true, name: true } })
+    : [];
   const jobName = new Map(jobs.map((j) => [j.id, j.name]));
-  return wrap(rows.map((r) => ({ ...r, jobName: r.jobId ? (jobName.get(r.jobId) ?? null) : null })), count);
+  return wrap(
+    rows.map((r) => ({ ...r, jobName: r.jobId ? (jobName.get(r.jobId) ?? null) : null })),
+    count,
+  );
 }

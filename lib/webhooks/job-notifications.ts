@@ -18,7 +18,10 @@ export interface JobEventPayload {
       status: FinalStatus;
       endpoint: string;
       deployment: string;
-      counts: { mini_batches: { total: number; completed: number; failed: number }; files: { total: number; succeeded: number; failed: number } };
+      counts: {
+        mini_batches: { total: number; completed: number; failed: number };
+        files: { total: number; succeeded: number; failed: number };
+      };
       output: string | null;
       error: string | null;
     };
@@ -48,7 +51,10 @@ export async function queueJobNotifications(opts: { workspaceId: string; jobId: 
   // A job that completed with failed inputs is announced as job.completed with its own status: receivers that
   // only know completed/failed/canceled keep working, and those that care read data.job.status (docs/webhooks.md).
   const type = (status === "completed_with_errors" ? "job.completed" : `job.${status}`) as JobEventType;
-  const webhooks = await db.webhook.findMany({ where: { workspaceId: opts.workspaceId, direction: "outbound", enabled: true, events: { has: type } }, select: { id: true } });
+  const webhooks = await db.webhook.findMany({
+    where: { workspaceId: opts.workspaceId, direction: "outbound", enabled: true, events: { has: type } },
+    select: { id: true },
+  });
   if (!webhooks.length) return [];
   const eventId = `evt_${createHash("sha256").update(`${job.id}:g${job.retryGeneration}:${status}`).digest("hex").slice(0, 24)}`;
   const settings = job.settings as unknown as JobSettings;
@@ -58,7 +64,10 @@ export async function queueJobNotifications(opts: { workspaceId: string; jobId: 
     created_at: Math.floor((job.finishedAt ?? new Date()).getTime() / 1000),
     data: {
       job: {
-        name: job.name, status, endpoint: job.endpointName, deployment: job.deploymentName,
+        name: job.name,
+        status,
+        endpoint: job.endpointName,
+        deployment: job.deploymentName,
         counts: {
           mini_batches: { total: job.miniBatchesTotal, completed: job.miniBatchesCompleted, failed: job.miniBatchesFailed },
           files: { total: job.filesTotal, succeeded: job.filesCompleted, failed: job.filesFailed },
@@ -69,7 +78,15 @@ export async function queueJobNotifications(opts: { workspaceId: string; jobId: 
     },
   };
   await db.webhookDelivery.createMany({
-    data: webhooks.map((w) => ({ workspaceId: opts.workspaceId, webhookId: w.id, eventId, eventType: type, status: "pending", jobId: job.id, payload: payload as unknown as Prisma.InputJsonValue })),
+    data: webhooks.map((w) => ({
+      workspaceId: opts.workspaceId,
+      webhookId: w.id,
+      eventId,
+      eventType: type,
+      status: "pending",
+      jobId: job.id,
+      payload: payload as unknown as Prisma.InputJsonValue,
+    })),
     skipDuplicates: true,
   });
   const pending = await db.webhookDelivery.findMany({

@@ -8,7 +8,14 @@ import { AppError, isUniqueViolation } from "@/lib/errors";
 import { startJob } from "@/lib/jobs/job-commands";
 import { isDataInput } from "@/lib/jobs/invoke-job";
 import { hasDataInput } from "./create-webhook";
-import { BLOB_CREATED, blobUrlToDataPath, eventGridBatchSchema, looksLikeEventGrid, SUBSCRIPTION_VALIDATION, type EventGridEvent } from "./event-grid";
+import {
+  BLOB_CREATED,
+  blobUrlToDataPath,
+  eventGridBatchSchema,
+  looksLikeEventGrid,
+  SUBSCRIPTION_VALIDATION,
+  type EventGridEvent,
+} from "./event-grid";
 import { secretMatches, SIGNATURE_HEADER, verifySignature } from "./signature";
 
 /** The largest body an inbound webhook accepts. */
@@ -33,11 +40,25 @@ type Hook = { id: string; workspaceId: string; deploymentName: string | null; te
  * Grid the shared secret). Records a WebhookDelivery and starts at most one job per (webhook, event
  * id). Never returns or logs the secret. `body` is the raw bytes, or the request to read them from.
  */
-export async function receiveInboundWebhook(opts: { webhookId: string; body: Buffer | Request; headers: Headers; query: URLSearchParams; now?: number }): Promise<InboundResult> {
-  if (!/^[A-Za-z0-9_-]{1,64}$/.test(opts.webhookId)) return { status: 404, body: errorBody("NOT_FOUND", "No webhook is registered at this URL.") };
+export async function receiveInboundWebhook(opts: {
+  webhookId: string;
+  body: Buffer | Request;
+  headers: Headers;
+  query: URLSearchParams;
+  now?: number;
+}): Promise<InboundResult> {
+  if (!/^[A-Za-z0-9_-]{1,64}$/.test(opts.webhookId))
+    return { status: 404, body: errorBody("NOT_FOUND", "No webhook is registered at this URL.") };
   const row = await db.webhook.findFirst({
     where: { id: opts.webhookId, direction: "inbound", enabled: true },
-    select: { id: true, workspaceId: true, deploymentName: true, template: true, secretCiphertext: true, endpoint: { select: { name: true } } },
+    select: {
+      id: true,
+      workspaceId: true,
+      deploymentName: true,
+      template: true,
+      secretCiphertext: true,
+      endpoint: { select: { name: true } },
+    },
   });
   if (!row) return { status: 404, body: errorBody("NOT_FOUND", "No webhook is registered at this URL.") };
   const { secretCiphertext, ...hook } = row;
@@ -45,10 +66,12 @@ export async function receiveInboundWebhook(opts: { webhookId: string; body: Buf
   try {
     rawBody = Buffer.isBuffer(opts.body) ? opts.body : await readBody(opts.body, { limit: MAX_INBOUND_BODY_BYTES });
   } catch (e) {
-    if (e instanceof AppError && e.code === "PAYLOAD_TOO_LARGE") return { status: 413, body: errorBody("PAYLOAD_TOO_LARGE", "The body is larger than 1 MiB.") };
+    if (e instanceof AppError && e.code === "PAYLOAD_TOO_LARGE")
+      return { status: 413, body: errorBody("PAYLOAD_TOO_LARGE", "The body is larger than 1 MiB.") };
     throw e;
   }
-  if (rawBody.length > MAX_INBOUND_BODY_BYTES) return { status: 413, body: errorBody("PAYLOAD_TOO_LARGE", "The body is larger than 1 MiB.") };
+  if (rawBody.length > MAX_INBOUND_BODY_BYTES)
+    return { status: 413, body: errorBody("PAYLOAD_TOO_LARGE", "The body is larger than 1 MiB.") };
 
   const secret = decryptSecret(secretCiphertext);
   const eventGridDelivery = opts.headers.has("aeg-event-type");
@@ -71,18 +94,37 @@ export async function receiveInboundWebhook(opts: { webhookId: string; body: Buf
 
   if (eventGridDelivery || looksLikeEventGrid(body)) {
     const events = eventGridBatchSchema.safeParse(body);
-    if (!events.success) return { status: 400, body: errorBody("BAD_REQUEST", "The body is not an Azure Event Grid event array.", { issues: events.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`) }) };
+    if (!events.success)
+      return {
+        status: 400,
+        body: errorBody("BAD_REQUEST", "The body is not an Azure Event Grid event array.", {
+          issues: events.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`),
+        }),
+      };
     return handleEventGrid(hook, events.data);
   }
-  if (signatureKey === null) return { status: 400, body: errorBody("BAD_REQUEST", "Requests authenticated by ?code= must be Event Grid deliveries; sign other bodies.") };
+  if (signatureKey === null)
+    return {
+      status: 400,
+      body: errorBody("BAD_REQUEST", "Requests authenticated by ?code= must be Event Grid deliveries; sign other bodies."),
+    };
 
   const parsed = inboundJobBodySchema.safeParse(body);
-  if (!parsed.success) return { status: 400, body: errorBody("BAD_REQUEST", "The body must be a JSON object: { input: { type, path }, inputs?, ...overrides }.") };
+  if (!parsed.success)
+    return {
+      status: 400,
+      body: errorBody("BAD_REQUEST", "The body must be a JSON object: { input: { type, path }, inputs?, ...overrides }."),
+    };
   const { idempotencyKey, ...overrides } = parsed.data;
-  const eventId = opts.headers.get("batchpoint-event-id") ?? opts.headers.get("idempotency-key") ?? (typeof idempotencyKey === "string" && idempotencyKey ? idempotencyKey : signatureKey);
+  const eventId =
+    opts.headers.get("batchpoint-event-id") ??
+    opts.headers.get("idempotency-key") ??
+    (typeof idempotencyKey === "string" && idempotencyKey ? idempotencyKey : signatureKey);
   if (eventId.length > 200) return { status: 400, body: errorBody("BAD_REQUEST", "The event id is longer than 200 characters.") };
   const result = await startFromDelivery(hook, { eventId, eventType: "job.invoke", overrides });
-  return result.ok ? { status: 202, body: result.value } : { status: result.status, body: errorBody(result.code, result.message, result.details) };
+  return result.ok
+    ? { status: 202, body: result.value }
+    : { status: result.status, body: errorBody(result.code, result.message, result.details) };
 }
 
 /** Rejected requests recorded per webhook and minute at most, so a flood cannot fill the table. */
@@ -94,7 +136,16 @@ async function reject(hook: Hook, reason: string): Promise<InboundResult> {
   });
   if (recent >= REJECTED_RECORDS_PER_MINUTE) return { status: 401, body: errorBody("UNAUTHENTICATED", reason) };
   await db.webhookDelivery.create({
-    data: { workspaceId: hook.workspaceId, webhookId: hook.id, eventId: `rejected:${randomUUID()}`, eventType: "unknown", status: "rejected", attempts: 1, responseStatus: 401, error: reason },
+    data: {
+      workspaceId: hook.workspaceId,
+      webhookId: hook.id,
+      eventId: `rejected:${randomUUID()}`,
+      eventType: "unknown",
+      status: "rejected",
+      attempts: 1,
+      responseStatus: 401,
+      error: reason,
+    },
   });
   return { status: 401, body: errorBody("UNAUTHENTICATED", reason) };
 }
@@ -103,7 +154,8 @@ async function handleEventGrid(hook: Hook, events: EventGridEvent[]): Promise<In
   const validation = events.find((e) => e.eventType === SUBSCRIPTION_VALIDATION);
   if (validation) {
     const code = validation.data.validationCode;
-    if (typeof code !== "string") return { status: 400, body: errorBody("BAD_REQUEST", "The validation event has no data.validationCode.") };
+    if (typeof code !== "string")
+      return { status: 400, body: errorBody("BAD_REQUEST", "The validation event has no data.validationCode.") };
     await recordOnce(hook, { eventId: validation.id, eventType: SUBSCRIPTION_VALIDATION, status: "accepted", responseStatus: 200 });
     return { status: 200, body: { validationResponse: code } };
   }
@@ -111,7 +163,13 @@ async function handleEventGrid(hook: Hook, events: EventGridEvent[]): Promise<In
   let failure: { status: number; code: string; message: string } | null = null;
   for (const event of events) {
     if (event.eventType !== BLOB_CREATED) {
-      await recordOnce(hook, { eventId: event.id, eventType: event.eventType, status: "ignored", responseStatus: 200, error: `Only ${BLOB_CREATED} events start jobs.` });
+      await recordOnce(hook, {
+        eventId: event.id,
+        eventType: event.eventType,
+        status: "ignored",
+        responseStatus: 200,
+        error: `Only ${BLOB_CREATED} events start jobs.`,
+      });
       results.push({ eventId: event.id, ignored: true });
       continue;
     }
@@ -140,7 +198,10 @@ async function recordOnce(hook: Hook, d: { eventId: string; eventType: string; s
     await db.webhookDelivery.create({ data: { workspaceId: hook.workspaceId, webhookId: hook.id, attempts: 1, ...d } });
   } catch (e) {
     if (!isUniqueViolation(e)) throw e;
-    await db.webhookDelivery.updateMany({ where: { workspaceId: hook.workspaceId, webhookId: hook.id, eventId: d.eventId }, data: { attempts: { increment: 1 } } });
+    await db.webhookDelivery.updateMany({
+      where: { workspaceId: hook.workspaceId, webhookId: hook.id, eventId: d.eventId },
+      data: { attempts: { increment: 1 } },
+    });
   }
 }
 
@@ -176,7 +237,12 @@ function mergeInvocation(hook: Hook, overrides: Record<string, unknown>) {
  */
 async function startFromDelivery(
   hook: Hook,
-  d: { eventId: string; eventType: string; overrides: Record<string, unknown>; resolveInput?: () => Promise<{ type: string; path: string }> },
+  d: {
+    eventId: string;
+    eventType: string;
+    overrides: Record<string, unknown>;
+    resolveInput?: () => Promise<{ type: string; path: string }>;
+  },
 ): Promise<StartResult> {
   const where = { workspaceId: hook.workspaceId, webhookId: hook.id, eventId: d.eventId };
   let duplicate = false;
@@ -187,7 +253,9 @@ async function startFromDelivery(
     duplicate = true;
     await db.webhookDelivery.updateMany({ where, data: { attempts: { increment: 1 } } });
     const prior = await db.webhookDelivery.findFirst({ where, select: { jobId: true } });
-    const job = prior?.jobId ? await db.job.findFirst({ where: { workspaceId: hook.workspaceId, id: prior.jobId }, select: { name: true, status: true } }) : null;
+    const job = prior?.jobId
+      ? await db.job.findFirst({ where: { workspaceId: hook.workspaceId, id: prior.jobId }, select: { name: true, status: true } })
+      : null;
     if (job) return { ok: true, value: { eventId: d.eventId, duplicate, job } };
   }
   try {
@@ -197,7 +265,9 @@ async function startFromDelivery(
       workspaceId: hook.workspaceId,
       actor: { userId: null },
       endpointName: hook.endpoint.name,
-      input: { ...mergeInvocation(hook, overrides), idempotencyKey: jobKeyOf(hook.id, d.eventId) } as Parameters<typeof startJob>[0]["input"],
+      input: { ...mergeInvocation(hook, overrides), idempotencyKey: jobKeyOf(hook.id, d.eventId) } as Parameters<
+        typeof startJob
+      >[0]["input"],
       via: "webhook",
     });
     await db.webhookDelivery.updateMany({ where, data: { status: "accepted", jobId: job.id, responseStatus: 202, error: null } });

@@ -19,7 +19,10 @@ describe("webhook signatures", () => {
     expect(verifySignature({ secret: "whsec_other", header, body, now })).toMatchObject({ ok: false, reason: "signature does not match" });
     expect(verifySignature({ secret, header, body: Buffer.concat([body, Buffer.from(" ")]), now })).toMatchObject({ ok: false });
     expect(verifySignature({ secret, header: null, body, now })).toMatchObject({ ok: false, reason: expect.stringMatching(/missing/) });
-    expect(verifySignature({ secret, header: "v1=abc", body, now })).toMatchObject({ ok: false, reason: expect.stringMatching(/malformed/) });
+    expect(verifySignature({ secret, header: "v1=abc", body, now })).toMatchObject({
+      ok: false,
+      reason: expect.stringMatching(/malformed/),
+    });
   });
 
   it("allows 5 minutes of clock skew either way, not more", () => {

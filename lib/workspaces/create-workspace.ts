@@ -46,7 +46,13 @@ export async function createWorkspace(opts: { name: string; ownerUserId: string;
           },
         });
         await recordAuditEvent(
-          { workspaceId: ws.id, actor: { userId: opts.ownerUserId }, action: "workspace.created", targetType: "workspace", targetId: ws.id },
+          {
+            workspaceId: ws.id,
+            actor: { userId: opts.ownerUserId },
+            action: "workspace.created",
+            targetType: "workspace",
+            targetId: ws.id,
+          },
           tx,
         );
         return ws;

@@ -14,7 +14,10 @@ export async function getSetupProgress(opts: { workspaceId: string }) {
   let data = jobs > 0;
   if (!data) {
     // One small listing of workspaceblobstore's top level; the platform's own folder does not count.
-    const root = await listFolder(await getDefaultStorageTarget(opts.workspaceId), "", { pageSize: 10 }).catch(() => ({ folders: [], files: [] }));
+    const root = await listFolder(await getDefaultStorageTarget(opts.workspaceId), "", { pageSize: 10 }).catch(() => ({
+      folders: [],
+      files: [],
+    }));
     data = root.files.length > 0 || root.folders.some((f) => f !== PLATFORM_PREFIX);
   }
   return { data, endpoint: endpoints > 0, deployment: deployments > 0, job: jobs > 0 };

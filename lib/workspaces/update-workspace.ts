@@ -7,6 +7,13 @@ import { createWorkspaceSchema } from "./create-workspace";
 export async function updateWorkspace(opts: { workspaceId: string; actor: Actor; name: string }) {
   const { name } = createWorkspaceSchema.parse({ name: opts.name });
   const ws = await db.workspace.update({ where: { id: opts.workspaceId }, data: { name } });
-  await recordAuditEvent({ workspaceId: ws.id, actor: opts.actor, action: "workspace.renamed", targetType: "workspace", targetId: ws.id, metadata: { name } });
+  await recordAuditEvent({
+    workspaceId: ws.id,
+    actor: opts.actor,
+    action: "workspace.renamed",
+    targetType: "workspace",
+    targetId: ws.id,
+    metadata: { name },
+  });
   return ws;
 }

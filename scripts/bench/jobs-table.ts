@@ -23,7 +23,12 @@ const loadBefore = loadavg()[0];
 const embedded = await startEmbeddedPostgres({ worker: true, dataDir: path.join(dir, "pg") });
 await applyMigrations(embedded.url);
 // No blob storage is touched; the environment check still wants a connection string.
-Object.assign(process.env, { DATABASE_URL: embedded.url, AZURE_STORAGE_CONNECTION_STRING: "UseDevelopmentStorage=true", BATCHPOINT_SECRET_KEY: "2".repeat(64), NEXTAUTH_SECRET: "bench-secret-bench-secret-bench-secret" });
+Object.assign(process.env, {
+  DATABASE_URL: embedded.url,
+  AZURE_STORAGE_CONNECTION_STRING: "UseDevelopmentStorage=true",
+  BATCHPOINT_SECRET_KEY: "2".repeat(64),
+  NEXTAUTH_SECRET: "bench-secret-bench-secret-bench-secret",
+});
 const { findJobList } = await import("../../lib/jobs/find-job-list");
 const { db } = await import("../../lib/db");
 
@@ -32,7 +37,10 @@ await sql.connect();
 const ws = "wbench";
 await sql.query(`INSERT INTO "Workspace" (id, slug, name, "updatedAt") VALUES ($1, 'bench', 'bench', now())`, [ws]);
 await sql.query(`INSERT INTO "User" (id, email, "updatedAt") VALUES ('ubench', 'bench@example.test', now())`);
-await sql.query(`INSERT INTO "ApiToken" (id, "workspaceId", name, role, "tokenHash", prefix) VALUES ('tbench', $1, 'nightly-pipeline', 'scientist', 'x', 'bp_x')`, [ws]);
+await sql.query(
+  `INSERT INTO "ApiToken" (id, "workspaceId", name, role, "tokenHash", prefix) VALUES ('tbench', $1, 'nightly-pipeline', 'scientist', 'x', 'bp_x')`,
+  [ws],
+);
 const seedStart = performance.now();
 await sql.query(
   `INSERT INTO "Job" (id, "workspaceId", name, "endpointName", "deploymentName", "deploymentVersion", inputs, settings, "outputPath", "outputFileName", status, "submittedById", "submittedVia", "createdAt", "startedAt", "finishedAt", "miniBatchesTotal", "miniBatchesCompleted", "filesTotal", "filesCompleted", "filesFailed")

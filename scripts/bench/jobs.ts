@@ -34,9 +34,14 @@ const azurite = await startAzurite({ dataDir: path.join(dir, "azurite") });
 await applyMigrations(pg.url);
 const executor = await startExecutor({ port: 0, databaseUrl: pg.url, log: () => {} });
 Object.assign(process.env, {
-  DATABASE_URL: pg.url, AZURE_STORAGE_CONNECTION_STRING: azurite.connectionString, BATCHPOINT_SECRET_KEY: "2".repeat(64),
-  NEXTAUTH_SECRET: "bench-secret-bench-secret-bench-secret", INNGEST_BASE_URL: executor.url, INNGEST_DEV: "1",
-  BATCHPOINT_SCORING_CACHE_DIR: path.join(dir, "cache"), BATCHPOINT_WORK_DIR: path.join(dir, "work"),
+  DATABASE_URL: pg.url,
+  AZURE_STORAGE_CONNECTION_STRING: azurite.connectionString,
+  BATCHPOINT_SECRET_KEY: "2".repeat(64),
+  NEXTAUTH_SECRET: "bench-secret-bench-secret-bench-secret",
+  INNGEST_BASE_URL: executor.url,
+  INNGEST_DEV: "1",
+  BATCHPOINT_SCORING_CACHE_DIR: path.join(dir, "cache"),
+  BATCHPOINT_WORK_DIR: path.join(dir, "work"),
 });
 
 const { serve } = await import("inngest/node");
@@ -79,18 +84,28 @@ def run(batch):
 async function deploy(endpoint: string, code: string, settings: Record<string, unknown> = {}) {
   await createEndpoint({ workspaceId: ws.id, actor, input: { name: endpoint } });
   return createDeployment({
-    workspaceId: ws.id, actor, endpointName: endpoint,
-    input: { name: "main", code: { files: { "score.py": code } }, scoringScript: "score.py", interpreter: PYTHON, settings: { miniBatchSize: MINI_BATCH, instanceCount: PARALLELISM, ...settings } },
+    workspaceId: ws.id,
+    actor,
+    endpointName: endpoint,
+    input: {
+      name: "main",
+      code: { files: { "score.py": code } },
+      scoringScript: "score.py",
+      interpreter: PYTHON,
+      settings: { miniBatchSize: MINI_BATCH, instanceCount: PARALLELISM, ...settings },
+    },
   });
 }
 async function uploadMany(prefix: string, n: number) {
   let next = 0;
-  await Promise.all(Array.from({ length: 32 }, async () => {
-    while (next < n) {
-      const i = next++;
-      await uploadBlob(target, `${prefix}${String(i).padStart(7, "0")}.txt`, "x");
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: 32 }, async () => {
+      while (next < n) {
+        const i = next++;
+        await uploadBlob(target, `${prefix}${String(i).padStart(7, "0")}.txt`, "x");
+      }
+    }),
+  );
 }
 /** CPU seconds (user + system) used so far by this process (app, executor, PGlite thread) and by Azurite. */
 function cpuSeconds() {
@@ -101,11 +116,17 @@ function cpuSeconds() {
 }
 async function runJob(endpoint: string, prefix: string, extra: Record<string, unknown> = {}) {
   const t0 = performance.now();
-  const { job } = await startJob({ workspaceId: ws.id, actor, endpointName: endpoint, input: { input: { type: "uri_folder", path: `datastores/workspaceblobstore/paths/${prefix}` }, ...extra } });
+  const { job } = await startJob({
+    workspaceId: ws.id,
+    actor,
+    endpointName: endpoint,
+    input: { input: { type: "uri_folder", path: `datastores/workspaceblobstore/paths/${prefix}` }, ...extra },
+  });
   for (;;) {
     const j = await db.job.findUniqueOrThrow({ where: { id: job.id } });
     if (["completed", "failed", "canceled"].includes(j.status)) {
-      if (j.status !== "completed" || j.filesFailed) throw new Error(`bench job ${j.status} with ${j.filesFailed} failed files: ${j.error ?? "see its errors.jsonl"}`);
+      if (j.status !== "completed" || j.filesFailed)
+        throw new Error(`bench job ${j.status} with ${j.filesFailed} failed files: ${j.error ?? "see its errors.jsonl"}`);
       return { job: j, seconds: (performance.now() - t0) / 1000 };
     }
     await new Promise((r) => setTimeout(r, 100));
@@ -122,7 +143,11 @@ with a forced garbage collection every 100 ms, over the heap before planning. Pr
 PGlite, which runs on a worker thread of this process and grows its WASM memory as it stores rows.`;
 const rows: [string, string][] = [];
 function write() {
-  const command = ONLY_PLAN ? `BENCH_ONLY=plan BENCH_PLAN_FILES=${PLAN_FILES} npm run bench:jobs` : ONLY_EFFICIENCY ? `BENCH_ONLY=efficiency BENCH_FILES=${FILES} BENCH_COST_MS=${COST_MS} npm run bench:jobs` : `BENCH_FILES=${FILES} BENCH_COST_MS=${COST_MS} BENCH_PLAN_FILES=${PLAN_FILES} npm run bench:jobs`;
+  const command = ONLY_PLAN
+    ? `BENCH_ONLY=plan BENCH_PLAN_FILES=${PLAN_FILES} npm run bench:jobs`
+    : ONLY_EFFICIENCY
+      ? `BENCH_ONLY=efficiency BENCH_FILES=${FILES} BENCH_COST_MS=${COST_MS} npm run bench:jobs`
+      : `BENCH_FILES=${FILES} BENCH_COST_MS=${COST_MS} BENCH_PLAN_FILES=${PLAN_FILES} npm run bench:jobs`;
   const body = `Measured ${new Date().toISOString().slice(0, 10)} with \`${command}\` on ${cpus().length} cores, Node ${process.version}:
 PGlite on a worker thread, Azurite, the embedded executor, the app's functions behind the SDK's serve() and
 Python scoring workers, all on this machine. 1-minute load average at the start / now: ${loadBefore.toFixed(2)} / ${loadavg()[0].toFixed(2)}.
@@ -152,7 +177,9 @@ if (!ONLY_PLAN) {
   const cpu1 = cpuSeconds();
   log(`job ends at hrtime ${process.hrtime.bigint() / 1000n} µs`);
   const perMiniBatch = (x: number) => `${((x * 1000) / (FILES / MINI_BATCH)).toFixed(1)} ms`;
-  log(`job: ${jobRun.seconds.toFixed(1)} s, CPU app ${(cpu1.app - cpu0.app).toFixed(1)} s, azurite ${(cpu1.azurite - cpu0.azurite).toFixed(1)} s`);
+  log(
+    `job: ${jobRun.seconds.toFixed(1)} s, CPU app ${(cpu1.app - cpu0.app).toFixed(1)} s, azurite ${(cpu1.azurite - cpu0.azurite).toFixed(1)} s`,
+  );
   const localDir = path.join(dir, "local");
   mkdirSync(localDir);
   const localFiles = Array.from({ length: FILES }, (_, i) => {
@@ -164,21 +191,43 @@ if (!ONLY_PLAN) {
   mkdirSync(codeDir);
   writeFileSync(path.join(codeDir, "score.py"), cpuScorer(COST_MS));
   const pools = new ScoringPools({ idleTimeoutMs: 0 });
-  const baseDeployment = { id: "baseline", version: 1, runtime: "python" as const, interpreter: PYTHON, codeDir, scoringScript: "score.py", modelDir: null, instanceCount: PARALLELISM, maxConcurrencyPerInstance: 1, timeoutSeconds: 600, loggingLevel: "info" as const };
+  const baseDeployment = {
+    id: "baseline",
+    version: 1,
+    runtime: "python" as const,
+    interpreter: PYTHON,
+    codeDir,
+    scoringScript: "score.py",
+    modelDir: null,
+    instanceCount: PARALLELISM,
+    maxConcurrencyPerInstance: 1,
+    timeoutSeconds: 600,
+    loggingLevel: "info" as const,
+  };
   await pools.run(baseDeployment, { input: { kind: "files", files: localFiles.slice(0, 1) } }); // warm the workers, as the job's were after its first mini-batch
   await pools.run(baseDeployment, { input: { kind: "files", files: localFiles.slice(0, 1) } });
   const b0 = performance.now();
   const batches = [];
-  for (let i = 0; i < FILES; i += MINI_BATCH) batches.push(pools.run(baseDeployment, { input: { kind: "files", files: localFiles.slice(i, i + MINI_BATCH) } }));
+  for (let i = 0; i < FILES; i += MINI_BATCH)
+    batches.push(pools.run(baseDeployment, { input: { kind: "files", files: localFiles.slice(i, i + MINI_BATCH) } }));
   const baseResults = await Promise.all(batches);
   const baselineSeconds = (performance.now() - b0) / 1000;
   if (baseResults.some((r) => !r.ok)) throw new Error("baseline mini-batch failed");
   await pools.shutdown();
   log(`baseline: ${baselineSeconds.toFixed(1)} s`);
   rows.push(
-    [`efficiency at ${FILES.toLocaleString("en")} files × ${COST_MS} ms CPU, mini_batch_size ${MINI_BATCH}, ${PARALLELISM} workers (baseline time / job time)`, `${(baselineSeconds / jobRun.seconds).toFixed(3)} (job ${jobRun.seconds.toFixed(1)} s, baseline ${baselineSeconds.toFixed(1)} s)`],
-    [`added wall time per mini-batch at full load ((job − baseline) / ${FILES / MINI_BATCH} mini-batches)`, `${(((jobRun.seconds - baselineSeconds) * 1000) / (FILES / MINI_BATCH)).toFixed(1)} ms`],
-    ["orchestration CPU per mini-batch during the job: app, executor and PGlite process / Azurite", `${perMiniBatch(cpu1.app - cpu0.app)} / ${perMiniBatch(cpu1.azurite - cpu0.azurite)}`],
+    [
+      `efficiency at ${FILES.toLocaleString("en")} files × ${COST_MS} ms CPU, mini_batch_size ${MINI_BATCH}, ${PARALLELISM} workers (baseline time / job time)`,
+      `${(baselineSeconds / jobRun.seconds).toFixed(3)} (job ${jobRun.seconds.toFixed(1)} s, baseline ${baselineSeconds.toFixed(1)} s)`,
+    ],
+    [
+      `added wall time per mini-batch at full load ((job − baseline) / ${FILES / MINI_BATCH} mini-batches)`,
+      `${(((jobRun.seconds - baselineSeconds) * 1000) / (FILES / MINI_BATCH)).toFixed(1)} ms`,
+    ],
+    [
+      "orchestration CPU per mini-batch during the job: app, executor and PGlite process / Azurite",
+      `${perMiniBatch(cpu1.app - cpu0.app)} / ${perMiniBatch(cpu1.azurite - cpu0.azurite)}`,
+    ],
   );
   write();
   if (ONLY_EFFICIENCY) {
@@ -190,19 +239,31 @@ if (!ONLY_PLAN) {
   await uploadMany("noop/", 2000);
   await deploy("noop", "import os\ndef init(): pass\ndef run(batch): return [os.path.basename(p) for p in batch]\n");
   const noopRun = await runJob("noop", "noop/");
-  const mbs = await db.miniBatch.findMany({ where: { jobId: noopRun.job.id }, select: { startedAt: true, finishedAt: true, durationMs: true, queuedMs: true } });
+  const mbs = await db.miniBatch.findMany({
+    where: { jobId: noopRun.job.id },
+    select: { startedAt: true, finishedAt: true, durationMs: true, queuedMs: true },
+  });
   const overheads = mbs.map((m) => m.finishedAt!.getTime() - m.startedAt!.getTime() - (m.durationMs ?? 0) - (m.queuedMs ?? 0));
-  rows.push(["per-mini-batch overhead under load, no-op scorer, p50 (200 mini-batches of 10 files, up to 32 at once)", `${pct(overheads, 50)} ms`], ["per-mini-batch overhead under load, p95", `${pct(overheads, 95)} ms`]);
+  rows.push(
+    ["per-mini-batch overhead under load, no-op scorer, p50 (200 mini-batches of 10 files, up to 32 at once)", `${pct(overheads, 50)} ms`],
+    ["per-mini-batch overhead under load, p95", `${pct(overheads, 95)} ms`],
+  );
   write();
   // The same, one mini-batch in flight: 20 jobs of one 10-file mini-batch, one after another.
   await uploadMany("one/", MINI_BATCH);
   const alone: number[] = [];
   for (let i = 0; i < 20; i++) {
     const r = await runJob("noop", "one/", { overwrite: true });
-    const m = await db.miniBatch.findFirstOrThrow({ where: { jobId: r.job.id }, select: { startedAt: true, finishedAt: true, durationMs: true, queuedMs: true } });
+    const m = await db.miniBatch.findFirstOrThrow({
+      where: { jobId: r.job.id },
+      select: { startedAt: true, finishedAt: true, durationMs: true, queuedMs: true },
+    });
     alone.push(m.finishedAt!.getTime() - m.startedAt!.getTime() - (m.durationMs ?? 0) - (m.queuedMs ?? 0));
   }
-  rows.push(["per-mini-batch overhead alone, no-op scorer, p50 / p95 (20 mini-batches of 10 files, one at a time)", `${pct(alone, 50)} ms / ${pct(alone, 95)} ms`]);
+  rows.push([
+    "per-mini-batch overhead alone, no-op scorer, p50 / p95 (20 mini-batches of 10 files, one at a time)",
+    `${pct(alone, 50)} ms / ${pct(alone, 95)} ms`,
+  ]);
   write();
 
   // 3. Time from invoke to the first run() call, cold (new deployment version: code download, worker start, init) and warm.
@@ -225,36 +286,53 @@ def run(batch):
   }
   const cold = await timeToFirstRun();
   const warm = await timeToFirstRun();
-  rows.push(["invoke → first run(), cold worker (new deployment: code download, process start, init)", `${cold.toFixed(2)} s`], ["invoke → first run(), warm worker", `${warm.toFixed(2)} s`]);
+  rows.push(
+    ["invoke → first run(), cold worker (new deployment: code download, process start, init)", `${cold.toFixed(2)} s`],
+    ["invoke → first run(), warm worker", `${warm.toFixed(2)} s`],
+  );
   write();
 
   // 4. Finalize: commit 10,000 staged parts into one file.
   await uploadMany("fin/", FINALIZE_PARTS);
-  const { job: finJob } = await invokeJob({ workspaceId: ws.id, actor, endpointName: "noop", input: { input: { type: "uri_folder", path: "datastores/workspaceblobstore/paths/fin/" }, miniBatchSize: 1 } });
+  const { job: finJob } = await invokeJob({
+    workspaceId: ws.id,
+    actor,
+    endpointName: "noop",
+    input: { input: { type: "uri_folder", path: "datastores/workspaceblobstore/paths/fin/" }, miniBatchSize: 1 },
+  });
   await planJob({ jobId: finJob.id });
   const finPrefix = outputPrefix(finJob.outputPath);
   let k = 0;
-  await Promise.all(Array.from({ length: 32 }, async () => {
-    while (k < FINALIZE_PARTS) {
-      const i = k++;
-      await stageBlock(target, `${finPrefix}predictions.csv`, i, Buffer.from(`${i}\n`));
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: 32 }, async () => {
+      while (k < FINALIZE_PARTS) {
+        const i = k++;
+        await stageBlock(target, `${finPrefix}predictions.csv`, i, Buffer.from(`${i}\n`));
+      }
+    }),
+  );
   await db.miniBatch.updateMany({ where: { jobId: finJob.id }, data: { status: "completed", succeededCount: 1 } });
   await db.job.update({ where: { id: finJob.id }, data: { miniBatchesCompleted: FINALIZE_PARTS, filesCompleted: FINALIZE_PARTS } });
   const f0 = performance.now();
   await finalizeJob({ jobId: finJob.id });
   const finalizeSeconds = (performance.now() - f0) / 1000;
-  rows.push([`finalize: commit ${FINALIZE_PARTS.toLocaleString("en")} staged parts, errors.jsonl, summary`, `${finalizeSeconds.toFixed(2)} s`]);
+  rows.push([
+    `finalize: commit ${FINALIZE_PARTS.toLocaleString("en")} staged parts, errors.jsonl, summary`,
+    `${finalizeSeconds.toFixed(2)} s`,
+  ]);
   write();
-
 } else {
   await deploy("noop", "import os\ndef init(): pass\ndef run(batch): return [os.path.basename(p) for p in batch]\n");
 }
 // 5. Planning memory: peak RSS growth while planning a small and a large input.
 async function planPeak(prefix: string, n: number) {
   await uploadMany(prefix, n);
-  const { job } = await invokeJob({ workspaceId: ws.id, actor, endpointName: "noop", input: { input: { type: "uri_folder", path: `datastores/workspaceblobstore/paths/${prefix}` } } });
+  const { job } = await invokeJob({
+    workspaceId: ws.id,
+    actor,
+    endpointName: "noop",
+    input: { input: { type: "uri_folder", path: `datastores/workspaceblobstore/paths/${prefix}` } },
+  });
   global.gc?.();
   const before = process.memoryUsage();
   let peak = before.rss;
@@ -272,14 +350,24 @@ async function planPeak(prefix: string, n: number) {
   if (!plan.ok) throw new Error(plan.error);
   // RSS includes PGlite's WASM memory (its worker thread lives in this process) as it stores the rows;
   // the planner's own memory is the main thread's JS heap.
-  return { growthMiB: (peak - before.rss) / 2 ** 20, heapMiB: (peakHeap - before.heapUsed) / 2 ** 20, seconds: (performance.now() - t0) / 1000 };
+  return {
+    growthMiB: (peak - before.rss) / 2 ** 20,
+    heapMiB: (peakHeap - before.heapUsed) / 2 ** 20,
+    seconds: (performance.now() - t0) / 1000,
+  };
 }
 log(`uploading ${PLAN_FILES} files for the planning figure`);
 const smallPlan = await planPeak("plan-small/", PLAN_FILES / 10);
-rows.push([`planning ${(PLAN_FILES / 10).toLocaleString("en")} files: planner live heap growth / process RSS growth (with PGlite) / time`, `${smallPlan.heapMiB.toFixed(1)} MiB / ${smallPlan.growthMiB.toFixed(1)} MiB / ${smallPlan.seconds.toFixed(1)} s`]);
+rows.push([
+  `planning ${(PLAN_FILES / 10).toLocaleString("en")} files: planner live heap growth / process RSS growth (with PGlite) / time`,
+  `${smallPlan.heapMiB.toFixed(1)} MiB / ${smallPlan.growthMiB.toFixed(1)} MiB / ${smallPlan.seconds.toFixed(1)} s`,
+]);
 write();
 const largePlan = await planPeak("plan-large/", PLAN_FILES);
-rows.push([`planning ${PLAN_FILES.toLocaleString("en")} files: planner live heap growth / process RSS growth (with PGlite) / time`, `${largePlan.heapMiB.toFixed(1)} MiB / ${largePlan.growthMiB.toFixed(1)} MiB / ${largePlan.seconds.toFixed(1)} s`]);
+rows.push([
+  `planning ${PLAN_FILES.toLocaleString("en")} files: planner live heap growth / process RSS growth (with PGlite) / time`,
+  `${largePlan.heapMiB.toFixed(1)} MiB / ${largePlan.growthMiB.toFixed(1)} MiB / ${largePlan.seconds.toFixed(1)} s`,
+]);
 console.log(write());
 await stopAll();
 

@@ -70,7 +70,13 @@ async function measure(system: string, servers: string[], body: () => Promise<vo
   const wall = performance.now() - t0;
   const node = selfCpuMs() - node0;
   const srv = processCpuMs(servers) - srv0;
-  return { system, jobsPerSec: JOBS / (wall / 1000), cpuMsPerJob: (node + srv) / JOBS, nodeMsPerJob: node / JOBS, serverMsPerJob: srv / JOBS };
+  return {
+    system,
+    jobsPerSec: JOBS / (wall / 1000),
+    cpuMsPerJob: (node + srv) / JOBS,
+    nodeMsPerJob: node / JOBS,
+    serverMsPerJob: srv / JOBS,
+  };
 }
 
 function counter() {
@@ -105,10 +111,13 @@ const systems: Record<string, (url: string) => Promise<Figure>> = {
     const ex = await startExecutor({ port: 0, databaseUrl: url, log: () => {} });
     const c = counter();
     const client = new Inngest({ id: "bench-peers", baseUrl: ex.url, isDev: true, checkpointing: false });
-    const fn = client.createFunction({ id: "noop", triggers: [{ event: "bench/noop" }], concurrency: [{ limit: CONCURRENCY }] }, async ({ step }) => {
-      await step.run("only", () => 1);
-      c.hit();
-    });
+    const fn = client.createFunction(
+      { id: "noop", triggers: [{ event: "bench/noop" }], concurrency: [{ limit: CONCURRENCY }] },
+      async ({ step }) => {
+        await step.run("only", () => 1);
+        c.hit();
+      },
+    );
     const handler = serve({ client, functions: [fn] });
     const server: Server = createServer((req, res) => void handler(req, res));
     await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
@@ -132,12 +141,18 @@ const systems: Record<string, (url: string) => Promise<Figure>> = {
     const utils = await makeWorkerUtils({ connectionString: url, logger: new Logger(() => () => {}) });
     await utils.migrate();
     const runner = await runGraphile({
-      connectionString: url, concurrency: CONCURRENCY, maxPoolSize: CONCURRENCY + 2, noHandleSignals: true, pollInterval: 1000,
-      logger: new Logger(() => () => {}), taskList: { noop: async () => void c.hit() },
+      connectionString: url,
+      concurrency: CONCURRENCY,
+      maxPoolSize: CONCURRENCY + 2,
+      noHandleSignals: true,
+      pollInterval: 1000,
+      logger: new Logger(() => () => {}),
+      taskList: { noop: async () => void c.hit() },
     });
     try {
       return await measure("graphile-worker 0.17.3", ["postgres"], async () => {
-        for (let i = 0; i < JOBS; i += 1000) await utils.addJobs(Array.from({ length: Math.min(1000, JOBS - i) }, (_, k) => ({ identifier: "noop", payload: { i: i + k } })));
+        for (let i = 0; i < JOBS; i += 1000)
+          await utils.addJobs(Array.from({ length: Math.min(1000, JOBS - i) }, (_, k) => ({ identifier: "noop", payload: { i: i + k } })));
         await c.done;
       });
     } finally {
@@ -155,7 +170,11 @@ const systems: Record<string, (url: string) => Promise<Figure>> = {
     await boss.work("noop", { batchSize: 1, localConcurrency: CONCURRENCY, pollingIntervalSeconds: 0.5 }, async () => void c.hit());
     try {
       return await measure("pg-boss 12.38.0 (batchSize 1)", ["postgres"], async () => {
-        for (let i = 0; i < JOBS; i += 1000) await boss.insert("noop", Array.from({ length: Math.min(1000, JOBS - i) }, (_, k) => ({ data: { i: i + k } })));
+        for (let i = 0; i < JOBS; i += 1000)
+          await boss.insert(
+            "noop",
+            Array.from({ length: Math.min(1000, JOBS - i) }, (_, k) => ({ data: { i: i + k } })),
+          );
         await c.done;
       });
     } finally {
@@ -168,11 +187,17 @@ const systems: Record<string, (url: string) => Promise<Figure>> = {
     const connection = new Redis({ host: REDIS_HOST, port: Number(REDIS_PORT), maxRetriesPerRequest: null });
     const name = `bench-noop-${process.pid}`;
     const queue = new Queue(name, { connection });
-    const worker = new Worker(name, async () => void c.hit(), { connection, concurrency: CONCURRENCY, removeOnComplete: { count: 0 }, removeOnFail: { count: 0 } });
+    const worker = new Worker(name, async () => void c.hit(), {
+      connection,
+      concurrency: CONCURRENCY,
+      removeOnComplete: { count: 0 },
+      removeOnFail: { count: 0 },
+    });
     await worker.waitUntilReady();
     try {
       return await measure("BullMQ 6.7.0 (Redis)", ["redis-server"], async () => {
-        for (let i = 0; i < JOBS; i += 1000) await queue.addBulk(Array.from({ length: Math.min(1000, JOBS - i) }, (_, k) => ({ name: "noop", data: { i: i + k } })));
+        for (let i = 0; i < JOBS; i += 1000)
+          await queue.addBulk(Array.from({ length: Math.min(1000, JOBS - i) }, (_, k) => ({ name: "noop", data: { i: i + k } })));
         await c.done;
       });
     } finally {
@@ -196,7 +221,9 @@ for (let round = 0; round < ROUNDS; round++) {
       const f = await systems[name](db.url);
       loads.push(load);
       (results[name] ??= []).push(f);
-      console.log(`round ${round + 1} ${f.system}: ${f.jobsPerSec.toFixed(0)} jobs/s, ${f.cpuMsPerJob.toFixed(2)} ms CPU/job (node ${f.nodeMsPerJob.toFixed(2)}, server ${f.serverMsPerJob.toFixed(2)}), load ${load}`);
+      console.log(
+        `round ${round + 1} ${f.system}: ${f.jobsPerSec.toFixed(0)} jobs/s, ${f.cpuMsPerJob.toFixed(2)} ms CPU/job (node ${f.nodeMsPerJob.toFixed(2)}, server ${f.serverMsPerJob.toFixed(2)}), load ${load}`,
+      );
     } finally {
       await db.drop();
     }

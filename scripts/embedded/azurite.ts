@@ -67,7 +67,18 @@ export async function startAzurite(opts: { dataDir: string; port?: number; extra
   const bin = path.join(process.cwd(), "node_modules", "azurite", "dist", "src", "blob", "main.js");
   const child = spawn(
     process.execPath,
-    [bin, "--location", opts.dataDir, "--blobHost", "127.0.0.1", "--blobPort", String(port), "--skipApiVersionCheck", "--loose", "--silent"],
+    [
+      bin,
+      "--location",
+      opts.dataDir,
+      "--blobHost",
+      "127.0.0.1",
+      "--blobPort",
+      String(port),
+      "--skipApiVersionCheck",
+      "--loose",
+      "--silent",
+    ],
     { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, AZURITE_ACCOUNTS: accounts } },
   );
   let output = "";

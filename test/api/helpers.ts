@@ -22,22 +22,38 @@ export async function serveApi() {
     { pattern: /^\/api\/v1\/data$/, params: () => ({}), methods: data },
     { pattern: new RegExp(`^/api/v1/data/${seg}$`), params: (m) => ({ name: decodeURIComponent(m[1]) }), methods: dataOne },
     { pattern: new RegExp(`^/api/v1/data/${seg}/versions$`), params: (m) => ({ name: decodeURIComponent(m[1]) }), methods: dataVersions },
-    { pattern: new RegExp(`^/api/v1/data/${seg}/versions/${seg}$`), params: (m) => ({ name: decodeURIComponent(m[1]), version: decodeURIComponent(m[2]) }), methods: dataVersion },
+    {
+      pattern: new RegExp(`^/api/v1/data/${seg}/versions/${seg}$`),
+      params: (m) => ({ name: decodeURIComponent(m[1]), version: decodeURIComponent(m[2]) }),
+      methods: dataVersion,
+    },
     { pattern: /^\/api\/v1\/endpoints$/, params: () => ({}), methods: endpoints },
     { pattern: new RegExp(`^/api/v1/endpoints/${seg}$`), params: (m) => ({ endpoint: m[1] }), methods: endpoint },
     { pattern: new RegExp(`^/api/v1/endpoints/${seg}/deployments$`), params: (m) => ({ endpoint: m[1] }), methods: deployments },
-    { pattern: new RegExp(`^/api/v1/endpoints/${seg}/deployments/${seg}$`), params: (m) => ({ endpoint: m[1], deployment: m[2] }), methods: deployment },
+    {
+      pattern: new RegExp(`^/api/v1/endpoints/${seg}/deployments/${seg}$`),
+      params: (m) => ({ endpoint: m[1], deployment: m[2] }),
+      methods: deployment,
+    },
     { pattern: new RegExp(`^/api/v1/endpoints/${seg}/jobs$`), params: (m) => ({ endpoint: m[1] }), methods: endpointJobs },
     { pattern: new RegExp(`^/api/v1/jobs/${seg}$`), params: (m) => ({ job: m[1] }), methods: job },
     { pattern: new RegExp(`^/api/v1/jobs/${seg}/logs$`), params: (m) => ({ job: m[1] }), methods: jobLogs },
     { pattern: new RegExp(`^/api/v1/jobs/${seg}/outputs$`), params: (m) => ({ job: m[1] }), methods: jobOutputs },
-    { pattern: new RegExp(`^/api/v1/jobs/${seg}/outputs/(.+)$`), params: (m) => ({ job: m[1], path: m[2].split("/").map(decodeURIComponent) }), methods: jobOutputFile },
+    {
+      pattern: new RegExp(`^/api/v1/jobs/${seg}/outputs/(.+)$`),
+      params: (m) => ({ job: m[1], path: m[2].split("/").map(decodeURIComponent) }),
+      methods: jobOutputFile,
+    },
     { pattern: /^\/api\/v1\/webhooks$/, params: () => ({}), methods: webhooks },
   ]);
   async function call(method: string, path: string, token: string | null, body?: unknown, headers: Record<string, string> = {}) {
     const res = await fetch(`${api.origin}${path}`, {
       method,
-      headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body !== undefined ? { "content-type": "application/json" } : {}), ...headers },
+      headers: {
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+        ...(body !== undefined ? { "content-type": "application/json" } : {}),
+        ...headers,
+      },
       body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body),
     });
     const buf = Buffer.from(await res.arrayBuffer());

@@ -10,7 +10,18 @@ import type { MiniBatchResult } from "@/lib/scoring";
 import { blobExists, readBlobText, uploadBlob } from "@/lib/storage";
 import { deploymentFixture } from "../support/jobs";
 
-const ok: MiniBatchResult = { ok: true, format: "list", body: "", count: 1, workerPid: 1, coldStart: false, logs: "log", durationMs: 5, queuedMs: 1, inputCount: 1 };
+const ok: MiniBatchResult = {
+  ok: true,
+  format: "list",
+  body: "",
+  count: 1,
+  workerPid: 1,
+  coldStart: false,
+  logs: "log",
+  durationMs: 5,
+  queuedMs: 1,
+  inputCount: 1,
+};
 
 function folder(files: Record<string, string>) {
   const dir = mkdtempSync(path.join(tmpdir(), "script-out-"));
@@ -26,7 +37,12 @@ let job: Awaited<ReturnType<typeof invokeJob>>["job"];
 beforeAll(async () => {
   fx = await deploymentFixture({ code: { files: { "score.py": "def run(b): return b\n" } }, scoringScript: "score.py" });
   await uploadBlob(fx.target, "so/in/a.txt", "a");
-  ({ job } = await invokeJob({ workspaceId: fx.workspace.id, actor: fx.actor, endpointName: "scorer", input: { input: { type: "uri_folder", path: "datastores/workspaceblobstore/paths/so/in/" } } }));
+  ({ job } = await invokeJob({
+    workspaceId: fx.workspace.id,
+    actor: fx.actor,
+    endpointName: "scorer",
+    input: { input: { type: "uri_folder", path: "datastores/workspaceblobstore/paths/so/in/" } },
+  }));
 });
 
 describe("publishing the files a script wrote", () => {
@@ -44,20 +60,44 @@ describe("publishing the files a script wrote", () => {
 
   it("fails a mini-batch whose file another mini-batch owns, naming both, and keeps the owner's file", async () => {
     const r = await publishScriptOutputs({ job, index: 1, outputDir: folder({ "c.txt": "mine", "a.parquet": "clash" }) }, ok);
-    expect(r).toMatchObject({ ok: false, phase: "run", logs: "log", error: "Mini-batch 1 wrote the output file 'a.parquet', which mini-batch 0 already wrote. Give each mini-batch's files names of their own (for example from the input file's name)." });
+    expect(r).toMatchObject({
+      ok: false,
+      phase: "run",
+      logs: "log",
+      error:
+        "Mini-batch 1 wrote the output file 'a.parquet', which mini-batch 0 already wrote. Give each mini-batch's files names of their own (for example from the input file's name).",
+    });
     expect(await readBlobText(fx.target, `${outputPrefix(job.outputPath)}a.parquet`)).toBe("one, again");
     expect(await db.jobOutputFile.count({ where: { jobId: job.id, miniBatchIndex: 1 } })).toBe(0);
   });
 
   it("refuses the job's own file names and symbolic links, and passes failed runs through untouched", async () => {
     const own = await publishScriptOutputs({ job, index: 2, outputDir: folder({ [job.outputFileName]: "x" }) }, ok);
-    expect(own).toMatchObject({ ok: false, error: `run() wrote '${job.outputFileName}' into its output folder, but that name is the job's own predictions file; give the file another name.` });
+    expect(own).toMatchObject({
+      ok: false,
+      error: `run() wrote '${job.outputFileName}' into its output folder, but that name is the job's own predictions file; give the file another name.`,
+    });
     const dir = folder({});
     symlinkSync("/etc/hostname", path.join(dir, "leak.txt"));
-    expect(await publishScriptOutputs({ job, index: 2, outputDir: dir }, ok)).toMatchObject({ ok: false, error: expect.stringContaining("symbolic link 'leak.txt'") });
-    const failed: MiniBatchResult = { ok: false, phase: "run", error: "boom", timedOut: false, canceled: false, logs: "", durationMs: 1, queuedMs: 0, inputCount: 1 };
+    expect(await publishScriptOutputs({ job, index: 2, outputDir: dir }, ok)).toMatchObject({
+      ok: false,
+      error: expect.stringContaining("symbolic link 'leak.txt'"),
+    });
+    const failed: MiniBatchResult = {
+      ok: false,
+      phase: "run",
+      error: "boom",
+      timedOut: false,
+      canceled: false,
+      logs: "",
+      durationMs: 1,
+      queuedMs: 0,
+      inputCount: 1,
+    };
     expect(await publishScriptOutputs({ job, index: 3, outputDir: folder({ "d.txt": "d" }) }, failed)).toBe(failed);
     expect(await db.jobOutputFile.count({ where: { jobId: job.id, miniBatchIndex: { in: [2, 3] } } })).toBe(0);
-    expect((await findJobOutputs({ workspaceId: fx.workspace.id, name: job.name })).data.filter((f) => f.kind === "script").map((f) => f.path)).toEqual(["a.parquet"]);
+    expect(
+      (await findJobOutputs({ workspaceId: fx.workspace.id, name: job.name })).data.filter((f) => f.kind === "script").map((f) => f.path),
+    ).toEqual(["a.parquet"]);
   });
 });

@@ -1,23 +1,41 @@
 import { describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
-import { findDeploymentVersions, MASK, readDeploymentVersionCode, restoreDeploymentVersion, snapshotDeploymentVersion, updateDeployment } from "@/lib/deployments/manage-deployment";
+import {
+  findDeploymentVersions,
+  MASK,
+  readDeploymentVersionCode,
+  restoreDeploymentVersion,
+  snapshotDeploymentVersion,
+  updateDeployment,
+} from "@/lib/deployments/manage-deployment";
 import { createUserWithWorkspace } from "../support/factories";
 import { deploymentFixture } from "../support/jobs";
 
 describe("deployment versions", () => {
   it("records each version's code and settings, and restores an earlier one as a new version with its secrets", async () => {
     const { workspace, actor } = await deploymentFixture({
-      code: { files: { "score.py": "def init(): pass\ndef run(b): return b  # v1\n" } }, scoringScript: "score.py",
+      code: { files: { "score.py": "def init(): pass\ndef run(b): return b  # v1\n" } },
+      scoringScript: "score.py",
       settings: { miniBatchSize: 7, environmentVariables: { API_KEY: "s3cret" } },
     });
     const ref = { workspaceId: workspace.id, endpointName: "scorer", name: "blue" };
     expect(await snapshotDeploymentVersion(ref)).toBe(1);
     expect(await snapshotDeploymentVersion(ref)).toBe(1); // idempotent
-    await updateDeployment({ ...ref, actor, input: { code: { files: { "score.py": "def init(): pass\ndef run(b): return []  # v2\n" } }, settings: { miniBatchSize: 3, environmentVariables: { API_KEY: "other" } } } });
+    await updateDeployment({
+      ...ref,
+      actor,
+      input: {
+        code: { files: { "score.py": "def init(): pass\ndef run(b): return []  # v2\n" } },
+        settings: { miniBatchSize: 3, environmentVariables: { API_KEY: "other" } },
+      },
+    });
     await snapshotDeploymentVersion(ref);
 
     const versions = await findDeploymentVersions(ref);
-    expect(versions.map((v) => [v.version, v.current, v.settings.miniBatchSize])).toEqual([[2, true, 3], [1, false, 7]]);
+    expect(versions.map((v) => [v.version, v.current, v.settings.miniBatchSize])).toEqual([
+      [2, true, 3],
+      [1, false, 7],
+    ]);
     expect(versions[1].settings.environmentVariables).toEqual({ API_KEY: MASK }); // never the secret
     expect((await readDeploymentVersionCode({ ...ref, version: 1 })).files["score.py"]).toContain("# v1");
     expect((await readDeploymentVersionCode({ ...ref, version: 2 })).files["score.py"]).toContain("# v2");
@@ -35,7 +53,10 @@ describe("deployment versions", () => {
   });
 
   it("finds, reads and restores nothing of another workspace's deployment", async () => {
-    const { workspace } = await deploymentFixture({ code: { files: { "score.py": "def init(): pass\ndef run(b): return b\n" } }, scoringScript: "score.py" });
+    const { workspace } = await deploymentFixture({
+      code: { files: { "score.py": "def init(): pass\ndef run(b): return b\n" } },
+      scoringScript: "score.py",
+    });
     await snapshotDeploymentVersion({ workspaceId: workspace.id, endpointName: "scorer", name: "blue" });
     const other = await createUserWithWorkspace("intruder");
     const ref = { workspaceId: other.workspace.id, endpointName: "scorer", name: "blue" };

@@ -17,13 +17,24 @@ const FILES = 200;
 const PER_BATCH = 4;
 const names = Array.from({ length: FILES }, (_, i) => `${String(i).padStart(3, "0")}.txt`);
 // 50 ms per file, as a real model would take: the job runs long enough to be hit mid-way.
-const CODE = "import os, time\ndef init(): pass\ndef run(batch):\n    time.sleep(0.05 * len(batch))\n    return [os.path.basename(p) + ',' + open(p).read() for p in batch]\n";
+const CODE =
+  "import os, time\ndef init(): pass\ndef run(batch):\n    time.sleep(0.05 * len(batch))\n    return [os.path.basename(p) + ',' + open(p).read() for p in batch]\n";
 
 async function jobWithInputs() {
   // Retries cover a restart of storage (a few seconds of refused connections count as attempts).
-  const fx = await deploymentFixture({ code: { files: { "score.py": CODE } }, scoringScript: "score.py", interpreter: PYTHON, settings: { miniBatchSize: PER_BATCH, instanceCount: 2, retrySettings: { maxRetries: 8, timeout: 60 } } });
+  const fx = await deploymentFixture({
+    code: { files: { "score.py": CODE } },
+    scoringScript: "score.py",
+    interpreter: PYTHON,
+    settings: { miniBatchSize: PER_BATCH, instanceCount: 2, retrySettings: { maxRetries: 8, timeout: 60 } },
+  });
   for (let i = 0; i < FILES; i += 20) await Promise.all(names.slice(i, i + 20).map((n, k) => uploadBlob(fx.target, `in/${n}`, `${i + k}`)));
-  const { job } = await startJob({ workspaceId: fx.workspace.id, actor: fx.actor, endpointName: "scorer", input: { input: { type: "uri_folder", path: "datastores/workspaceblobstore/paths/in/" } } });
+  const { job } = await startJob({
+    workspaceId: fx.workspace.id,
+    actor: fx.actor,
+    endpointName: "scorer",
+    input: { input: { type: "uri_folder", path: "datastores/workspaceblobstore/paths/in/" } },
+  });
   return { ...fx, job };
 }
 
@@ -35,7 +46,8 @@ async function until(what: string, fn: () => Promise<boolean>, timeoutMs = 120_0
   }
 }
 
-const completedAtLeast = (jobId: string, n: number) => async () => (await db.job.findUniqueOrThrow({ where: { id: jobId } })).miniBatchesCompleted >= n;
+const completedAtLeast = (jobId: string, n: number) => async () =>
+  (await db.job.findUniqueOrThrow({ where: { id: jobId } })).miniBatchesCompleted >= n;
 
 /** The whole output, row by row: every input once, in input order, and the job's counts agree. */
 async function expectEveryRowOnce(fx: Awaited<ReturnType<typeof jobWithInputs>>) {

@@ -78,10 +78,24 @@ export async function startFaultStack(baseEnv: Record<string, string | undefined
 
   const startExecutor = async () => {
     // node itself (not npx), so SIGKILL hits the executor and its PGlite, not a wrapper.
-    executor = spawn(process.execPath, ["--import", "tsx", "executor/src/cli.ts", "--port", String(executorPort), "--lease-ms", "3000", "--data-dir", path.join(dir, "executor-pg")], {
-      env: { ...process.env, ...env },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
+    executor = spawn(
+      process.execPath,
+      [
+        "--import",
+        "tsx",
+        "executor/src/cli.ts",
+        "--port",
+        String(executorPort),
+        "--lease-ms",
+        "3000",
+        "--data-dir",
+        path.join(dir, "executor-pg"),
+      ],
+      {
+        env: { ...process.env, ...env },
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    );
     await waitForOutput(executor, "listening on", "the executor");
   };
   const startApp = async () => {

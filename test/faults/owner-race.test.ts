@@ -5,9 +5,15 @@ import { createUserWithWorkspace, uniqueEmail } from "../support/factories";
 
 /** A workspace with two owners, written directly (sign-up's password hashing would dominate the test's time). */
 async function twoOwners(round: number) {
-  const workspace = await db.workspace.create({ data: { slug: `race-${round}-${Math.random().toString(36).slice(2, 8)}`, name: `race ${round}` } });
-  const [first, second] = await Promise.all(["a", "b"].map((l) => db.user.create({ data: { email: uniqueEmail(`race${round}${l}`), name: l } })));
-  await db.membership.createMany({ data: [first, second].map((u) => ({ workspaceId: workspace.id, userId: u.id, role: "owner" as const })) });
+  const workspace = await db.workspace.create({
+    data: { slug: `race-${round}-${Math.random().toString(36).slice(2, 8)}`, name: `race ${round}` },
+  });
+  const [first, second] = await Promise.all(
+    ["a", "b"].map((l) => db.user.create({ data: { email: uniqueEmail(`race${round}${l}`), name: l } })),
+  );
+  await db.membership.createMany({
+    data: [first, second].map((u) => ({ workspaceId: workspace.id, userId: u.id, role: "owner" as const })),
+  });
   return { workspace, first, second };
 }
 
@@ -19,15 +25,26 @@ describe.runIf(onPostgres)("owners changing each other's roles at the same momen
   it("never leaves a workspace without an owner: 20 rounds of mutual demotion and removal", async () => {
     for (let round = 0; round < 20; round++) {
       const { workspace, first, second } = await twoOwners(round);
-      const [a, b] = await Promise.all([first, second].map((u) => db.membership.findFirstOrThrow({ where: { workspaceId: workspace.id, userId: u.id } })));
+      const [a, b] = await Promise.all(
+        [first, second].map((u) => db.membership.findFirstOrThrow({ where: { workspaceId: workspace.id, userId: u.id } })),
+      );
       // Each owner demotes (even rounds) or removes (odd rounds) the other, at the same moment.
       const results = await Promise.allSettled(
         round % 2 === 0
-          ? [updateMemberRole({ workspaceId: workspace.id, actor: { userId: first.id }, membershipId: b.id, role: "reader" }), updateMemberRole({ workspaceId: workspace.id, actor: { userId: second.id }, membershipId: a.id, role: "reader" })]
-          : [removeMember({ workspaceId: workspace.id, actor: { userId: first.id }, membershipId: b.id }), removeMember({ workspaceId: workspace.id, actor: { userId: second.id }, membershipId: a.id })],
+          ? [
+              updateMemberRole({ workspaceId: workspace.id, actor: { userId: first.id }, membershipId: b.id, role: "reader" }),
+              updateMemberRole({ workspaceId: workspace.id, actor: { userId: second.id }, membershipId: a.id, role: "reader" }),
+            ]
+          : [
+              removeMember({ workspaceId: workspace.id, actor: { userId: first.id }, membershipId: b.id }),
+              removeMember({ workspaceId: workspace.id, actor: { userId: second.id }, membershipId: a.id }),
+            ],
       );
       expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
-      expect((results.find((r) => r.status === "rejected") as PromiseRejectedResult).reason).toMatchObject({ code: "CONFLICT", message: "A workspace needs at least one owner. Make someone else an owner first." });
+      expect((results.find((r) => r.status === "rejected") as PromiseRejectedResult).reason).toMatchObject({
+        code: "CONFLICT",
+        message: "A workspace needs at least one owner. Make someone else an owner first.",
+      });
       expect(await db.membership.count({ where: { workspaceId: workspace.id, role: "owner" } })).toBe(1);
     }
   }, 180_000);
@@ -37,8 +54,12 @@ describe("the last owner", () => {
   it("cannot be demoted or removed, one request at a time", async () => {
     const { user, workspace } = await createUserWithWorkspace("lone");
     const m = await db.membership.findFirstOrThrow({ where: { workspaceId: workspace.id, userId: user.id } });
-    await expect(updateMemberRole({ workspaceId: workspace.id, actor: { userId: user.id }, membershipId: m.id, role: "reader" })).rejects.toMatchObject({ code: "CONFLICT" });
-    await expect(removeMember({ workspaceId: workspace.id, actor: { userId: user.id }, membershipId: m.id })).rejects.toMatchObject({ code: "CONFLICT" });
+    await expect(
+      updateMemberRole({ workspaceId: workspace.id, actor: { userId: user.id }, membershipId: m.id, role: "reader" }),
+    ).rejects.toMatchObject({ code: "CONFLICT" });
+    await expect(removeMember({ workspaceId: workspace.id, actor: { userId: user.id }, membershipId: m.id })).rejects.toMatchObject({
+      code: "CONFLICT",
+    });
     expect(await db.membership.count({ where: { workspaceId: workspace.id, role: "owner" } })).toBe(1);
   });
 });

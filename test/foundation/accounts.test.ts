@@ -54,7 +54,9 @@ describe("sign-in", () => {
   it("accepts the right password", async () => {
     const email = uniqueEmail("ok");
     await signUp({ name: "O", email, password: "the right password" });
-    await expect(verifyCredentials({ email: ` ${email.toUpperCase()} `, password: "the right password" })).resolves.toMatchObject({ email });
+    await expect(verifyCredentials({ email: ` ${email.toUpperCase()} `, password: "the right password" })).resolves.toMatchObject({
+      email,
+    });
   });
 });
 
@@ -62,7 +64,13 @@ describe("invitations", () => {
   it("lets the invited email join once with the invited role", async () => {
     const { user: owner, workspace } = await createUserWithWorkspace("owner");
     const inviteeEmail = uniqueEmail("invitee");
-    const { token, url } = await inviteMember({ workspaceId: workspace.id, actor: { userId: owner.id }, baseUrl: "http://x", email: inviteeEmail, role: "scientist" });
+    const { token, url } = await inviteMember({
+      workspaceId: workspace.id,
+      actor: { userId: owner.id },
+      baseUrl: "http://x",
+      email: inviteeEmail,
+      role: "scientist",
+    });
     expect(url).toBe(`http://x/invite/${token}`);
     const { user: invitee } = await signUp({ name: "I", email: inviteeEmail, password: "long enough pw", personalWorkspace: false });
     await acceptInvitation({ token, userId: invitee.id });
@@ -73,7 +81,13 @@ describe("invitations", () => {
 
   it("refuses an invitation meant for another email", async () => {
     const { user: owner, workspace } = await createUserWithWorkspace("owner2");
-    const { token } = await inviteMember({ workspaceId: workspace.id, actor: { userId: owner.id }, baseUrl: "http://x", email: uniqueEmail("meant"), role: "reader" });
+    const { token } = await inviteMember({
+      workspaceId: workspace.id,
+      actor: { userId: owner.id },
+      baseUrl: "http://x",
+      email: uniqueEmail("meant"),
+      role: "reader",
+    });
     const { user: other } = await createUserWithWorkspace("other");
     await expect(acceptInvitation({ token, userId: other.id })).rejects.toMatchObject({ code: "FORBIDDEN" });
   });
@@ -82,15 +96,24 @@ describe("invitations", () => {
     const { user: owner, workspace } = await createUserWithWorkspace("solo");
     const [m] = await findMembers({ workspaceId: workspace.id });
     expect(m.user.id).toBe(owner.id);
-    await expect(updateMemberRole({ workspaceId: workspace.id, actor: { userId: owner.id }, membershipId: m.id, role: "reader" })).rejects.toMatchObject({ code: "CONFLICT" });
-    await expect(removeMember({ workspaceId: workspace.id, actor: { userId: owner.id }, membershipId: m.id })).rejects.toMatchObject({ code: "CONFLICT" });
+    await expect(
+      updateMemberRole({ workspaceId: workspace.id, actor: { userId: owner.id }, membershipId: m.id, role: "reader" }),
+    ).rejects.toMatchObject({ code: "CONFLICT" });
+    await expect(removeMember({ workspaceId: workspace.id, actor: { userId: owner.id }, membershipId: m.id })).rejects.toMatchObject({
+      code: "CONFLICT",
+    });
   });
 });
 
 describe("API tokens", () => {
   it("are stored hashed, authenticate with their role, record last use, and stop working when revoked", async () => {
     const { user, workspace } = await createUserWithWorkspace("tok");
-    const { token, apiToken } = await createApiToken({ workspaceId: workspace.id, actor: { userId: user.id }, name: "ci", role: "scientist" });
+    const { token, apiToken } = await createApiToken({
+      workspaceId: workspace.id,
+      actor: { userId: user.id },
+      name: "ci",
+      role: "scientist",
+    });
     const stored = await db.apiToken.findUniqueOrThrow({ where: { id: apiToken.id }, select: { tokenHash: true } });
     expect(stored.tokenHash).not.toContain(token);
     const principal = await authenticateApiToken(token);

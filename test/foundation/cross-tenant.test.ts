@@ -17,7 +17,18 @@ async function seed(workspaceId: string) {
   const endpoint = await db.endpoint.create({ data: { workspaceId, name: "fraud-scorer" } });
   await db.model.create({ data: { workspaceId, name: "fraud-model" } });
   await db.job.create({
-    data: { workspaceId, name: "job-a-1", endpointId: endpoint.id, endpointName: endpoint.name, deploymentName: "blue", deploymentVersion: 1, inputs: {}, settings: {}, outputPath: "o/", outputFileName: "predictions.csv" },
+    data: {
+      workspaceId,
+      name: "job-a-1",
+      endpointId: endpoint.id,
+      endpointName: endpoint.name,
+      deploymentName: "blue",
+      deploymentVersion: 1,
+      inputs: {},
+      settings: {},
+      outputPath: "o/",
+      outputFileName: "predictions.csv",
+    },
   });
   await db.datastore.create({ data: { workspaceId, name: "secretstore", auth: "platform", containerName: "c-secret" } });
 }
@@ -55,12 +66,29 @@ describe("tenant isolation in the domain layer", async () => {
   it("refuses B's changes to A's members, invitations and tokens, and leaves them as they were", async () => {
     const member = await addMember(a.workspace.id, "reader");
     const [membership] = (await findMembers({ workspaceId: a.workspace.id })).filter((m) => m.user.id === member.id);
-    const { invitation } = await inviteMember({ workspaceId: a.workspace.id, actor: { userId: a.user.id }, baseUrl: "http://x", email: "someone@example.test", role: "reader" });
-    const { apiToken } = await createApiToken({ workspaceId: a.workspace.id, actor: { userId: a.user.id }, name: "a-token", role: "owner" });
+    const { invitation } = await inviteMember({
+      workspaceId: a.workspace.id,
+      actor: { userId: a.user.id },
+      baseUrl: "http://x",
+      email: "someone@example.test",
+      role: "reader",
+    });
+    const { apiToken } = await createApiToken({
+      workspaceId: a.workspace.id,
+      actor: { userId: a.user.id },
+      name: "a-token",
+      role: "owner",
+    });
 
-    await expect(updateMemberRole({ workspaceId: ws, actor: actorB, membershipId: membership.id, role: "owner" })).rejects.toMatchObject({ code: "NOT_FOUND" });
-    await expect(removeMember({ workspaceId: ws, actor: actorB, membershipId: membership.id })).rejects.toMatchObject({ code: "NOT_FOUND" });
-    await expect(revokeInvitation({ workspaceId: ws, actor: actorB, invitationId: invitation.id })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect(updateMemberRole({ workspaceId: ws, actor: actorB, membershipId: membership.id, role: "owner" })).rejects.toMatchObject({
+      code: "NOT_FOUND",
+    });
+    await expect(removeMember({ workspaceId: ws, actor: actorB, membershipId: membership.id })).rejects.toMatchObject({
+      code: "NOT_FOUND",
+    });
+    await expect(revokeInvitation({ workspaceId: ws, actor: actorB, invitationId: invitation.id })).rejects.toMatchObject({
+      code: "NOT_FOUND",
+    });
     await expect(revokeApiToken({ workspaceId: ws, actor: actorB, tokenId: apiToken.id })).rejects.toMatchObject({ code: "NOT_FOUND" });
 
     expect((await getWorkspaceContextOrThrow({ slug: a.workspace.slug, userId: member.id })).role).toBe("reader");

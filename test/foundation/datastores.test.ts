@@ -42,13 +42,25 @@ describe("registering a datastore", () => {
 
   it("refuses a duplicate name and invalid names with field errors", async () => {
     const { user, workspace } = await createUserWithWorkspace("ds-dup");
-    const input = { auth: "connection_string" as const, name: "workspaceblobstore", containerName: "whatever", connectionString: azurite() };
-    await expect(createDatastore({ workspaceId: workspace.id, actor: { userId: user.id }, input, skipConnectionTest: true })).rejects.toMatchObject({
+    const input = {
+      auth: "connection_string" as const,
+      name: "workspaceblobstore",
+      containerName: "whatever",
+      connectionString: azurite(),
+    };
+    await expect(
+      createDatastore({ workspaceId: workspace.id, actor: { userId: user.id }, input, skipConnectionTest: true }),
+    ).rejects.toMatchObject({
       code: "CONFLICT",
       details: { fieldErrors: { name: [expect.stringContaining("already exists")] } },
     });
-    await expect(createDatastore({ workspaceId: workspace.id, actor: { userId: user.id }, input: { ...input, name: "9bad name" }, skipConnectionTest: true })).rejects.toThrow(
-      /letters, digits and underscores/,
-    );
+    await expect(
+      createDatastore({
+        workspaceId: workspace.id,
+        actor: { userId: user.id },
+        input: { ...input, name: "9bad name" },
+        skipConnectionTest: true,
+      }),
+    ).rejects.toThrow(/letters, digits and underscores/);
   });
 });

@@ -47,7 +47,12 @@ beforeAll(async () => {
     { pattern: /^\/api\/v1\/job-definitions\/([^/]+)\/clone$/, params: (m) => ({ definition: m[1] }), methods: clone },
     { pattern: /^\/api\/v1\/job-definitions\/([^/]+)\/jobs$/, params: (m) => ({ definition: m[1] }), methods: jobs },
   ]);
-  fx = await deploymentFixture({ code: { files: { "score.py": ECHO } }, scoringScript: "score.py", interpreter: PYTHON, settings: { miniBatchSize: 2 } });
+  fx = await deploymentFixture({
+    code: { files: { "score.py": ECHO } },
+    scoringScript: "score.py",
+    interpreter: PYTHON,
+    settings: { miniBatchSize: 2 },
+  });
   await uploadTexts(fx.target, "nightly/in/", 4);
   tokens.owner = (await createApiToken({ workspaceId: fx.workspace.id, actor: fx.actor, name: "owner", role: "owner" })).token;
   for (const role of ["contributor", "scientist", "reader"] as const) {
@@ -72,7 +77,10 @@ async function call(method: string, path: string, token: string, body?: unknown)
   return { status: res.status, json: text ? JSON.parse(text) : null };
 }
 
-const spec = (output: string) => ({ input: { type: "uri_folder", path: "datastores/workspaceblobstore/paths/nightly/in/" }, output: { path: output } });
+const spec = (output: string) => ({
+  input: { type: "uri_folder", path: "datastores/workspaceblobstore/paths/nightly/in/" },
+  output: { path: output },
+});
 
 async function definitionRow(name: string) {
   return db.jobDefinition.findFirstOrThrow({ where: { workspaceId: fx.workspace.id, name } });
@@ -80,17 +88,30 @@ async function definitionRow(name: string) {
 
 /** Sends the scheduler's run events through the real executor, as the cron function does. */
 async function sendRuns(runs: Awaited<ReturnType<typeof claimDueJobDefinitions>>) {
-  if (runs.length) await inngest.send(runs.map((r) => ({ name: jobDefinitionRunRequested.name, id: jobDefinitionRunEventId(r.definitionId, r.scheduledFor), data: r })));
+  if (runs.length)
+    await inngest.send(
+      runs.map((r) => ({ name: jobDefinitionRunRequested.name, id: jobDefinitionRunEventId(r.definitionId, r.scheduledFor), data: r })),
+    );
 }
 
 describe("job definitions over REST", () => {
   it("creates a scheduled definition from DataRobot's field form, shows its next run, and refuses bad input naming the field", async () => {
     const created = await call("POST", "/api/v1/job-definitions", tokens.contributor, {
-      name: "nightly", endpointName: "scorer", spec: spec("datastores/workspaceblobstore/paths/nightly/out/{date}-{time}/"),
-      schedule: { minute: [30], hour: [2], dayOfMonth: ["*"], month: ["*"], dayOfWeek: ["*"] }, timezone: "Europe/Berlin",
+      name: "nightly",
+      endpointName: "scorer",
+      spec: spec("datastores/workspaceblobstore/paths/nightly/out/{date}-{time}/"),
+      schedule: { minute: [30], hour: [2], dayOfMonth: ["*"], month: ["*"], dayOfWeek: ["*"] },
+      timezone: "Europe/Berlin",
     });
     expect(created.status).toBe(201);
-    expect(created.json).toMatchObject({ name: "nightly", endpoint: "scorer", enabled: true, overlapPolicy: "skip", schedule: { cron: "30 2 * * *", timezone: "Europe/Berlin" }, lastRun: null });
+    expect(created.json).toMatchObject({
+      name: "nightly",
+      endpoint: "scorer",
+      enabled: true,
+      overlapPolicy: "skip",
+      schedule: { cron: "30 2 * * *", timezone: "Europe/Berlin" },
+      lastRun: null,
+    });
     const next = new Date(created.json.nextRunAt);
     expect(next.getTime()).toBeGreaterThan(Date.now());
     // 02:30 in Berlin is 01:30 UTC in winter.
@@ -115,7 +136,9 @@ describe("job definitions over REST", () => {
   });
 
   it("gives each role what it may do, and nothing across workspaces", async () => {
-    expect((await call("POST", "/api/v1/job-definitions", tokens.scientist, { name: "mine", endpointName: "scorer", spec: spec("a/") })).status).toBe(403);
+    expect(
+      (await call("POST", "/api/v1/job-definitions", tokens.scientist, { name: "mine", endpointName: "scorer", spec: spec("a/") })).status,
+    ).toBe(403);
     expect((await call("PATCH", "/api/v1/job-definitions/nightly", tokens.reader, { enabled: false })).status).toBe(403);
     expect((await call("POST", "/api/v1/job-definitions/nightly/run", tokens.reader)).status).toBe(403);
     expect((await call("GET", "/api/v1/job-definitions/nightly", tokens.otherOwner)).status).toBe(404);
@@ -126,14 +149,23 @@ describe("job definitions over REST", () => {
   });
 
   it("runs now for a scientist: the job is linked, named in the output path, and listed under the definition", async () => {
-    await call("POST", "/api/v1/job-definitions", tokens.owner, { name: "adhoc", endpointName: "scorer", spec: spec("datastores/workspaceblobstore/paths/adhoc/{job}/") });
+    await call("POST", "/api/v1/job-definitions", tokens.owner, {
+      name: "adhoc",
+      endpointName: "scorer",
+      spec: spec("datastores/workspaceblobstore/paths/adhoc/{job}/"),
+    });
     const started = await call("POST", "/api/v1/job-definitions/adhoc/run", tokens.scientist);
     expect(started.status).toBe(202);
     const job = await db.job.findFirstOrThrow({ where: { workspaceId: fx.workspace.id, name: started.json.name } });
     expect(job.outputPath).toBe(`datastores/workspaceblobstore/paths/adhoc/${job.name}/`);
     expect(job.submittedVia).toBe("definition");
     expect((await waitForJob(job.id)).status).toBe("completed");
-    expect((await readBlobText(fx.target, `adhoc/${job.name}/predictions.csv`)).trim().split("\n")).toEqual(["000.txt,0", "001.txt,1", "002.txt,2", "003.txt,3"]);
+    expect((await readBlobText(fx.target, `adhoc/${job.name}/predictions.csv`)).trim().split("\n")).toEqual([
+      "000.txt,0",
+      "001.txt,1",
+      "002.txt,2",
+      "003.txt,3",
+    ]);
     const shown = await call("GET", "/api/v1/job-definitions/adhoc", tokens.reader);
     expect(shown.json).toMatchObject({ lastRun: { job: job.name, status: "completed" }, lastSuccessfulRun: { job: job.name } });
     const listed = await call("GET", "/api/v1/job-definitions/adhoc/jobs", tokens.reader);
@@ -143,7 +175,12 @@ describe("job definitions over REST", () => {
   it("clones a definition disabled, and disables and enables one (the next run moves)", async () => {
     const copy = await call("POST", "/api/v1/job-definitions/nightly/clone", tokens.contributor, { name: "nightly-copy" });
     expect(copy.status).toBe(201);
-    expect(copy.json).toMatchObject({ name: "nightly-copy", enabled: false, nextRunAt: null, schedule: { cron: "30 2 * * *", timezone: "Europe/Berlin" } });
+    expect(copy.json).toMatchObject({
+      name: "nightly-copy",
+      enabled: false,
+      nextRunAt: null,
+      schedule: { cron: "30 2 * * *", timezone: "Europe/Berlin" },
+    });
     expect((await call("POST", "/api/v1/job-definitions/nightly/clone", tokens.contributor, { name: "nightly-copy" })).status).toBe(409);
     const off = await call("PATCH", "/api/v1/job-definitions/nightly-copy", tokens.contributor, { enabled: true });
     expect(off.json.nextRunAt).not.toBeNull();
@@ -168,7 +205,11 @@ describe("schedules", () => {
     const event = { workspaceId: fx.workspace.id, definitionId: def.id, scheduledFor: slot.toISOString() };
     await sendRuns([event]);
     await sendRuns([event]);
-    const job = await until(() => db.job.findFirst({ where: { jobDefinitionId: def.id, scheduledFor: slot } }), 60_000, "the scheduled job");
+    const job = await until(
+      () => db.job.findFirst({ where: { jobDefinitionId: def.id, scheduledFor: slot } }),
+      60_000,
+      "the scheduled job",
+    );
     expect((await waitForJob(job.id)).status).toBe("completed");
     // A late redelivery of the same slot (its event id deduplicated, and the job keyed by the slot) starts nothing.
     await sendRuns([event]);
@@ -180,7 +221,12 @@ describe("schedules", () => {
   });
 
   it("runs a slot missed while the server was down once, not once per missed slot", async () => {
-    const created = await call("POST", "/api/v1/job-definitions", tokens.owner, { name: "every-five", endpointName: "scorer", spec: spec("datastores/workspaceblobstore/paths/five/{datetime}/"), schedule: "*/5 * * * *" });
+    const created = await call("POST", "/api/v1/job-definitions", tokens.owner, {
+      name: "every-five",
+      endpointName: "scorer",
+      spec: spec("datastores/workspaceblobstore/paths/five/{datetime}/"),
+      schedule: "*/5 * * * *",
+    });
     expect(created.status).toBe(201);
     const def = await definitionRow("every-five");
     const now = new Date();
@@ -207,8 +253,13 @@ describe("schedules", () => {
     await uploadTexts(slowFx.target, "slow/in/", 1);
     const owner = (await createApiToken({ workspaceId: slowFx.workspace.id, actor: slowFx.actor, name: "o", role: "owner" })).token;
     const created = await call("POST", "/api/v1/job-definitions", owner, {
-      name: "slow", endpointName: "scorer", schedule: "0 * * * *",
-      spec: { input: { type: "uri_folder", path: "datastores/workspaceblobstore/paths/slow/in/" }, output: { path: "datastores/workspaceblobstore/paths/slow/{job}/" } },
+      name: "slow",
+      endpointName: "scorer",
+      schedule: "0 * * * *",
+      spec: {
+        input: { type: "uri_folder", path: "datastores/workspaceblobstore/paths/slow/in/" },
+        output: { path: "datastores/workspaceblobstore/paths/slow/{job}/" },
+      },
     });
     expect(created.status).toBe(201);
     const first = await call("POST", "/api/v1/job-definitions/slow/run", owner);
@@ -217,7 +268,11 @@ describe("schedules", () => {
     const def = await db.jobDefinition.findFirstOrThrow({ where: { workspaceId: slowFx.workspace.id, name: "slow" } });
     const slot = new Date("2026-11-30T05:00:00.000Z");
     await sendRuns([{ workspaceId: slowFx.workspace.id, definitionId: def.id, scheduledFor: slot.toISOString() }]);
-    const noted = await until(async () => (await db.jobDefinition.findUniqueOrThrow({ where: { id: def.id } })).lastRunNote, 60_000, "the skip note");
+    const noted = await until(
+      async () => (await db.jobDefinition.findUniqueOrThrow({ where: { id: def.id } })).lastRunNote,
+      60_000,
+      "the skip note",
+    );
     expect(noted).toBe(`Skipped the run scheduled for ${slot.toISOString()}: job ${running.name} was still running.`);
     expect(await db.job.count({ where: { jobDefinitionId: def.id } })).toBe(1);
     const shown = await call("GET", "/api/v1/job-definitions/slow", owner);
@@ -227,13 +282,22 @@ describe("schedules", () => {
     await call("PATCH", "/api/v1/job-definitions/slow", owner, { overlapPolicy: "allow" });
     const slot2 = new Date("2026-11-30T06:00:00.000Z");
     await sendRuns([{ workspaceId: slowFx.workspace.id, definitionId: def.id, scheduledFor: slot2.toISOString() }]);
-    const second = await until(() => db.job.findFirst({ where: { jobDefinitionId: def.id, scheduledFor: slot2 } }), 60_000, "the overlapping job");
+    const second = await until(
+      () => db.job.findFirst({ where: { jobDefinitionId: def.id, scheduledFor: slot2 } }),
+      60_000,
+      "the overlapping job",
+    );
     for (const j of [running, second]) await cancelJob({ workspaceId: slowFx.workspace.id, actor: slowFx.actor, name: j.name });
     for (const j of [running, second]) expect((await waitForJob(j.id)).status).toBe("canceled");
   });
 
   it("fires on time through the durable cron function, with no call from the test", { timeout: 180_000 }, async () => {
-    const created = await call("POST", "/api/v1/job-definitions", tokens.owner, { name: "minutely", endpointName: "scorer", spec: spec("datastores/workspaceblobstore/paths/minutely/{job}/"), schedule: "* * * * *" });
+    const created = await call("POST", "/api/v1/job-definitions", tokens.owner, {
+      name: "minutely",
+      endpointName: "scorer",
+      spec: spec("datastores/workspaceblobstore/paths/minutely/{job}/"),
+      schedule: "* * * * *",
+    });
     expect(created.status).toBe(201);
     const def = await definitionRow("minutely");
     const job = await until(() => db.job.findFirst({ where: { jobDefinitionId: def.id } }), 150_000, "a job started by the schedule");

@@ -34,12 +34,24 @@ function startServerProcess(): Promise<ChildProcess> {
 describe("a server killed mid-job", () => {
   it("finishes the job after a restart with no lost and no duplicated rows", async () => {
     const fx = await deploymentFixture({
-      code: { files: { "score.py": "import os, time\ndef init(): pass\ndef run(batch):\n    time.sleep(0.3)\n    return [os.path.basename(p) for p in batch]\n" } },
-      scoringScript: "score.py", interpreter: PYTHON, settings: { miniBatchSize: 2, instanceCount: 2 },
+      code: {
+        files: {
+          "score.py":
+            "import os, time\ndef init(): pass\ndef run(batch):\n    time.sleep(0.3)\n    return [os.path.basename(p) for p in batch]\n",
+        },
+      },
+      scoringScript: "score.py",
+      interpreter: PYTHON,
+      settings: { miniBatchSize: 2, instanceCount: 2 },
     });
     await uploadTexts(fx.target, "in/", 40);
     const first = await startServerProcess();
-    const { job } = await startJob({ workspaceId: fx.workspace.id, actor: fx.actor, endpointName: "scorer", input: { input: { type: "uri_folder", path: "datastores/workspaceblobstore/paths/in/" } } });
+    const { job } = await startJob({
+      workspaceId: fx.workspace.id,
+      actor: fx.actor,
+      endpointName: "scorer",
+      input: { input: { type: "uri_folder", path: "datastores/workspaceblobstore/paths/in/" } },
+    });
     for (;;) {
       const j = await db.job.findUniqueOrThrow({ where: { id: job.id } });
       if (j.miniBatchesCompleted >= 4) break;

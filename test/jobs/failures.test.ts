@@ -14,17 +14,31 @@ afterAll(async () => server?.close());
 
 const folder = { input: { type: "uri_folder" as const, path: "datastores/workspaceblobstore/paths/in/" } };
 
-async function run(code: string, settings: Record<string, unknown>, files: number, env: Record<string, string> = {}, overrides: Record<string, unknown> = {}) {
+async function run(
+  code: string,
+  settings: Record<string, unknown>,
+  files: number,
+  env: Record<string, string> = {},
+  overrides: Record<string, unknown> = {},
+) {
   const fx = await deploymentFixture({
-    code: { files: { "score.py": code } }, scoringScript: "score.py", interpreter: PYTHON,
+    code: { files: { "score.py": code } },
+    scoringScript: "score.py",
+    interpreter: PYTHON,
     settings: { ...settings, environmentVariables: env },
   });
   await uploadTexts(fx.target, "in/", files);
-  const { job } = await startJob({ workspaceId: fx.workspace.id, actor: fx.actor, endpointName: "scorer", input: { ...folder, ...overrides } });
+  const { job } = await startJob({
+    workspaceId: fx.workspace.id,
+    actor: fx.actor,
+    endpointName: "scorer",
+    input: { ...folder, ...overrides },
+  });
   return { ...fx, job };
 }
 
-const output = (fx: { target: Parameters<typeof readBlobText>[0]; job: { outputPath: string } }, name = "predictions.csv") => readBlobText(fx.target, outputPrefix(fx.job.outputPath) + name);
+const output = (fx: { target: Parameters<typeof readBlobText>[0]; job: { outputPath: string } }, name = "predictions.csv") =>
+  readBlobText(fx.target, outputPrefix(fx.job.outputPath) + name);
 
 describe("failure semantics", () => {
   it("retries a mini-batch that fails once and succeeds on the second attempt", async () => {
@@ -61,8 +75,15 @@ def run(batch):
     expect(job).toMatchObject({ status: "completed_with_errors", filesFailed: 2, filesCompleted: 0, miniBatchesFailed: 1 });
     const mb = await db.miniBatch.findFirstOrThrow({ where: { jobId: fx.job.id } });
     expect(mb).toMatchObject({ status: "failed", attempts: 2, error: "run() did not finish within the timeout of 1 s and was stopped." });
-    const errors = (await output(fx, "errors.jsonl")).trim().split("\n").map((l) => JSON.parse(l));
-    expect(errors[0]).toMatchObject({ mini_batch: 0, files: ["in/000.txt", "in/001.txt"], error: expect.stringContaining("timeout of 1 s") });
+    const errors = (await output(fx, "errors.jsonl"))
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
+    expect(errors[0]).toMatchObject({
+      mini_batch: 0,
+      files: ["in/000.txt", "in/001.txt"],
+      error: expect.stringContaining("timeout of 1 s"),
+    });
   });
 
   const SKIPS_BAD = `
@@ -75,7 +96,10 @@ def run(batch):
   it("completes when failed files stay within error_threshold", async () => {
     const fx = await run(SKIPS_BAD, { miniBatchSize: 4, errorThreshold: 3 }, 12); // files 3, 7, 11 fail
     expect(await waitForJob(fx.job.id)).toMatchObject({ status: "completed_with_errors", filesCompleted: 9, filesFailed: 3 });
-    const errors = (await output(fx, "errors.jsonl")).trim().split("\n").map((l) => JSON.parse(l));
+    const errors = (await output(fx, "errors.jsonl"))
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
     expect(errors).toHaveLength(3);
     expect(errors[0].failed_files).toBe(1);
   });
@@ -102,7 +126,11 @@ def run(batch):
     expect(await waitForJob(fx.job.id)).toMatchObject({ status: "completed", filesCompleted: 5 });
     const prefix = outputPrefix(fx.job.outputPath);
     expect(await blobExists(fx.target, prefix + "predictions.csv")).toBe(false);
-    expect(JSON.parse(await readBlobText(fx.target, prefix + "job-summary.json"))).toMatchObject({ status: "completed", output: null, files: { succeeded: 5 } });
+    expect(JSON.parse(await readBlobText(fx.target, prefix + "job-summary.json"))).toMatchObject({
+      status: "completed",
+      output: null,
+      files: { succeeded: 5 },
+    });
   });
 
   it("cancels a running job within seconds and keeps the output of finished mini-batches", async () => {
@@ -130,7 +158,9 @@ def run(batch):
     expect(lines).toEqual(completed.map((b) => (b.items as string[])[0].split("/").pop()));
     expect(lines.length).toBe(job.filesCompleted);
     expect(await db.miniBatch.count({ where: { jobId: fx.job.id, status: "canceled" } })).toBeGreaterThan(0);
-    await expect(cancelJob({ workspaceId: fx.workspace.id, actor: fx.actor, name: fx.job.name })).rejects.toMatchObject({ code: "CONFLICT" });
+    await expect(cancelJob({ workspaceId: fx.workspace.id, actor: fx.actor, name: fx.job.name })).rejects.toMatchObject({
+      code: "CONFLICT",
+    });
   });
 
   it("retries only the failed mini-batches of a finished job", async () => {
@@ -166,7 +196,11 @@ def run(batch):
 describe("what the mini-batch table shows while a job runs", () => {
   it("keeps mini-batches pending while they wait for a worker, and running only while one scores them", async () => {
     // One worker, six mini-batches of 0.4 s: the executor hands all six over at once.
-    const fx = await run("import time\ndef run(batch):\n    time.sleep(0.4)\n    return batch\n", { miniBatchSize: 1, instanceCount: 1 }, 6);
+    const fx = await run(
+      "import time\ndef run(batch):\n    time.sleep(0.4)\n    return batch\n",
+      { miniBatchSize: 1, instanceCount: 1 },
+      6,
+    );
     let maxRunning = 0;
     let sawWaiting = false;
     for (;;) {

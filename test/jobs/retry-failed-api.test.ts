@@ -16,15 +16,27 @@ beforeAll(async () => {
     { pattern: /^\/api\/v1\/jobs\/([^/]+)$/, params: (m) => ({ job: m[1] }), methods: one },
     { pattern: /^\/api\/v1\/jobs\/([^/]+)\/retry-failed$/, params: (m) => ({ job: m[1] }), methods: retry },
   ]);
-  const fx = await deploymentFixture({ code: { files: { "score.py": "def init(): pass\ndef run(b): return b\n" } }, scoringScript: "score.py" });
+  const fx = await deploymentFixture({
+    code: { files: { "score.py": "def init(): pass\ndef run(b): return b\n" } },
+    scoringScript: "score.py",
+  });
   token = (await createApiToken({ workspaceId: fx.workspace.id, actor: fx.actor, name: "ci", role: "scientist" })).token;
-  const { job } = await invokeJob({ workspaceId: fx.workspace.id, actor: fx.actor, endpointName: "scorer", input: { input: { type: "uri_folder", path: "datastores/workspaceblobstore/paths/in/" } } });
+  const { job } = await invokeJob({
+    workspaceId: fx.workspace.id,
+    actor: fx.actor,
+    endpointName: "scorer",
+    input: { input: { type: "uri_folder", path: "datastores/workspaceblobstore/paths/in/" } },
+  });
   jobName = job.name;
 });
 afterAll(async () => api?.close());
 
 const post = (body: unknown) =>
-  fetch(`${api.origin}/api/v1/jobs/${jobName}/retry-failed`, { method: "POST", headers: { authorization: `Bearer ${token}`, "content-type": "application/json" }, body: JSON.stringify(body) }).then(async (r) => ({ status: r.status, json: await r.json() }));
+  fetch(`${api.origin}/api/v1/jobs/${jobName}/retry-failed`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+    body: JSON.stringify(body),
+  }).then(async (r) => ({ status: r.status, json: await r.json() }));
 
 describe("POST /api/v1/jobs/{job}/retry-failed", () => {
   it("refuses unknown fields and unknown versions with 400 naming them, and changes nothing", async () => {

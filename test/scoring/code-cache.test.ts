@@ -66,11 +66,25 @@ describe("materializeDeployment", () => {
 
   it("runs a CommonJS score.js from the cache even when the server's package.json says type: module", async () => {
     const workspaceId = workspace();
-    const code = await putFileSet({ workspaceId, files: [{ path: "score.js", data: "const { basename } = require('node:path');\nmodule.exports = { run: (b) => b.map((p) => basename(p)) };\n" }] });
+    const code = await putFileSet({
+      workspaceId,
+      files: [
+        {
+          path: "score.js",
+          data: "const { basename } = require('node:path');\nmodule.exports = { run: (b) => b.map((p) => basename(p)) };\n",
+        },
+      ],
+    });
     const root = path.join(tmp.dir, "esm-project");
     mkdirSync(root, { recursive: true });
     writeFileSync(path.join(root, "package.json"), '{"type": "module"}');
-    const m = await materializeDeployment({ cacheDir: path.join(root, "cache"), workspaceId, deploymentId: "d4", version: 1, code: code.ref });
+    const m = await materializeDeployment({
+      cacheDir: path.join(root, "cache"),
+      workspaceId,
+      deploymentId: "d4",
+      version: 1,
+      code: code.ref,
+    });
     expect(readdirSync(m.modelDir)).toEqual([]);
     const dep = deployment(m.codeDir, { runtime: "node", interpreter: null, scoringScript: "score.js" });
     const r = await pools.run(dep, { input: { kind: "files", files: ["/in/x.csv"] } });
@@ -93,8 +107,8 @@ describe("materializeDeployment", () => {
   });
 
   it("refuses a reference that is not a content hash", async () => {
-    await expect(materializeDeployment({ workspaceId: "w1", deploymentId: "d5", version: 1, code: "_batchpoint/deployments/e/d/v1/code/" })).rejects.toThrow(
-      "Invalid code reference",
-    );
+    await expect(
+      materializeDeployment({ workspaceId: "w1", deploymentId: "d5", version: 1, code: "_batchpoint/deployments/e/d/v1/code/" }),
+    ).rejects.toThrow("Invalid code reference");
   });
 });

@@ -12,7 +12,11 @@ const tmp = tempDir("envs");
 const wheels = path.join(tmp.dir, "wheels");
 const envRoot = path.join(tmp.dir, "environments");
 let pools: ScoringPools;
-const saved = { links: process.env.BATCHPOINT_PIP_FIND_LINKS, root: process.env.BATCHPOINT_ENVIRONMENTS_DIR, build: process.env.BATCHPOINT_BUILD_ENVIRONMENTS };
+const saved = {
+  links: process.env.BATCHPOINT_PIP_FIND_LINKS,
+  root: process.env.BATCHPOINT_ENVIRONMENTS_DIR,
+  build: process.env.BATCHPOINT_BUILD_ENVIRONMENTS,
+};
 
 /** A real wheel of a tiny package, written with zipfile (no build tools, no network). */
 function writeWheel(dir: string, name: string, version: string, value: string) {
@@ -55,7 +59,11 @@ beforeAll(() => {
 
 afterAll(async () => {
   await pools.shutdown();
-  for (const [k, v] of [["BATCHPOINT_PIP_FIND_LINKS", saved.links], ["BATCHPOINT_ENVIRONMENTS_DIR", saved.root], ["BATCHPOINT_BUILD_ENVIRONMENTS", saved.build]] as const) {
+  for (const [k, v] of [
+    ["BATCHPOINT_PIP_FIND_LINKS", saved.links],
+    ["BATCHPOINT_ENVIRONMENTS_DIR", saved.root],
+    ["BATCHPOINT_BUILD_ENVIRONMENTS", saved.build],
+  ] as const) {
     if (v === undefined) delete process.env[k];
     else process.env[k] = v;
   }
@@ -64,9 +72,14 @@ afterAll(async () => {
 
 describe("environments per deployment", () => {
   it("builds a venv from a requirements.txt, keeps Debian's packages visible, and shares it by content hash", async () => {
-    const codeA = writeFiles(path.join(tmp.dir, "req-a"), { "score.py": SCORER, "requirements.txt": "# the model's helpers\nbp_testlib==1.0\n" });
+    const codeA = writeFiles(path.join(tmp.dir, "req-a"), {
+      "score.py": SCORER,
+      "requirements.txt": "# the model's helpers\nbp_testlib==1.0\n",
+    });
     const codeB = writeFiles(path.join(tmp.dir, "req-b"), { "score.py": SCORER, "requirements.txt": "bp_testlib==1.0\n" });
-    const a = await pools.run(deployment(codeA, { environment: { requirementsFile: "requirements.txt" } }), { input: { kind: "files", files: ["x"] } });
+    const a = await pools.run(deployment(codeA, { environment: { requirementsFile: "requirements.txt" } }), {
+      input: { kind: "files", files: ["x"] },
+    });
     if (!a.ok) throw new Error(`${a.error}\n${a.logs}`);
     expect(a.body).toBe("from-the-wheel numpy=True\n");
 
@@ -78,7 +91,9 @@ describe("environments per deployment", () => {
     expect(log.log).toContain("Successfully installed bp_testlib-1.0");
     expect(log.log).toContain("--system-site-packages");
 
-    const b = await pools.run(deployment(codeB, { environment: { requirementsFile: "requirements.txt" } }), { input: { kind: "files", files: ["y"] } });
+    const b = await pools.run(deployment(codeB, { environment: { requirementsFile: "requirements.txt" } }), {
+      input: { kind: "files", files: ["y"] },
+    });
     expect(b.ok && b.body).toBe("from-the-wheel numpy=True\n");
     expect(readFileSync(`${path.join(envRoot, planA.hash)}.log`, "utf8")).toBe(log.log); // not rebuilt
   });
@@ -86,9 +101,12 @@ describe("environments per deployment", () => {
   it("installs the pip section of an Azure conda file and notes the conda packages it does not install", async () => {
     const code = writeFiles(path.join(tmp.dir, "conda"), {
       "score.py": SCORER,
-      "environment/conda.yaml": "name: mnist-env\nchannels:\n  - conda-forge\ndependencies:\n  - python=3.11\n  - numpy\n  - pip\n  - pip:\n    - bp_testlib==1.0\n",
+      "environment/conda.yaml":
+        "name: mnist-env\nchannels:\n  - conda-forge\ndependencies:\n  - python=3.11\n  - numpy\n  - pip\n  - pip:\n    - bp_testlib==1.0\n",
     });
-    const r = await pools.run(deployment(code, { environment: { condaFile: "environment/conda.yaml" } }), { input: { kind: "files", files: ["x"] } });
+    const r = await pools.run(deployment(code, { environment: { condaFile: "environment/conda.yaml" } }), {
+      input: { kind: "files", files: ["x"] },
+    });
     if (!r.ok) throw new Error(`${r.error}\n${r.logs}`);
     expect(r.body).toBe("from-the-wheel numpy=True\n");
     expect(r.logs).toContain("[batchpoint] conda packages are not installed (no conda here): python=3.11, numpy.");
@@ -116,11 +134,18 @@ describe("environments per deployment", () => {
     process.env.BATCHPOINT_BUILD_ENVIRONMENTS = "0";
     const own = new ScoringPools({ idleTimeoutMs: 0 });
     try {
-      const code = writeFiles(path.join(tmp.dir, "off"), { "score.py": "import numpy\ndef run(b):\n    return ['system python']\n", "requirements.txt": "bp_testlib==1.0\n" });
-      const r = await own.run(deployment(code, { environment: { requirementsFile: "requirements.txt" } }), { input: { kind: "files", files: ["x"] } });
+      const code = writeFiles(path.join(tmp.dir, "off"), {
+        "score.py": "import numpy\ndef run(b):\n    return ['system python']\n",
+        "requirements.txt": "bp_testlib==1.0\n",
+      });
+      const r = await own.run(deployment(code, { environment: { requirementsFile: "requirements.txt" } }), {
+        input: { kind: "files", files: ["x"] },
+      });
       if (!r.ok) throw new Error(r.error);
       expect(r.body).toBe("system python\n");
-      expect(r.logs).toContain("[batchpoint] requirements.txt noted and ignored: building environments is off on this server (BATCHPOINT_BUILD_ENVIRONMENTS=0).");
+      expect(r.logs).toContain(
+        "[batchpoint] requirements.txt noted and ignored: building environments is off on this server (BATCHPOINT_BUILD_ENVIRONMENTS=0).",
+      );
     } finally {
       delete process.env.BATCHPOINT_BUILD_ENVIRONMENTS;
       await own.shutdown();

@@ -74,7 +74,9 @@ export function run(rows) {
     const r = await pools.run(dep, { input: { kind: "tabular", file: path.join(data, "chunk.csv") } });
     expect(r.ok && r.body).toBe("1,10\n2,3\n");
     expect(r.ok && r.inputCount).toBe(2);
-    const mid = await pools.run(dep, { input: { kind: "tabular", file: path.join(data, "rows.csv"), header: "id,price,qty", rowCount: 1 } });
+    const mid = await pools.run(dep, {
+      input: { kind: "tabular", file: path.join(data, "rows.csv"), header: "id,price,qty", rowCount: 1 },
+    });
     expect(mid.ok && mid.body).toBe("7,4\n");
   });
 
@@ -112,13 +114,18 @@ export async function run(miniBatch) {
   });
 
   it("reports an init() failure and gives the script only the allowed environment", async () => {
-    const broken = nodeDeployment({ "score.mjs": 'export async function init() { throw new Error("no weights"); }\nexport async function run(b) { return b; }\n' });
+    const broken = nodeDeployment({
+      "score.mjs": 'export async function init() { throw new Error("no weights"); }\nexport async function run(b) { return b; }\n',
+    });
     const r = await pools.run(broken, { input: { kind: "files", files: [] } });
     expect(!r.ok && r.phase === "init" && r.error).toBe("init() raised Error: no weights");
 
     process.env.INNGEST_SIGNING_KEY = "signkey-secret";
     try {
-      const envDep = nodeDeployment({ "score.mjs": "export async function run(b) { return [JSON.stringify(Object.keys(process.env).sort())]; }\n" }, { environmentVariables: { MY_SETTING: "1" } });
+      const envDep = nodeDeployment(
+        { "score.mjs": "export async function run(b) { return [JSON.stringify(Object.keys(process.env).sort())]; }\n" },
+        { environmentVariables: { MY_SETTING: "1" } },
+      );
       const e = await pools.run(envDep, { input: { kind: "files", files: ["/x"] }, payloadFile: "/jobs/1/payload.json" });
       if (!e.ok) throw new Error(e.error);
       expect(process.env.DATABASE_URL).toBeTruthy(); // the parent has it...
@@ -130,7 +137,10 @@ export async function run(miniBatch) {
 
   it("accepts a CommonJS module and keeps non-ASCII text intact", async () => {
     const dep = nodeDeployment(
-      { "score.js": 'let n = 0;\nmodule.exports = {\n  init() { n = 1; },\n  run(b) { console.log("café ☕"); return b.map((p) => p + " → " + n); },\n};\n' },
+      {
+        "score.js":
+          'let n = 0;\nmodule.exports = {\n  init() { n = 1; },\n  run(b) { console.log("café ☕"); return b.map((p) => p + " → " + n); },\n};\n',
+      },
       { scoringScript: "score.js" },
     );
     const r = await pools.run(dep, { input: { kind: "files", files: ["naïve.txt"] } });

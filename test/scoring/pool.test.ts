@@ -89,7 +89,8 @@ describe("pool concurrency", () => {
 
   it("routes each of many concurrent mini-batches its own results and its own logs", async () => {
     const code = writeFiles(path.join(tmp.dir, "many"), {
-      "score.py": "import sys, time\ndef init():\n    pass\ndef run(b):\n    time.sleep(0.02)  # long enough for the second worker to start, even on a loaded machine\n    print('batch', b[0])\n    print('err', b[0], file=sys.stderr)\n    return [p.upper() for p in b]\n",
+      "score.py":
+        "import sys, time\ndef init():\n    pass\ndef run(b):\n    time.sleep(0.02)  # long enough for the second worker to start, even on a loaded machine\n    print('batch', b[0])\n    print('err', b[0], file=sys.stderr)\n    return [p.upper() for p in b]\n",
     });
     const dep = deployment(code, { instanceCount: 2 });
     const batches = Array.from({ length: 60 }, (_, i) => Array.from({ length: 10 }, (_, j) => `mb${i}-f${j}`));
@@ -221,7 +222,7 @@ def run(mini_batch):
       expect(r.phase).toBe("init");
       expect(r.deterministic).toBe(true); // the jobs code fails the job at once instead of retrying
       expect(r.error).toBe("init() raised RuntimeError: model.pkl not found in /batchpoint/model");
-      expect(r.traceback).toContain('line 4, in load_model');
+      expect(r.traceback).toContain("line 4, in load_model");
       expect(r.logs).toContain("loading the model");
     }
     // Later requests fail at once with the same error: no new process.
@@ -260,7 +261,9 @@ def run(mini_batch):
   it("reports init() that never returns as a timeout", async () => {
     const slow = new ScoringPools({ initTimeoutMs: 800, idleTimeoutMs: 0 });
     try {
-      const code = writeFiles(path.join(tmp.dir, "init-hang"), { "score.py": "import time\ndef init():\n    time.sleep(60)\ndef run(b):\n    return b\n" });
+      const code = writeFiles(path.join(tmp.dir, "init-hang"), {
+        "score.py": "import time\ndef init():\n    time.sleep(60)\ndef run(b):\n    return b\n",
+      });
       const r = await slow.run(deployment(code), { input: { kind: "files", files: [] } });
       expect(!r.ok && r.phase === "init" && r.error).toBe("init() did not finish within 1 s; the worker was killed.");
     } finally {
@@ -274,7 +277,8 @@ describe("logs", () => {
     const small = new ScoringPools({ maxLogChars: 10_000, idleTimeoutMs: 0 });
     try {
       const code = writeFiles(path.join(tmp.dir, "chatty"), {
-        "score.py": "import sys\ndef run(b):\n    for i in range(2000):\n        print(f'line {i:05d} ' + 'x' * 100)\n    sys.argv.append('ignored')\n    return b\n",
+        "score.py":
+          "import sys\ndef run(b):\n    for i in range(2000):\n        print(f'line {i:05d} ' + 'x' * 100)\n    sys.argv.append('ignored')\n    return b\n",
       });
       const r = await small.run(deployment(code), { input: { kind: "files", files: ["/a"] } });
       expect(r.ok).toBe(true);
@@ -314,7 +318,11 @@ def run(mini_batch):
     try {
       const model = writeFiles(path.join(tmp.dir, "env-model"), { "model.json": "{}" });
       const dep = deployment(code, { modelDir: model, environmentVariables: { MY_SETTING: "42", BATCH_INPUT_DIR: "/ignored" } });
-      const job1 = { inputDir: path.join(tmp.dir, "job1-in"), outputDir: path.join(tmp.dir, "job1-out"), payloadFile: path.join(tmp.dir, "job1-payload.json") };
+      const job1 = {
+        inputDir: path.join(tmp.dir, "job1-in"),
+        outputDir: path.join(tmp.dir, "job1-out"),
+        payloadFile: path.join(tmp.dir, "job1-payload.json"),
+      };
       const r1 = await pools.run(dep, { input: { kind: "files", files: ["/x"] }, ...job1 });
       if (!r1.ok) throw new Error(`${r1.error}\n${r1.traceback}`);
       const seen1 = JSON.parse(r1.body.trim());
@@ -415,7 +423,10 @@ def run(mini_batch):
     const files = [path.join(inputDir, "a.txt"), path.join(inputDir, "sub", "b.txt")];
     const r = await pools.run(deployment(code), { input: { kind: "files", files }, inputDir, outputDir });
     if (!r.ok) throw new Error(`${r.error}\n${r.traceback}`);
-    const seen = r.body.trim().split("\n").map((l) => JSON.parse(l));
+    const seen = r.body
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
     expect(seen.map((s) => s.path)).toEqual(["/batchpoint/batch/in/data/a.txt", "/batchpoint/batch/in/data/sub/b.txt"]);
     files.forEach((f, i) => expect(seen[i].ino).toBe(statSync(f).ino)); // the same file, not a copy
     expect(seen.every((s) => s.links === 2 && s.writable === false)).toBe(true);

@@ -117,14 +117,19 @@ def run(mini_batch):
       "score.py": "def init():\n    pass\ndef run(mini_batch):\n    return [p for p in mini_batch if 'bad' not in p]\n",
     });
     const r = await pools.run(deployment(code), { input: { kind: "files", files: ["/x/ok1", "/x/bad", "/x/ok2"] } });
-    expect(r.ok && { count: r.count, inputCount: r.inputCount, body: r.body }).toEqual({ count: 2, inputCount: 3, body: "/x/ok1\n/x/ok2\n" });
+    expect(r.ok && { count: r.count, inputCount: r.inputCount, body: r.body }).toEqual({
+      count: 2,
+      inputCount: 3,
+      body: "/x/ok1\n/x/ok2\n",
+    });
   });
 });
 
 describe("Python large mini-batches", () => {
   it("returns hundreds of thousands of rows intact", async () => {
     const code = writeFiles(path.join(tmp.dir, "big-code"), {
-      "score.py": "import pandas as pd\ndef init():\n    pass\ndef run(mini_batch):\n    n = int(mini_batch[0])\n    return pd.DataFrame({'i': range(n), 'label': ['x' * 10] * n})\n",
+      "score.py":
+        "import pandas as pd\ndef init():\n    pass\ndef run(mini_batch):\n    n = int(mini_batch[0])\n    return pd.DataFrame({'i': range(n), 'label': ['x' * 10] * n})\n",
     });
     const r = await pools.run(deployment(code), { input: { kind: "files", files: ["300000"] } });
     if (!r.ok) throw new Error(r.error);
@@ -206,7 +211,9 @@ def run(mini_batch):
   });
 
   it("rejects a return value that is neither a DataFrame nor a list", async () => {
-    const code = writeFiles(path.join(tmp.dir, "none-code"), { "score.py": "def init():\n    pass\ndef run(mini_batch):\n    print('forgot to return')\n" });
+    const code = writeFiles(path.join(tmp.dir, "none-code"), {
+      "score.py": "def init():\n    pass\ndef run(mini_batch):\n    print('forgot to return')\n",
+    });
     const r = await pools.run(deployment(code), { input: { kind: "files", files: ["/a"] } });
     expect(!r.ok && r.error).toBe("run() returned NoneType; expected a pandas DataFrame or a list");
   });

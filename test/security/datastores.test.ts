@@ -31,7 +31,11 @@ afterEach(() => {
 });
 
 async function register(body: unknown) {
-  const res = await fetch(`${api.origin}/api/v1/datastores`, { method: "POST", headers: { authorization: `Bearer ${owner}`, "content-type": "application/json" }, body: JSON.stringify(body) });
+  const res = await fetch(`${api.origin}/api/v1/datastores`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${owner}`, "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
   return { status: res.status, json: await res.json() };
 }
 
@@ -52,11 +56,18 @@ describe("the platform's storage is not a datastore", () => {
 
   it("registering the platform's own account is refused with a field error, even where private addresses are allowed", async () => {
     process.env[DATASTORE_ALLOW_PRIVATE_ENV] = "1";
-    const res = await register({ auth: "connection_string", name: "everything", containerName: `ws-${workspaceId}`.toLowerCase().slice(0, 63), connectionString: platformCs() });
+    const res = await register({
+      auth: "connection_string",
+      name: "everything",
+      containerName: `ws-${workspaceId}`.toLowerCase().slice(0, 63),
+      connectionString: platformCs(),
+    });
     expect(res.status).toBe(400);
     expect(res.json.error.details.fieldErrors.connectionString[0]).toMatch(/platform's own storage account/);
     // Spelled differently: the emulator's path-style endpoint with a trailing dot and upper case.
-    const sneaky = platformCs().replace("127.0.0.1", "LOCALHOST.").replace(/AccountName=[^;]+;/, "");
+    const sneaky = platformCs()
+      .replace("127.0.0.1", "LOCALHOST.")
+      .replace(/AccountName=[^;]+;/, "");
     const res2 = await register({ auth: "connection_string", name: "everything2", containerName: "anything", connectionString: sneaky });
     expect(res2.status).toBe(400);
     expect((await findDatastores({ workspaceId })).map((d) => d.name)).toEqual(["workspaceblobstore"]);
@@ -66,7 +77,12 @@ describe("the platform's storage is not a datastore", () => {
     process.env[DATASTORE_ALLOW_PRIVATE_ENV] = "";
     const tenantCs = process.env.TEST_TENANT_STORAGE_CONNECTION_STRING!;
     await ensureContainer({ auth: "connection_string", containerName: "tenant-own", credential: tenantCs });
-    for (const cs of [tenantCs, "UseDevelopmentStorage=true", "DefaultEndpointsProtocol=http;AccountName=x;AccountKey=eA==;BlobEndpoint=http://169.254.169.254/x;", "AccountName=x;AccountKey=eA==;BlobEndpoint=http://[::1]:5432/x;"]) {
+    for (const cs of [
+      tenantCs,
+      "UseDevelopmentStorage=true",
+      "DefaultEndpointsProtocol=http;AccountName=x;AccountKey=eA==;BlobEndpoint=http://169.254.169.254/x;",
+      "AccountName=x;AccountKey=eA==;BlobEndpoint=http://[::1]:5432/x;",
+    ]) {
       const res = await register({ auth: "connection_string", name: "local_store", containerName: "tenant-own", connectionString: cs });
       expect(res.status).toBe(400);
       expect(res.json.error.details.fieldErrors.connectionString[0]).toMatch(/not a public address/);
@@ -105,10 +121,13 @@ describe("the connection test is not a port scanner", () => {
         s.close(() => resolve(p));
       });
     });
-    const cs = (port: number) => `DefaultEndpointsProtocol=http;AccountName=probe;AccountKey=eA==;BlobEndpoint=http://127.0.0.1:${port}/probe;`;
+    const cs = (port: number) =>
+      `DefaultEndpointsProtocol=http;AccountName=probe;AccountKey=eA==;BlobEndpoint=http://127.0.0.1:${port}/probe;`;
     const reasons = [];
     for (const port of [closed, open]) {
-      const r = await testDatastoreCredentials({ input: { auth: "connection_string", name: "probe", containerName: "probe", connectionString: cs(port) } });
+      const r = await testDatastoreCredentials({
+        input: { auth: "connection_string", name: "probe", containerName: "probe", connectionString: cs(port) },
+      });
       reasons.push(r.ok ? "ok" : r.reason);
     }
     expect(reasons).toEqual([UNREACHABLE_REASON, UNREACHABLE_REASON]);
@@ -118,7 +137,14 @@ describe("the connection test is not a port scanner", () => {
     process.env[DATASTORE_ALLOW_PRIVATE_ENV] = "";
     const open = (tcp.address() as AddressInfo).port;
     const before = sockets.size;
-    const r = await testDatastoreCredentials({ input: { auth: "connection_string", name: "probe", containerName: "probe", connectionString: `AccountName=p;AccountKey=eA==;BlobEndpoint=http://127.0.0.1:${open}/p;` } });
+    const r = await testDatastoreCredentials({
+      input: {
+        auth: "connection_string",
+        name: "probe",
+        containerName: "probe",
+        connectionString: `AccountName=p;AccountKey=eA==;BlobEndpoint=http://127.0.0.1:${open}/p;`,
+      },
+    });
     expect(r).toEqual({ ok: false, reason: expect.stringMatching(/not a public address/) });
     expect(sockets.size).toBe(before); // no connection was made
   });

@@ -21,11 +21,16 @@ beforeAll(async () => {
   functions = await startFunctionsServer();
   api = await serveRoutes([
     { pattern: /^\/api\/v1\/datastores\/([^/]+)\/files$/, params: (m) => ({ datastore: m[1] }), methods: dsFiles },
-    { pattern: /^\/api\/v1\/datastores\/([^/]+)\/files\/(.+)$/, params: (m) => ({ datastore: m[1], path: m[2].split("/") }), methods: dsFile },
+    {
+      pattern: /^\/api\/v1\/datastores\/([^/]+)\/files\/(.+)$/,
+      params: (m) => ({ datastore: m[1], path: m[2].split("/") }),
+      methods: dsFile,
+    },
     { pattern: /^\/api\/v1\/endpoints\/([^/]+)\/jobs$/, params: (m) => ({ endpoint: m[1] }), methods: jobsRoute },
   ]);
   // run() reports each input's local path relative to the mini-batch's input folder, and its content.
-  const code = "import os\ndef init(): pass\ndef run(batch):\n    return [os.path.relpath(p, os.environ['BATCH_INPUT_DIR']) + '=' + open(p).read() for p in batch]\n";
+  const code =
+    "import os\ndef init(): pass\ndef run(batch):\n    return [os.path.relpath(p, os.environ['BATCH_INPUT_DIR']) + '=' + open(p).read() for p in batch]\n";
   fx = await deploymentFixture({ code: { files: { "score.py": code } }, scoringScript: "score.py", interpreter: PYTHON });
   scientist = (await createApiToken({ workspaceId: fx.workspace.id, actor: fx.actor, name: "sci", role: "scientist" })).token;
 });
@@ -35,7 +40,11 @@ afterAll(async () => {
 });
 
 async function call(method: string, path: string, body?: string, contentType = "text/plain") {
-  const res = await fetch(`${api.origin}${path}`, { method, headers: { authorization: `Bearer ${scientist}`, "content-type": contentType }, body });
+  const res = await fetch(`${api.origin}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${scientist}`, "content-type": contentType },
+    body,
+  });
   const text = await res.text();
   return { status: res.status, text, json: text ? JSON.parse(text) : null };
 }
@@ -60,7 +69,12 @@ describe("names that could escape are refused at upload", () => {
   });
 
   it("a job input or output path with '..' or a backslash is refused at invoke", async () => {
-    const bad = await call("POST", "/api/v1/endpoints/scorer/jobs", JSON.stringify({ input: { type: "uri_folder", path: "datastores/workspaceblobstore/paths/up/../../ws-x/" } }), "application/json");
+    const bad = await call(
+      "POST",
+      "/api/v1/endpoints/scorer/jobs",
+      JSON.stringify({ input: { type: "uri_folder", path: "datastores/workspaceblobstore/paths/up/../../ws-x/" } }),
+      "application/json",
+    );
     expect(bad.status).toBe(400);
     expect(bad.text).toMatch(/'\.\.' segment/);
   });
@@ -76,10 +90,22 @@ describe("a foreign container with hostile names", () => {
     await victim.getBlockBlobClient("secret.txt").upload("victim-secret", 13);
     // Written by someone else's tool, straight to the container: names Batchpoint would never accept.
     for (const name of ["in/ok.txt", "in\\..\\..\\victim\\secret.txt", "in/a\nb.txt", "in/..\\..\\escape.txt"]) {
-      await drop.getBlockBlobClient(name).upload("x", 1).catch(() => {});
+      await drop
+        .getBlockBlobClient(name)
+        .upload("x", 1)
+        .catch(() => {});
     }
     await drop.getBlockBlobClient("in/ok.txt").upload("fine", 4);
-    await createDatastore({ workspaceId: fx.workspace.id, actor: fx.actor, input: { auth: "connection_string", name: "foreign", containerName: drop.containerName, connectionString: process.env.TEST_TENANT_STORAGE_CONNECTION_STRING! } });
+    await createDatastore({
+      workspaceId: fx.workspace.id,
+      actor: fx.actor,
+      input: {
+        auth: "connection_string",
+        name: "foreign",
+        containerName: drop.containerName,
+        connectionString: process.env.TEST_TENANT_STORAGE_CONNECTION_STRING!,
+      },
+    });
 
     const listing = await call("GET", "/api/v1/datastores/foreign/files?prefix=in/");
     expect(listing.status).toBe(200);
@@ -92,7 +118,12 @@ describe("a foreign container with hostile names", () => {
     expect(listing.json.refused.map((r: { name: string }) => r.name).sort()).toEqual(["in/../", "in/a\nb.txt"]);
     for (const r of listing.json.refused) expect(r.reason).toMatch(/'\.\.'|control|backslash|empty/);
 
-    const { job } = await startJob({ workspaceId: fx.workspace.id, actor: fx.actor, endpointName: "scorer", input: { input: { type: "uri_folder", path: "datastores/foreign/paths/in/" } } });
+    const { job } = await startJob({
+      workspaceId: fx.workspace.id,
+      actor: fx.actor,
+      endpointName: "scorer",
+      input: { input: { type: "uri_folder", path: "datastores/foreign/paths/in/" } },
+    });
     const done = await waitForJob(job.id);
     expect(done).toMatchObject({ status: "completed", filesTotal: 1, filesCompleted: 1 });
     const target = await (await import("@/lib/datastores/datastores")).getDefaultStorageTarget(fx.workspace.id);

@@ -184,7 +184,8 @@ def run(mini_batch):
 
   it("cannot write a file past the file size limit", async () => {
     const code = writeFiles(path.join(tmp.dir, "py-fsize"), {
-      "score.py": "import os\ndef run(mini_batch):\n    with open(os.path.join(os.environ['BATCH_OUTPUT_DIR'], 'big.bin'), 'wb') as f:\n        f.write(b'x' * (3 * 1024 * 1024))\n    return ['written']\n",
+      "score.py":
+        "import os\ndef run(mini_batch):\n    with open(os.path.join(os.environ['BATCH_OUTPUT_DIR'], 'big.bin'), 'wb') as f:\n        f.write(b'x' * (3 * 1024 * 1024))\n    return ['written']\n",
     });
     const outputDir = path.join(tmp.dir, "fsize-out");
     const r = await pools.run(deployment(code, { sandbox: { fileSizeMiB: 1 } }), { input: { kind: "files", files: ["x"] }, outputDir });
@@ -193,7 +194,9 @@ def run(mini_batch):
 
   it("is stopped when run() uses more CPU time than its limit", async () => {
     const code = writeFiles(path.join(tmp.dir, "py-cpu"), { "score.py": "def run(mini_batch):\n    while True:\n        pass\n" });
-    const r = await pools.run(deployment(code, { sandbox: { cpuSeconds: 1 }, timeoutSeconds: 60 }), { input: { kind: "files", files: ["x"] } });
+    const r = await pools.run(deployment(code, { sandbox: { cpuSeconds: 1 }, timeoutSeconds: 60 }), {
+      input: { kind: "files", files: ["x"] },
+    });
     expect(!r.ok && r.error).toBe("run() used more than 1 s of CPU time; the worker was killed.");
   });
 
@@ -225,7 +228,12 @@ def run(mini_batch):
 describe("a hostile Node scoring module", () => {
   it("gets the same treatment: no secrets, no server environment, no other tenant, no server ports", async () => {
     const code = writeFiles(path.join(tmp.dir, "node-probe"), { "score.mjs": NODE_PROBE });
-    const dep = deployment(code, { runtime: "node", interpreter: null, scoringScript: "score.mjs", environmentVariables: { TARGETS: JSON.stringify(targets()) } });
+    const dep = deployment(code, {
+      runtime: "node",
+      interpreter: null,
+      scoringScript: "score.mjs",
+      environmentVariables: { TARGETS: JSON.stringify(targets()) },
+    });
     const r = await pools.run(dep, { input: { kind: "files", files: ["x"] } });
     if (!r.ok) throw new Error(`${r.error}\n${r.traceback}\n${r.logs}`);
     expectNothingLeaked(JSON.parse(r.body.trim()));
@@ -274,7 +282,9 @@ describe("where the sandbox cannot start", () => {
       expect(r.ok).toBe(false);
       expect(!r.ok && r.phase).toBe("init");
       expect(!r.ok && r.deterministic).toBe(true);
-      expect(!r.ok && r.error).toMatch(/^The scoring sandbox cannot start, so Batchpoint refuses to run scoring code: bubblewrap \(bwrap\) is not installed/);
+      expect(!r.ok && r.error).toMatch(
+        /^The scoring sandbox cannot start, so Batchpoint refuses to run scoring code: bubblewrap \(bwrap\) is not installed/,
+      );
     } finally {
       if (saved === undefined) delete process.env.BATCHPOINT_BWRAP;
       else process.env.BATCHPOINT_BWRAP = saved;

@@ -62,15 +62,18 @@ function postChunked(port: number, path: string, maxBytes: number): Promise<{ st
     let sent = 0;
     let answered = false;
     const chunk = Buffer.alloc(64 * 1024, 0x61);
-    const req = httpRequest({ host: "127.0.0.1", port, path, method: "POST", headers: { "content-type": "application/json", "transfer-encoding": "chunked" } }, (res) => {
-      answered = true;
-      const parts: Buffer[] = [];
-      res.on("data", (c: Buffer) => parts.push(c));
-      res.on("end", () => {
-        resolve({ status: res.statusCode ?? 0, body: Buffer.concat(parts).toString("utf8"), sent });
-        req.destroy();
-      });
-    });
+    const req = httpRequest(
+      { host: "127.0.0.1", port, path, method: "POST", headers: { "content-type": "application/json", "transfer-encoding": "chunked" } },
+      (res) => {
+        answered = true;
+        const parts: Buffer[] = [];
+        res.on("data", (c: Buffer) => parts.push(c));
+        res.on("end", () => {
+          resolve({ status: res.statusCode ?? 0, body: Buffer.concat(parts).toString("utf8"), sent });
+          req.destroy();
+        });
+      },
+    );
     req.on("error", (e) => (answered ? undefined : reject(e)));
     const pump = () => {
       while (!answered && sent < maxBytes) {
@@ -91,9 +94,15 @@ beforeAll(async () => {
   const { user, workspace } = await createUserWithWorkspace("websec");
   workspaceId = workspace.id;
   await createEndpoint({ workspaceId, actor: { userId: user.id }, input: { name: "scorer" } });
-  const created = await createWebhook({ workspaceId, actor: { userId: user.id }, input: { direction: "inbound", name: "on-upload", endpointName: "scorer" } });
+  const created = await createWebhook({
+    workspaceId,
+    actor: { userId: user.id },
+    input: { direction: "inbound", name: "on-upload", endpointName: "scorer" },
+  });
   webhookId = created.webhook.id;
-  hooks = await serveStreaming(hookRoute.POST as Handler, (url) => ({ webhookId: decodeURIComponent(url.pathname.split("/").pop() ?? "") }));
+  hooks = await serveStreaming(hookRoute.POST as Handler, (url) => ({
+    webhookId: decodeURIComponent(url.pathname.split("/").pop() ?? ""),
+  }));
 });
 afterAll(async () => {
   await hooks?.close();
@@ -123,11 +132,20 @@ describe("hostile: bodies larger than anyone should send", () => {
   it("a declared Content-Length over 1 MiB is refused before a byte is read", async () => {
     hooks.stats.pulled = 0;
     const res = await new Promise<number>((resolve, reject) => {
-      const req = httpRequest({ host: "127.0.0.1", port: hooks.port, path: `/api/hooks/${webhookId}`, method: "POST", headers: { "content-length": String(50 * 1024 * 1024) } }, (r) => {
-        r.resume();
-        resolve(r.statusCode ?? 0);
-        req.destroy();
-      });
+      const req = httpRequest(
+        {
+          host: "127.0.0.1",
+          port: hooks.port,
+          path: `/api/hooks/${webhookId}`,
+          method: "POST",
+          headers: { "content-length": String(50 * 1024 * 1024) },
+        },
+        (r) => {
+          r.resume();
+          resolve(r.statusCode ?? 0);
+          req.destroy();
+        },
+      );
       req.on("error", reject);
       req.write(Buffer.alloc(1024));
     });
@@ -137,12 +155,15 @@ describe("hostile: bodies larger than anyone should send", () => {
 
   it("every JSON body of the API is bounded the same way", async () => {
     let pulled = 0;
-    const endless = new ReadableStream<Uint8Array>({
-      pull(c) {
-        pulled += 65536;
-        c.enqueue(new Uint8Array(65536));
+    const endless = new ReadableStream<Uint8Array>(
+      {
+        pull(c) {
+          pulled += 65536;
+          c.enqueue(new Uint8Array(65536));
+        },
       },
-    }, { highWaterMark: 0 });
+      { highWaterMark: 0 },
+    );
     const request = new Request("http://x/api/v1/endpoints", { method: "POST", body: endless, duplex: "half" } as RequestInit);
     await expect(readJsonBody(request)).rejects.toMatchObject({ code: "PAYLOAD_TOO_LARGE", status: 413 });
     expect(pulled).toBeLessThanOrEqual(1024 * 1024 + 2 * 65536);
@@ -152,13 +173,21 @@ describe("hostile: bodies larger than anyone should send", () => {
 });
 
 describe("hostile: an outbound webhook at this machine by another spelling", () => {
-  it.each(["http://LOCALHOST./hook", "http://localhost.:8080/hook", "http://[::ffff:127.0.0.1]:3000/x", "http://2130706433/x", "http://metadata.google.internal/"])("%s is refused at creation and nothing is stored", async (url) => {
+  it.each([
+    "http://LOCALHOST./hook",
+    "http://localhost.:8080/hook",
+    "http://[::ffff:127.0.0.1]:3000/x",
+    "http://2130706433/x",
+    "http://metadata.google.internal/",
+  ])("%s is refused at creation and nothing is stored", async (url) => {
     const { user } = await db.membership.findFirstOrThrow({ where: { workspaceId }, select: { user: { select: { id: true } } } });
     const before = await db.webhook.count({ where: { workspaceId } });
     const saved = process.env[ALLOW_PRIVATE_ENV];
     delete process.env[ALLOW_PRIVATE_ENV];
     try {
-      await expect(createWebhook({ workspaceId, actor: { userId: user.id }, input: { direction: "outbound", name: `out-${before}`, url } })).rejects.toThrow(/public addresses only/);
+      await expect(
+        createWebhook({ workspaceId, actor: { userId: user.id }, input: { direction: "outbound", name: `out-${before}`, url } }),
+      ).rejects.toThrow(/public addresses only/);
     } finally {
       if (saved !== undefined) process.env[ALLOW_PRIVATE_ENV] = saved;
     }
@@ -167,9 +196,12 @@ describe("hostile: an outbound webhook at this machine by another spelling", () 
 });
 
 describe("hostile: a sign-in link that sends the user elsewhere", () => {
-  it.each(["/\\localhost:3933/phish", "//evil.example", "/%5Cevil.example", "https://evil.example", "javascript:alert(document.cookie)"])("callbackUrl %j lands on /", (raw) => {
-    expect(safeCallbackPath(raw)).toBe("/");
-  });
+  it.each(["/\\localhost:3933/phish", "//evil.example", "/%5Cevil.example", "https://evil.example", "javascript:alert(document.cookie)"])(
+    "callbackUrl %j lands on /",
+    (raw) => {
+      expect(safeCallbackPath(raw)).toBe("/");
+    },
+  );
 });
 
 describe("hostile: guessing a password", () => {
@@ -181,19 +213,28 @@ describe("hostile: guessing a password", () => {
   afterEach(() => {
     vi.useRealTimers();
   });
-  const outcome = (p: Promise<unknown>) => p.then(() => "signed in", (e: { code?: string }) => e.code ?? "error");
+  const outcome = (p: Promise<unknown>) =>
+    p.then(
+      () => "signed in",
+      (e: { code?: string }) => e.code ?? "error",
+    );
 
   it("25 parallel wrong guesses from one address: at most PAIR_FREE + 1 passwords are checked, the rest are told to wait", async () => {
     const email = uniqueEmail("victim");
     await signUp({ name: "Victim", email, password: "the owner's password" });
-    const results = await Promise.all(Array.from({ length: 25 }, (_, i) => outcome(verifyCredentials({ email, password: `guess ${i}`, address: "203.0.113.7" }))));
+    const results = await Promise.all(
+      Array.from({ length: 25 }, (_, i) => outcome(verifyCredentials({ email, password: `guess ${i}`, address: "203.0.113.7" }))),
+    );
     const evaluated = results.filter((r) => r === "UNAUTHENTICATED").length;
     expect(evaluated).toBeGreaterThanOrEqual(PAIR_FREE);
     expect(evaluated).toBeLessThanOrEqual(PAIR_FREE + 1);
     expect(results.filter((r) => r === "RATE_LIMITED")).toHaveLength(25 - evaluated);
     expect(results).not.toContain("signed in");
     // The attacker's next guess, even the right password, waits; the message says how long.
-    await expect(verifyCredentials({ email, password: "the owner's password", address: "203.0.113.7" })).rejects.toMatchObject({ code: "RATE_LIMITED", message: expect.stringMatching(/^Too many sign-in attempts\. Try again in \d+ (second|minute)s?\.$/) });
+    await expect(verifyCredentials({ email, password: "the owner's password", address: "203.0.113.7" })).rejects.toMatchObject({
+      code: "RATE_LIMITED",
+      message: expect.stringMatching(/^Too many sign-in attempts\. Try again in \d+ (second|minute)s?\.$/),
+    });
   });
 
   it("the real owner still signs in from their own address after an attacker's guesses", async () => {
@@ -209,7 +250,11 @@ describe("hostile: guessing a password", () => {
     const email = uniqueEmail("backoff");
     const address = "198.51.100.99";
     await signUp({ name: "Backoff", email, password: "the owner's password" });
-    const attempt = (password = "guess") => verifyCredentials({ email, password, address }).then(() => ({ code: "signed in", wait: 0 }), (e) => ({ code: e.code as string, wait: (e.details?.retryAfterMs as number) ?? 0 }));
+    const attempt = (password = "guess") =>
+      verifyCredentials({ email, password, address }).then(
+        () => ({ code: "signed in", wait: 0 }),
+        (e) => ({ code: e.code as string, wait: (e.details?.retryAfterMs as number) ?? 0 }),
+      );
     for (let i = 0; i < PAIR_FREE + 1; i++) expect((await attempt()).code).toBe("UNAUTHENTICATED");
     const first = await attempt();
     expect(first.code).toBe("RATE_LIMITED");
@@ -227,9 +272,11 @@ describe("hostile: guessing a password", () => {
     const address = "203.0.113.250";
     const email = uniqueEmail("office");
     await signUp({ name: "Office", email, password: "the owner's password" });
-    for (let i = 0; i < 3; i++) await expect(verifyCredentials({ email, password: "the owner's password", address })).resolves.toMatchObject({ email });
+    for (let i = 0; i < 3; i++)
+      await expect(verifyCredentials({ email, password: "the owner's password", address })).resolves.toMatchObject({ email });
     const results: string[] = [];
-    for (let i = 0; i < ADDRESS_ATTEMPTS + 3; i++) results.push(await outcome(verifyCredentials({ email: uniqueEmail(`spray${i}`), password: "Password1", address })));
+    for (let i = 0; i < ADDRESS_ATTEMPTS + 3; i++)
+      results.push(await outcome(verifyCredentials({ email: uniqueEmail(`spray${i}`), password: "Password1", address })));
     expect(results.slice(0, ADDRESS_ATTEMPTS).every((r) => r === "UNAUTHENTICATED")).toBe(true);
     expect(results.slice(ADDRESS_ATTEMPTS)).toEqual(["RATE_LIMITED", "RATE_LIMITED", "RATE_LIMITED"]);
   }, 240_000);
@@ -246,10 +293,21 @@ describe("hostile: signing up where the operator said no", () => {
   it("closed: nobody gets an account, not even with an invitation, and the page says why", async () => {
     const { user: owner, workspace } = await createUserWithWorkspace("closer");
     const email = uniqueEmail("shut-out");
-    const { token } = await inviteMember({ workspaceId: workspace.id, actor: { userId: owner.id }, baseUrl: "http://x", email, role: "reader" });
+    const { token } = await inviteMember({
+      workspaceId: workspace.id,
+      actor: { userId: owner.id },
+      baseUrl: "http://x",
+      email,
+      role: "reader",
+    });
     process.env.BATCHPOINT_SIGNUP = "closed";
-    await expect(signUp({ name: "Nope", email, password: "long enough pw" })).rejects.toMatchObject({ code: "FORBIDDEN", message: SIGNUP_CLOSED_MESSAGE });
-    await expect(signUp({ name: "Nope", email, password: "long enough pw", invitation: token, personalWorkspace: false })).rejects.toMatchObject({ code: "FORBIDDEN", message: SIGNUP_CLOSED_MESSAGE });
+    await expect(signUp({ name: "Nope", email, password: "long enough pw" })).rejects.toMatchObject({
+      code: "FORBIDDEN",
+      message: SIGNUP_CLOSED_MESSAGE,
+    });
+    await expect(
+      signUp({ name: "Nope", email, password: "long enough pw", invitation: token, personalWorkspace: false }),
+    ).rejects.toMatchObject({ code: "FORBIDDEN", message: SIGNUP_CLOSED_MESSAGE });
     expect(await usersWith(email)).toBe(0);
     expect(await signUpPageState({})).toEqual({ form: false, message: SIGNUP_CLOSED_MESSAGE });
   });
@@ -258,11 +316,30 @@ describe("hostile: signing up where the operator said no", () => {
     const { user: owner, workspace } = await createUserWithWorkspace("inviter");
     const invited = uniqueEmail("invited");
     const stranger = uniqueEmail("stranger");
-    const { token } = await inviteMember({ workspaceId: workspace.id, actor: { userId: owner.id }, baseUrl: "http://x", email: invited, role: "scientist" });
+    const { token } = await inviteMember({
+      workspaceId: workspace.id,
+      actor: { userId: owner.id },
+      baseUrl: "http://x",
+      email: invited,
+      role: "scientist",
+    });
     process.env.BATCHPOINT_SIGNUP = "invite";
-    await expect(signUp({ name: "S", email: stranger, password: "long enough pw" })).rejects.toMatchObject({ code: "FORBIDDEN", message: SIGNUP_INVITE_ONLY_MESSAGE });
-    await expect(signUp({ name: "S", email: stranger, password: "long enough pw", invitation: token, personalWorkspace: false })).rejects.toMatchObject({ code: "FORBIDDEN", message: expect.stringContaining(`for ${invited}`) });
-    await expect(signUp({ name: "S", email: stranger, password: "long enough pw", invitation: "inv_not_a_real_invitation_token", personalWorkspace: false })).rejects.toMatchObject({ code: "FORBIDDEN", message: expect.stringContaining("invalid, expired") });
+    await expect(signUp({ name: "S", email: stranger, password: "long enough pw" })).rejects.toMatchObject({
+      code: "FORBIDDEN",
+      message: SIGNUP_INVITE_ONLY_MESSAGE,
+    });
+    await expect(
+      signUp({ name: "S", email: stranger, password: "long enough pw", invitation: token, personalWorkspace: false }),
+    ).rejects.toMatchObject({ code: "FORBIDDEN", message: expect.stringContaining(`for ${invited}`) });
+    await expect(
+      signUp({
+        name: "S",
+        email: stranger,
+        password: "long enough pw",
+        invitation: "inv_not_a_real_invitation_token",
+        personalWorkspace: false,
+      }),
+    ).rejects.toMatchObject({ code: "FORBIDDEN", message: expect.stringContaining("invalid, expired") });
     expect(await usersWith(stranger)).toBe(0);
     expect(await signUpPageState({})).toEqual({ form: false, message: SIGNUP_INVITE_ONLY_MESSAGE });
     expect(await signUpPageState({ invitation: token })).toEqual({ form: true });
@@ -278,7 +355,12 @@ describe("hostile: signing up where the operator said no", () => {
   });
 
   it("a mistyped BATCHPOINT_SIGNUP stops the server at start with a line that names it", () => {
-    const base = { DATABASE_URL: "postgres://x/y", AZURE_STORAGE_CONNECTION_STRING: "UseDevelopmentStorage=true", BATCHPOINT_SECRET_KEY: "1".repeat(64), NEXTAUTH_SECRET: "s".repeat(32) };
+    const base = {
+      DATABASE_URL: "postgres://x/y",
+      AZURE_STORAGE_CONNECTION_STRING: "UseDevelopmentStorage=true",
+      BATCHPOINT_SECRET_KEY: "1".repeat(64),
+      NEXTAUTH_SECRET: "s".repeat(32),
+    };
     expect(() => parseEnv({ ...base, BATCHPOINT_SIGNUP: "invites" })).toThrow("BATCHPOINT_SIGNUP must be open, invite or closed");
     expect(parseEnv({ ...base, BATCHPOINT_SIGNUP: "closed" }).BATCHPOINT_SIGNUP).toBe("closed");
     expect(parseEnv(base).BATCHPOINT_SIGNUP).toBe("open");

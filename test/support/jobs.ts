@@ -12,7 +12,9 @@ import { createUserWithWorkspace } from "./factories";
 export const PYTHON = "/usr/bin/python3";
 
 /** A workspace with one endpoint and one deployment of the given code. */
-export async function deploymentFixture(deployment: Partial<CreateDeploymentInput> & Pick<CreateDeploymentInput, "code" | "scoringScript">) {
+export async function deploymentFixture(
+  deployment: Partial<CreateDeploymentInput> & Pick<CreateDeploymentInput, "code" | "scoringScript">,
+) {
   const { user, workspace } = await createUserWithWorkspace("pipeline");
   const actor = { userId: user.id };
   await createEndpoint({ workspaceId: workspace.id, actor, input: { name: "scorer" } });
@@ -24,13 +26,16 @@ export async function deploymentFixture(deployment: Partial<CreateDeploymentInpu
 /** Writes `count` real PNG images (Pillow) and uploads them under `prefix`; returns the blob names. */
 export async function uploadPngs(target: Awaited<ReturnType<typeof getDefaultStorageTarget>>, prefix: string, count: number) {
   const dir = mkdtempSync(path.join(tmpdir(), "pngs-"));
-  execFileSync(PYTHON, ["-c", `
+  execFileSync(PYTHON, [
+    "-c",
+    `
 import sys
 from PIL import Image
 for i in range(${count}):
     img = Image.new("L", (8, 8), color=(i * 7) % 256)
     img.save(f"${dir}/img_{i:03d}.png")
-`]);
+`,
+  ]);
   const names = readdirSync(dir).sort();
   for (const n of names) await uploadBlob(target, `${prefix}${n}`, readFileSync(path.join(dir, n)));
   return names.map((n) => `${prefix}${n}`);
@@ -41,12 +46,19 @@ export async function uploadTexts(target: Awaited<ReturnType<typeof getDefaultSt
 }
 
 /** Waits until the job reaches one of `statuses`; throws with the job's state when it does not in time. */
-export async function waitForJob(jobId: string, statuses: string[] = ["completed", "completed_with_errors", "failed", "canceled"], timeoutMs = 90_000) {
+export async function waitForJob(
+  jobId: string,
+  statuses: string[] = ["completed", "completed_with_errors", "failed", "canceled"],
+  timeoutMs = 90_000,
+) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const job = await db.job.findUniqueOrThrow({ where: { id: jobId } });
     if (statuses.includes(job.status)) return job;
-    if (Date.now() > deadline) throw new Error(`job stayed ${job.status} (${job.miniBatchesCompleted}+${job.miniBatchesFailed}/${job.miniBatchesTotal} mini-batches)`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `job stayed ${job.status} (${job.miniBatchesCompleted}+${job.miniBatchesFailed}/${job.miniBatchesTotal} mini-batches)`,
+      );
     await new Promise((r) => setTimeout(r, 200));
   }
 }

@@ -19,7 +19,11 @@ export async function serveRoutes(routes: Route[]) {
       const body = await readAll(req);
       const headers = new Headers();
       for (const [k, v] of Object.entries(req.headers)) if (typeof v === "string") headers.set(k, v);
-      const request = new Request(url, { method: req.method, headers, body: req.method === "GET" || req.method === "HEAD" || req.method === "DELETE" ? undefined : new Uint8Array(body) });
+      const request = new Request(url, {
+        method: req.method,
+        headers,
+        body: req.method === "GET" || req.method === "HEAD" || req.method === "DELETE" ? undefined : new Uint8Array(body),
+      });
       const response = await handler(request, { params: Promise.resolve(r.params(m)) });
       res.writeHead(response.status, Object.fromEntries(response.headers));
       return void res.end(Buffer.from(await response.arrayBuffer()));

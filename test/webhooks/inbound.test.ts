@@ -23,9 +23,18 @@ let secret: string;
 beforeAll(async () => {
   functions = await startFunctionsServer();
   hooks = await serveRoutes([{ pattern: /^\/api\/hooks\/([^/]+)$/, params: (m) => ({ webhookId: m[1] }), methods: hookRoute }]);
-  fx = await deploymentFixture({ code: { files: { "score.py": SCORE_PY } }, scoringScript: "score.py", interpreter: PYTHON, settings: { miniBatchSize: 5 } });
+  fx = await deploymentFixture({
+    code: { files: { "score.py": SCORE_PY } },
+    scoringScript: "score.py",
+    interpreter: PYTHON,
+    settings: { miniBatchSize: 5 },
+  });
   await uploadTexts(fx.target, "incoming/", 3);
-  const created = await createWebhook({ workspaceId: fx.workspace.id, actor: fx.actor, input: { direction: "inbound", name: "on-upload", endpointName: "scorer", template: { miniBatchSize: 2 } } });
+  const created = await createWebhook({
+    workspaceId: fx.workspace.id,
+    actor: fx.actor,
+    input: { direction: "inbound", name: "on-upload", endpointName: "scorer", template: { miniBatchSize: 2 } },
+  });
   webhookId = created.webhook.id;
   secret = created.secret;
 });
@@ -37,10 +46,15 @@ afterAll(async () => {
 const body = JSON.stringify({ input: { type: "uri_folder", path: "datastores/workspaceblobstore/paths/incoming/" } });
 
 async function post(raw: string, headers: Record<string, string>, query = "") {
-  const res = await fetch(`${hooks.origin}/api/hooks/${webhookId}${query}`, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: raw });
+  const res = await fetch(`${hooks.origin}/api/hooks/${webhookId}${query}`, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...headers },
+    body: raw,
+  });
   return { status: res.status, json: (await res.json()) as Record<string, any> };
 }
-const jobsOfWorkspace = () => db.job.findMany({ where: { workspaceId: fx.workspace.id, submittedVia: "webhook" }, orderBy: { createdAt: "asc" } });
+const jobsOfWorkspace = () =>
+  db.job.findMany({ where: { workspaceId: fx.workspace.id, submittedVia: "webhook" }, orderBy: { createdAt: "asc" } });
 const deliveries = () => db.webhookDelivery.findMany({ where: { webhookId }, orderBy: { createdAt: "asc" } });
 
 describe("inbound webhook: signed generic body", () => {
@@ -70,7 +84,10 @@ describe("inbound webhook: signed generic body", () => {
   });
 
   it("dedupes a sender's retry by its event id even when re-signed later", async () => {
-    const a = await post(body, { "Batchpoint-Signature": signPayload({ secret, body, timestamp: Math.floor(Date.now() / 1000) - 30 }), "Batchpoint-Event-Id": "evt-42" });
+    const a = await post(body, {
+      "Batchpoint-Signature": signPayload({ secret, body, timestamp: Math.floor(Date.now() / 1000) - 30 }),
+      "Batchpoint-Event-Id": "evt-42",
+    });
     const b = await post(body, { "Batchpoint-Signature": signature(), "Batchpoint-Event-Id": "evt-42" });
     expect([a.status, b.status]).toEqual([202, 202]);
     expect(b.json.job.name).toBe(a.json.job.name);
@@ -80,11 +97,15 @@ describe("inbound webhook: signed generic body", () => {
 
   it("starts one job for concurrent copies of the same event", async () => {
     const before = (await jobsOfWorkspace()).length;
-    const copies = await Promise.all([0, 1, 2].map(() => post(body, { "Batchpoint-Signature": signature(), "Batchpoint-Event-Id": "evt-burst" })));
+    const copies = await Promise.all(
+      [0, 1, 2].map(() => post(body, { "Batchpoint-Signature": signature(), "Batchpoint-Event-Id": "evt-burst" })),
+    );
     expect(copies.map((c) => c.status)).toEqual([202, 202, 202]);
     expect(new Set(copies.map((c) => c.json.job.name)).size).toBe(1);
     expect(await jobsOfWorkspace()).toHaveLength(before + 1);
-    expect(await db.webhookDelivery.findMany({ where: { webhookId, eventId: "evt-burst" } })).toEqual([expect.objectContaining({ status: "accepted", attempts: 3 })]);
+    expect(await db.webhookDelivery.findMany({ where: { webhookId, eventId: "evt-burst" } })).toEqual([
+      expect.objectContaining({ status: "accepted", attempts: 3 }),
+    ]);
   });
 
   it("refuses a wrong signature with 401, records it as rejected, and starts nothing", async () => {
@@ -94,7 +115,12 @@ describe("inbound webhook: signed generic body", () => {
     expect(res.json.error).toMatchObject({ code: "UNAUTHENTICATED" });
     expect(JSON.stringify(res.json)).not.toContain(secret);
     expect(await jobsOfWorkspace()).toHaveLength(before);
-    expect((await deliveries()).at(-1)).toMatchObject({ status: "rejected", responseStatus: 401, jobId: null, error: expect.stringContaining("signature does not match") });
+    expect((await deliveries()).at(-1)).toMatchObject({
+      status: "rejected",
+      responseStatus: 401,
+      jobId: null,
+      error: expect.stringContaining("signature does not match"),
+    });
   });
 
   it("verifies the raw bytes: the same JSON re-serialized with one more space is refused", async () => {
@@ -123,7 +149,16 @@ describe("inbound webhook: Azure Event Grid", () => {
   const eg = (events: unknown[]) => JSON.stringify(events);
 
   it("answers the subscription-validation handshake with the validation code, given the secret", async () => {
-    const handshake = eg([{ id: "val-1", eventType: "Microsoft.EventGrid.SubscriptionValidationEvent", subject: "", data: { validationCode: "512d38b6-c7b8-40c8-89fe-f46f9e9622b6" }, dataVersion: "1", eventTime: new Date().toISOString() }]);
+    const handshake = eg([
+      {
+        id: "val-1",
+        eventType: "Microsoft.EventGrid.SubscriptionValidationEvent",
+        subject: "",
+        data: { validationCode: "512d38b6-c7b8-40c8-89fe-f46f9e9622b6" },
+        dataVersion: "1",
+        eventTime: new Date().toISOString(),
+      },
+    ]);
     const ok = await post(handshake, { "aeg-event-type": "SubscriptionValidation" }, `?code=${encodeURIComponent(secret)}`);
     expect(ok).toEqual({ status: 200, json: { validationResponse: "512d38b6-c7b8-40c8-89fe-f46f9e9622b6" } });
     const noCode = await post(handshake, { "aeg-event-type": "SubscriptionValidation" }, "?code=wrong");
@@ -135,9 +170,20 @@ describe("inbound webhook: Azure Event Grid", () => {
     const blobEndpoint = /BlobEndpoint=([^;]+)/.exec(process.env.AZURE_STORAGE_CONNECTION_STRING!)![1].replace(/\/$/, "");
     const container = fx.target.containerName;
     const event = {
-      id: "831e1650-001e-001b-66ab-eeb76e069631", topic: "/subscriptions/x/resourceGroups/y/providers/Microsoft.Storage/storageAccounts/devstoreaccount1",
-      subject: `/blobServices/default/containers/${container}/blobs/drop/new-file.txt`, eventType: "Microsoft.Storage.BlobCreated", eventTime: new Date().toISOString(),
-      data: { api: "PutBlob", contentType: "text/plain", contentLength: 2, blobType: "BlockBlob", url: `${blobEndpoint}/${container}/drop/new-file.txt` }, dataVersion: "", metadataVersion: "1",
+      id: "831e1650-001e-001b-66ab-eeb76e069631",
+      topic: "/subscriptions/x/resourceGroups/y/providers/Microsoft.Storage/storageAccounts/devstoreaccount1",
+      subject: `/blobServices/default/containers/${container}/blobs/drop/new-file.txt`,
+      eventType: "Microsoft.Storage.BlobCreated",
+      eventTime: new Date().toISOString(),
+      data: {
+        api: "PutBlob",
+        contentType: "text/plain",
+        contentLength: 2,
+        blobType: "BlockBlob",
+        url: `${blobEndpoint}/${container}/drop/new-file.txt`,
+      },
+      dataVersion: "",
+      metadataVersion: "1",
     };
     const res = await post(eg([event]), { "aeg-event-type": "Notification", "aeg-sas-key": secret });
     expect(res.status).toBe(202);
@@ -148,12 +194,26 @@ describe("inbound webhook: Azure Event Grid", () => {
 
     const again = await post(eg([event]), { "aeg-event-type": "Notification", "aeg-sas-key": secret });
     expect(again.json.results[0]).toMatchObject({ duplicate: true, job: { name } });
-    expect(await db.job.count({ where: { workspaceId: fx.workspace.id, inputs: { path: ["data", "path"], equals: "datastores/workspaceblobstore/paths/drop/new-file.txt" } } })).toBe(1);
+    expect(
+      await db.job.count({
+        where: {
+          workspaceId: fx.workspace.id,
+          inputs: { path: ["data", "path"], equals: "datastores/workspaceblobstore/paths/drop/new-file.txt" },
+        },
+      }),
+    ).toBe(1);
   });
 
   it("refuses a blob outside the workspace's datastores without starting a job", async () => {
     const before = (await jobsOfWorkspace()).length;
-    const event = { id: "evt-foreign", eventType: "Microsoft.Storage.BlobCreated", subject: "x", eventTime: new Date().toISOString(), data: { url: "https://someoneelse.blob.core.windows.net/c/secret.csv" }, dataVersion: "" };
+    const event = {
+      id: "evt-foreign",
+      eventType: "Microsoft.Storage.BlobCreated",
+      subject: "x",
+      eventTime: new Date().toISOString(),
+      data: { url: "https://someoneelse.blob.core.windows.net/c/secret.csv" },
+      dataVersion: "",
+    };
     const res = await post(eg([event]), { "aeg-event-type": "Notification" }, `?code=${encodeURIComponent(secret)}`);
     expect(res.status).toBe(400);
     expect(res.json.error.message).toMatch(/not a datastore of this workspace/);

@@ -29,12 +29,19 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
       <h1 className="text-xl font-semibold">Sign in</h1>
       <p className="mt-1 text-sm text-zinc-500">Welcome back to Batchpoint.</p>
       <div className="mt-6">
-        <SignInForm callbackUrl={safeCallback} providers={enabledExternalProviders()} initialError={error ? (OAUTH_ERRORS[error] ?? undefined) : undefined} />
+        <SignInForm
+          callbackUrl={safeCallback}
+          providers={enabledExternalProviders()}
+          initialError={error ? (OAUTH_ERRORS[error] ?? undefined) : undefined}
+        />
       </div>
       {signUpOffered ? (
         <p className="mt-6 text-center text-sm text-zinc-500">
           New here?{" "}
-          <Link className="font-medium text-brand-600 hover:underline" href={`/sign-up${callbackUrl ? `?callbackUrl=${encodeURIComponent(safeCallback)}` : ""}`}>
+          <Link
+            className="font-medium text-brand-600 hover:underline"
+            href={`/sign-up${callbackUrl ? `?callbackUrl=${encodeURIComponent(safeCallback)}` : ""}`}
+          >
             Create an account
           </Link>
         </p>

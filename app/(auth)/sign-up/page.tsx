@@ -37,7 +37,10 @@ export default async function SignUpPage({ searchParams }: { searchParams: Promi
       </div>
       <p className="mt-6 text-center text-sm text-zinc-500">
         Have an account?{" "}
-        <Link className="font-medium text-brand-600 hover:underline" href={invitation ? `/sign-in?callbackUrl=${encodeURIComponent(`/invite/${invitation}`)}` : "/sign-in"}>
+        <Link
+          className="font-medium text-brand-600 hover:underline"
+          href={invitation ? `/sign-in?callbackUrl=${encodeURIComponent(`/invite/${invitation}`)}` : "/sign-in"}
+        >
           Sign in
         </Link>
       </p>

@@ -14,7 +14,10 @@ export default async function WorkspaceLayout({ children, params }: { children: 
   const workspaces = await findWorkspacesForUser({ userId: ctx.user.id });
   return (
     <div className="min-h-screen lg:flex">
-      <a href="#main" className="sr-only z-50 rounded-md bg-white px-3 py-2 text-sm font-medium text-brand-700 shadow focus:not-sr-only focus:fixed focus:left-3 focus:top-3 dark:bg-zinc-900 dark:text-brand-300">
+      <a
+        href="#main"
+        className="sr-only z-50 rounded-md bg-white px-3 py-2 text-sm font-medium text-brand-700 shadow focus:not-sr-only focus:fixed focus:left-3 focus:top-3 dark:bg-zinc-900 dark:text-brand-300"
+      >
         Skip to content
       </a>
       {/* A top bar below 1024 px (tablets, phones), a sidebar above. */}

@@ -8,19 +8,31 @@ import { latestOf } from "./model";
 
 describe("Azure's endpoint and data YAML", () => {
   it("reads endpoint.yml's name, description and tags and names the rest in one note", () => {
-    const e = parseEndpointYaml("$schema: https://azuremlschemas.azureedge.net/latest/batchEndpoint.schema.json\nname: mnist-batch\ndescription: d\ntags:\n  type: deep-learning\nauth_mode: aad_token\n");
+    const e = parseEndpointYaml(
+      "$schema: https://azuremlschemas.azureedge.net/latest/batchEndpoint.schema.json\nname: mnist-batch\ndescription: d\ntags:\n  type: deep-learning\nauth_mode: aad_token\n",
+    );
     expect(e).toMatchObject({ name: "mnist-batch", description: "d", tags: { type: "deep-learning" } });
     expect(e.notes).toHaveLength(1);
     expect(e.notes[0]).toContain("not acted on by Batchpoint: auth_mode");
   });
 
   it("reads a data asset file; unknown keys are noted", () => {
-    expect(parseDataYaml("name: heart\ndescription: x\ntype: uri_folder\npath: data\n")).toEqual({ name: "heart", version: undefined, type: "uri_folder", path: "data", description: "x", notes: [] });
+    expect(parseDataYaml("name: heart\ndescription: x\ntype: uri_folder\npath: data\n")).toEqual({
+      name: "heart",
+      version: undefined,
+      type: "uri_folder",
+      path: "data",
+      description: "x",
+      notes: [],
+    });
     expect(parseDataYaml("name: h\npath: p\ntags: { a: 1 }\n").notes[0]).toContain("tags");
   });
 
   it("endpoint update --set takes defaults.deployment_name, description and tags.KEY only", () => {
-    expect(parseEndpointSets(["defaults.deployment_name=mnist-keras-dpl", "tags.team=cv"])).toEqual({ defaults: { deploymentName: "mnist-keras-dpl" }, tags: { team: "cv" } });
+    expect(parseEndpointSets(["defaults.deployment_name=mnist-keras-dpl", "tags.team=cv"])).toEqual({
+      defaults: { deploymentName: "mnist-keras-dpl" },
+      tags: { team: "cv" },
+    });
     expect(() => parseEndpointSets(["defaults.deployment=x"])).toThrow("unknown key 'defaults.deployment'");
   });
 });
@@ -51,7 +63,16 @@ describe("job stream and exit codes", () => {
   });
 
   it("spells out az's --f abbreviation of --file", () => {
-    expect(expandAzAbbreviations(["node", "bp", "batch-endpoint", "invoke", "-n", "e", "--f", "inputs.yml"])).toEqual(["node", "bp", "batch-endpoint", "invoke", "-n", "e", "--file", "inputs.yml"]);
+    expect(expandAzAbbreviations(["node", "bp", "batch-endpoint", "invoke", "-n", "e", "--f", "inputs.yml"])).toEqual([
+      "node",
+      "bp",
+      "batch-endpoint",
+      "invoke",
+      "-n",
+      "e",
+      "--file",
+      "inputs.yml",
+    ]);
   });
 
   it("knows the newest version", () => {

@@ -7,7 +7,9 @@ import { note } from "../context";
  * under `set -e` goes on.
  */
 export function registerCompute(program: Command) {
-  const compute = program.command("compute").description("accepted for az ml scripts: Batchpoint needs no compute cluster (create, show, list, delete do nothing and exit 0)");
+  const compute = program
+    .command("compute")
+    .description("accepted for az ml scripts: Batchpoint needs no compute cluster (create, show, list, delete do nothing and exit 0)");
   for (const verb of ["create", "show", "list", "delete", "update", "start", "stop"]) {
     compute
       .command(verb)

@@ -50,7 +50,8 @@ export async function readCodeFolder(dir: string): Promise<Record<string, CodeFi
   const files = await listLocalFiles(dir);
   const out: Record<string, CodeFile> = {};
   for (const f of files) {
-    if (f.size > MAX_CODE_FILE) throw new UsageError(`${f.rel} is ${formatBytes(f.size)}; code files may be at most 5 MiB (put data in a model folder instead).`);
+    if (f.size > MAX_CODE_FILE)
+      throw new UsageError(`${f.rel} is ${formatBytes(f.size)}; code files may be at most 5 MiB (put data in a model folder instead).`);
     out[f.rel] = encodeCodeFile(await readFile(f.abs));
   }
   return out;
@@ -62,7 +63,11 @@ export async function readCodeFolder(dir: string): Promise<Record<string, CodeFi
  * `--path deployment-torch/model`), as Azure keeps it: the server lays the version out so that
  * AZUREML_MODEL_DIR holds that folder, and `glob(f"{AZUREML_MODEL_DIR}/*\/*.pt")` finds the file.
  */
-export async function uploadModel(client: ApiClient, source: Extract<ModelSource, { kind: "local" }>, opts: { description?: string } = {}): Promise<string> {
+export async function uploadModel(
+  client: ApiClient,
+  source: Extract<ModelSource, { kind: "local" }>,
+  opts: { description?: string } = {},
+): Promise<string> {
   const files = await listLocalFiles(source.path);
   if (!files.length) throw new UsageError(`model folder '${source.path}' has no files.`);
   const form = new FormData();
@@ -71,7 +76,9 @@ export async function uploadModel(client: ApiClient, source: Extract<ModelSource
   if (source.version) form.set("version", source.version);
   if (opts.description) form.set("description", opts.description);
   for (const f of files) form.append("files", await openAsBlob(f.abs), f.rel);
-  console.error(`Registering model '${source.name}' from ${source.path} (${files.length} file${files.length === 1 ? "" : "s"}, ${formatBytes(files.reduce((n, f) => n + f.size, 0))})...`);
+  console.error(
+    `Registering model '${source.name}' from ${source.path} (${files.length} file${files.length === 1 ? "" : "s"}, ${formatBytes(files.reduce((n, f) => n + f.size, 0))})...`,
+  );
   const mv = await client.json<{ name?: string; version: string | number; model?: { name?: string } }>("POST", "/models", { body: form });
   const ref = `${mv.name ?? mv.model?.name ?? source.name}:${mv.version}`;
   console.error(`Registered model ${ref}.`);
@@ -119,7 +126,9 @@ export function registerDeployment(program: Command) {
   const deployment = program
     .command("deployment")
     .alias("batch-deployment")
-    .description("deployments of an endpoint: create (from Azure-style YAML), list, show, list-jobs, delete (alias: batch-deployment, as in az ml)");
+    .description(
+      "deployments of an endpoint: create (from Azure-style YAML), list, show, list-jobs, delete (alias: batch-deployment, as in az ml)",
+    );
 
   withAzOutput(
     deployment
@@ -131,15 +140,17 @@ export function registerDeployment(program: Command) {
       .option("--set-default", "make it the endpoint's default deployment")
       .option("--json", "print the deployment as JSON"),
   ).action(async (opts: { file: string; endpointName?: string; name?: string; setDefault?: boolean; json?: boolean } & AzOutputOptions) => {
-      const client = await apiClient();
-      const { spec, files, model } = await loadDeploymentFile(client, opts.file, { name: opts.name, needEndpoint: !opts.endpointName });
-      const endpointName = opts.endpointName ?? spec.endpointName!;
-      const body = deploymentBody(spec, files, { model, setDefault: opts.setDefault });
-      const created = await client.json<Deployment>("POST", `/endpoints/${enc(endpointName)}/deployments`, { json: body });
-      if (wantsAzOutput(opts)) return printAz(azDeployment(created, endpointName), opts);
-      if (opts.json) return printJson(created);
-      console.log(`Created deployment '${created.name ?? spec.name}' on endpoint '${endpointName}' (${spec.runtime}, ${Object.keys(files).length} code file${Object.keys(files).length === 1 ? "" : "s"}${model ? `, model ${model}` : ""}).`);
-    });
+    const client = await apiClient();
+    const { spec, files, model } = await loadDeploymentFile(client, opts.file, { name: opts.name, needEndpoint: !opts.endpointName });
+    const endpointName = opts.endpointName ?? spec.endpointName!;
+    const body = deploymentBody(spec, files, { model, setDefault: opts.setDefault });
+    const created = await client.json<Deployment>("POST", `/endpoints/${enc(endpointName)}/deployments`, { json: body });
+    if (wantsAzOutput(opts)) return printAz(azDeployment(created, endpointName), opts);
+    if (opts.json) return printJson(created);
+    console.log(
+      `Created deployment '${created.name ?? spec.name}' on endpoint '${endpointName}' (${spec.runtime}, ${Object.keys(files).length} code file${Object.keys(files).length === 1 ? "" : "s"}${model ? `, model ${model}` : ""}).`,
+    );
+  });
 
   withAzOutput(
     deployment
@@ -150,7 +161,8 @@ export function registerDeployment(program: Command) {
       .option("-n, --name <name>", "deployment name (default: name in the file)")
       .option("--set-default", "make it the endpoint's default deployment")
       .option("--json", "print the deployment as JSON"),
-  ).action(async (opts: { file?: string; endpointName?: string; name?: string; setDefault?: boolean; json?: boolean } & AzOutputOptions) => {
+  ).action(
+    async (opts: { file?: string; endpointName?: string; name?: string; setDefault?: boolean; json?: boolean } & AzOutputOptions) => {
       const client = await apiClient();
       let body: Record<string, unknown> = {};
       let endpointName = opts.endpointName;
@@ -166,8 +178,11 @@ export function registerDeployment(program: Command) {
       const updated = await client.json<Deployment>("PATCH", `/endpoints/${enc(endpointName)}/deployments/${enc(name)}`, { json: body });
       if (wantsAzOutput(opts)) return printAz(azDeployment(updated, endpointName), opts);
       if (opts.json) return printJson(updated);
-      console.log(`Updated deployment '${name}' of endpoint '${endpointName}'${updated.version ? ` (now version ${updated.version})` : ""}${opts.setDefault ? "; it is the default" : ""}.`);
-    });
+      console.log(
+        `Updated deployment '${name}' of endpoint '${endpointName}'${updated.version ? ` (now version ${updated.version})` : ""}${opts.setDefault ? "; it is the default" : ""}.`,
+      );
+    },
+  );
 
   withAzOutput(
     deployment
@@ -176,22 +191,26 @@ export function registerDeployment(program: Command) {
       .requiredOption("-e, --endpoint-name <endpoint>", "endpoint")
       .option("--json", "print as JSON"),
   ).action(async (opts: { endpointName: string; json?: boolean } & AzOutputOptions) => {
-      const client = await apiClient();
-      const res = await client.get<Page<Deployment> | Deployment[]>(`/endpoints/${enc(opts.endpointName)}/deployments`);
-      const rows = Array.isArray(res) ? res : res.data;
-      if (wantsAzOutput(opts)) return printAz(rows.map((d) => azDeployment(d, opts.endpointName)), opts);
-      if (opts.json) return printJson(res);
-      if (!rows.length) return console.log(`Endpoint '${opts.endpointName}' has no deployments.`);
-      printTable(rows, [
-        ["name", (d) => d.name],
-        ["default", (d) => (d.isDefault ? "yes" : "")],
-        ["runtime", (d) => d.runtime],
-        ["version", (d) => d.version],
-        ["model", (d) => modelLabel(d)],
-        ["scoring script", (d) => d.scoringScript],
-        ["created", (d) => formatDate(d.createdAt)],
-      ]);
-    });
+    const client = await apiClient();
+    const res = await client.get<Page<Deployment> | Deployment[]>(`/endpoints/${enc(opts.endpointName)}/deployments`);
+    const rows = Array.isArray(res) ? res : res.data;
+    if (wantsAzOutput(opts))
+      return printAz(
+        rows.map((d) => azDeployment(d, opts.endpointName)),
+        opts,
+      );
+    if (opts.json) return printJson(res);
+    if (!rows.length) return console.log(`Endpoint '${opts.endpointName}' has no deployments.`);
+    printTable(rows, [
+      ["name", (d) => d.name],
+      ["default", (d) => (d.isDefault ? "yes" : "")],
+      ["runtime", (d) => d.runtime],
+      ["version", (d) => d.version],
+      ["model", (d) => modelLabel(d)],
+      ["scoring script", (d) => d.scoringScript],
+      ["created", (d) => formatDate(d.createdAt)],
+    ]);
+  });
 
   withAzOutput(
     deployment
@@ -201,35 +220,35 @@ export function registerDeployment(program: Command) {
       .requiredOption("-e, --endpoint-name <endpoint>", "endpoint")
       .option("--json", "print as JSON"),
   ).action(async (opts: { name: string; endpointName: string; json?: boolean } & AzOutputOptions) => {
-      const client = await apiClient();
-      const d = await client.get<Deployment>(`/endpoints/${enc(opts.endpointName)}/deployments/${enc(opts.name)}`);
-      if (wantsAzOutput(opts)) return printAz(azDeployment(d, opts.endpointName), opts);
-      if (opts.json) return printJson(d);
-      const s = (d.settings ?? d) as Record<string, unknown>;
-      const retry = (s.retrySettings ?? {}) as Record<string, unknown>;
-      printFields([
-        ["name", d.name],
-        ["endpoint", opts.endpointName],
-        ["description", d.description],
-        ["version", d.version],
-        ["default", d.isDefault === undefined ? undefined : d.isDefault ? "yes" : "no"],
-        ["runtime", d.runtime],
-        ["interpreter", d.interpreter ?? undefined],
-        ["scoring script", d.scoringScript],
-        ["model", modelLabel(d)],
-        ["mini_batch_size", s.miniBatchSize],
-        ["instance_count", s.instanceCount],
-        ["max_concurrency_per_instance", s.maxConcurrencyPerInstance],
-        ["retry_settings.max_retries", retry.maxRetries ?? s.maxRetries],
-        ["retry_settings.timeout", retry.timeout ?? s.timeoutSeconds],
-        ["error_threshold", s.errorThreshold],
-        ["output_action", s.outputAction],
-        ["output_file_name", s.outputFileName],
-        ["logging_level", s.loggingLevel],
-        ["environment_variables", s.environmentVariables],
-        ["created", formatDate(d.createdAt)],
-      ]);
-    });
+    const client = await apiClient();
+    const d = await client.get<Deployment>(`/endpoints/${enc(opts.endpointName)}/deployments/${enc(opts.name)}`);
+    if (wantsAzOutput(opts)) return printAz(azDeployment(d, opts.endpointName), opts);
+    if (opts.json) return printJson(d);
+    const s = (d.settings ?? d) as Record<string, unknown>;
+    const retry = (s.retrySettings ?? {}) as Record<string, unknown>;
+    printFields([
+      ["name", d.name],
+      ["endpoint", opts.endpointName],
+      ["description", d.description],
+      ["version", d.version],
+      ["default", d.isDefault === undefined ? undefined : d.isDefault ? "yes" : "no"],
+      ["runtime", d.runtime],
+      ["interpreter", d.interpreter ?? undefined],
+      ["scoring script", d.scoringScript],
+      ["model", modelLabel(d)],
+      ["mini_batch_size", s.miniBatchSize],
+      ["instance_count", s.instanceCount],
+      ["max_concurrency_per_instance", s.maxConcurrencyPerInstance],
+      ["retry_settings.max_retries", retry.maxRetries ?? s.maxRetries],
+      ["retry_settings.timeout", retry.timeout ?? s.timeoutSeconds],
+      ["error_threshold", s.errorThreshold],
+      ["output_action", s.outputAction],
+      ["output_file_name", s.outputFileName],
+      ["logging_level", s.loggingLevel],
+      ["environment_variables", s.environmentVariables],
+      ["created", formatDate(d.createdAt)],
+    ]);
+  });
 
   withAzOutput(
     deployment
@@ -243,7 +262,11 @@ export function registerDeployment(program: Command) {
     // The deployment must exist: a typo is an error, not an empty list.
     await client.get<Deployment>(`/endpoints/${enc(opts.endpointName)}/deployments/${enc(opts.name)}`);
     const jobs = await listAllJobs(client, { endpoint: opts.endpointName }, opts.name);
-    if (wantsAzOutput(opts)) return printAz(jobs.map((j) => azJob(j)), opts);
+    if (wantsAzOutput(opts))
+      return printAz(
+        jobs.map((j) => azJob(j)),
+        opts,
+      );
     if (opts.json) return printJson(jobs);
     if (!jobs.length) return console.log(`No jobs on deployment '${opts.name}' of endpoint '${opts.endpointName}'.`);
     printJobTable(jobs);

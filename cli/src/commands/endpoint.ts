@@ -50,20 +50,30 @@ export function parseEndpointYaml(text: string): EndpointFile {
   } catch (e) {
     throw new UsageError(`the endpoint file is not valid YAML: ${(e as Error).message.split("\n")[0]}`);
   }
-  if (typeof doc !== "object" || doc === null || Array.isArray(doc)) throw new UsageError("the endpoint file must be a YAML mapping with name, description, tags.");
+  if (typeof doc !== "object" || doc === null || Array.isArray(doc))
+    throw new UsageError("the endpoint file must be a YAML mapping with name, description, tags.");
   const d = doc as Record<string, unknown>;
   if (d.name !== undefined && typeof d.name !== "string") throw new UsageError("name in the endpoint file must be text.");
-  if (d.description !== undefined && d.description !== null && typeof d.description !== "string") throw new UsageError("description in the endpoint file must be text.");
+  if (d.description !== undefined && d.description !== null && typeof d.description !== "string")
+    throw new UsageError("description in the endpoint file must be text.");
   let tags: Record<string, string> | undefined;
   if (d.tags !== undefined && d.tags !== null) {
-    if (typeof d.tags !== "object" || Array.isArray(d.tags)) throw new UsageError("tags in the endpoint file must be a mapping of key: value.");
+    if (typeof d.tags !== "object" || Array.isArray(d.tags))
+      throw new UsageError("tags in the endpoint file must be a mapping of key: value.");
     tags = Object.fromEntries(Object.entries(d.tags as Record<string, unknown>).map(([k, v]) => [k, v === null ? "" : String(v)]));
   }
   const unread = Object.keys(d).filter((k) => !["$schema", "name", "description", "tags"].includes(k));
   const notes = unread.length
-    ? [`not acted on by Batchpoint: ${unread.join(", ")} (endpoints are reached with a workspace API token; defaults are set by deployment create --set-default or endpoint update --set defaults.deployment_name=D); see docs/from-azure-ml.md`]
+    ? [
+        `not acted on by Batchpoint: ${unread.join(", ")} (endpoints are reached with a workspace API token; defaults are set by deployment create --set-default or endpoint update --set defaults.deployment_name=D); see docs/from-azure-ml.md`,
+      ]
     : [];
-  return { name: typeof d.name === "string" ? d.name : undefined, description: typeof d.description === "string" ? d.description : undefined, tags, notes };
+  return {
+    name: typeof d.name === "string" ? d.name : undefined,
+    description: typeof d.description === "string" ? d.description : undefined,
+    tags,
+    notes,
+  };
 }
 
 /** `az ml batch-endpoint update --set KEY=VALUE`: defaults.deployment_name, description, tags.KEY. */
@@ -76,7 +86,8 @@ export function parseEndpointSets(values: string[] = []): Record<string, unknown
     const value = v.slice(eq + 1);
     if (key === "defaults.deployment_name") body.defaults = { deploymentName: value.trim() };
     else if (key === "description") body.description = value;
-    else if (key.startsWith("tags.") && key.length > 5) body.tags = { ...((body.tags as Record<string, string>) ?? {}), [key.slice(5)]: value };
+    else if (key.startsWith("tags.") && key.length > 5)
+      body.tags = { ...((body.tags as Record<string, string>) ?? {}), [key.slice(5)]: value };
     else throw new UsageError(`--set: unknown key '${key}'. An endpoint takes defaults.deployment_name, description and tags.KEY.`);
   }
   return body;
@@ -98,7 +109,9 @@ export function registerEndpoint(program: Command) {
       .option("--tags <k=v...>", "tags as key=value (repeatable or comma-separated)", collect)
       .option("--json", "print the endpoint as JSON"),
   ).action(async (opts: { name?: string; file?: string; description?: string; tags?: string[]; json?: boolean } & AzOutputOptions) => {
-    const fromFile = opts.file ? parseEndpointYaml(await readFile(opts.file, "utf8").catch(() => Promise.reject(new UsageError(`cannot read ${opts.file}.`)))) : undefined;
+    const fromFile = opts.file
+      ? parseEndpointYaml(await readFile(opts.file, "utf8").catch(() => Promise.reject(new UsageError(`cannot read ${opts.file}.`))))
+      : undefined;
     const name = opts.name ?? fromFile?.name;
     if (!name) throw new UsageError("give --name (or name in the --file).");
     for (const n of fromFile?.notes ?? []) note(n);
@@ -120,21 +133,21 @@ export function registerEndpoint(program: Command) {
       .option("--per-page <n>", "rows per page (max 200)", intArg(1))
       .option("--json", "print the API's page as JSON"),
   ).action(async (opts: { page?: number; perPage?: number; json?: boolean } & AzOutputOptions) => {
-      const client = await apiClient();
-      const page = await client.get<Page<Endpoint>>("/endpoints", { page: opts.page, perPage: opts.perPage });
-      if (wantsAzOutput(opts)) return printAz(page.data.map(azEndpointRow), opts);
-      if (opts.json) return printJson(page);
-      if (!page.data.length) return console.log("No endpoints. Create one with `batchpoint endpoint create --name NAME`.");
-      printTable(page.data, [
-        ["name", (e) => e.name],
-        ["default deployment", (e) => e.defaultDeployment],
-        ["deployments", (e) => e.deploymentCount],
-        ["jobs", (e) => e.jobCount],
-        ["tags", (e) => e.tags],
-        ["description", (e) => e.description],
-      ]);
-      if (page.totalPages > 1) console.log(`page ${page.page} of ${page.totalPages} (${page.count} endpoints); use --page N`);
-    });
+    const client = await apiClient();
+    const page = await client.get<Page<Endpoint>>("/endpoints", { page: opts.page, perPage: opts.perPage });
+    if (wantsAzOutput(opts)) return printAz(page.data.map(azEndpointRow), opts);
+    if (opts.json) return printJson(page);
+    if (!page.data.length) return console.log("No endpoints. Create one with `batchpoint endpoint create --name NAME`.");
+    printTable(page.data, [
+      ["name", (e) => e.name],
+      ["default deployment", (e) => e.defaultDeployment],
+      ["deployments", (e) => e.deploymentCount],
+      ["jobs", (e) => e.jobCount],
+      ["tags", (e) => e.tags],
+      ["description", (e) => e.description],
+    ]);
+    if (page.totalPages > 1) console.log(`page ${page.page} of ${page.totalPages} (${page.count} endpoints); use --page N`);
+  });
 
   withAzOutput(
     endpoint
@@ -143,22 +156,25 @@ export function registerEndpoint(program: Command) {
       .requiredOption("-n, --name <name>", "endpoint name")
       .option("--json", "print as JSON"),
   ).action(async (opts: { name: string; json?: boolean } & AzOutputOptions) => {
-      const client = await apiClient();
-      const e = await client.get<Endpoint>(`/endpoints/${enc(opts.name)}`);
-      if (wantsAzOutput(opts)) return printAz(azEndpoint(e), opts);
-      if (opts.json) return printJson(e);
-      const defaults = (e.defaults as { deploymentName?: string } | undefined)?.deploymentName;
-      printFields([
-        ["name", e.name],
-        ["description", e.description],
-        ["tags", e.tags],
-        ["default deployment", e.defaultDeployment ?? defaults ?? (e.defaultDeploymentId ? String(e.defaultDeploymentId) : null)],
-        ["deployments", Array.isArray(e.deployments) ? (e.deployments as { name: string }[]).map((d) => d.name).join(", ") : e.deploymentCount],
-        ["jobs", e.jobCount],
-        ["created", formatDate(e.createdAt)],
-        ["updated", formatDate(e.updatedAt)],
-      ]);
-    });
+    const client = await apiClient();
+    const e = await client.get<Endpoint>(`/endpoints/${enc(opts.name)}`);
+    if (wantsAzOutput(opts)) return printAz(azEndpoint(e), opts);
+    if (opts.json) return printJson(e);
+    const defaults = (e.defaults as { deploymentName?: string } | undefined)?.deploymentName;
+    printFields([
+      ["name", e.name],
+      ["description", e.description],
+      ["tags", e.tags],
+      ["default deployment", e.defaultDeployment ?? defaults ?? (e.defaultDeploymentId ? String(e.defaultDeploymentId) : null)],
+      [
+        "deployments",
+        Array.isArray(e.deployments) ? (e.deployments as { name: string }[]).map((d) => d.name).join(", ") : e.deploymentCount,
+      ],
+      ["jobs", e.jobCount],
+      ["created", formatDate(e.createdAt)],
+      ["updated", formatDate(e.updatedAt)],
+    ]);
+  });
 
   withAzOutput(
     endpoint
@@ -170,20 +186,35 @@ export function registerEndpoint(program: Command) {
       .option("--set-default-deployment <deployment>", "make this deployment the endpoint's default")
       .option("--set <key=value>", "as in az ml: defaults.deployment_name=D, description=TEXT, tags.KEY=VALUE (repeatable)", collect)
       .option("--json", "print the endpoint as JSON"),
-  ).action(async (opts: { name: string; description?: string; tags?: string[]; setDefaultDeployment?: string; set?: string[]; json?: boolean } & AzOutputOptions) => {
+  ).action(
+    async (
+      opts: {
+        name: string;
+        description?: string;
+        tags?: string[];
+        setDefaultDeployment?: string;
+        set?: string[];
+        json?: boolean;
+      } & AzOutputOptions,
+    ) => {
       const body: Record<string, unknown> = parseEndpointSets(opts.set);
       if (opts.description !== undefined) body.description = opts.description;
       if (opts.tags) body.tags = parseTagArgs(opts.tags);
       if (opts.setDefaultDeployment) body.defaults = { deploymentName: opts.setDefaultDeployment };
-      if (!Object.keys(body).length) throw new UsageError("nothing to update: give --set defaults.deployment_name=D, --description, --tags or --set-default-deployment.");
+      if (!Object.keys(body).length)
+        throw new UsageError(
+          "nothing to update: give --set defaults.deployment_name=D, --description, --tags or --set-default-deployment.",
+        );
       const client = await apiClient();
       // --set tags.KEY=VALUE changes one tag, as in az; the API's tags replace all, so merge with the current ones.
-      if (body.tags && !opts.tags) body.tags = { ...(await client.get<Endpoint>(`/endpoints/${enc(opts.name)}`)).tags, ...(body.tags as Record<string, string>) };
+      if (body.tags && !opts.tags)
+        body.tags = { ...(await client.get<Endpoint>(`/endpoints/${enc(opts.name)}`)).tags, ...(body.tags as Record<string, string>) };
       const updated = await client.json<Endpoint>("PATCH", `/endpoints/${enc(opts.name)}`, { json: body });
       if (wantsAzOutput(opts)) return printAz(azEndpoint(updated), opts);
       if (opts.json) return printJson(updated);
       console.log(`Updated endpoint '${opts.name}'.`);
-    });
+    },
+  );
 
   endpoint
     .command("delete")

@@ -6,7 +6,16 @@ import { printAz, wantsAzOutput, withAzOutput, type AzOutputOptions } from "../a
 import { azJob } from "../azure-shape";
 import { apiClient, collect, intArg, note } from "../context";
 import { ApiError, UsageError } from "../errors";
-import { classifyInput, DATA_INPUT_TYPES, isDataInput, parseInvokeFile, parseInvokeSets, splitFilePath, type DataInput, type JobInput } from "../invoke-inputs";
+import {
+  classifyInput,
+  DATA_INPUT_TYPES,
+  isDataInput,
+  parseInvokeFile,
+  parseInvokeSets,
+  splitFilePath,
+  type DataInput,
+  type JobInput,
+} from "../invoke-inputs";
 import { printJson } from "../output";
 import { listLocalFiles, uploadFiles } from "../upload";
 import { waitForJob, webUrlOf, type Job } from "./job";
@@ -45,14 +54,20 @@ async function resolveDataInput(client: ApiClient, value: string, type: DataInpu
   try {
     s = await stat(value);
   } catch {
-    throw new UsageError(`input '${value}' is neither a local file or folder nor a data path (datastores/<ds>/paths/<path>, azureml://..., azureml:<data asset>@latest, or an https URL).`);
+    throw new UsageError(
+      `input '${value}' is neither a local file or folder nor a data path (datastores/<ds>/paths/<path>, azureml://..., azureml:<data asset>@latest, or an https URL).`,
+    );
   }
-  const stamp = new Date().toISOString().replace(/[-:]/g, "").replace(/\.\d+Z$/, "Z");
+  const stamp = new Date()
+    .toISOString()
+    .replace(/[-:]/g, "")
+    .replace(/\.\d+Z$/, "Z");
   const base = path.basename(path.resolve(value));
   const files = await listLocalFiles(value);
   if (!files.length) throw new UsageError(`'${value}' has no files to upload.`);
   const prefix = s.isDirectory() ? `uploads/${stamp}/${base}/` : `uploads/${stamp}/`;
-  if (!quiet) console.error(`Uploading ${files.length} file${files.length === 1 ? "" : "s"} from ${value} to ${UPLOAD_DATASTORE}:${prefix}`);
+  if (!quiet)
+    console.error(`Uploading ${files.length} file${files.length === 1 ? "" : "s"} from ${value} to ${UPLOAD_DATASTORE}:${prefix}`);
   // stdout is for the job; the upload's progress goes to stderr.
   await uploadFiles(client, files, { datastore: UPLOAD_DATASTORE, prefix, quiet, log: (line) => console.error(line) });
   const dsPath = `azureml://datastores/${UPLOAD_DATASTORE}/paths/${prefix}`;
@@ -66,7 +81,8 @@ function guessType(value: string): DataInput["type"] {
 
 function checkDataType(type: string | undefined, where: string): DataInput["type"] | undefined {
   if (type === undefined) return undefined;
-  if (!(DATA_INPUT_TYPES as readonly string[]).includes(type)) throw new UsageError(`${where}: type '${type}' is not a data input type; use ${DATA_INPUT_TYPES.join(", ")}.`);
+  if (!(DATA_INPUT_TYPES as readonly string[]).includes(type))
+    throw new UsageError(`${where}: type '${type}' is not a data input type; use ${DATA_INPUT_TYPES.join(", ")}.`);
   return type as DataInput["type"];
 }
 
@@ -89,11 +105,15 @@ const APPLIED: [bodyKey: string, read: (j: Job) => unknown, azName: string][] = 
 /** Names every override the server did not apply, so none is lost silently. */
 function checkApplied(body: Record<string, unknown>, job: Job) {
   const missed: string[] = [];
-  for (const [key, read, azName] of APPLIED) if (body[key] !== undefined && read(job) !== undefined && read(job) !== body[key]) missed.push(`${azName}=${String(body[key])}`);
+  for (const [key, read, azName] of APPLIED)
+    if (body[key] !== undefined && read(job) !== undefined && read(job) !== body[key]) missed.push(`${azName}=${String(body[key])}`);
   const env = body.environmentVariables as Record<string, string> | undefined;
   const applied = ((job.settings as Record<string, unknown> | undefined)?.environmentVariables ?? {}) as Record<string, string>;
   for (const k of Object.keys(env ?? {})) if (!(k in applied)) missed.push(`environment_variables.${k}`);
-  if (missed.length) note(`this server did not apply ${missed.join(", ")} to job ${job.name}; it runs with the deployment's values (see batchpoint job show ${job.name}).`);
+  if (missed.length)
+    note(
+      `this server did not apply ${missed.join(", ")} to job ${job.name}; it runs with the deployment's values (see batchpoint job show ${job.name}).`,
+    );
 }
 
 /**
@@ -103,7 +123,10 @@ function checkApplied(body: Record<string, unknown>, job: Job) {
 function perJobSettingRefused(e: unknown, body: Record<string, unknown>): UsageError | null {
   if (!(e instanceof ApiError) || e.status !== 400) return null;
   const text = `${e.message} ${JSON.stringify(e.details ?? {})}`;
-  const refused = [body.loggingLevel !== undefined && /loggingLevel/.test(text) && "logging_level", body.environmentVariables !== undefined && /environmentVariables/.test(text) && "environment_variables.*"].filter(Boolean);
+  const refused = [
+    body.loggingLevel !== undefined && /loggingLevel/.test(text) && "logging_level",
+    body.environmentVariables !== undefined && /environmentVariables/.test(text) && "environment_variables.*",
+  ].filter(Boolean);
   if (!refused.length) return null;
   return new UsageError(
     `this server does not take --set ${refused.join(" or ")} per job (${e.message}); set them in the deployment's settings instead (settings.logging_level, settings.environment_variables, then batchpoint deployment update --file ...). No job was started.`,
@@ -117,8 +140,15 @@ export function registerInvoke(endpoint: Command) {
       .description("start a batch job on an endpoint (local inputs are uploaded first)")
       .requiredOption("-n, --name <endpoint>", "endpoint name")
       .option("-d, --deployment-name <name>", "deployment (default: the endpoint's default deployment)")
-      .option("-i, --input <path>", "local file/folder, datastores/<ds>/paths/<p>, azureml://datastores/<ds>/paths/<p>, azureml:<data asset>@latest|:<version>, or a blob URL")
-      .addOption(new Option("--input-type <type>", "type of the data input (default: inferred; tabular splits one CSV by rows)").choices([...DATA_INPUT_TYPES]))
+      .option(
+        "-i, --input <path>",
+        "local file/folder, datastores/<ds>/paths/<p>, azureml://datastores/<ds>/paths/<p>, azureml:<data asset>@latest|:<version>, or a blob URL",
+      )
+      .addOption(
+        new Option("--input-type <type>", "type of the data input (default: inferred; tabular splits one CSV by rows)").choices([
+          ...DATA_INPUT_TYPES,
+        ]),
+      )
       .option("-f, --file <inputs.yml>", "Azure-style YAML with inputs: (and outputs:)")
       .option(
         "--set <key=value>",
@@ -136,7 +166,9 @@ export function registerInvoke(endpoint: Command) {
       .option("--wait", "follow the job until it finishes; exit 1 if it fails, 3 if it completes with errors")
       .option("--json", "print the API's answer as JSON"),
   ).action(async (opts: InvokeOptions) => {
-    const file = opts.file ? parseInvokeFile(await readFile(opts.file, "utf8").catch(() => Promise.reject(new UsageError(`cannot read ${opts.file}.`)))) : { inputs: {} as Record<string, JobInput> };
+    const file = opts.file
+      ? parseInvokeFile(await readFile(opts.file, "utf8").catch(() => Promise.reject(new UsageError(`cannot read ${opts.file}.`))))
+      : { inputs: {} as Record<string, JobInput> };
     const sets = parseInvokeSets(opts.set);
     const inputs: Record<string, JobInput> = { ...file.inputs };
     for (const [name, s] of Object.entries(sets.inputs)) {
@@ -144,14 +176,29 @@ export function registerInvoke(endpoint: Command) {
       if (s.value) {
         if (s.path || s.type) throw new UsageError(`--set inputs.${name}: give a value, or a path and type, not both.`);
         inputs[name] = s.value;
-      } else if (s.path) inputs[name] = { type: checkDataType(s.type, `--set inputs.${name}.type`) ?? (existing && isDataInput(existing) ? existing.type : guessType(s.path)), path: s.path };
+      } else if (s.path)
+        inputs[name] = {
+          type:
+            checkDataType(s.type, `--set inputs.${name}.type`) ?? (existing && isDataInput(existing) ? existing.type : guessType(s.path)),
+          path: s.path,
+        };
       else if (existing && isDataInput(existing)) inputs[name] = { ...existing, type: checkDataType(s.type, `--set inputs.${name}.type`)! };
-      else throw new UsageError(`--set inputs.${name}.type: there is no data input '${name}' to set the type of; give inputs.${name}.path too.`);
+      else
+        throw new UsageError(
+          `--set inputs.${name}.type: there is no data input '${name}' to set the type of; give inputs.${name}.path too.`,
+        );
     }
     const dataNames = Object.keys(inputs).filter((k) => isDataInput(inputs[k]));
-    if (opts.input && dataNames.length) throw new UsageError(`give the data input once: --input, or inputs.${dataNames[0]}${opts.file ? ` in ${opts.file}` : ""}.`);
-    if (!opts.input && dataNames.length !== 1) throw new UsageError(dataNames.length ? "give one data input (uri_folder, uri_file or tabular), not several." : "give the data to score: --input PATH (or a uri_folder input in --file).");
-    if (opts.jobName) note(`--job-name ${opts.jobName} is not used: Batchpoint names each job itself (batchjob-<date>-<id>); use the name it prints.`);
+    if (opts.input && dataNames.length)
+      throw new UsageError(`give the data input once: --input, or inputs.${dataNames[0]}${opts.file ? ` in ${opts.file}` : ""}.`);
+    if (!opts.input && dataNames.length !== 1)
+      throw new UsageError(
+        dataNames.length
+          ? "give one data input (uri_folder, uri_file or tabular), not several."
+          : "give the data to score: --input PATH (or a uri_folder input in --file).",
+      );
+    if (opts.jobName)
+      note(`--job-name ${opts.jobName} is not used: Batchpoint names each job itself (batchjob-<date>-<id>); use the name it prints.`);
     if (opts.experimentName) note("--experiment-name is ignored: Batchpoint has no experiments; jobs are listed per endpoint.");
 
     const az = wantsAzOutput(opts);
@@ -163,7 +210,8 @@ export function registerInvoke(endpoint: Command) {
       const [name] = dataNames;
       const d = inputs[name] as DataInput;
       // A local path in the inputs file is relative to that file, as in az ml.
-      const local = classifyInput(d.path) === "local" && opts.file && !sets.inputs[name]?.path ? path.resolve(path.dirname(opts.file), d.path) : d.path;
+      const local =
+        classifyInput(d.path) === "local" && opts.file && !sets.inputs[name]?.path ? path.resolve(path.dirname(opts.file), d.path) : d.path;
       inputs[name] = await resolveDataInput(client, local, opts.inputType ?? d.type, quiet);
     }
     if (Object.keys(inputs).length) body.inputs = inputs;
@@ -172,7 +220,8 @@ export function registerInvoke(endpoint: Command) {
     const setOutputs = Object.entries(sets.outputs);
     if (setOutputs.length > 1) throw new UsageError("a batch job writes one output (score); give outputs.score.path once.");
     const setOutput = setOutputs[0]?.[1];
-    if (setOutput && !setOutput.path) throw new UsageError(`--set outputs.${setOutputs[0][0]}.type needs outputs.${setOutputs[0][0]}.path too.`);
+    if (setOutput && !setOutput.path)
+      throw new UsageError(`--set outputs.${setOutputs[0][0]}.type needs outputs.${setOutputs[0][0]}.path too.`);
     let output: { path: string; fileName?: string } | undefined = file.output;
     if (setOutput?.path) output = setOutput.type === "uri_file" ? splitFilePath(setOutput.path) : outputOf(setOutput.path);
     if (opts.outputPath) output = outputOf(opts.outputPath);
@@ -186,11 +235,16 @@ export function registerInvoke(endpoint: Command) {
     if (opts.idempotencyKey) body.idempotencyKey = opts.idempotencyKey;
 
     const started = await client
-      .json<{ name: string; status: string; created?: boolean; links?: Record<string, string> }>("POST", `/endpoints/${encodeURIComponent(opts.name)}/jobs`, { json: body })
+      .json<{ name: string; status: string; created?: boolean; links?: Record<string, string> }>(
+        "POST",
+        `/endpoints/${encodeURIComponent(opts.name)}/jobs`,
+        { json: body },
+      )
       .catch((e: unknown) => Promise.reject(perJobSettingRefused(e, body) ?? e));
     const job = await client.get<Job>(`/jobs/${encodeURIComponent(started.name)}`);
     checkApplied(body, job);
-    const startedText = started.created === false ? `Job ${started.name} was started earlier with this idempotency key` : `Started job ${started.name}`;
+    const startedText =
+      started.created === false ? `Job ${started.name} was started earlier with this idempotency key` : `Started job ${started.name}`;
     if (opts.wait) {
       if (!quiet) console.log(`${startedText}; following it (Ctrl-C stops following, not the job).`);
       await waitForJob(client, started.name, { json: opts.json, quiet: az, print: az ? (j) => printAz(azJob(j), opts) : undefined });

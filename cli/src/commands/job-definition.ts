@@ -50,7 +50,8 @@ async function definitionBody(opts: DefinitionFlags, { creating }: { creating: b
   let body: Record<string, unknown> = {};
   if (opts.file) {
     const parsed = parseYaml(await readFile(opts.file, "utf8"));
-    if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) throw new UsageError(`${opts.file} must hold a job definition object (name, endpointName, spec, schedule, ...).`);
+    if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed))
+      throw new UsageError(`${opts.file} must hold a job definition object (name, endpointName, spec, schedule, ...).`);
     body = parsed as Record<string, unknown>;
   }
   const set = (key: string, value: unknown) => {
@@ -113,7 +114,9 @@ export function registerJobDefinition(program: Command) {
   const defs = program
     .command("job-definition")
     .alias("schedule")
-    .description("saved job specs with optional schedules (DataRobot job definitions): create, list, show, update, enable, disable, run, clone, jobs, delete");
+    .description(
+      "saved job specs with optional schedules (DataRobot job definitions): create, list, show, update, enable, disable, run, clone, jobs, delete",
+    );
 
   withDefinitionFlags(defs.command("create").description("save a job spec, optionally on a schedule"), { creating: true })
     .option("-n, --name <name>", "definition name (3-32 letters, digits, dashes)")
@@ -137,7 +140,10 @@ export function registerJobDefinition(program: Command) {
       const client = await apiClient();
       const page = await client.get<Page<JobDefinition>>("/job-definitions", { page: opts.page, perPage: opts.perPage });
       if (opts.json) return printJson(page);
-      if (!page.data.length) return console.log("No job definitions. Create one with `batchpoint job-definition create --name NAME --endpoint-name E --input PATH --schedule CRON`.");
+      if (!page.data.length)
+        return console.log(
+          "No job definitions. Create one with `batchpoint job-definition create --name NAME --endpoint-name E --input PATH --schedule CRON`.",
+        );
       printTable(page.data, [
         ["name", (d) => d.name],
         ["endpoint", (d) => d.endpoint],
@@ -167,20 +173,26 @@ export function registerJobDefinition(program: Command) {
     .action(async (opts: DefinitionFlags & { name: string; newName?: string; json?: boolean }) => {
       const body = await definitionBody(opts, { creating: false });
       if (opts.newName) body.name = opts.newName;
-      if (!Object.keys(body).length) throw new UsageError("nothing to update: give --file or a flag such as --schedule, --timezone, --input, --output-path.");
+      if (!Object.keys(body).length)
+        throw new UsageError("nothing to update: give --file or a flag such as --schedule, --timezone, --input, --output-path.");
       const d = await (await apiClient()).json<JobDefinition>("PATCH", `/job-definitions/${enc(opts.name)}`, { json: body });
       if (opts.json) return printJson(d);
       console.log(`Updated job definition '${d.name}'.${d.nextRunAt ? ` Next run: ${formatDate(d.nextRunAt)}.` : ""}`);
     });
 
-  for (const [verb, enabled] of [["enable", true], ["disable", false]] as const) {
+  for (const [verb, enabled] of [
+    ["enable", true],
+    ["disable", false],
+  ] as const) {
     defs
       .command(verb)
       .description(enabled ? "resume the schedule (the next run is computed from now)" : "pause the schedule; run now still works")
       .requiredOption("-n, --name <name>", "definition name")
       .action(async (opts: { name: string }) => {
         const d = await (await apiClient()).json<JobDefinition>("PATCH", `/job-definitions/${enc(opts.name)}`, { json: { enabled } });
-        console.log(`${enabled ? "Enabled" : "Disabled"} job definition '${d.name}'.${d.nextRunAt ? ` Next run: ${formatDate(d.nextRunAt)}.` : ""}`);
+        console.log(
+          `${enabled ? "Enabled" : "Disabled"} job definition '${d.name}'.${d.nextRunAt ? ` Next run: ${formatDate(d.nextRunAt)}.` : ""}`,
+        );
       });
   }
 
@@ -201,7 +213,9 @@ export function registerJobDefinition(program: Command) {
     .requiredOption("-n, --name <name>", "definition to copy")
     .requiredOption("--new-name <name>", "name of the copy")
     .action(async (opts: { name: string; newName: string }) => {
-      const d = await (await apiClient()).json<JobDefinition>("POST", `/job-definitions/${enc(opts.name)}/clone`, { json: { name: opts.newName } });
+      const d = await (await apiClient()).json<JobDefinition>("POST", `/job-definitions/${enc(opts.name)}/clone`, {
+        json: { name: opts.newName },
+      });
       console.log(`Created job definition '${d.name}' (disabled) from '${opts.name}'.`);
     });
 
@@ -212,7 +226,9 @@ export function registerJobDefinition(program: Command) {
     .option("--page <n>", "page", intArg(1))
     .option("--json", "print the API's page as JSON")
     .action(async (opts: { name: string; page?: number; json?: boolean }) => {
-      const page = await (await apiClient()).get<Page<{ name: string; status: string; createdAt: string; files: { total: number; failed: number } }>>(`/job-definitions/${enc(opts.name)}/jobs`, { page: opts.page });
+      const page = await (await apiClient()).get<
+        Page<{ name: string; status: string; createdAt: string; files: { total: number; failed: number } }>
+      >(`/job-definitions/${enc(opts.name)}/jobs`, { page: opts.page });
       if (opts.json) return printJson(page);
       if (!page.data.length) return console.log(`No jobs yet. Start one with \`batchpoint job-definition run --name ${opts.name}\`.`);
       printTable(page.data, [

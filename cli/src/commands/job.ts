@@ -46,7 +46,10 @@ function endedError(job: Job): JobEndedError | null {
   if (code === EXIT.ok) return null;
   if (code === EXIT.completedWithErrors) {
     const failed = job.progress?.files.failed ?? job.files?.failed;
-    return new JobEndedError(`job ${job.name} completed with errors${failed ? `: ${failed} ${inputUnit(job)} failed` : ""} (see batchpoint job logs ${job.name})`, code);
+    return new JobEndedError(
+      `job ${job.name} completed with errors${failed ? `: ${failed} ${inputUnit(job)} failed` : ""} (see batchpoint job logs ${job.name})`,
+      code,
+    );
   }
   return new JobEndedError(`job ${job.name} ${job.status}${job.error ? `: ${job.error}` : ""}`, code);
 }
@@ -72,7 +75,11 @@ async function getJobPatiently(client: ApiClient, name: string, failures: { n: n
  * Follows a job until it finishes, showing progress (none when `quiet`); a failed or canceled job exits
  * 1, one completed with errors exits 3.
  */
-export async function waitForJob(client: ApiClient, name: string, opts: { json?: boolean; quiet?: boolean; print?: (job: Job) => void } = {}): Promise<Job> {
+export async function waitForJob(
+  client: ApiClient,
+  name: string,
+  opts: { json?: boolean; quiet?: boolean; print?: (job: Job) => void } = {},
+): Promise<Job> {
   const display = opts.json || opts.quiet ? null : new JobProgressDisplay(name);
   let job: Job;
   try {
@@ -98,8 +105,12 @@ export async function waitForJob(client: ApiClient, name: string, opts: { json?:
 
 function printJobSummary(job: Job) {
   const p = job.progress;
-  const files = p ? `${p.files.completed} of ${p.files.total} ${inputUnit(job)} scored${p.files.failed ? `, ${p.files.failed} failed` : ""}` : "";
-  console.log(`Job ${job.name} ${job.status}${files ? `: ${files}` : ""}${p?.elapsedSeconds != null ? ` in ${formatDuration(p.elapsedSeconds)}` : ""}.`);
+  const files = p
+    ? `${p.files.completed} of ${p.files.total} ${inputUnit(job)} scored${p.files.failed ? `, ${p.files.failed} failed` : ""}`
+    : "";
+  console.log(
+    `Job ${job.name} ${job.status}${files ? `: ${files}` : ""}${p?.elapsedSeconds != null ? ` in ${formatDuration(p.elapsedSeconds)}` : ""}.`,
+  );
   if ((job.status === "completed" || job.status === "completed_with_errors") && job.output?.fileName) {
     console.log(`Output: ${joinOutput(job)}  (download: batchpoint job download ${job.name})`);
   }
@@ -138,7 +149,13 @@ export function printJobTable(rows: Job[]) {
     ["status", (j) => j.status],
     ["endpoint", (j) => j.endpoint],
     ["deployment", (j) => j.deployment],
-    ["files", (j) => (j.files?.total ? `${j.files.completed + j.files.failed}/${j.files.total}${j.files.failed ? ` (${j.files.failed} failed)` : ""}` : "-")],
+    [
+      "files",
+      (j) =>
+        j.files?.total
+          ? `${j.files.completed + j.files.failed}/${j.files.total}${j.files.failed ? ` (${j.files.failed} failed)` : ""}`
+          : "-",
+    ],
     ["created", (j) => formatDate(j.createdAt)],
   ]);
 }
@@ -196,7 +213,10 @@ export class LogFollower {
 }
 
 async function fetchLogs(client: ApiClient, name: string, miniBatch?: number): Promise<string> {
-  const res = await client.request("GET", `/jobs/${enc(name)}/logs`, { query: { miniBatch }, headers: { accept: "text/plain, application/json;q=0.9" } });
+  const res = await client.request("GET", `/jobs/${enc(name)}/logs`, {
+    query: { miniBatch },
+    headers: { accept: "text/plain, application/json;q=0.9" },
+  });
   return res.text();
 }
 
@@ -244,15 +264,36 @@ export function registerJob(program: Command) {
       .option("--per-page <n>", "rows per page (max 200)", intArg(1))
       .option("--max-results <n>", "at most this many jobs (az ml spelling of --per-page)", intArg(1))
       .option("--json", "print the API's page as JSON"),
-  ).action(async (opts: { endpoint?: string; endpointName?: string; status?: string; page?: number; perPage?: number; maxResults?: number; json?: boolean } & AzOutputOptions) => {
-    const client = await apiClient();
-    const page = await client.get<Page<Job>>("/jobs", { endpoint: opts.endpoint ?? opts.endpointName, status: opts.status, page: opts.page, perPage: opts.perPage ?? opts.maxResults });
-    if (wantsAzOutput(opts)) return printAz(page.data.map((j) => azJob(j)), opts);
-    if (opts.json) return printJson(page);
-    if (!page.data.length) return console.log("No jobs.");
-    printJobTable(page.data);
-    if (page.totalPages > 1) console.log(`page ${page.page} of ${page.totalPages} (${page.count} jobs); use --page N`);
-  });
+  ).action(
+    async (
+      opts: {
+        endpoint?: string;
+        endpointName?: string;
+        status?: string;
+        page?: number;
+        perPage?: number;
+        maxResults?: number;
+        json?: boolean;
+      } & AzOutputOptions,
+    ) => {
+      const client = await apiClient();
+      const page = await client.get<Page<Job>>("/jobs", {
+        endpoint: opts.endpoint ?? opts.endpointName,
+        status: opts.status,
+        page: opts.page,
+        perPage: opts.perPage ?? opts.maxResults,
+      });
+      if (wantsAzOutput(opts))
+        return printAz(
+          page.data.map((j) => azJob(j)),
+          opts,
+        );
+      if (opts.json) return printJson(page);
+      if (!page.data.length) return console.log("No jobs.");
+      printJobTable(page.data);
+      if (page.totalPages > 1) console.log(`page ${page.page} of ${page.totalPages} (${page.count} jobs); use --page N`);
+    },
+  );
 
   withAzOutput(
     job
@@ -263,43 +304,58 @@ export function registerJob(program: Command) {
       .option("--wait", "follow the job until it finishes; exit 1 if it fails or is canceled, 3 if it completed with errors")
       .option("--web", "print the job's dashboard URL (az ml opens it in a browser)")
       .option("--json", "print as JSON"),
-  ).action(async (positional: string | undefined, opts: { name?: string; wait?: boolean; web?: boolean; json?: boolean } & AzOutputOptions) => {
-    const client = await apiClient();
-    const name = jobNameOf(positional, opts);
-    const az = wantsAzOutput(opts);
-    if (opts.web) {
-      const j = await client.get<Job>(`/jobs/${enc(name)}`); // a job that does not exist is an error, not a dead link
-      const url = await webUrlOf(client, name);
-      // az prints the job and opens the page; with no browser here, with -o/--query the URL goes to stderr so stdout stays the job.
-      if (!az) return console.log(url);
-      console.error(`Web View: ${url}`);
-      return printAz(azJob(j, { webUrl: url }), opts);
-    }
-    if (opts.wait) {
-      return void (await waitForJob(client, name, { json: opts.json, quiet: az, print: az ? (j) => printAz(azJob(j), opts) : undefined }));
-    }
-    const j = await client.get<Job>(`/jobs/${enc(name)}`);
-    if (az) return printAz(azJob(j, { webUrl: await webUrlOf(client, name) }), opts);
-    if (opts.json) return printJson(j);
-    const p = j.progress;
-    printFields([
-      ["name", j.name],
-      ["status", j.status],
-      ["endpoint", j.endpoint],
-      ["deployment", j.deploymentVersion ? `${j.deployment} (v${j.deploymentVersion})` : j.deployment],
-      ["progress", p ? progressLine(j).slice(j.status.padEnd(10).length + 1).trim() : undefined],
-      ["elapsed", p ? formatDuration(p.elapsedSeconds) : undefined],
-      ["created", formatDate(j.createdAt)],
-      ["started", formatDate(j.startedAt)],
-      ["finished", formatDate(j.finishedAt)],
-      ["output", j.output ? joinOutput(j) : undefined],
-      ["error", j.error ?? undefined],
-    ]);
-  });
+  ).action(
+    async (positional: string | undefined, opts: { name?: string; wait?: boolean; web?: boolean; json?: boolean } & AzOutputOptions) => {
+      const client = await apiClient();
+      const name = jobNameOf(positional, opts);
+      const az = wantsAzOutput(opts);
+      if (opts.web) {
+        const j = await client.get<Job>(`/jobs/${enc(name)}`); // a job that does not exist is an error, not a dead link
+        const url = await webUrlOf(client, name);
+        // az prints the job and opens the page; with no browser here, with -o/--query the URL goes to stderr so stdout stays the job.
+        if (!az) return console.log(url);
+        console.error(`Web View: ${url}`);
+        return printAz(azJob(j, { webUrl: url }), opts);
+      }
+      if (opts.wait) {
+        return void (await waitForJob(client, name, {
+          json: opts.json,
+          quiet: az,
+          print: az ? (j) => printAz(azJob(j), opts) : undefined,
+        }));
+      }
+      const j = await client.get<Job>(`/jobs/${enc(name)}`);
+      if (az) return printAz(azJob(j, { webUrl: await webUrlOf(client, name) }), opts);
+      if (opts.json) return printJson(j);
+      const p = j.progress;
+      printFields([
+        ["name", j.name],
+        ["status", j.status],
+        ["endpoint", j.endpoint],
+        ["deployment", j.deploymentVersion ? `${j.deployment} (v${j.deploymentVersion})` : j.deployment],
+        [
+          "progress",
+          p
+            ? progressLine(j)
+                .slice(j.status.padEnd(10).length + 1)
+                .trim()
+            : undefined,
+        ],
+        ["elapsed", p ? formatDuration(p.elapsedSeconds) : undefined],
+        ["created", formatDate(j.createdAt)],
+        ["started", formatDate(j.startedAt)],
+        ["finished", formatDate(j.finishedAt)],
+        ["output", j.output ? joinOutput(j) : undefined],
+        ["error", j.error ?? undefined],
+      ]);
+    },
+  );
 
   job
     .command("stream")
-    .description("print the job's log lines as they come, until it ends (az ml job stream); exit 0 completed, 1 failed or canceled, 3 completed with errors")
+    .description(
+      "print the job's log lines as they come, until it ends (az ml job stream); exit 0 completed, 1 failed or canceled, 3 completed with errors",
+    )
     .argument("[name]", "job name")
     .option("-n, --name <name>", "job name (instead of the argument)")
     .action(async (positional: string | undefined, opts: { name?: string }) => {
@@ -328,7 +384,8 @@ export function registerJob(program: Command) {
         const next = await getJobPatiently(client, name, failures);
         if (next) job = next;
       }
-      if (job.status !== "completed" || (job.progress?.files.failed ?? 0) > 0) for (const line of await failedTracebacks(client, name, logs)) console.log(line);
+      if (job.status !== "completed" || (job.progress?.files.failed ?? 0) > 0)
+        for (const line of await failedTracebacks(client, name, logs)) console.log(line);
       console.log("");
       console.log("Execution Summary");
       console.log("=================");
@@ -377,45 +434,57 @@ export function registerJob(program: Command) {
     .option("-o, --output-dir <dir>", "folder to write the files into, flat", ".")
     .option("-p, --download-path <dir>", "az ml's layout: the predictions go to DIR/named-outputs/score/, --all adds DIR/artifacts/")
     .option("--output-name <name>", "the named output to download; a batch job has one, `score` (its predictions)")
-    .option("--all", "every output file: also errors.jsonl, job-summary.json (in artifacts/ with --download-path) and the files the script wrote")
-    .action(async (positional: string | undefined, opts: { name?: string; outputDir: string; downloadPath?: string; outputName?: string; all?: boolean }) => {
-      if (opts.outputName !== undefined && opts.outputName !== "score") {
-        throw new UsageError(`a batch job has one named output, 'score' (its predictions), not '${opts.outputName}'.`);
-      }
-      const client = await apiClient();
-      const name = jobNameOf(positional, opts);
-      const azLayout = opts.downloadPath !== undefined || opts.outputName !== undefined;
-      const root = opts.downloadPath ?? opts.outputDir;
-      const scoreDir = azLayout ? path.join(root, "named-outputs", "score") : root;
-      const artifactsDir = azLayout ? path.join(root, "artifacts") : root;
-      if (opts.all) {
-        // A server that lists the job's output files (GET /jobs/{job}/outputs) also has the files the script wrote.
-        const listed = await listJobOutputs(client, name);
-        if (listed) {
-          for (const f of listed) {
-            const dir = f.kind === "errors" || f.kind === "summary" ? artifactsDir : path.join(scoreDir, path.posix.dirname(f.path));
-            const { file, bytes } = await client.download(`/jobs/${enc(name)}/outputs/${encodePath(f.path)}`, dir, path.posix.basename(f.path));
-            console.log(`Downloaded ${file} (${formatBytes(bytes)}).`);
+    .option(
+      "--all",
+      "every output file: also errors.jsonl, job-summary.json (in artifacts/ with --download-path) and the files the script wrote",
+    )
+    .action(
+      async (
+        positional: string | undefined,
+        opts: { name?: string; outputDir: string; downloadPath?: string; outputName?: string; all?: boolean },
+      ) => {
+        if (opts.outputName !== undefined && opts.outputName !== "score") {
+          throw new UsageError(`a batch job has one named output, 'score' (its predictions), not '${opts.outputName}'.`);
+        }
+        const client = await apiClient();
+        const name = jobNameOf(positional, opts);
+        const azLayout = opts.downloadPath !== undefined || opts.outputName !== undefined;
+        const root = opts.downloadPath ?? opts.outputDir;
+        const scoreDir = azLayout ? path.join(root, "named-outputs", "score") : root;
+        const artifactsDir = azLayout ? path.join(root, "artifacts") : root;
+        if (opts.all) {
+          // A server that lists the job's output files (GET /jobs/{job}/outputs) also has the files the script wrote.
+          const listed = await listJobOutputs(client, name);
+          if (listed) {
+            for (const f of listed) {
+              const dir = f.kind === "errors" || f.kind === "summary" ? artifactsDir : path.join(scoreDir, path.posix.dirname(f.path));
+              const { file, bytes } = await client.download(
+                `/jobs/${enc(name)}/outputs/${encodePath(f.path)}`,
+                dir,
+                path.posix.basename(f.path),
+              );
+              console.log(`Downloaded ${file} (${formatBytes(bytes)}).`);
+            }
+            if (!listed.length) note(`job ${name} has no output files yet.`);
+            if (azLayout) await mkdir(scoreDir, { recursive: true });
+            return;
           }
-          if (!listed.length) note(`job ${name} has no output files yet.`);
-          if (azLayout) await mkdir(scoreDir, { recursive: true });
-          return;
         }
-      }
-      const files: [route: string, fallback: string, dir: string][] = [["output", "predictions.csv", scoreDir]];
-      if (opts.all) files.push(["errors", "errors.jsonl", artifactsDir], ["summary", "job-summary.json", artifactsDir]);
-      for (const [route, fallback, dir] of files) {
-        try {
-          const { file, bytes } = await client.download(`/jobs/${enc(name)}/${route}`, dir, fallback);
-          console.log(`Downloaded ${file} (${formatBytes(bytes)}).`);
-        } catch (e) {
-          // With --all, a file the job did not write (no errors, or summary_only) is reported, not fatal.
-          if (!(opts.all && e instanceof ApiError && e.status === 404)) throw e;
-          note(e.message);
+        const files: [route: string, fallback: string, dir: string][] = [["output", "predictions.csv", scoreDir]];
+        if (opts.all) files.push(["errors", "errors.jsonl", artifactsDir], ["summary", "job-summary.json", artifactsDir]);
+        for (const [route, fallback, dir] of files) {
+          try {
+            const { file, bytes } = await client.download(`/jobs/${enc(name)}/${route}`, dir, fallback);
+            console.log(`Downloaded ${file} (${formatBytes(bytes)}).`);
+          } catch (e) {
+            // With --all, a file the job did not write (no errors, or summary_only) is reported, not fatal.
+            if (!(opts.all && e instanceof ApiError && e.status === 404)) throw e;
+            note(e.message);
+          }
         }
-      }
-      if (azLayout) await mkdir(scoreDir, { recursive: true });
-    });
+        if (azLayout) await mkdir(scoreDir, { recursive: true });
+      },
+    );
 
   job
     .command("logs")
@@ -428,7 +497,8 @@ export function registerJob(program: Command) {
       const name = jobNameOf(positional, opts);
       const text = await fetchLogs(client, name, opts.miniBatch);
       const tracebacks = await failedTracebacks(client, name, text, opts.miniBatch);
-      if (!text.trim() && !tracebacks.length) return console.log(opts.miniBatch !== undefined ? `No logs for mini-batch ${opts.miniBatch}.` : "No logs yet.");
+      if (!text.trim() && !tracebacks.length)
+        return console.log(opts.miniBatch !== undefined ? `No logs for mini-batch ${opts.miniBatch}.` : "No logs yet.");
       if (text.trim()) process.stdout.write(text.endsWith("\n") ? text : `${text}\n`);
       for (const line of tracebacks) console.log(line);
     });

@@ -31,7 +31,9 @@ const enc = encodeURIComponent;
 
 /** The newest of a list of versions: whole numbers by value, others by text. */
 export function latestOf(versions: string[]): string | undefined {
-  return [...versions].sort((a, b) => (/^\d+$/.test(a) && /^\d+$/.test(b) ? Number(a) - Number(b) : a.localeCompare(b, "en", { numeric: true }))).pop();
+  return [...versions]
+    .sort((a, b) => (/^\d+$/.test(a) && /^\d+$/.test(b) ? Number(a) - Number(b) : a.localeCompare(b, "en", { numeric: true })))
+    .pop();
 }
 
 export function registerModel(program: Command) {
@@ -40,28 +42,52 @@ export function registerModel(program: Command) {
   withAzOutput(
     model
       .command("create")
-      .description("register a local file or folder as a new model version; it is kept under its own name, as on Azure ($AZUREML_MODEL_DIR/<folder>/...)")
+      .description(
+        "register a local file or folder as a new model version; it is kept under its own name, as on Azure ($AZUREML_MODEL_DIR/<folder>/...)",
+      )
       .requiredOption("-n, --name <name>", "model name")
       .requiredOption("-p, --path <path>", "local folder (or file) with the model")
-      .addOption(new Option("-t, --type <type>", "Azure's model type; all are stored as files (an MLflow model needs a scoring script here)").choices(["custom_model", "mlflow_model", "triton_model"]))
+      .addOption(
+        new Option(
+          "-t, --type <type>",
+          "Azure's model type; all are stored as files (an MLflow model needs a scoring script here)",
+        ).choices(["custom_model", "mlflow_model", "triton_model"]),
+      )
       .option("-v, --version <version>", "version (default: the next whole number)")
       .option("-d, --description <text>", "description of this version")
       .option("--json", "print the version as JSON"),
-  ).action(async (opts: { name: string; path: string; type?: string; version?: string; description?: string; json?: boolean } & AzOutputOptions) => {
-    const local = path.resolve(opts.path);
-    if (opts.type === "mlflow_model" || (opts.type === undefined && existsSync(path.join(local, "MLmodel")))) {
-      note("an MLflow model is registered as its files; Batchpoint has no no-code MLflow deployment, so deploy it with a scoring script that loads it (see docs/from-azure-ml.md, \"MLflow models\").");
-    }
-    if (opts.type === "triton_model") note("a Triton model is registered as its files; Batchpoint runs no Triton server, so deploy it with a scoring script.");
-    const client = await apiClient();
-    const ref = await uploadModel(client, { kind: "local", name: opts.name, version: opts.version, path: local }, { description: opts.description });
-    if (wantsAzOutput(opts)) {
-      const [name, version] = [ref.slice(0, ref.lastIndexOf(":")), ref.slice(ref.lastIndexOf(":") + 1)];
-      return printAz({ ...azModelVersion(await client.get<Record<string, unknown>>(`/models/${enc(name)}/versions/${enc(version)}`)), type: opts.type ?? "custom_model" }, opts);
-    }
-    if (opts.json) return printJson({ ref });
-    console.log(`Use it in a deployment YAML as  model: azureml:${ref}`);
-  });
+  ).action(
+    async (
+      opts: { name: string; path: string; type?: string; version?: string; description?: string; json?: boolean } & AzOutputOptions,
+    ) => {
+      const local = path.resolve(opts.path);
+      if (opts.type === "mlflow_model" || (opts.type === undefined && existsSync(path.join(local, "MLmodel")))) {
+        note(
+          'an MLflow model is registered as its files; Batchpoint has no no-code MLflow deployment, so deploy it with a scoring script that loads it (see docs/from-azure-ml.md, "MLflow models").',
+        );
+      }
+      if (opts.type === "triton_model")
+        note("a Triton model is registered as its files; Batchpoint runs no Triton server, so deploy it with a scoring script.");
+      const client = await apiClient();
+      const ref = await uploadModel(
+        client,
+        { kind: "local", name: opts.name, version: opts.version, path: local },
+        { description: opts.description },
+      );
+      if (wantsAzOutput(opts)) {
+        const [name, version] = [ref.slice(0, ref.lastIndexOf(":")), ref.slice(ref.lastIndexOf(":") + 1)];
+        return printAz(
+          {
+            ...azModelVersion(await client.get<Record<string, unknown>>(`/models/${enc(name)}/versions/${enc(version)}`)),
+            type: opts.type ?? "custom_model",
+          },
+          opts,
+        );
+      }
+      if (opts.json) return printJson({ ref });
+      console.log(`Use it in a deployment YAML as  model: azureml:${ref}`);
+    },
+  );
 
   withAzOutput(
     model
@@ -71,19 +97,23 @@ export function registerModel(program: Command) {
       .option("--per-page <n>", "rows per page (max 200)", intArg(1))
       .option("--json", "print the API's page as JSON"),
   ).action(async (opts: { page?: number; perPage?: number; json?: boolean } & AzOutputOptions) => {
-      const client = await apiClient();
-      const page = await client.get<Page<ModelRow>>("/models", { page: opts.page, perPage: opts.perPage });
-      if (wantsAzOutput(opts)) return printAz(page.data.map((m) => azModelRow(m as unknown as Record<string, unknown>)), opts);
-      if (opts.json) return printJson(page);
-      if (!page.data.length) return console.log("No models. Register one with `batchpoint model create --name NAME --path FOLDER`.");
-      printTable(page.data, [
-        ["name", (m) => m.name],
-        ["latest version", (m) => m.latestVersion],
-        ["versions", (m) => m.versionCount],
-        ["updated", (m) => formatDate(m.updatedAt)],
-        ["description", (m) => m.description],
-      ]);
-    });
+    const client = await apiClient();
+    const page = await client.get<Page<ModelRow>>("/models", { page: opts.page, perPage: opts.perPage });
+    if (wantsAzOutput(opts))
+      return printAz(
+        page.data.map((m) => azModelRow(m as unknown as Record<string, unknown>)),
+        opts,
+      );
+    if (opts.json) return printJson(page);
+    if (!page.data.length) return console.log("No models. Register one with `batchpoint model create --name NAME --path FOLDER`.");
+    printTable(page.data, [
+      ["name", (m) => m.name],
+      ["latest version", (m) => m.latestVersion],
+      ["versions", (m) => m.versionCount],
+      ["updated", (m) => formatDate(m.updatedAt)],
+      ["description", (m) => m.description],
+    ]);
+  });
 
   withAzOutput(
     model
@@ -94,38 +124,43 @@ export function registerModel(program: Command) {
       .option("-l, --label <label>", "latest: the newest version (az ml's only label)")
       .option("--json", "print as JSON"),
   ).action(async (opts: { name: string; version?: string; label?: string; json?: boolean } & AzOutputOptions) => {
-      const client = await apiClient();
-      if (opts.label !== undefined && opts.label !== "latest") throw new UsageError(`--label: Batchpoint knows the label 'latest' only, not '${opts.label}'.`);
-      if (opts.label && opts.version) throw new UsageError("give --version or --label, not both.");
-      let version = opts.version;
-      if (opts.label) {
-        const m = await client.get<{ versions?: ModelVersion[] }>(`/models/${enc(opts.name)}`);
-        version = latestOf((m.versions ?? []).map((v) => String(v.version)));
-        if (!version) throw new UsageError(`model '${opts.name}' has no versions.`);
-      }
-      if (version) {
-        const v = await client.get<ModelVersion>(`/models/${enc(opts.name)}/versions/${enc(version)}`);
-        if (wantsAzOutput(opts)) return printAz(azModelVersion(v as unknown as Record<string, unknown>), opts);
-        if (opts.json) return printJson(v);
-        return printFields([
-          ["name", v.name],
-          ["version", v.version],
-          ["description", v.description],
-          ["files", v.files ?? v.fileCount],
-          ["size", v.sizeBytes === undefined ? undefined : formatBytes(v.sizeBytes)],
-          ["created", formatDate(v.createdAt)],
-        ]);
-      }
-      const m = await client.get<{ name: string; description?: string | null; versions?: ModelVersion[] }>(`/models/${enc(opts.name)}`);
-      if (wantsAzOutput(opts)) return printAz((m.versions ?? []).map((v) => azModelVersion({ ...v, name: m.name } as unknown as Record<string, unknown>)), opts);
-      if (opts.json) return printJson(m);
-      console.log(`${m.name}${m.description ? ` — ${m.description}` : ""}`);
-      printTable(m.versions ?? [], [
-        ["version", (v) => v.version],
-        ["files", (v) => v.fileCount ?? v.files],
-        ["size", (v) => (v.sizeBytes === undefined ? null : formatBytes(Number(v.sizeBytes)))],
-        ["created", (v) => formatDate(v.createdAt)],
-        ["description", (v) => v.description],
+    const client = await apiClient();
+    if (opts.label !== undefined && opts.label !== "latest")
+      throw new UsageError(`--label: Batchpoint knows the label 'latest' only, not '${opts.label}'.`);
+    if (opts.label && opts.version) throw new UsageError("give --version or --label, not both.");
+    let version = opts.version;
+    if (opts.label) {
+      const m = await client.get<{ versions?: ModelVersion[] }>(`/models/${enc(opts.name)}`);
+      version = latestOf((m.versions ?? []).map((v) => String(v.version)));
+      if (!version) throw new UsageError(`model '${opts.name}' has no versions.`);
+    }
+    if (version) {
+      const v = await client.get<ModelVersion>(`/models/${enc(opts.name)}/versions/${enc(version)}`);
+      if (wantsAzOutput(opts)) return printAz(azModelVersion(v as unknown as Record<string, unknown>), opts);
+      if (opts.json) return printJson(v);
+      return printFields([
+        ["name", v.name],
+        ["version", v.version],
+        ["description", v.description],
+        ["files", v.files ?? v.fileCount],
+        ["size", v.sizeBytes === undefined ? undefined : formatBytes(v.sizeBytes)],
+        ["created", formatDate(v.createdAt)],
       ]);
-    });
+    }
+    const m = await client.get<{ name: string; description?: string | null; versions?: ModelVersion[] }>(`/models/${enc(opts.name)}`);
+    if (wantsAzOutput(opts))
+      return printAz(
+        (m.versions ?? []).map((v) => azModelVersion({ ...v, name: m.name } as unknown as Record<string, unknown>)),
+        opts,
+      );
+    if (opts.json) return printJson(m);
+    console.log(`${m.name}${m.description ? ` — ${m.description}` : ""}`);
+    printTable(m.versions ?? [], [
+      ["version", (v) => v.version],
+      ["files", (v) => v.fileCount ?? v.files],
+      ["size", (v) => (v.sizeBytes === undefined ? null : formatBytes(Number(v.sizeBytes)))],
+      ["created", (v) => formatDate(v.createdAt)],
+      ["description", (v) => v.description],
+    ]);
+  });
 }

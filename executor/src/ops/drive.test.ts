@@ -14,13 +14,22 @@ describe("drive", () => {
     expect(driver.calls[0].body.steps).toEqual({});
     expect(driver.calls[1].body.steps).toEqual({ s1: { data: 42 } });
     expect((driver.calls[1].body.ctx as { stack: unknown }).stack).toEqual({ stack: ["s1"], current: 1 });
-    expect(store.steps).toMatchObject([{ runId: "run-1", stepId: "s1", name: "one", op: "StepRun", result: { data: 42 }, keepItem: true, attempts: 1 }]);
+    expect(store.steps).toMatchObject([
+      { runId: "run-1", stepId: "s1", name: "one", op: "StepRun", result: { data: 42 }, keepItem: true, attempts: 1 },
+    ]);
     expect(store.finished).toEqual([{ runId: "run-1", status: "Completed", output: "result", error: null }]);
     expect(store.attempts.map((a) => a.outcome)).toEqual(["ok", "completed"]);
   });
 
   test("a StepError with attempts left is retried after the backoff; the run is not called again", async () => {
-    const driver = new FakeDriver([{ kind: "ops", ops: [{ id: "s1", op: "StepError", name: "flaky", error: { name: "Error", message: "boom" } }], noRetry: false, retryAfter: null }]);
+    const driver = new FakeDriver([
+      {
+        kind: "ops",
+        ops: [{ id: "s1", op: "StepError", name: "flaky", error: { name: "Error", message: "boom" } }],
+        noRetry: false,
+        retryAfter: null,
+      },
+    ]);
     const store = new FakeStore();
     await drive(deps(driver, store).d, queueItem({ attempt: 1 }), runRow());
     expect(store.retries).toEqual([{ itemId: 7, stepId: "s1", delayMs: 200, stepName: "flaky" }]);
@@ -43,11 +52,15 @@ describe("drive", () => {
   });
 
   test("X-Inngest-No-Retry stops at once: the error fails the run", async () => {
-    const driver = new FakeDriver([{ kind: "error", error: { name: "NonRetriableError", message: "no" }, noRetry: true, retryAfter: null }]);
+    const driver = new FakeDriver([
+      { kind: "error", error: { name: "NonRetriableError", message: "no" }, noRetry: true, retryAfter: null },
+    ]);
     const store = new FakeStore();
     await drive(deps(driver, store).d, queueItem(), runRow());
     expect(store.retries).toEqual([]);
-    expect(store.finished).toEqual([{ runId: "run-1", status: "Failed", output: null, error: { name: "NonRetriableError", message: "no" } }]);
+    expect(store.finished).toEqual([
+      { runId: "run-1", status: "Failed", output: null, error: { name: "NonRetriableError", message: "no" } },
+    ]);
   });
 
   test("an error outside steps retries the whole call with Retry-After", async () => {
@@ -110,7 +123,13 @@ describe("drive", () => {
   test("a parallel step's item reloads the memo before the next discovery call", async () => {
     const driver = new FakeDriver([ops({ id: "a", op: "StepRun", data: "A" }), { kind: "done", data: "both" }]);
     const store = new FakeStore();
-    store.fresh = runRow({ memo: [{ id: "b", data: "B", status: "completed" }, { id: "a", data: "A", status: "completed" }], step_count: 2 });
+    store.fresh = runRow({
+      memo: [
+        { id: "b", data: "B", status: "completed" },
+        { id: "a", data: "A", status: "completed" },
+      ],
+      step_count: 2,
+    });
     await drive(deps(driver, store).d, queueItem({ step_id: "a" }), runRow());
     expect(driver.calls[0].stepId).toBe("a");
     expect(driver.calls[1].stepId).toBeNull();

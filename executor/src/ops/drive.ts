@@ -61,13 +61,29 @@ export async function drive(deps: OpDeps, item: QueueItem, preloaded?: RunRow): 
         if ((await stepResult(deps, s, ran, { started, ms, noRetry: res.noRetry, retryAfter: res.retryAfter })) === "continue") continue;
         return;
       }
-      store.recordAttempt({ runId: run.id, stepId: null, stepName: null, attempt: item.attempt, startedAt: started, ms, outcome: "discovered" });
+      store.recordAttempt({
+        runId: run.id,
+        stepId: null,
+        stepName: null,
+        attempt: item.attempt,
+        startedAt: started,
+        ms,
+        outcome: "discovered",
+      });
       if (process.env.EXECUTOR_DEBUG) deps.log(`ops ${JSON.stringify(res.ops)} memo ${JSON.stringify(memo)}`);
       await planOps(deps, s, res.ops);
       return;
     }
     if (res.kind === "done") {
-      store.recordAttempt({ runId: run.id, stepId: item.step_id, stepName: null, attempt: item.attempt, startedAt: started, ms, outcome: "completed" });
+      store.recordAttempt({
+        runId: run.id,
+        stepId: item.step_id,
+        stepName: null,
+        attempt: item.attempt,
+        startedAt: started,
+        ms,
+        outcome: "completed",
+      });
       const size = byteLength(res.data);
       if (size > LIMITS.maxStepOutputBytes) {
         await store.finishRun(run, "Failed", null, errObj("OutputTooLarge", `function output is ${size} bytes, over the 4 MiB limit`));
@@ -77,7 +93,16 @@ export async function drive(deps: OpDeps, item: QueueItem, preloaded?: RunRow): 
       return;
     }
     // an error outside any step: retry the whole call (completed steps replay from memo)
-    store.recordAttempt({ runId: run.id, stepId: item.step_id, stepName: null, attempt: item.attempt, startedAt: started, ms, outcome: "error", error: res.error });
+    store.recordAttempt({
+      runId: run.id,
+      stepId: item.step_id,
+      stepName: null,
+      attempt: item.attempt,
+      startedAt: started,
+      ms,
+      outcome: "error",
+      error: res.error,
+    });
     if (!res.noRetry && item.attempt + 1 < fn.maxAttempts) {
       await store.retryItem(item, item.step_id, store.backoff(item.attempt, res.retryAfter));
       return;

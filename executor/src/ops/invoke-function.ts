@@ -17,7 +17,11 @@ export const invokeFunction: PlanHandler = async (deps, s, op, plan, now) => {
   });
   plan.steps.push({ id: op.id, name, op: "InvokeFunction", status: "invoking" });
   if (op.opts?.timeout) {
-    plan.queue.push({ kind: "invoke-timeout", step_id: op.id, run_at: new Date(now + parseDuration(String(op.opts.timeout))).toISOString() });
+    plan.queue.push({
+      kind: "invoke-timeout",
+      step_id: op.id,
+      run_at: new Date(now + parseDuration(String(op.opts.timeout))).toISOString(),
+    });
   }
   return null;
 };

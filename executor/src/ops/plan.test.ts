@@ -73,7 +73,9 @@ describe("planOps", () => {
       { id: "i", op: "InvokeFunction", opts: { function_id: "app-child", payload: { data: { x: 1 } }, timeout: "10s" } },
     ]);
     const { plan } = store.plans[0];
-    expect(plan.children).toMatchObject([{ fn: { id: "app-child" }, event: { name: "inngest/function.invoked", data: { x: 1 } }, parentRunId: "run-1", parentStepId: "i" }]);
+    expect(plan.children).toMatchObject([
+      { fn: { id: "app-child" }, event: { name: "inngest/function.invoked", data: { x: 1 } }, parentRunId: "run-1", parentStepId: "i" },
+    ]);
     expect(plan.steps).toEqual([{ id: "i", name: "i", op: "InvokeFunction", status: "invoking" }]);
     expect(plan.queue.map((q) => q.kind)).toEqual(["invoke-timeout"]);
   });
@@ -99,7 +101,10 @@ describe("planOps", () => {
     test(`an op the executor does not implement (${op}) fails the run UnsupportedOp naming the step`, async () => {
       const store = new FakeStore();
       await planOps(deps(new FakeDriver([]), store).d, state(), [{ id: "g", op, displayName: "ask" }]);
-      expect(store.finished[0]).toMatchObject({ status: "Failed", error: { name: "UnsupportedOp", message: expect.stringContaining(`"ask" uses op ${op}`) } });
+      expect(store.finished[0]).toMatchObject({
+        status: "Failed",
+        error: { name: "UnsupportedOp", message: expect.stringContaining(`"ask" uses op ${op}`) },
+      });
     });
   }
 

@@ -26,7 +26,10 @@ export async function planOps(deps: OpDeps, s: DriveState, ops: Op[]): Promise<v
       s.run,
       "Failed",
       null,
-      errObj("UnsupportedOp", `step "${unsupported.displayName ?? unsupported.id}" uses op ${unsupported.op}, which the embedded executor does not implement`),
+      errObj(
+        "UnsupportedOp",
+        `step "${unsupported.displayName ?? unsupported.id}" uses op ${unsupported.op}, which the embedded executor does not implement`,
+      ),
     );
     return;
   }
@@ -53,4 +56,3 @@ export async function planOps(deps: OpDeps, s: DriveState, ops: Op[]): Promise<v
   }
   await deps.store.applyPlan(s.run.id, s.item, plan);
 }
-

@@ -39,7 +39,10 @@ export async function stepResult(deps: OpDeps, s: DriveState, ran: Op, t: CallTi
       run,
       "Failed",
       null,
-      errObj("OutputTooLarge", `step "${stepName}" returned ${size} bytes, over the 4 MiB (${LIMITS.maxStepOutputBytes} bytes) per-step output limit`),
+      errObj(
+        "OutputTooLarge",
+        `step "${stepName}" returned ${size} bytes, over the 4 MiB (${LIMITS.maxStepOutputBytes} bytes) per-step output limit`,
+      ),
     );
     return "stop";
   }
@@ -48,7 +51,10 @@ export async function stepResult(deps: OpDeps, s: DriveState, ran: Op, t: CallTi
       run,
       "Failed",
       null,
-      errObj("StateTooLarge", `run state would reach ${s.stateBytes + size} bytes, over the 32 MiB (${LIMITS.maxRunStateBytes} bytes) run state limit`),
+      errObj(
+        "StateTooLarge",
+        `run state would reach ${s.stateBytes + size} bytes, over the 32 MiB (${LIMITS.maxRunStateBytes} bytes) run state limit`,
+      ),
     );
     return "stop";
   }

@@ -6,7 +6,16 @@ import type { ErrorObject, Lifecycle, Log, MemoStep, Op, QueueItem, RunRow } fro
 /** The run store the op handlers write through (the real one is `Runs`; unit tests use a fake). */
 export type RunStore = Pick<
   Runs,
-  "finishRun" | "finishStep" | "retryItem" | "loadRunForCall" | "knownStepIds" | "applyPlan" | "recordAttempt" | "backoff" | "deleteItem" | "releaseItem"
+  | "finishRun"
+  | "finishStep"
+  | "retryItem"
+  | "loadRunForCall"
+  | "knownStepIds"
+  | "applyPlan"
+  | "recordAttempt"
+  | "backoff"
+  | "deleteItem"
+  | "releaseItem"
 >;
 
 export interface OpDeps {

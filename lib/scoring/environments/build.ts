@@ -47,7 +47,12 @@ function folderDigest(dir: string, hash: ReturnType<typeof createHash>): void {
  * What would be built for a deployment, and its content hash: the base interpreter, the pip
  * requirements and every wheel pip may pick from. Deployments with the same hash share one venv.
  */
-export function planEnvironment(opts: { codeDir: string; files: EnvironmentFiles; baseInterpreter: string; env?: Record<string, string | undefined> }): EnvironmentPlan {
+export function planEnvironment(opts: {
+  codeDir: string;
+  files: EnvironmentFiles;
+  baseInterpreter: string;
+  env?: Record<string, string | undefined>;
+}): EnvironmentPlan {
   const env = opts.env ?? process.env;
   let spec: EnvironmentSpec = { requirements: [], notes: [] };
   if (opts.files.condaFile) {
@@ -114,7 +119,13 @@ export function ensureEnvironment(opts: { plan: EnvironmentPlan; allowNetwork?: 
 const READY = ".batchpoint-ready";
 
 async function build(plan: EnvironmentPlan, root: string, venvDir: string, network: boolean): Promise<BuiltEnvironment> {
-  const result = (reused: boolean): BuiltEnvironment => ({ hash: plan.hash, venvDir, python: path.join(venvDir, "bin", "python"), reused, notes: plan.spec.notes });
+  const result = (reused: boolean): BuiltEnvironment => ({
+    hash: plan.hash,
+    venvDir,
+    python: path.join(venvDir, "bin", "python"),
+    reused,
+    notes: plan.spec.notes,
+  });
   if (existsSync(path.join(venvDir, READY))) return result(true);
   await mkdir(root, { recursive: true, mode: 0o700 });
   await rm(venvDir, { recursive: true, force: true }); // a build that died half-way
@@ -132,7 +143,13 @@ async function build(plan: EnvironmentPlan, root: string, venvDir: string, netwo
     plan.spec.requirements.length ? `${q(path.join(venvDir, "bin", "python"))} ${pip.map(q).join(" ")}` : "true",
   ].join(" && ");
   const { code, output } = await run(script, { venvDir, base: plan.base, findLinks: plan.findLinks, network });
-  const log = [`$ ${script}`, output.trimEnd(), code === 0 ? "environment ready" : `build failed (exit ${code})`, ...plan.spec.notes.map((n) => `note: ${n}`)].join("\n") + "\n";
+  const log =
+    [
+      `$ ${script}`,
+      output.trimEnd(),
+      code === 0 ? "environment ready" : `build failed (exit ${code})`,
+      ...plan.spec.notes.map((n) => `note: ${n}`),
+    ].join("\n") + "\n";
   await writeFile(logFile, log);
   if (code !== 0) {
     const error = pipError(output);
@@ -158,7 +175,10 @@ function hasPip(python: string): Promise<boolean> {
 
 /** pip's own words, one sentence: its ERROR lines, else the last line it wrote. */
 export function pipError(output: string): string {
-  const lines = output.split("\n").map((l) => l.trim()).filter(Boolean);
+  const lines = output
+    .split("\n")
+    .map((l) => l.trim())
+    .filter(Boolean);
   const errors = lines.filter((l) => /^ERROR:/.test(l)).map((l) => l.replace(/^ERROR:\s*/, ""));
   const said = errors.length ? errors.slice(0, 2).join(" ") : (lines.at(-1) ?? "no output");
   return `Building the deployment's environment failed: pip says: ${said}`;
@@ -166,7 +186,10 @@ export function pipError(output: string): string {
 
 const BUILD_LIMITS = { memory: 4096 * 1024 * 1024, fileSize: 2048 * 1024 * 1024 };
 
-function run(script: string, o: { venvDir: string; base: string; findLinks: string[]; network: boolean }): Promise<{ code: number; output: string }> {
+function run(
+  script: string,
+  o: { venvDir: string; base: string; findLinks: string[]; network: boolean },
+): Promise<{ code: number; output: string }> {
   let command = "/bin/sh";
   let args = ["-c", script];
   if (sandboxMode() === "on") {
@@ -179,25 +202,50 @@ function run(script: string, o: { venvDir: string; base: string; findLinks: stri
       ...(o.network ? ["--share-net"] : []),
       "--die-with-parent",
       "--new-session",
-      "--uid", String(SANDBOX_UID),
-      "--gid", String(SANDBOX_UID),
-      "--proc", "/proc",
-      "--dev", "/dev",
-      "--tmpfs", "/tmp",
-      "--tmpfs", SANDBOX_PATHS.home,
-      "--setenv", "HOME", SANDBOX_PATHS.home,
+      "--uid",
+      String(SANDBOX_UID),
+      "--gid",
+      String(SANDBOX_UID),
+      "--proc",
+      "/proc",
+      "--dev",
+      "/dev",
+      "--tmpfs",
+      "/tmp",
+      "--tmpfs",
+      SANDBOX_PATHS.home,
+      "--setenv",
+      "HOME",
+      SANDBOX_PATHS.home,
       ...(prefix ? ["--ro-bind", prefix, prefix] : []),
       ...o.findLinks.flatMap((d) => ["--ro-bind", d, d]),
-      "--bind", o.venvDir, o.venvDir,
-      "--chdir", "/tmp",
+      "--bind",
+      o.venvDir,
+      o.venvDir,
+      "--chdir",
+      "/tmp",
       "--",
-      "/usr/bin/prlimit", `--data=${BUILD_LIMITS.memory}`, `--fsize=${BUILD_LIMITS.fileSize}`, "--core=0", "--",
-      "/bin/sh", "-c", script,
+      "/usr/bin/prlimit",
+      `--data=${BUILD_LIMITS.memory}`,
+      `--fsize=${BUILD_LIMITS.fileSize}`,
+      "--core=0",
+      "--",
+      "/bin/sh",
+      "-c",
+      script,
     ];
     command = status.bwrap!;
   }
   return new Promise((resolve) => {
-    const child = spawn(command, args, { stdio: ["ignore", "pipe", "pipe"], env: { PATH: "/usr/local/bin:/usr/bin:/bin", LANG: "C.UTF-8", HOME: command === "/bin/sh" ? tmpdir() : SANDBOX_PATHS.home, PIP_NO_COLOR: "1" } as unknown as NodeJS.ProcessEnv });
+    const child = spawn(command, args, {
+      stdio: ["ignore", "pipe", "pipe"],
+      env: {
+        PATH: "/usr/local/bin:/usr/bin:/bin",
+        LANG: "C.UTF-8",
+        HOME: command === "/bin/sh" ? tmpdir() : SANDBOX_PATHS.home,
+        PIP_NO_COLOR: "1",
+      } as unknown as NodeJS.ProcessEnv,
+    });
     const chunks: string[] = [];
     let size = 0;
     const keep = (b: Buffer) => {
@@ -218,7 +266,10 @@ export type EnvironmentBuildStatus = "ready" | "failed" | "building" | "none";
  * The build log of the environment with this hash (see planEnvironment), for the API and the
  * deployment and job pages: `none` when it was never built on this server.
  */
-export async function getEnvironmentBuildLog(opts: { hash: string; root?: string }): Promise<{ status: EnvironmentBuildStatus; log: string; error?: string }> {
+export async function getEnvironmentBuildLog(opts: {
+  hash: string;
+  root?: string;
+}): Promise<{ status: EnvironmentBuildStatus; log: string; error?: string }> {
   if (!/^[0-9a-f]{32}$/.test(opts.hash)) throw new Error(`Invalid environment hash '${opts.hash}'.`);
   const venvDir = path.join(opts.root ?? environmentsRoot(), opts.hash);
   const log = await readFile(`${venvDir}.log`, "utf8").catch(() => "");

@@ -15,13 +15,19 @@ describe("parseRequirements", () => {
 
 describe("parseCondaFile", () => {
   it("takes the pip section of an Azure ML conda file and notes the conda packages", () => {
-    const spec = parseCondaFile("name: env\nchannels: [conda-forge]\ndependencies:\n  - python=3.8.5\n  - pip<22\n  - pip:\n    - mlflow\n    - torch==1.13\n");
+    const spec = parseCondaFile(
+      "name: env\nchannels: [conda-forge]\ndependencies:\n  - python=3.8.5\n  - pip<22\n  - pip:\n    - mlflow\n    - torch==1.13\n",
+    );
     expect(spec.requirements).toEqual(["mlflow", "torch==1.13"]);
-    expect(spec.notes).toEqual(["conda packages are not installed (no conda here): python=3.8.5. The environment sees the system python3 and its packages; list what is missing under pip."]);
+    expect(spec.notes).toEqual([
+      "conda packages are not installed (no conda here): python=3.8.5. The environment sees the system python3 and its packages; list what is missing under pip.",
+    ]);
   });
 
   it("names the problem in a malformed file", () => {
     expect(() => parseCondaFile("dependencies: numpy\n", "env/conda.yaml")).toThrow("env/conda.yaml: 'dependencies' must be a list.");
-    expect(() => parseCondaFile("dependencies:\n  - 3\n")).toThrow("conda.yaml: each dependency must be a package name or a 'pip:' list, not 3.");
+    expect(() => parseCondaFile("dependencies:\n  - 3\n")).toThrow(
+      "conda.yaml: each dependency must be a package name or a 'pip:' list, not 3.",
+    );
   });
 });

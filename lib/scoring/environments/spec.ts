@@ -23,7 +23,8 @@ export function parseRequirements(text: string, file = "requirements.txt"): Envi
   for (const raw of text.split(/\r?\n/)) {
     const line = raw.replace(/(^|\s)#.*$/, "").trim();
     if (!line) continue;
-    if (PIP_OPTION.test(line)) throw new Error(`${file}: pip options are not allowed ('${line}'); list packages only (the operator sets where pip finds them).`);
+    if (PIP_OPTION.test(line))
+      throw new Error(`${file}: pip options are not allowed ('${line}'); list packages only (the operator sets where pip finds them).`);
     requirements.push(line);
   }
   return { requirements, notes: [] };
@@ -57,7 +58,9 @@ export function parseCondaFile(text: string, file = "conda.yaml"): EnvironmentSp
     }
   }
   const notes = conda.length
-    ? [`conda packages are not installed (no conda here): ${conda.join(", ")}. The environment sees the system python3 and its packages; list what is missing under pip.`]
+    ? [
+        `conda packages are not installed (no conda here): ${conda.join(", ")}. The environment sees the system python3 and its packages; list what is missing under pip.`,
+      ]
     : [];
   return { requirements, notes };
 }

@@ -15,7 +15,9 @@ export default async function InvitePage({ params }: { params: Promise<{ token: 
     return (
       <Card className="p-6">
         <h1 className="text-xl font-semibold">Invitation not valid</h1>
-        <p className="mt-2 text-sm text-zinc-500">This invitation link is invalid, expired, or was already used. Ask the workspace owner for a new one.</p>
+        <p className="mt-2 text-sm text-zinc-500">
+          This invitation link is invalid, expired, or was already used. Ask the workspace owner for a new one.
+        </p>
       </Card>
     );
   }
@@ -30,7 +32,10 @@ export default async function InvitePage({ params }: { params: Promise<{ token: 
       <div className="mt-6 space-y-3">
         {!user ? (
           <>
-            <ButtonLink className="w-full" href={`/sign-up?email=${encodeURIComponent(invitation.email)}&invitation=${encodeURIComponent(token)}`}>
+            <ButtonLink
+              className="w-full"
+              href={`/sign-up?email=${encodeURIComponent(invitation.email)}&invitation=${encodeURIComponent(token)}`}
+            >
               Create an account and join
             </ButtonLink>
             <ButtonLink className="w-full" variant="secondary" href={`/sign-in?callbackUrl=${encodeURIComponent(self)}`}>
@@ -39,7 +44,8 @@ export default async function InvitePage({ params }: { params: Promise<{ token: 
           </>
         ) : user.email !== invitation.email ? (
           <p className="text-sm text-red-600" role="alert">
-            You are signed in as {user.email}, but this invitation is for {invitation.email}. Sign out and sign in with that email to accept it.
+            You are signed in as {user.email}, but this invitation is for {invitation.email}. Sign out and sign in with that email to accept
+            it.
           </p>
         ) : (
           <AcceptInvitation token={token} />

@@ -8,7 +8,15 @@ import { FormMessage } from "@/components/forms/form-message";
 import { Button } from "@/components/ui/button";
 import { TextField } from "@/components/ui/field";
 
-export function SignInForm({ callbackUrl, providers, initialError }: { callbackUrl: string; providers: { id: string; name: string }[]; initialError?: string }) {
+export function SignInForm({
+  callbackUrl,
+  providers,
+  initialError,
+}: {
+  callbackUrl: string;
+  providers: { id: string; name: string }[];
+  initialError?: string;
+}) {
   const router = useRouter();
   const [error, setError] = useState<string | undefined>(initialError);
   const [pending, setPending] = useState(false);
@@ -42,7 +50,12 @@ export function SignInForm({ callbackUrl, providers, initialError }: { callbackU
       {providers.length ? (
         <div className="space-y-2 border-t border-zinc-200 pt-5 dark:border-zinc-800">
           {providers.map((p) => (
-            <Button key={p.id} variant="secondary" className="w-full" onClick={() => signIn(p.id, { callbackUrl: safeCallbackPath(callbackUrl) })}>
+            <Button
+              key={p.id}
+              variant="secondary"
+              className="w-full"
+              onClick={() => signIn(p.id, { callbackUrl: safeCallbackPath(callbackUrl) })}
+            >
               Continue with {p.name}
             </Button>
           ))}

@@ -35,8 +35,24 @@ export function SignUpForm({ defaultEmail, invitation }: { defaultEmail?: string
     >
       <FormMessage message={message} />
       <TextField label="Name" name="name" autoComplete="name" required errors={fieldErrors.name} />
-      <TextField label="Email" name="email" type="email" autoComplete="email" defaultValue={defaultEmail} required errors={fieldErrors.email} />
-      <TextField label="Password" name="password" type="password" autoComplete="new-password" required hint="At least 8 characters." errors={fieldErrors.password} />
+      <TextField
+        label="Email"
+        name="email"
+        type="email"
+        autoComplete="email"
+        defaultValue={defaultEmail}
+        required
+        errors={fieldErrors.email}
+      />
+      <TextField
+        label="Password"
+        name="password"
+        type="password"
+        autoComplete="new-password"
+        required
+        hint="At least 8 characters."
+        errors={fieldErrors.password}
+      />
       <Button type="submit" className="w-full" disabled={isPending}>
         {isPending ? "Creating account…" : "Create account"}
       </Button>

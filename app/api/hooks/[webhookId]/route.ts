@@ -7,10 +7,18 @@ import { logError } from "@/lib/log";
 export async function POST(request: Request, route: { params: Promise<{ webhookId: string }> }) {
   const { webhookId } = await route.params;
   try {
-    const result = await receiveInboundWebhook({ webhookId, body: request, headers: request.headers, query: new URL(request.url).searchParams });
+    const result = await receiveInboundWebhook({
+      webhookId,
+      body: request,
+      headers: request.headers,
+      query: new URL(request.url).searchParams,
+    });
     return NextResponse.json(result.body, { status: result.status });
   } catch (e) {
     logError(`Inbound webhook ${webhookId} failed`, e);
-    return NextResponse.json({ error: { code: "INTERNAL", message: "Something went wrong on our side; the server log has the details." } }, { status: 500 });
+    return NextResponse.json(
+      { error: { code: "INTERNAL", message: "Something went wrong on our side; the server log has the details." } },
+      { status: 500 },
+    );
   }
 }

@@ -14,5 +14,12 @@ export const GET = withApiAuth("data:read", async ({ principal, request }) =>
 
 // Registers a data asset version (az ml data create); without a version, the next integer.
 export const POST = withApiAuth("data:write", async ({ principal, request }) =>
-  json(await createDataAsset({ workspaceId: principal.workspace.id, actor: { tokenId: principal.tokenId }, input: await strictJsonBody<CreateDataAssetInput>(request, createDataAssetSchema) }), 201),
+  json(
+    await createDataAsset({
+      workspaceId: principal.workspace.id,
+      actor: { tokenId: principal.tokenId },
+      input: await strictJsonBody<CreateDataAssetInput>(request, createDataAssetSchema),
+    }),
+    201,
+  ),
 );

@@ -9,6 +9,10 @@ export const GET = withApiAuth("endpoint:read", async ({ principal, request }) =
 );
 
 export const POST = withApiAuth("endpoint:manage", async ({ principal, request }) => {
-  const e = await createEndpoint({ workspaceId: principal.workspace.id, actor: { tokenId: principal.tokenId }, input: await strictJsonBody<CreateEndpointInput>(request, createEndpointSchema) });
+  const e = await createEndpoint({
+    workspaceId: principal.workspace.id,
+    actor: { tokenId: principal.tokenId },
+    input: await strictJsonBody<CreateEndpointInput>(request, createEndpointSchema),
+  });
   return json({ name: e.name, description: e.description, tags: e.tags, createdAt: e.createdAt }, 201);
 });

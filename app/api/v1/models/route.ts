@@ -28,5 +28,8 @@ export const POST = withApiAuth("model:manage", async ({ principal, request }) =
     input: { name: str("name") ?? "", version: str("version") || undefined, description: str("description"), root: str("root") },
     files,
   });
-  return json({ name: model.name, version: version.version, files: version.fileCount, sizeBytes: version.sizeBytes, createdAt: version.createdAt }, 201);
+  return json(
+    { name: model.name, version: version.version, files: version.fileCount, sizeBytes: version.sizeBytes, createdAt: version.createdAt },
+    201,
+  );
 });

@@ -13,6 +13,10 @@ export const GET = withApiAuth("webhook:read", async ({ principal, request }) =>
 
 // Creates an inbound trigger or an outbound subscription; the secret is in this answer only.
 export const POST = withApiAuth("webhook:manage", async ({ principal, request }) => {
-  const { webhook, secret } = await createWebhook({ workspaceId: principal.workspace.id, actor: { tokenId: principal.tokenId }, input: await strictJsonBody<CreateWebhookInput>(request, createWebhookSchema, { template: invokeJobSchema }) });
+  const { webhook, secret } = await createWebhook({
+    workspaceId: principal.workspace.id,
+    actor: { tokenId: principal.tokenId },
+    input: await strictJsonBody<CreateWebhookInput>(request, createWebhookSchema, { template: invokeJobSchema }),
+  });
   return json({ ...withHookUrl(webhook, request), secret }, 201);
 });

@@ -21,19 +21,37 @@ const ABILITY: Partial<Record<Permission, string>> = {
  * The 403 page for a member whose role lacks a permission: says what the role may not do, which
  * roles may, and which owners can change the role. (A non-member still gets the 404 page.)
  */
-export async function Forbidden({ ctx, permission, nested = false }: { ctx: { workspace: { id: string; slug: string; name: string }; role: string }; permission: Permission; nested?: boolean }) {
+export async function Forbidden({
+  ctx,
+  permission,
+  nested = false,
+}: {
+  ctx: { workspace: { id: string; slug: string; name: string }; role: string };
+  permission: Permission;
+  nested?: boolean;
+}) {
   const owners = (await findMembers({ workspaceId: ctx.workspace.id })).filter((m) => m.role === "owner");
   const allowed = PERMISSIONS[permission] as readonly string[];
   const ability = ABILITY[permission] ?? permission;
   const Heading = nested ? "h2" : "h1";
   return (
-    <section aria-labelledby="forbidden-title" className="mx-auto max-w-xl rounded-lg border border-amber-200 bg-white p-6 shadow-sm dark:border-amber-900 dark:bg-zinc-900">
+    <section
+      aria-labelledby="forbidden-title"
+      className="mx-auto max-w-xl rounded-lg border border-amber-200 bg-white p-6 shadow-sm dark:border-amber-900 dark:bg-zinc-900"
+    >
       <p className="text-sm font-semibold text-amber-800 dark:text-amber-300">403 · No access</p>
       <Heading id="forbidden-title" className="mt-1 text-xl font-semibold">
         Your role may not {ability}
       </Heading>
       <p className="mt-2 text-sm text-zinc-700 dark:text-zinc-300">
-        You are a <strong>{ctx.role}</strong> in {ctx.workspace.name}. To {ability}, you need the {allowed.map((r, i) => <span key={r}>{i ? (i === allowed.length - 1 ? " or " : ", ") : ""}<strong>{r}</strong></span>)} role.
+        You are a <strong>{ctx.role}</strong> in {ctx.workspace.name}. To {ability}, you need the{" "}
+        {allowed.map((r, i) => (
+          <span key={r}>
+            {i ? (i === allowed.length - 1 ? " or " : ", ") : ""}
+            <strong>{r}</strong>
+          </span>
+        ))}{" "}
+        role.
       </p>
       <p className="mt-2 text-sm text-zinc-700 dark:text-zinc-300">
         {owners.length ? (
@@ -43,7 +61,9 @@ export async function Forbidden({ ctx, permission, nested = false }: { ctx: { wo
               <span key={o.id}>
                 {i ? ", " : ""}
                 {o.user.name ? `${o.user.name} ` : ""}
-                <a className="text-brand-700 underline underline-offset-2 dark:text-brand-300" href={`mailto:${o.user.email}`}>{o.user.email}</a>
+                <a className="text-brand-700 underline underline-offset-2 dark:text-brand-300" href={`mailto:${o.user.email}`}>
+                  {o.user.email}
+                </a>
               </span>
             ))}
             .
@@ -53,7 +73,9 @@ export async function Forbidden({ ctx, permission, nested = false }: { ctx: { wo
         )}
       </p>
       <div className="mt-4">
-        <ButtonLink href={`/w/${ctx.workspace.slug}/endpoints`} variant="secondary">Back to the workspace</ButtonLink>
+        <ButtonLink href={`/w/${ctx.workspace.slug}/endpoints`} variant="secondary">
+          Back to the workspace
+        </ButtonLink>
       </div>
     </section>
   );

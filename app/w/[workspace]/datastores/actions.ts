@@ -18,7 +18,11 @@ export const createDatastoreAction = workspaceActionClient
   .metadata({ name: "createDatastore", permission: "datastore:manage" })
   .inputSchema(input)
   .action(async ({ parsedInput, ctx }) => {
-    const ds = await createDatastore({ workspaceId: ctx.workspace.id, actor: ctx.actor, input: parsedInput.datastore as CreateDatastoreInput });
+    const ds = await createDatastore({
+      workspaceId: ctx.workspace.id,
+      actor: ctx.actor,
+      input: parsedInput.datastore as CreateDatastoreInput,
+    });
     revalidatePath(`/w/${ctx.workspace.slug}/datastores`);
     return { name: ds.name };
   });

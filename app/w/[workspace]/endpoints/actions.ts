@@ -4,7 +4,13 @@ import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { workspaceActionClient } from "@/lib/actions/safe-action";
 import { createDeployment, type CreateDeploymentInput } from "@/lib/deployments/create-deployment";
-import { deleteDeployment, restoreDeploymentVersion, snapshotDeploymentVersion, updateDeployment, type UpdateDeploymentInput } from "@/lib/deployments/manage-deployment";
+import {
+  deleteDeployment,
+  restoreDeploymentVersion,
+  snapshotDeploymentVersion,
+  updateDeployment,
+  type UpdateDeploymentInput,
+} from "@/lib/deployments/manage-deployment";
 import { createEndpoint, createEndpointSchema, parseTags } from "@/lib/endpoints/create-endpoint";
 import { deleteEndpoint, updateEndpoint } from "@/lib/endpoints/manage-endpoint";
 import type { InvokeJobInput } from "@/lib/jobs/invoke-job";
@@ -13,7 +19,14 @@ import { startJob } from "@/lib/jobs/job-commands";
 // Creates an endpoint from the form (tags as "key=value, key2=value2").
 export const createEndpointAction = workspaceActionClient
   .metadata({ name: "createEndpoint", permission: "endpoint:manage" })
-  .inputSchema(z.object({ workspace: z.string(), name: createEndpointSchema.shape.name, description: z.string().optional(), tags: z.string().optional() }))
+  .inputSchema(
+    z.object({
+      workspace: z.string(),
+      name: createEndpointSchema.shape.name,
+      description: z.string().optional(),
+      tags: z.string().optional(),
+    }),
+  )
   .action(async ({ parsedInput, ctx }) => {
     const endpoint = await createEndpoint({
       workspaceId: ctx.workspace.id,
@@ -31,7 +44,12 @@ export const setDefaultDeploymentAction = workspaceActionClient
   .metadata({ name: "setDefaultDeployment", permission: "endpoint:manage" })
   .inputSchema(ws.extend({ deployment: z.string() }))
   .action(async ({ parsedInput, ctx }) => {
-    await updateEndpoint({ workspaceId: ctx.workspace.id, actor: ctx.actor, name: parsedInput.endpoint, input: { defaults: { deploymentName: parsedInput.deployment } } });
+    await updateEndpoint({
+      workspaceId: ctx.workspace.id,
+      actor: ctx.actor,
+      name: parsedInput.endpoint,
+      input: { defaults: { deploymentName: parsedInput.deployment } },
+    });
     revalidatePath(`/w/${ctx.workspace.slug}/endpoints/${parsedInput.endpoint}`);
   });
 
@@ -40,7 +58,12 @@ export const deleteDeploymentAction = workspaceActionClient
   .metadata({ name: "deleteDeployment", permission: "deployment:manage" })
   .inputSchema(ws.extend({ deployment: z.string() }))
   .action(async ({ parsedInput, ctx }) => {
-    await deleteDeployment({ workspaceId: ctx.workspace.id, actor: ctx.actor, endpointName: parsedInput.endpoint, name: parsedInput.deployment });
+    await deleteDeployment({
+      workspaceId: ctx.workspace.id,
+      actor: ctx.actor,
+      endpointName: parsedInput.endpoint,
+      name: parsedInput.deployment,
+    });
     revalidatePath(`/w/${ctx.workspace.slug}/endpoints/${parsedInput.endpoint}`);
   });
 
@@ -58,7 +81,12 @@ export const createDeploymentAction = workspaceActionClient
   .metadata({ name: "createDeployment", permission: "deployment:manage" })
   .inputSchema(ws.extend({ deployment: z.record(z.string(), z.unknown()) }))
   .action(async ({ parsedInput, ctx }) => {
-    const d = await createDeployment({ workspaceId: ctx.workspace.id, actor: ctx.actor, endpointName: parsedInput.endpoint, input: parsedInput.deployment as CreateDeploymentInput });
+    const d = await createDeployment({
+      workspaceId: ctx.workspace.id,
+      actor: ctx.actor,
+      endpointName: parsedInput.endpoint,
+      input: parsedInput.deployment as CreateDeploymentInput,
+    });
     await snapshotDeploymentVersion({ workspaceId: ctx.workspace.id, endpointName: parsedInput.endpoint, name: d.name });
     revalidatePath(`/w/${ctx.workspace.slug}/endpoints/${parsedInput.endpoint}`);
     return { name: d.name };
@@ -69,7 +97,13 @@ export const invokeEndpointAction = workspaceActionClient
   .metadata({ name: "invokeEndpoint", permission: "job:invoke" })
   .inputSchema(ws.extend({ invoke: z.record(z.string(), z.unknown()) }))
   .action(async ({ parsedInput, ctx }) => {
-    const { job } = await startJob({ workspaceId: ctx.workspace.id, actor: ctx.actor, endpointName: parsedInput.endpoint, input: parsedInput.invoke as InvokeJobInput, via: "ui" });
+    const { job } = await startJob({
+      workspaceId: ctx.workspace.id,
+      actor: ctx.actor,
+      endpointName: parsedInput.endpoint,
+      input: parsedInput.invoke as InvokeJobInput,
+      via: "ui",
+    });
     revalidatePath(`/w/${ctx.workspace.slug}/jobs`);
     return { name: job.name };
   });
@@ -81,7 +115,13 @@ export const updateDeploymentAction = workspaceActionClient
   .action(async ({ parsedInput, ctx }) => {
     // The version being replaced is recorded first (it may predate version history), then the new one.
     await snapshotDeploymentVersion({ workspaceId: ctx.workspace.id, endpointName: parsedInput.endpoint, name: parsedInput.deployment });
-    const d = await updateDeployment({ workspaceId: ctx.workspace.id, actor: ctx.actor, endpointName: parsedInput.endpoint, name: parsedInput.deployment, input: parsedInput.update as UpdateDeploymentInput });
+    const d = await updateDeployment({
+      workspaceId: ctx.workspace.id,
+      actor: ctx.actor,
+      endpointName: parsedInput.endpoint,
+      name: parsedInput.deployment,
+      input: parsedInput.update as UpdateDeploymentInput,
+    });
     await snapshotDeploymentVersion({ workspaceId: ctx.workspace.id, endpointName: parsedInput.endpoint, name: d.name });
     revalidatePath(`/w/${ctx.workspace.slug}/endpoints/${parsedInput.endpoint}`);
     return { name: d.name, version: d.version };
@@ -92,7 +132,13 @@ export const restoreDeploymentVersionAction = workspaceActionClient
   .metadata({ name: "restoreDeploymentVersion", permission: "deployment:manage" })
   .inputSchema(ws.extend({ deployment: z.string(), version: z.number().int().min(1) }))
   .action(async ({ parsedInput, ctx }) => {
-    const d = await restoreDeploymentVersion({ workspaceId: ctx.workspace.id, actor: ctx.actor, endpointName: parsedInput.endpoint, name: parsedInput.deployment, version: parsedInput.version });
+    const d = await restoreDeploymentVersion({
+      workspaceId: ctx.workspace.id,
+      actor: ctx.actor,
+      endpointName: parsedInput.endpoint,
+      name: parsedInput.deployment,
+      version: parsedInput.version,
+    });
     revalidatePath(`/w/${ctx.workspace.slug}/endpoints/${parsedInput.endpoint}`);
     return { name: d.name, version: d.version };
   });

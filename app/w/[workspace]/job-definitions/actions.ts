@@ -32,9 +32,15 @@ export const createJobDefinitionAction = workspaceActionClient
       workspaceId: ctx.workspace.id,
       actor: ctx.actor,
       input: {
-        name: p.name, description: p.description || undefined, endpointName: p.endpointName, deploymentName: p.deploymentName || undefined,
+        name: p.name,
+        description: p.description || undefined,
+        endpointName: p.endpointName,
+        deploymentName: p.deploymentName || undefined,
         spec: { input: { type: p.inputType, path: p.inputPath }, ...(p.outputPath ? { output: { path: p.outputPath } } : {}) },
-        schedule: p.schedule?.trim() ? p.schedule.trim() : null, timezone: p.timezone || "UTC", overlapPolicy: p.overlapPolicy ?? "skip", enabled: p.enabled ?? true,
+        schedule: p.schedule?.trim() ? p.schedule.trim() : null,
+        timezone: p.timezone || "UTC",
+        overlapPolicy: p.overlapPolicy ?? "skip",
+        enabled: p.enabled ?? true,
       },
     });
     revalidatePath(`/w/${ctx.workspace.slug}/job-definitions`);
@@ -56,7 +62,12 @@ export const setJobDefinitionEnabledAction = workspaceActionClient
   .metadata({ name: "setJobDefinitionEnabled", permission: "jobdefinition:manage" })
   .inputSchema(one.extend({ enabled: z.boolean() }))
   .action(async ({ parsedInput, ctx }) => {
-    await updateJobDefinition({ workspaceId: ctx.workspace.id, actor: ctx.actor, name: parsedInput.name, input: { enabled: parsedInput.enabled } });
+    await updateJobDefinition({
+      workspaceId: ctx.workspace.id,
+      actor: ctx.actor,
+      name: parsedInput.name,
+      input: { enabled: parsedInput.enabled },
+    });
     revalidatePath(`/w/${ctx.workspace.slug}/job-definitions/${parsedInput.name}`);
   });
 
@@ -65,7 +76,12 @@ export const cloneJobDefinitionAction = workspaceActionClient
   .metadata({ name: "cloneJobDefinition", permission: "jobdefinition:manage" })
   .inputSchema(one.extend({ newName: z.string() }))
   .action(async ({ parsedInput, ctx }) => {
-    const def = await cloneJobDefinition({ workspaceId: ctx.workspace.id, actor: ctx.actor, name: parsedInput.name, newName: parsedInput.newName });
+    const def = await cloneJobDefinition({
+      workspaceId: ctx.workspace.id,
+      actor: ctx.actor,
+      name: parsedInput.name,
+      newName: parsedInput.newName,
+    });
     revalidatePath(`/w/${ctx.workspace.slug}/job-definitions`);
     return { name: def.name };
   });

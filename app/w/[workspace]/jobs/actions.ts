@@ -23,7 +23,12 @@ export const retryFailedAction = workspaceActionClient
   .inputSchema(jobInput.extend({ deploymentVersion: z.enum(["job", "current"]).optional() }))
   .action(async ({ parsedInput, ctx }) => {
     // deploymentVersion is the reliability contract of retryFailed ("job" | "current"); until it lands there the job's version runs.
-    const opts: Parameters<typeof retryFailed>[0] & { deploymentVersion?: "job" | "current" } = { workspaceId: ctx.workspace.id, actor: ctx.actor, name: parsedInput.name, deploymentVersion: parsedInput.deploymentVersion };
+    const opts: Parameters<typeof retryFailed>[0] & { deploymentVersion?: "job" | "current" } = {
+      workspaceId: ctx.workspace.id,
+      actor: ctx.actor,
+      name: parsedInput.name,
+      deploymentVersion: parsedInput.deploymentVersion,
+    };
     const { miniBatches } = await retryFailed(opts);
     revalidatePath(`/w/${ctx.workspace.slug}/jobs/${parsedInput.name}`);
     return { miniBatches };

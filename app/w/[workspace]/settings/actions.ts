@@ -37,7 +37,13 @@ export const inviteMemberAction = workspaceActionClient
   .metadata({ name: "inviteMember", permission: "member:manage" })
   .inputSchema(ws.extend(inviteMemberSchema.shape))
   .action(async ({ parsedInput, ctx }) => {
-    const { url, emailed, invitation } = await inviteMember({ workspaceId: ctx.workspace.id, actor: ctx.actor, baseUrl: await baseUrl(), email: parsedInput.email, role: parsedInput.role });
+    const { url, emailed, invitation } = await inviteMember({
+      workspaceId: ctx.workspace.id,
+      actor: ctx.actor,
+      baseUrl: await baseUrl(),
+      email: parsedInput.email,
+      role: parsedInput.role,
+    });
     revalidatePath(`/w/${ctx.workspace.slug}/settings/members`);
     return { url, emailed, email: invitation.email };
   });
@@ -47,7 +53,12 @@ export const updateMemberRoleAction = workspaceActionClient
   .metadata({ name: "updateMemberRole", permission: "member:manage" })
   .inputSchema(ws.extend({ membershipId: z.string().min(1), role: roleSchema }))
   .action(async ({ parsedInput, ctx }) => {
-    await updateMemberRole({ workspaceId: ctx.workspace.id, actor: ctx.actor, membershipId: parsedInput.membershipId, role: parsedInput.role });
+    await updateMemberRole({
+      workspaceId: ctx.workspace.id,
+      actor: ctx.actor,
+      membershipId: parsedInput.membershipId,
+      role: parsedInput.role,
+    });
     revalidatePath(`/w/${ctx.workspace.slug}/settings/members`);
   });
 
@@ -74,7 +85,13 @@ export const createApiTokenAction = workspaceActionClient
   .metadata({ name: "createApiToken", permission: "token:manage" })
   .inputSchema(ws.extend(createApiTokenSchema.shape))
   .action(async ({ parsedInput, ctx }) => {
-    const { token, apiToken } = await createApiToken({ workspaceId: ctx.workspace.id, actor: ctx.actor, name: parsedInput.name, role: parsedInput.role, expiresInDays: parsedInput.expiresInDays });
+    const { token, apiToken } = await createApiToken({
+      workspaceId: ctx.workspace.id,
+      actor: ctx.actor,
+      name: parsedInput.name,
+      role: parsedInput.role,
+      expiresInDays: parsedInput.expiresInDays,
+    });
     revalidatePath(`/w/${ctx.workspace.slug}/settings/tokens`);
     return { token, name: apiToken.name };
   });
@@ -93,7 +110,11 @@ export const createWebhookAction = workspaceActionClient
   .metadata({ name: "createWebhook", permission: "webhook:manage" })
   .inputSchema(ws.extend({ webhook: z.record(z.string(), z.unknown()) }))
   .action(async ({ parsedInput, ctx }) => {
-    const { webhook, secret } = await createWebhook({ workspaceId: ctx.workspace.id, actor: ctx.actor, input: parsedInput.webhook as CreateWebhookInput });
+    const { webhook, secret } = await createWebhook({
+      workspaceId: ctx.workspace.id,
+      actor: ctx.actor,
+      input: parsedInput.webhook as CreateWebhookInput,
+    });
     revalidatePath(`/w/${ctx.workspace.slug}/settings/webhooks`);
     return { name: webhook.name, secret, url: webhook.hookPath ? `${await baseUrl()}${webhook.hookPath}` : null };
   });

@@ -22,7 +22,11 @@ const [codeDir, script, level] = process.argv.slice(2);
 const threshold = LEVELS[level] ?? LEVELS.info;
 
 // console.debug/info/warn/error are levelled; console.log and direct writes are always kept.
-for (const [method, methodLevel] of [["debug", 10], ["info", 20], ["warn", 30]]) {
+for (const [method, methodLevel] of [
+  ["debug", 10],
+  ["info", 20],
+  ["warn", 30],
+]) {
   if (methodLevel < threshold) console[method] = () => {};
 }
 
@@ -36,12 +40,19 @@ function send(message) {
 function endOfLogs(marker) {
   const line = `\x1eBATCHPOINT-END ${marker}\x1e\n`;
   // Pipes are synchronous on Linux, so the marker follows everything the script wrote.
-  try { fs.writeSync(1, line); } catch {}
-  try { fs.writeSync(2, line); } catch {}
+  try {
+    fs.writeSync(1, line);
+  } catch {}
+  try {
+    fs.writeSync(2, line);
+  } catch {}
 }
 
 function oneLine(text) {
-  const first = String(text ?? "").trim().split("\n")[0] ?? "";
+  const first =
+    String(text ?? "")
+      .trim()
+      .split("\n")[0] ?? "";
   return first.length <= MESSAGE_CHARS ? first : first.slice(0, MESSAGE_CHARS - 3) + "...";
 }
 

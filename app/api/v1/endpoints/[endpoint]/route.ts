@@ -11,11 +11,14 @@ async function present(workspaceId: string, name: string, baseUrl: string) {
   const e = await getEndpointOrThrow({ workspaceId, name });
   const deployments = await findDeployments({ workspaceId, endpointName: name });
   return {
-    name: e.name, description: e.description, tags: e.tags,
+    name: e.name,
+    description: e.description,
+    tags: e.tags,
     defaults: { deploymentName: deployments.find((d) => d.isDefault)?.name ?? null },
     deployments: deployments.map((d) => ({ name: d.name, version: d.version, isDefault: d.isDefault })),
     invokeUrl: `${baseUrl}/api/v1/endpoints/${e.name}/jobs`,
-    createdAt: e.createdAt, updatedAt: e.updatedAt,
+    createdAt: e.createdAt,
+    updatedAt: e.updatedAt,
   };
 }
 
@@ -24,7 +27,12 @@ export const GET = withApiAuth<Params>("endpoint:read", async ({ principal, para
 );
 
 export const PATCH = withApiAuth<Params>("endpoint:manage", async ({ principal, params, request }) => {
-  await updateEndpoint({ workspaceId: principal.workspace.id, actor: { tokenId: principal.tokenId }, name: params.endpoint, input: await strictJsonBody<UpdateEndpointInput>(request, updateEndpointSchema) });
+  await updateEndpoint({
+    workspaceId: principal.workspace.id,
+    actor: { tokenId: principal.tokenId },
+    name: params.endpoint,
+    input: await strictJsonBody<UpdateEndpointInput>(request, updateEndpointSchema),
+  });
   return json(await present(principal.workspace.id, params.endpoint, new URL(request.url).origin));
 });
 

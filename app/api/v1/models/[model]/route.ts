@@ -9,6 +9,12 @@ export const GET = withApiAuth<{ model: string }>("model:read", async ({ princip
     name: m.name,
     description: m.description,
     createdAt: m.createdAt,
-    versions: m.versions.map((v) => ({ version: v.version, description: v.description, files: v.fileCount, sizeBytes: v.sizeBytes, createdAt: v.createdAt })),
+    versions: m.versions.map((v) => ({
+      version: v.version,
+      description: v.description,
+      files: v.fileCount,
+      sizeBytes: v.sizeBytes,
+      createdAt: v.createdAt,
+    })),
   });
 });

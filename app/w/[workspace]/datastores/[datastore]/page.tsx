@@ -21,7 +21,13 @@ function formatBytes(n: number) {
   return `${(n / 1024 ** 3).toFixed(1)} GiB`;
 }
 
-export default async function DatastorePage({ params, searchParams }: { params: Promise<{ workspace: string; datastore: string }>; searchParams: Promise<{ prefix?: string }> }) {
+export default async function DatastorePage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ workspace: string; datastore: string }>;
+  searchParams: Promise<{ prefix?: string }>;
+}) {
   const { workspace: slug, datastore: name } = await params;
   const { prefix = "" } = await searchParams;
   const ctx = await getPageContext(slug);
@@ -34,7 +40,8 @@ export default async function DatastorePage({ params, searchParams }: { params: 
     listError = "The container could not be listed. Check that it exists and that the stored credentials allow listing.";
   }
   const base = `/w/${slug}/datastores/${name}`;
-  const endpoints = prefix && ctx.can("job:invoke") ? (await findEndpoints({ workspaceId: ctx.workspace.id, perPage: 200 })).data.map((e) => e.name) : [];
+  const endpoints =
+    prefix && ctx.can("job:invoke") ? (await findEndpoints({ workspaceId: ctx.workspace.id, perPage: 200 })).data.map((e) => e.name) : [];
   const parent = prefix.replace(/[^/]+\/$/, "");
   return (
     <>
@@ -63,7 +70,9 @@ export default async function DatastorePage({ params, searchParams }: { params: 
             description={
               prefix ? (
                 <span className="flex flex-wrap items-center gap-2">
-                  <code className="text-xs">datastores/{name}/paths/{prefix}</code>
+                  <code className="text-xs">
+                    datastores/{name}/paths/{prefix}
+                  </code>
                   <CopyButton value={`datastores/${name}/paths/${prefix}`} label="Copy input path" />
                 </span>
               ) : (
@@ -74,7 +83,9 @@ export default async function DatastorePage({ params, searchParams }: { params: 
           />
           {prefix ? <InvokeHere slug={slug} endpoints={endpoints} inputPath={`datastores/${name}/paths/${prefix}`} /> : null}
           {listError ? (
-            <p className="p-5 text-sm text-red-600" role="alert">{listError}</p>
+            <p className="p-5 text-sm text-red-600" role="alert">
+              {listError}
+            </p>
           ) : listing && (listing.folders.length || listing.files.length) ? (
             <ul className="divide-y divide-zinc-100 text-sm dark:divide-zinc-800" aria-label="Folder contents">
               {prefix ? (
@@ -90,7 +101,10 @@ export default async function DatastorePage({ params, searchParams }: { params: 
                     📁 {f.slice(prefix.length)}
                   </Link>
                   {name === DEFAULT_DATASTORE_NAME && f === PLATFORM_PREFIX ? (
-                    <span className="ml-2 text-xs text-zinc-500">Copies of deployment code and model files from before they moved to the platform&apos;s own storage; nothing reads them, jobs over this store leave them out</span>
+                    <span className="ml-2 text-xs text-zinc-500">
+                      Copies of deployment code and model files from before they moved to the platform&apos;s own storage; nothing reads
+                      them, jobs over this store leave them out
+                    </span>
                   ) : null}
                 </li>
               ))}

@@ -17,7 +17,6 @@ export interface DatastoreRow {
   createdAt: Date;
 }
 
-
 const col = createColumnHelper<typeof features, DatastoreRow>();
 
 export function DatastoresTable({ slug, data }: { slug: string; data: DatastoreRow[] }) {
@@ -37,5 +36,12 @@ export function DatastoresTable({ slug, data }: { slug: string; data: DatastoreR
     col.accessor("auth", { header: "Credentials", cell: (c) => AUTH_LABELS[c.getValue()] ?? c.getValue() }),
     col.accessor("createdAt", { header: "Created", cell: (c) => <RelativeTime date={c.getValue()} /> }),
   ]);
-  return <DataTable label="Datastores" columns={columns} data={data} empty={<EmptyState title="No datastores">Every workspace gets workspaceblobstore when it is created.</EmptyState>} />;
+  return (
+    <DataTable
+      label="Datastores"
+      columns={columns}
+      data={data}
+      empty={<EmptyState title="No datastores">Every workspace gets workspaceblobstore when it is created.</EmptyState>}
+    />
+  );
 }

@@ -9,38 +9,67 @@ import { Button } from "@/components/ui/button";
 import { SelectField, TextField } from "@/components/ui/field";
 import { createDatastoreAction, testDatastoreAction } from "../actions";
 
-const SECRET_FIELD = { connection_string: ["connectionString", "Connection string"], account_key: ["accountKey", "Account key"], sas: ["sasToken", "SAS token"] } as const;
+const SECRET_FIELD = {
+  connection_string: ["connectionString", "Connection string"],
+  account_key: ["accountKey", "Account key"],
+  sas: ["sasToken", "SAS token"],
+} as const;
 
 export function DatastoreForm({ slug }: { slug: string }) {
   const router = useRouter();
   const form = useRef<HTMLFormElement>(null);
   const [auth, setAuth] = useState<keyof typeof SECRET_FIELD>("connection_string");
   const [tested, setTested] = useState<{ ok: boolean; reason?: string } | null>(null);
-  const test = useAction(testDatastoreAction, { onSuccess: ({ data }) => setTested(data ? { ok: data.ok, reason: "reason" in data ? data.reason : undefined } : null) });
+  const test = useAction(testDatastoreAction, {
+    onSuccess: ({ data }) => setTested(data ? { ok: data.ok, reason: "reason" in data ? data.reason : undefined } : null),
+  });
   const create = useAction(createDatastoreAction, {
     onSuccess({ data }) {
       toast.success(`Datastore ${data?.name} registered`);
       router.push(`/w/${slug}/datastores/${data?.name}`);
     },
   });
-  const { fieldErrors, message, err } = useFormErrors(create.result.serverError || create.result.validationErrors ? create.result : test.result, "datastore");
+  const { fieldErrors, message, err } = useFormErrors(
+    create.result.serverError || create.result.validationErrors ? create.result : test.result,
+    "datastore",
+  );
   const values = () => ({ workspace: slug, datastore: { ...formToObject(form.current!), auth } });
   const [secretName, secretLabel] = SECRET_FIELD[auth];
 
   return (
     <form ref={form} className="space-y-4" noValidate onSubmit={(e) => (e.preventDefault(), create.execute(values()))}>
       <FormMessage message={message} />
-      <TextField label="Name" name="name" placeholder="team_data" hint="3-64 letters, digits and underscores; used in paths: datastores/<name>/paths/…" errors={err("name")} />
+      <TextField
+        label="Name"
+        name="name"
+        placeholder="team_data"
+        hint="3-64 letters, digits and underscores; used in paths: datastores/<name>/paths/…"
+        errors={err("name")}
+      />
       <SelectField
         label="Credential type"
         name="authType"
         value={auth}
         onChange={(e) => (setAuth(e.target.value as keyof typeof SECRET_FIELD), setTested(null))}
-        options={[{ value: "connection_string", label: "Connection string" }, { value: "account_key", label: "Account name and key" }, { value: "sas", label: "SAS token" }]}
+        options={[
+          { value: "connection_string", label: "Connection string" },
+          { value: "account_key", label: "Account name and key" },
+          { value: "sas", label: "SAS token" },
+        ]}
       />
-      {auth !== "connection_string" ? <TextField label="Storage account" name="accountName" placeholder="mystorageacct" errors={err("accountName")} /> : null}
+      {auth !== "connection_string" ? (
+        <TextField label="Storage account" name="accountName" placeholder="mystorageacct" errors={err("accountName")} />
+      ) : null}
       <TextField label="Container" name="containerName" placeholder="inputs" errors={err("containerName")} />
-      <TextField key={secretName} label={secretLabel} name={secretName} type="password" autoComplete="off" hint="Write-only: it is never shown again." errors={err(secretName)} />
+      <TextField
+        key={secretName}
+        label={secretLabel}
+        name={secretName}
+        type="password"
+        autoComplete="off"
+        hint="Write-only: it is never shown again."
+        errors={err(secretName)}
+      />
       {tested ? (
         <p role="status" className={tested.ok ? "text-sm text-emerald-700" : "text-sm text-red-600"}>
           {tested.ok ? "Connection works: the container can be listed." : `Connection failed: ${tested.reason}`}
@@ -50,7 +79,9 @@ export function DatastoreForm({ slug }: { slug: string }) {
         <Button type="button" variant="secondary" disabled={test.isPending} onClick={() => test.execute(values())}>
           {test.isPending ? "Testing…" : "Test connection"}
         </Button>
-        <Button type="submit" disabled={create.isPending}>{create.isPending ? "Registering…" : "Register datastore"}</Button>
+        <Button type="submit" disabled={create.isPending}>
+          {create.isPending ? "Registering…" : "Register datastore"}
+        </Button>
       </div>
     </form>
   );

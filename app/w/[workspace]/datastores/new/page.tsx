@@ -12,7 +12,10 @@ export default async function NewDatastorePage({ params }: { params: Promise<{ w
   if (!ctx.can("datastore:manage")) return <Forbidden ctx={ctx} permission="datastore:manage" />;
   return (
     <>
-      <PageHeader title="Register a datastore" description="An existing Azure Blob container. The credential is checked, stored encrypted, and never shown again." />
+      <PageHeader
+        title="Register a datastore"
+        description="An existing Azure Blob container. The credential is checked, stored encrypted, and never shown again."
+      />
       <Card className="max-w-xl p-5">
         <DatastoreForm slug={slug} />
       </Card>

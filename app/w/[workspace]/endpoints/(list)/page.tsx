@@ -11,7 +11,13 @@ import { getSetupProgress } from "@/lib/workspaces/get-setup-progress";
 
 export const metadata: Metadata = { title: "Endpoints" };
 
-export default async function EndpointsPage({ params, searchParams }: { params: Promise<{ workspace: string }>; searchParams: Promise<Record<string, string | string[]>> }) {
+export default async function EndpointsPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ workspace: string }>;
+  searchParams: Promise<Record<string, string | string[]>>;
+}) {
   const { workspace: slug } = await params;
   const ctx = await getPageContext(slug);
   const query = parseSearchParams(findEndpointsSchema, await searchParams);
@@ -25,7 +31,9 @@ export default async function EndpointsPage({ params, searchParams }: { params: 
         description="An endpoint is a stable name that clients invoke. It holds deployments (scoring code, model and settings) and routes each job to the default one."
         actions={newEndpoint}
       />
-      {!progress.job && ctx.can("job:invoke") ? <FirstRunGuide slug={slug} progress={progress} firstEndpoint={result.data[0]?.name} /> : null}
+      {!progress.job && ctx.can("job:invoke") ? (
+        <FirstRunGuide slug={slug} progress={progress} firstEndpoint={result.data[0]?.name} />
+      ) : null}
       <Card>
         <div className="flex flex-wrap gap-2 border-b border-zinc-200 p-3 dark:border-zinc-800">
           <NameFilter placeholder="Filter endpoints by name" />
@@ -36,7 +44,10 @@ export default async function EndpointsPage({ params, searchParams }: { params: 
           data={result.data}
           pageInfo={result}
           empty={
-            <EmptyState title={query.q || query.tag ? "No endpoints match this filter" : "No endpoints yet"} action={query.q || query.tag ? null : newEndpoint}>
+            <EmptyState
+              title={query.q || query.tag ? "No endpoints match this filter" : "No endpoints yet"}
+              action={query.q || query.tag ? null : newEndpoint}
+            >
               {query.q || query.tag
                 ? "Clear the filter to see every endpoint."
                 : "Create an endpoint, attach a deployment with your scoring script, and invoke it over a folder of files. Endpoints you create appear here."}

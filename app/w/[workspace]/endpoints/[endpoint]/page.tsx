@@ -34,15 +34,23 @@ export default async function EndpointPage({ params }: { params: Promise<{ works
         description={endpoint.description ?? undefined}
         actions={
           <>
-            {ctx.can("job:invoke") && deployments.length ? <ButtonLink href={`/w/${slug}/endpoints/${name}/invoke`}>Invoke</ButtonLink> : null}
-            {ctx.can("deployment:manage") ? <ButtonLink variant="secondary" href={`/w/${slug}/endpoints/${name}/deployments/new`}>Add deployment</ButtonLink> : null}
+            {ctx.can("job:invoke") && deployments.length ? (
+              <ButtonLink href={`/w/${slug}/endpoints/${name}/invoke`}>Invoke</ButtonLink>
+            ) : null}
+            {ctx.can("deployment:manage") ? (
+              <ButtonLink variant="secondary" href={`/w/${slug}/endpoints/${name}/deployments/new`}>
+                Add deployment
+              </ButtonLink>
+            ) : null}
             {ctx.can("endpoint:manage") ? <DeleteEndpointButton slug={slug} endpoint={name} /> : null}
           </>
         }
       />
       {tags.length ? (
         <div className="-mt-3 mb-6 flex flex-wrap gap-1.5" aria-label="Tags">
-          {tags.map(([k, v]) => <Badge key={k}>{v ? `${k}: ${v}` : k}</Badge>)}
+          {tags.map(([k, v]) => (
+            <Badge key={k}>{v ? `${k}: ${v}` : k}</Badge>
+          ))}
         </div>
       ) : null}
       <div className="grid gap-6 lg:grid-cols-3">
@@ -53,16 +61,34 @@ export default async function EndpointPage({ params }: { params: Promise<{ works
               slug={slug}
               endpoint={name}
               canManage={ctx.can("deployment:manage")}
-              data={deployments.map((d) => ({ name: d.name, version: d.version, runtime: d.runtime, model: d.model, isDefault: d.isDefault, miniBatchSize: d.settings.miniBatchSize, instances: d.settings.instanceCount * d.settings.maxConcurrencyPerInstance, updatedAt: d.updatedAt }))}
+              data={deployments.map((d) => ({
+                name: d.name,
+                version: d.version,
+                runtime: d.runtime,
+                model: d.model,
+                isDefault: d.isDefault,
+                miniBatchSize: d.settings.miniBatchSize,
+                instances: d.settings.instanceCount * d.settings.maxConcurrencyPerInstance,
+                updatedAt: d.updatedAt,
+              }))}
             />
           </Card>
           <Card>
-            <CardHeader title="Recent jobs" actions={<Link className="text-sm text-brand-600 hover:underline" href={`/w/${slug}/jobs?endpoint=${name}`}>All jobs</Link>} />
+            <CardHeader
+              title="Recent jobs"
+              actions={
+                <Link className="text-sm text-brand-600 hover:underline" href={`/w/${slug}/jobs?endpoint=${name}`}>
+                  All jobs
+                </Link>
+              }
+            />
             {jobs.data.length ? (
               <ul className="divide-y divide-zinc-100 text-sm dark:divide-zinc-800" aria-label="Recent jobs">
                 {jobs.data.map((j) => (
                   <li key={j.name} className="flex items-center justify-between gap-3 px-5 py-3">
-                    <Link className="font-mono text-xs text-brand-600 hover:underline" href={`/w/${slug}/jobs/${j.name}`}>{j.name}</Link>
+                    <Link className="font-mono text-xs text-brand-600 hover:underline" href={`/w/${slug}/jobs/${j.name}`}>
+                      {j.name}
+                    </Link>
                     <span className="flex items-center gap-3 text-zinc-500">
                       {formatDateTime(j.createdAt)} <JobStatusBadge status={j.status} />
                     </span>
@@ -78,12 +104,30 @@ export default async function EndpointPage({ params }: { params: Promise<{ works
           <CardHeader title="Invoke from code" description="With a workspace API token (Settings → API tokens)." />
           <div className="space-y-4 p-5 text-sm">
             <div>
-              <div className="mb-1 flex items-center justify-between"><span className="font-medium">REST</span><CopyButton value={curl} label="Copy curl" /></div>
-              <pre tabIndex={0} aria-label="Invoke with curl" className="overflow-x-auto rounded-md bg-zinc-900 p-3 font-mono text-xs text-zinc-100">{curl}</pre>
+              <div className="mb-1 flex items-center justify-between">
+                <span className="font-medium">REST</span>
+                <CopyButton value={curl} label="Copy curl" />
+              </div>
+              <pre
+                tabIndex={0}
+                aria-label="Invoke with curl"
+                className="overflow-x-auto rounded-md bg-zinc-900 p-3 font-mono text-xs text-zinc-100"
+              >
+                {curl}
+              </pre>
             </div>
             <div>
-              <div className="mb-1 flex items-center justify-between"><span className="font-medium">CLI</span><CopyButton value={cli} label="Copy command" /></div>
-              <pre tabIndex={0} aria-label="Invoke with the CLI" className="overflow-x-auto rounded-md bg-zinc-900 p-3 font-mono text-xs text-zinc-100">{cli}</pre>
+              <div className="mb-1 flex items-center justify-between">
+                <span className="font-medium">CLI</span>
+                <CopyButton value={cli} label="Copy command" />
+              </div>
+              <pre
+                tabIndex={0}
+                aria-label="Invoke with the CLI"
+                className="overflow-x-auto rounded-md bg-zinc-900 p-3 font-mono text-xs text-zinc-100"
+              >
+                {cli}
+              </pre>
             </div>
           </div>
         </Card>

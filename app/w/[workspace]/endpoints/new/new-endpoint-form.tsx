@@ -28,9 +28,24 @@ export function NewEndpointForm({ slug }: { slug: string }) {
       }}
     >
       <FormMessage message={message} />
-      <TextField label="Name" name="name" placeholder="fraud-scorer" hint="3-32 letters, digits and dashes, starting with a letter. It cannot be changed later." errors={fieldErrors.name} autoFocus />
+      <TextField
+        label="Name"
+        name="name"
+        placeholder="fraud-scorer"
+        hint="3-32 letters, digits and dashes, starting with a letter. It cannot be changed later."
+        errors={fieldErrors.name}
+        autoFocus
+      />
       <TextField label="Description" name="description" placeholder="Scores card transactions nightly" errors={fieldErrors.description} />
-      <TextField label="Tags" name="tags" placeholder="team=fraud, tier=gold" hint="Optional: comma-separated key=value pairs." errors={Object.entries(fieldErrors).filter(([k]) => k.startsWith("tags")).flatMap(([, v]) => v)} />
+      <TextField
+        label="Tags"
+        name="tags"
+        placeholder="team=fraud, tier=gold"
+        hint="Optional: comma-separated key=value pairs."
+        errors={Object.entries(fieldErrors)
+          .filter(([k]) => k.startsWith("tags"))
+          .flatMap(([, v]) => v)}
+      />
       <div className="flex gap-2">
         <Button type="submit" disabled={isPending}>
           {isPending ? "Creating…" : "Create endpoint"}

@@ -9,12 +9,20 @@ import { JobDefinitionsTable } from "../_components/job-definitions-table";
 
 export const metadata: Metadata = { title: "Job definitions" };
 
-export default async function JobDefinitionsPage({ params, searchParams }: { params: Promise<{ workspace: string }>; searchParams: Promise<Record<string, string | string[]>> }) {
+export default async function JobDefinitionsPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ workspace: string }>;
+  searchParams: Promise<Record<string, string | string[]>>;
+}) {
   const { workspace: slug } = await params;
   const ctx = await getPageContext(slug);
   const query = parseSearchParams(findJobDefinitionsSchema, await searchParams);
   const result = await findJobDefinitions({ workspaceId: ctx.workspace.id, ...query });
-  const create = ctx.can("jobdefinition:manage") ? <ButtonLink href={`/w/${slug}/job-definitions/new`}>New job definition</ButtonLink> : null;
+  const create = ctx.can("jobdefinition:manage") ? (
+    <ButtonLink href={`/w/${slug}/job-definitions/new`}>New job definition</ButtonLink>
+  ) : null;
   return (
     <>
       <PageHeader
@@ -31,8 +39,13 @@ export default async function JobDefinitionsPage({ params, searchParams }: { par
           data={result.data}
           pageInfo={result}
           empty={
-            <EmptyState title={query.q ? "No job definitions match this filter" : "No job definitions yet"} action={query.q ? null : create}>
-              {query.q ? "Clear the filter to see every definition." : "Save a job you run often, such as scoring last night's uploads, and give it a schedule."}
+            <EmptyState
+              title={query.q ? "No job definitions match this filter" : "No job definitions yet"}
+              action={query.q ? null : create}
+            >
+              {query.q
+                ? "Clear the filter to see every definition."
+                : "Save a job you run often, such as scoring last night's uploads, and give it a schedule."}
             </EmptyState>
           }
         />

@@ -7,7 +7,19 @@ import { useAction } from "@/components/forms/use-form-action";
 import { Button } from "@/components/ui/button";
 import { cloneJobDefinitionAction, deleteJobDefinitionAction, runJobDefinitionAction, setJobDefinitionEnabledAction } from "../actions";
 
-export function DefinitionActions({ slug, name, enabled, canManage, canRun }: { slug: string; name: string; enabled: boolean; canManage: boolean; canRun: boolean }) {
+export function DefinitionActions({
+  slug,
+  name,
+  enabled,
+  canManage,
+  canRun,
+}: {
+  slug: string;
+  name: string;
+  enabled: boolean;
+  canManage: boolean;
+  canRun: boolean;
+}) {
   const router = useRouter();
   const run = useAction(runJobDefinitionAction, {
     onSuccess: ({ data }) => {
@@ -38,7 +50,11 @@ export function DefinitionActions({ slug, name, enabled, canManage, canRun }: { 
       ) : null}
       {canManage ? (
         <>
-          <Button variant="secondary" disabled={toggle.isPending} onClick={() => toggle.execute({ workspace: slug, name, enabled: !enabled })}>
+          <Button
+            variant="secondary"
+            disabled={toggle.isPending}
+            onClick={() => toggle.execute({ workspace: slug, name, enabled: !enabled })}
+          >
             {enabled ? "Disable" : "Enable"}
           </Button>
           <Button
@@ -51,7 +67,13 @@ export function DefinitionActions({ slug, name, enabled, canManage, canRun }: { 
           >
             Clone
           </Button>
-          <Button variant="secondary" disabled={remove.isPending} onClick={() => confirm(`Delete job definition ${name}? Its jobs and their outputs stay.`) && remove.execute({ workspace: slug, name })}>
+          <Button
+            variant="secondary"
+            disabled={remove.isPending}
+            onClick={() =>
+              confirm(`Delete job definition ${name}? Its jobs and their outputs stay.`) && remove.execute({ workspace: slug, name })
+            }
+          >
             Delete
           </Button>
         </>

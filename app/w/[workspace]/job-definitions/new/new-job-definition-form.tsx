@@ -18,7 +18,10 @@ export function NewJobDefinitionForm({ slug, endpoints }: { slug: string; endpoi
     },
   });
   const { fieldErrors, message } = useFormErrors(result);
-  const specErrors = (key: string) => Object.entries(fieldErrors).filter(([k]) => k.startsWith(`spec.${key}`)).flatMap(([, v]) => v);
+  const specErrors = (key: string) =>
+    Object.entries(fieldErrors)
+      .filter(([k]) => k.startsWith(`spec.${key}`))
+      .flatMap(([, v]) => v);
   return (
     <form
       className="space-y-4"
@@ -43,14 +46,50 @@ export function NewJobDefinitionForm({ slug, endpoints }: { slug: string; endpoi
       }}
     >
       <FormMessage message={message} />
-      <TextField label="Name" name="name" placeholder="nightly-scoring" hint="3-32 letters, digits and dashes, starting with a letter." errors={fieldErrors.name} autoFocus />
-      <TextField label="Description" name="description" placeholder="Scores yesterday's uploads every night" errors={fieldErrors.description} />
-      <SelectField label="Endpoint" name="endpointName" options={endpoints.map((e) => ({ value: e, label: e }))} errors={fieldErrors.endpointName} hint={endpoints.length ? undefined : "Create an endpoint first."} />
-      <TextField label="Deployment" name="deploymentName" placeholder="(the endpoint's default at each run)" errors={fieldErrors.deploymentName} />
+      <TextField
+        label="Name"
+        name="name"
+        placeholder="nightly-scoring"
+        hint="3-32 letters, digits and dashes, starting with a letter."
+        errors={fieldErrors.name}
+        autoFocus
+      />
+      <TextField
+        label="Description"
+        name="description"
+        placeholder="Scores yesterday's uploads every night"
+        errors={fieldErrors.description}
+      />
+      <SelectField
+        label="Endpoint"
+        name="endpointName"
+        options={endpoints.map((e) => ({ value: e, label: e }))}
+        errors={fieldErrors.endpointName}
+        hint={endpoints.length ? undefined : "Create an endpoint first."}
+      />
+      <TextField
+        label="Deployment"
+        name="deploymentName"
+        placeholder="(the endpoint's default at each run)"
+        errors={fieldErrors.deploymentName}
+      />
       <div className="grid gap-4 sm:grid-cols-3">
-        <SelectField label="Input type" name="inputType" options={[{ value: "uri_folder", label: "Folder (uri_folder)" }, { value: "uri_file", label: "File (uri_file)" }, { value: "tabular", label: "CSV by rows (tabular)" }]} />
+        <SelectField
+          label="Input type"
+          name="inputType"
+          options={[
+            { value: "uri_folder", label: "Folder (uri_folder)" },
+            { value: "uri_file", label: "File (uri_file)" },
+            { value: "tabular", label: "CSV by rows (tabular)" },
+          ]}
+        />
         <div className="sm:col-span-2">
-          <TextField label="Input path" name="inputPath" placeholder="datastores/workspaceblobstore/paths/uploads/" errors={specErrors("input")} />
+          <TextField
+            label="Input path"
+            name="inputPath"
+            placeholder="datastores/workspaceblobstore/paths/uploads/"
+            errors={specErrors("input")}
+          />
         </div>
       </div>
       <TextField
@@ -61,13 +100,28 @@ export function NewJobDefinitionForm({ slug, endpoints }: { slug: string; endpoi
         errors={specErrors("output")}
       />
       <div className="grid gap-4 sm:grid-cols-2">
-        <TextField label="Schedule (cron)" name="schedule" placeholder="0 2 * * *" hint="Five fields: minute hour day month weekday. Empty: run on demand only." errors={fieldErrors.schedule} />
-        <TextField label="Time zone" name="timezone" defaultValue="UTC" hint="An IANA name, e.g. Europe/Berlin." errors={fieldErrors.timezone} />
+        <TextField
+          label="Schedule (cron)"
+          name="schedule"
+          placeholder="0 2 * * *"
+          hint="Five fields: minute hour day month weekday. Empty: run on demand only."
+          errors={fieldErrors.schedule}
+        />
+        <TextField
+          label="Time zone"
+          name="timezone"
+          defaultValue="UTC"
+          hint="An IANA name, e.g. Europe/Berlin."
+          errors={fieldErrors.timezone}
+        />
       </div>
       <SelectField
         label="While the previous run is unfinished"
         name="overlapPolicy"
-        options={[{ value: "skip", label: "Skip the scheduled run" }, { value: "allow", label: "Start it anyway" }]}
+        options={[
+          { value: "skip", label: "Skip the scheduled run" },
+          { value: "allow", label: "Start it anyway" },
+        ]}
         errors={fieldErrors.overlapPolicy}
       />
       <div className="flex gap-2">

@@ -12,16 +12,29 @@ const FINAL = new Set(["completed", "completed_with_errors", "failed", "canceled
 
 export const metadata: Metadata = { title: "Jobs" };
 
-export default async function JobsPage({ params, searchParams }: { params: Promise<{ workspace: string }>; searchParams: Promise<Record<string, string | string[]>> }) {
+export default async function JobsPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ workspace: string }>;
+  searchParams: Promise<Record<string, string | string[]>>;
+}) {
   const { workspace: slug } = await params;
   const ctx = await getPageContext(slug);
   const query = parseSearchParams(findJobListSchema, await searchParams);
-  const [result, options] = await Promise.all([findJobList({ workspaceId: ctx.workspace.id, ...query }), findJobFilterOptions({ workspaceId: ctx.workspace.id })]);
+  const [result, options] = await Promise.all([
+    findJobList({ workspaceId: ctx.workspace.id, ...query }),
+    findJobFilterOptions({ workspaceId: ctx.workspace.id }),
+  ]);
   const filtered = !!(query.status || query.endpoint || query.submitter || query.from || query.to || query.q);
   const unfinished = result.data.some((j) => !FINAL.has(j.status));
   return (
     <>
-      <PageHeader title="Jobs" description="Every batch job of this workspace: what it ran on, how far it got, and what came out." actions={<LiveRefresh active={unfinished} intervalMs={3000} />} />
+      <PageHeader
+        title="Jobs"
+        description="Every batch job of this workspace: what it ran on, how far it got, and what came out."
+        actions={<LiveRefresh active={unfinished} intervalMs={3000} />}
+      />
       <Card>
         <div className="border-b border-zinc-200 p-3 dark:border-zinc-800">
           <JobFilters endpoints={options.endpoints} submitters={options.submitters} />
@@ -35,7 +48,8 @@ export default async function JobsPage({ params, searchParams }: { params: Promi
               <EmptyState title="No jobs match these filters">Clear the filters or widen the date range to see more jobs.</EmptyState>
             ) : (
               <EmptyState title="No jobs yet">
-                Invoke an endpoint over a folder of files or a CSV in a datastore; each invocation becomes a job you can follow here, with its mini-batches, logs and outputs.
+                Invoke an endpoint over a folder of files or a CSV in a datastore; each invocation becomes a job you can follow here, with
+                its mini-batches, logs and outputs.
               </EmptyState>
             )
           }

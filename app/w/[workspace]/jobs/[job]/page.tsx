@@ -46,10 +46,23 @@ export default async function JobPage({ params, searchParams }: Params) {
   const final = FINAL.includes(job.status);
   const view = presentJob(job);
   // The deployment's version now, to offer a retry with it when it changed since the job ran (null if it was deleted).
-  const currentVersion = await getDeploymentOrThrow({ workspaceId: ctx.workspace.id, endpointName: job.endpointName, name: job.deploymentName }).then((d) => d.version, () => null);
+  const currentVersion = await getDeploymentOrThrow({
+    workspaceId: ctx.workspace.id,
+    endpointName: job.endpointName,
+    name: job.deploymentName,
+  }).then(
+    (d) => d.version,
+    () => null,
+  );
   const [miniBatches, timeline, firstFailure, submitter, preview] = await Promise.all([
     findMiniBatches({ workspaceId: ctx.workspace.id, jobName: name, page: query.page, perPage: query.perPage, status: query.mb }),
-    getJobTimeline({ workspaceId: ctx.workspace.id, jobId: job.id, createdAt: job.createdAt, startedAt: job.startedAt, finishedAt: job.finishedAt }),
+    getJobTimeline({
+      workspaceId: ctx.workspace.id,
+      jobId: job.id,
+      createdAt: job.createdAt,
+      startedAt: job.startedAt,
+      finishedAt: job.finishedAt,
+    }),
     job.miniBatchesFailed || job.filesFailed ? getFirstFailedMiniBatch({ workspaceId: ctx.workspace.id, jobId: job.id }) : null,
     getJobSubmitter({ submittedById: job.submittedById }),
     final && view.settings.outputAction === "append_row" ? previewJobOutput({ workspaceId: ctx.workspace.id, name }) : null,
@@ -83,14 +96,21 @@ export default async function JobPage({ params, searchParams }: Params) {
             <Link href={`/w/${slug}/endpoints/${job.endpointName}`} className="hover:underline">
               {job.endpointName}
             </Link>{" "}
-            · deployment {job.deploymentName} v{job.deploymentVersion} · submitted {formatDateTime(job.createdAt)} {submitter ? `by ${submitter}` : `via ${job.submittedVia === "api" || job.submittedVia === "ui" || job.submittedVia === "cli" ? job.submittedVia.toUpperCase() : job.submittedVia}`}
+            · deployment {job.deploymentName} v{job.deploymentVersion} · submitted {formatDateTime(job.createdAt)}{" "}
+            {submitter
+              ? `by ${submitter}`
+              : `via ${job.submittedVia === "api" || job.submittedVia === "ui" || job.submittedVia === "cli" ? job.submittedVia.toUpperCase() : job.submittedVia}`}
           </p>
         </div>
         <JobActions
           slug={slug}
           name={name}
           canCancel={ctx.can("job:cancel") && ["queued", "preparing", "running"].includes(job.status) && !job.cancelRequestedAt}
-          canRetry={ctx.can("job:invoke") && (job.status === "completed" || job.status === "completed_with_errors" || job.status === "failed") && (hasFailures || job.miniBatchesTotal > job.miniBatchesCompleted)}
+          canRetry={
+            ctx.can("job:invoke") &&
+            (job.status === "completed" || job.status === "completed_with_errors" || job.status === "failed") &&
+            (hasFailures || job.miniBatchesTotal > job.miniBatchesCompleted)
+          }
           canRerun={ctx.can("job:invoke") && final}
           jobVersion={job.deploymentVersion}
           currentVersion={currentVersion}
@@ -98,15 +118,31 @@ export default async function JobPage({ params, searchParams }: Params) {
       </div>
 
       {job.status === "failed" ? (
-        <FailurePanel tone="red" title="Why this job failed" message={job.error ?? "The job failed without a recorded reason; see the mini-batch logs below."} failure={firstFailure} />
+        <FailurePanel
+          tone="red"
+          title="Why this job failed"
+          message={job.error ?? "The job failed without a recorded reason; see the mini-batch logs below."}
+          failure={firstFailure}
+        />
       ) : hasFailures && firstFailure ? (
-        <FailurePanel tone="amber" title={`${job.status === "completed" || job.status === "completed_with_errors" ? "Completed" : "Stopped"} with ${units(job.filesFailed).replace(/ /, " failed ")}`} message={`These ${unit}s are listed in errors.jsonl; the rest of the output is complete.`} failure={firstFailure} />
+        <FailurePanel
+          tone="amber"
+          title={`${job.status === "completed" || job.status === "completed_with_errors" ? "Completed" : "Stopped"} with ${units(job.filesFailed).replace(/ /, " failed ")}`}
+          message={`These ${unit}s are listed in errors.jsonl; the rest of the output is complete.`}
+          failure={firstFailure}
+        />
       ) : job.status === "canceled" ? (
-        <div role="status" className="rounded-lg border border-amber-200 bg-amber-50 px-4 py-3 text-sm text-amber-900 dark:border-amber-900 dark:bg-amber-950/40 dark:text-amber-200">
+        <div
+          role="status"
+          className="rounded-lg border border-amber-200 bg-amber-50 px-4 py-3 text-sm text-amber-900 dark:border-amber-900 dark:bg-amber-950/40 dark:text-amber-200"
+        >
           {job.error ?? "The job was canceled."}
         </div>
       ) : job.cancelRequestedAt && !final ? (
-        <div role="status" className="rounded-lg border border-amber-200 bg-amber-50 px-4 py-3 text-sm text-amber-900 dark:border-amber-900 dark:bg-amber-950/40 dark:text-amber-200">
+        <div
+          role="status"
+          className="rounded-lg border border-amber-200 bg-amber-50 px-4 py-3 text-sm text-amber-900 dark:border-amber-900 dark:bg-amber-950/40 dark:text-amber-200"
+        >
           Cancel requested {formatDateTime(job.cancelRequestedAt)}; running mini-batches are stopping.
         </div>
       ) : null}
@@ -115,28 +151,66 @@ export default async function JobPage({ params, searchParams }: Params) {
         <CardHeader title="Progress" />
         <div className="space-y-4 p-5">
           <div className="flex items-center gap-3">
-            <ProgressBar size="lg" percent={progress.percent} failedPercent={progress.miniBatches.total ? Math.round((progress.miniBatches.failed / progress.miniBatches.total) * 100) : 0} label="Job progress" />
+            <ProgressBar
+              size="lg"
+              percent={progress.percent}
+              failedPercent={progress.miniBatches.total ? Math.round((progress.miniBatches.failed / progress.miniBatches.total) * 100) : 0}
+              label="Job progress"
+            />
             <span className="w-12 text-right text-sm font-semibold tabular-nums">{progress.percent}%</span>
           </div>
           <dl className="grid grid-cols-2 gap-4 text-sm @2xl:grid-cols-4">
-            <Stat label="Mini-batches" value={`${progress.miniBatches.completed + progress.miniBatches.failed} / ${progress.miniBatches.total}`} detail={progress.miniBatches.failed ? `${progress.miniBatches.failed} failed` : undefined} bad />
-            <Stat label={unit === "row" ? "Rows" : "Files"} value={`${progress.files.completed + progress.files.failed} / ${progress.files.total}`} detail={progress.files.failed ? `${progress.files.failed} failed` : undefined} bad />
+            <Stat
+              label="Mini-batches"
+              value={`${progress.miniBatches.completed + progress.miniBatches.failed} / ${progress.miniBatches.total}`}
+              detail={progress.miniBatches.failed ? `${progress.miniBatches.failed} failed` : undefined}
+              bad
+            />
+            <Stat
+              label={unit === "row" ? "Rows" : "Files"}
+              value={`${progress.files.completed + progress.files.failed} / ${progress.files.total}`}
+              detail={progress.files.failed ? `${progress.files.failed} failed` : undefined}
+              bad
+            />
             <Stat label="Throughput" value={progress.throughput === null ? "—" : `${progress.throughput} ${unit}s/s`} />
             <Stat
               label={final ? "Duration" : "Time left"}
-              value={final ? formatDuration(progress.elapsedSeconds) : progress.etaSeconds === null ? "—" : `about ${formatDuration(progress.etaSeconds)}`}
+              value={
+                final
+                  ? formatDuration(progress.elapsedSeconds)
+                  : progress.etaSeconds === null
+                    ? "—"
+                    : `about ${formatDuration(progress.etaSeconds)}`
+              }
               detail={!final && progress.elapsedSeconds !== null ? `${formatDuration(progress.elapsedSeconds)} elapsed` : undefined}
             />
           </dl>
         </div>
-        <ol aria-label="Timeline" className="grid grid-cols-2 gap-4 border-t border-zinc-200 px-5 py-4 text-sm @xl:grid-cols-3 @3xl:grid-cols-5 dark:border-zinc-800">
+        <ol
+          aria-label="Timeline"
+          className="grid grid-cols-2 gap-4 border-t border-zinc-200 px-5 py-4 text-sm @xl:grid-cols-3 @3xl:grid-cols-5 dark:border-zinc-800"
+        >
           {STAGES.map((s) => {
             const at = timeline[s.key];
             return (
               <li key={s.key} className="flex items-start gap-2.5">
-                <span aria-hidden className={cn("mt-1.5 h-2.5 w-2.5 shrink-0 rounded-full", at ? (s.key === "finished" && job.status !== "completed" ? (job.status === "failed" ? "bg-red-500" : "bg-amber-500") : "bg-brand-500") : "bg-zinc-300 dark:bg-zinc-700")} />
+                <span
+                  aria-hidden
+                  className={cn(
+                    "mt-1.5 h-2.5 w-2.5 shrink-0 rounded-full",
+                    at
+                      ? s.key === "finished" && job.status !== "completed"
+                        ? job.status === "failed"
+                          ? "bg-red-500"
+                          : "bg-amber-500"
+                        : "bg-brand-500"
+                      : "bg-zinc-300 dark:bg-zinc-700",
+                  )}
+                />
                 <span className="min-w-0">
-                  <span className={cn("block font-medium", !at && "text-zinc-500")}>{s.key === "finished" && final ? `Finished (${job.status})` : s.label}</span>
+                  <span className={cn("block font-medium", !at && "text-zinc-500")}>
+                    {s.key === "finished" && final ? `Finished (${job.status})` : s.label}
+                  </span>
                   <span className="block text-xs text-zinc-500">{at ? formatStageTime(at) : "not yet"}</span>
                 </span>
               </li>
@@ -152,7 +226,13 @@ export default async function JobPage({ params, searchParams }: Params) {
           actions={
             final ? (
               <div className="flex flex-wrap gap-2">
-                {view.settings.outputAction === "append_row" ? <Download href={`${base}/files/predictions`} label={`Download predictions file ${job.outputFileName}`} text={job.outputFileName} /> : null}
+                {view.settings.outputAction === "append_row" ? (
+                  <Download
+                    href={`${base}/files/predictions`}
+                    label={`Download predictions file ${job.outputFileName}`}
+                    text={job.outputFileName}
+                  />
+                ) : null}
                 <Download href={`${base}/files/errors`} label="Download errors file errors.jsonl" text="errors.jsonl" />
                 <Download href={`${base}/files/summary`} label="Download job summary file job-summary.json" text="job-summary.json" />
               </div>
@@ -160,27 +240,44 @@ export default async function JobPage({ params, searchParams }: Params) {
           }
         />
         {!final ? (
-          <p className="px-5 py-4 text-sm text-zinc-500">The predictions are merged when the job finishes; the first rows will show here.</p>
+          <p className="px-5 py-4 text-sm text-zinc-500">
+            The predictions are merged when the job finishes; the first rows will show here.
+          </p>
         ) : !preview ? (
-          <p className="px-5 py-4 text-sm text-zinc-500">This deployment writes a summary only (output action summary_only), so there are no predictions to preview.</p>
+          <p className="px-5 py-4 text-sm text-zinc-500">
+            This deployment writes a summary only (output action summary_only), so there are no predictions to preview.
+          </p>
         ) : preview.columns === null ? (
           <p className="px-5 py-4 text-sm text-zinc-500">{preview.reason}</p>
         ) : (
           <>
             <OutputPreview columns={preview.columns} rows={preview.rows} />
             <p className="border-t border-zinc-200 px-5 py-2 text-xs text-zinc-500 dark:border-zinc-800">
-              {preview.truncated ? `The first ${preview.rows.length} rows; download the file for all of them.` : `All ${preview.rows.length} rows.`}
+              {preview.truncated
+                ? `The first ${preview.rows.length} rows; download the file for all of them.`
+                : `All ${preview.rows.length} rows.`}
             </p>
           </>
         )}
         {scriptFiles.length > 0 && (
           <div className="border-t border-zinc-200 px-5 py-3 dark:border-zinc-800">
-            <h3 className="text-sm font-medium">Files the script wrote ({scriptFiles.length}{scriptFiles.length === 200 ? "+" : ""})</h3>
+            <h3 className="text-sm font-medium">
+              Files the script wrote ({scriptFiles.length}
+              {scriptFiles.length === 200 ? "+" : ""})
+            </h3>
             <ul aria-label="Files the script wrote" className="mt-1 space-y-0.5 text-sm">
               {scriptFiles.map((f) => (
                 <li key={f.path}>
-                  <a href={`${base}/outputs/${f.path.split("/").map(encodeURIComponent).join("/")}`} download className="font-mono hover:underline">{f.path}</a>{" "}
-                  <span className="text-xs text-zinc-500">mini-batch {f.miniBatch}, {f.size.toLocaleString("en")} bytes</span>
+                  <a
+                    href={`${base}/outputs/${f.path.split("/").map(encodeURIComponent).join("/")}`}
+                    download
+                    className="font-mono hover:underline"
+                  >
+                    {f.path}
+                  </a>{" "}
+                  <span className="text-xs text-zinc-500">
+                    mini-batch {f.miniBatch}, {f.size.toLocaleString("en")} bytes
+                  </span>
                 </li>
               ))}
             </ul>
@@ -193,7 +290,11 @@ export default async function JobPage({ params, searchParams }: Params) {
           title="Mini-batches"
           description={`${progress.miniBatches.total} in total, ${job.miniBatchesCompleted} completed, ${job.miniBatchesFailed} failed`}
           actions={
-            <div role="group" aria-label="Mini-batch filter" className="inline-flex rounded-md border border-zinc-300 p-0.5 text-sm dark:border-zinc-700">
+            <div
+              role="group"
+              aria-label="Mini-batch filter"
+              className="inline-flex rounded-md border border-zinc-300 p-0.5 text-sm dark:border-zinc-700"
+            >
               <FilterLink href={mbHref(false)} active={!query.mb}>
                 All
               </FilterLink>
@@ -225,11 +326,23 @@ export default async function JobPage({ params, searchParams }: Params) {
             <Setting label="Input" value={(view.inputs as { data?: { path?: string } }).data?.path ?? "—"} mono />
             <Setting label="Output file" value={job.outputFileName} mono />
             <Setting label="Mini-batch size" value={units(view.settings.miniBatchSize)} />
-            <Setting label="Instances × concurrency" value={`${view.settings.instanceCount} × ${view.settings.maxConcurrencyPerInstance}`} />
+            <Setting
+              label="Instances × concurrency"
+              value={`${view.settings.instanceCount} × ${view.settings.maxConcurrencyPerInstance}`}
+            />
             <Setting label="Retries / timeout" value={`${view.settings.maxRetries} retries, ${view.settings.timeoutSeconds} s per run()`} />
-            <Setting label="Error threshold" value={view.settings.errorThreshold < 0 ? "no limit" : `${units(view.settings.errorThreshold).replace(/ /, " failed ")}`} />
+            <Setting
+              label="Error threshold"
+              value={view.settings.errorThreshold < 0 ? "no limit" : `${units(view.settings.errorThreshold).replace(/ /, " failed ")}`}
+            />
             {Object.keys(view.settings.environmentVariables).length ? (
-              <Setting label="Environment" value={Object.entries(view.settings.environmentVariables).map(([k, v]) => `${k}=${v}`).join("  ")} mono />
+              <Setting
+                label="Environment"
+                value={Object.entries(view.settings.environmentVariables)
+                  .map(([k, v]) => `${k}=${v}`)
+                  .join("  ")}
+                mono
+              />
             ) : null}
           </dl>
         </Card>
@@ -268,19 +381,44 @@ function Download({ href, label, text }: { href: string; label: string; text: st
 
 function FilterLink({ href, active, children }: { href: string; active: boolean; children: ReactNode }) {
   return (
-    <Link href={href} aria-current={active ? "true" : undefined} scroll={false} className={cn("rounded px-2.5 py-1", active ? "bg-zinc-900 text-white dark:bg-zinc-100 dark:text-zinc-900" : "text-zinc-600 hover:bg-zinc-100 dark:text-zinc-300 dark:hover:bg-zinc-800")}>
+    <Link
+      href={href}
+      aria-current={active ? "true" : undefined}
+      scroll={false}
+      className={cn(
+        "rounded px-2.5 py-1",
+        active
+          ? "bg-zinc-900 text-white dark:bg-zinc-100 dark:text-zinc-900"
+          : "text-zinc-600 hover:bg-zinc-100 dark:text-zinc-300 dark:hover:bg-zinc-800",
+      )}
+    >
       {children}
     </Link>
   );
 }
 
-function FailurePanel({ tone, title, message, failure }: { tone: "red" | "amber"; title: string; message: string; failure: Awaited<ReturnType<typeof getFirstFailedMiniBatch>> }) {
+function FailurePanel({
+  tone,
+  title,
+  message,
+  failure,
+}: {
+  tone: "red" | "amber";
+  title: string;
+  message: string;
+  failure: Awaited<ReturnType<typeof getFirstFailedMiniBatch>>;
+}) {
   const red = tone === "red";
   return (
     <section
       aria-label={title}
       role={red ? "alert" : undefined}
-      className={cn("rounded-lg border px-5 py-4 text-sm", red ? "border-red-200 bg-red-50 text-red-900 dark:border-red-900 dark:bg-red-950/40 dark:text-red-100" : "border-amber-200 bg-amber-50 text-amber-900 dark:border-amber-900 dark:bg-amber-950/40 dark:text-amber-100")}
+      className={cn(
+        "rounded-lg border px-5 py-4 text-sm",
+        red
+          ? "border-red-200 bg-red-50 text-red-900 dark:border-red-900 dark:bg-red-950/40 dark:text-red-100"
+          : "border-amber-200 bg-amber-50 text-amber-900 dark:border-amber-900 dark:bg-amber-950/40 dark:text-amber-100",
+      )}
     >
       <h2 className="text-base font-semibold">{title}</h2>
       <p className="mt-1">{message}</p>
@@ -300,7 +438,13 @@ function FailurePanel({ tone, title, message, failure }: { tone: "red" | "amber"
           {failure.traceback ? (
             <details open className="group">
               <summary className="cursor-pointer font-medium">Traceback</summary>
-              <pre tabIndex={0} aria-label="Traceback" className="mt-2 max-h-80 overflow-auto rounded-md bg-zinc-950 p-3 text-xs leading-relaxed text-zinc-100">{failure.traceback}</pre>
+              <pre
+                tabIndex={0}
+                aria-label="Traceback"
+                className="mt-2 max-h-80 overflow-auto rounded-md bg-zinc-950 p-3 text-xs leading-relaxed text-zinc-100"
+              >
+                {failure.traceback}
+              </pre>
             </details>
           ) : null}
         </div>

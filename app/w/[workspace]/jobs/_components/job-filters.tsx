@@ -38,7 +38,14 @@ export function JobFilters({ endpoints, submitters }: { endpoints: string[]; sub
   return (
     <div className="grid grid-cols-2 gap-3 sm:grid-cols-3 lg:grid-cols-[repeat(6,minmax(0,1fr))_auto] lg:items-end">
       <Filter label="Search">
-        <input type="search" aria-label="Search jobs by name" placeholder="Job name" className={control} value={q} onChange={(e) => setQ(e.target.value)} />
+        <input
+          type="search"
+          aria-label="Search jobs by name"
+          placeholder="Job name"
+          className={control}
+          value={q}
+          onChange={(e) => setQ(e.target.value)}
+        />
       </Filter>
       <Filter label="Status">
         <select aria-label="Status" className={control} value={params.get("status") ?? ""} onChange={(e) => set("status", e.target.value)}>
@@ -51,7 +58,12 @@ export function JobFilters({ endpoints, submitters }: { endpoints: string[]; sub
         </select>
       </Filter>
       <Filter label="Endpoint">
-        <select aria-label="Endpoint" className={control} value={params.get("endpoint") ?? ""} onChange={(e) => set("endpoint", e.target.value)}>
+        <select
+          aria-label="Endpoint"
+          className={control}
+          value={params.get("endpoint") ?? ""}
+          onChange={(e) => set("endpoint", e.target.value)}
+        >
           <option value="">Any endpoint</option>
           {[...new Set([...endpoints, params.get("endpoint") ?? ""])].filter(Boolean).map((e) => (
             <option key={e} value={e}>
@@ -61,7 +73,12 @@ export function JobFilters({ endpoints, submitters }: { endpoints: string[]; sub
         </select>
       </Filter>
       <Filter label="Submitted by">
-        <select aria-label="Submitted by" className={control} value={params.get("submitter") ?? ""} onChange={(e) => set("submitter", e.target.value)}>
+        <select
+          aria-label="Submitted by"
+          className={control}
+          value={params.get("submitter") ?? ""}
+          onChange={(e) => set("submitter", e.target.value)}
+        >
           <option value="">Anyone</option>
           {submitters.map((s) => (
             <option key={s.id} value={s.id}>
@@ -71,10 +88,24 @@ export function JobFilters({ endpoints, submitters }: { endpoints: string[]; sub
         </select>
       </Filter>
       <Filter label="Submitted from">
-        <input type="date" aria-label="Submitted from" className={control} value={params.get("from") ?? ""} max={params.get("to") ?? undefined} onChange={(e) => set("from", e.target.value)} />
+        <input
+          type="date"
+          aria-label="Submitted from"
+          className={control}
+          value={params.get("from") ?? ""}
+          max={params.get("to") ?? undefined}
+          onChange={(e) => set("from", e.target.value)}
+        />
       </Filter>
       <Filter label="Submitted until">
-        <input type="date" aria-label="Submitted until" className={control} value={params.get("to") ?? ""} min={params.get("from") ?? undefined} onChange={(e) => set("to", e.target.value)} />
+        <input
+          type="date"
+          aria-label="Submitted until"
+          className={control}
+          value={params.get("to") ?? ""}
+          min={params.get("from") ?? undefined}
+          onChange={(e) => set("to", e.target.value)}
+        />
       </Filter>
       <div className="flex items-end">
         {active ? (

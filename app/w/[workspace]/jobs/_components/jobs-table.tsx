@@ -33,7 +33,10 @@ function columns(slug: string) {
     col.accessor("name", {
       header: "Job",
       cell: (c) => (
-        <Link href={`/w/${slug}/jobs/${c.getValue()}`} className="whitespace-nowrap font-mono text-xs font-medium text-brand-700 hover:underline dark:text-brand-300">
+        <Link
+          href={`/w/${slug}/jobs/${c.getValue()}`}
+          className="whitespace-nowrap font-mono text-xs font-medium text-brand-700 hover:underline dark:text-brand-300"
+        >
           {c.getValue()}
         </Link>
       ),
@@ -43,32 +46,57 @@ function columns(slug: string) {
       header: "Endpoint / deployment",
       cell: ({ row }) => (
         <span className="block max-w-48">
-          <span className="block truncate" title={row.original.endpointName}>{row.original.endpointName}</span>
+          <span className="block truncate" title={row.original.endpointName}>
+            {row.original.endpointName}
+          </span>
           <span className="block truncate text-xs text-zinc-500">
             {row.original.deploymentName} v{row.original.deploymentVersion}
           </span>
         </span>
       ),
     }),
-    col.accessor("submittedBy", { header: "Submitted by", cell: (c) => <span className="block max-w-40 truncate" title={c.getValue()}>{c.getValue()}</span> }),
-    col.accessor("createdAt", { header: "Submitted (UTC)", cell: (c) => <span className="whitespace-nowrap" title={formatDateTime(c.getValue())}>{formatSubmitted(c.getValue())}</span> }),
+    col.accessor("submittedBy", {
+      header: "Submitted by",
+      cell: (c) => (
+        <span className="block max-w-40 truncate" title={c.getValue()}>
+          {c.getValue()}
+        </span>
+      ),
+    }),
+    col.accessor("createdAt", {
+      header: "Submitted (UTC)",
+      cell: (c) => (
+        <span className="whitespace-nowrap" title={formatDateTime(c.getValue())}>
+          {formatSubmitted(c.getValue())}
+        </span>
+      ),
+    }),
     col.accessor("filesFailed", {
       header: "Failed",
       cell: ({ row }) =>
         row.original.filesFailed ? (
-          <span className="whitespace-nowrap tabular-nums text-red-700 dark:text-red-300">{row.original.filesFailed} of {row.original.filesTotal}</span>
+          <span className="whitespace-nowrap tabular-nums text-red-700 dark:text-red-300">
+            {row.original.filesFailed} of {row.original.filesTotal}
+          </span>
         ) : (
           <span className="tabular-nums text-zinc-500">0</span>
         ),
     }),
-    col.accessor("durationSeconds", { header: "Duration", cell: (c) => <span className="whitespace-nowrap tabular-nums">{formatDuration(c.getValue())}</span> }),
+    col.accessor("durationSeconds", {
+      header: "Duration",
+      cell: (c) => <span className="whitespace-nowrap tabular-nums">{formatDuration(c.getValue())}</span>,
+    }),
     col.accessor("percent", {
       header: "Progress",
       cell: ({ row }) => {
         const { percent, filesTotal, filesFailed, name } = row.original;
         return (
           <div className="flex w-24 items-center gap-2">
-            <ProgressBar percent={percent} failedPercent={filesTotal ? Math.round((filesFailed / filesTotal) * 100) : 0} label={`Progress of ${name}`} />
+            <ProgressBar
+              percent={percent}
+              failedPercent={filesTotal ? Math.round((filesFailed / filesTotal) * 100) : 0}
+              label={`Progress of ${name}`}
+            />
             <span className="w-9 text-right text-xs tabular-nums text-zinc-500">{percent}%</span>
           </div>
         );

@@ -9,7 +9,13 @@ import { ModelsTable } from "../_components/models-table";
 
 export const metadata: Metadata = { title: "Models" };
 
-export default async function ModelsPage({ params, searchParams }: { params: Promise<{ workspace: string }>; searchParams: Promise<Record<string, string | string[]>> }) {
+export default async function ModelsPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ workspace: string }>;
+  searchParams: Promise<Record<string, string | string[]>>;
+}) {
   const { workspace: slug } = await params;
   const ctx = await getPageContext(slug);
   const query = parseSearchParams(pageParamsSchema, await searchParams);
@@ -28,7 +34,8 @@ export default async function ModelsPage({ params, searchParams }: { params: Pro
           pageInfo={result}
           empty={
             <EmptyState title="No models yet">
-              Register a model by uploading its files (weights, pickles, config); each upload of the same name makes a new version that deployments can use.
+              Register a model by uploading its files (weights, pickles, config); each upload of the same name makes a new version that
+              deployments can use.
             </EmptyState>
           }
         />

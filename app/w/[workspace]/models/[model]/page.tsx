@@ -14,14 +14,24 @@ export default async function ModelPage({ params }: { params: Promise<{ workspac
   const { workspace: slug, model: name } = await params;
   const ctx = await getPageContext(slug);
   const model = await orNotFound(getModelOrThrow({ workspaceId: ctx.workspace.id, name }));
-  const files = await Promise.all(model.versions.map((v) => listModelVersionFiles({ workspaceId: ctx.workspace.id, name, version: v.version })));
+  const files = await Promise.all(
+    model.versions.map((v) => listModelVersionFiles({ workspaceId: ctx.workspace.id, name, version: v.version })),
+  );
   return (
     <>
-      <PageHeader title={model.name} description={model.description ?? `${model.versions.length} version(s). Reference a version in a deployment as ${model.name}:<version>.`} />
+      <PageHeader
+        title={model.name}
+        description={
+          model.description ?? `${model.versions.length} version(s). Reference a version in a deployment as ${model.name}:<version>.`
+        }
+      />
       <div className="space-y-6">
         {model.versions.map((v, i) => (
           <Card key={v.id}>
-            <CardHeader title={`Version ${v.version}`} description={`${v.fileCount} file(s), ${size(Number(v.sizeBytes))}, registered ${formatDateTime(v.createdAt)}${v.description ? ` · ${v.description}` : ""}`} />
+            <CardHeader
+              title={`Version ${v.version}`}
+              description={`${v.fileCount} file(s), ${size(Number(v.sizeBytes))}, registered ${formatDateTime(v.createdAt)}${v.description ? ` · ${v.description}` : ""}`}
+            />
             <ul className="divide-y divide-zinc-100 text-sm dark:divide-zinc-800" aria-label={`Files of version ${v.version}`}>
               {files[i].map((f) => (
                 <li key={f.path} className="flex justify-between px-5 py-2.5">

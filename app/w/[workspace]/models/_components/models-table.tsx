@@ -16,12 +16,20 @@ export interface ModelRow {
 }
 
 const col = createColumnHelper<typeof features, ModelRow>();
-const columnsFor = (slug: string) => col.columns([
-  col.accessor("name", { header: "Name", cell: (c) => <Link className="font-medium text-brand-600 hover:underline" href={`/w/${slug}/models/${c.getValue()}`}>{c.getValue()}</Link> }),
-  col.accessor("latestVersion", { header: "Latest version" }),
-  col.accessor("versionCount", { header: "Versions" }),
-  col.accessor("updatedAt", { header: "Updated", cell: (c) => <RelativeTime date={c.getValue()} /> }),
-]);
+const columnsFor = (slug: string) =>
+  col.columns([
+    col.accessor("name", {
+      header: "Name",
+      cell: (c) => (
+        <Link className="font-medium text-brand-600 hover:underline" href={`/w/${slug}/models/${c.getValue()}`}>
+          {c.getValue()}
+        </Link>
+      ),
+    }),
+    col.accessor("latestVersion", { header: "Latest version" }),
+    col.accessor("versionCount", { header: "Versions" }),
+    col.accessor("updatedAt", { header: "Updated", cell: (c) => <RelativeTime date={c.getValue()} /> }),
+  ]);
 
 export function ModelsTable({ slug, data, pageInfo, empty }: { slug: string; data: ModelRow[]; pageInfo: PageInfo; empty: ReactNode }) {
   const columns = useMemo(() => columnsFor(slug), [slug]);

@@ -12,7 +12,10 @@ export default async function NewModelPage({ params }: { params: Promise<{ works
   if (!ctx.can("model:manage")) return <Forbidden ctx={ctx} permission="model:manage" />;
   return (
     <>
-      <PageHeader title="Register a model" description="Upload the model's files. A name that exists gets a new version; versions never change." />
+      <PageHeader
+        title="Register a model"
+        description="Upload the model's files. A name that exists gets a new version; versions never change."
+      />
       <Card className="max-w-xl p-5">
         <ModelForm slug={slug} />
       </Card>

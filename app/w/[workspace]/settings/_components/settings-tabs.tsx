@@ -18,7 +18,9 @@ export function SettingsTabs({ slug, tabs }: { slug: string; tabs: { href: strin
             aria-current={active ? "page" : undefined}
             className={cn(
               "-mb-px whitespace-nowrap border-b-2 px-3 py-2 text-sm font-medium",
-              active ? "border-brand-600 text-brand-700 dark:text-brand-100" : "border-transparent text-zinc-500 hover:text-zinc-800 dark:hover:text-zinc-200",
+              active
+                ? "border-brand-600 text-brand-700 dark:text-brand-100"
+                : "border-transparent text-zinc-500 hover:text-zinc-800 dark:hover:text-zinc-200",
             )}
           >
             {t.label}

@@ -9,7 +9,13 @@ import { Forbidden } from "@/app/w/[workspace]/_components/forbidden";
 
 export const metadata: Metadata = { title: "Audit log" };
 
-export default async function AuditPage({ params, searchParams }: { params: Promise<{ workspace: string }>; searchParams: Promise<Record<string, string | string[]>> }) {
+export default async function AuditPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ workspace: string }>;
+  searchParams: Promise<Record<string, string | string[]>>;
+}) {
   const { workspace: slug } = await params;
   const ctx = await getPageContext(slug);
   if (!ctx.can("audit:read")) return <Forbidden ctx={ctx} permission="audit:read" nested />;
@@ -18,7 +24,14 @@ export default async function AuditPage({ params, searchParams }: { params: Prom
   return (
     <Card>
       <AuditTable
-        data={result.data.map((e) => ({ id: e.id, action: e.action, actor: e.actorEmail ?? (e.actorTokenId ? "API token" : "system"), target: `${e.targetType}`, details: JSON.stringify(e.metadata), createdAt: e.createdAt }))}
+        data={result.data.map((e) => ({
+          id: e.id,
+          action: e.action,
+          actor: e.actorEmail ?? (e.actorTokenId ? "API token" : "system"),
+          target: `${e.targetType}`,
+          details: JSON.stringify(e.metadata),
+          createdAt: e.createdAt,
+        }))}
         pageInfo={result}
       />
     </Card>

@@ -20,7 +20,10 @@ export default async function MembersPage({ params }: { params: Promise<{ worksp
     <div className="space-y-6">
       {canManage ? (
         <Card>
-          <CardHeader title="Invite a member" description="No mail server is needed: you get a link to share. It works once and expires in 7 days." />
+          <CardHeader
+            title="Invite a member"
+            description="No mail server is needed: you get a link to share. It works once and expires in 7 days."
+          />
           <div className="p-5">
             <InviteForm slug={slug} />
           </div>
@@ -32,7 +35,14 @@ export default async function MembersPage({ params }: { params: Promise<{ worksp
           slug={slug}
           canManage={canManage}
           currentUserId={ctx.user.id}
-          data={members.map((m) => ({ id: m.id, userId: m.user.id, email: m.user.email, name: m.user.name, role: m.role, createdAt: m.createdAt }))}
+          data={members.map((m) => ({
+            id: m.id,
+            userId: m.user.id,
+            email: m.user.email,
+            name: m.user.name,
+            role: m.role,
+            createdAt: m.createdAt,
+          }))}
         />
       </Card>
       {canManage && invitations.length ? (

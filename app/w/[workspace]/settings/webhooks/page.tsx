@@ -13,12 +13,18 @@ export default async function WebhooksPage({ params }: { params: Promise<{ works
   const { workspace: slug } = await params;
   const ctx = await getPageContext(slug);
   if (!ctx.can("webhook:read")) return <Forbidden ctx={ctx} permission="webhook:read" nested />;
-  const [webhooks, endpoints] = await Promise.all([findWebhooks({ workspaceId: ctx.workspace.id, perPage: 200 }), findEndpoints({ workspaceId: ctx.workspace.id, perPage: 200 })]);
+  const [webhooks, endpoints] = await Promise.all([
+    findWebhooks({ workspaceId: ctx.workspace.id, perPage: 200 }),
+    findEndpoints({ workspaceId: ctx.workspace.id, perPage: 200 }),
+  ]);
   return (
     <div className="space-y-6">
       {ctx.can("webhook:manage") ? (
         <Card>
-          <CardHeader title="Add a webhook" description="Inbound: a signed POST (or Azure Event Grid BlobCreated) starts a job. Outbound: job.completed, job.failed and job.canceled are POSTed to your URL, signed." />
+          <CardHeader
+            title="Add a webhook"
+            description="Inbound: a signed POST (or Azure Event Grid BlobCreated) starts a job. Outbound: job.completed, job.failed and job.canceled are POSTed to your URL, signed."
+          />
           <div className="p-5">
             <WebhookForm slug={slug} endpoints={endpoints.data.map((e) => e.name)} />
           </div>
@@ -29,7 +35,15 @@ export default async function WebhooksPage({ params }: { params: Promise<{ works
         <WebhooksTable
           slug={slug}
           canManage={ctx.can("webhook:manage")}
-          data={webhooks.data.map((w) => ({ id: w.id, name: w.name, direction: w.direction, target: w.direction === "inbound" ? `endpoint ${w.endpointName}${w.deploymentName ? ` / ${w.deploymentName}` : ""}` : (w.url ?? ""), events: w.events.join(", "), createdAt: w.createdAt }))}
+          data={webhooks.data.map((w) => ({
+            id: w.id,
+            name: w.name,
+            direction: w.direction,
+            target:
+              w.direction === "inbound" ? `endpoint ${w.endpointName}${w.deploymentName ? ` / ${w.deploymentName}` : ""}` : (w.url ?? ""),
+            events: w.events.join(", "),
+            createdAt: w.createdAt,
+          }))}
         />
       </Card>
     </div>

@@ -16,7 +16,12 @@ export const POST = withApiAuth<Params>("deployment:manage", async ({ principal,
   const raw = await jsonBody(request);
   await refuseUnsupportedDeployment({ workspaceId: principal.workspace.id, body: raw });
   const input = rejectUnknownFields(createDeploymentSchema, readAzureResources(raw)) as CreateDeploymentInput;
-  const d = await createDeployment({ workspaceId: principal.workspace.id, actor: { tokenId: principal.tokenId }, endpointName: params.endpoint, input });
+  const d = await createDeployment({
+    workspaceId: principal.workspace.id,
+    actor: { tokenId: principal.tokenId },
+    endpointName: params.endpoint,
+    input,
+  });
   // Recorded now, so the deployment page can show and restore every version saved over the API.
   await snapshotDeploymentVersion({ workspaceId: principal.workspace.id, endpointName: params.endpoint, name: d.name });
   return json(await getDeploymentOrThrow({ workspaceId: principal.workspace.id, endpointName: params.endpoint, name: d.name }), 201);

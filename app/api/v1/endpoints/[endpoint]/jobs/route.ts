@@ -22,6 +22,10 @@ export const POST = withApiAuth<Params>("job:invoke", async ({ principal, params
 });
 
 export const GET = withApiAuth<Params>("job:read", async ({ principal, params, request }) => {
-  const page = await findJobList({ workspaceId: principal.workspace.id, ...queryOf(findJobListSchema, request), endpoint: params.endpoint });
+  const page = await findJobList({
+    workspaceId: principal.workspace.id,
+    ...queryOf(findJobListSchema, request),
+    endpoint: params.endpoint,
+  });
   return json({ ...page, data: page.data.map(presentJobSummary) });
 });

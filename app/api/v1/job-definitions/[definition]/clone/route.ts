@@ -8,7 +8,12 @@ const cloneSchema = z.strictObject({ name: z.string().trim().min(1, "Give the co
 // Copies the definition under a new name; the copy starts disabled.
 export const POST = withApiAuth<{ definition: string }>("jobdefinition:manage", async ({ principal, params, request }) => {
   const { name } = cloneSchema.parse(await jsonBody(request));
-  const def = await cloneJobDefinition({ workspaceId: principal.workspace.id, actor: { tokenId: principal.tokenId }, name: params.definition, newName: name });
+  const def = await cloneJobDefinition({
+    workspaceId: principal.workspace.id,
+    actor: { tokenId: principal.tokenId },
+    name: params.definition,
+    newName: name,
+  });
   const shown = await showJobDefinition({ workspaceId: principal.workspace.id, name: def.name, baseUrl: baseUrlOf(request) });
   return json(shown, 201, { location: shown.links.self });
 });

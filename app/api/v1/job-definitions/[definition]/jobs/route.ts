@@ -7,6 +7,10 @@ import { presentJobSummary } from "@/lib/jobs/present-job";
 // The jobs a definition started (scheduled and run-now), newest first.
 export const GET = withApiAuth<{ definition: string }>("jobdefinition:read", async ({ principal, params, request }) => {
   await getJobDefinitionOrThrow({ workspaceId: principal.workspace.id, name: params.definition });
-  const page = await findJobList({ workspaceId: principal.workspace.id, ...queryOf(findJobListSchema, request), definition: params.definition });
+  const page = await findJobList({
+    workspaceId: principal.workspace.id,
+    ...queryOf(findJobListSchema, request),
+    definition: params.definition,
+  });
   return json({ ...page, data: page.data.map(presentJobSummary) });
 });

@@ -14,7 +14,10 @@ function wantsJson(request: Request, format?: string) {
   if (format) return format === "json";
   const accept = request.headers.get("accept") ?? "";
   const q = (type: string) => {
-    const part = accept.split(",").map((p) => p.trim()).find((p) => p.startsWith(type));
+    const part = accept
+      .split(",")
+      .map((p) => p.trim())
+      .find((p) => p.startsWith(type));
     if (!part) return -1;
     const m = /;\s*q=([\d.]+)/.exec(part);
     return m ? Number(m[1]) : 1;

@@ -26,8 +26,15 @@ export function Uploader({ slug, datastore, prefix }: { slug: string; datastore:
           const rel = file.webkitRelativePath || file.name;
           const target = folder.trim().replace(/^\/+/, "");
           const path = ((target && !target.endsWith("/") ? `${target}/` : target) + rel).split("/").map(encodeURIComponent).join("/");
-          const res = await fetch(`/w/${slug}/datastores/${datastore}/files/${path}`, { method: "PUT", body: file, headers: { "content-type": file.type || "application/octet-stream" } }).catch(() => null);
-          if (!res?.ok) state.failed.push(`${rel}: ${res ? ((await res.json().catch(() => null))?.error?.message ?? res.statusText) : "network error"}`);
+          const res = await fetch(`/w/${slug}/datastores/${datastore}/files/${path}`, {
+            method: "PUT",
+            body: file,
+            headers: { "content-type": file.type || "application/octet-stream" },
+          }).catch(() => null);
+          if (!res?.ok)
+            state.failed.push(
+              `${rel}: ${res ? ((await res.json().catch(() => null))?.error?.message ?? res.statusText) : "network error"}`,
+            );
           state.done++;
           state.bytes += file.size;
           setProgress({ ...state, failed: [...state.failed] });
@@ -55,7 +62,13 @@ export function Uploader({ slug, datastore, prefix }: { slug: string; datastore:
         </label>
         <label className={buttonClass("secondary", "cursor-pointer")}>
           Upload files
-          <input type="file" multiple className="sr-only" aria-label="Upload files" onChange={(e) => upload(Array.from(e.target.files ?? []))} />
+          <input
+            type="file"
+            multiple
+            className="sr-only"
+            aria-label="Upload files"
+            onChange={(e) => upload(Array.from(e.target.files ?? []))}
+          />
         </label>
         <label className={buttonClass("secondary", "cursor-pointer")}>
           Upload a folder
@@ -74,13 +87,24 @@ export function Uploader({ slug, datastore, prefix }: { slug: string; datastore:
       </div>
       {progress ? (
         <div role="status" aria-label="Upload progress" className="space-y-1 text-sm">
-          <div className="h-2 rounded bg-zinc-200 dark:bg-zinc-800" role="progressbar" aria-valuenow={pct} aria-valuemin={0} aria-valuemax={100}>
+          <div
+            className="h-2 rounded bg-zinc-200 dark:bg-zinc-800"
+            role="progressbar"
+            aria-valuenow={pct}
+            aria-valuemin={0}
+            aria-valuemax={100}
+          >
             <div className="h-2 rounded bg-brand-500 transition-all" style={{ width: `${pct}%` }} />
           </div>
           <p className="text-zinc-500">
-            {progress.done} of {progress.total} files ({(progress.bytes / 1024).toFixed(1)} KiB){progress.done === progress.total ? " · done" : "…"}
+            {progress.done} of {progress.total} files ({(progress.bytes / 1024).toFixed(1)} KiB)
+            {progress.done === progress.total ? " · done" : "…"}
           </p>
-          {progress.failed.map((f) => <p key={f} className="text-red-600">{f}</p>)}
+          {progress.failed.map((f) => (
+            <p key={f} className="text-red-600">
+              {f}
+            </p>
+          ))}
         </div>
       ) : null}
     </div>

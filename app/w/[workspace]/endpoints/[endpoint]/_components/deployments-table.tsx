@@ -24,11 +24,37 @@ interface DeploymentRow {
 
 const col = createColumnHelper<typeof features, DeploymentRow>();
 
-export function DeploymentsTable({ slug, endpoint, canManage, data }: { slug: string; endpoint: string; canManage: boolean; data: DeploymentRow[] }) {
-  const setDefault = useAction(setDefaultDeploymentAction, { onSuccess: () => toast.success("Default deployment changed"), onError: toastActionError });
+export function DeploymentsTable({
+  slug,
+  endpoint,
+  canManage,
+  data,
+}: {
+  slug: string;
+  endpoint: string;
+  canManage: boolean;
+  data: DeploymentRow[];
+}) {
+  const setDefault = useAction(setDefaultDeploymentAction, {
+    onSuccess: () => toast.success("Default deployment changed"),
+    onError: toastActionError,
+  });
   const remove = useAction(deleteDeploymentAction, { onSuccess: () => toast.success("Deployment deleted"), onError: toastActionError });
   const columns = col.columns([
-    col.accessor("name", { header: "Name", cell: (c) => <span className="flex items-center gap-2 whitespace-nowrap font-medium"><Link href={`/w/${slug}/endpoints/${endpoint}/deployments/${c.getValue()}`} className="text-brand-700 hover:underline dark:text-brand-300">{c.getValue()}</Link> {c.row.original.isDefault ? <Badge tone="blue">default</Badge> : null}</span> }),
+    col.accessor("name", {
+      header: "Name",
+      cell: (c) => (
+        <span className="flex items-center gap-2 whitespace-nowrap font-medium">
+          <Link
+            href={`/w/${slug}/endpoints/${endpoint}/deployments/${c.getValue()}`}
+            className="text-brand-700 hover:underline dark:text-brand-300"
+          >
+            {c.getValue()}
+          </Link>{" "}
+          {c.row.original.isDefault ? <Badge tone="blue">default</Badge> : null}
+        </span>
+      ),
+    }),
     col.accessor("version", { header: "Version", cell: (c) => `v${c.getValue()}` }),
     col.accessor("runtime", { header: "Runtime" }),
     col.accessor("model", { header: "Model", cell: (c) => c.getValue() ?? <span className="text-zinc-500">none</span> }),
@@ -42,11 +68,19 @@ export function DeploymentsTable({ slug, endpoint, canManage, data }: { slug: st
             header: () => <span className="sr-only">Actions</span>,
             cell: ({ row }) => (
               <span className="flex justify-end gap-3 text-sm">
-                <Link className="text-brand-600 hover:underline" aria-label={`Edit deployment ${row.original.name}`} href={`/w/${slug}/endpoints/${endpoint}/deployments/${row.original.name}/edit`}>
+                <Link
+                  className="text-brand-600 hover:underline"
+                  aria-label={`Edit deployment ${row.original.name}`}
+                  href={`/w/${slug}/endpoints/${endpoint}/deployments/${row.original.name}/edit`}
+                >
                   Edit
                 </Link>
                 {!row.original.isDefault ? (
-                  <button type="button" className="text-brand-600 hover:underline" onClick={() => setDefault.execute({ workspace: slug, endpoint, deployment: row.original.name })}>
+                  <button
+                    type="button"
+                    className="text-brand-600 hover:underline"
+                    onClick={() => setDefault.execute({ workspace: slug, endpoint, deployment: row.original.name })}
+                  >
                     Make default
                   </button>
                 ) : null}
@@ -67,5 +101,12 @@ export function DeploymentsTable({ slug, endpoint, canManage, data }: { slug: st
         ]
       : []),
   ]);
-  return <DataTable label="Deployments" columns={columns} data={data} empty={<EmptyState title="No deployments yet">Add a deployment: your scoring script, an optional model and its settings.</EmptyState>} />;
+  return (
+    <DataTable
+      label="Deployments"
+      columns={columns}
+      data={data}
+      empty={<EmptyState title="No deployments yet">Add a deployment: your scoring script, an optional model and its settings.</EmptyState>}
+    />
+  );
 }

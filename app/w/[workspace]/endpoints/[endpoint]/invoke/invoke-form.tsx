@@ -25,13 +25,28 @@ function parseLiterals(text: string) {
   const out: Record<string, { type: string; value: string | number | boolean }> = {};
   for (const [k, raw] of parseKeyValueLines(text)) {
     if (/^(true|false)$/i.test(raw)) out[k] = { type: "boolean", value: raw.toLowerCase() === "true" };
-    else if (raw !== "" && !Number.isNaN(Number(raw))) out[k] = { type: Number.isInteger(Number(raw)) ? "integer" : "number", value: Number(raw) };
+    else if (raw !== "" && !Number.isNaN(Number(raw)))
+      out[k] = { type: Number.isInteger(Number(raw)) ? "integer" : "number", value: Number(raw) };
     else out[k] = { type: "string", value: raw };
   }
   return out;
 }
 
-export function InvokeForm({ slug, endpoint, deployments, datastores, defaultInput, dataAssets = [] }: { slug: string; endpoint: string; deployments: DeploymentOption[]; datastores: string[]; defaultInput?: string; dataAssets?: { name: string; type: string }[] }) {
+export function InvokeForm({
+  slug,
+  endpoint,
+  deployments,
+  datastores,
+  defaultInput,
+  dataAssets = [],
+}: {
+  slug: string;
+  endpoint: string;
+  deployments: DeploymentOption[];
+  datastores: string[];
+  defaultInput?: string;
+  dataAssets?: { name: string; type: string }[];
+}) {
   const router = useRouter();
   const [deploymentName, setDeploymentName] = useState(deployments.find((d) => d.isDefault)?.name ?? deployments[0]?.name ?? "");
   const d = deployments.find((x) => x.name === deploymentName);
@@ -82,13 +97,24 @@ export function InvokeForm({ slug, endpoint, deployments, datastores, defaultInp
       />
       <fieldset className="grid gap-4 sm:grid-cols-[12rem_1fr]">
         <legend className="mb-2 text-sm font-semibold">Input</legend>
-        <SelectField label="Input type" name="inputType" options={[{ value: "uri_folder", label: "Folder (uri_folder)" }, { value: "uri_file", label: "One file (uri_file)" }, { value: "tabular", label: "CSV split by rows (tabular)" }]} />
+        <SelectField
+          label="Input type"
+          name="inputType"
+          options={[
+            { value: "uri_folder", label: "Folder (uri_folder)" },
+            { value: "uri_file", label: "One file (uri_file)" },
+            { value: "tabular", label: "CSV split by rows (tabular)" },
+          ]}
+        />
         {dataAssets.length > 0 && (
           <SelectField
             label="Data asset"
             name="dataAsset"
             hint="A registered data asset (its newest version) instead of a path; its own type is used."
-            options={[{ value: "", label: "None: use the input path" }, ...dataAssets.map((a) => ({ value: `azureml:${a.name}@latest`, label: `${a.name} (${a.type}, latest)` }))]}
+            options={[
+              { value: "", label: "None: use the input path" },
+              ...dataAssets.map((a) => ({ value: `azureml:${a.name}@latest`, label: `${a.name} (${a.type}, latest)` })),
+            ]}
           />
         )}
         <TextField
@@ -101,29 +127,76 @@ export function InvokeForm({ slug, endpoint, deployments, datastores, defaultInp
         />
       </fieldset>
       <div className="space-y-1.5">
-        <label htmlFor="literals" className="block text-sm font-medium">Literal inputs</label>
-        <textarea id="literals" name="literals" rows={2} placeholder={"threshold=0.8\nlabel=nightly"} className="block w-full rounded-md border border-zinc-300 bg-white px-3 py-2 font-mono text-sm dark:border-zinc-700 dark:bg-zinc-900" />
+        <label htmlFor="literals" className="block text-sm font-medium">
+          Literal inputs
+        </label>
+        <textarea
+          id="literals"
+          name="literals"
+          rows={2}
+          placeholder={"threshold=0.8\nlabel=nightly"}
+          className="block w-full rounded-md border border-zinc-300 bg-white px-3 py-2 font-mono text-sm dark:border-zinc-700 dark:bg-zinc-900"
+        />
         <p className="text-xs text-zinc-500">One name=value per line; the script reads them from the JSON file in JOBS_PAYLOAD_FILE.</p>
       </div>
       <fieldset className="grid gap-4 sm:grid-cols-2">
         <legend className="mb-2 text-sm font-semibold">Output</legend>
-        <TextField label="Output path" name="outputPath" placeholder="default: datastores/workspaceblobstore/paths/endpoints/<endpoint>/jobs/<job>/" errors={err("output.path")} />
-        <TextField label="Output file name" name="outputFileName" placeholder={d?.outputFileName ?? "predictions.csv"} errors={err("outputFileName")} />
+        <TextField
+          label="Output path"
+          name="outputPath"
+          placeholder="default: datastores/workspaceblobstore/paths/endpoints/<endpoint>/jobs/<job>/"
+          errors={err("output.path")}
+        />
+        <TextField
+          label="Output file name"
+          name="outputFileName"
+          placeholder={d?.outputFileName ?? "predictions.csv"}
+          errors={err("outputFileName")}
+        />
         <label className="flex items-center gap-2 text-sm sm:col-span-2">
           <input type="checkbox" name="overwrite" /> Overwrite the output file if it exists
         </label>
       </fieldset>
       <fieldset className="grid gap-4 sm:grid-cols-3">
         <legend className="mb-2 text-sm font-semibold">Overrides for this job (blank: the deployment&apos;s)</legend>
-        <TextField label="Mini-batch size" name="miniBatchSize" type="number" placeholder={String(d?.miniBatchSize ?? "")} hint="Files per mini-batch; CSV rows for tabular input." errors={err("miniBatchSize")} />
-        <TextField label="Instance count" name="instanceCount" type="number" placeholder={String(d?.instanceCount ?? "")} errors={err("instanceCount")} />
-        <TextField label="Max retries" name="maxRetries" type="number" placeholder={String(d?.maxRetries ?? "")} errors={err("maxRetries")} />
+        <TextField
+          label="Mini-batch size"
+          name="miniBatchSize"
+          type="number"
+          placeholder={String(d?.miniBatchSize ?? "")}
+          hint="Files per mini-batch; CSV rows for tabular input."
+          errors={err("miniBatchSize")}
+        />
+        <TextField
+          label="Instance count"
+          name="instanceCount"
+          type="number"
+          placeholder={String(d?.instanceCount ?? "")}
+          errors={err("instanceCount")}
+        />
+        <TextField
+          label="Max retries"
+          name="maxRetries"
+          type="number"
+          placeholder={String(d?.maxRetries ?? "")}
+          errors={err("maxRetries")}
+        />
         <TextField label="Timeout (seconds)" name="timeout" type="number" placeholder={String(d?.timeout ?? "")} errors={err("timeout")} />
-        <TextField label="Error threshold" name="errorThreshold" type="number" placeholder={String(d?.errorThreshold ?? "")} errors={err("errorThreshold")} />
+        <TextField
+          label="Error threshold"
+          name="errorThreshold"
+          type="number"
+          placeholder={String(d?.errorThreshold ?? "")}
+          errors={err("errorThreshold")}
+        />
       </fieldset>
       <div className="flex gap-2">
-        <Button type="submit" disabled={isPending || !deployments.length}>{isPending ? "Starting…" : "Start job"}</Button>
-        <ButtonLink variant="secondary" href={`/w/${slug}/endpoints/${endpoint}`}>Cancel</ButtonLink>
+        <Button type="submit" disabled={isPending || !deployments.length}>
+          {isPending ? "Starting…" : "Start job"}
+        </Button>
+        <ButtonLink variant="secondary" href={`/w/${slug}/endpoints/${endpoint}`}>
+          Cancel
+        </ButtonLink>
       </div>
     </form>
   );

@@ -10,7 +10,13 @@ import { Forbidden } from "@/app/w/[workspace]/_components/forbidden";
 
 export const metadata: Metadata = { title: "Invoke" };
 
-export default async function InvokePage({ params, searchParams }: { params: Promise<{ workspace: string; endpoint: string }>; searchParams: Promise<{ input?: string }> }) {
+export default async function InvokePage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ workspace: string; endpoint: string }>;
+  searchParams: Promise<{ input?: string }>;
+}) {
   const { workspace: slug, endpoint: name } = await params;
   const { input } = await searchParams;
   const ctx = await getPageContext(slug);
@@ -23,12 +29,24 @@ export default async function InvokePage({ params, searchParams }: { params: Pro
   ]);
   return (
     <>
-      <PageHeader title={`Invoke ${name}`} description="Run the deployment's scoring script over a folder of files, one file, or one CSV split into mini-batches of rows. The job is validated before it starts." />
+      <PageHeader
+        title={`Invoke ${name}`}
+        description="Run the deployment's scoring script over a folder of files, one file, or one CSV split into mini-batches of rows. The job is validated before it starts."
+      />
       <Card className="max-w-3xl p-5">
         <InvokeForm
           slug={slug}
           endpoint={name}
-          deployments={deployments.map((d) => ({ name: d.name, isDefault: d.isDefault, miniBatchSize: d.settings.miniBatchSize, instanceCount: d.settings.instanceCount, maxRetries: d.settings.retrySettings.maxRetries, timeout: d.settings.retrySettings.timeout, errorThreshold: d.settings.errorThreshold, outputFileName: d.settings.outputFileName }))}
+          deployments={deployments.map((d) => ({
+            name: d.name,
+            isDefault: d.isDefault,
+            miniBatchSize: d.settings.miniBatchSize,
+            instanceCount: d.settings.instanceCount,
+            maxRetries: d.settings.retrySettings.maxRetries,
+            timeout: d.settings.retrySettings.timeout,
+            errorThreshold: d.settings.errorThreshold,
+            outputFileName: d.settings.outputFileName,
+          }))}
           datastores={datastores.map((d) => d.name)}
           defaultInput={input}
           dataAssets={dataAssets.data.map((a) => ({ name: a.name, type: a.type }))}

@@ -24,7 +24,19 @@ const tones = { pending: "gray", running: "blue", completed: "green", failed: "r
 const col = createColumnHelper<typeof features, MiniBatchRow>();
 
 /** `unit`: what the job's input is counted in, files or (tabular input) CSV rows. */
-export function MiniBatchesTable({ logsUrl, data, pageInfo, empty, unit = "file" }: { logsUrl: string; data: MiniBatchRow[]; pageInfo: PageInfo; empty: ReactNode; unit?: "file" | "row" }) {
+export function MiniBatchesTable({
+  logsUrl,
+  data,
+  pageInfo,
+  empty,
+  unit = "file",
+}: {
+  logsUrl: string;
+  data: MiniBatchRow[];
+  pageInfo: PageInfo;
+  empty: ReactNode;
+  unit?: "file" | "row";
+}) {
   const unitTitle = unit === "row" ? "Rows" : "Files";
   const [open, setOpen] = useState<MiniBatchRow | null>(null);
   // Closing the drawer returns focus to its "Logs" button (found again by name: a live refresh may have re-rendered it).
@@ -46,20 +58,39 @@ export function MiniBatchesTable({ logsUrl, data, pageInfo, empty, unit = "file"
       ),
     }),
     col.accessor("attempts", { header: "Attempts", cell: (c) => <span className="tabular-nums">{c.getValue()}</span> }),
-    col.accessor("durationMs", { header: "Duration", cell: (c) => <span className="whitespace-nowrap tabular-nums">{c.getValue() === null ? "—" : c.getValue()! < 1000 ? `${c.getValue()} ms` : formatDuration(c.getValue()! / 1000)}</span> }),
+    col.accessor("durationMs", {
+      header: "Duration",
+      cell: (c) => (
+        <span className="whitespace-nowrap tabular-nums">
+          {c.getValue() === null ? "—" : c.getValue()! < 1000 ? `${c.getValue()} ms` : formatDuration(c.getValue()! / 1000)}
+        </span>
+      ),
+    }),
     col.display({
       id: "logs",
       header: () => <span className="sr-only">Logs</span>,
       cell: ({ row }) =>
         row.original.status === "pending" ? null : (
-          <button type="button" className="whitespace-nowrap text-sm text-brand-700 hover:underline dark:text-brand-300" aria-label={`Logs of mini-batch ${row.original.index}`} onClick={() => setOpen(row.original)}>
+          <button
+            type="button"
+            className="whitespace-nowrap text-sm text-brand-700 hover:underline dark:text-brand-300"
+            aria-label={`Logs of mini-batch ${row.original.index}`}
+            onClick={() => setOpen(row.original)}
+          >
             Logs
           </button>
         ),
     }),
     col.accessor("error", {
       header: "Error",
-      cell: (c) => (c.getValue() ? <span className="line-clamp-2 min-w-48 max-w-md break-words text-red-700 dark:text-red-300" title={c.getValue()!}>{c.getValue()}</span> : <span className="text-zinc-500">—</span>),
+      cell: (c) =>
+        c.getValue() ? (
+          <span className="line-clamp-2 min-w-48 max-w-md break-words text-red-700 dark:text-red-300" title={c.getValue()!}>
+            {c.getValue()}
+          </span>
+        ) : (
+          <span className="text-zinc-500">—</span>
+        ),
     }),
   ]);
   return (
@@ -101,16 +132,30 @@ function LogDrawer({ row, unit, url, onClose }: { row: MiniBatchRow; unit: "file
           <h2 className="text-base font-semibold">
             Mini-batch {row.index} <Badge tone={tones[row.status]}>{row.status}</Badge>
           </h2>
-          <button type="button" autoFocus onClick={onClose} className="rounded-md px-2 py-1 text-sm hover:bg-zinc-100 dark:hover:bg-zinc-800" aria-label="Close logs">
+          <button
+            type="button"
+            autoFocus
+            onClick={onClose}
+            className="rounded-md px-2 py-1 text-sm hover:bg-zinc-100 dark:hover:bg-zinc-800"
+            aria-label="Close logs"
+          >
             Close
           </button>
         </div>
         <div tabIndex={-1} className="flex-1 space-y-4 overflow-y-auto p-5 text-sm">
           <section aria-label={unitTitle}>
-            <h3 className="mb-1 font-medium">{unitTitle} ({row.itemCount})</h3>
-            <ul tabIndex={0} aria-label={`${unitTitle} of mini-batch ${row.index}`} className="max-h-32 overflow-y-auto font-mono text-xs text-zinc-600 dark:text-zinc-400">
+            <h3 className="mb-1 font-medium">
+              {unitTitle} ({row.itemCount})
+            </h3>
+            <ul
+              tabIndex={0}
+              aria-label={`${unitTitle} of mini-batch ${row.index}`}
+              className="max-h-32 overflow-y-auto font-mono text-xs text-zinc-600 dark:text-zinc-400"
+            >
               {row.files.map((f) => (
-                <li key={f} className="truncate">{f}</li>
+                <li key={f} className="truncate">
+                  {f}
+                </li>
               ))}
               {unit === "file" && row.itemCount > row.files.length ? <li>… and {row.itemCount - row.files.length} more</li> : null}
             </ul>
@@ -124,12 +169,18 @@ function LogDrawer({ row, unit, url, onClose }: { row: MiniBatchRow; unit: "file
           {row.traceback ? (
             <section aria-label="Traceback">
               <h3 className="mb-1 font-medium">Traceback</h3>
-              <pre tabIndex={0} className="overflow-x-auto rounded-md bg-zinc-950 p-3 text-xs text-zinc-100">{row.traceback}</pre>
+              <pre tabIndex={0} className="overflow-x-auto rounded-md bg-zinc-950 p-3 text-xs text-zinc-100">
+                {row.traceback}
+              </pre>
             </section>
           ) : null}
           <section aria-label="Log">
             <h3 className="mb-1 font-medium">Log</h3>
-            <pre tabIndex={0} className="min-h-24 overflow-x-auto whitespace-pre-wrap rounded-md bg-zinc-950 p-3 text-xs text-zinc-100" aria-busy={log === null}>
+            <pre
+              tabIndex={0}
+              className="min-h-24 overflow-x-auto whitespace-pre-wrap rounded-md bg-zinc-950 p-3 text-xs text-zinc-100"
+              aria-busy={log === null}
+            >
               {log ?? "Loading…"}
             </pre>
           </section>

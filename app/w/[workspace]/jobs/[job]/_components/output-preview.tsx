@@ -9,6 +9,21 @@ const col = createColumnHelper<typeof features, Row>();
 
 /** The first rows of the predictions file, columns from its header. */
 export function OutputPreview({ columns, rows }: { columns: string[]; rows: string[][] }) {
-  const defs = col.columns(columns.map((name, i) => col.accessor((r) => r[i] ?? "", { id: `c${i}`, header: name || `column ${i + 1}`, cell: (c) => <span className="whitespace-nowrap">{c.getValue()}</span> })));
-  return <DataTable label="Output preview" columns={defs} data={rows} empty={<EmptyState title="No rows">The predictions file has a header but no rows yet.</EmptyState>} />;
+  const defs = col.columns(
+    columns.map((name, i) =>
+      col.accessor((r) => r[i] ?? "", {
+        id: `c${i}`,
+        header: name || `column ${i + 1}`,
+        cell: (c) => <span className="whitespace-nowrap">{c.getValue()}</span>,
+      }),
+    ),
+  );
+  return (
+    <DataTable
+      label="Output preview"
+      columns={defs}
+      data={rows}
+      empty={<EmptyState title="No rows">The predictions file has a header but no rows yet.</EmptyState>}
+    />
+  );
 }

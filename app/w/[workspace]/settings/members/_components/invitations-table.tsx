@@ -32,7 +32,11 @@ export function InvitationsTable({ slug, data }: { slug: string; data: Invitatio
       id: "actions",
       header: () => <span className="sr-only">Actions</span>,
       cell: ({ row }) => (
-        <button type="button" className="text-sm text-red-600 hover:underline" onClick={() => revoke.execute({ workspace: slug, invitationId: row.original.id })}>
+        <button
+          type="button"
+          className="text-sm text-red-600 hover:underline"
+          onClick={() => revoke.execute({ workspace: slug, invitationId: row.original.id })}
+        >
           Revoke
         </button>
       ),

@@ -39,13 +39,19 @@ export function InviteForm({ slug }: { slug: string }) {
       </form>
       <FormMessage message={message} />
       {link ? (
-        <div className="rounded-md border border-emerald-200 bg-emerald-50 p-3 text-sm dark:border-emerald-900 dark:bg-emerald-950/30" role="status">
+        <div
+          className="rounded-md border border-emerald-200 bg-emerald-50 p-3 text-sm dark:border-emerald-900 dark:bg-emerald-950/30"
+          role="status"
+        >
           <p className="mb-2 font-medium">
             Share this link with {link.email}
             {link.emailed ? " (also sent by email)" : ""}:
           </p>
           <div className="flex items-center gap-2">
-            <code aria-label="Invitation link" className="min-w-0 flex-1 truncate rounded bg-white px-2 py-1.5 font-mono text-xs dark:bg-zinc-900">
+            <code
+              aria-label="Invitation link"
+              className="min-w-0 flex-1 truncate rounded bg-white px-2 py-1.5 font-mono text-xs dark:bg-zinc-900"
+            >
               {link.url}
             </code>
             <CopyButton value={link.url} />

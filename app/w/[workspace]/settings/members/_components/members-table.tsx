@@ -22,7 +22,17 @@ export interface MemberRow {
 const col = createColumnHelper<typeof features, MemberRow>();
 const ROLES = ["owner", "contributor", "scientist", "reader"] as const;
 
-export function MembersTable({ slug, canManage, currentUserId, data }: { slug: string; canManage: boolean; currentUserId: string; data: MemberRow[] }) {
+export function MembersTable({
+  slug,
+  canManage,
+  currentUserId,
+  data,
+}: {
+  slug: string;
+  canManage: boolean;
+  currentUserId: string;
+  data: MemberRow[];
+}) {
   const updateRole = useAction(updateMemberRoleAction, { onError: toastActionError, onSuccess: () => toast.success("Role updated") });
   const remove = useAction(removeMemberAction, { onError: toastActionError, onSuccess: () => toast.success("Member removed") });
   const columns = col.columns([
@@ -45,7 +55,9 @@ export function MembersTable({ slug, canManage, currentUserId, data }: { slug: s
             aria-label={`Role of ${row.original.email}`}
             defaultValue={row.original.role}
             disabled={updateRole.isPending}
-            onChange={(e) => updateRole.execute({ workspace: slug, membershipId: row.original.id, role: e.target.value as MemberRow["role"] })}
+            onChange={(e) =>
+              updateRole.execute({ workspace: slug, membershipId: row.original.id, role: e.target.value as MemberRow["role"] })
+            }
             className="rounded-md border border-zinc-300 bg-white px-2 py-1 text-sm dark:border-zinc-700 dark:bg-zinc-900"
           >
             {ROLES.map((r) => (
@@ -81,5 +93,7 @@ export function MembersTable({ slug, canManage, currentUserId, data }: { slug: s
         ]
       : []),
   ]);
-  return <DataTable label="Members" columns={columns} data={data} empty={<EmptyState title="No members">Invite someone above.</EmptyState>} />;
+  return (
+    <DataTable label="Members" columns={columns} data={data} empty={<EmptyState title="No members">Invite someone above.</EmptyState>} />
+  );
 }

@@ -37,7 +37,13 @@ export function CreateTokenForm({ slug }: { slug: string }) {
           name="expiresInDays"
           defaultValue="90"
           errors={fieldErrors.expiresInDays}
-          options={[{ value: "7", label: "in 7 days" }, { value: "30", label: "in 30 days" }, { value: "90", label: "in 90 days" }, { value: "365", label: "in a year" }, { value: "", label: "never" }]}
+          options={[
+            { value: "7", label: "in 7 days" },
+            { value: "30", label: "in 30 days" },
+            { value: "90", label: "in 90 days" },
+            { value: "365", label: "in a year" },
+            { value: "", label: "never" },
+          ]}
         />
         <Button type="submit" className="sm:mt-6" disabled={isPending}>
           {isPending ? "Creating…" : "Create token"}
@@ -45,10 +51,16 @@ export function CreateTokenForm({ slug }: { slug: string }) {
       </form>
       <FormMessage message={message} />
       {created ? (
-        <div className="rounded-md border border-amber-300 bg-amber-50 p-3 text-sm dark:border-amber-900 dark:bg-amber-950/30" role="status">
+        <div
+          className="rounded-md border border-amber-300 bg-amber-50 p-3 text-sm dark:border-amber-900 dark:bg-amber-950/30"
+          role="status"
+        >
           <p className="mb-2 font-medium">Copy the token for {created.name} now: it will not be shown again.</p>
           <div className="flex items-center gap-2">
-            <code aria-label="New API token" className="min-w-0 flex-1 truncate rounded bg-white px-2 py-1.5 font-mono text-xs dark:bg-zinc-900">
+            <code
+              aria-label="New API token"
+              className="min-w-0 flex-1 truncate rounded bg-white px-2 py-1.5 font-mono text-xs dark:bg-zinc-900"
+            >
               {created.token}
             </code>
             <CopyButton value={created.token} />

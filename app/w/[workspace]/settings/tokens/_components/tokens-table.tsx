@@ -53,7 +53,14 @@ export function TokensTable({ slug, data }: { slug: string; data: TokenRow[] }) 
       ),
     }),
   ]);
-  return <DataTable label="API tokens" columns={columns} data={data} empty={<EmptyState title="No active tokens">Create one above for scripts, pipelines and the CLI.</EmptyState>} />;
+  return (
+    <DataTable
+      label="API tokens"
+      columns={columns}
+      data={data}
+      empty={<EmptyState title="No active tokens">Create one above for scripts, pipelines and the CLI.</EmptyState>}
+    />
+  );
 }
 
 /** "in 89 days", or an "expired" badge once the date has passed (the API already refuses it then). */
@@ -82,7 +89,21 @@ export function RevokedTokensTable({ data }: { data: RevokedRow[] }) {
     revokedCol.accessor("prefix", { header: "Token", cell: (c) => <span className="font-mono text-xs">{c.getValue()}…</span> }),
     revokedCol.accessor("role", { header: "Role", cell: (c) => <Badge>{c.getValue()}</Badge> }),
     revokedCol.accessor("createdAt", { header: "Created", cell: (c) => <RelativeTime date={c.getValue()} /> }),
-    revokedCol.accessor("revokedAt", { header: "Revoked", cell: (c) => <span className="inline-flex items-center gap-2"><Badge tone="gray">revoked</Badge> <RelativeTime date={c.getValue()} /></span> }),
+    revokedCol.accessor("revokedAt", {
+      header: "Revoked",
+      cell: (c) => (
+        <span className="inline-flex items-center gap-2">
+          <Badge tone="gray">revoked</Badge> <RelativeTime date={c.getValue()} />
+        </span>
+      ),
+    }),
   ]);
-  return <DataTable label="Revoked tokens" columns={columns} data={data} empty={<EmptyState title="No revoked tokens">Tokens you revoke are listed here.</EmptyState>} />;
+  return (
+    <DataTable
+      label="Revoked tokens"
+      columns={columns}
+      data={data}
+      empty={<EmptyState title="No revoked tokens">Tokens you revoke are listed here.</EmptyState>}
+    />
+  );
 }

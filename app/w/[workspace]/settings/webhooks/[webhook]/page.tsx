@@ -8,7 +8,8 @@ import { Forbidden } from "@/app/w/[workspace]/_components/forbidden";
 
 export const metadata: Metadata = { title: "Webhook deliveries" };
 
-const tone = (s: string) => (s === "delivered" || s === "accepted" ? "green" : s === "failed" || s === "rejected" ? "red" : "gray") as "green" | "red" | "gray";
+const tone = (s: string) =>
+  (s === "delivered" || s === "accepted" ? "green" : s === "failed" || s === "rejected" ? "red" : "gray") as "green" | "red" | "gray";
 
 export default async function WebhookPage({ params }: { params: Promise<{ workspace: string; webhook: string }> }) {
   const { workspace: slug, webhook: id } = await params;
@@ -20,7 +21,11 @@ export default async function WebhookPage({ params }: { params: Promise<{ worksp
     <Card>
       <CardHeader
         title={`${webhook.name} · ${webhook.direction}`}
-        description={webhook.direction === "inbound" ? `Starts jobs on endpoint ${webhook.endpointName}. URL path: ${webhook.hookPath}` : `Delivers ${webhook.events.join(", ")} to ${webhook.url}`}
+        description={
+          webhook.direction === "inbound"
+            ? `Starts jobs on endpoint ${webhook.endpointName}. URL path: ${webhook.hookPath}`
+            : `Delivers ${webhook.events.join(", ")} to ${webhook.url}`
+        }
       />
       {deliveries.data.length ? (
         <ul className="divide-y divide-zinc-100 text-sm dark:divide-zinc-800" aria-label="Deliveries">
@@ -32,15 +37,31 @@ export default async function WebhookPage({ params }: { params: Promise<{ worksp
                 <span className="text-zinc-500">{formatDateTime(d.createdAt)}</span>
                 <span className="text-zinc-500">attempts: {d.attempts}</span>
                 {d.responseStatus ? <span className="text-zinc-500">HTTP {d.responseStatus}</span> : null}
-                {d.jobName ? <Link className="text-brand-600 hover:underline" href={`/w/${slug}/jobs/${d.jobName}`}>{d.jobName}</Link> : null}
+                {d.jobName ? (
+                  <Link className="text-brand-600 hover:underline" href={`/w/${slug}/jobs/${d.jobName}`}>
+                    {d.jobName}
+                  </Link>
+                ) : null}
               </div>
               {d.error ? <p className="text-red-600">{d.error}</p> : null}
-              {d.responseBody ? <pre tabIndex={0} aria-label="Response body" className="max-h-24 overflow-auto rounded bg-zinc-50 p-2 font-mono text-xs dark:bg-zinc-900">{d.responseBody}</pre> : null}
+              {d.responseBody ? (
+                <pre
+                  tabIndex={0}
+                  aria-label="Response body"
+                  className="max-h-24 overflow-auto rounded bg-zinc-50 p-2 font-mono text-xs dark:bg-zinc-900"
+                >
+                  {d.responseBody}
+                </pre>
+              ) : null}
             </li>
           ))}
         </ul>
       ) : (
-        <EmptyState title="No deliveries yet">{webhook.direction === "inbound" ? "Signed requests to the trigger URL, accepted or rejected, appear here." : "Deliveries appear when a job of this workspace finishes."}</EmptyState>
+        <EmptyState title="No deliveries yet">
+          {webhook.direction === "inbound"
+            ? "Signed requests to the trigger URL, accepted or rejected, appear here."
+            : "Deliveries appear when a job of this workspace finishes."}
+        </EmptyState>
       )}
     </Card>
   );

@@ -26,17 +26,50 @@ export function WebhookForm({ slug, endpoints }: { slug: string; endpoints: stri
           const f = new FormData(e.currentTarget);
           const webhook =
             direction === "inbound"
-              ? { direction, name: String(f.get("name") ?? ""), endpointName: String(f.get("endpointName") ?? ""), deploymentName: String(f.get("deploymentName") ?? "") || undefined }
-              : { direction, name: String(f.get("name") ?? ""), url: String(f.get("url") ?? ""), events: EVENTS.filter((ev) => f.get(ev) === "on") };
+              ? {
+                  direction,
+                  name: String(f.get("name") ?? ""),
+                  endpointName: String(f.get("endpointName") ?? ""),
+                  deploymentName: String(f.get("deploymentName") ?? "") || undefined,
+                }
+              : {
+                  direction,
+                  name: String(f.get("name") ?? ""),
+                  url: String(f.get("url") ?? ""),
+                  events: EVENTS.filter((ev) => f.get(ev) === "on"),
+                };
           execute({ workspace: slug, webhook });
         }}
       >
-        <div className="sm:col-span-2"><FormMessage message={message} /></div>
-        <SelectField label="Direction" name="direction" value={direction} onChange={(e) => setDirection(e.target.value as "inbound" | "outbound")} options={[{ value: "outbound", label: "Outbound: notify a URL of job events" }, { value: "inbound", label: "Inbound: a signed POST starts a job" }]} />
-        <TextField label="Name" name="name" placeholder={direction === "inbound" ? "nightly-trigger" : "slack-notifier"} errors={err("name")} />
+        <div className="sm:col-span-2">
+          <FormMessage message={message} />
+        </div>
+        <SelectField
+          label="Direction"
+          name="direction"
+          value={direction}
+          onChange={(e) => setDirection(e.target.value as "inbound" | "outbound")}
+          options={[
+            { value: "outbound", label: "Outbound: notify a URL of job events" },
+            { value: "inbound", label: "Inbound: a signed POST starts a job" },
+          ]}
+        />
+        <TextField
+          label="Name"
+          name="name"
+          placeholder={direction === "inbound" ? "nightly-trigger" : "slack-notifier"}
+          errors={err("name")}
+        />
         {direction === "inbound" ? (
           <>
-            <SelectField label="Endpoint" name="endpointName" options={endpoints.length ? endpoints.map((e) => ({ value: e, label: e })) : [{ value: "", label: "Create an endpoint first" }]} errors={err("endpointName")} />
+            <SelectField
+              label="Endpoint"
+              name="endpointName"
+              options={
+                endpoints.length ? endpoints.map((e) => ({ value: e, label: e })) : [{ value: "", label: "Create an endpoint first" }]
+              }
+              errors={err("endpointName")}
+            />
             <TextField label="Deployment" name="deploymentName" placeholder="the endpoint's default" errors={err("deploymentName")} />
           </>
         ) : (
@@ -49,21 +82,48 @@ export function WebhookForm({ slug, endpoints }: { slug: string; endpoints: stri
                   <input type="checkbox" name={ev} defaultChecked /> {ev}
                 </label>
               ))}
-              {err("events") ? <p role="alert" className="text-sm text-red-600">{err("events")!.join(" ")}</p> : null}
+              {err("events") ? (
+                <p role="alert" className="text-sm text-red-600">
+                  {err("events")!.join(" ")}
+                </p>
+              ) : null}
             </fieldset>
           </>
         )}
         <div className="sm:col-span-2">
-          <Button type="submit" disabled={isPending}>{isPending ? "Creating…" : "Create webhook"}</Button>
+          <Button type="submit" disabled={isPending}>
+            {isPending ? "Creating…" : "Create webhook"}
+          </Button>
         </div>
       </form>
       {created ? (
-        <div className="space-y-2 rounded-md border border-amber-300 bg-amber-50 p-3 text-sm dark:border-amber-900 dark:bg-amber-950/30" role="status">
-          <p className="font-medium">Copy the secret of {created.name} now: it will not be shown again. See docs/webhooks.md for the signature scheme.</p>
+        <div
+          className="space-y-2 rounded-md border border-amber-300 bg-amber-50 p-3 text-sm dark:border-amber-900 dark:bg-amber-950/30"
+          role="status"
+        >
+          <p className="font-medium">
+            Copy the secret of {created.name} now: it will not be shown again. See docs/webhooks.md for the signature scheme.
+          </p>
           {created.url ? (
-            <div className="flex items-center gap-2"><code aria-label="Trigger URL" className="min-w-0 flex-1 truncate rounded bg-white px-2 py-1.5 font-mono text-xs dark:bg-zinc-900">{created.url}</code><CopyButton value={created.url} label="Copy URL" /></div>
+            <div className="flex items-center gap-2">
+              <code
+                aria-label="Trigger URL"
+                className="min-w-0 flex-1 truncate rounded bg-white px-2 py-1.5 font-mono text-xs dark:bg-zinc-900"
+              >
+                {created.url}
+              </code>
+              <CopyButton value={created.url} label="Copy URL" />
+            </div>
           ) : null}
-          <div className="flex items-center gap-2"><code aria-label="Webhook secret" className="min-w-0 flex-1 truncate rounded bg-white px-2 py-1.5 font-mono text-xs dark:bg-zinc-900">{created.secret}</code><CopyButton value={created.secret} label="Copy secret" /></div>
+          <div className="flex items-center gap-2">
+            <code
+              aria-label="Webhook secret"
+              className="min-w-0 flex-1 truncate rounded bg-white px-2 py-1.5 font-mono text-xs dark:bg-zinc-900"
+            >
+              {created.secret}
+            </code>
+            <CopyButton value={created.secret} label="Copy secret" />
+          </div>
         </div>
       ) : null}
     </div>

@@ -10,6 +10,11 @@ export const GET = withApiAuth<Params>("data:read", async ({ principal, params }
 );
 
 export const DELETE = withApiAuth<Params>("data:delete", async ({ principal, params }) => {
-  await deleteDataAsset({ workspaceId: principal.workspace.id, actor: { tokenId: principal.tokenId }, name: params.name, version: params.version });
+  await deleteDataAsset({
+    workspaceId: principal.workspace.id,
+    actor: { tokenId: principal.tokenId },
+    name: params.name,
+    version: params.version,
+  });
   return new Response(null, { status: 204 });
 });

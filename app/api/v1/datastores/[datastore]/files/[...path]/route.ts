@@ -24,5 +24,8 @@ export const PUT = withApiAuth<Params>("data:write", async ({ principal, params,
 export const GET = withApiAuth<Params>("data:read", async ({ principal, params }) => {
   const path = params.path.map(decodeURIComponent).join("/");
   const stream = await downloadDatastoreFile({ workspaceId: principal.workspace.id, datastore: params.datastore, path });
-  return streamResponse(stream, { "content-type": "application/octet-stream", "content-disposition": `attachment; filename="${path.split("/").pop()}"` });
+  return streamResponse(stream, {
+    "content-type": "application/octet-stream",
+    "content-disposition": `attachment; filename="${path.split("/").pop()}"`,
+  });
 });

@@ -1,7 +1,14 @@
 import { withApiAuth } from "@/lib/api/with-api-auth";
 import { json, jsonBody } from "@/lib/api/respond";
 import { rejectUnknownFields } from "@/lib/api/strict-body";
-import { deleteDeployment, getDeploymentOrThrow, snapshotDeploymentVersion, updateDeployment, updateDeploymentSchema, type UpdateDeploymentInput } from "@/lib/deployments/manage-deployment";
+import {
+  deleteDeployment,
+  getDeploymentOrThrow,
+  snapshotDeploymentVersion,
+  updateDeployment,
+  updateDeploymentSchema,
+  type UpdateDeploymentInput,
+} from "@/lib/deployments/manage-deployment";
 import { readAzureResources } from "@/lib/deployments/unsupported";
 
 type Params = { endpoint: string; deployment: string };
@@ -21,6 +28,11 @@ export const PATCH = withApiAuth<Params>("deployment:manage", async ({ principal
 });
 
 export const DELETE = withApiAuth<Params>("deployment:manage", async ({ principal, params }) => {
-  await deleteDeployment({ workspaceId: principal.workspace.id, actor: { tokenId: principal.tokenId }, endpointName: params.endpoint, name: params.deployment });
+  await deleteDeployment({
+    workspaceId: principal.workspace.id,
+    actor: { tokenId: principal.tokenId },
+    endpointName: params.endpoint,
+    name: params.deployment,
+  });
   return new Response(null, { status: 204 });
 });

@@ -7,5 +7,12 @@ export const GET = withApiAuth<{ model: string; version: string }>("model:read",
   const model = await getModelOrThrow({ workspaceId: principal.workspace.id, name: params.model });
   const v = model.versions.find((x) => x.version === params.version);
   if (!v) throw notFound(`Version ${params.version} of model '${model.name}'`);
-  return json({ name: model.name, version: v.version, description: v.description, files: v.fileCount, sizeBytes: v.sizeBytes, createdAt: v.createdAt });
+  return json({
+    name: model.name,
+    version: v.version,
+    description: v.description,
+    files: v.fileCount,
+    sizeBytes: v.sizeBytes,
+    createdAt: v.createdAt,
+  });
 });

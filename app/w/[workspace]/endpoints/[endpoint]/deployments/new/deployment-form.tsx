@@ -21,8 +21,15 @@ export interface DeploymentInitial {
   model: string | null;
   scoringScript: string;
   settings: {
-    miniBatchSize: number; instanceCount: number; maxConcurrencyPerInstance: number; retrySettings: { maxRetries: number; timeout: number };
-    errorThreshold: number; outputAction: string; outputFileName: string; loggingLevel: string; environmentVariables: Record<string, string>;
+    miniBatchSize: number;
+    instanceCount: number;
+    maxConcurrencyPerInstance: number;
+    retrySettings: { maxRetries: number; timeout: number };
+    errorThreshold: number;
+    outputAction: string;
+    outputFileName: string;
+    loggingLevel: string;
+    environmentVariables: Record<string, string>;
   };
 }
 
@@ -42,9 +49,18 @@ const FIELDS: Record<string, { id: string; label: string; override?: string }> =
   runtime: { id: "runtime", label: "Runtime" },
   interpreter: { id: "interpreter", label: "Interpreter" },
   "code.files": { id: "code", label: "Scoring code files", override: "Upload your scoring code: at least the scoring script." },
-  scoringScript: { id: "scoringScript", label: "Scoring script", override: "Choose the scoring script: upload your code files, then pick the one with init() and run()." },
+  scoringScript: {
+    id: "scoringScript",
+    label: "Scoring script",
+    override: "Choose the scoring script: upload your code files, then pick the one with init() and run().",
+  },
   model: { id: "model", label: "Model" },
-  ...Object.fromEntries(NUMBERS.map(([key, label]) => [`settings.${key}`, { id: key, label, override: `Enter a whole number for the ${label.toLowerCase()}.` }])),
+  ...Object.fromEntries(
+    NUMBERS.map(([key, label]) => [
+      `settings.${key}`,
+      { id: key, label, override: `Enter a whole number for the ${label.toLowerCase()}.` },
+    ]),
+  ),
   "settings.outputAction": { id: "outputAction", label: "Output action" },
   "settings.outputFileName": { id: "outputFileName", label: "Output file name" },
   "settings.loggingLevel": { id: "loggingLevel", label: "Logging level" },
@@ -56,11 +72,26 @@ function fieldFor(key: string) {
   const k = key.replace(/^(deployment|update)\./, "");
   if (FIELDS[k]) return { key: k, ...FIELDS[k] };
   if (k.startsWith("code.files")) return { key: "code.files", ...FIELDS["code.files"] };
-  if (k.startsWith("settings.environmentVariables")) return { key: "settings.environmentVariables", ...FIELDS["settings.environmentVariables"] };
+  if (k.startsWith("settings.environmentVariables"))
+    return { key: "settings.environmentVariables", ...FIELDS["settings.environmentVariables"] };
   return undefined;
 }
 
-export function DeploymentForm({ slug, endpoint, models, help, initial, firstDeployment = false }: { slug: string; endpoint: string; models: string[]; help: Record<string, string>; initial?: DeploymentInitial; firstDeployment?: boolean }) {
+export function DeploymentForm({
+  slug,
+  endpoint,
+  models,
+  help,
+  initial,
+  firstDeployment = false,
+}: {
+  slug: string;
+  endpoint: string;
+  models: string[];
+  help: Record<string, string>;
+  initial?: DeploymentInitial;
+  firstDeployment?: boolean;
+}) {
   const formRef = useRef<HTMLFormElement>(null);
   const router = useRouter();
   const [files, setFiles] = useState<Record<string, string>>({});
@@ -79,9 +110,13 @@ export function DeploymentForm({ slug, endpoint, models, help, initial, firstDep
     const out: Record<string, string[]> = {};
     for (const [key, messages] of Object.entries(rawErrors)) {
       const f = fieldFor(key);
-      const envName = key.startsWith("settings.environmentVariables.") || key.includes(".settings.environmentVariables.") ? key.split(".").pop() : undefined;
+      const envName =
+        key.startsWith("settings.environmentVariables.") || key.includes(".settings.environmentVariables.")
+          ? key.split(".").pop()
+          : undefined;
       const target = f?.key ?? "form";
-      for (const m of messages) (out[target] ??= []).push((envName ? `${envName}: ` : "") + humanMessage(f?.label ?? "value", m, f?.override));
+      for (const m of messages)
+        (out[target] ??= []).push((envName ? `${envName}: ` : "") + humanMessage(f?.label ?? "value", m, f?.override));
     }
     // One message per field, the most basic first: "choose a script" before "it must end in .py".
     for (const k of Object.keys(out)) if (k !== "settings.environmentVariables") out[k] = [...new Set(out[k])].slice(0, 1);
@@ -101,7 +136,11 @@ export function DeploymentForm({ slug, endpoint, models, help, initial, firstDep
   const dflt = (key: string, fallback: number) => {
     if (!initial) return fallback;
     const s = initial.settings;
-    return key === "retrySettings.maxRetries" ? s.retrySettings.maxRetries : key === "retrySettings.timeout" ? s.retrySettings.timeout : (s as unknown as Record<string, number>)[key];
+    return key === "retrySettings.maxRetries"
+      ? s.retrySettings.maxRetries
+      : key === "retrySettings.timeout"
+        ? s.retrySettings.timeout
+        : (s as unknown as Record<string, number>)[key];
   };
   const scripts = Object.keys(files).length ? Object.keys(files) : initial ? [initial.scoringScript] : [];
 
@@ -127,7 +166,9 @@ export function DeploymentForm({ slug, endpoint, models, help, initial, firstDep
         };
         if (initial) {
           update.execute({
-            workspace: slug, endpoint, deployment: initial.name,
+            workspace: slug,
+            endpoint,
+            deployment: initial.name,
             update: {
               description: String(f.get("description") ?? ""),
               interpreter: String(f.get("interpreter") ?? "") || null,
@@ -160,16 +201,43 @@ export function DeploymentForm({ slug, endpoint, models, help, initial, firstDep
       <FormMessage message={message ?? fieldErrors.form?.join(" ")} />
       <fieldset className="grid gap-4 sm:grid-cols-2">
         <legend className="mb-2 text-sm font-semibold">Deployment</legend>
-        <TextField label="Name" name="name" placeholder="blue" defaultValue={initial?.name} disabled={!!initial} hint={initial ? "A deployment's name cannot change." : "3-32 letters, digits and dashes, starting with a letter."} errors={err("name")} />
+        <TextField
+          label="Name"
+          name="name"
+          placeholder="blue"
+          defaultValue={initial?.name}
+          disabled={!!initial}
+          hint={initial ? "A deployment's name cannot change." : "3-32 letters, digits and dashes, starting with a letter."}
+          errors={err("name")}
+        />
         <TextField label="Description" name="description" defaultValue={initial?.description ?? ""} errors={err("description")} />
-        <SelectField label="Runtime" name="runtime" value={runtime} disabled={!!initial} onChange={(e) => setRuntime(e.target.value)} options={[{ value: "python", label: "Python" }, { value: "node", label: "Node.js" }]} />
-        <TextField label="Interpreter" name="interpreter" defaultValue={initial?.interpreter ?? ""} placeholder={runtime === "python" ? "python3" : "node"} hint="Optional: a path such as /usr/bin/python3 with your packages." errors={err("interpreter")} />
+        <SelectField
+          label="Runtime"
+          name="runtime"
+          value={runtime}
+          disabled={!!initial}
+          onChange={(e) => setRuntime(e.target.value)}
+          options={[
+            { value: "python", label: "Python" },
+            { value: "node", label: "Node.js" },
+          ]}
+        />
+        <TextField
+          label="Interpreter"
+          name="interpreter"
+          defaultValue={initial?.interpreter ?? ""}
+          placeholder={runtime === "python" ? "python3" : "node"}
+          hint="Optional: a path such as /usr/bin/python3 with your packages."
+          errors={err("interpreter")}
+        />
       </fieldset>
 
       <fieldset className="space-y-4">
         <legend className="mb-2 text-sm font-semibold">Code and model</legend>
         <div className="space-y-1.5">
-          <label htmlFor="code" className="block text-sm font-medium">Scoring code files</label>
+          <label htmlFor="code" className="block text-sm font-medium">
+            Scoring code files
+          </label>
           <input
             id="code"
             type="file"
@@ -179,14 +247,26 @@ export function DeploymentForm({ slug, endpoint, models, help, initial, firstDep
             className="block w-full text-sm file:mr-3 file:rounded-md file:border-0 file:bg-brand-50 file:px-3 file:py-2 file:text-brand-700"
             onChange={async (e) => {
               const picked = Array.from(e.target.files ?? []);
-              const read = Object.fromEntries(await Promise.all(picked.map(async (file) => [file.webkitRelativePath || file.name, await file.text()] as const)));
+              const read = Object.fromEntries(
+                await Promise.all(picked.map(async (file) => [file.webkitRelativePath || file.name, await file.text()] as const)),
+              );
               setFiles(read);
               const main = Object.keys(read).find((n) => /(score|main|predict)\.(py|mjs|js)$/.test(n)) ?? Object.keys(read)[0] ?? "";
               setScript(main);
             }}
           />
-          <p id="code-hint" className="text-xs text-zinc-500">{Object.keys(files).length ? `${Object.keys(files).length} file(s): ${Object.keys(files).join(", ")}` : initial ? "Leave empty to keep the current code." : "Your scoring script and any modules it imports."}</p>
-          {err("code.files")?.length ? <p id="code-error" className="text-sm text-red-600" role="alert">{err("code.files")!.join(" ")}</p> : null}
+          <p id="code-hint" className="text-xs text-zinc-500">
+            {Object.keys(files).length
+              ? `${Object.keys(files).length} file(s): ${Object.keys(files).join(", ")}`
+              : initial
+                ? "Leave empty to keep the current code."
+                : "Your scoring script and any modules it imports."}
+          </p>
+          {err("code.files")?.length ? (
+            <p id="code-error" className="text-sm text-red-600" role="alert">
+              {err("code.files")!.join(" ")}
+            </p>
+          ) : null}
         </div>
         <SelectField
           label="Scoring script"
@@ -196,34 +276,98 @@ export function DeploymentForm({ slug, endpoint, models, help, initial, firstDep
           options={scripts.length ? scripts.map((n) => ({ value: n, label: n })) : [{ value: "", label: "Upload code files first" }]}
           errors={err("scoringScript")}
         />
-        <SelectField label="Model" name="model" defaultValue={initial?.model ?? ""} options={[{ value: "", label: "No model" }, ...models.map((m) => ({ value: m, label: m }))]} hint="Its files are in AZUREML_MODEL_DIR when init() runs." errors={err("model")} />
+        <SelectField
+          label="Model"
+          name="model"
+          defaultValue={initial?.model ?? ""}
+          options={[{ value: "", label: "No model" }, ...models.map((m) => ({ value: m, label: m }))]}
+          hint="Its files are in AZUREML_MODEL_DIR when init() runs."
+          errors={err("model")}
+        />
       </fieldset>
 
       <fieldset className="grid gap-4 sm:grid-cols-2">
         <legend className="mb-2 text-sm font-semibold">Settings (Azure ML&apos;s defaults)</legend>
         {NUMBERS.map(([key, label, fallback]) => (
-          <TextField key={key} label={label} name={key} type="number" defaultValue={dflt(key, fallback)} hint={help[key]} errors={err(`settings.${key}`)} />
+          <TextField
+            key={key}
+            label={label}
+            name={key}
+            type="number"
+            defaultValue={dflt(key, fallback)}
+            hint={help[key]}
+            errors={err(`settings.${key}`)}
+          />
         ))}
-        <SelectField label="Output action" name="outputAction" defaultValue={initial?.settings.outputAction} options={[{ value: "append_row", label: "append_row: one merged file" }, { value: "summary_only", label: "summary_only: no predictions file" }]} hint={help.outputAction} />
-        <TextField label="Output file name" name="outputFileName" defaultValue={initial?.settings.outputFileName ?? "predictions.csv"} hint={help.outputFileName} errors={err("settings.outputFileName")} />
-        <SelectField label="Logging level" name="loggingLevel" defaultValue={initial?.settings.loggingLevel ?? "info"} options={["debug", "info", "warning", "error"].map((l) => ({ value: l, label: l }))} hint={help.loggingLevel} />
+        <SelectField
+          label="Output action"
+          name="outputAction"
+          defaultValue={initial?.settings.outputAction}
+          options={[
+            { value: "append_row", label: "append_row: one merged file" },
+            { value: "summary_only", label: "summary_only: no predictions file" },
+          ]}
+          hint={help.outputAction}
+        />
+        <TextField
+          label="Output file name"
+          name="outputFileName"
+          defaultValue={initial?.settings.outputFileName ?? "predictions.csv"}
+          hint={help.outputFileName}
+          errors={err("settings.outputFileName")}
+        />
+        <SelectField
+          label="Logging level"
+          name="loggingLevel"
+          defaultValue={initial?.settings.loggingLevel ?? "info"}
+          options={["debug", "info", "warning", "error"].map((l) => ({ value: l, label: l }))}
+          hint={help.loggingLevel}
+        />
       </fieldset>
 
       <div className="space-y-1.5">
-        <label htmlFor="environmentVariables" className="block text-sm font-medium">Environment variables</label>
-        <textarea id="environmentVariables" name="environmentVariables" rows={3} aria-invalid={err("settings.environmentVariables")?.length ? true : undefined} defaultValue={initial ? Object.entries(initial.settings.environmentVariables).map(([k, v]) => `${k}=${v}`).join("\n") : undefined} placeholder={"THRESHOLD=0.8\nAPI_KEY=..."} className="block w-full rounded-md border border-zinc-300 bg-white px-3 py-2 font-mono text-sm dark:border-zinc-700 dark:bg-zinc-900" />
-        <p className="text-xs text-zinc-500">One KEY=value per line. {help.environmentVariables}{initial ? " Leave ******** to keep a saved value." : ""}</p>
-        {err("settings.environmentVariables")?.length ? <p className="text-sm text-red-600" role="alert">{err("settings.environmentVariables")!.join(" ")}</p> : null}
+        <label htmlFor="environmentVariables" className="block text-sm font-medium">
+          Environment variables
+        </label>
+        <textarea
+          id="environmentVariables"
+          name="environmentVariables"
+          rows={3}
+          aria-invalid={err("settings.environmentVariables")?.length ? true : undefined}
+          defaultValue={
+            initial
+              ? Object.entries(initial.settings.environmentVariables)
+                  .map(([k, v]) => `${k}=${v}`)
+                  .join("\n")
+              : undefined
+          }
+          placeholder={"THRESHOLD=0.8\nAPI_KEY=..."}
+          className="block w-full rounded-md border border-zinc-300 bg-white px-3 py-2 font-mono text-sm dark:border-zinc-700 dark:bg-zinc-900"
+        />
+        <p className="text-xs text-zinc-500">
+          One KEY=value per line. {help.environmentVariables}
+          {initial ? " Leave ******** to keep a saved value." : ""}
+        </p>
+        {err("settings.environmentVariables")?.length ? (
+          <p className="text-sm text-red-600" role="alert">
+            {err("settings.environmentVariables")!.join(" ")}
+          </p>
+        ) : null}
       </div>
 
       <label className="flex items-center gap-2 text-sm">
-        <input type="checkbox" name="setDefault" defaultChecked={!initial && firstDeployment} /> Make this the endpoint&apos;s default deployment
+        <input type="checkbox" name="setDefault" defaultChecked={!initial && firstDeployment} /> Make this the endpoint&apos;s default
+        deployment
       </label>
 
       <ErrorSummary items={summary} />
       <div className="flex gap-2">
-        <Button type="submit" disabled={isPending}>{isPending ? "Saving…" : initial ? "Save changes" : "Create deployment"}</Button>
-        <ButtonLink variant="secondary" href={`/w/${slug}/endpoints/${endpoint}`}>Cancel</ButtonLink>
+        <Button type="submit" disabled={isPending}>
+          {isPending ? "Saving…" : initial ? "Save changes" : "Create deployment"}
+        </Button>
+        <ButtonLink variant="secondary" href={`/w/${slug}/endpoints/${endpoint}`}>
+          Cancel
+        </ButtonLink>
       </div>
     </form>
   );

@@ -17,7 +17,10 @@ export default async function NewDeploymentPage({ params }: { params: Promise<{ 
   const models = await listModelVersionRefs({ workspaceId: ctx.workspace.id });
   return (
     <>
-      <PageHeader title={`New deployment of ${name}`} description="Scoring code with init() and run(mini_batch), an optional model, and how to run it. Azure ML batch scoring scripts run unchanged." />
+      <PageHeader
+        title={`New deployment of ${name}`}
+        description="Scoring code with init() and run(mini_batch), an optional model, and how to run it. Azure ML batch scoring scripts run unchanged."
+      />
       <Card className="max-w-3xl p-5">
         <DeploymentForm slug={slug} endpoint={name} models={models} help={SETTINGS_HELP} firstDeployment={!endpoint.defaultDeploymentId} />
       </Card>

@@ -7,9 +7,18 @@ const FILES: readonly JobFile[] = ["predictions", "errors", "summary"];
 
 // Downloads a finished job's predictions, errors.jsonl or summary for a member signed in to the dashboard.
 export const GET = withMember<{ workspace: string; job: string; file: string }>(async (ctx, params) => {
-  if (!(FILES as readonly string[]).includes(params.file)) throw new AppError("NOT_FOUND", `There is no '${params.file}' file; use predictions, errors or summary.`);
-  const { stream, fileName, contentType } = await openJobFile({ workspaceId: ctx.workspace.id, name: params.job, file: params.file as JobFile });
+  if (!(FILES as readonly string[]).includes(params.file))
+    throw new AppError("NOT_FOUND", `There is no '${params.file}' file; use predictions, errors or summary.`);
+  const { stream, fileName, contentType } = await openJobFile({
+    workspaceId: ctx.workspace.id,
+    name: params.job,
+    file: params.file as JobFile,
+  });
   return new Response(Readable.toWeb(stream) as ReadableStream, {
-    headers: { "content-type": contentType, "content-disposition": `attachment; filename="${fileName}"`, "cache-control": "private, no-store" },
+    headers: {
+      "content-type": contentType,
+      "content-disposition": `attachment; filename="${fileName}"`,
+      "cache-control": "private, no-store",
+    },
   });
 });

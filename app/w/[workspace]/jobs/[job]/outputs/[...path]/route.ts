@@ -6,6 +6,10 @@ import { withMember } from "../../../_lib/member-route";
 export const GET = withMember<{ workspace: string; job: string; path: string[] }>(async (ctx, params) => {
   const { stream, fileName } = await openJobOutput({ workspaceId: ctx.workspace.id, name: params.job, path: params.path.join("/") });
   return new Response(Readable.toWeb(stream) as ReadableStream, {
-    headers: { "content-type": "application/octet-stream", "content-disposition": `attachment; filename="${fileName.replace(/["\\\r\n]/g, "_")}"`, "cache-control": "private, no-store" },
+    headers: {
+      "content-type": "application/octet-stream",
+      "content-disposition": `attachment; filename="${fileName.replace(/["\\\r\n]/g, "_")}"`,
+      "cache-control": "private, no-store",
+    },
   });
 });

@@ -1,7 +1,15 @@
 import { highlight } from "sugar-high";
 
 const LANG: Record<string, "python" | "javascript" | "json" | "yaml" | "shell" | "markdown"> = {
-  py: "python", js: "javascript", mjs: "javascript", cjs: "javascript", json: "json", yml: "yaml", yaml: "yaml", sh: "shell", md: "markdown",
+  py: "python",
+  js: "javascript",
+  mjs: "javascript",
+  cjs: "javascript",
+  json: "json",
+  yml: "yaml",
+  yaml: "yaml",
+  sh: "shell",
+  md: "markdown",
 };
 
 /** A read-only, syntax-highlighted source file (sugar-high escapes the text), with line numbers; the region scrolls and takes focus. */

@@ -7,7 +7,19 @@ import { useAction } from "@/components/forms/use-form-action";
 import { ConfirmButton } from "@/components/ui/confirm-button";
 import { restoreDeploymentVersionAction } from "../../../../actions";
 
-export function RestoreVersionButton({ slug, endpoint, deployment, version, current }: { slug: string; endpoint: string; deployment: string; version: number; current: number }) {
+export function RestoreVersionButton({
+  slug,
+  endpoint,
+  deployment,
+  version,
+  current,
+}: {
+  slug: string;
+  endpoint: string;
+  deployment: string;
+  version: number;
+  current: number;
+}) {
   const router = useRouter();
   const { execute, isPending } = useAction(restoreDeploymentVersionAction, {
     onSuccess: ({ data }) => {

@@ -9,7 +9,11 @@ import { Forbidden } from "@/app/w/[workspace]/_components/forbidden";
 
 export const metadata: Metadata = { title: "Edit deployment" };
 
-export default async function EditDeploymentPage({ params }: { params: Promise<{ workspace: string; endpoint: string; deployment: string }> }) {
+export default async function EditDeploymentPage({
+  params,
+}: {
+  params: Promise<{ workspace: string; endpoint: string; deployment: string }>;
+}) {
   const { workspace: slug, endpoint, deployment: name } = await params;
   const ctx = await getPageContext(slug);
   if (!ctx.can("deployment:manage")) return <Forbidden ctx={ctx} permission="deployment:manage" />;
@@ -17,7 +21,10 @@ export default async function EditDeploymentPage({ params }: { params: Promise<{
   const models = await listModelVersionRefs({ workspaceId: ctx.workspace.id });
   return (
     <>
-      <PageHeader title={`Edit ${name} (v${d.version})`} description="Saving a change of code, model or settings makes a new version. Running jobs keep the version they started with." />
+      <PageHeader
+        title={`Edit ${name} (v${d.version})`}
+        description="Saving a change of code, model or settings makes a new version. Running jobs keep the version they started with."
+      />
       <Card className="max-w-3xl p-5">
         <DeploymentForm slug={slug} endpoint={endpoint} models={models} help={SETTINGS_HELP} initial={d} />
       </Card>
