@@ -149,8 +149,11 @@ test("the whole journey over REST: endpoint, files, deployment, model, invoke, p
     await waitFor(request, (await conflict.json()).name);
   }
   expect(conflict!.status()).toBe(409);
-  expect((await conflict!.json()).error.message).toBe(
-    `The output file ${out}predictions.csv already exists. Choose another output path or file name, or pass overwrite: true.`,
+  // The folder is claimed by the first job that wrote there (one output location, one job).
+  expect((await conflict!.json()).error.message).toMatch(
+    new RegExp(
+      `^The output folder ${out.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")} belongs to job batchjob-\\d{8}-[0-9a-f]{8}\\. Choose another output path, or pass overwrite: true to take it over\\.$`,
+    ),
   );
 
   const patched = await request.patch(`/api/v1/endpoints/${ep}`, {

@@ -8,7 +8,7 @@
 // test is skipped.
 import { execFile, execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
-import { chmod, mkdir, mkdtemp, readFile, writeFile } from "node:fs/promises";
+import { chmod, cp, mkdir, mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { expect, test } from "@playwright/test";
@@ -63,8 +63,9 @@ test("Azure's MNIST deploy-and-run.sh runs through with az ml replaced by batchp
   // The test-only changes, each because this machine is not Azure:
   // 1. the command: az ml -> batchpoint; the sample URIs (public blobs, unreachable here) -> the local digits;
   // 2. the keras half is cut: it needs tensorflow, which this machine lacks (docs/from-azure-ml.md says what it does);
-  // 3. the torch deployment gets an interpreter with torch and, on its PYTHONPATH, a stand-in for
-  //    pytorch_lightning (not installable here) — outside the example's code, which runs unchanged.
+  // 3. the torch deployment gets an interpreter with torch, and a stand-in package for pytorch_lightning
+  //    (not installable here) beside the example's code in this test-only copy (scoring runs in the sandbox,
+  //    which sees only the deployment's code folder); the example's own files run unchanged.
   let script = await readFile(path.join(dir, "deploy-and-run.sh"), "utf8");
   script = script
     .replaceAll("az ml ", "batchpoint ")
@@ -79,7 +80,8 @@ test("Azure's MNIST deploy-and-run.sh runs through with az ml replaced by batchp
   const yml = path.join(dir, "deployment-torch/deployment.yml");
   const deployment = (await readFile(yml, "utf8")).trimEnd();
   expect(deployment).toMatch(/\nsettings:\n(  .*\n)*  logging_level: info$/);
-  await writeFile(yml, `${deployment}\n  environment_variables:\n    PYTHONPATH: ${path.join(HERE, "stubs")}\ninterpreter: ${PYTHON}\n`);
+  await writeFile(yml, `${deployment}\ninterpreter: ${PYTHON}\n`);
+  await cp(path.join(HERE, "stubs", "pytorch_lightning"), path.join(dir, "deployment-torch/code/pytorch_lightning"), { recursive: true });
 
   const bin = path.join(work, "bin");
   await mkdir(bin);
