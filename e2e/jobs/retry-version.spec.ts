@@ -9,9 +9,7 @@ def run(mini_batch):
     raise ValueError("v1 is broken")
 `;
 
-// The dialog is built; retryFailed({ deploymentVersion }) and the job's retryRounds come from the
-// reliability branch (lib/jobs/job-commands.ts). Until it is merged the retry runs the job's version.
-test.fixme("retry failed asks which deployment version to use and shows each retry round with its version", async ({ page, request }) => {
+test("retry failed asks which deployment version to use and shows each retry round with its version", async ({ page, request }) => {
   const { slug } = await signUp(page, "retryver");
   const token = await seedToken(slug, "owner");
   expect(
@@ -47,5 +45,7 @@ test.fixme("retry failed asks which deployment version to use and shows each ret
   await dialog.getByRole("button", { name: "Retry with v2" }).click();
   expect((await waitForJob(request, token, job)).status).toBe("completed");
   await page.reload();
-  await expect(page.getByRole("list", { name: "Retry rounds" }).getByRole("listitem")).toContainText(["v2"]);
+  await expect(page.getByRole("list", { name: "Retry rounds" }).getByRole("listitem")).toContainText([
+    "deployment v2 (the current version)",
+  ]);
 });

@@ -22,8 +22,7 @@ export const retryFailedAction = workspaceActionClient
   .metadata({ name: "retryFailed", permission: "job:invoke" })
   .inputSchema(jobInput.extend({ deploymentVersion: z.enum(["job", "current"]).optional() }))
   .action(async ({ parsedInput, ctx }) => {
-    // deploymentVersion is the reliability contract of retryFailed ("job" | "current"); until it lands there the job's version runs.
-    const opts: Parameters<typeof retryFailed>[0] & { deploymentVersion?: "job" | "current" } = {
+    const opts = {
       workspaceId: ctx.workspace.id,
       actor: ctx.actor,
       name: parsedInput.name,
