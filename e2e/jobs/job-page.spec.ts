@@ -1,7 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { readFile, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import path from "node:path";
+import { readFile } from "node:fs/promises";
 import { expect, test, type APIRequestContext, type Page } from "../support/test";
 import { seedToken, signUp, sql } from "../support/fixtures";
 
@@ -17,7 +15,7 @@ def run(batch):
     out = []
     for p in batch:
         name = os.path.basename(p)
-        if name.startswith("bad") and not os.path.exists(os.environ.get("FIXED_MARKER", "/nonexistent")):
+        if name.startswith("bad") and os.environ.get("FIXED") != "1":
             raise ValueError(f"cannot score {name}: the first line is not a number")
         out.append({"file": name, "length": len(open(p).read())})
     return pd.DataFrame(out)
@@ -224,29 +222,37 @@ test("re-run starts the same job again and lands on it", async () => {
   await expect(page.getByRole("alert").filter({ hasText: "Why this job failed" })).toContainText("bad-row.txt");
 });
 
-test("after fixing the cause, retry failed re-runs only the failed mini-batch and the job completes clean", async ({ request }) => {
+test("after fixing the cause, retry failed re-runs only the failed mini-batch with the fixed version and the job completes clean", async ({
+  request,
+}) => {
   const { page, slug } = owner;
-  const marker = path.join(tmpdir(), `bp-fixed-${randomBytes(4).toString("hex")}`);
   const api = await setUpEndpoint(request, slug, {
     files: { "a1.txt": "1", "bad-row.txt": "22", "c3.txt": "333" },
-    env: { FIXED_MARKER: marker },
     settings: { retrySettings: { maxRetries: 0, timeout: 30 } },
   });
   const name = await invoke(api);
   await waitForJob(api, name);
   await page.goto(`/w/${slug}/jobs/${name}`);
-  await expect(statusBadge(page)).toHaveText("completed");
+  await expect(statusBadge(page)).toHaveText("Completed with errors");
   await expect(page.getByRole("region", { name: "Completed with 1 failed file" })).toContainText("cannot score bad-row.txt");
   await expect(page.getByRole("table", { name: "Output preview" }).getByRole("row")).toHaveCount(3);
 
-  await writeFile(marker, "fixed");
+  // The fix is a new deployment version (v2); the retry is asked to run it.
+  const fixed = await request.patch(`/api/v1/endpoints/${api.ep}/deployments/blue`, {
+    headers: api.headers,
+    data: { settings: { environmentVariables: { FIXED: "1" } } },
+  });
+  expect(fixed.status()).toBe(200);
+  await page.reload();
   await page.getByRole("button", { name: "Retry failed" }).click();
+  const dialog = page.getByRole("dialog", { name: "Retry the failed mini-batches with which version?" });
+  await dialog.getByLabel(/The current version, v2/).check();
+  await dialog.getByRole("button", { name: "Retry with v2" }).click();
   await expect(page.getByText("Retrying 1 mini-batch")).toBeVisible();
   await expect(page.getByRole("region", { name: "Completed with 1 failed file" })).toHaveCount(0, { timeout: 30_000 });
   await expect(statusBadge(page)).toHaveText("completed", { timeout: 30_000 });
   await expect(page.getByRole("table", { name: "Output preview" }).getByRole("row")).toHaveCount(4, { timeout: 30_000 });
   await expect(page.getByRole("button", { name: "Retry failed" })).toHaveCount(0);
-  await rm(marker, { force: true });
 });
 
 test("canceling a running job from the page stops it", async ({ request }) => {
