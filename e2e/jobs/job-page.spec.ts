@@ -70,7 +70,7 @@ async function invoke(api: Api & { ep: string }, body: Record<string, unknown> =
   return (await res.json()).name as string;
 }
 
-async function waitForJob(api: Api, name: string, statuses = ["completed", "failed", "canceled"]) {
+async function waitForJob(api: Api, name: string, statuses = ["completed", "completed_with_errors", "failed", "canceled"]) {
   for (let i = 0; i < 300; i++) {
     const job = await (await api.request.get(`/api/v1/jobs/${name}`, { headers: api.headers })).json();
     if (statuses.includes(job.status)) return job;
