@@ -13,7 +13,7 @@ def run(batch):
     return pd.DataFrame([{"file": os.path.basename(p), "length": len(open(p).read())} for p in batch])
 `;
 
-async function waitFor(request: APIRequestContext, name: string, statuses = ["completed", "failed", "canceled"]) {
+async function waitFor(request: APIRequestContext, name: string, statuses = ["completed", "completed_with_errors", "failed", "canceled"]) {
   for (let i = 0; i < 300; i++) {
     const job = await (await request.get(`/api/v1/jobs/${name}`, { headers: owner })).json();
     if (statuses.includes(job.status)) return job;
