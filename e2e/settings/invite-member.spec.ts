@@ -42,7 +42,7 @@ test("an owner invites a scientist, who joins through the link and sees what the
 
   // The owner now sees the new member.
   await page.reload();
-  await expect(page.getByRole("table", { name: "Members" }).getByText(inviteeEmail)).toBeVisible();
+  await expect(page.getByRole("table", { name: "Members" }).getByText(inviteeEmail, { exact: true })).toBeVisible();
   await expect(page.getByRole("table", { name: "Members" }).getByLabel(`Role of ${inviteeEmail}`)).toHaveValue("scientist");
 });
 
