@@ -43,7 +43,9 @@ test("retry failed asks which deployment version to use and shows each retry rou
   const dialog = page.getByRole("dialog", { name: "Retry the failed mini-batches with which version?" });
   await dialog.getByLabel(/The current version, v2/).check();
   await dialog.getByRole("button", { name: "Retry with v2" }).click();
-  expect((await waitForJob(request, token, job)).status).toBe("completed");
+  await expect(page.getByText("Retrying 1 mini-batch")).toBeVisible();
+  // The round ran with v2, which scores the file: the job ends clean (a failed round would stay "with errors").
+  expect((await waitForJob(request, token, job, ["completed"])).status).toBe("completed");
   await page.reload();
   await expect(page.getByRole("list", { name: "Retry rounds" }).getByRole("listitem")).toContainText([
     "deployment v2 (the current version)",
