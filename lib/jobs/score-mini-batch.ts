@@ -166,21 +166,23 @@ async function scoreAttempt(mb: StartedMiniBatch, attempt: number, lastAttempt: 
             ? `run() did not finish within the timeout of ${settings.timeoutSeconds} s and was stopped.`
             : result.error);
       const traceback = result.ok ? undefined : result.traceback;
+      // How the mini-batch is recorded when this attempt is its last (or init() can never succeed).
+      const failedOutcome = {
+        status: "failed" as const,
+        succeeded: 0,
+        failed: inputCount,
+        durationMs: result.durationMs,
+        queuedMs: result.queuedMs,
+        log: result.logs,
+        error,
+        traceback,
+      };
       if (!result.ok && isDeterministicInitFailure(result)) {
         // init() fails the same way on a fresh worker: every mini-batch would, so the job fails now.
         const done = await finishMiniBatch({
           jobId: job.id,
           index: mb.index,
-          outcome: {
-            status: "failed",
-            succeeded: 0,
-            failed: inputCount,
-            durationMs: result.durationMs,
-            queuedMs: result.queuedMs,
-            log: result.logs,
-            error,
-            traceback,
-          },
+          outcome: failedOutcome,
         });
         const jobError = `init() of deployment ${job.deploymentName} v${settings.deployment.version} failed, so no mini-batch can run: ${error}`;
         await db.job.updateMany({
@@ -214,16 +216,7 @@ async function scoreAttempt(mb: StartedMiniBatch, attempt: number, lastAttempt: 
       const done = await finishMiniBatch({
         jobId: job.id,
         index: mb.index,
-        outcome: {
-          status: "failed",
-          succeeded: 0,
-          failed: inputCount,
-          durationMs: result.durationMs,
-          queuedMs: result.queuedMs,
-          log: result.logs,
-          error,
-          traceback,
-        },
+        outcome: failedOutcome,
       });
       return {
         outcome: "done",
