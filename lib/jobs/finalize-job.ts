@@ -228,6 +228,11 @@ async function requeueMissing(jobId: string, indexes: number[], pending: number[
         filesFailed: { decrement: moved.reduce((n, r) => n + Number(r.failed), 0) },
       },
     });
+    // For the operator: storage lost acknowledged parts (Azurite saves its metadata every few seconds).
+    if (moved.length)
+      console.warn(
+        `job ${job.name}: the outputs of ${moved.length} completed mini-batch(es) were missing from storage at finalize; re-running them (indexes ${moved.map((r) => r.index).join(", ")})`,
+      );
     return {
       status: "running" as const,
       finalized: false as const,

@@ -1,15 +1,19 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync } from "node:fs";
+import { randomBytes } from "node:crypto";
+import { createWriteStream, mkdtempSync, statSync, type WriteStream } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import pg from "pg";
+import { applyMigrations } from "../../prisma/migrate";
 import { freePort, startAzurite, type EmbeddedAzurite } from "../../scripts/embedded/azurite";
 
 /**
  * The parts of a running Batchpoint as separate processes, each of which a fault test can SIGKILL
  * and restart on the same data and port: Azurite, the embedded executor (with its own PGlite in its
  * process, as in the embedded default), and the app serving the Inngest functions (with its scoring
- * workers, in its own process group). The database is the integration suite's (PGlite, or
- * PostgreSQL when TEST_DATABASE_URL is set).
+ * workers, in its own process group) and the app's database: PGlite in a process of its own, or a
+ * scratch database on a PostgreSQL server (`postgresUrl`), whose "kill" drops every connection to it
+ * (the server is shared, so it is not SIGKILLed).
  */
 export interface FaultStack {
   env: Record<string, string>;
@@ -19,7 +23,28 @@ export interface FaultStack {
   killExecutor(): Promise<void>;
   startStorage(): Promise<void>;
   killStorage(): Promise<void>;
+  /**
+   * Resolves once Azurite has saved its metadata to disk after this call. Azurite keeps containers and
+   * blob records in memory and saves them every 5 s, so a SIGKILL loses what was written since its last
+   * save (real Azure Storage does not). Tests wait for this after writing the inputs, so that a kill
+   * loses only what the job wrote, which Batchpoint must redo.
+   */
+  storageCheckpoint(): Promise<void>;
+  killDatabase(): Promise<void>;
+  startDatabase(): Promise<void>;
   stop(): Promise<void>;
+  /** Where each part's output goes (one file per part, every start appended), for a failing run. */
+  logDir: string;
+}
+
+const logs = new Map<string, WriteStream>();
+function keepOutput(dir: string, part: string, child: ChildProcess) {
+  let log = logs.get(part);
+  if (!log) logs.set(part, (log = createWriteStream(path.join(dir, `${part}.log`), { flags: "a" })));
+  log.write(`--- started ${new Date().toISOString()} pid ${child.pid}\n`);
+  child.stdout?.on("data", (d: Buffer) => log.write(d));
+  child.stderr?.on("data", (d: Buffer) => log.write(d));
+  child.once("exit", (code, signal) => log.write(`--- exited ${new Date().toISOString()} (${code ?? signal})\n`));
 }
 
 function waitForOutput(child: ChildProcess, needle: string, what: string, timeoutMs = 240_000): Promise<void> {
@@ -54,8 +79,53 @@ async function sigkill(child: ChildProcess | undefined, group = false) {
   await exited;
 }
 
-export async function startFaultStack(baseEnv: Record<string, string | undefined>): Promise<FaultStack> {
+/** A scratch database on the PostgreSQL server of `serverUrl`. */
+async function scratchDatabase(serverUrl: string) {
+  const name = `batchpoint_faults_${Date.now()}_${randomBytes(3).toString("hex")}`;
+  const admin = async <T>(fn: (c: pg.Client) => Promise<T>) => {
+    const c = new pg.Client({ connectionString: serverUrl });
+    await c.connect();
+    try {
+      return await fn(c);
+    } finally {
+      await c.end();
+    }
+  };
+  await admin((c) => c.query(`CREATE DATABASE "${name}"`));
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    dropConnections: () =>
+      admin((c) =>
+        c.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()", [name]),
+      ),
+    drop: () => admin((c) => c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)),
+  };
+}
+
+export async function startFaultStack(
+  baseEnv: Record<string, string | undefined>,
+  opts: { postgresUrl?: string } = {},
+): Promise<FaultStack> {
   const dir = mkdtempSync(path.join(tmpdir(), "batchpoint-faults-"));
+  let database: ChildProcess | undefined;
+  const databasePort = await freePort();
+  const databasePassword = randomBytes(12).toString("hex");
+  const scratch = opts.postgresUrl ? await scratchDatabase(opts.postgresUrl) : undefined;
+  const databaseUrl = scratch?.url ?? `postgres://postgres:${databasePassword}@127.0.0.1:${databasePort}/postgres?sslmode=disable`;
+  const startDatabase = async () => {
+    if (scratch) return;
+    database = spawn(
+      process.execPath,
+      ["--import", "tsx", "test/faults/database-process.ts", path.join(dir, "app-pg"), String(databasePort), databasePassword],
+      { stdio: ["ignore", "pipe", "pipe"] },
+    );
+    keepOutput(dir, "database", database);
+    await waitForOutput(database, "listening", "the database");
+  };
+  await startDatabase();
+  await applyMigrations(databaseUrl);
   const executorPort = await freePort();
   const azuritePort = await freePort();
   let azurite: EmbeddedAzurite | undefined;
@@ -65,10 +135,12 @@ export async function startFaultStack(baseEnv: Record<string, string | undefined
 
   const startStorage = async () => {
     azurite = await startAzurite({ dataDir: azuriteDir, port: azuritePort });
+    keepOutput(dir, "azurite", azurite.process);
   };
   await startStorage();
   const env: Record<string, string> = {
     ...(Object.fromEntries(Object.entries(baseEnv).filter(([, v]) => v !== undefined)) as Record<string, string>),
+    DATABASE_URL: databaseUrl,
     AZURE_STORAGE_CONNECTION_STRING: azurite!.connectionString,
     INNGEST_BASE_URL: `http://127.0.0.1:${executorPort}`,
     INNGEST_DEV: "1",
@@ -96,6 +168,7 @@ export async function startFaultStack(baseEnv: Record<string, string | undefined
         stdio: ["ignore", "pipe", "pipe"],
       },
     );
+    keepOutput(dir, "executor", executor);
     await waitForOutput(executor, "listening on", "the executor");
   };
   const startApp = async () => {
@@ -104,6 +177,7 @@ export async function startFaultStack(baseEnv: Record<string, string | undefined
       detached: true, // its own process group: the scoring workers die with it
       stdio: ["ignore", "pipe", "pipe"],
     });
+    keepOutput(dir, "app", app);
     await waitForOutput(app, "listening", "the app");
   };
   try {
@@ -111,21 +185,43 @@ export async function startFaultStack(baseEnv: Record<string, string | undefined
   } catch (e) {
     await sigkill(executor);
     await azurite?.stop();
+    await sigkill(database);
+    await scratch?.drop();
     throw e;
   }
 
   return {
     env,
+    logDir: dir,
     startApp,
     killApp: () => sigkill(app, true),
     startExecutor,
     killExecutor: () => sigkill(executor),
     startStorage,
     killStorage: () => sigkill(azurite?.process),
+    async storageCheckpoint() {
+      const file = path.join(azuriteDir, "__azurite_db_blob__.json");
+      const since = Date.now();
+      const savedAt = () => {
+        try {
+          return statSync(file).mtimeMs;
+        } catch {
+          return 0;
+        }
+      };
+      while (savedAt() <= since) await new Promise((r) => setTimeout(r, 100));
+    },
+    startDatabase,
+    killDatabase: async () => {
+      if (scratch) await scratch.dropConnections();
+      else await sigkill(database);
+    },
     async stop() {
       await sigkill(app, true);
       await sigkill(executor);
       await azurite?.stop();
+      await sigkill(database);
+      await scratch?.drop();
     },
   };
 }
