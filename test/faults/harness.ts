@@ -3,8 +3,8 @@ import { randomBytes } from "node:crypto";
 import { createWriteStream, mkdtempSync, statSync, type WriteStream } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import pg from "pg";
 import { applyMigrations } from "../../prisma/migrate";
+import { scratchPostgresDatabase } from "../support/postgres-server";
 import { freePort, startAzurite, type EmbeddedAzurite } from "../../scripts/embedded/azurite";
 
 /**
@@ -79,31 +79,6 @@ async function sigkill(child: ChildProcess | undefined, group = false) {
   await exited;
 }
 
-/** A scratch database on the PostgreSQL server of `serverUrl`. */
-async function scratchDatabase(serverUrl: string) {
-  const name = `batchpoint_faults_${Date.now()}_${randomBytes(3).toString("hex")}`;
-  const admin = async <T>(fn: (c: pg.Client) => Promise<T>) => {
-    const c = new pg.Client({ connectionString: serverUrl });
-    await c.connect();
-    try {
-      return await fn(c);
-    } finally {
-      await c.end();
-    }
-  };
-  await admin((c) => c.query(`CREATE DATABASE "${name}"`));
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    dropConnections: () =>
-      admin((c) =>
-        c.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()", [name]),
-      ),
-    drop: () => admin((c) => c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)),
-  };
-}
-
 export async function startFaultStack(
   baseEnv: Record<string, string | undefined>,
   opts: { postgresUrl?: string } = {},
@@ -112,7 +87,7 @@ export async function startFaultStack(
   let database: ChildProcess | undefined;
   const databasePort = await freePort();
   const databasePassword = randomBytes(12).toString("hex");
-  const scratch = opts.postgresUrl ? await scratchDatabase(opts.postgresUrl) : undefined;
+  const scratch = opts.postgresUrl ? await scratchPostgresDatabase(opts.postgresUrl) : undefined;
   const databaseUrl = scratch?.url ?? `postgres://postgres:${databasePassword}@127.0.0.1:${databasePort}/postgres?sslmode=disable`;
   const startDatabase = async () => {
     if (scratch) return;

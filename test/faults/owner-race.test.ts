@@ -1,7 +1,22 @@
-import { describe, expect, it } from "vitest";
-import { db } from "@/lib/db";
-import { removeMember, updateMemberRole } from "@/lib/members/manage-members";
-import { createUserWithWorkspace, uniqueEmail } from "../support/factories";
+import { afterAll, describe, expect, it } from "vitest";
+import { applyMigrations } from "../../prisma/migrate";
+import { postgresReachable, scratchPostgresDatabase } from "../support/postgres-server";
+
+// Real concurrency needs a real server: PGlite serves one connection at a time, so the race cannot
+// happen there. The race runs in a scratch database on PostgreSQL (see ../support/postgres-server).
+const onPostgres = await postgresReachable();
+const scratch = onPostgres ? await scratchPostgresDatabase() : undefined;
+if (scratch) {
+  await applyMigrations(scratch.url);
+  process.env.DATABASE_URL = scratch.url;
+}
+const { db } = await import("@/lib/db");
+const { removeMember, updateMemberRole } = await import("@/lib/members/manage-members");
+const { createUserWithWorkspace, uniqueEmail } = await import("../support/factories");
+afterAll(async () => {
+  await db.$disconnect();
+  await scratch?.drop();
+});
 
 /** A workspace with two owners, written directly (sign-up's password hashing would dominate the test's time). */
 async function twoOwners(round: number) {
@@ -16,10 +31,6 @@ async function twoOwners(round: number) {
   });
   return { workspace, first, second };
 }
-
-// Real concurrency needs a real server: PGlite serves one connection at a time, so the race cannot
-// happen there. Run with TEST_DATABASE_URL=postgres://... to exercise it.
-const onPostgres = !!process.env.TEST_DATABASE_URL;
 
 describe.runIf(onPostgres)("owners changing each other's roles at the same moment (PostgreSQL)", () => {
   it("never leaves a workspace without an owner: 20 rounds of mutual demotion and removal", async () => {
