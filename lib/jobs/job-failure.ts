@@ -28,6 +28,11 @@ export async function failJob(opts: { jobId: string; error: string }) {
       where: { jobId: opts.jobId, finishedAt: null },
       data: { finishedAt: new Date(), status: "failed" },
     });
+    // A job that failed before any mini-batch was recorded wrote nothing: its output folder is free
+    // again, so invoking once more (with the path fixed) does not meet a 409 for an empty folder.
+    await db.jobOutputClaim.deleteMany({
+      where: { jobId: opts.jobId, job: { miniBatchesCompleted: 0, miniBatchesFailed: 0, outputFiles: { none: {} } } },
+    });
   }
   return { failed: moved.count > 0, workspaceId: job?.workspaceId ?? null, generation: job?.retryGeneration ?? 0 };
 }

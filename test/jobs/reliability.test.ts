@@ -259,6 +259,26 @@ describe("an output location belongs to one job", () => {
     expect(claim.location).toMatch(/shared-out\/$/);
     expect(await db.jobOutputClaim.findUnique({ where: { jobId: first.job.id } })).toBeNull();
   });
+
+  it("frees the folder of a job that failed before writing anything: the corrected invoke is not refused", async () => {
+    const fx = await fixture();
+    await uploadTexts(fx.target, "in/", 2);
+    const output = { path: "datastores/workspaceblobstore/paths/typo-out/" };
+    await uploadBlob(fx.target, "tables/photo.csv", Buffer.concat([Buffer.from("\x89PNG\r\n\x1a\n", "latin1"), randomBytes(4096)]));
+    const wrong = await startJob({
+      workspaceId: fx.workspace.id,
+      actor: fx.actor,
+      endpointName: "scorer",
+      input: { input: { type: "tabular", path: "datastores/workspaceblobstore/paths/tables/photo.csv" }, output },
+    });
+    expect((await waitForJob(wrong.job.id)).status).toBe("failed");
+    const fixed = await startJob({ workspaceId: fx.workspace.id, actor: fx.actor, endpointName: "scorer", input: { ...folder(), output } });
+    expect((await waitForJob(fixed.job.id)).status).toBe("completed");
+    // A job that wrote its folder keeps it.
+    await expect(
+      invokeJob({ workspaceId: fx.workspace.id, actor: fx.actor, endpointName: "scorer", input: { ...folder(), output } }),
+    ).rejects.toMatchObject({ code: "CONFLICT" });
+  });
 });
 
 describe("finalize verifies before it commits", () => {
