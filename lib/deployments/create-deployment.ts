@@ -8,6 +8,7 @@ import { getEndpointOrThrow } from "@/lib/endpoints/find-endpoints";
 import { nameProblem } from "@/lib/storage/names";
 import { putFileSet } from "@/lib/storage/platform-files";
 import { resourceNameSchema } from "@/lib/validation";
+import { recordDeploymentVersion } from "./deployment-versions";
 import { codeFilesSchema, deploymentSettingsSchema } from "./settings";
 
 export const createDeploymentSchema = z
@@ -98,7 +99,9 @@ export async function createDeployment(opts: { workspaceId: string; actor: Actor
           environmentVariables: s.environmentVariables,
           createdById: opts.actor.userId ?? null,
         },
+        include: { modelVersion: { include: { model: true } } },
       });
+      await recordDeploymentVersion(tx, d);
       // An explicit false is honoured even for the first deployment; only an unsaid choice defaults to it.
       if (input.setDefault === true || (input.setDefault === undefined && !endpoint.defaultDeploymentId)) {
         await tx.endpoint.update({ where: { id: endpoint.id }, data: { defaultDeploymentId: d.id } });

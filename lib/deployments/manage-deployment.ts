@@ -1,13 +1,14 @@
 import "server-only";
 import { z } from "zod";
 import { recordAuditEvent, type Actor } from "@/lib/audit/record-audit-event";
-import { db } from "@/lib/db";
+import { db, type Prisma } from "@/lib/db";
 import { AppError, notFound } from "@/lib/errors";
 import { getEndpointOrThrow } from "@/lib/endpoints/find-endpoints";
 import { resolveModelVersion } from "@/lib/models/create-model-version";
 import { readBlobText } from "@/lib/storage";
 import { isFileSetRef, platformBlobPath, platformFilesTarget, readFileSetManifest } from "@/lib/storage/platform-files";
 import { createDeploymentSchema, storeDeploymentCode } from "./create-deployment";
+import { type DeploymentRow, recordDeploymentVersion, type SnapshotSettings } from "./deployment-versions";
 import { presentEnvironmentVariables } from "./present-settings";
 import { deploymentSettingsPatchSchema, MASK } from "./settings";
 
@@ -17,10 +18,6 @@ export { MASK };
 function keepMaskedValues(next: Record<string, string>, saved: Record<string, string>) {
   return Object.fromEntries(Object.entries(next).map(([k, v]) => [k, v === MASK && k in saved ? saved[k] : v]));
 }
-
-type DeploymentRow = Awaited<ReturnType<typeof db.deployment.findFirstOrThrow>> & {
-  modelVersion?: { version: string; model: { name: string } } | null;
-};
 
 /** A deployment as callers see it: settings grouped as in Azure, secret-looking variable values masked. */
 export function presentDeployment(d: DeploymentRow, endpointName: string, isDefault: boolean) {
@@ -128,30 +125,36 @@ export async function updateDeployment(opts: {
         ? null
         : (await resolveModelVersion({ workspaceId: opts.workspaceId, ref: input.model })).id;
   const s = input.settings ?? {};
-  const updated = await db.deployment.update({
-    where: { id: d.id },
-    data: {
-      version,
-      description: input.description ?? d.description,
-      interpreter: input.interpreter === undefined ? d.interpreter : input.interpreter,
-      codePath,
-      codeDatastoreId,
-      scoringScript: input.scoringScript ?? d.scoringScript,
-      modelVersionId,
-      ...(s.miniBatchSize !== undefined ? { miniBatchSize: s.miniBatchSize } : {}),
-      ...(s.instanceCount !== undefined ? { instanceCount: s.instanceCount } : {}),
-      ...(s.maxConcurrencyPerInstance !== undefined ? { maxConcurrencyPerInstance: s.maxConcurrencyPerInstance } : {}),
-      ...(s.retrySettings?.maxRetries !== undefined ? { maxRetries: s.retrySettings.maxRetries } : {}),
-      ...(s.retrySettings?.timeout !== undefined ? { timeoutSeconds: s.retrySettings.timeout } : {}),
-      ...(s.errorThreshold !== undefined ? { errorThreshold: s.errorThreshold } : {}),
-      ...(s.outputAction ? { outputAction: s.outputAction } : {}),
-      ...(s.outputFileName ? { outputFileName: s.outputFileName } : {}),
-      ...(s.loggingLevel ? { loggingLevel: s.loggingLevel } : {}),
-      ...(s.environmentVariables
-        ? { environmentVariables: keepMaskedValues(s.environmentVariables, (d.environmentVariables ?? {}) as Record<string, string>) }
-        : {}),
-    },
-    include: { modelVersion: { include: { model: true } } },
+  const updated = await db.$transaction(async (tx) => {
+    // A deployment from before versions were recorded gets its old version recorded first.
+    if (changesRun) await recordDeploymentVersion(tx, d);
+    const next = await tx.deployment.update({
+      where: { id: d.id },
+      data: {
+        version,
+        description: input.description ?? d.description,
+        interpreter: input.interpreter === undefined ? d.interpreter : input.interpreter,
+        codePath,
+        codeDatastoreId,
+        scoringScript: input.scoringScript ?? d.scoringScript,
+        modelVersionId,
+        ...(s.miniBatchSize !== undefined ? { miniBatchSize: s.miniBatchSize } : {}),
+        ...(s.instanceCount !== undefined ? { instanceCount: s.instanceCount } : {}),
+        ...(s.maxConcurrencyPerInstance !== undefined ? { maxConcurrencyPerInstance: s.maxConcurrencyPerInstance } : {}),
+        ...(s.retrySettings?.maxRetries !== undefined ? { maxRetries: s.retrySettings.maxRetries } : {}),
+        ...(s.retrySettings?.timeout !== undefined ? { timeoutSeconds: s.retrySettings.timeout } : {}),
+        ...(s.errorThreshold !== undefined ? { errorThreshold: s.errorThreshold } : {}),
+        ...(s.outputAction ? { outputAction: s.outputAction } : {}),
+        ...(s.outputFileName ? { outputFileName: s.outputFileName } : {}),
+        ...(s.loggingLevel ? { loggingLevel: s.loggingLevel } : {}),
+        ...(s.environmentVariables
+          ? { environmentVariables: keepMaskedValues(s.environmentVariables, (d.environmentVariables ?? {}) as Record<string, string>) }
+          : {}),
+      },
+      include: { modelVersion: { include: { model: true } } },
+    });
+    if (changesRun) await recordDeploymentVersion(tx, next);
+    return next;
   });
   if (input.setDefault) await db.endpoint.update({ where: { id: endpoint.id }, data: { defaultDeploymentId: d.id } });
   await recordAuditEvent({
@@ -181,58 +184,6 @@ export async function deleteDeployment(opts: { workspaceId: string; actor: Actor
     targetId: d.id,
     metadata: { endpoint: endpoint.name, name: d.name },
   });
-}
-
-type SnapshotSettings = {
-  miniBatchSize: number;
-  instanceCount: number;
-  maxConcurrencyPerInstance: number;
-  maxRetries: number;
-  timeoutSeconds: number;
-  errorThreshold: number;
-  outputAction: DeploymentRow["outputAction"];
-  outputFileName: string;
-  loggingLevel: DeploymentRow["loggingLevel"];
-  environmentVariables: Record<string, string>;
-};
-
-function snapshotOf(d: DeploymentRow) {
-  const settings: SnapshotSettings = {
-    miniBatchSize: d.miniBatchSize,
-    instanceCount: d.instanceCount,
-    maxConcurrencyPerInstance: d.maxConcurrencyPerInstance,
-    maxRetries: d.maxRetries,
-    timeoutSeconds: d.timeoutSeconds,
-    errorThreshold: d.errorThreshold,
-    outputAction: d.outputAction,
-    outputFileName: d.outputFileName,
-    loggingLevel: d.loggingLevel,
-    environmentVariables: (d.environmentVariables ?? {}) as Record<string, string>,
-  };
-  return {
-    workspaceId: d.workspaceId,
-    deploymentId: d.id,
-    version: d.version,
-    codeDatastoreId: d.codeDatastoreId,
-    codePath: d.codePath,
-    scoringScript: d.scoringScript,
-    runtime: d.runtime,
-    interpreter: d.interpreter,
-    modelVersionId: d.modelVersionId,
-    modelRef: d.modelVersion ? `${d.modelVersion.model.name}:${d.modelVersion.version}` : null,
-    settings,
-  };
-}
-
-// Records what the deployment's current version runs, once per version; later calls for the same version change nothing.
-export async function snapshotDeploymentVersion(opts: { workspaceId: string; endpointName: string; name: string }) {
-  const { d } = await load(opts);
-  await db.deploymentVersion.upsert({
-    where: { deploymentId_version: { deploymentId: d.id, version: d.version } },
-    create: snapshotOf(d),
-    update: {},
-  });
-  return d.version;
 }
 
 /** A recorded version as the dashboard shows it: settings grouped as in Azure, secret-looking values masked. */
@@ -346,11 +297,7 @@ export async function restoreDeploymentVersion(opts: {
     );
   const s = v.settings as SnapshotSettings;
   const updated = await db.$transaction(async (tx) => {
-    await tx.deploymentVersion.upsert({
-      where: { deploymentId_version: { deploymentId: d.id, version: d.version } },
-      create: snapshotOf(d),
-      update: {},
-    });
+    await recordDeploymentVersion(tx, d);
     const next = await tx.deployment.update({
       where: { id: d.id },
       data: {
@@ -370,10 +317,13 @@ export async function restoreDeploymentVersion(opts: {
         outputFileName: s.outputFileName,
         loggingLevel: s.loggingLevel,
         environmentVariables: s.environmentVariables ?? {},
+        sandboxSettings: (s.sandboxSettings ?? {}) as Prisma.InputJsonValue,
+        condaFile: s.condaFile ?? null,
+        requirementsFile: s.requirementsFile ?? null,
       },
       include: { modelVersion: { include: { model: true } } },
     });
-    await tx.deploymentVersion.create({ data: snapshotOf(next) });
+    await recordDeploymentVersion(tx, next);
     await recordAuditEvent(
       {
         workspaceId: opts.workspaceId,

@@ -5,22 +5,20 @@ import {
   MASK,
   readDeploymentVersionCode,
   restoreDeploymentVersion,
-  snapshotDeploymentVersion,
   updateDeployment,
 } from "@/lib/deployments/manage-deployment";
 import { createUserWithWorkspace } from "../support/factories";
 import { deploymentFixture } from "../support/jobs";
 
 describe("deployment versions", () => {
-  it("records each version's code and settings, and restores an earlier one as a new version with its secrets", async () => {
+  it("records each version's code and settings when it is saved (never when it is viewed), and restores an earlier one as a new version with its secrets", async () => {
     const { workspace, actor } = await deploymentFixture({
       code: { files: { "score.py": "def init(): pass\ndef run(b): return b  # v1\n" } },
       scoringScript: "score.py",
       settings: { miniBatchSize: 7, environmentVariables: { API_KEY: "s3cret" } },
     });
     const ref = { workspaceId: workspace.id, endpointName: "scorer", name: "blue" };
-    expect(await snapshotDeploymentVersion(ref)).toBe(1);
-    expect(await snapshotDeploymentVersion(ref)).toBe(1); // idempotent
+    expect((await findDeploymentVersions(ref)).map((v) => v.version)).toEqual([1]);
     await updateDeployment({
       ...ref,
       actor,
@@ -29,7 +27,8 @@ describe("deployment versions", () => {
         settings: { miniBatchSize: 3, environmentVariables: { API_KEY: "other" } },
       },
     });
-    await snapshotDeploymentVersion(ref);
+    // A change of description alone is not a new version.
+    await updateDeployment({ ...ref, actor, input: { description: "same code" } });
 
     const versions = await findDeploymentVersions(ref);
     expect(versions.map((v) => [v.version, v.current, v.settings.miniBatchSize])).toEqual([
@@ -57,7 +56,6 @@ describe("deployment versions", () => {
       code: { files: { "score.py": "def init(): pass\ndef run(b): return b\n" } },
       scoringScript: "score.py",
     });
-    await snapshotDeploymentVersion({ workspaceId: workspace.id, endpointName: "scorer", name: "blue" });
     const other = await createUserWithWorkspace("intruder");
     const ref = { workspaceId: other.workspace.id, endpointName: "scorer", name: "blue" };
     await expect(findDeploymentVersions(ref)).rejects.toThrow(/not found/i);

@@ -7,7 +7,6 @@ import { createDeployment, type CreateDeploymentInput } from "@/lib/deployments/
 import {
   deleteDeployment,
   restoreDeploymentVersion,
-  snapshotDeploymentVersion,
   updateDeployment,
   type UpdateDeploymentInput,
 } from "@/lib/deployments/manage-deployment";
@@ -87,7 +86,6 @@ export const createDeploymentAction = workspaceActionClient
       endpointName: parsedInput.endpoint,
       input: parsedInput.deployment as CreateDeploymentInput,
     });
-    await snapshotDeploymentVersion({ workspaceId: ctx.workspace.id, endpointName: parsedInput.endpoint, name: d.name });
     revalidatePath(`/w/${ctx.workspace.slug}/endpoints/${parsedInput.endpoint}`);
     return { name: d.name };
   });
@@ -113,8 +111,6 @@ export const updateDeploymentAction = workspaceActionClient
   .metadata({ name: "updateDeployment", permission: "deployment:manage" })
   .inputSchema(ws.extend({ deployment: z.string(), update: z.record(z.string(), z.unknown()) }))
   .action(async ({ parsedInput, ctx }) => {
-    // The version being replaced is recorded first (it may predate version history), then the new one.
-    await snapshotDeploymentVersion({ workspaceId: ctx.workspace.id, endpointName: parsedInput.endpoint, name: parsedInput.deployment });
     const d = await updateDeployment({
       workspaceId: ctx.workspace.id,
       actor: ctx.actor,
@@ -122,7 +118,6 @@ export const updateDeploymentAction = workspaceActionClient
       name: parsedInput.deployment,
       input: parsedInput.update as UpdateDeploymentInput,
     });
-    await snapshotDeploymentVersion({ workspaceId: ctx.workspace.id, endpointName: parsedInput.endpoint, name: d.name });
     revalidatePath(`/w/${ctx.workspace.slug}/endpoints/${parsedInput.endpoint}`);
     return { name: d.name, version: d.version };
   });

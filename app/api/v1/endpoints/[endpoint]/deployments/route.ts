@@ -2,7 +2,7 @@ import { withApiAuth } from "@/lib/api/with-api-auth";
 import { json, jsonBody } from "@/lib/api/respond";
 import { rejectUnknownFields } from "@/lib/api/strict-body";
 import { createDeployment, createDeploymentSchema, type CreateDeploymentInput } from "@/lib/deployments/create-deployment";
-import { findDeployments, getDeploymentOrThrow, snapshotDeploymentVersion } from "@/lib/deployments/manage-deployment";
+import { findDeployments, getDeploymentOrThrow } from "@/lib/deployments/manage-deployment";
 import { readAzureResources, refuseUnsupportedDeployment } from "@/lib/deployments/unsupported";
 
 type Params = { endpoint: string };
@@ -22,7 +22,5 @@ export const POST = withApiAuth<Params>("deployment:manage", async ({ principal,
     endpointName: params.endpoint,
     input,
   });
-  // Recorded now, so the deployment page can show and restore every version saved over the API.
-  await snapshotDeploymentVersion({ workspaceId: principal.workspace.id, endpointName: params.endpoint, name: d.name });
   return json(await getDeploymentOrThrow({ workspaceId: principal.workspace.id, endpointName: params.endpoint, name: d.name }), 201);
 });

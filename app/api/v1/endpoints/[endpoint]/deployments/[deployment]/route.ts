@@ -4,7 +4,6 @@ import { rejectUnknownFields } from "@/lib/api/strict-body";
 import {
   deleteDeployment,
   getDeploymentOrThrow,
-  snapshotDeploymentVersion,
   updateDeployment,
   updateDeploymentSchema,
   type UpdateDeploymentInput,
@@ -20,10 +19,7 @@ export const GET = withApiAuth<Params>("deployment:read", async ({ principal, pa
 export const PATCH = withApiAuth<Params>("deployment:manage", async ({ principal, params, request }) => {
   const input = rejectUnknownFields(updateDeploymentSchema, readAzureResources(await jsonBody(request))) as UpdateDeploymentInput;
   const scope = { workspaceId: principal.workspace.id, endpointName: params.endpoint };
-  // The version being replaced, then the new one: the deployment page shows and restores both.
-  await snapshotDeploymentVersion({ ...scope, name: params.deployment });
   const d = await updateDeployment({ ...scope, actor: { tokenId: principal.tokenId }, name: params.deployment, input });
-  await snapshotDeploymentVersion({ ...scope, name: d.name });
   return json(d);
 });
 

@@ -7,12 +7,7 @@ import { cn } from "@/components/ui/cn";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { JobStatusBadge } from "@/components/ui/status-badge";
 import { getPageContext, orNotFound } from "@/lib/auth/page-context";
-import {
-  findDeploymentVersions,
-  getDeploymentOrThrow,
-  readDeploymentVersionCode,
-  snapshotDeploymentVersion,
-} from "@/lib/deployments/manage-deployment";
+import { findDeploymentVersions, getDeploymentOrThrow, readDeploymentVersionCode } from "@/lib/deployments/manage-deployment";
 import { parseSearchParams } from "@/lib/search-params";
 import { CodeView } from "./_components/code-view";
 import { RestoreVersionButton } from "./_components/restore-version-button";
@@ -37,9 +32,7 @@ export default async function DeploymentPage({
   const ctx = await getPageContext(slug);
   const query = parseSearchParams(querySchema, await searchParams);
   const ref = { workspaceId: ctx.workspace.id, endpointName: endpoint, name };
-  // A deployment made before version history (or over the API) gets its current version recorded on first view.
-  await orNotFound(snapshotDeploymentVersion(ref));
-  const [d, versions] = await Promise.all([getDeploymentOrThrow(ref), findDeploymentVersions(ref)]);
+  const [d, versions] = await orNotFound(Promise.all([getDeploymentOrThrow(ref), findDeploymentVersions(ref)]));
   const code = await readDeploymentVersionCode({ ...ref, version: d.version });
   const paths = Object.keys(code.files).sort(
     (a, b) => Number(b === code.scoringScript) - Number(a === code.scoringScript) || a.localeCompare(b),
