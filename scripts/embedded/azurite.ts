@@ -84,13 +84,19 @@ export async function startAzurite(opts: { dataDir: string; port?: number; extra
   let output = "";
   child.stdout?.on("data", (d) => (output += d));
   child.stderr?.on("data", (d) => (output += d));
-  const deadline = Date.now() + 30_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`Azurite exited early: ${output.slice(-500)}`);
+  // Ready when it answers (or fails when it exits); the deadline only bounds a hang, long enough for a
+  // machine at load 10-20 (a fixed 30 s used to fall through silently and leave callers with refused connections).
+  const deadline = Date.now() + 180_000;
+  for (;;) {
+    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`Azurite exited early: ${output.slice(-500)}`);
     try {
       const res = await fetch(`http://127.0.0.1:${port}/${account.name}?comp=list`);
       if (res.status > 0) break;
     } catch {
+      if (Date.now() > deadline) {
+        child.kill("SIGKILL");
+        throw new Error(`Azurite did not answer on port ${port} within 3 minutes: ${output.slice(-500)}`);
+      }
       await new Promise((r) => setTimeout(r, 100));
     }
   }
