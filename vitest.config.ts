@@ -6,8 +6,33 @@ const alias = {
   "server-only": fileURLToPath(new URL("./test/support/server-only.ts", import.meta.url)),
 };
 
-// Two projects: unit tests sit beside the code and need nothing running;
-// integration tests start real services (PGlite or PostgreSQL, Azurite, HTTP servers).
+/**
+ * Integration test files that run at once. Each gets a worker slot of its own (database, storage
+ * accounts, executor: test/support/global-setup.ts), so any new file runs in parallel without
+ * changes. BATCHPOINT_TEST_WORKERS overrides it (1 runs them one at a time).
+ */
+const WORKERS = Number(process.env.BATCHPOINT_TEST_WORKERS) || 3;
+
+/**
+ * Files that must run alone, after the parallel ones: they kill processes mid-job and restart them
+ * on fixed ports, or drive the machine hard. Put such a test under test/faults/ or name it
+ * *.serial.test.ts.
+ */
+const SERIAL = ["test/faults/**/*.test.ts", "**/*.serial.test.ts", "executor/test/durability.test.ts", "test/jobs/crash-recovery.test.ts"];
+
+const integration = {
+  environment: "node" as const,
+  // Hang guards, not estimates: tests wait for states and events (test/support/wait.ts bounds each
+  // wait at 3 minutes), so a busy machine makes them slower, not red.
+  testTimeout: 600_000,
+  hookTimeout: 120_000,
+  globalSetup: ["test/support/global-setup.ts"],
+  setupFiles: ["test/support/setup-env.ts"],
+};
+
+// Three projects: unit tests sit beside the code and need nothing running; integration tests start
+// real services (PGlite or PostgreSQL, Azurite, HTTP servers), most of them in parallel and the
+// rest (integration-serial) one at a time once those are done.
 export default defineConfig({
   test: {
     projects: [
@@ -17,19 +42,27 @@ export default defineConfig({
           name: "unit",
           include: ["lib/**/*.test.ts", "executor/src/**/*.test.ts", "components/**/*.test.ts", "cli/src/**/*.test.ts"],
           environment: "node",
+          maxWorkers: WORKERS,
         },
       },
       {
         resolve: { alias },
         test: {
+          ...integration,
           name: "integration",
           include: ["test/**/*.test.ts", "executor/test/**/*.test.ts"],
-          environment: "node",
-          testTimeout: 60_000,
-          hookTimeout: 120_000,
+          exclude: SERIAL,
+          maxWorkers: WORKERS,
+        },
+      },
+      {
+        resolve: { alias },
+        test: {
+          ...integration,
+          name: "integration-serial",
+          include: SERIAL,
           fileParallelism: false,
-          globalSetup: ["test/support/global-setup.ts"],
-          setupFiles: ["test/support/setup-env.ts"],
+          sequence: { groupOrder: 1 },
         },
       },
     ],

@@ -3,6 +3,7 @@ import { createSafeActionClient } from "next-safe-action";
 import { z } from "zod";
 import { can, type Permission, PERMISSIONS } from "@/lib/authz/permissions";
 import { getSessionUser } from "@/lib/auth/session";
+import { zodFieldErrors } from "@/lib/api/field-errors";
 import { AppError, type FieldErrors } from "@/lib/errors";
 import { logError } from "@/lib/log";
 import { getWorkspaceContextOrThrow } from "@/lib/workspaces/get-membership";
@@ -20,11 +21,7 @@ export const actionClient = createSafeActionClient({
     z.object({ name: z.string(), permission: z.enum(Object.keys(PERMISSIONS) as [Permission, ...Permission[]]).optional() }),
   handleServerError(e, utils): ActionServerError {
     if (e instanceof AppError) return { message: e.message, fieldErrors: e.details?.fieldErrors };
-    if (e instanceof z.ZodError) {
-      const fieldErrors: FieldErrors = {};
-      for (const issue of e.issues) (fieldErrors[issue.path.join(".")] ??= []).push(issue.message);
-      return { message: "Some fields need attention.", fieldErrors };
-    }
+    if (e instanceof z.ZodError) return { message: "Some fields need attention.", fieldErrors: zodFieldErrors(e, "") };
     logError(`action ${utils.metadata?.name ?? "?"} failed`, e);
     return { message: GENERIC };
   },

@@ -19,13 +19,13 @@ export function apiError(status: number, code: string, message: string, details?
 }
 
 /** Maps an error to the API's JSON error response; unexpected errors are logged and shown generically. */
-export function toErrorResponse(e: unknown) {
+export function toErrorResponse(e: unknown, context = "API request") {
   if (e instanceof AppError) return apiError(e.status, e.code, e.message, e.details);
   if (e instanceof z.ZodError) {
     const fieldErrors = zodFieldErrors(e);
     return apiError(400, "BAD_REQUEST", "The request is invalid; see details.fieldErrors.", { fieldErrors });
   }
-  logError("API request failed", e);
+  logError(`${context} failed`, e);
   return apiError(500, "INTERNAL", "Something went wrong on our side; the server log has the details.");
 }
 

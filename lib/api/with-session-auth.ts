@@ -8,7 +8,8 @@ import { crossSiteReason } from "./same-origin";
 import { apiError, toErrorResponse } from "./with-api-auth";
 
 /**
- * Wraps a route the dashboard calls with the signed-in session (uploads, downloads). First: the
+ * The one wrapper of routes the dashboard calls with the signed-in session (uploads, downloads, logs),
+ * answering errors as JSON like the REST API (toErrorResponse). First: the
  * session, the caller's membership of the workspace in the URL (non-members get 404) and the
  * permission; for writes, a same-origin check so another site cannot post with the user's cookie
  * (the Origin is compared with the host the browser addressed and NEXTAUTH_URL, so localhost and
@@ -30,7 +31,7 @@ export function withSessionAuth<P extends { workspace: string }>(
       }
       return await handler({ workspace: ws, params, request });
     } catch (e) {
-      return toErrorResponse(e);
+      return toErrorResponse(e, `${request.method} ${new URL(request.url).pathname}`);
     }
   };
 }

@@ -5,6 +5,7 @@ import { db, type Prisma } from "@/lib/db";
 import { legacyModelLayout } from "@/lib/models/model-layout";
 import { downloadBlob, listBlobs } from "@/lib/storage";
 import { isFileSetRef, putFileSet } from "@/lib/storage/platform-files";
+import { ACTIVE_JOB_STATUSES } from "@/shared/job-status";
 
 async function readLegacyFiles(workspaceId: string, datastoreId: string | null, prefix: string) {
   const ds = await db.datastore.findFirst({ where: { id: datastoreId ?? "", workspaceId }, select: { name: true } });
@@ -74,7 +75,7 @@ export async function migratePlatformFiles(log: (line: string) => void = () => {
   let jobs = 0;
   if (moved.size) {
     const open = await db.job.findMany({
-      where: { status: { in: ["queued", "preparing", "running"] } },
+      where: { status: { in: [...ACTIVE_JOB_STATUSES] } },
       select: { id: true, workspaceId: true, settings: true },
     });
     for (const j of open) {

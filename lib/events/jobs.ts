@@ -1,5 +1,6 @@
 import { eventType } from "inngest";
 import { z } from "zod";
+import { FINAL_JOB_STATUSES } from "@/shared/job-status";
 
 // Event names are a public contract (other systems may listen): see docs/decisions/0004-job-events.md.
 
@@ -29,7 +30,7 @@ export const jobFinalized = eventType("batch/job.finalized", {
   schema: z.object({
     jobId: z.string().min(1),
     workspaceId: z.string().min(1),
-    status: z.enum(["completed", "completed_with_errors", "failed", "canceled"]),
+    status: z.enum(FINAL_JOB_STATUSES),
   }),
 });
 

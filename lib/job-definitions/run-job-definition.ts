@@ -7,9 +7,9 @@ import { startJob } from "@/lib/jobs/job-commands";
 import { jobDefinitionRunEventId } from "@/lib/events/job-definitions";
 import { getJobDefinitionOrThrow } from "./job-definitions";
 import { expandOutputPath, latestSlotAtOrBefore, nextRunAfter } from "./schedule";
+import { OPEN_JOB_STATUSES } from "@/shared/job-status";
 
 /** Job states that count as "the previous run is still going" for the skip policy. */
-const UNFINISHED = ["queued", "preparing", "running", "finalizing"] as const;
 /** How long a runner holds a definition while it checks for overlap and starts the job. */
 const CLAIM_MS = 60_000;
 
@@ -82,7 +82,7 @@ export async function runScheduledJobDefinition(opts: {
   try {
     if (def.overlapPolicy === "skip") {
       const active = await db.job.findFirst({
-        where: { workspaceId: def.workspaceId, jobDefinitionId: def.id, status: { in: [...UNFINISHED] } },
+        where: { workspaceId: def.workspaceId, jobDefinitionId: def.id, status: { in: [...OPEN_JOB_STATUSES] } },
         orderBy: { createdAt: "desc" },
         select: { name: true, status: true },
       });

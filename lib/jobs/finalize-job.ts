@@ -7,6 +7,7 @@ import { parseDataPath } from "./data-paths";
 import type { JobInputs, JobSettings } from "./invoke-job";
 import { inputUnit, rowsOf } from "./mini-batch-inputs";
 import { resolveDataTarget } from "./resolve-data-target";
+import { OPEN_JOB_STATUSES } from "@/shared/job-status";
 
 const PAGE = 5_000;
 
@@ -35,7 +36,7 @@ export async function finalizeJob(opts: { jobId: string; reason?: FinalizeReason
   // Claim the job: of concurrent finalizers (threshold, cancel, last mini-batch) one proceeds, and the
   // function's concurrency of one per job serializes them. `finalizing` is claimable again.
   const claimed = await db.job.updateMany({
-    where: { id: opts.jobId, status: { in: ["queued", "preparing", "running", "finalizing"] } },
+    where: { id: opts.jobId, status: { in: [...OPEN_JOB_STATUSES] } },
     data: { status: "finalizing", progressAt: new Date() },
   });
   const job = await db.job.findUnique({ where: { id: opts.jobId } });

@@ -3,8 +3,8 @@ import { z } from "zod";
 import type { Prisma } from "@/lib/db";
 import { db } from "@/lib/db";
 import { paginate, pageParamsSchema } from "@/lib/pagination";
-import { JOB_STATUSES } from "./find-jobs";
 import { jobProgress } from "./progress";
+import { JOB_STATUSES } from "@/shared/job-status";
 
 const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "Use a date as YYYY-MM-DD.");
 

@@ -7,17 +7,6 @@ import { paginate, pageParamsSchema } from "@/lib/pagination";
 import { describeMiniBatchInputs, rowsOf } from "./mini-batch-inputs";
 import { jobProgress } from "./progress";
 
-export const JOB_STATUSES = [
-  "queued",
-  "preparing",
-  "running",
-  "finalizing",
-  "completed",
-  "completed_with_errors",
-  "failed",
-  "canceled",
-] as const;
-
 export async function getJobOrThrow(opts: { workspaceId: string; name: string }) {
   const job = await db.job.findFirst({
     where: { workspaceId: opts.workspaceId, name: opts.name },

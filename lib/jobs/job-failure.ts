@@ -1,9 +1,6 @@
 import "server-only";
 import { db } from "@/lib/db";
-
-/** Job states that end: nothing moves a job out of them except "retry failed". */
-export const TERMINAL_JOB_STATUSES = ["completed", "completed_with_errors", "failed", "canceled"] as const;
-export const OPEN_JOB_STATUSES = ["queued", "preparing", "running", "finalizing"] as const;
+import { OPEN_JOB_STATUSES } from "@/shared/job-status";
 
 /**
  * Fails a job that has not ended yet, with the reason in plain words; its unfinished mini-batches

@@ -7,6 +7,7 @@ import { parseDataPath } from "./data-paths";
 import { outputPrefix } from "./finalize-job";
 import type { JobSettings } from "./invoke-job";
 import { resolveDataTarget } from "./resolve-data-target";
+import { isFinalJobStatus } from "@/shared/job-status";
 
 export type JobFile = "predictions" | "errors" | "summary";
 
@@ -25,7 +26,7 @@ export async function openJobFile(opts: {
       `Job '${job.name}' ran with output_action summary_only, so it wrote no predictions file. Its job-summary.json and errors.jsonl are there.`,
     );
   }
-  if (!["completed", "completed_with_errors", "failed", "canceled"].includes(job.status)) {
+  if (!isFinalJobStatus(job.status)) {
     throw new AppError("CONFLICT", `Job '${job.name}' is ${job.status}; its outputs are written when it finishes.`);
   }
   const fileName = opts.file === "predictions" ? job.outputFileName : opts.file === "errors" ? "errors.jsonl" : "job-summary.json";

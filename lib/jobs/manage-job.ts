@@ -6,14 +6,13 @@ import { Prisma } from "@/lib/generated/prisma/client";
 import { AppError, fieldError, notFound } from "@/lib/errors";
 import { deploymentSnapshot, type JobSettings } from "./invoke-job";
 import { presentRetryRound } from "./retry-rounds";
-
-const ACTIVE = ["queued", "preparing", "running"] as const;
+import { isActiveJobStatus, isRetryableJobStatus } from "@/shared/job-status";
 
 /** Records a cancel request; the caller sends the cancel and finished events. Canceling a finished job is refused. */
 export async function requestJobCancel(opts: { workspaceId: string; actor: Actor; name: string }) {
   const job = await db.job.findFirst({ where: { workspaceId: opts.workspaceId, name: opts.name } });
   if (!job) throw notFound(`Job '${opts.name}'`);
-  if (!(ACTIVE as readonly string[]).includes(job.status))
+  if (!isActiveJobStatus(job.status))
     throw new AppError("CONFLICT", `Job '${job.name}' is already ${job.status}; only queued or running jobs can be canceled.`);
   await db.job.update({ where: { id: job.id }, data: { cancelRequestedAt: job.cancelRequestedAt ?? new Date() } });
   await recordAuditEvent({
@@ -55,7 +54,7 @@ export async function retryFailedMiniBatches(opts: { workspaceId: string; actor:
   return db.$transaction(async (tx) => {
     const job = await tx.job.findFirst({ where: { workspaceId: opts.workspaceId, name: opts.name } });
     if (!job) throw notFound(`Job '${opts.name}'`);
-    if (job.status !== "completed" && job.status !== "completed_with_errors" && job.status !== "failed")
+    if (!isRetryableJobStatus(job.status))
       throw new AppError("CONFLICT", `Job '${job.name}' is ${job.status}; retry failed works on finished jobs that are not canceled.`);
     const failed = await tx.miniBatch.findMany({
       where: { jobId: job.id, status: { in: ["failed", "canceled"] } },

@@ -2,6 +2,7 @@ import { presentJobSettings } from "@/lib/deployments/present-settings";
 import type { JobSettings } from "./invoke-job";
 import { presentRetryRound } from "./retry-rounds";
 import { jobProgress, type ProgressInput } from "./progress";
+import { jobActions } from "@/shared/job-status";
 
 type JobRow = ProgressInput & {
   name: string;
@@ -17,6 +18,7 @@ type JobRow = ProgressInput & {
   createdAt: Date;
   submittedVia: string;
   retryRounds?: Parameters<typeof presentRetryRound>[0][];
+  cancelRequestedAt?: Date | null;
 };
 
 /** A job as the API and the dashboard show it: progress derived, ids internal, secrets masked. */
@@ -32,6 +34,8 @@ export function presentJob(j: JobRow, baseUrl = "") {
     settings: presentJobSettings(j.settings as JobSettings),
     output: { path: j.outputPath, fileName: j.outputFileName },
     progress: jobProgress(j),
+    // What the job's state allows (cancel, retry failed, re-run), before the caller's role is checked.
+    actions: jobActions(j),
     error: j.error,
     submittedVia: j.submittedVia,
     createdAt: j.createdAt,

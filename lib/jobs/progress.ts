@@ -1,3 +1,4 @@
+import { isFinalJobStatus, isSucceededJobStatus } from "@/shared/job-status";
 export interface ProgressInput {
   status: string;
   miniBatchesTotal: number;
@@ -25,18 +26,13 @@ export interface JobProgress {
 export function jobProgress(j: ProgressInput, now = new Date()): JobProgress {
   const doneFiles = j.filesCompleted + j.filesFailed;
   const doneBatches = j.miniBatchesCompleted + j.miniBatchesFailed;
-  const finished = ["completed", "completed_with_errors", "failed", "canceled"].includes(j.status);
+  const finished = isFinalJobStatus(j.status);
   const end = j.finishedAt ?? now;
   const elapsed = j.startedAt ? Math.max(0, (end.getTime() - j.startedAt.getTime()) / 1000) : null;
   const throughput = elapsed && elapsed > 0 && doneFiles > 0 ? doneFiles / elapsed : null;
   const remaining = Math.max(0, j.filesTotal - doneFiles);
   return {
-    percent:
-      finished && (j.status === "completed" || j.status === "completed_with_errors")
-        ? 100
-        : j.miniBatchesTotal
-          ? Math.floor((doneBatches / j.miniBatchesTotal) * 100)
-          : 0,
+    percent: isSucceededJobStatus(j.status) ? 100 : j.miniBatchesTotal ? Math.floor((doneBatches / j.miniBatchesTotal) * 100) : 0,
     miniBatches: {
       total: j.miniBatchesTotal,
       completed: j.miniBatchesCompleted,

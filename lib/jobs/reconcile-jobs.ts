@@ -1,6 +1,7 @@
 import "server-only";
 import { db } from "@/lib/db";
 import { eventIds, jobFinished, jobRequested, plain } from "@/lib/events/jobs";
+import { OPEN_JOB_STATUSES } from "@/shared/job-status";
 
 const STALL_MS = 2 * 60_000;
 
@@ -19,7 +20,7 @@ export async function reconcileJobs(now = new Date(), stallMs = STALL_MS) {
   const before = new Date(now.getTime() - stallMs);
   const stalled = await db.job.findMany({
     where: {
-      status: { in: ["queued", "preparing", "running", "finalizing"] },
+      status: { in: [...OPEN_JOB_STATUSES] },
       OR: [{ progressAt: { lt: before } }, { progressAt: null, createdAt: { lt: before } }],
     },
     select: {

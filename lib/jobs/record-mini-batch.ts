@@ -1,8 +1,8 @@
 import "server-only";
 import { db } from "@/lib/db";
 import type { JobSettings } from "./invoke-job";
+import { isActiveJobStatus } from "@/shared/job-status";
 
-const TERMINAL_JOB = ["completed", "completed_with_errors", "failed", "canceled", "finalizing"] as const;
 const LOG_LIMIT = 64 * 1024;
 const TRACEBACK_LIMIT = 8 * 1024;
 
@@ -20,7 +20,7 @@ function tail(text: string | undefined, limit: number) {
  */
 export async function startMiniBatch(opts: { jobId: string; index: number; attempt: number }) {
   const mb = await db.miniBatch.findUnique({ where: { jobId_index: { jobId: opts.jobId, index: opts.index } }, include: { job: true } });
-  if (!mb || (TERMINAL_JOB as readonly string[]).includes(mb.job.status) || mb.job.cancelRequestedAt) return { kind: "over" as const };
+  if (!mb || !isActiveJobStatus(mb.job.status) || mb.job.cancelRequestedAt) return { kind: "over" as const };
   if (mb.status === "completed" || mb.status === "failed") {
     const j = mb.job;
     const settings = j.settings as unknown as JobSettings;

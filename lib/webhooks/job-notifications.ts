@@ -3,9 +3,9 @@ import { createHash } from "node:crypto";
 import { db, type Prisma } from "@/lib/db";
 import type { JobSettings } from "@/lib/jobs/invoke-job";
 import type { JobEventType } from "./webhook-types";
+import { type FinalJobStatus, isFinalJobStatus } from "@/shared/job-status";
 
-const FINAL_STATUSES = ["completed", "completed_with_errors", "failed", "canceled"] as const;
-type FinalStatus = (typeof FINAL_STATUSES)[number];
+type FinalStatus = FinalJobStatus;
 
 /** The body of an outbound job event, in the spirit of OpenAI's `batch.*` webhooks. */
 export interface JobEventPayload {
@@ -36,7 +36,7 @@ export async function getJobFinalStatus(opts: { workspaceId: string; jobId: stri
     db.webhook.count({ where: { workspaceId: opts.workspaceId, direction: "outbound", enabled: true } }),
   ]);
   if (!job) return { found: false as const, final: false, listeners };
-  return { found: true as const, status: job.status, final: (FINAL_STATUSES as readonly string[]).includes(job.status), listeners };
+  return { found: true as const, status: job.status, final: isFinalJobStatus(job.status), listeners };
 }
 
 /**
@@ -46,7 +46,7 @@ export async function getJobFinalStatus(opts: { workspaceId: string; jobId: stri
  */
 export async function queueJobNotifications(opts: { workspaceId: string; jobId: string }): Promise<string[]> {
   const job = await db.job.findFirst({ where: { workspaceId: opts.workspaceId, id: opts.jobId } });
-  if (!job || !(FINAL_STATUSES as readonly string[]).includes(job.status)) return [];
+  if (!job || !isFinalJobStatus(job.status)) return [];
   const status = job.status as FinalStatus;
   // A job that completed with failed inputs is announced as job.completed with its own status: receivers that
   // only know completed/failed/canceled keep working, and those that care read data.job.status (docs/webhooks.md).

@@ -1,10 +1,11 @@
 import "server-only";
 import { createHash, randomUUID } from "node:crypto";
 import { z } from "zod";
+import { zodFieldErrors } from "@/lib/api/field-errors";
 import { readBody } from "@/lib/api/read-body";
 import { decryptSecret } from "@/lib/crypto/secret-box";
 import { db } from "@/lib/db";
-import { AppError, isUniqueViolation } from "@/lib/errors";
+import { AppError, fieldError, isUniqueViolation } from "@/lib/errors";
 import { startJob } from "@/lib/jobs/job-commands";
 import { isDataInput } from "@/lib/jobs/invoke-job";
 import { hasDataInput } from "./create-webhook";
@@ -21,12 +22,11 @@ import { secretMatches, SIGNATURE_HEADER, verifySignature } from "./signature";
 /** The largest body an inbound webhook accepts. */
 export const MAX_INBOUND_BODY_BYTES = 1024 * 1024;
 
+/** A delivery's answer when it was taken (202 started or duplicate, 200 an Event Grid handshake); refusals throw AppError. */
 export interface InboundResult {
   status: number;
   body: unknown;
 }
-
-const errorBody = (code: string, message: string, details?: unknown) => ({ error: { code, message, ...(details ? { details } : {}) } });
 
 /** The generic body: `{ input: {...}, inputs?, ...invoke overrides }`, merged over the trigger's template. */
 export const inboundJobBodySchema = z.record(z.string(), z.unknown());
@@ -39,6 +39,8 @@ type Hook = { id: string; workspaceId: string; deploymentName: string | null; te
  * read stopped there), and the exact raw bytes are authenticated (HMAC signature, or for Azure Event
  * Grid the shared secret). Records a WebhookDelivery and starts at most one job per (webhook, event
  * id). Never returns or logs the secret. `body` is the raw bytes, or the request to read them from.
+ * A refused delivery throws AppError (404 unknown hook, 413, 401 bad signature, 400 bad body, or the
+ * job's own refusal), which the route maps like every other API error.
  */
 export async function receiveInboundWebhook(opts: {
   webhookId: string;
@@ -47,8 +49,7 @@ export async function receiveInboundWebhook(opts: {
   query: URLSearchParams;
   now?: number;
 }): Promise<InboundResult> {
-  if (!/^[A-Za-z0-9_-]{1,64}$/.test(opts.webhookId))
-    return { status: 404, body: errorBody("NOT_FOUND", "No webhook is registered at this URL.") };
+  if (!/^[A-Za-z0-9_-]{1,64}$/.test(opts.webhookId)) throw new AppError("NOT_FOUND", "No webhook is registered at this URL.");
   const row = await db.webhook.findFirst({
     where: { id: opts.webhookId, direction: "inbound", enabled: true },
     select: {
@@ -60,18 +61,16 @@ export async function receiveInboundWebhook(opts: {
       endpoint: { select: { name: true } },
     },
   });
-  if (!row) return { status: 404, body: errorBody("NOT_FOUND", "No webhook is registered at this URL.") };
+  if (!row) throw new AppError("NOT_FOUND", "No webhook is registered at this URL.");
   const { secretCiphertext, ...hook } = row;
+  const tooLarge = () => new AppError("PAYLOAD_TOO_LARGE", "The body is larger than 1 MiB.");
   let rawBody: Buffer;
   try {
     rawBody = Buffer.isBuffer(opts.body) ? opts.body : await readBody(opts.body, { limit: MAX_INBOUND_BODY_BYTES });
   } catch (e) {
-    if (e instanceof AppError && e.code === "PAYLOAD_TOO_LARGE")
-      return { status: 413, body: errorBody("PAYLOAD_TOO_LARGE", "The body is larger than 1 MiB.") };
-    throw e;
+    throw e instanceof AppError && e.code === "PAYLOAD_TOO_LARGE" ? tooLarge() : e;
   }
-  if (rawBody.length > MAX_INBOUND_BODY_BYTES)
-    return { status: 413, body: errorBody("PAYLOAD_TOO_LARGE", "The body is larger than 1 MiB.") };
+  if (rawBody.length > MAX_INBOUND_BODY_BYTES) throw tooLarge();
 
   const secret = decryptSecret(secretCiphertext);
   const eventGridDelivery = opts.headers.has("aeg-event-type");
@@ -79,62 +78,52 @@ export async function receiveInboundWebhook(opts: {
   let signatureKey: string | null = null;
   if (signatureHeader || !eventGridDelivery) {
     const check = verifySignature({ secret, header: signatureHeader, body: rawBody, now: opts.now });
-    if (!check.ok) return reject(hook, `Bad signature: ${check.reason}.`);
+    if (!check.ok) throw await reject(hook, `Bad signature: ${check.reason}.`);
     signatureKey = `sig:${check.timestamp}.${check.signature}`;
   } else if (!secretMatches(opts.query.get("code") ?? opts.headers.get("aeg-sas-key"), secret)) {
-    return reject(hook, "Event Grid delivery without the webhook's secret (?code= or aeg-sas-key).");
+    throw await reject(hook, "Event Grid delivery without the webhook's secret (?code= or aeg-sas-key).");
   }
 
   let body: unknown;
   try {
     body = JSON.parse(rawBody.toString("utf8"));
   } catch {
-    return { status: 400, body: errorBody("BAD_REQUEST", "The body is not valid JSON.") };
+    throw new AppError("BAD_REQUEST", "The body is not valid JSON.");
   }
 
   if (eventGridDelivery || looksLikeEventGrid(body)) {
     const events = eventGridBatchSchema.safeParse(body);
     if (!events.success)
-      return {
-        status: 400,
-        body: errorBody("BAD_REQUEST", "The body is not an Azure Event Grid event array.", {
-          issues: events.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`),
-        }),
-      };
+      throw new AppError("BAD_REQUEST", "The body is not an Azure Event Grid event array.", { fieldErrors: zodFieldErrors(events.error) });
     return handleEventGrid(hook, events.data);
   }
   if (signatureKey === null)
-    return {
-      status: 400,
-      body: errorBody("BAD_REQUEST", "Requests authenticated by ?code= must be Event Grid deliveries; sign other bodies."),
-    };
+    throw new AppError("BAD_REQUEST", "Requests authenticated by ?code= must be Event Grid deliveries; sign other bodies.");
 
   const parsed = inboundJobBodySchema.safeParse(body);
   if (!parsed.success)
-    return {
-      status: 400,
-      body: errorBody("BAD_REQUEST", "The body must be a JSON object: { input: { type, path }, inputs?, ...overrides }."),
-    };
+    throw new AppError("BAD_REQUEST", "The body must be a JSON object: { input: { type, path }, inputs?, ...overrides }.");
   const { idempotencyKey, ...overrides } = parsed.data;
   const eventId =
     opts.headers.get("batchpoint-event-id") ??
     opts.headers.get("idempotency-key") ??
     (typeof idempotencyKey === "string" && idempotencyKey ? idempotencyKey : signatureKey);
-  if (eventId.length > 200) return { status: 400, body: errorBody("BAD_REQUEST", "The event id is longer than 200 characters.") };
+  if (eventId.length > 200) throw fieldError("batchpoint-event-id", "The event id is longer than 200 characters.");
   const result = await startFromDelivery(hook, { eventId, eventType: "job.invoke", overrides });
-  return result.ok
-    ? { status: 202, body: result.value }
-    : { status: result.status, body: errorBody(result.code, result.message, result.details) };
+  if (!result.ok) throw result.error;
+  return { status: 202, body: result.value };
 }
 
 /** Rejected requests recorded per webhook and minute at most, so a flood cannot fill the table. */
 const REJECTED_RECORDS_PER_MINUTE = 100;
 
-async function reject(hook: Hook, reason: string): Promise<InboundResult> {
+/** Records a refused delivery (at most REJECTED_RECORDS_PER_MINUTE) and returns the 401 to throw. */
+async function reject(hook: Hook, reason: string): Promise<AppError> {
+  const refused = new AppError("UNAUTHENTICATED", reason);
   const recent = await db.webhookDelivery.count({
     where: { workspaceId: hook.workspaceId, webhookId: hook.id, status: "rejected", createdAt: { gt: new Date(Date.now() - 60_000) } },
   });
-  if (recent >= REJECTED_RECORDS_PER_MINUTE) return { status: 401, body: errorBody("UNAUTHENTICATED", reason) };
+  if (recent >= REJECTED_RECORDS_PER_MINUTE) return refused;
   await db.webhookDelivery.create({
     data: {
       workspaceId: hook.workspaceId,
@@ -147,20 +136,19 @@ async function reject(hook: Hook, reason: string): Promise<InboundResult> {
       error: reason,
     },
   });
-  return { status: 401, body: errorBody("UNAUTHENTICATED", reason) };
+  return refused;
 }
 
 async function handleEventGrid(hook: Hook, events: EventGridEvent[]): Promise<InboundResult> {
   const validation = events.find((e) => e.eventType === SUBSCRIPTION_VALIDATION);
   if (validation) {
     const code = validation.data.validationCode;
-    if (typeof code !== "string")
-      return { status: 400, body: errorBody("BAD_REQUEST", "The validation event has no data.validationCode.") };
+    if (typeof code !== "string") throw fieldError("data.validationCode", "The validation event has no data.validationCode.");
     await recordOnce(hook, { eventId: validation.id, eventType: SUBSCRIPTION_VALIDATION, status: "accepted", responseStatus: 200 });
     return { status: 200, body: { validationResponse: code } };
   }
   const results: unknown[] = [];
-  let failure: { status: number; code: string; message: string } | null = null;
+  let failure: AppError | null = null;
   for (const event of events) {
     if (event.eventType !== BLOB_CREATED) {
       await recordOnce(hook, {
@@ -185,11 +173,11 @@ async function handleEventGrid(hook: Hook, events: EventGridEvent[]): Promise<In
     });
     if (r.ok) results.push(r.value);
     else {
-      results.push({ eventId: event.id, error: { code: r.code, message: r.message } });
-      failure ??= r;
+      results.push({ eventId: event.id, error: { code: r.error.code, message: r.error.message } });
+      failure ??= r.error;
     }
   }
-  if (failure) return { status: failure.status, body: errorBody(failure.code, failure.message, { results }) };
+  if (failure) throw new AppError(failure.code, failure.message, { results });
   return { status: 202, body: { results } };
 }
 
@@ -212,7 +200,7 @@ function jobKeyOf(webhookId: string, eventId: string) {
 
 type StartResult =
   | { ok: true; value: { eventId: string; duplicate: boolean; job: { name: string; status: string } } }
-  | { ok: false; status: number; code: string; message: string; details?: unknown };
+  | { ok: false; error: AppError };
 
 /** Merges a delivery over the trigger's template: a data input in the delivery replaces the template's. */
 function mergeInvocation(hook: Hook, overrides: Record<string, unknown>) {
@@ -273,19 +261,17 @@ async function startFromDelivery(
     await db.webhookDelivery.updateMany({ where, data: { status: "accepted", jobId: job.id, responseStatus: 202, error: null } });
     return { ok: true, value: { eventId: d.eventId, duplicate: duplicate || !created, job: { name: job.name, status: job.status } } };
   } catch (e) {
-    const failure = toFailure(e);
-    if (!failure) throw e;
-    await db.webhookDelivery.updateMany({ where, data: { status: "failed", responseStatus: failure.status, error: failure.message } });
-    return { ok: false, ...failure };
+    const error = toAppError(e);
+    if (!error) throw e;
+    await db.webhookDelivery.updateMany({ where, data: { status: "failed", responseStatus: error.status, error: error.message } });
+    return { ok: false, error };
   }
 }
 
-function toFailure(e: unknown): { status: number; code: string; message: string; details?: unknown } | null {
-  if (e instanceof AppError) return { status: e.status, code: e.code, message: e.message, details: e.details };
-  if (e instanceof z.ZodError) {
-    const fieldErrors: Record<string, string[]> = {};
-    for (const issue of e.issues) (fieldErrors[issue.path.join(".") || "body"] ??= []).push(issue.message);
-    return { status: 400, code: "BAD_REQUEST", message: "The job request is invalid; see details.fieldErrors.", details: { fieldErrors } };
-  }
+/** An expected refusal of the job request as AppError (recorded on the delivery); anything else is unexpected. */
+function toAppError(e: unknown): AppError | null {
+  if (e instanceof AppError) return e;
+  if (e instanceof z.ZodError)
+    return new AppError("BAD_REQUEST", "The job request is invalid; see details.fieldErrors.", { fieldErrors: zodFieldErrors(e) });
   return null;
 }

@@ -84,10 +84,11 @@ export async function startAzurite(opts: { dataDir: string; port?: number; extra
   let output = "";
   child.stdout?.on("data", (d) => (output += d));
   child.stderr?.on("data", (d) => (output += d));
-  // Ready when it answers; the deadline is only a hang guard (a loaded machine starts it slowly).
+  // Ready when it answers (or fails when it exits); the deadline only bounds a hang, long enough for a
+  // machine at load 10-20 (a fixed 30 s used to fall through silently and leave callers with refused connections).
   const deadline = Date.now() + 180_000;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`Azurite exited early: ${output.slice(-500)}`);
+    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`Azurite exited early: ${output.slice(-500)}`);
     try {
       const res = await fetch(`http://127.0.0.1:${port}/${account.name}?comp=list`);
       if (res.status > 0) break;

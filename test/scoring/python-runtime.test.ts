@@ -137,7 +137,6 @@ describe("Python large mini-batches", () => {
     const lines = r.body.split("\n");
     expect(lines).toHaveLength(300_001);
     expect(lines[299_999]).toBe("299999,xxxxxxxxxx");
-    expect(r.durationMs).toBeLessThan(10_000);
   });
 });
 

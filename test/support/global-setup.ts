@@ -1,22 +1,23 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import pg from "pg";
 import type { TestProject } from "vitest/node";
 import { startEmbeddedPostgres, type EmbeddedPostgres } from "../../executor/src/embedded-postgres";
-import { startExecutor } from "../../executor/src/index";
+import { type Executor, startExecutor } from "../../executor/src/index";
 import { applyMigrations } from "../../prisma/migrate";
 import { startAzurite, type EmbeddedAzurite } from "../../scripts/embedded/azurite";
 
 declare module "vitest" {
   export interface ProvidedContext {
-    env: Record<string, string>;
+    /** One environment per worker slot (VITEST_POOL_ID 1..n picks one): its own database, storage account and executor. */
+    slots: Record<string, string>[];
   }
 }
 
 /** Creates a throwaway database on the server of `serverUrl`; returns its URL and a drop function. */
-async function scratchDatabase(serverUrl: string) {
-  const name = `batchpoint_test_${Date.now()}_${Math.floor(Math.random() * 1e6)}`;
+async function scratchDatabase(serverUrl: string, label: string) {
+  const name = `batchpoint_test_${Date.now()}_${Math.floor(Math.random() * 1e6)}_${label}`;
   const admin = new pg.Client({ connectionString: serverUrl });
   await admin.connect();
   await admin.query(`CREATE DATABASE "${name}"`);
@@ -34,48 +35,100 @@ async function scratchDatabase(serverUrl: string) {
   };
 }
 
+/** How many test files of this project run at once: the slots to prepare. */
+function slotCount(project: TestProject): number {
+  const config = project.config as { fileParallelism?: boolean; maxWorkers?: number | string };
+  if (config.fileParallelism === false) return 1;
+  const n = Number(config.maxWorkers);
+  return Number.isInteger(n) && n > 0 ? n : 1;
+}
+
+interface Slot {
+  env: Record<string, string>;
+  stop(): Promise<void>;
+}
+
 /**
- * Starts the real services integration tests talk to: PGlite, or a fresh database on the
- * PostgreSQL server of TEST_DATABASE_URL; and Azurite. Migrates the database once.
+ * One worker slot: a database of its own (PGlite on its own thread, or a scratch database on the
+ * PostgreSQL server of TEST_DATABASE_URL), migrated; a storage account of its own (and a second one
+ * standing for a tenant's own account) on the shared Azurite; and an executor of its own on that
+ * database, so the functions a file syncs are the only ones its jobs reach.
+ */
+async function startSlot(i: number, dir: string, azurite: EmbeddedAzurite): Promise<Slot> {
+  const slotDir = path.join(dir, `slot${i}`);
+  mkdirSync(slotDir, { recursive: true });
+  let pgDb: EmbeddedPostgres | undefined;
+  let scratch: Awaited<ReturnType<typeof scratchDatabase>> | undefined;
+  let executor: Executor | undefined;
+  const stop = async () => {
+    await executor?.stop();
+    await pgDb?.stop();
+    await scratch?.drop();
+  };
+  try {
+    let databaseUrl: string;
+    if (process.env.TEST_DATABASE_URL) {
+      scratch = await scratchDatabase(process.env.TEST_DATABASE_URL, `s${i}`);
+      databaseUrl = scratch.url;
+    } else {
+      // On its own thread: the slots' databases work on both cores instead of queueing on this one.
+      pgDb = await startEmbeddedPostgres({ worker: true });
+      databaseUrl = pgDb.url;
+    }
+    await applyMigrations(databaseUrl);
+    // The real embedded executor; job tests serve our Inngest functions to it over loopback HTTP.
+    executor = await startExecutor({ port: 0, host: "127.0.0.1", databaseUrl, log: () => {}, retryBaseMs: 200, retryMaxMs: 2000 });
+    const env = {
+      DATABASE_URL: databaseUrl,
+      AZURE_STORAGE_CONNECTION_STRING: azurite.extraConnectionStrings[`bpslot${i}`],
+      TEST_TENANT_STORAGE_CONNECTION_STRING: azurite.extraConnectionStrings[`bpslot${i}tenant`],
+      BATCHPOINT_TEST_DIR: slotDir,
+      BATCHPOINT_SCORING_CACHE_DIR: path.join(slotDir, "scoring-cache"),
+      BATCHPOINT_WORK_DIR: path.join(slotDir, "work"),
+      INNGEST_BASE_URL: executor.url,
+    };
+    return { env, stop };
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+}
+
+/**
+ * Starts the real services integration tests talk to, once per worker slot (see startSlot): test
+ * files that run at the same time see neither each other's rows, blobs nor function runs. Azurite
+ * is one process with a pair of accounts per slot.
  */
 export default async function setup(project: TestProject) {
   const dir = mkdtempSync(path.join(tmpdir(), "batchpoint-it-"));
-  let pgDb: EmbeddedPostgres | undefined;
-  let scratch: Awaited<ReturnType<typeof scratchDatabase>> | undefined;
-  let databaseUrl: string;
-  if (process.env.TEST_DATABASE_URL) {
-    scratch = await scratchDatabase(process.env.TEST_DATABASE_URL);
-    databaseUrl = scratch.url;
-  } else {
-    pgDb = await startEmbeddedPostgres({ dataDir: path.join(dir, "pg") });
-    databaseUrl = pgDb.url;
+  const n = slotCount(project);
+  const accounts = Array.from({ length: n }, (_, k) => [`bpslot${k + 1}`, `bpslot${k + 1}tenant`]).flat();
+  // Every account is generated (never the public dev key).
+  const azurite = await startAzurite({ dataDir: path.join(dir, "azurite"), extraAccounts: accounts });
+  const started = await Promise.allSettled(Array.from({ length: n }, (_, k) => startSlot(k + 1, dir, azurite)));
+  const slots = started.flatMap((r) => (r.status === "fulfilled" ? [r.value] : []));
+  const stopAll = async () => {
+    await Promise.all(slots.map((s) => s.stop()));
+    await azurite.stop();
+    rmSync(dir, { recursive: true, force: true });
+  };
+  const failed = started.find((r) => r.status === "rejected");
+  if (failed) {
+    await stopAll();
+    throw (failed as PromiseRejectedResult).reason;
   }
-  await applyMigrations(databaseUrl);
-  // The platform's account is generated (never the public dev key); "tenantstore" stands for a tenant's own storage account.
-  const azurite: EmbeddedAzurite = await startAzurite({ dataDir: path.join(dir, "azurite"), extraAccounts: ["tenantstore"] });
-  // The real embedded executor; job tests serve our Inngest functions to it over loopback HTTP.
-  const executor = await startExecutor({ port: 0, host: "127.0.0.1", databaseUrl, log: () => {}, retryBaseMs: 200, retryMaxMs: 2000 });
-  project.provide("env", {
-    DATABASE_URL: databaseUrl,
-    AZURE_STORAGE_CONNECTION_STRING: azurite.connectionString,
+  const common = {
     BATCHPOINT_SECRET_KEY: "1".repeat(64),
     NEXTAUTH_SECRET: "test-secret-test-secret-test-secret-0",
-    BATCHPOINT_TEST_DIR: dir,
-    BATCHPOINT_SCORING_CACHE_DIR: path.join(dir, "scoring-cache"),
-    BATCHPOINT_WORK_DIR: path.join(dir, "work"),
-    INNGEST_BASE_URL: executor.url,
     INNGEST_DEV: "1",
     // The webhook tests' receivers listen on loopback; production refuses private addresses by default.
     BATCHPOINT_WEBHOOK_ALLOW_PRIVATE: "1",
     // Datastores on the test Azurite (loopback) are allowed; test/security/datastores.test.ts turns this off.
     BATCHPOINT_DATASTORE_ALLOW_PRIVATE: "1",
-    TEST_TENANT_STORAGE_CONNECTION_STRING: azurite.extraConnectionStrings.tenantstore,
-  });
-  return async () => {
-    await executor.stop();
-    await azurite.stop();
-    await pgDb?.stop();
-    await scratch?.drop();
-    rmSync(dir, { recursive: true, force: true });
   };
+  project.provide(
+    "slots",
+    slots.map((s) => ({ ...common, ...s.env })),
+  );
+  return stopAll;
 }

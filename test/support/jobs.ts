@@ -8,6 +8,7 @@ import { createDeployment, type CreateDeploymentInput } from "@/lib/deployments/
 import { createEndpoint } from "@/lib/endpoints/create-endpoint";
 import { uploadBlob } from "@/lib/storage";
 import { createUserWithWorkspace } from "./factories";
+import { TEST_WAIT_MS } from "./wait";
 
 export const PYTHON = "/usr/bin/python3";
 
@@ -49,7 +50,7 @@ export async function uploadTexts(target: Awaited<ReturnType<typeof getDefaultSt
 export async function waitForJob(
   jobId: string,
   statuses: string[] = ["completed", "completed_with_errors", "failed", "canceled"],
-  timeoutMs = 90_000,
+  timeoutMs = TEST_WAIT_MS,
 ) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { TEST_WAIT_MS } from "../support/wait";
 
 type RouteHandler<P> = (request: Request, route: { params: Promise<P> }) => Promise<Response>;
 export type Route = { pattern: RegExp; params: (m: RegExpExecArray) => any; methods: Partial<Record<string, RouteHandler<any>>> };
@@ -55,7 +56,7 @@ export async function startReceiver(statuses: number[]) {
   return { url, received, close: () => new Promise<void>((r) => server.close(() => r())) };
 }
 
-export async function until<T>(fn: () => Promise<T | null | undefined | false>, timeoutMs = 30_000, what = "condition"): Promise<T> {
+export async function until<T>(fn: () => Promise<T | null | undefined | false>, timeoutMs = TEST_WAIT_MS, what = "condition"): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const v = await fn();

@@ -9,6 +9,8 @@ import { ApiError, EXIT, JobEndedError, UsageError } from "../errors";
 import { formatBytes, formatDate, formatDuration, printFields, printJson, printTable } from "../output";
 import { inputUnit, JobProgressDisplay, progressLine, type JobProgressView } from "../progress";
 import { encodePath } from "../upload";
+// The statuses come from the one dependency-free module the server uses too (shared/, typed against the Prisma enum).
+import { isFinalJobStatus, isSucceededJobStatus, JOB_STATUSES } from "../../../shared/job-status";
 
 export interface Job extends JobProgressView {
   name: string;
@@ -25,10 +27,7 @@ export interface Job extends JobProgressView {
   [key: string]: unknown;
 }
 
-/** States a job does not leave. `completed_with_errors`: finished, some inputs failed within the error threshold. */
-export const FINISHED = new Set(["completed", "completed_with_errors", "failed", "canceled"]);
 const MAX_POLL_FAILURES = 5;
-const JOB_STATUSES = ["queued", "preparing", "running", "finalizing", "completed", "completed_with_errors", "failed", "canceled"];
 const enc = encodeURIComponent;
 
 /**
@@ -89,7 +88,7 @@ export async function waitForJob(
       if (!j) continue;
       job = j;
       display?.update(job);
-      if (FINISHED.has(job.status)) break;
+      if (isFinalJobStatus(job.status)) break;
       await sleep(pollIntervalMs());
     }
   } finally {
@@ -111,7 +110,7 @@ function printJobSummary(job: Job) {
   console.log(
     `Job ${job.name} ${job.status}${files ? `: ${files}` : ""}${p?.elapsedSeconds != null ? ` in ${formatDuration(p.elapsedSeconds)}` : ""}.`,
   );
-  if ((job.status === "completed" || job.status === "completed_with_errors") && job.output?.fileName) {
+  if (isSucceededJobStatus(job.status) && job.output?.fileName) {
     console.log(`Output: ${joinOutput(job)}  (download: batchpoint job download ${job.name})`);
   }
 }
@@ -259,7 +258,7 @@ export function registerJob(program: Command) {
       .description("list jobs, newest first")
       .option("-e, --endpoint <endpoint>", "only this endpoint's jobs")
       .option("--endpoint-name <endpoint>", "same as --endpoint (az ml spelling)")
-      .addOption(new Option("-s, --status <status>", "only jobs in this status").choices(JOB_STATUSES))
+      .addOption(new Option("-s, --status <status>", "only jobs in this status").choices([...JOB_STATUSES]))
       .option("--page <n>", "page", intArg(1))
       .option("--per-page <n>", "rows per page (max 200)", intArg(1))
       .option("--max-results <n>", "at most this many jobs (az ml spelling of --per-page)", intArg(1))
@@ -375,7 +374,7 @@ export function registerJob(program: Command) {
           console.log(`Status: ${azureStatus(job.status)}`);
           lastStatus = job.status;
         }
-        const finished = FINISHED.has(job.status);
+        const finished = isFinalJobStatus(job.status);
         // Read the logs after the status: once a job is seen finished, this read holds every line.
         logs = await fetchLogs(client, name).catch((e) => (e instanceof ApiError && e.status === 404 ? "" : Promise.reject(e)));
         follower.feed(logs);

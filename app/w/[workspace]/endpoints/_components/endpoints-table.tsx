@@ -7,6 +7,7 @@ import { DataTable, features, type PageInfo } from "@/components/data-table/data
 import { Badge } from "@/components/ui/card";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { JobStatusBadge } from "@/components/ui/status-badge";
+import type { JobStatus } from "@/shared/job-status";
 
 export interface EndpointRow {
   id: string;
@@ -16,11 +17,9 @@ export interface EndpointRow {
   defaultDeployment: string | null;
   deploymentCount: number;
   jobCount: number;
-  lastJob: { name: string; status: JobRowStatus } | null;
+  lastJob: { name: string; status: JobStatus } | null;
   updatedAt: Date;
 }
-
-type JobRowStatus = "queued" | "preparing" | "running" | "finalizing" | "completed" | "completed_with_errors" | "failed" | "canceled";
 
 const col = createColumnHelper<typeof features, EndpointRow>();
 const columnsFor = (slug: string) =>

@@ -6,9 +6,9 @@ import { parseSearchParams } from "@/lib/search-params";
 import { JobFilters } from "../_components/job-filters";
 import { JobsTable } from "../_components/jobs-table";
 import { LiveRefresh } from "../[job]/_components/live-refresh";
+import { isFinalJobStatus } from "@/shared/job-status";
 
 // Rows in these states no longer change, so a page of only these needs no live refresh.
-const FINAL = new Set(["completed", "completed_with_errors", "failed", "canceled"]);
 
 export const metadata: Metadata = { title: "Jobs" };
 
@@ -27,7 +27,7 @@ export default async function JobsPage({
     findJobFilterOptions({ workspaceId: ctx.workspace.id }),
   ]);
   const filtered = !!(query.status || query.endpoint || query.submitter || query.from || query.to || query.q);
-  const unfinished = result.data.some((j) => !FINAL.has(j.status));
+  const unfinished = result.data.some((j) => !isFinalJobStatus(j.status));
   return (
     <>
       <PageHeader

@@ -22,6 +22,7 @@ import { getDeploymentOrThrow } from "@/lib/deployments/manage-deployment";
 import { LiveRefresh } from "./_components/live-refresh";
 import { MiniBatchesTable } from "./_components/mini-batches-table";
 import { OutputPreview } from "./_components/output-preview";
+import { isFinalJobStatus, isSucceededJobStatus, jobActions } from "@/shared/job-status";
 
 type Params = { params: Promise<{ workspace: string; job: string }>; searchParams: Promise<Record<string, string | string[]>> };
 
@@ -29,7 +30,6 @@ export async function generateMetadata({ params }: Params): Promise<Metadata> {
   return { title: (await params).job };
 }
 
-const FINAL = ["completed", "completed_with_errors", "failed", "canceled"];
 const STAGES = [
   { key: "queued", label: "Queued" },
   { key: "preparing", label: "Preparing" },
@@ -43,7 +43,8 @@ export default async function JobPage({ params, searchParams }: Params) {
   const { workspace: slug, job: name } = await params;
   const { ctx, job } = await loadJobForPage(slug, name);
   const query = parseSearchParams(miniBatchQuerySchema, await searchParams);
-  const final = FINAL.includes(job.status);
+  const final = isFinalJobStatus(job.status);
+  const allowed = jobActions(job);
   const view = presentJob(job);
   // The deployment's version now, to offer a retry with it when it changed since the job ran (null if it was deleted).
   const currentVersion = await getDeploymentOrThrow({
@@ -105,13 +106,9 @@ export default async function JobPage({ params, searchParams }: Params) {
         <JobActions
           slug={slug}
           name={name}
-          canCancel={ctx.can("job:cancel") && ["queued", "preparing", "running"].includes(job.status) && !job.cancelRequestedAt}
-          canRetry={
-            ctx.can("job:invoke") &&
-            (job.status === "completed" || job.status === "completed_with_errors" || job.status === "failed") &&
-            (hasFailures || job.miniBatchesTotal > job.miniBatchesCompleted)
-          }
-          canRerun={ctx.can("job:invoke") && final}
+          canCancel={ctx.can("job:cancel") && allowed.cancel}
+          canRetry={ctx.can("job:invoke") && allowed.retryFailed}
+          canRerun={ctx.can("job:invoke") && allowed.rerun}
           jobVersion={job.deploymentVersion}
           currentVersion={currentVersion}
         />
@@ -127,7 +124,7 @@ export default async function JobPage({ params, searchParams }: Params) {
       ) : hasFailures && firstFailure ? (
         <FailurePanel
           tone="amber"
-          title={`${job.status === "completed" || job.status === "completed_with_errors" ? "Completed" : "Stopped"} with ${units(job.filesFailed).replace(/ /, " failed ")}`}
+          title={`${isSucceededJobStatus(job.status) ? "Completed" : "Stopped"} with ${units(job.filesFailed).replace(/ /, " failed ")}`}
           message={`These ${unit}s are listed in errors.jsonl; the rest of the output is complete.`}
           failure={firstFailure}
         />

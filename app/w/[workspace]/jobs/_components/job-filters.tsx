@@ -3,8 +3,8 @@
 import Link from "next/link";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { useEffect, useState, type ReactNode } from "react";
+import { JOB_STATUSES } from "@/shared/job-status";
 
-const STATUSES = ["queued", "preparing", "running", "finalizing", "completed", "completed_with_errors", "failed", "canceled"];
 const control = "block h-9 w-full rounded-md border border-zinc-300 bg-white px-2.5 py-1.5 text-sm dark:border-zinc-700 dark:bg-zinc-900";
 
 /** Filters bound to the URL's search params; the server filters and pages. */
@@ -50,7 +50,7 @@ export function JobFilters({ endpoints, submitters }: { endpoints: string[]; sub
       <Filter label="Status">
         <select aria-label="Status" className={control} value={params.get("status") ?? ""} onChange={(e) => set("status", e.target.value)}>
           <option value="">Any status</option>
-          {STATUSES.map((s) => (
+          {JOB_STATUSES.map((s) => (
             <option key={s} value={s}>
               {s.replace(/_/g, " ")}
             </option>

@@ -8,10 +8,11 @@ import { formatDateTime } from "@/components/ui/format";
 import { JobStatusBadge } from "@/components/ui/status-badge";
 import { formatDuration, formatSubmitted } from "./job-format";
 import { ProgressBar } from "./progress-bar";
+import type { JobStatus } from "@/shared/job-status";
 
 export interface JobRow {
   name: string;
-  status: "queued" | "preparing" | "running" | "finalizing" | "completed" | "completed_with_errors" | "failed" | "canceled";
+  status: JobStatus;
   endpointName: string;
   deploymentName: string;
   deploymentVersion: number;

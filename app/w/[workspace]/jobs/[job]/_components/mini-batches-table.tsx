@@ -113,7 +113,13 @@ function LogDrawer({ row, unit, url, onClose }: { row: MiniBatchRow; unit: "file
   useEffect(() => {
     let live = true;
     fetch(url, { cache: "no-store" })
-      .then(async (r) => live && setLog(r.ok ? await r.text() : `Could not load the log: ${await r.text()}`))
+      .then(async (r) => {
+        // Errors are the API's JSON ({ error: { message } }), like every session route's.
+        const text = r.ok
+          ? await r.text()
+          : `Could not load the log: ${((await r.json().catch(() => null)) as { error?: { message?: string } } | null)?.error?.message ?? r.statusText}`;
+        if (live) setLog(text);
+      })
       .catch(() => live && setLog("Could not load the log. Check your connection and open it again."));
     return () => {
       live = false;

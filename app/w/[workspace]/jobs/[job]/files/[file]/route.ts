@@ -1,12 +1,12 @@
 import { Readable } from "node:stream";
 import { AppError } from "@/lib/errors";
 import { openJobFile, type JobFile } from "@/lib/jobs/job-output";
-import { withMember } from "../../../_lib/member-route";
+import { withSessionAuth } from "@/lib/api/with-session-auth";
 
 const FILES: readonly JobFile[] = ["predictions", "errors", "summary"];
 
 // Downloads a finished job's predictions, errors.jsonl or summary for a member signed in to the dashboard.
-export const GET = withMember<{ workspace: string; job: string; file: string }>(async (ctx, params) => {
+export const GET = withSessionAuth<{ workspace: string; job: string; file: string }>("job:read", async ({ workspace: ctx, params }) => {
   if (!(FILES as readonly string[]).includes(params.file))
     throw new AppError("NOT_FOUND", `There is no '${params.file}' file; use predictions, errors or summary.`);
   const { stream, fileName, contentType } = await openJobFile({

@@ -1,9 +1,9 @@
 import { AppError } from "@/lib/errors";
 import { getJobLogs } from "@/lib/jobs/job-output";
-import { withMember } from "../../../_lib/member-route";
+import { withSessionAuth } from "@/lib/api/with-session-auth";
 
 // One mini-batch's captured log as plain text, for the job page's log viewer.
-export const GET = withMember<{ workspace: string; job: string; index: string }>(async (ctx, params) => {
+export const GET = withSessionAuth<{ workspace: string; job: string; index: string }>("job:read", async ({ workspace: ctx, params }) => {
   const index = Number(params.index);
   if (!Number.isInteger(index) || index < 0) throw new AppError("NOT_FOUND", "Mini-batch not found.");
   const text = await getJobLogs({ workspaceId: ctx.workspace.id, name: params.job, miniBatch: index });

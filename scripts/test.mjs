@@ -1,0 +1,57 @@
+// `npm test`: every check of the suite, with the independent ones side by side (2 cores go further
+// when one step waits on processes while another computes). Each step is an npm script of its own;
+// its output is kept and printed in one piece when it ends, with a summary of times at the end.
+// Exit code: 0 when every step passed, 1 otherwise (every step runs to the end either way).
+import { spawn } from "node:child_process";
+
+/** @type {{ name: string; script: string; after?: string[] }[]} */
+const STEPS = [
+  { name: "prisma generate", script: "prisma:generate" },
+  { name: "typecheck", script: "typecheck", after: ["prisma generate"] },
+  { name: "lint", script: "lint" },
+  { name: "format", script: "format:check" },
+  { name: "unit", script: "test:unit", after: ["prisma generate"] },
+  { name: "integration", script: "test:integration", after: ["prisma generate"] },
+  // next build overlaps the integration tests; the browser tests need the build.
+  // (after typecheck, which reads the route types next build rewrites under .next/types).
+  { name: "build", script: "build:app", after: ["prisma generate", "typecheck"] },
+  { name: "e2e", script: "test:e2e:run", after: ["build"] },
+];
+
+const started = Date.now();
+const seconds = (ms) => `${(ms / 1000).toFixed(0)} s`;
+/** @type {Map<string, Promise<{ ok: boolean; ms: number }>>} */
+const runs = new Map();
+
+function run(step) {
+  const existing = runs.get(step.name);
+  if (existing) return existing;
+  const promise = (async () => {
+    const deps = await Promise.all((step.after ?? []).map((d) => run(STEPS.find((s) => s.name === d))));
+    if (deps.some((d) => !d.ok)) {
+      console.log(`— ${step.name}: skipped (${step.after.join(", ")} failed)`);
+      return { ok: false, ms: 0, skipped: true };
+    }
+    const t0 = Date.now();
+    console.log(`▶ ${step.name} (npm run ${step.script}) at +${seconds(t0 - started)}`);
+    const child = spawn("npm", ["run", "--silent", step.script], { stdio: ["ignore", "pipe", "pipe"], env: process.env });
+    let out = "";
+    child.stdout.on("data", (d) => (out += d));
+    child.stderr.on("data", (d) => (out += d));
+    const code = await new Promise((r) => child.once("close", (c, signal) => r(c ?? signal)));
+    const ms = Date.now() - t0;
+    const ok = code === 0;
+    console.log(`\n${ok ? "✔" : "✘"} ${step.name}: ${ok ? "passed" : `failed (exit ${code})`} in ${seconds(ms)}\n${out.trimEnd()}\n`);
+    return { ok, ms };
+  })();
+  runs.set(step.name, promise);
+  return promise;
+}
+
+const results = await Promise.all(STEPS.map((s) => run(s)));
+console.log(`\nSummary (wall time ${seconds(Date.now() - started)}):`);
+STEPS.forEach((s, i) => {
+  const r = results[i];
+  console.log(`  ${r.ok ? "✔" : r.skipped ? "—" : "✘"} ${s.name.padEnd(16)} ${r.skipped ? "skipped" : seconds(r.ms)}`);
+});
+process.exit(results.every((r) => r.ok) ? 0 : 1);
