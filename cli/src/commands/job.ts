@@ -25,6 +25,13 @@ export interface Job extends JobProgressView {
   [key: string]: unknown;
 }
 
+/** DataRobot's counts as one line: percentage, scored, failed and skipped rows (files for file input). */
+function countsLine(j: Job): string | undefined {
+  if (typeof j.scoredRows !== "number") return undefined;
+  const unit = inputUnit(j);
+  return `${j.percentageCompleted}% | ${j.scoredRows} ${unit} scored, ${j.failedRows} failed, ${j.skippedRows} skipped`;
+}
+
 /** States a job does not leave. `completed_with_errors`: finished, some inputs failed within the error threshold. */
 export const FINISHED = new Set(["completed", "completed_with_errors", "failed", "canceled"]);
 const MAX_POLL_FAILURES = 5;
@@ -346,6 +353,9 @@ export function registerJob(program: Command) {
         ["started", formatDate(j.startedAt)],
         ["finished", formatDate(j.finishedAt)],
         ["output", j.output ? joinOutput(j) : undefined],
+        ["counts", countsLine(j)],
+        ["queue position", typeof j.queuePosition === "number" && j.queuePosition > 0 ? String(j.queuePosition) : undefined],
+        ["row options", j.rowOptions ? JSON.stringify(j.rowOptions) : undefined],
         ["error", j.error ?? undefined],
       ]);
     },
