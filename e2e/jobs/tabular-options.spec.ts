@@ -51,7 +51,7 @@ test("a scientist sets tabular options on the invoke form, fixes a wrong column 
   await expect(page.getByRole("status", { name: "Job status" })).toHaveText("completed", { timeout: 60_000 });
   await expect(page.getByLabel("Counts")).toContainText("Scored rows6");
   await expect(page.getByLabel("Counts")).toContainText("Failed rows0");
-  await expect(page.getByText("delimiter ;, quote \", utf-8")).toBeVisible();
+  await expect(page.getByText('delimiter ;, quote ", utf-8')).toBeVisible();
   await expect(page.getByText("flag → big_sale")).toBeVisible();
   const preview = page.getByRole("table", { name: "Output preview" });
   await expect(preview.getByRole("columnheader")).toHaveText(["id", "big_sale", "prediction_status"]);
