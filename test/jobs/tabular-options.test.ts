@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApiToken } from "@/lib/api-tokens/api-tokens";
 import { db } from "@/lib/db";
 import { outputPrefix } from "@/lib/jobs/finalize-job";
+import { invokeJob } from "@/lib/jobs/invoke-job";
 import { startJob } from "@/lib/jobs/job-commands";
 import { downloadBlob, readBlobText, uploadBlob } from "@/lib/storage";
 import { serveApi } from "../api/helpers";
@@ -237,5 +238,34 @@ describe("row controls over REST", () => {
       columnNamesRemapping: {},
       includePredictionStatus: false,
     });
+  });
+
+  it("shows queuePosition: how many earlier unfinished jobs of the deployment a queued job waits behind", async () => {
+    const { workspace, actor, target } = await deploymentFixture({
+      code: { files: { "score.py": "def run(b): return b\n" } },
+      scoringScript: "score.py",
+      interpreter: PYTHON,
+    });
+    await uploadBlob(target, "tables/q.csv", "a\n1\n");
+    const token = (await createApiToken({ workspaceId: workspace.id, actor, name: "q", role: "reader" })).token;
+    // Stored, not started (no event sent): both wait, the second behind the first.
+    const invoke = () =>
+      invokeJob({
+        workspaceId: workspace.id,
+        actor,
+        endpointName: "scorer",
+        input: {
+          input: { type: "tabular", path: "datastores/workspaceblobstore/paths/tables/q.csv" },
+          output: { path: "datastores/workspaceblobstore/paths/q/{job}/" },
+        },
+      });
+    const first = (await invoke()).job;
+    const second = (await invoke()).job;
+    const shown = async (name: string) => (await api.call("GET", `/api/v1/jobs/${name}`, token)).json;
+    expect(await shown(first.name)).toMatchObject({ status: "queued", queuePosition: 0, scoredRows: 0, percentageCompleted: 0 });
+    expect(await shown(second.name)).toMatchObject({ status: "queued", queuePosition: 1 });
+    await db.job.update({ where: { id: first.id }, data: { status: "canceled", finishedAt: new Date() } });
+    expect(await shown(first.name)).toMatchObject({ queuePosition: null });
+    expect(await shown(second.name)).toMatchObject({ queuePosition: 0 });
   });
 });

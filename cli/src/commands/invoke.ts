@@ -21,7 +21,7 @@ import { printJson } from "../output";
 import { listLocalFiles, uploadFiles } from "../upload";
 import { waitForJob, webUrlOf, type Job } from "./job";
 
-interface InvokeOptions extends AzOutputOptions {
+export interface InvokeOptions extends AzOutputOptions {
   name: string;
   deploymentName?: string;
   input?: string;
@@ -48,7 +48,7 @@ interface InvokeOptions extends AzOutputOptions {
 }
 
 /** The row-control flags over the file's `tabular:` section; `--rename old=` drops a column. */
-function rowOptionsFrom(opts: InvokeOptions, file: RowOptions | undefined): RowOptions | undefined {
+export function rowOptionsFrom(opts: InvokeOptions, file: RowOptions | undefined): RowOptions | undefined {
   const o: RowOptions = { ...(file ?? {}) };
   if (opts.passthroughColumns !== undefined) {
     const cols = opts.passthroughColumns
