@@ -35,3 +35,32 @@ describe("row controls", () => {
     expect(iconv.decode(failed.body, "latin1")).toBe("7;;run() raised ValueError: no\n8;;run() raised ValueError: no\n");
   });
 });
+
+describe("UTF-16 input", () => {
+  it("is split on record boundaries of the raw bytes and decoded per range, the output keeping UTF-16 with one byte order mark", async () => {
+    const { Readable } = await import("node:stream");
+    const { splitCsvRows } = await import("../split-csv");
+    const file = iconv.encode('id\tname\n1\tZoë\n2\t"a\tb"\n3\tÅsa\n', "utf-16le", { addBOM: true });
+    const ranges: { byteStart: number; byteEnd: number; rows: number }[] = [];
+    const split = await splitCsvRows(Readable.from([file]), 2, async (r) => void ranges.push(r), {
+      delimiter: "\t",
+      quote: '"',
+      encoding: "utf16le",
+      decodeAs: "utf-16le",
+    });
+    expect(split).toMatchObject({ header: "id\tname", rows: 3, columns: ["id", "name"] });
+    const d = data({ passthroughColumnsSet: "all", csvSettings: csvSettingsSchema.parse({ delimiter: "tab", encoding: "utf-16" }) }, [
+      "id",
+      "name",
+    ]);
+    const [first, second] = ranges.map((r) => prepareRows(file.subarray(r.byteStart, r.byteEnd), d, 1));
+    expect(first.carried).toEqual([
+      ["1", "Zoë"],
+      ["2", "a\tb"],
+    ]);
+    expect(second.carried).toEqual([["3", "Åsa"]]);
+    const out = shapeScoredRows(d, second, { format: "list", body: "ok\n", count: 1 });
+    expect(iconv.decode(out.body, "utf-16le")).toBe("3\tÅsa\tok\n");
+    expect(out.body.subarray(0, 2).equals(Buffer.from([0xff, 0xfe]))).toBe(false);
+  });
+});
