@@ -73,3 +73,22 @@ outputs:
     expect(() => parseInvokeFile("- a\n- b\n")).toThrow("must be a YAML mapping");
   });
 });
+
+describe("the invoke file's tabular: section", () => {
+  it("maps snake_case keys to the API's names", () => {
+    const file = parseInvokeFile(
+      "inputs:\n  t: { type: jsonl, path: datastores/ws/paths/a.jsonl }\ntabular:\n  passthrough_columns: [id]\n  column_names_remapping: { debug: null }\n  include_prediction_status: true\n",
+    );
+    expect(file.inputs.t).toEqual({ type: "jsonl", path: "datastores/ws/paths/a.jsonl" });
+    expect(file.rowOptions).toEqual({ passthroughColumns: ["id"], columnNamesRemapping: { debug: null }, includePredictionStatus: true });
+  });
+
+  it("refuses unknown keys, naming the known ones (a usage error: exit 2)", () => {
+    expect(() => parseInvokeFile("inputs: {}\ntabular:\n  passthru: [id]\n")).toThrow(
+      "tabular.passthru is not a known setting; use passthrough_columns",
+    );
+    expect(() => parseInvokeFile("inputs: {}\ntabular:\n  csv_settings: { delimeter: ';' }\n")).toThrow(
+      "tabular.csv_settings.delimeter is not a known setting; use delimiter, quotechar, encoding.",
+    );
+  });
+});

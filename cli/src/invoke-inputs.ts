@@ -2,7 +2,7 @@ import { parse as parseYaml } from "yaml";
 import { UsageError } from "./errors";
 
 /** tabular: one CSV split into mini-batches of rows (a Batchpoint extension of Azure's input types). */
-export const DATA_INPUT_TYPES = ["uri_folder", "uri_file", "tabular"] as const;
+export const DATA_INPUT_TYPES = ["uri_folder", "uri_file", "tabular", "jsonl"] as const;
 export type DataInput = { type: (typeof DATA_INPUT_TYPES)[number]; path: string };
 export function isDataInput(input: { type: string }): input is DataInput {
   return (DATA_INPUT_TYPES as readonly string[]).includes(input.type);
@@ -73,6 +73,57 @@ function literal(name: string, type: string, value: unknown): LiteralInput {
 export interface InvokeFile {
   inputs: Record<string, JobInput>;
   output?: { path: string; fileName?: string };
+  /** The `tabular:` section: row controls in the API's names (see rowOptionsOf). */
+  rowOptions?: RowOptions;
+}
+
+/** Row controls of tabular and jsonl input, as the invoke body names them. */
+export interface RowOptions {
+  passthroughColumns?: string[];
+  passthroughColumnsSet?: "all";
+  csvSettings?: { delimiter?: string; quotechar?: string; encoding?: string };
+  columnNamesRemapping?: Record<string, string | null>;
+  includePredictionStatus?: boolean;
+}
+
+const ROW_KEYS: Record<string, keyof RowOptions> = {
+  passthrough_columns: "passthroughColumns",
+  passthroughColumns: "passthroughColumns",
+  passthrough_columns_set: "passthroughColumnsSet",
+  passthroughColumnsSet: "passthroughColumnsSet",
+  csv_settings: "csvSettings",
+  csvSettings: "csvSettings",
+  column_names_remapping: "columnNamesRemapping",
+  columnNamesRemapping: "columnNamesRemapping",
+  include_prediction_status: "includePredictionStatus",
+  includePredictionStatus: "includePredictionStatus",
+};
+const CSV_KEYS = ["delimiter", "quotechar", "encoding"];
+
+/**
+ * The `tabular:` section of an invoke file (snake_case or the API's camelCase). Unknown keys are
+ * usage errors naming the known ones; values are checked by the server (a 400 names the field).
+ */
+export function rowOptionsOf(raw: unknown): RowOptions | undefined {
+  if (raw === undefined || raw === null) return undefined;
+  if (!isRecord(raw)) throw new UsageError("tabular: must be a mapping (passthrough_columns, csv_settings, ...).");
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(raw)) {
+    const key = ROW_KEYS[k];
+    if (!key)
+      throw new UsageError(
+        `tabular.${k} is not a known setting; use passthrough_columns, passthrough_columns_set, csv_settings, column_names_remapping or include_prediction_status.`,
+      );
+    if (key === "csvSettings") {
+      if (!isRecord(v)) throw new UsageError("tabular.csv_settings: must be a mapping with delimiter, quotechar and/or encoding.");
+      for (const c of Object.keys(v))
+        if (!CSV_KEYS.includes(c)) throw new UsageError(`tabular.csv_settings.${c} is not a known setting; use ${CSV_KEYS.join(", ")}.`);
+    }
+    if (key === "passthroughColumns" && (!Array.isArray(v) || v.some((c) => typeof c !== "string")))
+      throw new UsageError("tabular.passthrough_columns: give a list of column names.");
+    out[key] = v;
+  }
+  return out as RowOptions;
 }
 
 /**
@@ -87,6 +138,7 @@ export function parseInvokeFile(text: string): InvokeFile {
     throw new UsageError(`the inputs file is not valid YAML: ${(e as Error).message.split("\n")[0]}`);
   }
   if (!isRecord(doc)) throw new UsageError("the inputs file must be a YAML mapping with inputs: (and optionally outputs:).");
+  const rowOptions = rowOptionsOf(doc.tabular);
   const inputs: Record<string, JobInput> = {};
   const raw = doc.inputs ?? {};
   if (!isRecord(raw)) throw new UsageError("inputs: must be a mapping of input names.");
@@ -105,7 +157,7 @@ export function parseInvokeFile(text: string): InvokeFile {
       inputs[name] = literal(name, type, v.value ?? v.default);
     } else {
       throw new UsageError(
-        `inputs.${name}: type '${type}' is not supported; use uri_folder, uri_file, tabular, string, integer, number or boolean.`,
+        `inputs.${name}: type '${type}' is not supported; use uri_folder, uri_file, tabular, jsonl, string, integer, number or boolean.`,
       );
     }
   }
@@ -120,7 +172,7 @@ export function parseInvokeFile(text: string): InvokeFile {
       output = out.type === "uri_file" ? splitFilePath(out.path) : { path: out.path };
     }
   }
-  return { inputs, output };
+  return { inputs, output, ...(rowOptions ? { rowOptions } : {}) };
 }
 
 /** ".../paths/out/predictions.csv" → the folder and the file name. */

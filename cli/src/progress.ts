@@ -22,7 +22,7 @@ export interface JobProgressView {
 
 /** What a job's input is counted in: "rows" for tabular input, else "files". */
 export function inputUnit(job: JobProgressView): "rows" | "files" {
-  return job.inputs?.data?.type === "tabular" ? "rows" : "files";
+  return job.inputs?.data?.type === "tabular" || job.inputs?.data?.type === "jsonl" ? "rows" : "files";
 }
 
 /** One line describing a job's progress: status, percent, mini-batches, files (or rows), ETA. */

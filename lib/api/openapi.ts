@@ -247,7 +247,15 @@ export function openApiDocument(serverUrl: string) {
           responses: ok("Jobs"),
         },
       },
-      "/jobs/{job}": { get: { summary: "A job with progress", parameters: [p("job")], responses: ok("Job") } },
+      "/jobs/{job}": {
+        get: {
+          summary: "A job with progress",
+          parameters: [p("job")],
+          responses: ok(
+            "Job: progress, DataRobot's counts (percentageCompleted, scoredRows, failedRows, skippedRows, queuePosition) and rowOptions",
+          ),
+        },
+      },
       "/jobs/{job}/output": {
         get: { summary: "The merged predictions file (404 for summary_only)", parameters: [p("job")], responses: ok("text/csv") },
       },

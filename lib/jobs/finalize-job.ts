@@ -8,6 +8,7 @@ import type { JobInputs, JobSettings } from "./invoke-job";
 import { inputUnit, rowsOf } from "./mini-batch-inputs";
 import { resolveDataTarget } from "./resolve-data-target";
 import { OPEN_JOB_STATUSES } from "@/shared/job-status";
+import { encodedHeader, rowInputOf, stageFailedRowBlocks } from "./tabular/mini-batch-rows";
 
 const PAGE = 5_000;
 
@@ -137,11 +138,18 @@ export async function finalizeJob(opts: { jobId: string; reason?: FinalizeReason
 
   if (settings.outputAction === "append_row") {
     const blocks: (number | "header")[] = [];
-    if (job.outputHeader) {
-      await stageBlock(target, outputBlob, "header", Buffer.from(`${job.outputHeader}\n`), scope);
+    const rowInput = rowInputOf(inputs);
+    // includePredictionStatus: failed mini-batches' rows go into the output too, with their error as status.
+    const failedRows = rowInput
+      ? await stageFailedRowBlocks({ job, data: rowInput, target, outputBlob, scope })
+      : { indexes: [], header: null };
+    const header = job.outputHeader ?? failedRows.header;
+    if (header) {
+      await stageBlock(target, outputBlob, "header", encodedHeader(rowInput, header), scope);
       blocks.push("header");
     }
-    await commitBlocks(target, outputBlob, [...blocks, ...withOutput], { scope });
+    const parts = [...new Set([...withOutput, ...failedRows.indexes])].sort((a, b) => a - b);
+    await commitBlocks(target, outputBlob, [...blocks, ...parts], { scope });
   }
   await uploadBlob(target, `${prefix}errors.jsonl`, errors.length ? `${errors.join("\n")}\n` : "", { contentType: "application/x-ndjson" });
 

@@ -6,6 +6,7 @@ import { notFound } from "@/lib/errors";
 import { paginate, pageParamsSchema } from "@/lib/pagination";
 import { describeMiniBatchInputs, rowsOf } from "./mini-batch-inputs";
 import { jobProgress } from "./progress";
+import { queuePositionOf } from "./queue-position";
 
 export async function getJobOrThrow(opts: { workspaceId: string; name: string }) {
   const job = await db.job.findFirst({
@@ -13,7 +14,7 @@ export async function getJobOrThrow(opts: { workspaceId: string; name: string })
     include: { retryRounds: { orderBy: { round: "asc" } } },
   });
   if (!job) throw notFound(`Job '${opts.name}'`);
-  return { ...job, progress: jobProgress(job) };
+  return { ...job, progress: jobProgress(job), queuePosition: await queuePositionOf(job) };
 }
 
 export const findMiniBatchesSchema = pageParamsSchema.extend({

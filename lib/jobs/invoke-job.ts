@@ -10,13 +10,16 @@ import { blobExists } from "@/lib/storage";
 import { DataPathError, parseDataPath } from "./data-paths";
 import { literalInputSchema } from "./literal-inputs";
 import { resolveDataTarget } from "./resolve-data-target";
+import { checkRowInput } from "./tabular/check-row-input";
+import { type RowOptions, rowOptionProblems, rowOptionsGiven, rowOptionsShape, toRowOptions } from "./tabular/options";
 
 /**
  * Data inputs: `uri_folder` (every file under a prefix) and `uri_file` (one file) split by files, as on
  * Azure ML; `tabular` is one CSV file split by rows on row boundaries, each mini-batch reaching run()
- * as a DataFrame (Python) or an array of row objects (Node). See docs/decisions/0005.
+ * as a DataFrame (Python) or an array of row objects (Node); `jsonl` is one JSON Lines file split by
+ * lines, each mini-batch a list of dicts / objects. See docs/decisions/0005 and 0016.
  */
-export const DATA_INPUT_TYPES = ["uri_folder", "uri_file", "tabular"] as const;
+export const DATA_INPUT_TYPES = ["uri_folder", "uri_file", "tabular", "jsonl"] as const;
 export type DataInputType = (typeof DATA_INPUT_TYPES)[number];
 export function isDataInput(v: { type?: unknown } | null | undefined): boolean {
   return (DATA_INPUT_TYPES as readonly unknown[]).includes(v?.type);
@@ -26,7 +29,7 @@ const MAX_FILES_PER_MINI_BATCH = 10_000;
 const MAX_ROWS_PER_MINI_BATCH = 1_000_000;
 
 const dataInput = z.object({
-  type: z.enum(DATA_INPUT_TYPES, { error: "Use uri_folder, uri_file or tabular." }),
+  type: z.enum(DATA_INPUT_TYPES, { error: "Use uri_folder, uri_file, tabular or jsonl." }),
   path: z.string().trim().min(1, "Give the input path, e.g. datastores/workspaceblobstore/paths/inputs/."),
 });
 const literalInput = literalInputSchema;
@@ -51,6 +54,7 @@ export const invokeJobSchema = z
     timeout: z.number().int().min(1).max(86_400).optional(),
     errorThreshold: z.number().int().min(-1).optional(),
     idempotencyKey: z.string().trim().min(1).max(128).optional(),
+    ...rowOptionsShape,
   })
   .superRefine((v, ctx) => {
     const dataInputs = [v.input, ...Object.values(v.inputs ?? {}).filter(isDataInput)].filter(Boolean);
@@ -61,11 +65,16 @@ export const invokeJobSchema = z
         message: "Give exactly one data input: `input`, or one uri_folder, uri_file or tabular entry in `inputs`.",
       });
     }
-    if (v.miniBatchSize !== undefined && v.miniBatchSize > MAX_FILES_PER_MINI_BATCH && dataInputs.some((i) => i?.type !== "tabular")) {
+    for (const [field, message] of rowOptionProblems(v, dataInputs[0]?.type)) ctx.addIssue({ code: "custom", path: [field], message });
+    if (
+      v.miniBatchSize !== undefined &&
+      v.miniBatchSize > MAX_FILES_PER_MINI_BATCH &&
+      dataInputs.some((i) => i?.type !== "tabular" && i?.type !== "jsonl")
+    ) {
       ctx.addIssue({
         code: "custom",
         path: ["miniBatchSize"],
-        message: `A mini-batch holds at most ${MAX_FILES_PER_MINI_BATCH.toLocaleString("en")} files; only tabular input counts rows and allows more.`,
+        message: `A mini-batch holds at most ${MAX_FILES_PER_MINI_BATCH.toLocaleString("en")} files; only tabular and jsonl input count rows and allow more.`,
       });
     }
   });
@@ -101,8 +110,12 @@ export interface JobSettings {
 }
 
 export interface JobInputs {
-  /** `header`: a tabular input's CSV header line, recorded by the planner and given to every mini-batch. */
-  data: { name: string; type: DataInputType; path: string; header?: string };
+  /**
+   * `header`: a tabular input's CSV header line, recorded by the planner and given to every mini-batch;
+   * `columns`: its fields. `options`: row controls (passthrough, CSV dialect, remapping, status), set
+   * for jsonl input and whenever one is given; the platform then shapes the output rows (lib/jobs/tabular).
+   */
+  data: { name: string; type: DataInputType; path: string; header?: string; columns?: string[]; options?: RowOptions };
   literals: Record<string, string | number | boolean>;
 }
 
@@ -147,20 +160,26 @@ export async function invokeJob(opts: {
   const dataEntry = input.input ? ["input", input.input] : named.find(([, v]) => isDataInput(v));
   const [dataName, requested] = dataEntry as [string, z.infer<typeof dataInput>];
   const data = await resolveDataAssetInput({ workspaceId: opts.workspaceId, input: requested });
+  const rowOptions = rowOptionsGiven(input, data.type) ? toRowOptions(input) : undefined;
+  let source: Awaited<ReturnType<typeof resolveDataTarget>>;
   try {
-    const parsed = parseDataPath(data.path);
-    await resolveDataTarget({ workspaceId: opts.workspaceId, path: parsed });
+    source = await resolveDataTarget({ workspaceId: opts.workspaceId, path: parseDataPath(data.path) });
   } catch (e) {
     if (e instanceof DataPathError) throw fieldError("input.path", e.message);
     if (e instanceof AppError) throw fieldError("input.path", e.message, e.code);
     throw e;
   }
+  // Passthrough columns must exist: read the header now, so a typo is a 400 rather than a failed job.
+  if (rowOptions) await checkRowInput({ target: source, blob: parseDataPath(data.path).path, type: data.type, options: rowOptions });
   const literals = Object.fromEntries(
     named.filter(([, v]) => "value" in v).map(([k, v]) => [k, (v as z.infer<typeof literalInput>).value]),
   );
 
   const name = jobName();
-  const outputFileName = input.outputFileName ?? deployment.outputFileName;
+  // JSON Lines in, JSON Lines out, unless the deployment or the job names another file.
+  const outputFileName =
+    input.outputFileName ??
+    (data.type === "jsonl" && deployment.outputFileName === "predictions.csv" ? "predictions.jsonl" : deployment.outputFileName);
   // `{job}` in an output path names the run, so repeated runs of one spec do not collide.
   const outputPath = (input.output?.path ?? `datastores/workspaceblobstore/paths/endpoints/${endpoint.name}/jobs/${name}/`).replaceAll(
     "{job}",
@@ -200,7 +219,10 @@ export async function invokeJob(opts: {
     runtime: deployment.runtime,
     deployment: deploymentSnapshot(deployment),
   };
-  const inputs: JobInputs = { data: { name: dataName, type: data.type, path: data.path }, literals };
+  const inputs: JobInputs = {
+    data: { name: dataName, type: data.type, path: data.path, ...(rowOptions ? { options: rowOptions } : {}) },
+    literals,
+  };
   try {
     const job = await db.$transaction(async (tx) => {
       const created = await tx.job.create({

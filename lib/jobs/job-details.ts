@@ -5,6 +5,8 @@ import { AppError, notFound } from "@/lib/errors";
 import type { InvokeJobInput, JobInputs, JobSettings } from "./invoke-job";
 import { openJobFile } from "./job-output";
 import { describeMiniBatchInputs } from "./mini-batch-inputs";
+import { iconvName, rowOptionsBody } from "./tabular/options";
+import iconv from "iconv-lite";
 
 const PREVIEW_BYTES = 64 * 1024;
 
@@ -79,12 +81,28 @@ export async function previewJobOutput(opts: {
     if (size >= PREVIEW_BYTES) break;
   }
   file.stream.destroy();
-  let text = Buffer.concat(chunks).subarray(0, PREVIEW_BYTES).toString("utf8");
+  // The file is written in the job's dialect and encoding (tabular options), or as JSON Lines.
+  const job = await db.job.findFirst({ where: { workspaceId: opts.workspaceId, name: opts.name }, select: { inputs: true } });
+  const data = (job?.inputs as unknown as JobInputs | undefined)?.data;
+  const o = data?.options;
+  const bytes = Buffer.concat(chunks).subarray(0, PREVIEW_BYTES);
+  let text = o && data?.type === "tabular" ? iconv.decode(bytes, iconvName(o.encoding)) : bytes.toString("utf8");
   const partial = size >= PREVIEW_BYTES;
   // A cut-off last line would parse as a broken row.
   if (partial) text = text.slice(0, text.lastIndexOf("\n") + 1);
   if (!text.trim()) return { columns: null, reason: "The predictions file is empty: no mini-batch produced output." };
+  if (o && data?.type === "jsonl") {
+    const objects = text
+      .split("\n")
+      .filter((l) => l.trim())
+      .slice(0, opts.rows ?? 20)
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    const columns = [...new Set(objects.flatMap((x) => Object.keys(x)))];
+    const cell = (v: unknown) => (v === null || v === undefined ? "" : typeof v === "object" ? JSON.stringify(v) : String(v));
+    return { columns, rows: objects.map((x) => columns.map((c) => cell(x[c]))), truncated: partial || objects.length >= (opts.rows ?? 20) };
+  }
   const records = parse(text, {
+    ...(o ? { delimiter: o.delimiter, quote: o.quotechar, escape: o.quotechar } : {}),
     relax_column_count: true,
     relax_quotes: true,
     skip_empty_lines: true,
@@ -126,6 +144,7 @@ export async function getRerunInput(opts: { workspaceId: string; name: string })
       maxRetries: settings.maxRetries,
       timeout: settings.timeoutSeconds,
       errorThreshold: settings.errorThreshold,
+      ...rowOptionsBody(inputs.data.options, inputs.data.type),
     },
   };
 }

@@ -3,9 +3,10 @@ import type { JobInputs, JobSettings } from "./invoke-job";
 type JobLike = { inputs: unknown; settings: unknown };
 type MiniBatchLike = { index: number; items: unknown; itemCount: number };
 
-/** What a job's input is split and counted in: CSV rows for tabular input, files for the rest. */
+/** What a job's input is split and counted in: CSV rows for tabular input, lines for jsonl, files for the rest. */
 export function inputUnit(job: { inputs: unknown }): "row" | "file" {
-  return (job.inputs as JobInputs).data?.type === "tabular" ? "row" : "file";
+  const type = (job.inputs as JobInputs).data?.type;
+  return type === "tabular" || type === "jsonl" ? "row" : "file";
 }
 
 /**

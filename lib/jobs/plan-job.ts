@@ -9,6 +9,9 @@ import { resolveDataTarget } from "./resolve-data-target";
 import { insertMiniBatches, type NewMiniBatch } from "./insert-mini-batches";
 import { failJob, permanentStorageError } from "./job-failure";
 import { CsvSplitError, splitCsvRows } from "./split-csv";
+import { iconvName, parserEncoding } from "./tabular/options";
+import { missingColumns, missingColumnsMessage } from "./tabular/rows";
+import { JsonlSplitError, splitJsonLines } from "./tabular/split-jsonl";
 
 /** Azure allows 50,000 committed blocks per blob; one block per mini-batch plus the header. */
 export const MAX_MINI_BATCHES_APPEND_ROW = 49_999;
@@ -79,29 +82,54 @@ async function planInput(job: NonNullable<Awaited<ReturnType<typeof db.job.findU
 
   if (inputs.data.type !== "uri_folder" && !(await blobExists(target, path.path)))
     return fail(job.id, `The input file ${shown} does not exist.`);
-  if (inputs.data.type === "tabular") {
+  if (inputs.data.type === "tabular" || inputs.data.type === "jsonl") {
+    const options = inputs.data.options;
+    const dialect = options && {
+      delimiter: options.delimiter,
+      quote: options.quotechar,
+      encoding: parserEncoding(options.encoding),
+      decodeAs: iconvName(options.encoding),
+    };
+    const onRange = async (r: { byteStart: number; byteEnd: number; firstLine: number; rows: number }) => {
+      pending.push({
+        workspaceId: job.workspaceId,
+        jobId: job.id,
+        index,
+        byteStart: r.byteStart,
+        byteEnd: r.byteEnd,
+        firstLine: r.firstLine,
+        itemCount: r.rows,
+      });
+      index++;
+      if (pending.length >= INSERT_CHUNK) await flushRows();
+    };
     try {
-      const { header, rows } = await splitCsvRows(await downloadBlob(target, path.path), settings.miniBatchSize, async (r) => {
-        pending.push({
-          workspaceId: job.workspaceId,
-          jobId: job.id,
-          index,
-          byteStart: r.byteStart,
-          byteEnd: r.byteEnd,
-          firstLine: r.firstLine,
-          itemCount: r.rows,
+      if (inputs.data.type === "jsonl") {
+        const { rows, firstKeys } = await splitJsonLines(await downloadBlob(target, path.path), settings.miniBatchSize, onRange);
+        if (rows === 0) return fail(job.id, `The JSON Lines file ${shown} has no lines to score.`);
+        const missing = options ? missingColumns(options, firstKeys) : [];
+        if (missing.length) return fail(job.id, `${missingColumnsMessage(missing, firstKeys, "first line of the input")} (input ${shown})`);
+        files = rows;
+      } else {
+        const { header, rows, columns } = await splitCsvRows(
+          await downloadBlob(target, path.path),
+          settings.miniBatchSize,
+          onRange,
+          dialect,
+        );
+        if (rows === 0) return fail(job.id, `The CSV ${shown} has a header but no rows to score.`);
+        const missing = options ? missingColumns(options, columns) : [];
+        if (missing.length) return fail(job.id, `${missingColumnsMessage(missing, columns, "input's header")} (input ${shown})`);
+        files = rows;
+        await db.job.update({
+          where: { id: job.id },
+          data: {
+            inputs: { ...inputs, data: { ...inputs.data, header, ...(options ? { columns } : {}) } } as unknown as Prisma.InputJsonValue,
+          },
         });
-        index++;
-        if (pending.length >= INSERT_CHUNK) await flushRows();
-      });
-      if (rows === 0) return fail(job.id, `The CSV ${shown} has a header but no rows to score.`);
-      files = rows;
-      await db.job.update({
-        where: { id: job.id },
-        data: { inputs: { ...inputs, data: { ...inputs.data, header } } as unknown as Prisma.InputJsonValue },
-      });
+      }
     } catch (e) {
-      if (e instanceof CsvSplitError) return fail(job.id, `${e.message} (input ${shown})`);
+      if (e instanceof CsvSplitError || e instanceof JsonlSplitError) return fail(job.id, `${e.message} (input ${shown})`);
       throw e;
     }
   } else if (inputs.data.type === "uri_file") {

@@ -1,8 +1,10 @@
 import { presentJobSettings } from "@/lib/deployments/present-settings";
 import type { JobSettings } from "./invoke-job";
 import { presentRetryRound } from "./retry-rounds";
-import { jobProgress, type ProgressInput } from "./progress";
+import { jobProgress, rowCounts, type ProgressInput } from "./progress";
 import { jobActions } from "@/shared/job-status";
+import { presentRowOptions } from "./tabular/options";
+import type { JobInputs } from "./invoke-job";
 
 type JobRow = ProgressInput & {
   name: string;
@@ -19,11 +21,13 @@ type JobRow = ProgressInput & {
   submittedVia: string;
   retryRounds?: Parameters<typeof presentRetryRound>[0][];
   cancelRequestedAt?: Date | null;
+  queuePosition?: number | null;
 };
 
 /** A job as the API and the dashboard show it: progress derived, ids internal, secrets masked. */
 export function presentJob(j: JobRow, baseUrl = "") {
   const links = { self: `${baseUrl}/api/v1/jobs/${j.name}` };
+  const progress = jobProgress(j);
   return {
     name: j.name,
     status: j.status,
@@ -33,9 +37,12 @@ export function presentJob(j: JobRow, baseUrl = "") {
     inputs: j.inputs,
     settings: presentJobSettings(j.settings as JobSettings),
     output: { path: j.outputPath, fileName: j.outputFileName },
-    progress: jobProgress(j),
+    progress,
     // What the job's state allows (cancel, retry failed, re-run), before the caller's role is checked.
     actions: jobActions(j),
+    // DataRobot's counts (rows for tabular and jsonl input, files otherwise).
+    ...rowCounts(j, progress, j.queuePosition ?? null),
+    rowOptions: presentRowOptions((j.inputs as JobInputs | null)?.data?.options),
     error: j.error,
     submittedVia: j.submittedVia,
     createdAt: j.createdAt,

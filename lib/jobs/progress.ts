@@ -22,6 +22,23 @@ export interface JobProgress {
   elapsedSeconds: number | null;
 }
 
+const FINISHED = ["completed", "completed_with_errors", "failed", "canceled"];
+
+/**
+ * DataRobot's progress counts: scored and failed inputs, those skipped (never scored because the job
+ * ended first: canceled, failed or over its error threshold) and the position in its deployment's queue.
+ */
+export function rowCounts(j: ProgressInput, progress: JobProgress, queuePosition: number | null) {
+  const done = j.filesCompleted + j.filesFailed;
+  return {
+    percentageCompleted: progress.percent,
+    scoredRows: j.filesCompleted,
+    failedRows: j.filesFailed,
+    skippedRows: FINISHED.includes(j.status) ? Math.max(0, j.filesTotal - done) : 0,
+    queuePosition,
+  };
+}
+
 /** What a user sees of a job's progress, derived from its counters and times. */
 export function jobProgress(j: ProgressInput, now = new Date()): JobProgress {
   const doneFiles = j.filesCompleted + j.filesFailed;

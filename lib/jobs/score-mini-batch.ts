@@ -18,6 +18,8 @@ import { publishScriptOutputs } from "./script-outputs";
 import { finishMiniBatch, markMiniBatchScoring, rememberOutputHeader, startMiniBatch } from "./record-mini-batch";
 import { watchJobCancel } from "./cancel-watch";
 import { cachedDataTarget, deploymentForScoring } from "./scoring-context";
+import { prepareMiniBatchRows, rowInputOf } from "./tabular/mini-batch-rows";
+import { type PreparedRows, shapeScoredRows } from "./tabular/rows";
 
 export type ScoreResult =
   | { outcome: "skipped" }
@@ -106,7 +108,20 @@ async function scoreAttempt(mb: StartedMiniBatch, attempt: number, lastAttempt: 
     const payloadFile = path.join(dir, "payload.json");
     await writeFile(payloadFile, JSON.stringify({ job: job.name, inputs: inputs.literals, input: inputs.data }));
     let input: MiniBatchInput;
-    if (inputs.data.type === "tabular") {
+    const rowInput = rowInputOf(inputs);
+    let prepared: PreparedRows | null = null;
+    if (rowInput) {
+      // Decoded with the job's dialect and encoding; the worker reads UTF-8 CSV with its header, or JSON Lines.
+      const local = path.join(inputDir, rowInput.type === "jsonl" ? "rows.jsonl" : "rows.csv");
+      await mkdir(inputDir, { recursive: true });
+      const firstRow = mb.index * settings.miniBatchSize + 1;
+      prepared = await prepareMiniBatchRows({ source, blob: inPath.path, data: rowInput, mb, firstRow, file: local });
+      if (prepared.ragged)
+        throw new PermanentMiniBatchError(
+          `${prepared.ragged} (input ${inputs.data.path}). Fix the row, or quote fields that contain the delimiter.`,
+        );
+      input = { kind: prepared.kind, file: local, rowCount: inputCount };
+    } else if (inputs.data.type === "tabular") {
       // One byte range of the CSV, on record boundaries; the worker reads it with the job's header.
       const local = path.join(inputDir, "rows.csv");
       await mkdir(inputDir, { recursive: true });
@@ -227,7 +242,13 @@ async function scoreAttempt(mb: StartedMiniBatch, attempt: number, lastAttempt: 
       };
     }
     const succeeded = Math.min(result.count, inputCount);
-    if (settings.outputAction === "append_row" && result.body) {
+    if (settings.outputAction === "append_row" && rowInput && prepared && succeeded > 0) {
+      // The platform joins passthrough columns, remaps names and adds the status (lib/jobs/tabular).
+      const shaped = shapeScoredRows(rowInput, prepared, result);
+      const target = await cachedDataTarget(job.workspaceId, parseDataPath(job.outputPath));
+      if (shaped.header && !job.outputHeader) await rememberOutputHeader({ jobId: job.id, header: shaped.header });
+      await stageBlock(target, outputPrefix(job.outputPath) + job.outputFileName, mb.index, shaped.body, blockScope(job.id));
+    } else if (settings.outputAction === "append_row" && result.body && !rowInput) {
       const out = parseDataPath(job.outputPath);
       const target = await cachedDataTarget(job.workspaceId, out);
       if (result.header && !job.outputHeader) await rememberOutputHeader({ jobId: job.id, header: result.header });

@@ -1,6 +1,7 @@
 import type { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { parse } from "csv-parse";
+import iconv from "iconv-lite";
 
 /** A run of whole CSV records: bytes [byteStart, byteEnd) of the file, holding `rows` records. */
 export interface RowRange {
@@ -16,6 +17,14 @@ const UTF8_BOM = "\uFEFF";
 
 export class CsvSplitError extends Error {}
 
+/** A CSV's dialect: csv-parse's delimiter, quote and Buffer encoding, and iconv-lite's name to decode the header. */
+export interface CsvDialect {
+  delimiter: string;
+  quote: string;
+  encoding: BufferEncoding;
+  decodeAs: string;
+}
+
 /**
  * Streams a CSV once and cuts it into ranges of `rowsPerRange` records on record boundaries: a quoted
  * field spanning lines stays whole, CRLF and a missing final newline are fine. The first record is
@@ -26,15 +35,24 @@ export async function splitCsvRows(
   input: Readable,
   rowsPerRange: number,
   onRange: (range: RowRange) => Promise<void>,
-): Promise<{ header: string; rows: number }> {
-  const parser = parse({ info: true, bom: true, relax_column_count: true, skip_empty_lines: true });
+  dialect?: CsvDialect,
+): Promise<{ header: string; rows: number; columns: string[] }> {
+  const parser = parse({
+    info: true,
+    bom: true,
+    relax_column_count: true,
+    skip_empty_lines: true,
+    ...(dialect ? { delimiter: dialect.delimiter, quote: dialect.quote, escape: dialect.quote, encoding: dialect.encoding } : {}),
+  });
+  let columns: string[] = [];
   const head: Buffer[] = [];
   let headBytes = 0;
   let headerEnd = -1;
   let binary: CsvSplitError | null = null;
   input.on("data", (chunk: Buffer) => {
     // A NUL byte never occurs in a text CSV: say "binary" rather than quote the parser's garbage.
-    if (headBytes === 0 && headerEnd < 0 && !binary && chunk.subarray(0, 8192).includes(0)) {
+    // (UTF-16 text is full of NUL bytes, so it is not checked.)
+    if (headBytes === 0 && headerEnd < 0 && !binary && dialect?.encoding !== "utf16le" && chunk.subarray(0, 8192).includes(0)) {
       binary = new CsvSplitError(
         "The file is not a text CSV (it holds binary data, e.g. an image or an archive); a tabular input must be a CSV file.",
       );
@@ -61,6 +79,7 @@ export async function splitCsvRows(
     for await (const { info, record } of parser as AsyncIterable<{ info: { bytes: number; lines: number }; record: string[] }>) {
       if (headerEnd < 0) {
         headerEnd = nextStart = info.bytes;
+        columns = record;
         if (headerEnd > headBytes) throw new CsvSplitError(`The CSV header is longer than ${MAX_HEADER_BYTES / 1024} KiB.`);
         continue;
       }
@@ -85,12 +104,11 @@ export async function splitCsvRows(
   if (csv) throw new CsvSplitError(`The CSV could not be read: ${plainCsvMessage(csv.message)}`);
   if (errors.length) throw errors[0];
   if (headerEnd < 0) throw new CsvSplitError("The CSV is empty: it needs a header line and at least one row.");
-  const header = Buffer.concat(head)
-    .subarray(0, headerEnd)
-    .toString("utf8")
+  const headBytes0 = Buffer.concat(head).subarray(0, headerEnd);
+  const header = (dialect ? iconv.decode(headBytes0, dialect.decodeAs) : headBytes0.toString("utf8"))
     .replace(/\r?\n$/, "")
     .replace(UTF8_BOM, "");
-  return { header, rows };
+  return { header, rows, columns };
 }
 
 /** The line a record starts on: csv-parse reports the line it ends on; quoted fields may span lines. */

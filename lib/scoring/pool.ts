@@ -84,6 +84,7 @@ interface Pending {
 }
 
 function wireFor(input: MiniBatchInput, env: Record<string, string | null>): WireRequest {
+  if (input.kind === "jsonl") return { kind: "jsonl", file: input.file, env };
   return input.kind === "files"
     ? { kind: "files", files: input.files, env }
     : { kind: "tabular", file: input.file, header: input.header, env };

@@ -75,7 +75,7 @@ export class Exchange {
     if (job.payloadFile && (await stat(job.payloadFile).catch(() => null))?.isFile()) {
       await linkOrCopy(job.payloadFile, path.join(this.in, "payload.json"));
     }
-    if (input.kind === "tabular") return { ...input, file: (await place(input.file)) ?? input.file };
+    if (input.kind === "tabular" || input.kind === "jsonl") return { ...input, file: (await place(input.file)) ?? input.file };
     const files: string[] = [];
     for (const f of input.files) files.push((await place(f)) ?? f);
     return { kind: "files", files };

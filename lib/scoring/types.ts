@@ -49,7 +49,9 @@ export type MiniBatchInput =
    * `file` holds CSV rows. Give `header` (the CSV header line) when the chunk has none, as for a
    * byte range cut from the middle of a big CSV; without it the chunk's first line is the header.
    */
-  | { kind: "tabular"; file: string; header?: string; rowCount?: number };
+  | { kind: "tabular"; file: string; header?: string; rowCount?: number }
+  /** `file` holds JSON Lines, one object per line: run() gets a list of dicts (Python) / an array of objects (Node). */
+  | { kind: "jsonl"; file: string; rowCount?: number };
 
 export interface MiniBatchRequest {
   input: MiniBatchInput;

@@ -230,6 +230,6 @@ describe("tabular input: one CSV split by rows", () => {
         endpointName: "scorer",
         input: { input: { type: "uri_folder", path: "datastores/workspaceblobstore/paths/tables/" }, miniBatchSize: 50_000 },
       }),
-    ).rejects.toThrow(/at most 10,000 files; only tabular input counts rows/);
+    ).rejects.toThrow(/at most 10,000 files; only tabular and jsonl input count rows/);
   });
 });

@@ -15,12 +15,13 @@ import {
   splitFilePath,
   type DataInput,
   type JobInput,
+  type RowOptions,
 } from "../invoke-inputs";
 import { printJson } from "../output";
 import { listLocalFiles, uploadFiles } from "../upload";
 import { waitForJob, webUrlOf, type Job } from "./job";
 
-interface InvokeOptions extends AzOutputOptions {
+export interface InvokeOptions extends AzOutputOptions {
   name: string;
   deploymentName?: string;
   input?: string;
@@ -37,6 +38,41 @@ interface InvokeOptions extends AzOutputOptions {
   experimentName?: string;
   wait?: boolean;
   json?: boolean;
+  passthroughColumns?: string;
+  passthroughAll?: boolean;
+  delimiter?: string;
+  quotechar?: string;
+  encoding?: string;
+  rename?: string[];
+  includePredictionStatus?: boolean;
+}
+
+/** The row-control flags over the file's `tabular:` section; `--rename old=` drops a column. */
+export function rowOptionsFrom(opts: InvokeOptions, file: RowOptions | undefined): RowOptions | undefined {
+  const o: RowOptions = { ...(file ?? {}) };
+  if (opts.passthroughColumns !== undefined) {
+    const cols = opts.passthroughColumns
+      .split(",")
+      .map((c) => c.trim())
+      .filter(Boolean);
+    if (!cols.length) throw new UsageError("--passthrough-columns: give column names separated by commas, e.g. id,customer.");
+    o.passthroughColumns = cols;
+  }
+  if (opts.passthroughAll) o.passthroughColumnsSet = "all";
+  if (opts.delimiter !== undefined || opts.quotechar !== undefined || opts.encoding !== undefined)
+    o.csvSettings = {
+      ...(o.csvSettings ?? {}),
+      ...(opts.delimiter !== undefined ? { delimiter: opts.delimiter } : {}),
+      ...(opts.quotechar !== undefined ? { quotechar: opts.quotechar } : {}),
+      ...(opts.encoding !== undefined ? { encoding: opts.encoding } : {}),
+    };
+  for (const r of opts.rename ?? []) {
+    const eq = r.indexOf("=");
+    if (eq <= 0) throw new UsageError(`--rename expects OLD=NEW (or OLD= to drop the column), not '${r}'.`);
+    o.columnNamesRemapping = { ...(o.columnNamesRemapping ?? {}), [r.slice(0, eq)]: r.slice(eq + 1) || null };
+  }
+  if (opts.includePredictionStatus) o.includePredictionStatus = true;
+  return Object.keys(o).length ? o : undefined;
 }
 
 const UPLOAD_DATASTORE = "workspaceblobstore";
@@ -163,12 +199,19 @@ export function registerInvoke(endpoint: Command) {
       .option("--idempotency-key <key>", "the same key within 24 h returns the same job instead of starting another")
       .option("--job-name <name>", "accepted for az ml scripts; Batchpoint names jobs itself (a note says so)")
       .option("--experiment-name <name>", "accepted for az ml scripts; ignored (a note says so)")
+      .option("--passthrough-columns <a,b>", "tabular/jsonl: input columns joined to each output row (DataRobot passthroughColumns)")
+      .option("--passthrough-all", "tabular/jsonl: join every input column (passthroughColumnsSet: all)")
+      .option("--delimiter <char>", "tabular: the CSV's delimiter, read and written (tab: --delimiter tab)")
+      .option("--quotechar <char>", "tabular: the CSV's quote character")
+      .option("--encoding <name>", "tabular: utf-8 (default), utf-16, latin-1 or cp1252, read and written")
+      .option("--rename <old=new>", "rename an output column; old= drops it (repeatable)", collect)
+      .option("--include-prediction-status", "add a prediction_status column: OK, or the error of a failed mini-batch's rows")
       .option("--wait", "follow the job until it finishes; exit 1 if it fails, 3 if it completes with errors")
       .option("--json", "print the API's answer as JSON"),
   ).action(async (opts: InvokeOptions) => {
     const file = opts.file
       ? parseInvokeFile(await readFile(opts.file, "utf8").catch(() => Promise.reject(new UsageError(`cannot read ${opts.file}.`))))
-      : { inputs: {} as Record<string, JobInput> };
+      : { inputs: {} as Record<string, JobInput>, rowOptions: undefined };
     const sets = parseInvokeSets(opts.set);
     const inputs: Record<string, JobInput> = { ...file.inputs };
     for (const [name, s] of Object.entries(sets.inputs)) {
@@ -233,6 +276,7 @@ export function registerInvoke(endpoint: Command) {
     if (opts.miniBatchSize) body.miniBatchSize = opts.miniBatchSize;
     if (opts.instanceCount) body.instanceCount = opts.instanceCount;
     if (opts.idempotencyKey) body.idempotencyKey = opts.idempotencyKey;
+    Object.assign(body, rowOptionsFrom(opts, file.rowOptions));
 
     const started = await client
       .json<{ name: string; status: string; created?: boolean; links?: Record<string, string> }>(

@@ -27,6 +27,13 @@ export interface Job extends JobProgressView {
   [key: string]: unknown;
 }
 
+/** DataRobot's counts as one line: percentage, scored, failed and skipped rows (files for file input). */
+function countsLine(j: Job): string | undefined {
+  if (typeof j.scoredRows !== "number") return undefined;
+  const unit = inputUnit(j);
+  return `${j.percentageCompleted}% | ${j.scoredRows} ${unit} scored, ${j.failedRows} failed, ${j.skippedRows} skipped`;
+}
+
 const MAX_POLL_FAILURES = 5;
 const enc = encodeURIComponent;
 
@@ -345,6 +352,9 @@ export function registerJob(program: Command) {
         ["started", formatDate(j.startedAt)],
         ["finished", formatDate(j.finishedAt)],
         ["output", j.output ? joinOutput(j) : undefined],
+        ["counts", countsLine(j)],
+        ["queue position", typeof j.queuePosition === "number" && j.queuePosition > 0 ? String(j.queuePosition) : undefined],
+        ["row options", j.rowOptions ? JSON.stringify(j.rowOptions) : undefined],
         ["error", j.error ?? undefined],
       ]);
     },

@@ -103,6 +103,14 @@ function readTabular(file, header) {
   return parse(text, { columns, skip_empty_lines: true, relax_column_count: true });
 }
 
+function readJsonLines(file) {
+  return fs
+    .readFileSync(file, "utf8")
+    .split("\n")
+    .filter((l) => l.trim())
+    .map((l) => JSON.parse(l));
+}
+
 async function start(firstLine) {
   setJobEnv(JSON.parse(firstLine || "{}").env);
   let mod;
@@ -126,7 +134,12 @@ async function start(firstLine) {
 
 async function score(run, request) {
   setJobEnv(request.env);
-  const miniBatch = request.kind === "tabular" ? readTabular(request.file, request.header) : [...request.files];
+  const miniBatch =
+    request.kind === "tabular"
+      ? readTabular(request.file, request.header)
+      : request.kind === "jsonl"
+        ? readJsonLines(request.file)
+        : [...request.files];
   const inputs = miniBatch.length;
   let result;
   try {

@@ -111,6 +111,11 @@ def read_tabular(path, header):
     return pd.read_csv(path)
 
 
+def read_jsonl(path):
+    with open(path, encoding="utf-8") as f:
+        return [json.loads(line) for line in f if line.strip()]
+
+
 def element_text(value):
     if isinstance(value, (dict, list, tuple)):
         return json.dumps(value, default=str)
@@ -169,6 +174,8 @@ def score(run, request):
     set_job_env(request.get("env"))
     if request["kind"] == "tabular":
         mini_batch = read_tabular(request["file"], request.get("header"))
+    elif request["kind"] == "jsonl":
+        mini_batch = read_jsonl(request["file"])
     else:
         mini_batch = list(request["files"])
     inputs = len(mini_batch)

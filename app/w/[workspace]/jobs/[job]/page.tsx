@@ -207,6 +207,12 @@ export default async function JobPage({ params, searchParams }: Params) {
               detail={!final && progress.elapsedSeconds !== null ? `${formatDuration(progress.elapsedSeconds)} elapsed` : undefined}
             />
           </dl>
+          <dl aria-label="Counts" className="flex flex-wrap gap-x-6 gap-y-1 text-xs text-zinc-600 dark:text-zinc-400">
+            <Count label={`Scored ${unit}s`} value={view.scoredRows} />
+            <Count label={`Failed ${unit}s`} value={view.failedRows} />
+            <Count label={`Skipped ${unit}s`} value={view.skippedRows} />
+            {view.queuePosition ? <Count label="Jobs ahead on this deployment" value={view.queuePosition} /> : null}
+          </dl>
         </div>
         <ol
           aria-label="Timeline"
@@ -357,6 +363,7 @@ export default async function JobPage({ params, searchParams }: Params) {
               label="Error threshold"
               value={view.settings.errorThreshold < 0 ? "no limit" : `${units(view.settings.errorThreshold).replace(/ /, " failed ")}`}
             />
+            {view.rowOptions ? <RowOptionSettings options={view.rowOptions} /> : null}
             {Object.keys(view.settings.environmentVariables).length ? (
               <Setting
                 label="Environment"
@@ -380,6 +387,37 @@ function Stat({ label, value, detail, bad }: { label: string; value: string; det
       <dd className="mt-0.5 text-base font-semibold tabular-nums">{value}</dd>
       {detail ? <dd className={cn("text-xs", bad ? "text-red-600" : "text-zinc-500")}>{detail}</dd> : null}
     </div>
+  );
+}
+
+function Count({ label, value }: { label: string; value: number }) {
+  return (
+    <div className="flex gap-1.5">
+      <dt>{label}</dt>
+      <dd className="font-semibold tabular-nums text-zinc-900 dark:text-zinc-100">{value.toLocaleString("en")}</dd>
+    </div>
+  );
+}
+
+/** The job's tabular options as the invoke body named them. */
+function RowOptionSettings({ options: o }: { options: NonNullable<ReturnType<typeof presentJob>["rowOptions"]> }) {
+  const remap = Object.entries(o.columnNamesRemapping);
+  return (
+    <>
+      <Setting
+        label="Passthrough columns"
+        value={"passthroughColumnsSet" in o ? "all input columns" : "passthroughColumns" in o ? o.passthroughColumns.join(", ") : "none"}
+      />
+      <Setting
+        label="CSV settings"
+        value={`delimiter ${o.csvSettings.delimiter}, quote ${o.csvSettings.quotechar}, ${o.csvSettings.encoding}`}
+      />
+      <Setting
+        label="Renamed columns"
+        value={remap.length ? remap.map(([k, v]) => (v === null ? `${k} dropped` : `${k} → ${v}`)).join(", ") : "none"}
+      />
+      <Setting label="Prediction status column" value={o.includePredictionStatus ? "prediction_status" : "no"} />
+    </>
   );
 }
 

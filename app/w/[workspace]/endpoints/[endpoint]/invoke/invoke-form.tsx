@@ -8,6 +8,7 @@ import { useAction, useFormErrors } from "@/components/forms/use-form-action";
 import { Button, ButtonLink } from "@/components/ui/button";
 import { SelectField, TextField } from "@/components/ui/field";
 import { invokeEndpointAction } from "../../actions";
+import { rowOptionsFromForm, TabularOptionsFields } from "./tabular-options";
 
 interface DeploymentOption {
   name: string;
@@ -82,6 +83,7 @@ export function InvokeForm({
             maxRetries: opt("maxRetries"),
             timeout: opt("timeout"),
             errorThreshold: opt("errorThreshold"),
+            ...rowOptionsFromForm(f),
           },
         });
       }}
@@ -104,6 +106,7 @@ export function InvokeForm({
             { value: "uri_folder", label: "Folder (uri_folder)" },
             { value: "uri_file", label: "One file (uri_file)" },
             { value: "tabular", label: "CSV split by rows (tabular)" },
+            { value: "jsonl", label: "JSON Lines split by lines (jsonl)" },
           ]}
         />
         {dataAssets.length > 0 && (
@@ -190,6 +193,7 @@ export function InvokeForm({
           errors={err("errorThreshold")}
         />
       </fieldset>
+      <TabularOptionsFields err={err} />
       <div className="flex gap-2">
         <Button type="submit" disabled={isPending || !deployments.length}>
           {isPending ? "Starting…" : "Start job"}

@@ -1,0 +1,78 @@
+import "server-only";
+import { writeFile } from "node:fs/promises";
+import { db } from "@/lib/db";
+import { downloadBlob, type StorageTarget, stageBlock } from "@/lib/storage";
+import { parseDataPath } from "../data-paths";
+import type { JobInputs } from "../invoke-job";
+import { resolveDataTarget } from "../resolve-data-target";
+import { encodeOutput, type PreparedRows, prepareRows, type RowInput, shapeFailedRows } from "./rows";
+
+/** The job's row input when the platform shapes its rows (jsonl, or tabular with row controls), else null. */
+export function rowInputOf(inputs: JobInputs): RowInput | null {
+  const d = inputs.data;
+  if (!d?.options || (d.type !== "tabular" && d.type !== "jsonl")) return null;
+  return { type: d.type, columns: d.columns, options: d.options };
+}
+
+async function readRange(source: StorageTarget, blob: string, mb: { byteStart: bigint | number | null; byteEnd: bigint | number | null }) {
+  const offset = Number(mb.byteStart ?? 0);
+  const stream = await downloadBlob(source, blob, { offset, count: Number(mb.byteEnd ?? 0) - offset });
+  const parts: Buffer[] = [];
+  for await (const chunk of stream as AsyncIterable<Buffer>) parts.push(chunk);
+  return Buffer.concat(parts);
+}
+
+/**
+ * Downloads a mini-batch's byte range, decodes it with the job's dialect and encoding, and writes
+ * what the worker reads to `file` (UTF-8: a standard CSV with its header, or JSON Lines).
+ */
+export async function prepareMiniBatchRows(opts: {
+  source: StorageTarget;
+  blob: string;
+  data: RowInput;
+  mb: { byteStart: bigint | number | null; byteEnd: bigint | number | null };
+  firstRow: number;
+  file: string;
+}): Promise<PreparedRows> {
+  const rows = prepareRows(await readRange(opts.source, opts.blob, opts.mb), opts.data, opts.firstRow);
+  await writeFile(opts.file, rows.workerText);
+  return rows;
+}
+
+/**
+ * At finalize, with includePredictionStatus: stages an output block for every mini-batch that failed
+ * for good or whose run() returned nothing, its rows carrying the error as their status, so failed
+ * rows are in the output file itself. Returns those blocks' indexes and the header to write when no
+ * mini-batch was scored (the carried columns and the status).
+ */
+export async function stageFailedRowBlocks(opts: {
+  job: { id: string; workspaceId: string; inputs: unknown; outputHeader: string | null };
+  data: RowInput;
+  target: StorageTarget;
+  outputBlob: string;
+  scope: string;
+}): Promise<{ indexes: number[]; header: string | null }> {
+  if (!opts.data.options.includeStatus) return { indexes: [], header: null };
+  const inputs = opts.job.inputs as JobInputs;
+  const inPath = parseDataPath(inputs.data.path);
+  const source = await resolveDataTarget({ workspaceId: opts.job.workspaceId, path: inPath });
+  const failed = await db.miniBatch.findMany({
+    where: { jobId: opts.job.id, OR: [{ status: "failed" }, { status: "completed", succeededCount: 0 }] },
+    orderBy: { index: "asc" },
+    select: { index: true, byteStart: true, byteEnd: true, error: true, status: true },
+  });
+  let header: string | null = null;
+  for (const mb of failed) {
+    const rows = prepareRows(await readRange(source, inPath.path, mb), opts.data, 0);
+    const error = mb.error ?? (mb.status === "completed" ? "run() returned no results for this mini-batch" : "The mini-batch failed.");
+    const shaped = shapeFailedRows(opts.data, rows, error, opts.job.outputHeader);
+    header ??= shaped.header;
+    await stageBlock(opts.target, opts.outputBlob, mb.index, shaped.body, opts.scope);
+  }
+  return { indexes: failed.map((m) => m.index), header: opts.job.outputHeader ? null : header };
+}
+
+/** The header block's bytes in the job's encoding (UTF-16 with its byte order mark). */
+export function encodedHeader(data: RowInput | null, header: string): Buffer {
+  return data ? encodeOutput(data, `${header}\n`, true) : Buffer.from(`${header}\n`);
+}
