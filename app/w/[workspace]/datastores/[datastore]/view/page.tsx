@@ -113,6 +113,7 @@ export default async function FilePage({
         ) : file.text !== null ? (
           <pre
             tabIndex={0}
+            role="region"
             aria-label="File contents"
             className="max-h-[70vh] overflow-auto whitespace-pre-wrap p-5 font-mono text-xs [overflow-wrap:anywhere]"
           >

@@ -167,7 +167,7 @@ export function InputPicker({
         </p>
       )}
       <p id={`${id}-count`} role="status" aria-label="What the job will score" className="text-sm">
-        <CountText count={count} />
+        {count.state === "empty" && errors?.includes(count.message) ? null : <CountText count={count} />}
       </p>
       {open ? (
         <section
