@@ -49,6 +49,11 @@ async function downloaded(page: Page, click: () => Promise<void>) {
 }
 
 const folder = (page: Page) => page.getByRole("list", { name: "Folder contents" });
+/** The row of one file or folder: its actions are named by their verb and described by the item's name. */
+const row = (page: Page, name: string) =>
+  folder(page)
+    .getByRole("listitem")
+    .filter({ has: page.getByRole("link", { name, exact: true }) });
 
 test("open previews text, CSV and images, and downloads everything else", async ({ page, request }) => {
   const { slug } = await signUp(page, "browse");
@@ -63,7 +68,7 @@ test("open previews text, CSV and images, and downloads everything else", async 
   await page.goto(`/w/${slug}/datastores/workspaceblobstore?prefix=look/`);
   await expectAccessible(page, "data browser folder");
 
-  await folder(page).getByRole("link", { name: "photo.png" }).click();
+  await folder(page).getByRole("link", { name: "photo.png", exact: true }).click();
   await expect(page.getByRole("heading", { name: "photo.png" })).toBeVisible();
   const img = page.getByRole("img", { name: "Preview of photo.png" });
   await expect(img).toBeVisible();
@@ -71,14 +76,14 @@ test("open previews text, CSV and images, and downloads everything else", async 
   await expectAccessible(page, "image preview");
 
   await page.getByRole("link", { name: "Back to look/" }).click();
-  await folder(page).getByRole("link", { name: "claims.csv" }).click();
+  await folder(page).getByRole("link", { name: "claims.csv", exact: true }).click();
   const table = page.getByRole("region", { name: "CSV preview" }).getByRole("table");
   await expect(table.getByRole("columnheader")).toHaveText(["id", "amount", "note"]);
   await expect(table.getByRole("row").nth(1)).toHaveText(/1\s*10\s*a, quoted/);
   await expectAccessible(page, "CSV preview");
 
   await page.getByRole("link", { name: "Back to look/" }).click();
-  await folder(page).getByRole("link", { name: "readme.txt" }).click();
+  await folder(page).getByRole("link", { name: "readme.txt", exact: true }).click();
   await expect(page.getByRole("region", { name: "File contents" })).toHaveText("Read me first.\nSecond line.");
   const viaPage = await downloaded(page, () => page.getByRole("link", { name: "Download", exact: true }).click());
   expect(viaPage).toMatchObject({ name: "readme.txt" });
@@ -87,11 +92,12 @@ test("open previews text, CSV and images, and downloads everything else", async 
 
   // No preview for a binary file: its name downloads it, byte for byte.
   await page.getByRole("link", { name: "Back to look/" }).click();
-  const bin = await downloaded(page, () => folder(page).getByRole("link", { name: "model.bin" }).click());
+  const bin = await downloaded(page, () => folder(page).getByRole("link", { name: "model.bin", exact: true }).click());
   expect(bin.name).toBe("model.bin");
   expect(bin.bytes.equals(blob)).toBe(true);
-  const row = await downloaded(page, () => folder(page).getByRole("link", { name: "Download claims.csv" }).click());
-  expect(row.bytes.toString()).toContain('"a, quoted"');
+  const viaRow = await downloaded(page, () => row(page, "claims.csv").getByRole("link", { name: "Download" }).click());
+  expect(viaRow.bytes.toString()).toContain('"a, quoted"');
+  await expect(row(page, "claims.csv").getByRole("link", { name: "Download" })).toHaveAccessibleDescription("claims.csv");
 });
 
 test("delete asks first in the page, says what goes, and removes a file and a whole folder", async ({ page, request }) => {
@@ -100,7 +106,7 @@ test("delete asks first in the page, says what goes, and removes a file and a wh
   await put(request, token, { "keep.txt": "k", "gone.txt": "g", "old/a.txt": "a", "old/deep/b.txt": "b", "stay/c.txt": "c" });
   await page.goto(`/w/${slug}/datastores/workspaceblobstore`);
 
-  const trigger = folder(page).getByRole("button", { name: "Delete gone.txt" });
+  const trigger = row(page, "gone.txt").getByRole("button", { name: "Delete" });
   await trigger.click();
   const dialog = page.getByRole("dialog", { name: "Delete file gone.txt?" });
   await expect(dialog).toContainText("gone.txt is deleted from workspaceblobstore. This cannot be undone.");
@@ -117,13 +123,13 @@ test("delete asks first in the page, says what goes, and removes a file and a wh
   await expect(folder(page).getByText("gone.txt")).toHaveCount(0);
   expect((await request.get("/api/v1/datastores/workspaceblobstore/files/gone.txt", { headers: auth(token) })).status()).toBe(404);
 
-  await folder(page).getByRole("button", { name: "Delete old/" }).click();
+  await row(page, "old/").getByRole("button", { name: "Delete" }).click();
   const folderDialog = page.getByRole("dialog", { name: "Delete folder old/?" });
   await expect(folderDialog).toContainText("old/ and every file in it are deleted from workspaceblobstore.");
   await folderDialog.getByRole("button", { name: "Delete folder" }).click();
   await expect(page.getByText("Deleted 2 files")).toBeVisible();
-  await expect(folder(page).getByRole("link", { name: "old/" })).toHaveCount(0);
-  await expect(folder(page).getByRole("link", { name: "stay/" })).toBeVisible();
+  await expect(folder(page).getByRole("link", { name: "old/", exact: true })).toHaveCount(0);
+  await expect(folder(page).getByRole("link", { name: "stay/", exact: true })).toBeVisible();
   await expect(folder(page).getByText("keep.txt")).toBeVisible();
 
   // The audit log names what was deleted.
@@ -164,7 +170,7 @@ test("select several: download them as one zip, then delete them together", asyn
   await page.getByLabel("Select all").check();
   await expect(page.getByRole("group", { name: "Selected items" })).toContainText("2 selected");
   await page.goto(`/w/${slug}/datastores/workspaceblobstore`);
-  const set = await downloaded(page, () => folder(page).getByRole("link", { name: "Download set/ as zip" }).click());
+  const set = await downloaded(page, () => row(page, "set/").getByRole("link", { name: "Download zip" }).click());
   expect(set.name).toBe("set.zip");
   expect(Object.keys(unzipSync(new Uint8Array(set.bytes))).sort()).toEqual(["set/other.txt", "set/two.txt"]);
 });
@@ -185,9 +191,9 @@ test("a reader can open and download but not delete, and a stale delete button i
     userId,
   ]);
   await page.goto(`/w/${slug}/datastores/workspaceblobstore?prefix=shared/`);
-  await expect(folder(page).getByRole("link", { name: "Download report.txt" })).toBeVisible();
-  await expect(page.getByRole("button", { name: /^Delete/ })).toHaveCount(0);
-  await folder(page).getByRole("link", { name: "report.txt" }).click();
+  await expect(row(page, "report.txt").getByRole("link", { name: "Download" })).toBeVisible();
+  await expect(page.getByRole("button", { name: /Delete/ })).toHaveCount(0);
+  await folder(page).getByRole("link", { name: "report.txt", exact: true }).click();
   await expect(page.getByRole("region", { name: "File contents" })).toHaveText("numbers");
   await expect(page.getByRole("button", { name: "Delete" })).toHaveCount(0);
 
@@ -195,19 +201,25 @@ test("a reader can open and download but not delete, and a stale delete button i
   await sql(`UPDATE "Membership" SET role = 'contributor' WHERE "workspaceId" = $1 AND "userId" = $2`, [workspaceId, userId]);
   await page.goto(`/w/${slug}/datastores/workspaceblobstore?prefix=shared/`);
   await sql(`UPDATE "Membership" SET role = 'reader' WHERE "workspaceId" = $1 AND "userId" = $2`, [workspaceId, userId]);
-  await folder(page).getByRole("button", { name: "Delete report.txt" }).click();
+  await row(page, "report.txt").getByRole("button", { name: "Delete" }).click();
   await page.getByRole("dialog").getByRole("button", { name: "Delete file" }).click();
   await expect(page.getByText(/Your role \(reader\) does not allow this/)).toBeVisible();
   expect((await request.get("/api/v1/datastores/workspaceblobstore/files/shared/report.txt", { headers: auth(token) })).status()).toBe(200);
 });
 
-test("uploading says where the files go", async ({ page }) => {
+test("uploading says where the files go, and follows the folder being browsed", async ({ page, request }) => {
   const { slug } = await signUp(page, "intofolder");
+  const token = await seedToken(slug, "owner");
+  await put(request, token, { "existing/x.txt": "x" });
   await page.goto(`/w/${slug}/datastores/workspaceblobstore`);
-  await expect(page.getByText("Files go to datastores/workspaceblobstore/paths/ (the top level)")).toBeVisible();
+  await expect(page.getByText("Files go into the top level of workspaceblobstore")).toBeVisible();
   await page.getByLabel("Upload into folder").fill("batches/2026-12");
-  await expect(page.getByText("Files go to datastores/workspaceblobstore/paths/batches/2026-12/;")).toBeVisible();
+  await expect(page.getByText("Files go into batches/2026-12/ of workspaceblobstore")).toBeVisible();
   await page.getByLabel("Upload files").setInputFiles([{ name: "a.txt", mimeType: "text/plain", buffer: Buffer.from("a") }]);
   await expect(page.getByText("Uploaded 1 file into batches/2026-12/")).toBeVisible();
-  await expect(folder(page).getByRole("link", { name: "batches/" })).toBeVisible();
+  await expect(folder(page).getByRole("link", { name: "batches/", exact: true })).toBeVisible();
+  // Opening a folder makes it the upload target: the field never names a folder other than the one it will use.
+  await folder(page).getByRole("link", { name: "existing/", exact: true }).click();
+  await expect(page.getByLabel("Upload into folder")).toHaveValue("existing/");
+  await expect(page.getByText("Files go into existing/ of workspaceblobstore")).toBeVisible();
 });

@@ -65,6 +65,9 @@ test("the invoke form picks a folder or a CSV without typing, counts what the jo
 
   // A folder picked from the tree runs, and scores what was counted.
   await page.getByRole("button", { name: "Browse datastores" }).click();
+  // The picker opens where the typed path points; the first crumb goes back to the top.
+  await expect(picker.getByRole("list", { name: "Folders and files" })).toContainText("claims.csv");
+  await picker.getByRole("navigation", { name: "Folder path" }).getByRole("button", { name: "workspaceblobstore" }).click();
   await picker.getByRole("button", { name: "Open archive/" }).click();
   await picker.getByRole("button", { name: "Use 2025/" }).click();
   await expect(page.getByLabel("Input type")).toHaveValue("uri_folder");

@@ -72,7 +72,7 @@ export default async function DatastorePage({
                 "Top level"
               )
             }
-            actions={ctx.can("data:write") ? <Uploader slug={slug} datastore={name} prefix={prefix} /> : null}
+            actions={ctx.can("data:write") ? <Uploader key={prefix} slug={slug} datastore={name} prefix={prefix} /> : null}
           />
           {prefix ? <InvokeHere slug={slug} endpoints={endpoints} inputPath={`datastores/${name}/paths/${prefix}`} /> : null}
           {listError ? (

@@ -3,7 +3,7 @@
 import { Download, File, FileImage, FileSpreadsheet, FileText, Folder, FolderUp, Trash2 } from "lucide-react";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
-import { useMemo, useRef, useState } from "react";
+import { useId, useMemo, useRef, useState } from "react";
 import { toast } from "sonner";
 import { toastActionError } from "@/components/forms/toast-error";
 import { useAction } from "@/components/forms/use-form-action";
@@ -49,6 +49,7 @@ const deleteAction =
 /** One folder of a datastore: open, download and delete files and folders, one at a time or several at once. */
 export function FileBrowser({ slug, datastore, prefix, folders, files, locked, canDelete }: Props) {
   const router = useRouter();
+  const uid = useId();
   const base = `/w/${slug}/datastores/${datastore}`;
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const [pending, setPending] = useState<string[] | null>(null);
@@ -159,8 +160,9 @@ export function FileBrowser({ slug, datastore, prefix, folders, files, locked, c
             </Link>
           </li>
         ) : null}
-        {folders.map((f) => {
+        {folders.map((f, i) => {
           const isLocked = f === locked?.path;
+          const nameId = `${uid}-d${i}`;
           return (
             <li key={f} className="flex flex-wrap items-center gap-x-3 gap-y-1 px-5 py-2.5">
               {isLocked ? (
@@ -179,20 +181,22 @@ export function FileBrowser({ slug, datastore, prefix, folders, files, locked, c
                 href={`${base}?prefix=${encodeURIComponent(f)}`}
               >
                 <Folder aria-hidden className={cn(iconClass, "fill-amber-200 text-amber-600 dark:fill-amber-900 dark:text-amber-400")} />
-                <span className="[overflow-wrap:anywhere]">{name(f)}</span>
+                <span id={nameId} className="[overflow-wrap:anywhere]">
+                  {name(f)}
+                </span>
               </Link>
               {isLocked ? <span className="basis-full pl-7 text-xs text-zinc-600 dark:text-zinc-400">{locked?.note}</span> : null}
               {isLocked ? null : (
                 <span className="ml-auto flex items-center gap-1">
-                  <a className={rowAction} href={zipHref(f)} download aria-label={`Download ${name(f)} as zip`}>
+                  <a className={rowAction} href={zipHref(f)} download aria-describedby={nameId}>
                     <Download aria-hidden className="size-3.5" />
-                    Download
+                    Download zip
                   </a>
                   {canDelete ? (
                     <button
                       type="button"
                       className={deleteAction}
-                      aria-label={`Delete ${name(f)}`}
+                      aria-describedby={nameId}
                       aria-haspopup="dialog"
                       onClick={() => setPending([f])}
                     >
@@ -205,7 +209,8 @@ export function FileBrowser({ slug, datastore, prefix, folders, files, locked, c
             </li>
           );
         })}
-        {files.map((f) => {
+        {files.map((f, i) => {
+          const nameId = `${uid}-f${i}`;
           const previewable = previewKindOf(f.path) !== "none";
           return (
             <li key={f.path} className="flex flex-wrap items-center gap-x-3 gap-y-1 px-5 py-2.5">
@@ -222,7 +227,9 @@ export function FileBrowser({ slug, datastore, prefix, folders, files, locked, c
                   href={`${base}/view?path=${encodeURIComponent(f.path)}`}
                 >
                   <FileIcon path={f.path} />
-                  <span className="[overflow-wrap:anywhere]">{name(f.path)}</span>
+                  <span id={nameId} className="[overflow-wrap:anywhere]">
+                    {name(f.path)}
+                  </span>
                 </Link>
               ) : (
                 <a
@@ -231,7 +238,9 @@ export function FileBrowser({ slug, datastore, prefix, folders, files, locked, c
                   download
                 >
                   <FileIcon path={f.path} />
-                  <span className="[overflow-wrap:anywhere]">{name(f.path)}</span>
+                  <span id={nameId} className="[overflow-wrap:anywhere]">
+                    {name(f.path)}
+                  </span>
                 </a>
               )}
               <span className="ml-auto flex items-center gap-3">
@@ -239,7 +248,7 @@ export function FileBrowser({ slug, datastore, prefix, folders, files, locked, c
                 <span className="hidden whitespace-nowrap text-xs text-zinc-600 md:inline dark:text-zinc-400">
                   {formatDateTime(f.lastModified)}
                 </span>
-                <a className={rowAction} href={fileHref(f.path)} download aria-label={`Download ${name(f.path)}`}>
+                <a className={rowAction} href={fileHref(f.path)} download aria-describedby={nameId}>
                   <Download aria-hidden className="size-3.5" />
                   Download
                 </a>
@@ -247,7 +256,7 @@ export function FileBrowser({ slug, datastore, prefix, folders, files, locked, c
                   <button
                     type="button"
                     className={deleteAction}
-                    aria-label={`Delete ${name(f.path)}`}
+                    aria-describedby={nameId}
                     aria-haspopup="dialog"
                     onClick={() => setPending([f.path])}
                   >

@@ -210,7 +210,6 @@ export function InputPicker({
                       type="button"
                       className="flex w-full items-center gap-2 rounded px-2 py-1.5 text-left text-sm hover:bg-white dark:hover:bg-zinc-900"
                       onClick={() => choose(r.folder, false)}
-                      aria-label={`Use ${r.folder || "the top level"}`}
                     >
                       <Folder
                         aria-hidden
