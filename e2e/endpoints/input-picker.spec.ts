@@ -36,6 +36,10 @@ test("the invoke form picks a folder or a CSV without typing, counts what the jo
   // Browse into a folder and take a CSV as rows.
   await page.getByLabel("Input type").selectOption("tabular");
   await page.getByRole("button", { name: "Browse datastores" }).click();
+  // The picker opens where the path points; the first crumb goes back to the top.
+  const tree = picker.getByRole("list", { name: "Folders and files" });
+  await expect(tree).toContainText("img_1.txt");
+  await picker.getByRole("navigation", { name: "Folder path" }).getByRole("button", { name: "workspaceblobstore" }).click();
   await picker.getByRole("button", { name: "Open tables/" }).click();
   await picker.getByRole("button", { name: "Use claims.csv" }).click();
   await expect(page.getByLabel("Input path")).toHaveValue("datastores/workspaceblobstore/paths/tables/claims.csv");
@@ -65,8 +69,7 @@ test("the invoke form picks a folder or a CSV without typing, counts what the jo
 
   // A folder picked from the tree runs, and scores what was counted.
   await page.getByRole("button", { name: "Browse datastores" }).click();
-  // The picker opens where the typed path points; the first crumb goes back to the top.
-  await expect(picker.getByRole("list", { name: "Folders and files" })).toContainText("claims.csv");
+  await expect(tree).toContainText("claims.csv");
   await picker.getByRole("navigation", { name: "Folder path" }).getByRole("button", { name: "workspaceblobstore" }).click();
   await picker.getByRole("button", { name: "Open archive/" }).click();
   await picker.getByRole("button", { name: "Use 2025/" }).click();

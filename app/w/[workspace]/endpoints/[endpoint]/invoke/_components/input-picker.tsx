@@ -88,6 +88,8 @@ export function InputPicker({
   const browse = useCallback(
     async (ds: string, p: string) => {
       setListError(null);
+      // No stale listing while the next one loads: a click must land on what is shown.
+      setListing(null);
       const res = await browseForInputAction({ workspace: slug, datastore: ds, prefix: p }).catch(() => null);
       if (!res?.data) {
         setListing(null);
@@ -195,6 +197,11 @@ export function InputPicker({
           {listError ? (
             <p className="mt-2 text-sm text-red-700 dark:text-red-400" role="alert">
               {listError}
+            </p>
+          ) : null}
+          {!listing && !listError ? (
+            <p className="mt-2 text-sm text-zinc-600 dark:text-zinc-400" role="status">
+              Loading…
             </p>
           ) : null}
           {listing?.recent?.length ? (
