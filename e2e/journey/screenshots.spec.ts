@@ -94,6 +94,12 @@ test("journey screenshots", async ({ page, request }) => {
   await shoot(page, "deployment-form");
   await page.goto(`/w/${slug}/endpoints/sentiment/invoke`);
   await shoot(page, "invoke");
+  await page.getByRole("button", { name: "Browse datastores" }).click();
+  await page.getByRole("list", { name: "Recent uploads" }).getByRole("button").first().click();
+  await expect(page.getByRole("status", { name: "What the job will score" })).toContainText("The job will score 12 files");
+  await page.getByRole("button", { name: "Browse datastores" }).click();
+  await expect(page.getByRole("list", { name: "Folders and files" })).toBeVisible();
+  await shoot(page, "invoke-picker");
 
   const running = await invoke("slow-ep");
   await page.goto(`/w/${slug}/jobs/${running}`);
@@ -108,6 +114,13 @@ test("journey screenshots", async ({ page, request }) => {
   await shoot(page, "job-completed");
   await page.goto(`/w/${slug}/datastores/workspaceblobstore`);
   await shoot(page, "datastore");
+  await page.goto(`/w/${slug}/datastores/workspaceblobstore?prefix=reviews/2026-12/`);
+  await page.getByRole("checkbox", { name: "Select 0.txt" }).check();
+  await page.getByRole("checkbox", { name: "Select 1.txt" }).check();
+  await shoot(page, "datastore-folder");
+  await page.getByRole("link", { name: "2.txt", exact: true }).click();
+  await expect(page.getByRole("region", { name: "File contents" })).toHaveText("review 2");
+  await shoot(page, "file-preview");
   await page.goto(`/w/${slug}/settings/tokens`);
   await shoot(page, "tokens");
   await page.goto(`/w/${slug}/endpoints/sentiment`);

@@ -1,6 +1,8 @@
 import { expect, type APIRequestContext } from "@playwright/test";
 
-export const auth = (token: string) => ({ authorization: `Bearer ${token}` });
+// One connection per request: a kept-alive socket the loaded server closed while the test drove the browser
+// comes back as ECONNRESET on its next use.
+export const auth = (token: string) => ({ authorization: `Bearer ${token}`, connection: "close" });
 
 export const SCORE_PY = `import os
 import pandas as pd

@@ -9,6 +9,8 @@ import { AppError, fieldError, isUniqueViolation } from "@/lib/errors";
 import { blobExists } from "@/lib/storage";
 import { DataPathError, parseDataPath } from "./data-paths";
 import { literalInputSchema } from "./literal-inputs";
+import { inspectInput } from "./inspect-input";
+import { permanentStorageError } from "./job-failure";
 import { resolveDataTarget } from "./resolve-data-target";
 import { checkRowInput } from "./tabular/check-row-input";
 import { type RowOptions, rowOptionProblems, rowOptionsGiven, rowOptionsShape, toRowOptions } from "./tabular/options";
@@ -27,6 +29,8 @@ export function isDataInput(v: { type?: unknown } | null | undefined): boolean {
 /** Files per mini-batch for file inputs; rows per mini-batch may go up to MAX_ROWS_PER_MINI_BATCH. */
 const MAX_FILES_PER_MINI_BATCH = 10_000;
 const MAX_ROWS_PER_MINI_BATCH = 1_000_000;
+/** At invoke, CSVs up to this size are read to check they hold a row; bigger ones are left to planning. */
+const INVOKE_ROW_COUNT_BYTES = 4 * 1024 * 1024;
 
 const dataInput = z.object({
   type: z.enum(DATA_INPUT_TYPES, { error: "Use uri_folder, uri_file, tabular or jsonl." }),
@@ -143,6 +147,8 @@ export async function invokeJob(opts: {
   input: InvokeJobInput;
   via?: string;
   origin?: JobOrigin;
+  /** Refuse (400 on input.path) an input that is missing or holds nothing to score, before the job exists. */
+  checkInput?: boolean;
 }) {
   const input = invokeJobSchema.parse(opts.input);
   if (input.idempotencyKey) {
@@ -163,9 +169,14 @@ export async function invokeJob(opts: {
   const rowOptions = rowOptionsGiven(input, data.type) ? toRowOptions(input) : undefined;
   let source: Awaited<ReturnType<typeof resolveDataTarget>>;
   try {
-    source = await resolveDataTarget({ workspaceId: opts.workspaceId, path: parseDataPath(data.path) });
+    const parsed = parseDataPath(data.path);
+    source = await resolveDataTarget({ workspaceId: opts.workspaceId, path: parsed });
+    if (opts.checkInput)
+      await inspectInput({ target: source, path: parsed, type: data.type, limit: 1, countRowsUpTo: INVOKE_ROW_COUNT_BYTES });
   } catch (e) {
     if (e instanceof DataPathError) throw fieldError("input.path", e.message);
+    const permanent = opts.checkInput ? permanentStorageError(e, data.path.replace(/\?.*$/, "")) : null;
+    if (permanent) throw fieldError("input.path", permanent);
     if (e instanceof AppError) throw fieldError("input.path", e.message, e.code);
     throw e;
   }

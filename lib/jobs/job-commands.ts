@@ -16,6 +16,7 @@ export async function startJob(opts: {
   input: InvokeJobInput;
   via?: string;
   origin?: JobOrigin;
+  checkInput?: boolean;
 }) {
   const { job, created } = await invokeJob(opts);
   await inngest.send(plain(jobRequested.create({ jobId: job.id, workspaceId: job.workspaceId }, { id: eventIds.jobRequested(job.id) })));

@@ -204,6 +204,16 @@ export async function blobExists(target: StorageTarget, path: string): Promise<b
   return blockBlob(target, path).exists();
 }
 
+/** A blob's size in bytes, or null when it does not exist. */
+export async function blobSize(target: StorageTarget, path: string): Promise<number | null> {
+  try {
+    return (await blockBlob(target, path).getProperties()).contentLength ?? 0;
+  } catch (e) {
+    if ((e as { statusCode?: number }).statusCode === 404) return null;
+    throw e;
+  }
+}
+
 export async function deleteBlob(target: StorageTarget, path: string): Promise<void> {
   await blockBlob(target, path).deleteIfExists();
 }

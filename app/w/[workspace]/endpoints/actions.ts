@@ -101,6 +101,7 @@ export const invokeEndpointAction = workspaceActionClient
       endpointName: parsedInput.endpoint,
       input: parsedInput.invoke as InvokeJobInput,
       via: "ui",
+      checkInput: true,
     });
     revalidatePath(`/w/${ctx.workspace.slug}/jobs`);
     return { name: job.name };

@@ -1,5 +1,4 @@
 import type { Metadata } from "next";
-import Link from "next/link";
 import { Card, CardHeader, EmptyState, PageHeader } from "@/components/ui/card";
 import { CopyButton } from "@/components/ui/copy-button";
 import { formatDateTime } from "@/components/ui/format";
@@ -9,17 +8,11 @@ import { listFolder } from "@/lib/storage";
 import { DEFAULT_DATASTORE_NAME, PLATFORM_PREFIX } from "@/lib/datastores/default-datastore";
 import { AUTH_LABELS } from "@/lib/datastores/labels";
 import { findEndpoints } from "@/lib/endpoints/find-endpoints";
+import { FileBrowser } from "./_components/file-browser";
 import { InvokeHere } from "./_components/invoke-here";
 import { Uploader } from "./_components/uploader";
 
 export const metadata: Metadata = { title: "Datastore" };
-
-function formatBytes(n: number) {
-  if (n < 1024) return `${n} B`;
-  if (n < 1024 ** 2) return `${(n / 1024).toFixed(1)} KiB`;
-  if (n < 1024 ** 3) return `${(n / 1024 ** 2).toFixed(1)} MiB`;
-  return `${(n / 1024 ** 3).toFixed(1)} GiB`;
-}
 
 export default async function DatastorePage({
   params,
@@ -29,7 +22,8 @@ export default async function DatastorePage({
   searchParams: Promise<{ prefix?: string }>;
 }) {
   const { workspace: slug, datastore: name } = await params;
-  const { prefix = "" } = await searchParams;
+  const { prefix: rawPrefix = "" } = await searchParams;
+  const prefix = rawPrefix && !rawPrefix.endsWith("/") ? `${rawPrefix}/` : rawPrefix;
   const ctx = await getPageContext(slug);
   const ds = await orNotFound(getDatastoreOrThrow({ workspaceId: ctx.workspace.id, name }));
   let listing: Awaited<ReturnType<typeof listFolder>> | null = null;
@@ -42,7 +36,6 @@ export default async function DatastorePage({
   const base = `/w/${slug}/datastores/${name}`;
   const endpoints =
     prefix && ctx.can("job:invoke") ? (await findEndpoints({ workspaceId: ctx.workspace.id, perPage: 200 })).data.map((e) => e.name) : [];
-  const parent = prefix.replace(/[^/]+\/$/, "");
   return (
     <>
       <PageHeader title={ds.name} description={ds.description ?? undefined} />
@@ -79,42 +72,40 @@ export default async function DatastorePage({
                 "Top level"
               )
             }
-            actions={ctx.can("data:write") ? <Uploader slug={slug} datastore={name} prefix={prefix} /> : null}
+            actions={ctx.can("data:write") ? <Uploader key={prefix} slug={slug} datastore={name} prefix={prefix} /> : null}
           />
           {prefix ? <InvokeHere slug={slug} endpoints={endpoints} inputPath={`datastores/${name}/paths/${prefix}`} /> : null}
           {listError ? (
-            <p className="p-5 text-sm text-red-600" role="alert">
+            <p className="p-5 text-sm text-red-700 dark:text-red-400" role="alert">
               {listError}
             </p>
-          ) : listing && (listing.folders.length || listing.files.length) ? (
-            <ul className="divide-y divide-zinc-100 text-sm dark:divide-zinc-800" aria-label="Folder contents">
-              {prefix ? (
-                <li className="px-5 py-2.5">
-                  <Link className="text-brand-600 hover:underline" href={parent ? `${base}?prefix=${encodeURIComponent(parent)}` : base}>
-                    ../
-                  </Link>
-                </li>
+          ) : listing && (listing.folders.length || listing.files.length || prefix) ? (
+            <>
+              <FileBrowser
+                slug={slug}
+                datastore={name}
+                prefix={prefix}
+                folders={listing.folders}
+                files={listing.files.map((f) => ({ path: f.path, size: f.size, lastModified: f.lastModified.toISOString() }))}
+                locked={
+                  name === DEFAULT_DATASTORE_NAME && !prefix
+                    ? {
+                        path: PLATFORM_PREFIX,
+                        note: "Copies of deployment code and model files from before they moved to the platform's own storage; nothing reads them, jobs over this store leave them out.",
+                      }
+                    : null
+                }
+                canDelete={ctx.can("data:delete")}
+              />
+              {!listing.folders.length && !listing.files.length ? (
+                <EmptyState title="This folder is empty">Upload input files here to invoke endpoints over them.</EmptyState>
               ) : null}
-              {listing.folders.map((f) => (
-                <li key={f} className="px-5 py-2.5">
-                  <Link className="text-brand-600 hover:underline" href={`${base}?prefix=${encodeURIComponent(f)}`}>
-                    📁 {f.slice(prefix.length)}
-                  </Link>
-                  {name === DEFAULT_DATASTORE_NAME && f === PLATFORM_PREFIX ? (
-                    <span className="ml-2 text-xs text-zinc-500">
-                      Copies of deployment code and model files from before they moved to the platform&apos;s own storage; nothing reads
-                      them, jobs over this store leave them out
-                    </span>
-                  ) : null}
-                </li>
-              ))}
-              {listing.files.map((f) => (
-                <li key={f.path} className="flex justify-between px-5 py-2.5">
-                  <span className="font-mono text-xs">{f.path.slice(prefix.length)}</span>
-                  <span className="text-zinc-500">{formatBytes(f.size)}</span>
-                </li>
-              ))}
-            </ul>
+              {listing.continuationToken ? (
+                <p className="border-t border-zinc-100 px-5 py-3 text-xs text-zinc-600 dark:border-zinc-800 dark:text-zinc-400">
+                  Showing the first 200 entries of this folder. Open a sub-folder, or list it with the CLI or the API for the rest.
+                </p>
+              ) : null}
+            </>
           ) : (
             <EmptyState title="This folder is empty">Upload input files here to invoke endpoints over them.</EmptyState>
           )}

@@ -16,6 +16,7 @@ export const POST = withApiAuth<Params>("job:invoke", async ({ principal, params
     endpointName: params.endpoint,
     input: await strictJsonBody<InvokeJobInput>(request, invokeJobSchema),
     via: "api",
+    checkInput: true,
   });
   const presented = presentJob(job, baseUrlOf(request));
   return json({ name: presented.name, status: presented.status, created, links: presented.links }, 202, { location: presented.links.self });

@@ -42,24 +42,27 @@ export function Uploader({ slug, datastore, prefix }: { slug: string; datastore:
       }),
     );
     if (state.failed.length) toast.error(`${state.failed.length} of ${files.length} files failed to upload`);
-    else toast.success(`Uploaded ${files.length} file${files.length === 1 ? "" : "s"}`);
+    else toast.success(`Uploaded ${files.length} file${files.length === 1 ? "" : "s"} into ${destination || "the top level"}`);
     router.refresh();
   }
 
+  const trimmed = folder.trim().replace(/^\/+/, "");
+  const destination = trimmed && !trimmed.endsWith("/") ? `${trimmed}/` : trimmed;
   const pct = progress ? Math.round((progress.done / progress.total) * 100) : 0;
   return (
     <div className="space-y-3">
       <div className="flex flex-wrap items-center gap-2">
-        <label className="flex items-center gap-1.5 text-sm">
-          <span className="text-zinc-500">Into folder</span>
-          <input
-            aria-label="Upload into folder"
-            value={folder}
-            onChange={(e) => setFolder(e.target.value)}
-            placeholder="top level"
-            className="w-40 rounded-md border border-zinc-300 bg-white px-2 py-1.5 font-mono text-xs dark:border-zinc-700 dark:bg-zinc-900"
-          />
+        <label htmlFor={`${datastore}-upload-folder`} className="text-sm font-medium">
+          Upload into folder
         </label>
+        <input
+          id={`${datastore}-upload-folder`}
+          value={folder}
+          onChange={(e) => setFolder(e.target.value)}
+          placeholder="(top level)"
+          aria-describedby={`${datastore}-upload-dest`}
+          className="w-44 rounded-md border border-zinc-300 bg-white px-2 py-1.5 font-mono text-xs dark:border-zinc-700 dark:bg-zinc-900"
+        />
         <label className={buttonClass("secondary", "cursor-pointer")}>
           Upload files
           <input
@@ -85,6 +88,10 @@ export function Uploader({ slug, datastore, prefix }: { slug: string; datastore:
           />
         </label>
       </div>
+      <p id={`${datastore}-upload-dest`} className="text-xs text-zinc-600 dark:text-zinc-400">
+        Files go into <code className="[overflow-wrap:anywhere]">{destination || "the top level"}</code> of {datastore}; a folder you upload
+        keeps its own name and sub-folders.
+      </p>
       {progress ? (
         <div role="status" aria-label="Upload progress" className="space-y-1 text-sm">
           <div

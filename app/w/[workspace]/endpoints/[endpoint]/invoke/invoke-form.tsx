@@ -8,6 +8,7 @@ import { useAction, useFormErrors } from "@/components/forms/use-form-action";
 import { Button, ButtonLink } from "@/components/ui/button";
 import { SelectField, TextField } from "@/components/ui/field";
 import { invokeEndpointAction } from "../../actions";
+import { InputPicker } from "./_components/input-picker";
 import { rowOptionsFromForm, TabularOptionsFields } from "./tabular-options";
 
 interface DeploymentOption {
@@ -120,14 +121,7 @@ export function InvokeForm({
             ]}
           />
         )}
-        <TextField
-          label="Input path"
-          name="inputPath"
-          defaultValue={defaultInput}
-          placeholder="datastores/workspaceblobstore/paths/inputs/"
-          hint={`datastores/<name>/paths/<folder>/ or …/<file> (datastores: ${datastores.join(", ")}), azureml://datastores/…, an https blob URL (public, or with a SAS token), or azureml:<data asset>@latest.`}
-          errors={err("input.path") ?? err("input")}
-        />
+        <InputPicker slug={slug} datastores={datastores} defaultValue={defaultInput} errors={err("input.path") ?? err("input")} />
       </fieldset>
       <div className="space-y-1.5">
         <label htmlFor="literals" className="block text-sm font-medium">
