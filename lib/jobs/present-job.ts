@@ -42,7 +42,7 @@ export function presentJob(j: JobRow, baseUrl = "") {
     actions: jobActions(j),
     // DataRobot's counts (rows for tabular and jsonl input, files otherwise).
     ...rowCounts(j, progress, j.queuePosition ?? null),
-    rowOptions: presentRowOptions((j.inputs as JobInputs | null)?.data?.options),
+    rowOptions: presentRowOptions((j.inputs as JobInputs | null)?.data?.options, (j.inputs as JobInputs | null)?.data?.type),
     error: j.error,
     submittedVia: j.submittedVia,
     createdAt: j.createdAt,

@@ -4,7 +4,9 @@ import { createApiToken } from "@/lib/api-tokens/api-tokens";
 import { db } from "@/lib/db";
 import { outputPrefix } from "@/lib/jobs/finalize-job";
 import { invokeJob } from "@/lib/jobs/invoke-job";
+import { getJobOrThrow } from "@/lib/jobs/find-jobs";
 import { startJob } from "@/lib/jobs/job-commands";
+import { presentJob } from "@/lib/jobs/present-job";
 import { downloadBlob, readBlobText, uploadBlob } from "@/lib/storage";
 import { serveApi } from "../api/helpers";
 import { startFunctionsServer } from "../support/functions-server";
@@ -174,6 +176,14 @@ describe("tabular scoring controls (DataRobot's names)", () => {
       .split("\n")
       .map((l) => JSON.parse(l));
     expect(lines).toEqual(requests.map((r, i) => ({ custom_id: r.custom_id, response: { words: (i % 3) + 1 }, error: null })));
+    // A jsonl job has no CSV dialect to show; it counts lines as rows.
+    expect(presentJob(await getJobOrThrow({ workspaceId: workspace.id, name: job.name }))).toMatchObject({
+      scoredRows: 5,
+      failedRows: 0,
+      skippedRows: 0,
+      percentageCompleted: 100,
+      rowOptions: { csvSettings: null, includePredictionStatus: false },
+    });
   });
 
   it("fails a jsonl job whose line is not a JSON object, naming the line", async () => {

@@ -1,6 +1,7 @@
 import "server-only";
 import { writeFile } from "node:fs/promises";
 import { db } from "@/lib/db";
+import { logError } from "@/lib/log";
 import { downloadBlob, type StorageTarget, stageBlock } from "@/lib/storage";
 import { parseDataPath } from "../data-paths";
 import type { JobInputs } from "../invoke-job";
@@ -55,21 +56,36 @@ export async function stageFailedRowBlocks(opts: {
   if (!opts.data.options.includeStatus) return { indexes: [], header: null };
   const inputs = opts.job.inputs as JobInputs;
   const inPath = parseDataPath(inputs.data.path);
-  const source = await resolveDataTarget({ workspaceId: opts.job.workspaceId, path: inPath });
+  let source: StorageTarget;
+  try {
+    source = await resolveDataTarget({ workspaceId: opts.job.workspaceId, path: inPath });
+  } catch (e) {
+    logError(`job ${opts.job.id}: the input could not be opened to write failed rows with their status`, e);
+    return { indexes: [], header: null };
+  }
   const failed = await db.miniBatch.findMany({
     where: { jobId: opts.job.id, OR: [{ status: "failed" }, { status: "completed", succeededCount: 0 }] },
     orderBy: { index: "asc" },
     select: { index: true, byteStart: true, byteEnd: true, error: true, status: true },
   });
   let header: string | null = null;
+  const staged: number[] = [];
   for (const mb of failed) {
-    const rows = prepareRows(await readRange(source, inPath.path, mb), opts.data, 0);
+    let rows: PreparedRows;
+    try {
+      rows = prepareRows(await readRange(source, inPath.path, mb), opts.data, 0);
+    } catch (e) {
+      // The input changed or went away since planning: these rows stay in errors.jsonl only; the job still ends.
+      logError(`job ${opts.job.id}: the rows of failed mini-batch ${mb.index} could not be re-read for the status column`, e);
+      continue;
+    }
     const error = mb.error ?? (mb.status === "completed" ? "run() returned no results for this mini-batch" : "The mini-batch failed.");
     const shaped = shapeFailedRows(opts.data, rows, error, opts.job.outputHeader);
     header ??= shaped.header;
     await stageBlock(opts.target, opts.outputBlob, mb.index, shaped.body, opts.scope);
+    staged.push(mb.index);
   }
-  return { indexes: failed.map((m) => m.index), header: opts.job.outputHeader ? null : header };
+  return { indexes: staged, header: opts.job.outputHeader ? null : header };
 }
 
 /** The header block's bytes in the job's encoding (UTF-16 with its byte order mark). */

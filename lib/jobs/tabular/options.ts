@@ -111,11 +111,13 @@ export function toRowOptions(v: RowOptionsParsed): RowOptions {
 }
 
 /** The row controls in the invoke body's words, for the API and the dashboard. */
-export function presentRowOptions(o: RowOptions | undefined) {
+export function presentRowOptions(o: RowOptions | undefined, type?: string) {
   if (!o) return null;
   return {
     ...(o.passthrough === "all" ? { passthroughColumnsSet: "all" } : o.passthrough ? { passthroughColumns: o.passthrough } : {}),
-    csvSettings: { delimiter: o.delimiter === "\t" ? "tab" : o.delimiter, quotechar: o.quotechar, encoding: o.encoding },
+    // JSON Lines have no dialect: UTF-8, one object per line.
+    csvSettings:
+      type === "jsonl" ? null : { delimiter: o.delimiter === "\t" ? "tab" : o.delimiter, quotechar: o.quotechar, encoding: o.encoding },
     columnNamesRemapping: o.remap,
     includePredictionStatus: o.includeStatus,
   };

@@ -408,10 +408,12 @@ function RowOptionSettings({ options: o }: { options: NonNullable<ReturnType<typ
         label="Passthrough columns"
         value={"passthroughColumnsSet" in o ? "all input columns" : "passthroughColumns" in o ? o.passthroughColumns.join(", ") : "none"}
       />
-      <Setting
-        label="CSV settings"
-        value={`delimiter ${o.csvSettings.delimiter}, quote ${o.csvSettings.quotechar}, ${o.csvSettings.encoding}`}
-      />
+      {o.csvSettings ? (
+        <Setting
+          label="CSV settings"
+          value={`delimiter ${o.csvSettings.delimiter}, quote ${o.csvSettings.quotechar}, ${o.csvSettings.encoding}`}
+        />
+      ) : null}
       <Setting
         label="Renamed columns"
         value={remap.length ? remap.map(([k, v]) => (v === null ? `${k} dropped` : `${k} → ${v}`)).join(", ") : "none"}

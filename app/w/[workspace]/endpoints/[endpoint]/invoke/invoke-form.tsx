@@ -161,7 +161,7 @@ export function InvokeForm({
           name="miniBatchSize"
           type="number"
           placeholder={String(d?.miniBatchSize ?? "")}
-          hint="Files per mini-batch; CSV rows for tabular input."
+          hint="Files per mini-batch; CSV rows or JSON lines for tabular and jsonl input."
           errors={err("miniBatchSize")}
         />
         <TextField
