@@ -45,7 +45,7 @@ describe("sandboxSettingsSchema", () => {
     expect(unknown.success).toBe(false);
     expect(unknown.error?.issues[0]).toMatchObject({ code: "unrecognized_keys", keys: ["network"] });
     const bad = sandboxSettingsSchema.safeParse({ processes: 0 });
-    expect(bad.error?.issues[0]).toMatchObject({ path: ["processes"], message: "must be more than 0" });
+    expect(bad.error?.issues[0]).toMatchObject({ path: ["processes"], message: "Use at least 8 (processes and threads per worker)." });
     expect(sandboxSettingsOf({ memoryMiB: "lots" })).toEqual({});
   });
 });

@@ -14,7 +14,7 @@ import {
   writeFileSync,
 } from "node:fs";
 import path from "node:path";
-import { z } from "zod";
+import { DEFAULT_SANDBOX_SETTINGS, sandboxSettingsSchema } from "./sandbox-settings";
 
 /**
  * The scoring sandbox: every worker runs under bubblewrap (`bwrap`) in its own user, mount, PID,
@@ -62,29 +62,7 @@ export interface SandboxSettings {
   cpuSeconds?: number;
 }
 
-const positive = (what: string) =>
-  z
-    .number({ error: `must be a number (${what})` })
-    .int("must be a whole number")
-    .positive("must be more than 0");
-
-/** A deployment's `sandbox` setting as the API takes it: unknown fields are errors. */
-export const sandboxSettingsSchema = z
-  .object({
-    allowNetwork: z.boolean({ error: "must be true or false (outbound network for this deployment's workers)" }).optional(),
-    memoryMiB: positive("MiB of memory per worker process")
-      .max(1024 * 1024)
-      .optional(),
-    processes: positive("processes and threads per worker").max(100_000).optional(),
-    openFiles: positive("open files per process").max(1_048_576).optional(),
-    fileSizeMiB: positive("MiB, the largest file a script may write")
-      .max(1024 * 1024)
-      .optional(),
-    cpuSeconds: positive("CPU seconds per run()")
-      .max(7 * 24 * 3600)
-      .optional(),
-  })
-  .strict();
+export { sandboxSettingsSchema };
 
 /** The stored setting (a Json column) as SandboxSettings; anything malformed counts as the defaults. */
 export function sandboxSettingsOf(json: unknown): SandboxSettings {
@@ -95,11 +73,11 @@ export function sandboxSettingsOf(json: unknown): SandboxSettings {
 const MiB = 1024 * 1024;
 
 export const DEFAULT_LIMITS: SandboxLimits = {
-  memoryBytes: 2048 * MiB,
-  processes: 128,
-  openFiles: 1024,
-  fileSizeBytes: 1024 * MiB,
-  cpuSeconds: 600,
+  memoryBytes: DEFAULT_SANDBOX_SETTINGS.memoryMiB * MiB,
+  processes: DEFAULT_SANDBOX_SETTINGS.processes,
+  openFiles: DEFAULT_SANDBOX_SETTINGS.openFiles,
+  fileSizeBytes: DEFAULT_SANDBOX_SETTINGS.fileSizeMiB * MiB,
+  cpuSeconds: DEFAULT_SANDBOX_SETTINGS.cpuSeconds,
 };
 
 /** A deployment's limits: its own settings over the defaults, each checked to be a positive integer. */

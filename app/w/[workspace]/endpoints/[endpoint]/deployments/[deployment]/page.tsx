@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { z } from "zod";
+import { EnvironmentBuild } from "@/components/deployments/environment-build";
 import { ButtonLink } from "@/components/ui/button";
 import { Badge, Card, CardHeader, PageHeader } from "@/components/ui/card";
 import { cn } from "@/components/ui/cn";
@@ -9,6 +10,7 @@ import { JobStatusBadge } from "@/components/ui/status-badge";
 import { getPageContext, orNotFound } from "@/lib/auth/page-context";
 import {
   findDeploymentVersions,
+  getDeploymentEnvironmentBuild,
   getDeploymentOrThrow,
   readDeploymentVersionCode,
   snapshotDeploymentVersion,
@@ -39,7 +41,11 @@ export default async function DeploymentPage({
   const ref = { workspaceId: ctx.workspace.id, endpointName: endpoint, name };
   // A deployment made before version history (or over the API) gets its current version recorded on first view.
   await orNotFound(snapshotDeploymentVersion(ref));
-  const [d, versions] = await Promise.all([getDeploymentOrThrow(ref), findDeploymentVersions(ref)]);
+  const [d, versions, build] = await Promise.all([
+    getDeploymentOrThrow(ref),
+    findDeploymentVersions(ref),
+    getDeploymentEnvironmentBuild(ref),
+  ]);
   const code = await readDeploymentVersionCode({ ...ref, version: d.version });
   const paths = Object.keys(code.files).sort(
     (a, b) => Number(b === code.scoringScript) - Number(a === code.scoringScript) || a.localeCompare(b),
@@ -155,8 +161,30 @@ export default async function DeploymentPage({
             <Item label="Logging level" value={s.loggingLevel} />
             <Item label="Environment" value={env.length ? env.map(([k, v]) => `${k}=${v}`).join("\n") : "none"} mono />
           </dl>
+          <div className="border-t border-zinc-200 dark:border-zinc-800">
+            <h2 className="px-5 pt-4 text-sm font-semibold">Sandbox limits</h2>
+            <dl className="grid gap-3 p-5 pt-3 text-sm sm:grid-cols-2 lg:grid-cols-1" aria-label="Sandbox limits">
+              {SANDBOX_ITEMS.map(([key, label, unit]) => (
+                <Item
+                  key={key}
+                  label={label}
+                  value={`${d.sandbox[key].toLocaleString("en-US")} ${unit}${key in s.sandboxSettings ? "" : " (default)"}`}
+                />
+              ))}
+              <Item
+                label="Outbound network"
+                value={`${d.sandbox.allowNetwork ? "allowed" : "none"}${"allowNetwork" in s.sandboxSettings ? "" : " (default)"}`}
+              />
+            </dl>
+          </div>
         </Card>
       </div>
+
+      {build ? (
+        <div className="mt-6">
+          <EnvironmentBuild build={build} description={`Version ${d.version}: a virtual environment built from the deployment's code.`} />
+        </div>
+      ) : null}
 
       <Card className="mt-6">
         <CardHeader title="Versions" description="Each change of code, model or settings is a version. Jobs keep the version they ran." />
@@ -241,6 +269,14 @@ export default async function DeploymentPage({
     </>
   );
 }
+
+const SANDBOX_ITEMS = [
+  ["memoryMiB", "Memory per process", "MiB"],
+  ["processes", "Processes and threads", ""],
+  ["openFiles", "Open files per process", ""],
+  ["fileSizeMiB", "Largest file written", "MiB"],
+  ["cpuSeconds", "CPU time per run()", "s"],
+] as const;
 
 function Item({ label, value, mono }: { label: string; value: string; mono?: boolean }) {
   return (
