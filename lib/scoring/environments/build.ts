@@ -184,6 +184,9 @@ async function build(plan: EnvironmentPlan, root: string, venvDir: string, netwo
   const basePip = await hasPip(plan.base);
   const pip = ["-m", "pip", "install", "--disable-pip-version-check", "--no-input", "--no-cache-dir", "--retries", "0", "--timeout", "15"];
   if (plan.findLinks.length) pip.push("--no-index", ...plan.findLinks.flatMap((d) => ["--find-links", d]));
+  // Without network and without a wheel folder no index is reachable: pip is told so, not left to fail on TLS.
+  const offline = !plan.findLinks.length && !network;
+  if (offline) pip.push("--no-index");
   pip.push("-r", path.join(venvDir, "requirements.txt"));
   const venvArgs = ["-m", "venv", "--system-site-packages", ...(basePip ? ["--without-pip"] : []), venvDir];
   const script = [
@@ -200,7 +203,11 @@ async function build(plan: EnvironmentPlan, root: string, venvDir: string, netwo
     ].join("\n") + "\n";
   await writeFile(logFile, log);
   if (code !== 0) {
-    const error = pipError(output);
+    const error =
+      pipError(output) +
+      (offline
+        ? ". The deployment has no network (sandboxSettings.allowNetwork) and the server names no wheel folder (BATCHPOINT_PIP_FIND_LINKS), so pip has nowhere to install from: allow the deployment network, or add the wheels to the code's wheels/ folder."
+        : "");
     await writeFile(`${venvDir}.failed`, error + "\n");
     await rm(venvDir, { recursive: true, force: true });
     throw new EnvironmentBuildError(error, log);

@@ -168,7 +168,7 @@ export default async function DeploymentPage({
                 <Item
                   key={key}
                   label={label}
-                  value={`${d.sandbox[key].toLocaleString("en-US")} ${unit}${key in s.sandboxSettings ? "" : " (default)"}`}
+                  value={`${d.sandbox[key].toLocaleString("en-US")}${unit ? ` ${unit}` : ""}${key in s.sandboxSettings ? "" : " (default)"}`}
                 />
               ))}
               <Item
