@@ -194,17 +194,24 @@ async function build(plan: EnvironmentPlan, root: string, venvDir: string, netwo
     plan.spec.requirements.length ? `${q(path.join(venvDir, "bin", "python"))} ${pip.map(q).join(" ")}` : "true",
   ].join(" && ");
   const { code, output } = await run(script, { venvDir, base: plan.base, findLinks: plan.findLinks, network });
+  // The log is shown to the workspace: the server's folders appear by name, not by their host path.
+  const hide = (text: string) => {
+    let out = text.split(root).join("<environments>");
+    for (const [i, dir] of plan.findLinks.entries())
+      out = out.split(dir).join(plan.findLinks.length > 1 ? `<wheels ${i + 1}>` : "<wheels>");
+    return out;
+  };
   const log =
     [
-      `$ ${script}`,
-      output.trimEnd(),
+      `$ ${hide(script)}`,
+      hide(output.trimEnd()),
       code === 0 ? "environment ready" : `build failed (exit ${code})`,
       ...plan.spec.notes.map((n) => `note: ${n}`),
     ].join("\n") + "\n";
   await writeFile(logFile, log);
   if (code !== 0) {
     const error =
-      pipError(output) +
+      pipError(hide(output)) +
       (offline
         ? ". The deployment has no network (sandboxSettings.allowNetwork) and the server names no wheel folder (BATCHPOINT_PIP_FIND_LINKS), so pip has nowhere to install from: allow the deployment network, or add the wheels to the code's wheels/ folder."
         : "");

@@ -159,7 +159,7 @@ export default async function DeploymentPage({
             <Item label="Error threshold" value={s.errorThreshold < 0 ? "no limit" : String(s.errorThreshold)} />
             <Item label="Output" value={`${s.outputAction}, ${s.outputFileName}`} />
             <Item label="Logging level" value={s.loggingLevel} />
-            <Item label="Environment" value={env.length ? env.map(([k, v]) => `${k}=${v}`).join("\n") : "none"} mono />
+            <Item label="Environment variables" value={env.length ? env.map(([k, v]) => `${k}=${v}`).join("\n") : "none"} mono />
           </dl>
           <div className="border-t border-zinc-200 dark:border-zinc-800">
             <h2 className="px-5 pt-4 text-sm font-semibold">Sandbox limits</h2>

@@ -400,7 +400,7 @@ export function DeploymentForm({
             step={1}
             defaultValue={sandbox[key] ?? ""}
             placeholder={`default ${DEFAULT_SANDBOX_SETTINGS[key]}`}
-            hint={`${help[`sandboxSettings.${key}`] ?? ""} ${r.min.toLocaleString("en-US")}–${r.max.toLocaleString("en-US")}.`.trim()}
+            hint={`${help[`sandboxSettings.${key}`] ?? ""} Allowed: ${r.min.toLocaleString("en-US")} to ${r.max.toLocaleString("en-US")}.`.trim()}
             errors={err(`settings.sandboxSettings.${key}`)}
           />
         ))}
