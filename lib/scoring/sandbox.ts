@@ -148,7 +148,12 @@ const workerUidsInUse = new Set<number>();
  * releaseWorkerUid once the worker is gone.
  */
 export function allocateWorkerUid(env: Record<string, string | undefined> = process.env): number {
-  const base = Number.parseInt(env.BATCHPOINT_SANDBOX_UID_BASE ?? "", 10) || WORKER_UID_BASE;
+  const raw = env.BATCHPOINT_SANDBOX_UID_BASE?.trim();
+  const base = raw ? Number(raw) : WORKER_UID_BASE;
+  if (!Number.isInteger(base) || base < 1000 || base > 2 ** 32 - 2 - WORKER_UIDS)
+    throw new Error(
+      `BATCHPOINT_SANDBOX_UID_BASE must be a whole number from 1000 to ${2 ** 32 - 2 - WORKER_UIDS}, not '${raw}': the first of the uids scoring workers run as.`,
+    );
   for (let tries = 0; tries < 1000; tries++) {
     const uid = base + (((process.pid % 1000) * 1000 + (nextWorkerUid++ % 1000)) % WORKER_UIDS);
     if (workerUidsInUse.has(uid)) continue;
