@@ -52,10 +52,10 @@ async function main() {
     else {
       const pids =
         sandbox.processLimit === "cgroup"
-          ? "a pids cgroup"
-          : process.getuid?.() === 0
-            ? "RLIMIT_NPROC, which does not bind while the server runs as root: give it a writable cgroup file system or a non-root user"
-            : "RLIMIT_NPROC";
+          ? "a pids cgroup per worker"
+          : sandbox.processLimit === "worker-uid"
+            ? "RLIMIT_NPROC of an unprivileged uid per worker (root server, no writable cgroup)"
+            : "RLIMIT_NPROC of the server's uid (give the server a dedicated user)";
       log(`scoring sandbox: bubblewrap, no network by default, limits on memory, files and CPU; processes limited by ${pids}`);
     }
   } catch (e) {

@@ -72,6 +72,24 @@ function modelId(m: unknown): string | null {
   return null;
 }
 
+function sandboxSnake(v: unknown) {
+  if (!isRecord(v)) return {};
+  const names: Record<string, string> = {
+    allowNetwork: "allow_network",
+    memoryMiB: "memory_mib",
+    processes: "processes",
+    openFiles: "open_files",
+    fileSizeMiB: "file_size_mib",
+    cpuSeconds: "cpu_seconds",
+  };
+  return Object.fromEntries(Object.entries(v).map(([k, x]) => [names[k] ?? k, x]));
+}
+
+function environmentSnake(v: unknown) {
+  if (!isRecord(v)) return null;
+  return { conda_file: v.condaFile ?? null, requirements_file: v.requirementsFile ?? null };
+}
+
 /** `az ml batch-deployment show`: Azure's settings block with its snake_case names. */
 export function azDeployment(d: Rec, endpointName?: string) {
   const s = isRecord(d.settings) ? d.settings : {};
@@ -93,7 +111,10 @@ export function azDeployment(d: Rec, endpointName?: string) {
       error_threshold: s.errorThreshold ?? null,
       logging_level: s.loggingLevel ?? null,
       environment_variables: s.environmentVariables ?? {},
+      // Batchpoint's own: the scoring sandbox's limits as the deployment sets them (the rest are defaults).
+      sandbox_settings: sandboxSnake(s.sandboxSettings),
     },
+    environment: environmentSnake(d.environment),
     provisioning_state: "Succeeded",
     // Batchpoint's own: every change is a new version; the runtime and interpreter that run the script.
     version: d.version ?? null,

@@ -58,8 +58,9 @@ describe("parseDeploymentYaml", () => {
       },
     });
     expect(spec.settings.instanceCount).toBe(1);
+    expect(spec.environment).toEqual({ condaFile: "environment/conda.yaml" });
     expect(spec.notes).toEqual([
-      "not acted on by Batchpoint: environment, compute (scoring runs with the server's interpreter; set interpreter: to choose one; Batchpoint needs no compute cluster); see docs/from-azure-ml.md",
+      "not acted on by Batchpoint: environment.name, environment.image, compute (scoring runs with the server's python and its packages, plus what conda_file's pip section installs; Batchpoint needs no compute cluster); see docs/from-azure-ml.md",
     ]);
   });
 
@@ -185,8 +186,46 @@ describe("modelRef and the request bodies", () => {
       interpreter: null,
       code: { files: { "s.py": "y" } },
       scoringScript: "s.py",
-      settings: { instanceCount: 3 },
+      settings: { sandboxSettings: {}, instanceCount: 3 },
+      environment: null,
     });
+  });
+
+  it("reads settings.sandbox_settings (snake_case, like retry_settings) and refuses a key it does not know", () => {
+    const base = "name: b\ncode_configuration: { code: c, scoring_script: s.py }\n";
+    const spec = parseDeploymentYaml(
+      `${base}settings:\n  sandbox_settings:\n    allow_network: true\n    memory_mib: 4096\n    processes: 64\n    open_files: 256\n    file_size_mib: 10\n    cpu_seconds: 120\n`,
+    );
+    expect(spec.settings.sandboxSettings).toEqual({
+      allowNetwork: true,
+      memoryMiB: 4096,
+      processes: 64,
+      openFiles: 256,
+      fileSizeMiB: 10,
+      cpuSeconds: 120,
+    });
+    expect(() => parseDeploymentYaml(`${base}settings: { sandbox_settings: { memory: 4096 } }`)).toThrow(
+      "settings.sandbox_settings.memory is not a sandbox setting; use allow_network, memory_mib, processes, open_files, file_size_mib, cpu_seconds.",
+    );
+    expect(() => parseDeploymentYaml(`${base}settings: { sandbox_settings: { allow_network: "yes" } }`)).toThrow(
+      "settings.sandbox_settings.allow_network must be true or false, not 'yes'.",
+    );
+    expect(() => parseDeploymentYaml(`${base}settings: { sandbox_settings: { processes: lots } }`)).toThrow(
+      "settings.sandbox_settings.processes must be a whole number, not 'lots'.",
+    );
+  });
+
+  it("reads environment.conda_file and requirements_file, and notes a registered environment", () => {
+    const base = "name: b\ncode_configuration: { code: c, scoring_script: s.py }\n";
+    const spec = parseDeploymentYaml(`${base}environment:\n  conda_file: env/conda.yaml\n  requirements_file: requirements.txt\n`);
+    expect(spec.environment).toEqual({ condaFile: "env/conda.yaml", requirementsFile: "requirements.txt" });
+    expect(spec.notes).toEqual([]);
+    const registered = parseDeploymentYaml(`${base}environment: azureml:sklearn-env@latest\n`);
+    expect(registered.environment).toBeUndefined();
+    expect(registered.notes[0]).toContain("not acted on by Batchpoint: environment (a registered environment is not used");
+    expect(() => parseDeploymentYaml(`${base}environment: { conda_file: 3 }\n`)).toThrow(
+      "environment.conda_file must be a file path, relative to the deployment file.",
+    );
   });
 
   it("strips azureml: and @latest", () => {

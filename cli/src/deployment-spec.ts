@@ -15,8 +15,35 @@ export interface DeploymentSpec {
   runtime: "python" | "node";
   interpreter?: string;
   settings: Record<string, unknown>;
+  /** Azure's environment.conda_file and Batchpoint's environment.requirements_file, relative to the YAML. */
+  environment?: { condaFile?: string; requirementsFile?: string };
   /** one line per key that only makes sense on Azure and is ignored here */
   notes: string[];
+}
+
+// Batchpoint's own `settings.sandbox_settings` keys (no Azure counterpart, so a typo is an error, not a note).
+const SANDBOX_KEYS: Record<string, { key: string; kind: "int" | "bool" }> = {
+  allow_network: { key: "allowNetwork", kind: "bool" },
+  memory_mib: { key: "memoryMiB", kind: "int" },
+  processes: { key: "processes", kind: "int" },
+  open_files: { key: "openFiles", kind: "int" },
+  file_size_mib: { key: "fileSizeMiB", kind: "int" },
+  cpu_seconds: { key: "cpuSeconds", kind: "int" },
+};
+
+/** `sandbox_settings:` (snake_case, like retry_settings) to the API's `sandboxSettings`; ranges are the server's to check. */
+export function mapSandboxSettings(v: unknown, field: string): Record<string, unknown> {
+  if (!isRecord(v)) throw new UsageError(`${field} must be a mapping, e.g. memory_mib: 4096.`);
+  const out: Record<string, unknown> = {};
+  for (const [k, value] of Object.entries(v)) {
+    const def = SANDBOX_KEYS[k];
+    if (!def) throw new UsageError(`${field}.${k} is not a sandbox setting; use ${Object.keys(SANDBOX_KEYS).join(", ")}.`);
+    if (value === null || value === undefined) continue;
+    if (def.kind === "int") out[def.key] = toInt(value, `${field}.${k}`);
+    else if (typeof value === "boolean") out[def.key] = value;
+    else throw new UsageError(`${field}.${k} must be true or false, not '${String(value)}'.`);
+  }
+  return out;
 }
 
 // Azure's snake_case settings keys and the API's camelCase names; numbers are checked here for a clear message.
@@ -53,6 +80,10 @@ export function mapSettings(settings: unknown, notes: string[] = [], prefix = "s
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(settings)) {
     if (v === null || v === undefined) continue;
+    if (k === "sandbox_settings") {
+      out.sandboxSettings = mapSandboxSettings(v, `${prefix}sandbox_settings`);
+      continue;
+    }
     if (k === "retry_settings") {
       if (!isRecord(v)) throw new UsageError("settings.retry_settings must be a mapping with max_retries and timeout.");
       const retry: Record<string, number> = {};
@@ -116,7 +147,7 @@ function modelSource(model: unknown): ModelSource | undefined {
 }
 
 // The settings an older `batchDeployment.schema.json` file puts at the top level instead of under `settings:`.
-const TOP_LEVEL_SETTINGS = [...Object.keys(SETTING_KEYS), "retry_settings"];
+const TOP_LEVEL_SETTINGS = [...Object.keys(SETTING_KEYS), "retry_settings", "sandbox_settings"];
 // Keys of the file Batchpoint reads; everything else is named in the one note.
 const READ_KEYS = new Set([
   "$schema",
@@ -130,12 +161,41 @@ const READ_KEYS = new Set([
   "interpreter",
   "settings",
   "resources",
+  "environment",
   ...TOP_LEVEL_SETTINGS,
 ]);
 const WHY: Record<string, string> = {
-  environment: "scoring runs with the server's interpreter; set interpreter: to choose one",
+  environment:
+    "a registered environment is not used: give the environment inline with conda_file (its pip section is installed) or requirements_file",
+  "environment.image": "scoring runs with the server's python and its packages, plus what conda_file's pip section installs",
   compute: "Batchpoint needs no compute cluster",
 };
+
+/** The environment block: conda_file and requirements_file are read; a registered environment or an image is noted. */
+function environmentOf(v: unknown, unread: string[]): DeploymentSpec["environment"] {
+  if (v === undefined || v === null) return undefined;
+  if (typeof v === "string") {
+    unread.push("environment");
+    return undefined;
+  }
+  if (!isRecord(v)) throw new UsageError("environment must be a mapping with conda_file (or requirements_file), or azureml:name:version.");
+  const out: NonNullable<DeploymentSpec["environment"]> = {};
+  for (const [key, field] of [
+    ["conda_file", "condaFile"],
+    ["requirements_file", "requirementsFile"],
+  ] as const) {
+    const f = v[key];
+    if (f === undefined || f === null) continue;
+    if (typeof f !== "string" || !f.trim())
+      throw new UsageError(`environment.${key} must be a file path, relative to the deployment file.`);
+    out[field] = f.trim();
+  }
+  for (const k of Object.keys(v)) {
+    if (k === "conda_file" || k === "requirements_file") continue;
+    unread.push(k === "image" ? "environment.image" : `environment.${k}`);
+  }
+  return out.condaFile || out.requirementsFile ? out : undefined;
+}
 
 /** Every key of a mapping not in `known`, with its dotted path. */
 function extraKeys(v: unknown, prefix: string, known: string[]): string[] {
@@ -194,7 +254,12 @@ export function parseDeploymentYaml(text: string, opts: ParseDeploymentOptions =
   if (typeof doc.name !== "string" || !doc.name.trim()) throw new UsageError("the deployment file needs a name.");
 
   const notes: string[] = [];
-  const unread: string[] = Object.keys(doc).filter((k) => !READ_KEYS.has(k) && doc[k] !== undefined);
+  // In the file's order; the environment block names only what of it is not read.
+  const envUnread: string[] = [];
+  const environment = environmentOf(doc.environment, envUnread);
+  const unread: string[] = Object.keys(doc).flatMap((k) =>
+    k === "environment" ? envUnread : !READ_KEYS.has(k) && doc[k] !== undefined ? [k] : [],
+  );
   unread.push(...extraKeys(code, "code_configuration", ["code", "scoring_script"]));
   unread.push(...extraKeys(doc.resources, "resources", ["instance_count"]));
   if (isRecord(doc.model)) unread.push(...extraKeys(doc.model, "model", ["name", "version", "path"]));
@@ -230,12 +295,17 @@ export function parseDeploymentYaml(text: string, opts: ParseDeploymentOptions =
     runtime,
     interpreter: typeof doc.interpreter === "string" ? doc.interpreter : undefined,
     settings,
+    ...(environment ? { environment } : {}),
     notes,
   };
 }
 
 /** The body of POST /api/v1/endpoints/{endpoint}/deployments. */
-export function deploymentBody(spec: DeploymentSpec, files: Record<string, unknown>, opts: { model?: string; setDefault?: boolean } = {}) {
+export function deploymentBody(
+  spec: DeploymentSpec,
+  files: Record<string, unknown>,
+  opts: { model?: string; setDefault?: boolean; environment?: EnvironmentPaths } = {},
+) {
   return {
     name: spec.name,
     ...(spec.description ? { description: spec.description } : {}),
@@ -245,9 +315,13 @@ export function deploymentBody(spec: DeploymentSpec, files: Record<string, unkno
     code: { files },
     scoringScript: spec.scoringScript,
     settings: spec.settings,
+    ...(opts.environment ? { environment: opts.environment } : {}),
     ...(opts.setDefault ? { setDefault: true } : {}),
   };
 }
+
+/** The environment files as the API names them: paths inside the uploaded code. */
+export type EnvironmentPaths = { condaFile: string | null; requirementsFile: string | null };
 
 /**
  * The body of PATCH /api/v1/endpoints/{endpoint}/deployments/{name} from the same YAML: the name and
@@ -256,7 +330,7 @@ export function deploymentBody(spec: DeploymentSpec, files: Record<string, unkno
 export function deploymentUpdateBody(
   spec: DeploymentSpec,
   files: Record<string, unknown>,
-  opts: { model?: string; setDefault?: boolean } = {},
+  opts: { model?: string; setDefault?: boolean; environment?: EnvironmentPaths } = {},
 ) {
   return {
     ...(spec.description ? { description: spec.description } : {}),
@@ -264,7 +338,9 @@ export function deploymentUpdateBody(
     interpreter: spec.interpreter ?? null,
     code: { files },
     scoringScript: spec.scoringScript,
-    settings: spec.settings,
+    // The file is the whole new spec: no environment in it removes the saved one, and so do sandbox settings.
+    settings: { sandboxSettings: {}, ...spec.settings },
+    environment: opts.environment ?? null,
     ...(opts.setDefault ? { setDefault: true } : {}),
   };
 }

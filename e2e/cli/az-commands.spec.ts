@@ -96,6 +96,8 @@ test.beforeAll(async () => {
     "data/c.txt": "3",
     "bad-data/a.txt": "1",
     "bad-data/n.txt": "-5",
+    // Azure's conda file: conda packages are noted (no conda here); its empty pip section builds a venv over the system python.
+    "environment/conda.yaml": "name: batch-py\nchannels:\n  - conda-forge\ndependencies:\n  - python=3.11\n  - pandas\n  - pip\n",
     "deployment.yml": deploymentYml("numbers"),
   });
 });
@@ -136,7 +138,7 @@ test("compute create is a no-op note; batch-endpoint create --file reads endpoin
 test("batch-deployment create: resources.instance_count is read, the note names what is not acted on", async () => {
   const r = await cli(["batch-deployment", "create", "--file", path.join(project, "deployment.yml"), "--set-default"]);
   expect(r.code, r.stderr).toBe(0);
-  expect(r.stderr).toContain("note: not acted on by Batchpoint: environment, compute");
+  expect(r.stderr).toContain("note: not acted on by Batchpoint: environment.name, compute");
   // az's tsv: a list one value per line, an object its values on one line.
   const list = await cli([
     "batch-deployment",

@@ -65,7 +65,9 @@ test("Azure's MNIST deploy-and-run.sh runs through with az ml replaced by batchp
   // 2. the keras half is cut: it needs tensorflow, which this machine lacks (docs/from-azure-ml.md says what it does);
   // 3. the torch deployment gets an interpreter with torch, and a stand-in package for pytorch_lightning
   //    (not installable here) beside the example's code in this test-only copy (scoring runs in the sandbox,
-  //    which sees only the deployment's code folder); the example's own files run unchanged.
+  //    which sees only the deployment's code folder); the example's own files run unchanged;
+  // 4. the deployment's conda_file is dropped from the copy: its pip section names packages from PyPI, which is
+  //    unreachable here (building it would fail the job with pip's error, as it should).
   let script = await readFile(path.join(dir, "deploy-and-run.sh"), "utf8");
   script = script
     .replaceAll("az ml ", "batchpoint ")
@@ -80,7 +82,8 @@ test("Azure's MNIST deploy-and-run.sh runs through with az ml replaced by batchp
   const yml = path.join(dir, "deployment-torch/deployment.yml");
   const deployment = (await readFile(yml, "utf8")).trimEnd();
   expect(deployment).toMatch(/\nsettings:\n(  .*\n)*  logging_level: info$/);
-  await writeFile(yml, `${deployment}\ninterpreter: ${PYTHON}\n`);
+  expect(deployment).toMatch(/\n  conda_file: .*\n/);
+  await writeFile(yml, `${deployment.replace(/\n  conda_file: .*\n/, "\n")}\ninterpreter: ${PYTHON}\n`);
   await cp(path.join(HERE, "stubs", "pytorch_lightning"), path.join(dir, "deployment-torch/code/pytorch_lightning"), { recursive: true });
 
   const bin = path.join(work, "bin");

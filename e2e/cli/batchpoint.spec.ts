@@ -522,3 +522,42 @@ test("model create registers a folder as the next version; list and show describ
   expect(missing.code).toBe(1);
   expect(missing.stderr.trim()).toBe(`error: Version 9 of model '${name}' was not found.`);
 });
+
+test("deployment create reads settings.sandbox_settings and an environment file beside the YAML; ranges and keys are checked", async () => {
+  const endpoint = `cli-boxed-${run_id}`;
+  expect((await cli(["endpoint", "create", "--name", endpoint])).code).toBe(0);
+  const project = path.join(work, "boxed");
+  const yml = (sandbox: string) =>
+    deploymentYaml({ name: "boxed", endpoint, code: "./src", script: "score.py" }).replace(
+      "environment: azureml:sklearn-env@latest\n",
+      "environment:\n  requirements_file: ./env/requirements.txt\n",
+    ) + `settings:\n  mini_batch_size: 2\n  sandbox_settings:\n${sandbox}`;
+  await writeFiles(project, {
+    "src/score.py": "def run(mini_batch):\n    return [1 for _ in mini_batch]\n",
+    "env/requirements.txt": "# nothing to install: the system python has what score.py needs\n",
+    "ok.yml": yml("    memory_mib: 512\n    processes: 64\n"),
+    "low.yml": yml("    memory_mib: 16\n"),
+    "typo.yml": yml("    memory: 512\n"),
+  });
+
+  const typo = await cli(["deployment", "create", "--file", path.join(project, "typo.yml")]);
+  expect(typo.code).toBe(2);
+  expect(typo.stderr).toContain("settings.sandbox_settings.memory is not a sandbox setting; use allow_network, memory_mib,");
+  const low = await cli(["deployment", "create", "--file", path.join(project, "low.yml")]);
+  expect(low.code).toBe(1);
+  expect(low.stderr).toContain("Use at least 64 (MiB of memory per worker process).");
+  expect(low.stderr).toContain("settings.sandboxSettings.memoryMiB");
+
+  const ok = await cli(["deployment", "create", "--file", path.join(project, "ok.yml")]);
+  expect(ok.code, ok.stderr).toBe(0);
+  const show = await cli(["deployment", "show", "--endpoint-name", endpoint, "--name", "boxed"]);
+  for (const line of [
+    /sandbox_settings.memory_mib:\s+512\n/,
+    /sandbox_settings.processes:\s+64\n/,
+    /sandbox_settings.cpu_seconds:\s+600 \(default\)/,
+    /sandbox_settings.allow_network:\s+false \(default\)/,
+    /environment.requirements_file:\s+_environment\/requirements.txt/,
+  ]) {
+    expect(show.stdout).toMatch(line);
+  }
+});

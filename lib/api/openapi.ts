@@ -227,6 +227,14 @@ export function openApiDocument(serverUrl: string) {
         },
         delete: { summary: "Delete a deployment", parameters: [p("endpoint"), p("deployment")], responses: ok("Deleted", "204") },
       },
+      "/endpoints/{endpoint}/deployments/{deployment}/environment": {
+        get: {
+          summary:
+            "The environment built from the deployment's conda or requirements file: status (ready, failed, building, not_built, off), pip's error, notes and the build log (404 when it names none)",
+          parameters: [p("endpoint"), p("deployment")],
+          responses: ok("Environment build"),
+        },
+      },
       "/endpoints/{endpoint}/jobs": {
         post: {
           summary: "Invoke the endpoint",
@@ -268,10 +276,17 @@ export function openApiDocument(serverUrl: string) {
           responses: ok("Mini-batches"),
         },
       },
+      "/jobs/{job}/environment": {
+        get: {
+          summary: "The environment build of the deployment version the job ran (as for the deployment; 404 when it names no file)",
+          parameters: [p("job")],
+          responses: ok("Environment build"),
+        },
+      },
       "/jobs/{job}/logs": {
         get: {
           summary:
-            "Whole log lines per mini-batch, with the error and traceback of failed ones: text/plain, or JSON with ?format=json or Accept: application/json",
+            "The environment's build log, then whole log lines per mini-batch with the error and traceback of failed ones: text/plain, or JSON with ?format=json or Accept: application/json",
           parameters: [
             p("job"),
             { name: "miniBatch", in: "query", schema: { type: "integer" } },

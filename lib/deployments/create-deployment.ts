@@ -8,8 +8,54 @@ import { getEndpointOrThrow } from "@/lib/endpoints/find-endpoints";
 import { nameProblem } from "@/lib/storage/names";
 import { putFileSet } from "@/lib/storage/platform-files";
 import { resourceNameSchema } from "@/lib/validation";
+import { parseCondaFile, parseRequirements } from "@/lib/scoring/environments/spec";
 import { recordDeploymentVersion } from "./deployment-versions";
 import { codeFilesSchema, deploymentSettingsSchema } from "./settings";
+
+/**
+ * Azure's `environment.conda_file` (its pip section) or a pip requirements file, each a path inside
+ * the deployment's code: the server builds a virtual environment from it (lib/scoring/environments).
+ */
+export const environmentFilesSchema = z
+  .object({
+    condaFile: filePathSchema.nullable().optional(),
+    requirementsFile: filePathSchema.nullable().optional(),
+  })
+  .strict();
+
+type CodeFiles = Record<string, Buffer>;
+
+/** Each environment file named must be among the code files, and readable as what it claims to be. */
+export function checkEnvironmentFiles(
+  env: z.infer<typeof environmentFilesSchema> | null | undefined,
+  names: string[],
+  files: CodeFiles | null,
+  ctx: { addIssue: (i: { code: "custom"; path: (string | number)[]; message: string }) => void },
+  at: (string | number)[] = ["environment"],
+): void {
+  if (!env) return;
+  for (const key of ["condaFile", "requirementsFile"] as const) {
+    const file = env[key];
+    if (!file) continue;
+    if (!names.includes(file)) {
+      ctx.addIssue({
+        code: "custom",
+        path: [...at, key],
+        message: `'${file}' is not among the deployment's code files; upload it with the code (paths are relative to the code folder).`,
+      });
+      continue;
+    }
+    const bytes = files?.[file];
+    if (!bytes) continue;
+    try {
+      const text = bytes.toString("utf8");
+      if (key === "condaFile") parseCondaFile(text, file);
+      else parseRequirements(text, file);
+    } catch (e) {
+      ctx.addIssue({ code: "custom", path: [...at, key], message: (e as Error).message });
+    }
+  }
+}
 
 export const createDeploymentSchema = z
   .object({
@@ -21,10 +67,18 @@ export const createDeploymentSchema = z
     code: z.object({ files: codeFilesSchema }),
     scoringScript: filePathSchema,
     settings: deploymentSettingsSchema.default(deploymentSettingsSchema.parse({})),
+    environment: environmentFilesSchema.nullable().optional(),
     setDefault: z.boolean().optional(),
   })
   .superRefine((d, ctx) => {
     const names = Object.keys(d.code.files);
+    checkEnvironmentFiles(d.environment, names, d.code.files, ctx);
+    if (d.environment && (d.environment.condaFile || d.environment.requirementsFile) && d.runtime !== "python")
+      ctx.addIssue({
+        code: "custom",
+        path: ["environment"],
+        message: "Only python deployments get a built environment; remove environment for a node deployment.",
+      });
     if (!names.length)
       ctx.addIssue({ code: "custom", path: ["code", "files"], message: "Upload the scoring code: at least the scoring script." });
     for (const n of names) {
@@ -97,6 +151,9 @@ export async function createDeployment(opts: { workspaceId: string; actor: Actor
           outputFileName: s.outputFileName,
           loggingLevel: s.loggingLevel,
           environmentVariables: s.environmentVariables,
+          sandboxSettings: s.sandboxSettings,
+          condaFile: input.environment?.condaFile ?? null,
+          requirementsFile: input.environment?.requirementsFile ?? null,
           createdById: opts.actor.userId ?? null,
         },
         include: { modelVersion: { include: { model: true } } },

@@ -1,10 +1,17 @@
 import "server-only";
 import type { db } from "@/lib/db";
 import type { Prisma } from "@/lib/db";
+import { sandboxSettingsSchema } from "@/lib/scoring/sandbox-settings";
 
 export type DeploymentRow = Awaited<ReturnType<typeof db.deployment.findFirstOrThrow>> & {
   modelVersion?: { version: string; model: { name: string } } | null;
 };
+
+/** Stored sandbox settings (a Json column); a value that does not parse counts as the defaults, as the scoring pool reads it. */
+export function storedSandboxSettings(json: unknown) {
+  const parsed = sandboxSettingsSchema.safeParse(json ?? {});
+  return parsed.success ? parsed.data : {};
+}
 
 /** The settings a recorded version keeps, as the Deployment row stores them. */
 export type SnapshotSettings = {
@@ -19,7 +26,7 @@ export type SnapshotSettings = {
   loggingLevel: DeploymentRow["loggingLevel"];
   environmentVariables: Record<string, string>;
   /** Absent in versions recorded before the sandbox and environment settings: the defaults. */
-  sandboxSettings?: Record<string, unknown>;
+  sandboxSettings?: Record<string, number | boolean>;
   condaFile?: string | null;
   requirementsFile?: string | null;
 };
@@ -36,7 +43,7 @@ export function snapshotOf(d: DeploymentRow) {
     outputFileName: d.outputFileName,
     loggingLevel: d.loggingLevel,
     environmentVariables: (d.environmentVariables ?? {}) as Record<string, string>,
-    sandboxSettings: (d.sandboxSettings ?? {}) as Record<string, unknown>,
+    sandboxSettings: storedSandboxSettings(d.sandboxSettings),
     condaFile: d.condaFile,
     requirementsFile: d.requirementsFile,
   };

@@ -2,13 +2,15 @@ import "server-only";
 import { z } from "zod";
 import { recordAuditEvent, type Actor } from "@/lib/audit/record-audit-event";
 import { db, type Prisma } from "@/lib/db";
-import { AppError, notFound } from "@/lib/errors";
+import { AppError, fieldError, notFound } from "@/lib/errors";
 import { getEndpointOrThrow } from "@/lib/endpoints/find-endpoints";
 import { resolveModelVersion } from "@/lib/models/create-model-version";
 import { readBlobText } from "@/lib/storage";
 import { isFileSetRef, platformBlobPath, platformFilesTarget, readFileSetManifest } from "@/lib/storage/platform-files";
-import { createDeploymentSchema, storeDeploymentCode } from "./create-deployment";
-import { type DeploymentRow, recordDeploymentVersion, type SnapshotSettings } from "./deployment-versions";
+import { getEnvironmentBuild } from "@/lib/scoring/environments/status";
+import { effectiveSandboxSettings, sandboxSettingsSchema } from "@/lib/scoring/sandbox-settings";
+import { checkEnvironmentFiles, createDeploymentSchema, environmentFilesSchema, storeDeploymentCode } from "./create-deployment";
+import { type DeploymentRow, recordDeploymentVersion, type SnapshotSettings, storedSandboxSettings } from "./deployment-versions";
 import { presentEnvironmentVariables } from "./present-settings";
 import { deploymentSettingsPatchSchema, MASK } from "./settings";
 
@@ -19,9 +21,14 @@ function keepMaskedValues(next: Record<string, string>, saved: Record<string, st
   return Object.fromEntries(Object.entries(next).map(([k, v]) => [k, v === MASK && k in saved ? saved[k] : v]));
 }
 
+function environmentOf(d: { condaFile?: string | null; requirementsFile?: string | null }) {
+  return d.condaFile || d.requirementsFile ? { condaFile: d.condaFile ?? null, requirementsFile: d.requirementsFile ?? null } : null;
+}
+
 /** A deployment as callers see it: settings grouped as in Azure, secret-looking variable values masked. */
 export function presentDeployment(d: DeploymentRow, endpointName: string, isDefault: boolean) {
   const env = (d.environmentVariables ?? {}) as Record<string, string>;
+  const sandboxSettings = storedSandboxSettings(d.sandboxSettings);
   return {
     name: d.name,
     endpointName,
@@ -42,7 +49,11 @@ export function presentDeployment(d: DeploymentRow, endpointName: string, isDefa
       outputFileName: d.outputFileName,
       loggingLevel: d.loggingLevel,
       environmentVariables: presentEnvironmentVariables(env),
+      sandboxSettings,
     },
+    /** What the deployment's workers get: its sandbox settings over the defaults. */
+    sandbox: effectiveSandboxSettings(sandboxSettings),
+    environment: environmentOf(d),
     createdAt: d.createdAt,
     updatedAt: d.updatedAt,
   };
@@ -83,6 +94,8 @@ export const updateDeploymentSchema = z.object({
   code: createDeploymentSchema.shape.code.optional(),
   scoringScript: createDeploymentSchema.shape.scoringScript.optional(),
   settings: deploymentSettingsPatchSchema.optional(),
+  /** Replaces the environment files; null removes them (the system python runs the script again). */
+  environment: environmentFilesSchema.nullable().optional(),
   setDefault: z.boolean().optional(),
 });
 export type UpdateDeploymentInput = z.input<typeof updateDeploymentSchema>;
@@ -106,7 +119,8 @@ export async function updateDeployment(opts: {
     input.scoringScript ||
     input.model !== undefined ||
     input.interpreter !== undefined ||
-    input.settings
+    input.settings ||
+    input.environment !== undefined
   );
   const version = changesRun ? d.version + 1 : d.version;
   // Without new code the new version keeps the same content reference: nothing is re-read from storage.
@@ -117,6 +131,17 @@ export async function updateDeployment(opts: {
     createDeploymentSchema.parse({ name: d.name, runtime: d.runtime, code: input.code, scoringScript });
     codePath = await storeDeploymentCode(opts.workspaceId, input.code.files);
     codeDatastoreId = null;
+  }
+  // The environment files, new or kept, must be in the code the new version runs.
+  const environment = input.environment === undefined ? environmentOf(d) : input.environment;
+  if (environment && (environment.condaFile || environment.requirementsFile) && (input.code || input.environment)) {
+    if (d.runtime !== "python")
+      throw fieldError("environment", "Only python deployments get a built environment; remove environment for a node deployment.");
+    const issues: { path: (string | number)[]; message: string }[] = [];
+    const files = input.code ? input.code.files : null;
+    const names = files ? Object.keys(files) : await codeFileNames(opts.workspaceId, codePath);
+    checkEnvironmentFiles(environment, names, files, { addIssue: (i) => issues.push(i) });
+    if (issues.length) throw fieldError(issues[0].path.join("."), issues[0].message);
   }
   const modelVersionId =
     input.model === undefined
@@ -149,6 +174,10 @@ export async function updateDeployment(opts: {
         ...(s.loggingLevel ? { loggingLevel: s.loggingLevel } : {}),
         ...(s.environmentVariables
           ? { environmentVariables: keepMaskedValues(s.environmentVariables, (d.environmentVariables ?? {}) as Record<string, string>) }
+          : {}),
+        ...(s.sandboxSettings ? { sandboxSettings: s.sandboxSettings } : {}),
+        ...(input.environment !== undefined
+          ? { condaFile: input.environment?.condaFile ?? null, requirementsFile: input.environment?.requirementsFile ?? null }
           : {}),
       },
       include: { modelVersion: { include: { model: true } } },
@@ -216,7 +245,9 @@ function presentVersion(v: {
       outputFileName: s.outputFileName,
       loggingLevel: s.loggingLevel,
       environmentVariables: presentEnvironmentVariables(s.environmentVariables ?? {}),
+      sandboxSettings: storedSandboxSettings(s.sandboxSettings),
     },
+    environment: environmentOf(s),
   };
 }
 
@@ -244,6 +275,12 @@ export async function findDeploymentVersions(opts: { workspaceId: string; endpoi
     jobCount: count.get(v.version) ?? 0,
     jobs: recent.filter((j) => j.deploymentVersion === v.version).slice(0, 5),
   }));
+}
+
+/** The paths in a stored code file set. */
+async function codeFileNames(workspaceId: string, ref: string | null): Promise<string[]> {
+  if (!ref || !isFileSetRef(ref)) return [];
+  return (await readFileSetManifest({ workspaceId, ref })).files.map((f) => f.path);
 }
 
 const MAX_CODE_FILES = 50;
@@ -317,7 +354,7 @@ export async function restoreDeploymentVersion(opts: {
         outputFileName: s.outputFileName,
         loggingLevel: s.loggingLevel,
         environmentVariables: s.environmentVariables ?? {},
-        sandboxSettings: (s.sandboxSettings ?? {}) as Prisma.InputJsonValue,
+        sandboxSettings: storedSandboxSettings(s.sandboxSettings),
         condaFile: s.condaFile ?? null,
         requirementsFile: s.requirementsFile ?? null,
       },
@@ -338,4 +375,16 @@ export async function restoreDeploymentVersion(opts: {
     return next;
   });
   return presentDeployment(updated, endpoint.name, d.id === endpoint.defaultDeploymentId);
+}
+
+// The environment build of the deployment's current version: its files, status, pip's error and the build log.
+export async function getDeploymentEnvironmentBuild(opts: { workspaceId: string; endpointName: string; name: string }) {
+  const { d } = await load(opts);
+  return getEnvironmentBuild({
+    workspaceId: opts.workspaceId,
+    codeRef: d.codePath,
+    files: environmentOf(d),
+    interpreter: d.interpreter,
+    environmentVariables: (d.environmentVariables ?? {}) as Record<string, string>,
+  });
 }

@@ -13,6 +13,22 @@ describe("deployment settings", () => {
       outputFileName: "predictions.csv",
       loggingLevel: "info",
       environmentVariables: {},
+      sandboxSettings: {},
+    });
+  });
+
+  it("checks each sandbox setting's range and names it", () => {
+    const r = deploymentSettingsSchema.safeParse({
+      sandboxSettings: { memoryMiB: 16, processes: 1.5, cpuSeconds: 10_000_000, network: true },
+    });
+    expect(r.success).toBe(false);
+    const byPath = Object.fromEntries((r.error?.issues ?? []).map((i) => [i.path.join("."), i.message]));
+    expect(byPath["sandboxSettings.memoryMiB"]).toBe("Use at least 64 (MiB of memory per worker process).");
+    expect(byPath["sandboxSettings.processes"]).toBe("Enter a whole number of processes and threads per worker.");
+    expect(byPath["sandboxSettings.cpuSeconds"]).toBe("Use at most 604,800 (CPU seconds per run()).");
+    expect(deploymentSettingsSchema.parse({ sandboxSettings: { allowNetwork: true, memoryMiB: 4096 } }).sandboxSettings).toEqual({
+      allowNetwork: true,
+      memoryMiB: 4096,
     });
   });
 

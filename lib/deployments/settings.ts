@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { sandboxSettingsSchema } from "@/lib/scoring/sandbox-settings";
 
 const envName = /^[A-Za-z_][A-Za-z0-9_]*$/;
 // Names the platform sets itself or keeps to itself; a deployment may not override them.
@@ -42,6 +43,7 @@ export const deploymentSettingsSchema = z.object({
   outputFileName: fields.outputFileName.default("predictions.csv"),
   loggingLevel: fields.loggingLevel.default("info"),
   environmentVariables: fields.environmentVariables.default({}),
+  sandboxSettings: sandboxSettingsSchema.default({}),
 });
 
 /** The same settings for an update: every field optional, nothing filled in. */
@@ -56,6 +58,8 @@ export const deploymentSettingsPatchSchema = z
     outputFileName: fields.outputFileName,
     loggingLevel: fields.loggingLevel,
     environmentVariables: fields.environmentVariables,
+    // Replaces the saved sandbox settings as a whole: a field left out goes back to its default.
+    sandboxSettings: sandboxSettingsSchema,
   })
   .partial();
 export type DeploymentSettings = z.infer<typeof deploymentSettingsSchema>;
@@ -71,6 +75,14 @@ export const SETTINGS_HELP: Record<string, string> = {
   outputAction: "append_row collects run() results into one file; summary_only writes none.",
   outputFileName: "Name of the merged predictions file (default predictions.csv).",
   loggingLevel: "Lowest level of the script's log lines that are kept.",
+  "sandboxSettings.allowNetwork": "Let this deployment's workers open outbound connections (off by default: no network at all).",
+  "sandboxSettings.memoryMiB": "Memory one worker process may allocate (default 2048 MiB); crossing it fails the mini-batch.",
+  "sandboxSettings.processes": "Processes and threads one worker may run at once (default 128).",
+  "sandboxSettings.openFiles": "Files one worker process may hold open (default 1024).",
+  "sandboxSettings.fileSizeMiB": "Largest file the script may write (default 1024 MiB).",
+  "sandboxSettings.cpuSeconds": "CPU seconds one run() may use, all its processes together (default 600).",
+  "environment.condaFile": "An Azure ML conda file in the code: its pip section is installed in a virtual environment.",
+  "environment.requirementsFile": "A pip requirements file in the code, installed in a virtual environment.",
   environmentVariables: "Extra variables for the scoring process; values of secret-looking names are masked after saving.",
 };
 

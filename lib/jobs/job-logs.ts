@@ -1,6 +1,8 @@
 import "server-only";
 import { db } from "@/lib/db";
 import { notFound } from "@/lib/errors";
+import { getEnvironmentBuild, type EnvironmentBuildView } from "@/lib/scoring/environments/status";
+import type { JobSettings } from "./invoke-job";
 
 /** Mini-batches shown per request; `?miniBatch=` or `?status=failed` narrows it. */
 const MAX_MINI_BATCHES = 1000;
@@ -76,4 +78,28 @@ export function formatJobLogs(entries: MiniBatchLog[]): string {
       })
       .join("\n") + (entries.length ? "\n" : "")
   );
+}
+
+// The environment build of the deployment version a job ran: status, pip's error and the build log.
+export async function getJobEnvironmentBuild(opts: { workspaceId: string; name: string }) {
+  const job = await db.job.findFirst({ where: { workspaceId: opts.workspaceId, name: opts.name }, select: { settings: true } });
+  if (!job) throw notFound(`Job '${opts.name}'`);
+  const settings = job.settings as unknown as JobSettings | null;
+  const d = settings?.deployment;
+  if (!d || settings.runtime !== "python") return null;
+  return getEnvironmentBuild({
+    workspaceId: opts.workspaceId,
+    codeRef: d.codePath,
+    files: d.condaFile || d.requirementsFile ? { condaFile: d.condaFile ?? null, requirementsFile: d.requirementsFile ?? null } : null,
+    interpreter: d.interpreter,
+    environmentVariables: d.environmentVariables,
+  });
+}
+
+/** The build log as the text logs show it, before the mini-batches' logs. */
+export function formatEnvironmentBuild(build: EnvironmentBuildView | null): string {
+  if (!build) return "";
+  const files = [build.condaFile, build.requirementsFile].filter(Boolean).join(" and ");
+  const head = `=== environment (${files}): ${build.status.replace("_", " ")}${build.error ? `: ${build.error}` : ""}`;
+  return [head, ...build.notes.map((n) => `note: ${n}`), ...(build.log ? [build.log.trimEnd()] : [])].join("\n") + "\n";
 }

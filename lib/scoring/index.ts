@@ -26,3 +26,4 @@ export { buildingEnvironments, getEnvironmentBuildLog, planEnvironment, type Env
 export type { EnvironmentFiles } from "./environments/spec";
 export { dataDir, scoringCacheRoot, scoringWorkRoot, workspaceCacheDir, workspaceWorkDir } from "./sandbox-dirs";
 export type * from "./types";
+export { getEnvironmentBuild, type EnvironmentBuildView } from "./environments/status";

@@ -1,12 +1,14 @@
 import "server-only";
-import { existsSync } from "node:fs";
+import { chownSync, existsSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { buildWorkerEnv, resolveInterpreter, SAFE_PATH, type JobEnv } from "./env";
 import {
+  allocateWorkerUid,
   assertSandboxUsable,
   createPidsCgroup,
   formatBytes,
+  releaseWorkerUid,
   SANDBOX_PATHS,
   sandboxCommand,
   sandboxLimits,
@@ -42,6 +44,8 @@ interface SandboxedWorker {
   exchange: Exchange;
   limits: SandboxLimits;
   cgroup: PidsCgroup | null;
+  /** A root server without cgroups runs each worker as a uid of its own (RLIMIT_NPROC then binds). */
+  uid: number | null;
 }
 
 export interface PoolStats {
@@ -281,11 +285,13 @@ class DeploymentPool {
     let homeDir: string | undefined;
     if (this.opts.sandbox === "on") {
       try {
-        assertSandboxUsable({ BATCHPOINT_SANDBOX: "on" });
+        const usable = assertSandboxUsable({ BATCHPOINT_SANDBOX: "on" });
         const limits = sandboxLimits(d.sandbox ?? {});
         const exchange = Exchange.create(path.join(workspaceWorkDir(d.workspaceId), ".workers"));
         const cgroup = createPidsCgroup(limits.processes);
-        box = { exchange, limits, cgroup };
+        const uid = !cgroup && usable.processLimit === "worker-uid" ? allocateWorkerUid() : null;
+        box = { exchange, limits, cgroup, uid };
+        if (uid !== null) chownSync(exchange.out, uid, uid); // BATCH_OUTPUT_DIR: the script's to write
         const inside = path.posix.join(SANDBOX_PATHS.runtimes, path.relative(this.opts.runtimesDir, harness).split(path.sep).join("/"));
         const spawnSpec = sandboxCommand({
           interpreter: command,
@@ -298,6 +304,7 @@ class DeploymentPool {
           network: d.sandbox?.allowNetwork === true,
           limits,
           cgroupProcs: cgroup?.procs,
+          workerUid: uid,
         });
         command = spawnSpec.command;
         args = spawnSpec.args;
@@ -315,6 +322,7 @@ class DeploymentPool {
       } catch (e) {
         box?.exchange.remove();
         box?.cgroup?.remove();
+        if (box?.uid != null) releaseWorkerUid(box.uid);
         this.onInitFailure(undefined, { error: (e as Error).message, logs: "", deterministic: true });
         return false;
       }
@@ -325,6 +333,7 @@ class DeploymentPool {
         ? () => {
             box.exchange.remove();
             box.cgroup?.remove();
+            if (box.uid !== null) releaseWorkerUid(box.uid);
             if (box.cgroup) setTimeout(() => box.cgroup?.remove(), 2000).unref(); // once the namespace's last process is gone
           }
         : undefined;
@@ -359,6 +368,7 @@ class DeploymentPool {
     } catch (e) {
       box?.exchange.remove();
       box?.cgroup?.remove();
+      if (box?.uid != null) releaseWorkerUid(box.uid);
       this.onInitFailure(undefined, { error: `Could not start a scoring worker: ${(e as Error).message}`, logs: "", deterministic: true });
       return false;
     }
@@ -485,7 +495,16 @@ class DeploymentPool {
     if (result.ok) return result;
     const cpu = outcome.kind === "cpu" ? `run() used more than ${s.box.limits.cpuSeconds} s of CPU time; the worker was killed.` : null;
     const limit =
-      cpu ?? limitError("run()", s.box, result.error, result.logs, outcome.kind === "crashed" ? outcome.exit : undefined, s.hits);
+      cpu ??
+      limitError(
+        "run()",
+        s.box,
+        result.error,
+        result.logs,
+        outcome.kind === "crashed" ? outcome.exit : undefined,
+        s.hits,
+        result.traceback,
+      );
     return limit ? { ...result, error: limit } : result;
   }
 
@@ -678,6 +697,7 @@ function limitError(
   logs: string,
   exit: string | undefined,
   forkRefusalsBefore: number,
+  traceback?: string | null,
 ): string | null {
   const l = box.limits;
   const memory = `${what} used more than ${formatBytes(l.memoryBytes)} of memory (the deployment's memory limit).`;
@@ -691,7 +711,9 @@ function limitError(
     return `${what} wrote a file larger than ${formatBytes(l.fileSizeBytes)} (the deployment's file size limit).`;
   if (
     (box.cgroup && box.cgroup.hits() > forkRefusalsBefore) ||
-    /Resource temporarily unavailable.*fork|can't start new thread|EAGAIN.*spawn|spawn.*EAGAIN/.test(error)
+    /Resource temporarily unavailable.*fork|can't start new thread|EAGAIN.*spawn|spawn.*EAGAIN/.test(error) ||
+    // RLIMIT_NPROC: fork() fails with EAGAIN, which Python raises as BlockingIOError at the fork itself.
+    (/BlockingIOError: \[Errno 11\]/.test(error) && /\bos\.fork\(|\bfork\(|subprocess|Popen|_start_new_thread/.test(traceback ?? ""))
   )
     return `${what} tried to run more than ${l.processes} processes and threads (the deployment's process limit).`;
   if (/Too many open files|EMFILE/.test(error))

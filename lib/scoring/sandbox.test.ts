@@ -45,7 +45,21 @@ describe("sandboxSettingsSchema", () => {
     expect(unknown.success).toBe(false);
     expect(unknown.error?.issues[0]).toMatchObject({ code: "unrecognized_keys", keys: ["network"] });
     const bad = sandboxSettingsSchema.safeParse({ processes: 0 });
-    expect(bad.error?.issues[0]).toMatchObject({ path: ["processes"], message: "must be more than 0" });
+    expect(bad.error?.issues[0]).toMatchObject({ path: ["processes"], message: "Use at least 8 (processes and threads per worker)." });
     expect(sandboxSettingsOf({ memoryMiB: "lots" })).toEqual({});
+  });
+});
+
+describe("allocateWorkerUid", () => {
+  it("gives each live worker its own uid above the base, reuses released ones, and names a bad base", async () => {
+    const { allocateWorkerUid, releaseWorkerUid, WORKER_UID_BASE } = await import("./sandbox");
+    const uids = Array.from({ length: 50 }, () => allocateWorkerUid({}));
+    expect(new Set(uids).size).toBe(50);
+    for (const u of uids) expect(u).toBeGreaterThanOrEqual(WORKER_UID_BASE);
+    for (const u of uids) releaseWorkerUid(u);
+    expect(allocateWorkerUid({ BATCHPOINT_SANDBOX_UID_BASE: "3000000" })).toBeGreaterThanOrEqual(3_000_000);
+    expect(() => allocateWorkerUid({ BATCHPOINT_SANDBOX_UID_BASE: "0" })).toThrow(
+      "BATCHPOINT_SANDBOX_UID_BASE must be a whole number from 1000 to",
+    );
   });
 });

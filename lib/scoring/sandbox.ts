@@ -14,7 +14,7 @@ import {
   writeFileSync,
 } from "node:fs";
 import path from "node:path";
-import { z } from "zod";
+import { DEFAULT_SANDBOX_SETTINGS, sandboxSettingsSchema } from "./sandbox-settings";
 
 /**
  * The scoring sandbox: every worker runs under bubblewrap (`bwrap`) in its own user, mount, PID,
@@ -62,29 +62,7 @@ export interface SandboxSettings {
   cpuSeconds?: number;
 }
 
-const positive = (what: string) =>
-  z
-    .number({ error: `must be a number (${what})` })
-    .int("must be a whole number")
-    .positive("must be more than 0");
-
-/** A deployment's `sandbox` setting as the API takes it: unknown fields are errors. */
-export const sandboxSettingsSchema = z
-  .object({
-    allowNetwork: z.boolean({ error: "must be true or false (outbound network for this deployment's workers)" }).optional(),
-    memoryMiB: positive("MiB of memory per worker process")
-      .max(1024 * 1024)
-      .optional(),
-    processes: positive("processes and threads per worker").max(100_000).optional(),
-    openFiles: positive("open files per process").max(1_048_576).optional(),
-    fileSizeMiB: positive("MiB, the largest file a script may write")
-      .max(1024 * 1024)
-      .optional(),
-    cpuSeconds: positive("CPU seconds per run()")
-      .max(7 * 24 * 3600)
-      .optional(),
-  })
-  .strict();
+export { sandboxSettingsSchema };
 
 /** The stored setting (a Json column) as SandboxSettings; anything malformed counts as the defaults. */
 export function sandboxSettingsOf(json: unknown): SandboxSettings {
@@ -95,11 +73,11 @@ export function sandboxSettingsOf(json: unknown): SandboxSettings {
 const MiB = 1024 * 1024;
 
 export const DEFAULT_LIMITS: SandboxLimits = {
-  memoryBytes: 2048 * MiB,
-  processes: 128,
-  openFiles: 1024,
-  fileSizeBytes: 1024 * MiB,
-  cpuSeconds: 600,
+  memoryBytes: DEFAULT_SANDBOX_SETTINGS.memoryMiB * MiB,
+  processes: DEFAULT_SANDBOX_SETTINGS.processes,
+  openFiles: DEFAULT_SANDBOX_SETTINGS.openFiles,
+  fileSizeBytes: DEFAULT_SANDBOX_SETTINGS.fileSizeMiB * MiB,
+  cpuSeconds: DEFAULT_SANDBOX_SETTINGS.cpuSeconds,
 };
 
 /** A deployment's limits: its own settings over the defaults, each checked to be a positive integer. */
@@ -147,8 +125,52 @@ export interface SandboxStatus {
   /** Why the sandbox cannot start, in plain words with the fix. */
   reason?: string;
   bwrap?: string;
-  /** How the process limit is enforced: a pids cgroup per worker, or RLIMIT_NPROC. */
-  processLimit?: "cgroup" | "rlimit";
+  /**
+   * How the process limit is enforced: a pids cgroup per worker; RLIMIT_NPROC of the server's own
+   * (non-root) uid; or, for a root server without writable cgroups, RLIMIT_NPROC of a uid of the
+   * worker's own (root is exempt from RLIMIT_NPROC, and a user namespace bwrap creates as root maps
+   * the sandbox's uid to root).
+   */
+  processLimit?: ProcessLimitMechanism;
+}
+
+export type ProcessLimitMechanism = "cgroup" | "rlimit" | "worker-uid";
+
+/** Where the per-worker uids of a root server start (far above any real account); BATCHPOINT_SANDBOX_UID_BASE overrides it. */
+export const WORKER_UID_BASE = 1_900_000_000;
+const WORKER_UIDS = 1_000_000;
+let nextWorkerUid = 0;
+const workerUidsInUse = new Set<number>();
+
+/**
+ * A uid no other live worker of this server uses, for a root server without cgroups: the server's
+ * pid picks a block of 1,000, so two servers on one machine rarely share one. Release it with
+ * releaseWorkerUid once the worker is gone.
+ */
+export function allocateWorkerUid(env: Record<string, string | undefined> = process.env): number {
+  const raw = env.BATCHPOINT_SANDBOX_UID_BASE?.trim();
+  const base = raw ? Number(raw) : WORKER_UID_BASE;
+  if (!Number.isInteger(base) || base < 1000 || base > 2 ** 32 - 2 - WORKER_UIDS)
+    throw new Error(
+      `BATCHPOINT_SANDBOX_UID_BASE must be a whole number from 1000 to ${2 ** 32 - 2 - WORKER_UIDS}, not '${raw}': the first of the uids scoring workers run as.`,
+    );
+  for (let tries = 0; tries < 1000; tries++) {
+    const uid = base + (((process.pid % 1000) * 1000 + (nextWorkerUid++ % 1000)) % WORKER_UIDS);
+    if (workerUidsInUse.has(uid)) continue;
+    workerUidsInUse.add(uid);
+    return uid;
+  }
+  throw new Error("No free sandbox uid: more than 1,000 scoring workers are alive in this server.");
+}
+
+export function releaseWorkerUid(uid: number): void {
+  workerUidsInUse.delete(uid);
+}
+
+function processLimitMechanism(): ProcessLimitMechanism {
+  if (pidsCgroupRoot()) return "cgroup";
+  if (process.getuid?.() === 0 && executable("/usr/bin/setpriv")) return "worker-uid";
+  return "rlimit";
 }
 
 function executable(file: string): boolean {
@@ -213,7 +235,7 @@ export function probeSandbox(): SandboxStatus {
     };
     return cachedStatus;
   }
-  cachedStatus = { available: true, bwrap, processLimit: pidsCgroupRoot() ? "cgroup" : "rlimit" };
+  cachedStatus = { available: true, bwrap, processLimit: processLimitMechanism() };
   return cachedStatus;
 }
 
@@ -230,7 +252,7 @@ export function resetSandboxProbe(): void {
 export function assertSandboxUsable(env: Record<string, string | undefined> = process.env): {
   sandboxed: boolean;
   warning?: string;
-  processLimit?: "cgroup" | "rlimit";
+  processLimit?: ProcessLimitMechanism;
 } {
   if (sandboxMode(env) === "off") {
     return {
@@ -305,6 +327,32 @@ export interface SandboxSpawn {
   limits: SandboxLimits;
   /** When the process limit is a cgroup: its cgroup.procs file, joined before bwrap starts. */
   cgroupProcs?: string | null;
+  /** When the process limit is a uid of the worker's own (see allocateWorkerUid): that uid. */
+  workerUid?: number | null;
+}
+
+const MOUNT_OPS = new Set(["--bind", "--ro-bind", "--ro-bind-try", "--tmpfs", "--dir", "--symlink"]);
+
+/**
+ * bwrap running as root creates the missing parents of a mount point with mode 0700, which a
+ * worker uid cannot enter: each parent is made first, 0755 (it holds only mount points), right
+ * before the mount that needs it (a tmpfs mounted earlier, e.g. /tmp, would hide it otherwise).
+ */
+function withTraversableParents(args: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    if (MOUNT_OPS.has(args[i])) {
+      const dest = args[i] === "--tmpfs" || args[i] === "--dir" ? args[i + 1] : args[i + 2];
+      const parents: string[] = [];
+      for (let p = path.posix.dirname(dest); p !== "/" && !p.startsWith("/usr"); p = path.posix.dirname(p)) parents.unshift(p);
+      // A --perms right before this op belongs to it; the parents go before that.
+      const perms = out.length >= 2 && out[out.length - 2] === "--perms" ? out.splice(out.length - 2, 2) : [];
+      for (const p of parents) out.push("--perms", "0755", "--dir", p);
+      out.push(...perms);
+    }
+    out.push(args[i]);
+  }
+  return out;
 }
 
 /** The directory an interpreter outside /usr lives in (e.g. /opt/python3.12), to mount read-only. */
@@ -324,28 +372,30 @@ export function sandboxCommand(spec: SandboxSpawn): { command: string; args: str
   const status = probeSandbox();
   if (!status.available) throw new SandboxUnavailableError(status.reason!);
   const l = spec.limits;
+  const uid = spec.workerUid ?? null;
+  // With a worker uid, bwrap (running as root) makes no user namespace: the script runs as that real,
+  // unprivileged uid, so RLIMIT_NPROC binds it. Otherwise the sandbox's uid 65534 lives in a user
+  // namespace of its own. Either way the script holds no capability.
+  const namespaces =
+    uid === null
+      ? ["--unshare-all", ...(spec.network ? ["--share-net"] : []), "--uid", String(SANDBOX_UID), "--gid", String(SANDBOX_UID)]
+      : ["--unshare-pid", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try", ...(spec.network ? [] : ["--unshare-net"])];
+  // Private tmpfs mounts are the sandbox's own; made by root (worker uid), they must be writable by the script's uid.
+  const tmpfs = (dir: string) => (uid === null ? ["--tmpfs", dir] : ["--perms", "1777", "--tmpfs", dir]);
   const args = [
     ...systemBinds(spec.network),
-    "--unshare-all",
-    ...(spec.network ? ["--share-net"] : []),
+    ...namespaces,
     "--die-with-parent",
     "--new-session",
-    "--uid",
-    String(SANDBOX_UID),
-    "--gid",
-    String(SANDBOX_UID),
     "--hostname",
     "batchpoint",
     "--proc",
     "/proc",
     "--dev",
     "/dev",
-    "--tmpfs",
-    "/dev/shm",
-    "--tmpfs",
-    "/tmp",
-    "--tmpfs",
-    SANDBOX_PATHS.home,
+    ...tmpfs("/dev/shm"),
+    ...tmpfs("/tmp"),
+    ...tmpfs(SANDBOX_PATHS.home),
     "--ro-bind",
     spec.runtimesDir,
     SANDBOX_PATHS.runtimes,
@@ -361,11 +411,28 @@ export function sandboxCommand(spec: SandboxSpawn): { command: string; args: str
   else args.push("--dir", SANDBOX_PATHS.model);
   args.push("--ro-bind", path.join(spec.exchangeDir, "in"), SANDBOX_PATHS.input);
   args.push("--bind", path.join(spec.exchangeDir, "out"), SANDBOX_PATHS.output);
-  args.push("--chdir", SANDBOX_PATHS.code, "--");
+  args.push("--chdir", SANDBOX_PATHS.code);
+  if (uid !== null) {
+    args.splice(0, args.length, ...withTraversableParents(args));
+    args.push("--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID");
+  }
+  args.push("--");
   args.push(
     "/usr/bin/env",
     "-u",
     "PWD", // bwrap sets PWD for --chdir; the worker's environment is exactly buildWorkerEnv's
+    ...(uid === null
+      ? []
+      : [
+          "/usr/bin/setpriv",
+          `--reuid=${uid}`,
+          `--regid=${uid}`,
+          "--clear-groups",
+          "--inh-caps=-all",
+          "--bounding-set=-all",
+          "--no-new-privs",
+          "--",
+        ]),
     "/usr/bin/prlimit",
     `--data=${l.memoryBytes}`,
     `--nofile=${l.openFiles}`,

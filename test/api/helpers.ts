@@ -2,11 +2,13 @@ import * as dataOne from "@/app/api/v1/data/[name]/route";
 import * as dataVersion from "@/app/api/v1/data/[name]/versions/[version]/route";
 import * as dataVersions from "@/app/api/v1/data/[name]/versions/route";
 import * as data from "@/app/api/v1/data/route";
+import * as deploymentEnvironment from "@/app/api/v1/endpoints/[endpoint]/deployments/[deployment]/environment/route";
 import * as deployment from "@/app/api/v1/endpoints/[endpoint]/deployments/[deployment]/route";
 import * as deployments from "@/app/api/v1/endpoints/[endpoint]/deployments/route";
 import * as endpointJobs from "@/app/api/v1/endpoints/[endpoint]/jobs/route";
 import * as endpoint from "@/app/api/v1/endpoints/[endpoint]/route";
 import * as endpoints from "@/app/api/v1/endpoints/route";
+import * as jobEnvironment from "@/app/api/v1/jobs/[job]/environment/route";
 import * as jobLogs from "@/app/api/v1/jobs/[job]/logs/route";
 import * as jobOutputFile from "@/app/api/v1/jobs/[job]/outputs/[...path]/route";
 import * as jobOutputs from "@/app/api/v1/jobs/[job]/outputs/route";
@@ -35,7 +37,13 @@ export async function serveApi() {
       params: (m) => ({ endpoint: m[1], deployment: m[2] }),
       methods: deployment,
     },
+    {
+      pattern: new RegExp(`^/api/v1/endpoints/${seg}/deployments/${seg}/environment$`),
+      params: (m) => ({ endpoint: m[1], deployment: m[2] }),
+      methods: deploymentEnvironment,
+    },
     { pattern: new RegExp(`^/api/v1/endpoints/${seg}/jobs$`), params: (m) => ({ endpoint: m[1] }), methods: endpointJobs },
+    { pattern: new RegExp(`^/api/v1/jobs/${seg}/environment$`), params: (m) => ({ job: m[1] }), methods: jobEnvironment },
     { pattern: new RegExp(`^/api/v1/jobs/${seg}$`), params: (m) => ({ job: m[1] }), methods: job },
     { pattern: new RegExp(`^/api/v1/jobs/${seg}/logs$`), params: (m) => ({ job: m[1] }), methods: jobLogs },
     { pattern: new RegExp(`^/api/v1/jobs/${seg}/outputs$`), params: (m) => ({ job: m[1] }), methods: jobOutputs },

@@ -82,3 +82,28 @@ export function processesWithArg(arg: string): number[] {
   }
   return out;
 }
+
+/** A real wheel of a tiny package, written with zipfile (no build tools, no network). */
+export function writeWheel(dir: string, name: string, version: string, value: string) {
+  mkdirSync(dir, { recursive: true });
+  const code = `
+import base64, hashlib, sys, zipfile
+d, name, version, value = sys.argv[1:5]
+dist = f"{name}-{version}.dist-info"
+files = {
+    f"{name}/__init__.py": f"VALUE = {value!r}\\n",
+    f"{dist}/METADATA": f"Metadata-Version: 2.1\\nName: {name}\\nVersion: {version}\\n",
+    f"{dist}/WHEEL": "Wheel-Version: 1.0\\nGenerator: batchpoint-test\\nRoot-Is-Purelib: true\\nTag: py3-none-any\\n",
+}
+record = []
+with zipfile.ZipFile(f"{d}/{name}-{version}-py3-none-any.whl", "w") as z:
+    for path, text in files.items():
+        data = text.encode()
+        z.writestr(path, data)
+        digest = base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
+        record.append(f"{path},sha256={digest},{len(data)}")
+    record.append(f"{dist}/RECORD,,")
+    z.writestr(f"{dist}/RECORD", "\\n".join(record) + "\\n")
+`;
+  execFileSync(PYTHON, ["-c", code, dir, name, version, value]);
+}

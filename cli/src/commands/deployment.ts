@@ -7,7 +7,7 @@ import type { ApiClient, Page } from "../client";
 import { printAz, wantsAzOutput, withAzOutput, type AzOutputOptions } from "../az-output";
 import { azDeployment, azJob } from "../azure-shape";
 import { apiClient, note } from "../context";
-import { deploymentBody, deploymentUpdateBody, parseDeploymentYaml, type ModelSource } from "../deployment-spec";
+import { deploymentBody, deploymentUpdateBody, parseDeploymentYaml, type EnvironmentPaths, type ModelSource } from "../deployment-spec";
 import { UsageError } from "../errors";
 import { formatBytes, formatDate, printFields, printJson, printTable } from "../output";
 import { listLocalFiles } from "../upload";
@@ -103,10 +103,77 @@ async function loadDeploymentFile(client: ApiClient, file: string, opts: { name?
   const codeDir = path.resolve(base, spec.codePath);
   const files = await readCodeFolder(codeDir);
   if (!(spec.scoringScript in files)) throw new UsageError(`scoring_script '${spec.scoringScript}' is not in the code folder ${codeDir}.`);
+  const environment = await environmentFiles(spec.environment, base, codeDir, files);
   let model: string | undefined;
   if (spec.model?.kind === "ref") model = spec.model.ref;
   else if (spec.model?.kind === "local") model = await uploadModel(client, { ...spec.model, path: path.resolve(base, spec.model.path) });
-  return { spec, files, model };
+  return { spec, files, model, environment };
+}
+
+/** The limits a deployment's workers get (the server fills in the defaults), marked where the deployment sets one. */
+function sandboxFields(d: Deployment): [string, unknown][] {
+  const eff = (d.sandbox ?? {}) as Record<string, unknown>;
+  const own = ((d.settings as Record<string, unknown> | undefined)?.sandboxSettings ?? {}) as Record<string, unknown>;
+  const names: [string, string][] = [
+    ["allowNetwork", "allow_network"],
+    ["memoryMiB", "memory_mib"],
+    ["processes", "processes"],
+    ["openFiles", "open_files"],
+    ["fileSizeMiB", "file_size_mib"],
+    ["cpuSeconds", "cpu_seconds"],
+  ];
+  return names
+    .filter(([k]) => eff[k] !== undefined)
+    .map(([k, snake]) => [`sandbox_settings.${snake}`, `${String(eff[k])}${k in own ? "" : " (default)"}`]);
+}
+
+function environmentFields(d: Deployment): [string, unknown][] {
+  const env = d.environment as { condaFile?: string | null; requirementsFile?: string | null } | null | undefined;
+  if (!env) return [];
+  return [
+    ["environment.conda_file", env.condaFile ?? undefined],
+    ["environment.requirements_file", env.requirementsFile ?? undefined],
+  ];
+}
+
+/** Where an environment file outside the code folder is uploaded with the code. */
+const ENVIRONMENT_DIR = "_environment";
+
+/**
+ * Azure's environment.conda_file (and Batchpoint's requirements_file) are relative to the YAML, as in
+ * Azure. A file inside the code folder is named by its path there; one outside is added to the code
+ * under `_environment/`, since the server builds the environment from the deployment's code.
+ */
+async function environmentFiles(
+  env: { condaFile?: string; requirementsFile?: string } | undefined,
+  base: string,
+  codeDir: string,
+  files: Record<string, CodeFile>,
+): Promise<EnvironmentPaths | undefined> {
+  if (!env) return undefined;
+  const out: EnvironmentPaths = { condaFile: null, requirementsFile: null };
+  for (const [key, field] of [
+    ["condaFile", "conda_file"],
+    ["requirementsFile", "requirements_file"],
+  ] as const) {
+    const rel = env[key];
+    if (!rel) continue;
+    const abs = path.resolve(base, rel);
+    const bytes = await readFile(abs).catch(() =>
+      Promise.reject(new UsageError(`environment.${field}: cannot read ${abs} (paths are relative to the deployment file).`)),
+    );
+    const inCode = path.relative(codeDir, abs);
+    if (!inCode.startsWith("..") && !path.isAbsolute(inCode)) {
+      out[key] = inCode.split(path.sep).join("/");
+      continue;
+    }
+    const name = `${ENVIRONMENT_DIR}/${path.basename(abs)}`;
+    if (name in files && JSON.stringify(files[name]) !== JSON.stringify(encodeCodeFile(bytes)))
+      throw new UsageError(`environment.${field}: the code folder already has a different ${name}; rename one of them.`);
+    files[name] = encodeCodeFile(bytes);
+    out[key] = name;
+  }
+  return out;
 }
 
 /** The local model folder a deployment file names, if any (for the MLflow check). */
@@ -141,9 +208,12 @@ export function registerDeployment(program: Command) {
       .option("--json", "print the deployment as JSON"),
   ).action(async (opts: { file: string; endpointName?: string; name?: string; setDefault?: boolean; json?: boolean } & AzOutputOptions) => {
     const client = await apiClient();
-    const { spec, files, model } = await loadDeploymentFile(client, opts.file, { name: opts.name, needEndpoint: !opts.endpointName });
+    const { spec, files, model, environment } = await loadDeploymentFile(client, opts.file, {
+      name: opts.name,
+      needEndpoint: !opts.endpointName,
+    });
     const endpointName = opts.endpointName ?? spec.endpointName!;
-    const body = deploymentBody(spec, files, { model, setDefault: opts.setDefault });
+    const body = deploymentBody(spec, files, { model, setDefault: opts.setDefault, environment });
     const created = await client.json<Deployment>("POST", `/endpoints/${enc(endpointName)}/deployments`, { json: body });
     if (wantsAzOutput(opts)) return printAz(azDeployment(created, endpointName), opts);
     if (opts.json) return printJson(created);
@@ -168,10 +238,10 @@ export function registerDeployment(program: Command) {
       let endpointName = opts.endpointName;
       let name = opts.name;
       if (opts.file) {
-        const { spec, files, model } = await loadDeploymentFile(client, opts.file);
+        const { spec, files, model, environment } = await loadDeploymentFile(client, opts.file);
         endpointName ??= spec.endpointName;
         name ??= spec.name;
-        body = deploymentUpdateBody(spec, files, { model, setDefault: opts.setDefault });
+        body = deploymentUpdateBody(spec, files, { model, setDefault: opts.setDefault, environment });
       } else if (opts.setDefault) body = { setDefault: true };
       else throw new UsageError("give --file deployment.yml (or --set-default with --name and --endpoint-name).");
       if (!endpointName || !name) throw new UsageError("give --endpoint-name and --name (or endpoint_name and name in the file).");
@@ -246,6 +316,8 @@ export function registerDeployment(program: Command) {
       ["output_file_name", s.outputFileName],
       ["logging_level", s.loggingLevel],
       ["environment_variables", s.environmentVariables],
+      ...sandboxFields(d),
+      ...environmentFields(d),
       ["created", formatDate(d.createdAt)],
     ]);
   });

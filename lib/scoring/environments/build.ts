@@ -43,6 +43,12 @@ function folderDigest(dir: string, hash: ReturnType<typeof createHash>): void {
   }
 }
 
+/** One file of the code's own `wheels/` folder, by name and content hash. */
+export interface WheelEntry {
+  name: string;
+  sha256: string;
+}
+
 /**
  * What would be built for a deployment, and its content hash: the base interpreter, the pip
  * requirements and every wheel pip may pick from. Deployments with the same hash share one venv.
@@ -53,28 +59,70 @@ export function planEnvironment(opts: {
   baseInterpreter: string;
   env?: Record<string, string | undefined>;
 }): EnvironmentPlan {
+  const read = (rel: string | null | undefined, what: string) =>
+    rel ? { path: rel, text: readFileSync(inside(opts.codeDir, rel, what), "utf8") } : null;
+  const own = path.join(opts.codeDir, "wheels");
+  let ownWheels: WheelEntry[] | null = null;
+  if (existsSync(own) && statSync(own).isDirectory()) {
+    ownWheels = readdirSync(own)
+      .filter((name) => statSync(path.join(own, name)).isFile())
+      .map((name) => ({
+        name,
+        sha256: createHash("sha256")
+          .update(readFileSync(path.join(own, name)))
+          .digest("hex"),
+      }));
+  }
+  return planEnvironmentFrom({
+    condaFile: read(opts.files.condaFile, "conda file"),
+    requirementsFile: read(opts.files.requirementsFile, "requirements file"),
+    ownWheels,
+    ownWheelsDir: own,
+    baseInterpreter: opts.baseInterpreter,
+    env: opts.env,
+  });
+}
+
+/**
+ * planEnvironment from the files' contents rather than a code folder on disk: the server computes
+ * the same hash from a deployment's stored manifest, to show its build log before or without a job.
+ */
+export function planEnvironmentFrom(opts: {
+  condaFile: { path: string; text: string } | null;
+  requirementsFile: { path: string; text: string } | null;
+  /** The code's `wheels/` folder, or null when the code has none. */
+  ownWheels: WheelEntry[] | null;
+  ownWheelsDir: string;
+  baseInterpreter: string;
+  env?: Record<string, string | undefined>;
+}): EnvironmentPlan {
   const env = opts.env ?? process.env;
   let spec: EnvironmentSpec = { requirements: [], notes: [] };
-  if (opts.files.condaFile) {
-    const file = inside(opts.codeDir, opts.files.condaFile, "conda file");
-    spec = parseCondaFile(readFileSync(file, "utf8"), opts.files.condaFile);
-  }
-  if (opts.files.requirementsFile) {
-    const file = inside(opts.codeDir, opts.files.requirementsFile, "requirements file");
-    const more = parseRequirements(readFileSync(file, "utf8"), opts.files.requirementsFile);
+  if (opts.condaFile) spec = parseCondaFile(opts.condaFile.text, opts.condaFile.path);
+  if (opts.requirementsFile) {
+    const more = parseRequirements(opts.requirementsFile.text, opts.requirementsFile.path);
     spec = { requirements: [...spec.requirements, ...more.requirements], notes: spec.notes };
   }
   const findLinks: string[] = [];
-  if (env.BATCHPOINT_PIP_FIND_LINKS) findLinks.push(path.resolve(env.BATCHPOINT_PIP_FIND_LINKS));
-  const own = path.join(opts.codeDir, "wheels");
-  if (existsSync(own) && statSync(own).isDirectory()) findLinks.push(own);
+  const digests: string[] = [];
+  if (env.BATCHPOINT_PIP_FIND_LINKS) {
+    const dir = path.resolve(env.BATCHPOINT_PIP_FIND_LINKS);
+    findLinks.push(dir);
+    const h = createHash("sha256");
+    if (existsSync(dir)) folderDigest(dir, h);
+    digests.push(h.digest("hex"));
+  }
+  if (opts.ownWheels) {
+    findLinks.push(opts.ownWheelsDir);
+    const h = createHash("sha256");
+    for (const w of [...opts.ownWheels].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)))
+      h.update(`${w.name}\0${w.sha256}\0`);
+    digests.push(h.digest("hex"));
+  }
   const base = realpathSync(opts.baseInterpreter);
   const h = createHash("sha256");
   h.update(`base\0${base}\0requirements\0${spec.requirements.join("\n")}\0`);
-  for (const dir of findLinks) {
-    h.update("links\0");
-    if (existsSync(dir)) folderDigest(dir, h);
-  }
+  for (const d of digests) h.update(`links\0${d}\0`);
   return { hash: h.digest("hex").slice(0, 32), spec, findLinks, base };
 }
 
@@ -136,6 +184,9 @@ async function build(plan: EnvironmentPlan, root: string, venvDir: string, netwo
   const basePip = await hasPip(plan.base);
   const pip = ["-m", "pip", "install", "--disable-pip-version-check", "--no-input", "--no-cache-dir", "--retries", "0", "--timeout", "15"];
   if (plan.findLinks.length) pip.push("--no-index", ...plan.findLinks.flatMap((d) => ["--find-links", d]));
+  // Without network and without a wheel folder no index is reachable: pip is told so, not left to fail on TLS.
+  const offline = !plan.findLinks.length && !network;
+  if (offline) pip.push("--no-index");
   pip.push("-r", path.join(venvDir, "requirements.txt"));
   const venvArgs = ["-m", "venv", "--system-site-packages", ...(basePip ? ["--without-pip"] : []), venvDir];
   const script = [
@@ -143,16 +194,27 @@ async function build(plan: EnvironmentPlan, root: string, venvDir: string, netwo
     plan.spec.requirements.length ? `${q(path.join(venvDir, "bin", "python"))} ${pip.map(q).join(" ")}` : "true",
   ].join(" && ");
   const { code, output } = await run(script, { venvDir, base: plan.base, findLinks: plan.findLinks, network });
+  // The log is shown to the workspace: the server's folders appear by name, not by their host path.
+  const hide = (text: string) => {
+    let out = text.split(root).join("<environments>");
+    for (const [i, dir] of plan.findLinks.entries())
+      out = out.split(dir).join(plan.findLinks.length > 1 ? `<wheels ${i + 1}>` : "<wheels>");
+    return out;
+  };
   const log =
     [
-      `$ ${script}`,
-      output.trimEnd(),
+      `$ ${hide(script)}`,
+      hide(output.trimEnd()),
       code === 0 ? "environment ready" : `build failed (exit ${code})`,
       ...plan.spec.notes.map((n) => `note: ${n}`),
     ].join("\n") + "\n";
   await writeFile(logFile, log);
   if (code !== 0) {
-    const error = pipError(output);
+    const error =
+      pipError(hide(output)) +
+      (offline
+        ? ". The deployment has no network (sandboxSettings.allowNetwork) and the server names no wheel folder (BATCHPOINT_PIP_FIND_LINKS), so pip has nowhere to install from: allow the deployment network, or add the wheels to the code's wheels/ folder."
+        : "");
     await writeFile(`${venvDir}.failed`, error + "\n");
     await rm(venvDir, { recursive: true, force: true });
     throw new EnvironmentBuildError(error, log);

@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import type { ReactNode } from "react";
 import { z } from "zod";
+import { EnvironmentBuild } from "@/components/deployments/environment-build";
 import { buttonClass } from "@/components/ui/button";
 import { Card, CardHeader, EmptyState } from "@/components/ui/card";
 import { cn } from "@/components/ui/cn";
@@ -19,6 +20,7 @@ import { ProgressBar } from "../_components/progress-bar";
 import { loadJobForPage } from "../_lib/load-job";
 import { JobActions } from "./_components/job-actions";
 import { getDeploymentOrThrow } from "@/lib/deployments/manage-deployment";
+import { getJobEnvironmentBuild } from "@/lib/jobs/job-logs";
 import { LiveRefresh } from "./_components/live-refresh";
 import { MiniBatchesTable } from "./_components/mini-batches-table";
 import { OutputPreview } from "./_components/output-preview";
@@ -55,7 +57,7 @@ export default async function JobPage({ params, searchParams }: Params) {
     (d) => d.version,
     () => null,
   );
-  const [miniBatches, timeline, firstFailure, submitter, preview] = await Promise.all([
+  const [miniBatches, timeline, firstFailure, submitter, preview, build] = await Promise.all([
     findMiniBatches({ workspaceId: ctx.workspace.id, jobName: name, page: query.page, perPage: query.perPage, status: query.mb }),
     getJobTimeline({
       workspaceId: ctx.workspace.id,
@@ -67,6 +69,7 @@ export default async function JobPage({ params, searchParams }: Params) {
     job.miniBatchesFailed || job.filesFailed ? getFirstFailedMiniBatch({ workspaceId: ctx.workspace.id, jobId: job.id }) : null,
     getJobSubmitter({ submittedById: job.submittedById }),
     final && view.settings.outputAction === "append_row" ? previewJobOutput({ workspaceId: ctx.workspace.id, name }) : null,
+    getJobEnvironmentBuild({ workspaceId: ctx.workspace.id, name }),
   ]);
   const scriptFiles = await findScriptOutputFiles({ workspaceId: ctx.workspace.id, jobId: job.id });
   const { progress } = job;
@@ -312,6 +315,13 @@ export default async function JobPage({ params, searchParams }: Params) {
           </div>
         )}
       </Card>
+
+      {build ? (
+        <EnvironmentBuild
+          build={build}
+          description={`The environment deployment ${job.deploymentName} v${job.deploymentVersion} runs in.`}
+        />
+      ) : null}
 
       <Card>
         <CardHeader

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { json, queryOf } from "@/lib/api/respond";
 import { withApiAuth } from "@/lib/api/with-api-auth";
-import { formatJobLogs, getJobLogEntries } from "@/lib/jobs/job-logs";
+import { formatEnvironmentBuild, formatJobLogs, getJobEnvironmentBuild, getJobLogEntries } from "@/lib/jobs/job-logs";
 
 const query = z.object({
   miniBatch: z.coerce.number().int().min(0).optional(),
@@ -25,10 +25,14 @@ function wantsJson(request: Request, format?: string) {
   return q("application/json") > q("text/plain");
 }
 
-// The scoring script's whole log lines per mini-batch, and the error and traceback of each failed one.
+// The environment's build log (when the deployment names an environment file), then the scoring script's
+// whole log lines per mini-batch, and the error and traceback of each failed one.
 export const GET = withApiAuth<{ job: string }>("job:read", async ({ principal, params, request }) => {
   const { format, ...filters } = queryOf(query, request);
   const logs = await getJobLogEntries({ workspaceId: principal.workspace.id, name: params.job, ...filters });
-  if (wantsJson(request, format)) return json(logs);
-  return new Response(formatJobLogs(logs.miniBatches), { headers: { "content-type": "text/plain; charset=utf-8" } });
+  const environment = await getJobEnvironmentBuild({ workspaceId: principal.workspace.id, name: params.job });
+  if (wantsJson(request, format)) return json({ ...logs, environment });
+  return new Response(formatEnvironmentBuild(environment) + formatJobLogs(logs.miniBatches), {
+    headers: { "content-type": "text/plain; charset=utf-8" },
+  });
 });

@@ -1,13 +1,19 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { z } from "zod";
+import { EnvironmentBuild } from "@/components/deployments/environment-build";
 import { ButtonLink } from "@/components/ui/button";
 import { Badge, Card, CardHeader, PageHeader } from "@/components/ui/card";
 import { cn } from "@/components/ui/cn";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { JobStatusBadge } from "@/components/ui/status-badge";
 import { getPageContext, orNotFound } from "@/lib/auth/page-context";
-import { findDeploymentVersions, getDeploymentOrThrow, readDeploymentVersionCode } from "@/lib/deployments/manage-deployment";
+import {
+  findDeploymentVersions,
+  getDeploymentEnvironmentBuild,
+  getDeploymentOrThrow,
+  readDeploymentVersionCode,
+} from "@/lib/deployments/manage-deployment";
 import { parseSearchParams } from "@/lib/search-params";
 import { CodeView } from "./_components/code-view";
 import { RestoreVersionButton } from "./_components/restore-version-button";
@@ -32,7 +38,9 @@ export default async function DeploymentPage({
   const ctx = await getPageContext(slug);
   const query = parseSearchParams(querySchema, await searchParams);
   const ref = { workspaceId: ctx.workspace.id, endpointName: endpoint, name };
-  const [d, versions] = await orNotFound(Promise.all([getDeploymentOrThrow(ref), findDeploymentVersions(ref)]));
+  const [d, versions, build] = await orNotFound(
+    Promise.all([getDeploymentOrThrow(ref), findDeploymentVersions(ref), getDeploymentEnvironmentBuild(ref)]),
+  );
   const code = await readDeploymentVersionCode({ ...ref, version: d.version });
   const paths = Object.keys(code.files).sort(
     (a, b) => Number(b === code.scoringScript) - Number(a === code.scoringScript) || a.localeCompare(b),
@@ -146,10 +154,32 @@ export default async function DeploymentPage({
             <Item label="Error threshold" value={s.errorThreshold < 0 ? "no limit" : String(s.errorThreshold)} />
             <Item label="Output" value={`${s.outputAction}, ${s.outputFileName}`} />
             <Item label="Logging level" value={s.loggingLevel} />
-            <Item label="Environment" value={env.length ? env.map(([k, v]) => `${k}=${v}`).join("\n") : "none"} mono />
+            <Item label="Environment variables" value={env.length ? env.map(([k, v]) => `${k}=${v}`).join("\n") : "none"} mono />
           </dl>
+          <div className="border-t border-zinc-200 dark:border-zinc-800">
+            <h2 className="px-5 pt-4 text-sm font-semibold">Sandbox limits</h2>
+            <dl className="grid gap-3 p-5 pt-3 text-sm sm:grid-cols-2 lg:grid-cols-1" aria-label="Sandbox limits">
+              {SANDBOX_ITEMS.map(([key, label, unit]) => (
+                <Item
+                  key={key}
+                  label={label}
+                  value={`${d.sandbox[key].toLocaleString("en-US")}${unit ? ` ${unit}` : ""}${key in s.sandboxSettings ? "" : " (default)"}`}
+                />
+              ))}
+              <Item
+                label="Outbound network"
+                value={`${d.sandbox.allowNetwork ? "allowed" : "none"}${"allowNetwork" in s.sandboxSettings ? "" : " (default)"}`}
+              />
+            </dl>
+          </div>
         </Card>
       </div>
+
+      {build ? (
+        <div className="mt-6">
+          <EnvironmentBuild build={build} description={`Version ${d.version}: a virtual environment built from the deployment's code.`} />
+        </div>
+      ) : null}
 
       <Card className="mt-6">
         <CardHeader title="Versions" description="Each change of code, model or settings is a version. Jobs keep the version they ran." />
@@ -234,6 +264,14 @@ export default async function DeploymentPage({
     </>
   );
 }
+
+const SANDBOX_ITEMS = [
+  ["memoryMiB", "Memory per process", "MiB"],
+  ["processes", "Processes and threads", ""],
+  ["openFiles", "Open files per process", ""],
+  ["fileSizeMiB", "Largest file written", "MiB"],
+  ["cpuSeconds", "CPU time per run()", "s"],
+] as const;
 
 function Item({ label, value, mono }: { label: string; value: string; mono?: boolean }) {
   return (

@@ -10,6 +10,7 @@ import { parseKeyValueLines } from "@/components/forms/key-value";
 import { useAction, useFormErrors } from "@/components/forms/use-form-action";
 import { Button, ButtonLink } from "@/components/ui/button";
 import { SelectField, TextField } from "@/components/ui/field";
+import { DEFAULT_SANDBOX_SETTINGS, SANDBOX_LIMIT_RANGES, type SandboxLimitName } from "@/lib/scoring/sandbox-settings";
 import { createDeploymentAction, updateDeploymentAction } from "../../../actions";
 
 /** The saved deployment, when editing. */
@@ -30,8 +31,16 @@ export interface DeploymentInitial {
     outputFileName: string;
     loggingLevel: string;
     environmentVariables: Record<string, string>;
+    sandboxSettings?: Partial<Record<SandboxLimitName, number>> & { allowNetwork?: boolean };
   };
+  environment?: { condaFile: string | null; requirementsFile: string | null } | null;
 }
+
+const LIMITS = Object.entries(SANDBOX_LIMIT_RANGES) as [SandboxLimitName, (typeof SANDBOX_LIMIT_RANGES)[SandboxLimitName]][];
+const ENV_FILES = [
+  ["condaFile", "Conda file", /\.ya?ml$/],
+  ["requirementsFile", "Requirements file", /\.txt$/],
+] as const;
 
 const NUMBERS = [
   ["miniBatchSize", "Mini-batch size", 10],
@@ -65,6 +74,11 @@ const FIELDS: Record<string, { id: string; label: string; override?: string }> =
   "settings.outputFileName": { id: "outputFileName", label: "Output file name" },
   "settings.loggingLevel": { id: "loggingLevel", label: "Logging level" },
   "settings.environmentVariables": { id: "environmentVariables", label: "Environment variables" },
+  ...Object.fromEntries(LIMITS.map(([key, r]) => [`settings.sandboxSettings.${key}`, { id: `sandboxSettings.${key}`, label: r.label }])),
+  "settings.sandboxSettings.allowNetwork": { id: "sandboxSettings.allowNetwork", label: "Allow outbound network" },
+  "environment.condaFile": { id: "environment.condaFile", label: "Conda file" },
+  "environment.requirementsFile": { id: "environment.requirementsFile", label: "Requirements file" },
+  environment: { id: "environment.condaFile", label: "Environment file" },
 };
 
 /** The form's field for an error key such as "deployment.settings.retrySettings.timeout" or "code.files.a.py". */
@@ -143,6 +157,13 @@ export function DeploymentForm({
         : (s as unknown as Record<string, number>)[key];
   };
   const scripts = Object.keys(files).length ? Object.keys(files) : initial ? [initial.scoringScript] : [];
+  const sandbox = initial?.settings.sandboxSettings ?? {};
+  // Environment files are picked among the code files: the uploaded ones, else the saved choice.
+  const envChoices = (key: "condaFile" | "requirementsFile", pattern: RegExp) => {
+    const saved = initial?.environment?.[key];
+    const names = Object.keys(files).length ? Object.keys(files).filter((n) => pattern.test(n)) : saved ? [saved] : [];
+    return [{ value: "", label: "None" }, ...names.map((n) => ({ value: n, label: n }))];
+  };
 
   return (
     <form
@@ -163,7 +184,21 @@ export function DeploymentForm({
           outputFileName: String(f.get("outputFileName") ?? ""),
           loggingLevel: String(f.get("loggingLevel")),
           environmentVariables: Object.fromEntries(parseKeyValueLines(String(f.get("environmentVariables") ?? ""))),
+          // Only the limits filled in; an empty field is the default. The server checks each range.
+          sandboxSettings: {
+            ...(f.get("sandboxSettings.allowNetwork") === "on" ? { allowNetwork: true } : {}),
+            ...Object.fromEntries(
+              LIMITS.map(([key]) => [key, String(f.get(`sandboxSettings.${key}`) ?? "").trim()] as const)
+                .filter(([, v]) => v !== "")
+                .map(([key, v]) => [key, Number(v)]),
+            ),
+          },
         };
+        const environmentFiles = {
+          condaFile: String(f.get("environment.condaFile") ?? "") || null,
+          requirementsFile: String(f.get("environment.requirementsFile") ?? "") || null,
+        };
+        const environment = environmentFiles.condaFile || environmentFiles.requirementsFile ? environmentFiles : null;
         if (initial) {
           update.execute({
             workspace: slug,
@@ -176,6 +211,7 @@ export function DeploymentForm({
               scoringScript: script,
               ...(Object.keys(files).length ? { code: { files } } : {}),
               settings,
+              ...(runtime === "python" ? { environment } : {}),
               setDefault: f.get("setDefault") === "on" || undefined,
             },
           });
@@ -194,6 +230,7 @@ export function DeploymentForm({
             scoringScript: script,
             setDefault: f.get("setDefault") === "on",
             settings,
+            ...(environment ? { environment } : {}),
           },
         });
       }}
@@ -323,6 +360,65 @@ export function DeploymentForm({
           options={["debug", "info", "warning", "error"].map((l) => ({ value: l, label: l }))}
           hint={help.loggingLevel}
         />
+      </fieldset>
+
+      {runtime === "python" ? (
+        <fieldset className="grid gap-4 sm:grid-cols-2">
+          <legend className="mb-2 text-sm font-semibold">Python environment</legend>
+          <p className="text-xs text-zinc-600 sm:col-span-2 dark:text-zinc-400">
+            Optional: a virtual environment is built from the file (on the server&apos;s python, whose packages stay visible) before the
+            first job runs. Pick a file among the code files; its build log shows on this deployment and on its jobs.
+          </p>
+          {ENV_FILES.map(([key, label, pattern]) => (
+            <SelectField
+              key={key}
+              label={label}
+              name={`environment.${key}`}
+              defaultValue={initial?.environment?.[key] ?? ""}
+              options={envChoices(key, pattern)}
+              hint={help[`environment.${key}`]}
+              errors={err(`environment.${key}`) ?? (key === "condaFile" ? err("environment") : undefined)}
+            />
+          ))}
+        </fieldset>
+      ) : null}
+
+      <fieldset className="grid gap-4 sm:grid-cols-2">
+        <legend className="mb-2 text-sm font-semibold">Sandbox limits</legend>
+        <p className="text-xs text-zinc-600 sm:col-span-2 dark:text-zinc-400">
+          Each worker runs in a sandbox with these limits. Leave a field empty for the default; a worker that crosses one fails its
+          mini-batch with a message naming the limit.
+        </p>
+        {LIMITS.map(([key, r]) => (
+          <TextField
+            key={key}
+            label={r.label}
+            name={`sandboxSettings.${key}`}
+            type="number"
+            min={r.min}
+            max={r.max}
+            step={1}
+            defaultValue={sandbox[key] ?? ""}
+            placeholder={`default ${DEFAULT_SANDBOX_SETTINGS[key]}`}
+            hint={`${help[`sandboxSettings.${key}`] ?? ""} Allowed: ${r.min.toLocaleString("en-US")} to ${r.max.toLocaleString("en-US")}.`.trim()}
+            errors={err(`settings.sandboxSettings.${key}`)}
+          />
+        ))}
+        <div className="space-y-1 sm:col-span-2">
+          <label className="flex items-center gap-2 text-sm">
+            <input
+              type="checkbox"
+              id="sandboxSettings.allowNetwork"
+              name="sandboxSettings.allowNetwork"
+              defaultChecked={sandbox.allowNetwork === true}
+              aria-describedby="sandboxSettings.allowNetwork-hint"
+            />{" "}
+            Allow outbound network
+          </label>
+          <p id="sandboxSettings.allowNetwork-hint" className="text-xs text-zinc-500">
+            {help["sandboxSettings.allowNetwork"]}
+          </p>
+        </div>
       </fieldset>
 
       <div className="space-y-1.5">
