@@ -108,7 +108,7 @@ test("journey screenshots", async ({ page, request }) => {
   await page.goto(`/w/${slug}/jobs`);
   await shoot(page, "jobs");
   await page.goto(`/w/${slug}/jobs/${bad}`);
-  await expect(page.getByRole("status", { name: "Job status" })).toHaveText(/completed|failed/, { timeout: 60_000 });
+  await expect(page.getByRole("status", { name: "Job status" })).toHaveText(/completed|failed/i, { timeout: 60_000 });
   await shoot(page, "job-failed");
   await page.goto(`/w/${slug}/jobs/${ok}`);
   await shoot(page, "job-completed");

@@ -3,6 +3,7 @@ import { once } from "node:events";
 import { PassThrough, type Readable } from "node:stream";
 import { Zip, ZipDeflate } from "fflate";
 import { recordAuditEvent, type Actor } from "@/lib/audit/record-audit-event";
+import { db } from "@/lib/db";
 import { fieldError, notFound } from "@/lib/errors";
 import { blobExists, blobSize, deleteBlob, downloadBlob, listBlobs, listFolder, type StorageTarget, uploadBlob } from "@/lib/storage";
 import { nameProblem, prefixProblem, printable } from "@/lib/storage/names";
@@ -188,16 +189,26 @@ export async function previewDatastoreFile(opts: { workspaceId: string; datastor
 
 /**
  * The folders that most recently received files, newest first, from a scan of at most `scan` blobs
- * (the invoke form's picker shows them above the tree).
+ * (the invoke form's picker shows them above the tree). Jobs' output folders are left out.
  */
 export async function findRecentFolders(opts: { workspaceId: string; datastore: string; scan?: number; limit?: number }) {
+  const ds = await getDatastoreOrThrow({ workspaceId: opts.workspaceId, name: opts.datastore });
   const target = await getStorageTargetOrThrow({ workspaceId: opts.workspaceId, name: opts.datastore });
+  // Jobs' output folders are not uploads: leave out every folder a job of this workspace claimed here.
+  const key = `datastore:${ds.id}:`;
+  const claims = await db.jobOutputClaim.findMany({
+    where: { workspaceId: opts.workspaceId, location: { startsWith: key } },
+    select: { location: true },
+    orderBy: { createdAt: "desc" },
+    take: 5000,
+  });
+  const outputs = claims.map((c) => c.location.slice(key.length)).filter((p) => p !== "");
   const byFolder = new Map<string, { files: number; lastModified: Date }>();
   let seen = 0;
   outer: for await (const page of listBlobs(target, "", 1000, () => {})) {
     for (const b of page) {
       if (++seen > (opts.scan ?? 5000)) break outer;
-      if (isPlatformPath(opts.datastore, b.path)) continue;
+      if (isPlatformPath(opts.datastore, b.path) || outputs.some((o) => b.path.startsWith(o))) continue;
       const folder = b.path.includes("/") ? b.path.slice(0, b.path.lastIndexOf("/") + 1) : "";
       const f = byFolder.get(folder) ?? { files: 0, lastModified: b.lastModified };
       f.files++;

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApiToken } from "@/lib/api-tokens/api-tokens";
 import { can } from "@/lib/authz/permissions";
 import { getDefaultStorageTarget } from "@/lib/datastores/datastores";
-import { deleteDatastoreItems, zipDatastoreItems } from "@/lib/datastores/files";
+import { deleteDatastoreItems, findRecentFolders, zipDatastoreItems } from "@/lib/datastores/files";
 import { db } from "@/lib/db";
 import { createDeployment } from "@/lib/deployments/create-deployment";
 import { createEndpoint } from "@/lib/endpoints/create-endpoint";
@@ -129,6 +129,21 @@ describe("invoking over an input with nothing to score", () => {
       ok: true,
       count: 1,
     });
+  });
+});
+
+describe("the picker's recent uploads", () => {
+  it("lists the folders that received files, newest first, without the platform's folder or jobs' output folders", async () => {
+    const claim = await db.jobOutputClaim.findFirst({ where: { workspaceId: a.workspace.id }, select: { location: true } });
+    const outputFolder = claim!.location.replace(/^datastore:[^:]+:/, "");
+    expect(outputFolder).toMatch(/^out\/batchjob-/);
+    await uploadBlob(targetA, `${outputFolder}predictions.csv`, "file,x\n");
+    const recent = await findRecentFolders({ workspaceId: a.workspace.id, datastore: "workspaceblobstore" });
+    const folders = recent.map((r) => r.folder);
+    expect(new Set(folders)).toEqual(new Set(["in/", "in/deep/", "keep/", "", "tables/"]));
+    expect(recent.find((r) => r.folder === "in/")).toMatchObject({ files: 2 });
+    for (let i = 1; i < recent.length; i++)
+      expect(recent[i - 1].lastModified.getTime()).toBeGreaterThanOrEqual(recent[i].lastModified.getTime());
   });
 });
 

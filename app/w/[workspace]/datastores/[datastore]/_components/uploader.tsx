@@ -89,8 +89,8 @@ export function Uploader({ slug, datastore, prefix }: { slug: string; datastore:
         </label>
       </div>
       <p id={`${datastore}-upload-dest`} className="text-xs text-zinc-600 dark:text-zinc-400">
-        Files go into <code className="[overflow-wrap:anywhere]">{destination || "the top level"}</code> of {datastore}; a folder you upload
-        keeps its own name and sub-folders.
+        Files go into {destination ? <code className="[overflow-wrap:anywhere]">{destination}</code> : "the top level"} of {datastore}; a
+        folder you upload keeps its own name and sub-folders.
       </p>
       {progress ? (
         <div role="status" aria-label="Upload progress" className="space-y-1 text-sm">
