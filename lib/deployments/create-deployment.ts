@@ -97,6 +97,7 @@ export async function createDeployment(opts: { workspaceId: string; actor: Actor
           outputFileName: s.outputFileName,
           loggingLevel: s.loggingLevel,
           environmentVariables: s.environmentVariables,
+          supportsExplanations: s.supportsExplanations,
           createdById: opts.actor.userId ?? null,
         },
         include: { modelVersion: { include: { model: true } } },

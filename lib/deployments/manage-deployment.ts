@@ -42,6 +42,7 @@ export function presentDeployment(d: DeploymentRow, endpointName: string, isDefa
       outputFileName: d.outputFileName,
       loggingLevel: d.loggingLevel,
       environmentVariables: presentEnvironmentVariables(env),
+      supportsExplanations: d.supportsExplanations,
     },
     createdAt: d.createdAt,
     updatedAt: d.updatedAt,
@@ -147,6 +148,7 @@ export async function updateDeployment(opts: {
         ...(s.outputAction ? { outputAction: s.outputAction } : {}),
         ...(s.outputFileName ? { outputFileName: s.outputFileName } : {}),
         ...(s.loggingLevel ? { loggingLevel: s.loggingLevel } : {}),
+        ...(s.supportsExplanations !== undefined ? { supportsExplanations: s.supportsExplanations } : {}),
         ...(s.environmentVariables
           ? { environmentVariables: keepMaskedValues(s.environmentVariables, (d.environmentVariables ?? {}) as Record<string, string>) }
           : {}),

@@ -27,6 +27,7 @@ const fields = {
       else if (RESERVED_ENV.test(name)) ctx.addIssue({ code: "custom", path: [name], message: "This name is reserved by the platform." });
     }
   }),
+  supportsExplanations: z.boolean({ error: "Use true or false." }),
 };
 
 /** Deployment settings with Azure ML's meanings and defaults. */
@@ -42,6 +43,7 @@ export const deploymentSettingsSchema = z.object({
   outputFileName: fields.outputFileName.default("predictions.csv"),
   loggingLevel: fields.loggingLevel.default("info"),
   environmentVariables: fields.environmentVariables.default({}),
+  supportsExplanations: fields.supportsExplanations.default(false),
 });
 
 /** The same settings for an update: every field optional, nothing filled in. */
@@ -56,6 +58,7 @@ export const deploymentSettingsPatchSchema = z
     outputFileName: fields.outputFileName,
     loggingLevel: fields.loggingLevel,
     environmentVariables: fields.environmentVariables,
+    supportsExplanations: fields.supportsExplanations,
   })
   .partial();
 export type DeploymentSettings = z.infer<typeof deploymentSettingsSchema>;
@@ -71,6 +74,7 @@ export const SETTINGS_HELP: Record<string, string> = {
   outputAction: "append_row collects run() results into one file; summary_only writes none.",
   outputFileName: "Name of the merged predictions file (default predictions.csv).",
   loggingLevel: "Lowest level of the script's log lines that are kept.",
+  supportsExplanations: "Whether the scoring code can explain its results: jobs may ask for explain: true only when this is on.",
   environmentVariables: "Extra variables for the scoring process; values of secret-looking names are masked after saving.",
 };
 

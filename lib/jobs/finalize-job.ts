@@ -69,6 +69,8 @@ export async function finalizeJob(opts: { jobId: string; reason?: FinalizeReason
     }
     const blocks = await listBlocks(target, outputBlob, scope);
     const present = new Set([...blocks.committed, ...blocks.uncommitted]);
+    // A job without data input counts its one run() as done whatever it returned: no rows means no part.
+    if (!inputs.data && !inputs.sources) withOutput.splice(0, withOutput.length, ...withOutput.filter((i) => present.has(i)));
     const missing = withOutput.filter((i) => !present.has(i));
     if (missing.length && !stopping) return requeueMissing(job.id, missing, await unfinished(job.id));
     if (missing.length) {
@@ -116,7 +118,7 @@ export async function finalizeJob(opts: { jobId: string; reason?: FinalizeReason
             ? {
                 mini_batch: r.index,
                 attempt: r.attempts,
-                file: inputs.data.path,
+                file: inputs.data?.path,
                 rows: rowsOf(job, r),
                 failed_rows: r.failedCount,
                 error: r.error,

@@ -7,6 +7,7 @@ import * as deployments from "@/app/api/v1/endpoints/[endpoint]/deployments/rout
 import * as endpointJobs from "@/app/api/v1/endpoints/[endpoint]/jobs/route";
 import * as endpoint from "@/app/api/v1/endpoints/[endpoint]/route";
 import * as endpoints from "@/app/api/v1/endpoints/route";
+import * as jobItems from "@/app/api/v1/jobs/[job]/items/route";
 import * as jobLogs from "@/app/api/v1/jobs/[job]/logs/route";
 import * as jobOutputFile from "@/app/api/v1/jobs/[job]/outputs/[...path]/route";
 import * as jobOutputs from "@/app/api/v1/jobs/[job]/outputs/route";
@@ -38,6 +39,7 @@ export async function serveApi() {
     { pattern: new RegExp(`^/api/v1/endpoints/${seg}/jobs$`), params: (m) => ({ endpoint: m[1] }), methods: endpointJobs },
     { pattern: new RegExp(`^/api/v1/jobs/${seg}$`), params: (m) => ({ job: m[1] }), methods: job },
     { pattern: new RegExp(`^/api/v1/jobs/${seg}/logs$`), params: (m) => ({ job: m[1] }), methods: jobLogs },
+    { pattern: new RegExp(`^/api/v1/jobs/${seg}/items$`), params: (m) => ({ job: m[1] }), methods: jobItems },
     { pattern: new RegExp(`^/api/v1/jobs/${seg}/outputs$`), params: (m) => ({ job: m[1] }), methods: jobOutputs },
     {
       pattern: new RegExp(`^/api/v1/jobs/${seg}/outputs/(.+)$`),
