@@ -1,4 +1,5 @@
 import "server-only";
+import { getScoringPools } from "@/lib/scoring";
 import { db } from "@/lib/db";
 import { createHash } from "node:crypto";
 import { presentJobSettings } from "@/lib/deployments/present-settings";
@@ -207,6 +208,8 @@ export async function finalizeJob(opts: { jobId: string; reason?: FinalizeReason
       data: { finishedAt, status, succeeded: Math.max(0, fresh.filesCompleted - round.completedBefore), failed: fresh.filesFailed },
     });
   }
+  // Workers kept for this job's own variables (its secrets) stop with it.
+  void getScoringPools().closeScope(job.id);
   return { status, finalized: true, generation: fresh.retryGeneration, requeued: null };
 }
 

@@ -23,6 +23,9 @@ import { LiveRefresh } from "./_components/live-refresh";
 import { MiniBatchesTable } from "./_components/mini-batches-table";
 import { OutputPreview } from "./_components/output-preview";
 import { isFinalJobStatus, isSucceededJobStatus, jobActions } from "@/shared/job-status";
+import { InputItems } from "./_components/input-items";
+import type { JobInputs } from "@/lib/jobs/invoke-job";
+import { findJobItems } from "@/lib/jobs/sources/job-items";
 
 type Params = { params: Promise<{ workspace: string; job: string }>; searchParams: Promise<Record<string, string | string[]>> };
 
@@ -69,6 +72,8 @@ export default async function JobPage({ params, searchParams }: Params) {
     final && view.settings.outputAction === "append_row" ? previewJobOutput({ workspaceId: ctx.workspace.id, name }) : null,
   ]);
   const scriptFiles = await findScriptOutputFiles({ workspaceId: ctx.workspace.id, jobId: job.id });
+  const inputs = job.inputs as unknown as JobInputs;
+  const items = inputs.sources ? await findJobItems({ workspaceId: ctx.workspace.id, name }) : null;
   const { progress } = job;
   const base = `/w/${slug}/jobs/${name}`;
   const hasFailures = job.miniBatchesFailed > 0 || job.filesFailed > 0;
@@ -313,6 +318,8 @@ export default async function JobPage({ params, searchParams }: Params) {
         )}
       </Card>
 
+      {items ? <InputItems items={items} outputsUrl={`${base}/outputs`} /> : null}
+
       <Card>
         <CardHeader
           title="Mini-batches"
@@ -351,7 +358,20 @@ export default async function JobPage({ params, searchParams }: Params) {
         <Card>
           <CardHeader title="Settings" description="As this job ran: the deployment's settings with this job's overrides." />
           <dl className="grid gap-x-6 gap-y-3 p-5 text-sm sm:grid-cols-2 lg:grid-cols-3">
-            <Setting label="Input" value={(view.inputs as { data?: { path?: string } }).data?.path ?? "—"} mono />
+            <Setting
+              label="Input"
+              value={
+                inputs.data?.path ??
+                (inputs.sources
+                  ? `${inputs.sources.length} input item${inputs.sources.length === 1 ? "" : "s"} from storage account ${inputs.storageAccount ?? "—"} (credentials hidden)`
+                  : "none: run() is called once with an empty mini-batch")
+              }
+              mono={!!inputs.data}
+            />
+            {job.explain ? <Setting label="Explanations" value="requested (explain: true)" /> : null}
+            {inputs.environmentVariables ? (
+              <Setting label="Job variables (values hidden)" value={Object.keys(inputs.environmentVariables).join(", ")} mono />
+            ) : null}
             <Setting label="Output file" value={job.outputFileName} mono />
             <Setting label="Mini-batch size" value={units(view.settings.miniBatchSize)} />
             <Setting
