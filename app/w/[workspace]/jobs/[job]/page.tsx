@@ -74,12 +74,16 @@ export default async function JobPage({ params, searchParams }: Params) {
   const scriptFiles = await findScriptOutputFiles({ workspaceId: ctx.workspace.id, jobId: job.id });
   const inputs = job.inputs as unknown as JobInputs;
   const items = inputs.sources ? await findJobItems({ workspaceId: ctx.workspace.id, name }) : null;
+  // Sealed credentials or variables cannot be copied into a new job: no re-run button for those.
+  const hasSecrets = !!inputs.sources || !!inputs.environmentVariables;
   const { progress } = job;
   const base = `/w/${slug}/jobs/${name}`;
   const hasFailures = job.miniBatchesFailed > 0 || job.filesFailed > 0;
   const mbHref = (failed: boolean) => (failed ? `${base}?mb=failed` : base);
   const unit = inputUnit(job);
-  const units = (n: number) => `${n} ${unit}${n === 1 ? "" : "s"}`;
+  // What the page counts: rows, files, input items (sources) or the one run of a job without data.
+  const noun = inputs.sources ? "item" : inputs.data ? unit : "run";
+  const units = (n: number) => `${n} ${noun}${n === 1 ? "" : "s"}`;
 
   return (
     <div className="space-y-6">
@@ -113,7 +117,7 @@ export default async function JobPage({ params, searchParams }: Params) {
           name={name}
           canCancel={ctx.can("job:cancel") && allowed.cancel}
           canRetry={ctx.can("job:invoke") && allowed.retryFailed}
-          canRerun={ctx.can("job:invoke") && allowed.rerun}
+          canRerun={ctx.can("job:invoke") && allowed.rerun && !hasSecrets}
           jobVersion={job.deploymentVersion}
           currentVersion={currentVersion}
         />
@@ -130,7 +134,7 @@ export default async function JobPage({ params, searchParams }: Params) {
         <FailurePanel
           tone="amber"
           title={`${isSucceededJobStatus(job.status) ? "Completed" : "Stopped"} with ${units(job.filesFailed).replace(/ /, " failed ")}`}
-          message={`These ${unit}s are listed in errors.jsonl; the rest of the output is complete.`}
+          message={`These ${noun}s are listed in errors.jsonl; the rest of the output is complete.`}
           failure={firstFailure}
         />
       ) : job.status === "canceled" ? (
@@ -194,12 +198,12 @@ export default async function JobPage({ params, searchParams }: Params) {
               bad
             />
             <Stat
-              label={unit === "row" ? "Rows" : "Files"}
+              label={`${noun[0].toUpperCase()}${noun.slice(1)}s`}
               value={`${progress.files.completed + progress.files.failed} / ${progress.files.total}`}
               detail={progress.files.failed ? `${progress.files.failed} failed` : undefined}
               bad
             />
-            <Stat label="Throughput" value={progress.throughput === null ? "—" : `${progress.throughput} ${unit}s/s`} />
+            <Stat label="Throughput" value={progress.throughput === null ? "—" : `${progress.throughput} ${noun}s/s`} />
             <Stat
               label={final ? "Duration" : "Time left"}
               value={
@@ -373,7 +377,7 @@ export default async function JobPage({ params, searchParams }: Params) {
               <Setting label="Job variables (values hidden)" value={Object.keys(inputs.environmentVariables).join(", ")} mono />
             ) : null}
             <Setting label="Output file" value={job.outputFileName} mono />
-            <Setting label="Mini-batch size" value={units(view.settings.miniBatchSize)} />
+            {inputs.data ? <Setting label="Mini-batch size" value={units(view.settings.miniBatchSize)} /> : null}
             <Setting
               label="Instances × concurrency"
               value={`${view.settings.instanceCount} × ${view.settings.maxConcurrencyPerInstance}`}
@@ -447,7 +451,7 @@ function Setting({ label, value, mono }: { label: string; value: string; mono?: 
   return (
     <div className="min-w-0">
       <dt className="text-xs text-zinc-500">{label}</dt>
-      <dd className={cn("break-all", mono && "font-mono text-xs")}>{value}</dd>
+      <dd className={cn(mono ? "break-all font-mono text-xs" : "break-words")}>{value}</dd>
     </div>
   );
 }

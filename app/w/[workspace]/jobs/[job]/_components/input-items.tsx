@@ -34,7 +34,7 @@ export function InputItems({ items, outputsUrl }: { items: Items; outputsUrl: st
           <tbody className="divide-y divide-zinc-200 dark:divide-zinc-800">
             {items.data.map((item) => (
               <tr key={item.key} className="align-top">
-                <th scope="row" className="px-5 py-3 font-mono text-xs font-medium">
+                <th scope="row" className="whitespace-nowrap px-5 py-3 font-mono text-xs font-medium">
                   {item.key}
                 </th>
                 <td className="px-3 py-3">
