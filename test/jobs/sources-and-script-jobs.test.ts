@@ -1,9 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApiToken } from "@/lib/api-tokens/api-tokens";
 import { db } from "@/lib/db";
+import { createJobDefinitionSchema } from "@/lib/job-definitions/job-definitions";
 import { outputPrefix } from "@/lib/jobs/finalize-job";
 import { ensureContainer, listBlobs, readBlobText, uploadBlob, type StorageTarget } from "@/lib/storage";
 import { startFunctionsServer } from "../support/functions-server";
+import { createUserWithWorkspace } from "../support/factories";
 import { deploymentFixture, PYTHON, waitForJob } from "../support/jobs";
 import { serveApi } from "../api/helpers";
 
@@ -151,6 +153,11 @@ describe("Modzy-style jobs: named input items with the job's own storage credent
     expect(shown).not.toContain(tenant.storageAccountKey);
     expect(shown).not.toContain("AccountKey");
     expect(shown).not.toContain("AZURE_STORAGE");
+    // Another workspace sees neither the job nor its items.
+    const other = await tokenFor((await createUserWithWorkspace("other")).workspace.id);
+    expect((await api.call("GET", `/api/v1/jobs/${name}/items`, other)).status).toBe(404);
+    expect((await api.call("GET", `/api/v1/jobs/${name}`, other)).status).toBe(404);
+
     const sealed = await db.job.findUniqueOrThrow({ where: { id: row.id }, select: { secretsCiphertext: true, inputs: true } });
     expect(sealed.secretsCiphertext).toMatch(/^v1:/);
     expect(sealed.secretsCiphertext).not.toContain(tenant.storageAccountKey);
@@ -240,6 +247,16 @@ describe("watsonx-style jobs without a data input", () => {
         `${name} is set by the platform and cannot be overridden by a job; choose another name.`,
       ]);
     }
+    // A job definition is readable by the workspace: it may not hold a job's secrets.
+    const definition = createJobDefinitionSchema.safeParse({
+      name: "nightly",
+      endpointName: "scorer",
+      spec: { environmentVariables: { SERVICE_TOKEN: SECRET_TOKEN } },
+    });
+    expect(definition.success).toBe(false);
+    expect(definition.error?.issues.map((i) => i.message)).toContain(
+      "A job definition cannot hold per-job environment variables, which are secrets; set them in the deployment's environment_variables instead.",
+    );
     const empty = await api.call("POST", "/api/v1/endpoints/scorer/jobs", token, {});
     expect(empty.status).toBe(400);
     expect(empty.json.error.details.fieldErrors).toHaveProperty("input");
