@@ -146,6 +146,7 @@ export default async function DeploymentPage({
             <Item label="Error threshold" value={s.errorThreshold < 0 ? "no limit" : String(s.errorThreshold)} />
             <Item label="Output" value={`${s.outputAction}, ${s.outputFileName}`} />
             <Item label="Logging level" value={s.loggingLevel} />
+            <Item label="Explanations" value={s.supportsExplanations ? "supported: jobs may ask for explain" : "not supported"} />
             <Item label="Environment" value={env.length ? env.map(([k, v]) => `${k}=${v}`).join("\n") : "none"} mono />
           </dl>
         </Card>

@@ -30,6 +30,7 @@ export interface DeploymentInitial {
     outputFileName: string;
     loggingLevel: string;
     environmentVariables: Record<string, string>;
+    supportsExplanations?: boolean;
   };
 }
 
@@ -163,6 +164,7 @@ export function DeploymentForm({
           outputFileName: String(f.get("outputFileName") ?? ""),
           loggingLevel: String(f.get("loggingLevel")),
           environmentVariables: Object.fromEntries(parseKeyValueLines(String(f.get("environmentVariables") ?? ""))),
+          supportsExplanations: f.get("supportsExplanations") === "on",
         };
         if (initial) {
           update.execute({
@@ -323,6 +325,18 @@ export function DeploymentForm({
           options={["debug", "info", "warning", "error"].map((l) => ({ value: l, label: l }))}
           hint={help.loggingLevel}
         />
+        <label className="flex items-start gap-2 text-sm sm:col-span-2">
+          <input
+            type="checkbox"
+            name="supportsExplanations"
+            className="mt-0.5"
+            defaultChecked={initial?.settings.supportsExplanations ?? false}
+          />
+          <span>
+            Supports explanations
+            <span className="block text-xs text-zinc-500">{help.supportsExplanations}</span>
+          </span>
+        </label>
       </fieldset>
 
       <div className="space-y-1.5">
