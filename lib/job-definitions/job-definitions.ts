@@ -28,7 +28,7 @@ const specSchema = z.unknown().superRefine((v, ctx) => {
             : "Scheduled runs get their own idempotency keys; leave idempotencyKey out.",
       });
   }
-  // A definition is stored readable by the workspace: a job's own secrets are never saved in one (docs/decisions/0016).
+  // A definition is stored readable by the workspace: a job's own secrets are never saved in one (docs/decisions/0018).
   for (const key of ["storage", "environmentVariables"]) {
     if (key in v)
       ctx.addIssue({
