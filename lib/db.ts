@@ -13,6 +13,7 @@ function createClient(url: string) {
       webhook: { secretCiphertext: true },
       apiToken: { tokenHash: true },
       invitation: { tokenHash: true },
+      job: { secretsCiphertext: true },
     },
   });
 }

@@ -176,6 +176,11 @@ describe("mapSettings", () => {
     });
     expect(notes).toEqual(["settings.bogus"]);
   });
+
+  it("takes supports_explanations as a boolean only", () => {
+    expect(mapSettings({ supports_explanations: true })).toEqual({ supportsExplanations: true });
+    expect(() => mapSettings({ supports_explanations: "yes" })).toThrow("settings.supports_explanations must be true or false, not 'yes'.");
+  });
 });
 
 describe("modelRef and the request bodies", () => {

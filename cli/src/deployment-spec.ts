@@ -47,7 +47,7 @@ export function mapSandboxSettings(v: unknown, field: string): Record<string, un
 }
 
 // Azure's snake_case settings keys and the API's camelCase names; numbers are checked here for a clear message.
-const SETTING_KEYS: Record<string, { key: string; kind: "int" | "string" | "map" }> = {
+const SETTING_KEYS: Record<string, { key: string; kind: "int" | "string" | "map" | "boolean" }> = {
   mini_batch_size: { key: "miniBatchSize", kind: "int" },
   instance_count: { key: "instanceCount", kind: "int" },
   max_concurrency_per_instance: { key: "maxConcurrencyPerInstance", kind: "int" },
@@ -56,6 +56,8 @@ const SETTING_KEYS: Record<string, { key: string; kind: "int" | "string" | "map"
   output_file_name: { key: "outputFileName", kind: "string" },
   logging_level: { key: "loggingLevel", kind: "string" },
   environment_variables: { key: "environmentVariables", kind: "map" },
+  // Batchpoint's own (Modzy's explainable models): jobs may ask for explain: true.
+  supports_explanations: { key: "supportsExplanations", kind: "boolean" },
 };
 
 function isRecord(v: unknown): v is Record<string, unknown> {
@@ -100,7 +102,10 @@ export function mapSettings(settings: unknown, notes: string[] = [], prefix = "s
       continue;
     }
     if (def.kind === "int") out[def.key] = toInt(v, `${prefix}${k}`);
-    else if (def.kind === "map") {
+    else if (def.kind === "boolean") {
+      if (typeof v !== "boolean") throw new UsageError(`${prefix}${k} must be true or false, not '${String(v)}'.`);
+      out[def.key] = v;
+    } else if (def.kind === "map") {
       if (!isRecord(v)) throw new UsageError(`${prefix}${k} must be a mapping of NAME: value.`);
       out[def.key] = Object.fromEntries(Object.entries(v).map(([name, value]) => [name, value === null ? "" : String(value)]));
     } else out[def.key] = k === "output_action" || k === "logging_level" ? normalizeEnum(String(v)) : String(v);

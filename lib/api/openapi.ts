@@ -264,6 +264,14 @@ export function openApiDocument(serverUrl: string) {
           ),
         },
       },
+      "/jobs/{job}/items": {
+        get: {
+          summary:
+            "The input items of a job over sources (Modzy): each item's status, inputs, result location and error, and counts pending/completed/failed/total",
+          parameters: [p("job")],
+          responses: ok("Items: { job, status, counts, data }"),
+        },
+      },
       "/jobs/{job}/output": {
         get: { summary: "The merged predictions file (404 for summary_only)", parameters: [p("job")], responses: ok("text/csv") },
       },

@@ -154,6 +154,7 @@ export async function createDeployment(opts: { workspaceId: string; actor: Actor
           sandboxSettings: s.sandboxSettings,
           condaFile: input.environment?.condaFile ?? null,
           requirementsFile: input.environment?.requirementsFile ?? null,
+          supportsExplanations: s.supportsExplanations,
           createdById: opts.actor.userId ?? null,
         },
         include: { modelVersion: { include: { model: true } } },

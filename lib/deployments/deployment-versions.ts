@@ -29,6 +29,7 @@ export type SnapshotSettings = {
   sandboxSettings?: Record<string, number | boolean>;
   condaFile?: string | null;
   requirementsFile?: string | null;
+  supportsExplanations?: boolean;
 };
 
 export function snapshotOf(d: DeploymentRow) {
@@ -46,6 +47,7 @@ export function snapshotOf(d: DeploymentRow) {
     sandboxSettings: storedSandboxSettings(d.sandboxSettings),
     condaFile: d.condaFile,
     requirementsFile: d.requirementsFile,
+    supportsExplanations: d.supportsExplanations,
   };
   return {
     workspaceId: d.workspaceId,

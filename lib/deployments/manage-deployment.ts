@@ -50,6 +50,7 @@ export function presentDeployment(d: DeploymentRow, endpointName: string, isDefa
       loggingLevel: d.loggingLevel,
       environmentVariables: presentEnvironmentVariables(env),
       sandboxSettings,
+      supportsExplanations: d.supportsExplanations,
     },
     /** What the deployment's workers get: its sandbox settings over the defaults. */
     sandbox: effectiveSandboxSettings(sandboxSettings),
@@ -172,6 +173,7 @@ export async function updateDeployment(opts: {
         ...(s.outputAction ? { outputAction: s.outputAction } : {}),
         ...(s.outputFileName ? { outputFileName: s.outputFileName } : {}),
         ...(s.loggingLevel ? { loggingLevel: s.loggingLevel } : {}),
+        ...(s.supportsExplanations !== undefined ? { supportsExplanations: s.supportsExplanations } : {}),
         ...(s.environmentVariables
           ? { environmentVariables: keepMaskedValues(s.environmentVariables, (d.environmentVariables ?? {}) as Record<string, string>) }
           : {}),
@@ -357,6 +359,7 @@ export async function restoreDeploymentVersion(opts: {
         sandboxSettings: storedSandboxSettings(s.sandboxSettings),
         condaFile: s.condaFile ?? null,
         requirementsFile: s.requirementsFile ?? null,
+        supportsExplanations: s.supportsExplanations ?? false,
       },
       include: { modelVersion: { include: { model: true } } },
     });

@@ -13,6 +13,7 @@ describe("deployment settings", () => {
       outputFileName: "predictions.csv",
       loggingLevel: "info",
       environmentVariables: {},
+      supportsExplanations: false,
       sandboxSettings: {},
     });
   });

@@ -28,6 +28,7 @@ const fields = {
       else if (RESERVED_ENV.test(name)) ctx.addIssue({ code: "custom", path: [name], message: "This name is reserved by the platform." });
     }
   }),
+  supportsExplanations: z.boolean({ error: "Use true or false." }),
 };
 
 /** Deployment settings with Azure ML's meanings and defaults. */
@@ -44,6 +45,7 @@ export const deploymentSettingsSchema = z.object({
   loggingLevel: fields.loggingLevel.default("info"),
   environmentVariables: fields.environmentVariables.default({}),
   sandboxSettings: sandboxSettingsSchema.default({}),
+  supportsExplanations: fields.supportsExplanations.default(false),
 });
 
 /** The same settings for an update: every field optional, nothing filled in. */
@@ -60,6 +62,7 @@ export const deploymentSettingsPatchSchema = z
     environmentVariables: fields.environmentVariables,
     // Replaces the saved sandbox settings as a whole: a field left out goes back to its default.
     sandboxSettings: sandboxSettingsSchema,
+    supportsExplanations: fields.supportsExplanations,
   })
   .partial();
 export type DeploymentSettings = z.infer<typeof deploymentSettingsSchema>;
@@ -83,6 +86,7 @@ export const SETTINGS_HELP: Record<string, string> = {
   "sandboxSettings.cpuSeconds": "CPU seconds one run() may use, all its processes together (default 600).",
   "environment.condaFile": "An Azure ML conda file in the code: its pip section is installed in a virtual environment.",
   "environment.requirementsFile": "A pip requirements file in the code, installed in a virtual environment.",
+  supportsExplanations: "Whether the scoring code can explain its results: jobs may ask for explain: true only when this is on.",
   environmentVariables: "Extra variables for the scoring process; values of secret-looking names are masked after saving.",
 };
 

@@ -28,6 +28,15 @@ const specSchema = z.unknown().superRefine((v, ctx) => {
             : "Scheduled runs get their own idempotency keys; leave idempotencyKey out.",
       });
   }
+  // A definition is stored readable by the workspace: a job's own secrets are never saved in one (docs/decisions/0018).
+  for (const key of ["storage", "environmentVariables"]) {
+    if (key in v)
+      ctx.addIssue({
+        code: "custom",
+        path: [key],
+        message: `A job definition cannot hold ${key === "storage" ? "storage credentials" : "per-job environment variables"}, which are secrets; ${key === "storage" ? "register the account as a datastore" : "set them in the deployment's environment_variables"} instead.`,
+      });
+  }
   const parsed = invokeJobSchema.safeParse(v);
   if (!parsed.success)
     for (const issue of parsed.error.issues) ctx.addIssue({ ...issue, code: "custom", message: issue.message, path: issue.path });

@@ -1,4 +1,5 @@
 import "server-only";
+import { getScoringPools } from "@/lib/scoring";
 import { db } from "@/lib/db";
 import { createHash } from "node:crypto";
 import { presentJobSettings } from "@/lib/deployments/present-settings";
@@ -69,6 +70,8 @@ export async function finalizeJob(opts: { jobId: string; reason?: FinalizeReason
     }
     const blocks = await listBlocks(target, outputBlob, scope);
     const present = new Set([...blocks.committed, ...blocks.uncommitted]);
+    // A job without data input counts its one run() as done whatever it returned: no rows means no part.
+    if (!inputs.data && !inputs.sources) withOutput.splice(0, withOutput.length, ...withOutput.filter((i) => present.has(i)));
     const missing = withOutput.filter((i) => !present.has(i));
     if (missing.length && !stopping) return requeueMissing(job.id, missing, await unfinished(job.id));
     if (missing.length) {
@@ -116,7 +119,7 @@ export async function finalizeJob(opts: { jobId: string; reason?: FinalizeReason
             ? {
                 mini_batch: r.index,
                 attempt: r.attempts,
-                file: inputs.data.path,
+                file: inputs.data?.path,
                 rows: rowsOf(job, r),
                 failed_rows: r.failedCount,
                 error: r.error,
@@ -205,6 +208,8 @@ export async function finalizeJob(opts: { jobId: string; reason?: FinalizeReason
       data: { finishedAt, status, succeeded: Math.max(0, fresh.filesCompleted - round.completedBefore), failed: fresh.filesFailed },
     });
   }
+  // Workers kept for this job's own variables (its secrets) stop with it.
+  void getScoringPools().closeScope(job.id);
   return { status, finalized: true, generation: fresh.retryGeneration, requeued: null };
 }
 

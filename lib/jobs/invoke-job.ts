@@ -14,6 +14,8 @@ import { permanentStorageError } from "./job-failure";
 import { resolveDataTarget } from "./resolve-data-target";
 import { checkRowInput } from "./tabular/check-row-input";
 import { type RowOptions, rowOptionProblems, rowOptionsGiven, rowOptionsShape, toRowOptions } from "./tabular/options";
+import { checkSourcesFields, sourcesInvokeFields } from "./sources/schema";
+import { prepareSourcesInvoke, type SourceItem } from "./sources/invoke-extras";
 
 /**
  * Data inputs: `uri_folder` (every file under a prefix) and `uri_file` (one file) split by files, as on
@@ -59,14 +61,19 @@ export const invokeJobSchema = z
     errorThreshold: z.number().int().min(-1).optional(),
     idempotencyKey: z.string().trim().min(1).max(128).optional(),
     ...rowOptionsShape,
+    // Modzy-style input items with per-job credentials, explain, and watsonx's per-job variables: lib/jobs/sources.
+    ...sourcesInvokeFields,
   })
   .superRefine((v, ctx) => {
     const dataInputs = [v.input, ...Object.values(v.inputs ?? {}).filter(isDataInput)].filter(Boolean);
-    if (dataInputs.length !== 1) {
+    checkSourcesFields(v, dataInputs.length, ctx);
+    const scriptOnly = Object.keys(v.inputs ?? {}).length > 0 || Object.keys(v.environmentVariables ?? {}).length > 0;
+    if (dataInputs.length > 1 || (dataInputs.length === 0 && !v.sources && !scriptOnly)) {
       ctx.addIssue({
         code: "custom",
         path: ["input"],
-        message: "Give exactly one data input: `input`, or one uri_folder, uri_file or tabular entry in `inputs`.",
+        message:
+          "Give one data input (`input`, or one uri_folder, uri_file, tabular or jsonl entry in `inputs`), or `sources`; a job without data needs literal inputs or environmentVariables.",
       });
     }
     for (const [field, message] of rowOptionProblems(v, dataInputs[0]?.type)) ctx.addIssue({ code: "custom", path: [field], message });
@@ -118,9 +125,17 @@ export interface JobInputs {
    * `header`: a tabular input's CSV header line, recorded by the planner and given to every mini-batch;
    * `columns`: its fields. `options`: row controls (passthrough, CSV dialect, remapping, status), set
    * for jsonl input and whenever one is given; the platform then shapes the output rows (lib/jobs/tabular).
+   * Absent for `sources` jobs and for jobs with no data input (run() is called once with an empty mini-batch).
    */
-  data: { name: string; type: DataInputType; path: string; header?: string; columns?: string[]; options?: RowOptions };
+  data?: { name: string; type: DataInputType; path: string; header?: string; columns?: string[]; options?: RowOptions };
   literals: Record<string, string | number | boolean>;
+  /** The declared type of each literal input (watsonx's payload carries them). */
+  literalTypes?: Record<string, string>;
+  /** Modzy-style input items, one mini-batch each; their storage account's credentials are sealed apart. */
+  sources?: SourceItem[];
+  storageAccount?: string;
+  /** The job's own environment variables, values masked (the values are sealed with the job's secrets). */
+  environmentVariables?: Record<string, string>;
 }
 
 function jobName() {
@@ -164,33 +179,38 @@ export async function invokeJob(opts: {
 
   const named = Object.entries(input.inputs ?? {});
   const dataEntry = input.input ? ["input", input.input] : named.find(([, v]) => isDataInput(v));
-  const [dataName, requested] = dataEntry as [string, z.infer<typeof dataInput>];
-  const data = await resolveDataAssetInput({ workspaceId: opts.workspaceId, input: requested });
-  const rowOptions = rowOptionsGiven(input, data.type) ? toRowOptions(input) : undefined;
-  let source: Awaited<ReturnType<typeof resolveDataTarget>>;
-  try {
-    const parsed = parseDataPath(data.path);
-    source = await resolveDataTarget({ workspaceId: opts.workspaceId, path: parsed });
-    if (opts.checkInput)
-      await inspectInput({ target: source, path: parsed, type: data.type, limit: 1, countRowsUpTo: INVOKE_ROW_COUNT_BYTES });
-  } catch (e) {
-    if (e instanceof DataPathError) throw fieldError("input.path", e.message);
-    const permanent = opts.checkInput ? permanentStorageError(e, data.path.replace(/\?.*$/, "")) : null;
-    if (permanent) throw fieldError("input.path", permanent);
-    if (e instanceof AppError) throw fieldError("input.path", e.message, e.code);
-    throw e;
+  let data: { name: string; type: DataInputType; path: string; options?: RowOptions } | undefined;
+  if (dataEntry) {
+    const [dataName, requested] = dataEntry as [string, z.infer<typeof dataInput>];
+    const resolved = await resolveDataAssetInput({ workspaceId: opts.workspaceId, input: requested });
+    const rowOptions = rowOptionsGiven(input, resolved.type) ? toRowOptions(input) : undefined;
+    let source: Awaited<ReturnType<typeof resolveDataTarget>>;
+    try {
+      const parsed = parseDataPath(resolved.path);
+      source = await resolveDataTarget({ workspaceId: opts.workspaceId, path: parsed });
+      if (opts.checkInput)
+        await inspectInput({ target: source, path: parsed, type: resolved.type, limit: 1, countRowsUpTo: INVOKE_ROW_COUNT_BYTES });
+    } catch (e) {
+      if (e instanceof DataPathError) throw fieldError("input.path", e.message);
+      const permanent = opts.checkInput ? permanentStorageError(e, resolved.path.replace(/\?.*$/, "")) : null;
+      if (permanent) throw fieldError("input.path", permanent);
+      if (e instanceof AppError) throw fieldError("input.path", e.message, e.code);
+      throw e;
+    }
+    // Passthrough columns must exist: read the header now, so a typo is a 400 rather than a failed job.
+    if (rowOptions)
+      await checkRowInput({ target: source, blob: parseDataPath(resolved.path).path, type: resolved.type, options: rowOptions });
+    data = { name: dataName, type: resolved.type, path: resolved.path, ...(rowOptions ? { options: rowOptions } : {}) };
   }
-  // Passthrough columns must exist: read the header now, so a typo is a 400 rather than a failed job.
-  if (rowOptions) await checkRowInput({ target: source, blob: parseDataPath(data.path).path, type: data.type, options: rowOptions });
-  const literals = Object.fromEntries(
-    named.filter(([, v]) => "value" in v).map(([k, v]) => [k, (v as z.infer<typeof literalInput>).value]),
-  );
+  const literalEntries = named.filter(([, v]) => "value" in v) as [string, z.infer<typeof literalInput>][];
+  const literals = Object.fromEntries(literalEntries.map(([k, v]) => [k, v.value]));
+  const extras = await prepareSourcesInvoke({ input, deployment });
 
   const name = jobName();
   // JSON Lines in, JSON Lines out, unless the deployment or the job names another file.
   const outputFileName =
     input.outputFileName ??
-    (data.type === "jsonl" && deployment.outputFileName === "predictions.csv" ? "predictions.jsonl" : deployment.outputFileName);
+    (data?.type === "jsonl" && deployment.outputFileName === "predictions.csv" ? "predictions.jsonl" : deployment.outputFileName);
   // `{job}` in an output path names the run, so repeated runs of one spec do not collide.
   const outputPath = (input.output?.path ?? `datastores/workspaceblobstore/paths/endpoints/${endpoint.name}/jobs/${name}/`).replaceAll(
     "{job}",
@@ -231,8 +251,11 @@ export async function invokeJob(opts: {
     deployment: deploymentSnapshot(deployment),
   };
   const inputs: JobInputs = {
-    data: { name: dataName, type: data.type, path: data.path, ...(rowOptions ? { options: rowOptions } : {}) },
+    ...(data ? { data } : {}),
     literals,
+    literalTypes: Object.fromEntries(literalEntries.map(([k, v]) => [k, v.type])),
+    ...(extras.sources ? { sources: extras.sources, storageAccount: extras.storageAccount ?? undefined } : {}),
+    ...(extras.maskedVariables ? { environmentVariables: extras.maskedVariables } : {}),
   };
   try {
     const job = await db.$transaction(async (tx) => {
@@ -255,6 +278,8 @@ export async function invokeJob(opts: {
           submittedVia: opts.via ?? "ui",
           jobDefinitionId: opts.origin?.jobDefinitionId ?? null,
           scheduledFor: opts.origin?.scheduledFor ?? null,
+          explain: extras.explain,
+          secretsCiphertext: extras.secretsCiphertext,
         },
       });
       // The output folder is this job's from now on: the primary key makes the claim atomic, so of two

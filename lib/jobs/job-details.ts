@@ -116,9 +116,24 @@ export async function previewJobOutput(opts: {
 export async function getRerunInput(opts: { workspaceId: string; name: string }): Promise<{ endpointName: string; input: InvokeJobInput }> {
   const job = await db.job.findFirst({
     where: { workspaceId: opts.workspaceId, name: opts.name },
-    select: { name: true, endpointName: true, deploymentName: true, inputs: true, settings: true, outputPath: true, outputFileName: true },
+    select: {
+      name: true,
+      endpointName: true,
+      deploymentName: true,
+      inputs: true,
+      settings: true,
+      outputPath: true,
+      outputFileName: true,
+      secretsCiphertext: true,
+    },
   });
   if (!job) throw notFound(`Job '${opts.name}'`);
+  // Its credentials and variables are sealed and never given back, so they cannot be copied into a new job.
+  if (job.secretsCiphertext)
+    throw new AppError(
+      "BAD_REQUEST",
+      `Job ${job.name} has its own storage credentials or environment variables, which are never shown again; invoke it anew with them.`,
+    );
   const inputs = job.inputs as unknown as JobInputs;
   const settings = job.settings as unknown as JobSettings;
   const defaultOutput = `datastores/workspaceblobstore/paths/endpoints/${job.endpointName}/jobs/${job.name}/`;
@@ -132,10 +147,10 @@ export async function getRerunInput(opts: { workspaceId: string; name: string })
     endpointName: job.endpointName,
     input: {
       deploymentName: job.deploymentName,
-      ...(inputs.data.name === "input" ? { input: { type: inputs.data.type, path: inputs.data.path } } : {}),
+      ...(inputs.data?.name === "input" ? { input: { type: inputs.data.type, path: inputs.data.path } } : {}),
       inputs: {
         ...literals,
-        ...(inputs.data.name !== "input" ? { [inputs.data.name]: { type: inputs.data.type, path: inputs.data.path } } : {}),
+        ...(inputs.data && inputs.data.name !== "input" ? { [inputs.data.name]: { type: inputs.data.type, path: inputs.data.path } } : {}),
       },
       ...(job.outputPath === defaultOutput ? {} : { output: { path: job.outputPath } }),
       outputFileName: job.outputFileName,
@@ -144,7 +159,7 @@ export async function getRerunInput(opts: { workspaceId: string; name: string })
       maxRetries: settings.maxRetries,
       timeout: settings.timeoutSeconds,
       errorThreshold: settings.errorThreshold,
-      ...rowOptionsBody(inputs.data.options, inputs.data.type),
+      ...(inputs.data ? rowOptionsBody(inputs.data.options, inputs.data.type) : {}),
     },
   };
 }

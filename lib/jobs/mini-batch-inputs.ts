@@ -22,6 +22,6 @@ export function rowsOf(job: JobLike, mb: MiniBatchLike): [number, number] | null
 /** What a mini-batch scores, for people: its files, or the CSV's path and row numbers (at most `limit` lines). */
 export function describeMiniBatchInputs(job: JobLike, mb: MiniBatchLike, limit = 50): string[] {
   const rows = rowsOf(job, mb);
-  if (rows) return [`${(job.inputs as JobInputs).data.path} rows ${rows[0].toLocaleString("en")}–${rows[1].toLocaleString("en")}`];
+  if (rows) return [`${(job.inputs as JobInputs).data?.path} rows ${rows[0].toLocaleString("en")}–${rows[1].toLocaleString("en")}`];
   return Array.isArray(mb.items) ? (mb.items as string[]).slice(0, limit) : [];
 }

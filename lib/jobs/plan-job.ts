@@ -12,6 +12,7 @@ import { CsvSplitError, splitCsvRows } from "./split-csv";
 import { iconvName, parserEncoding } from "./tabular/options";
 import { missingColumns, missingColumnsMessage } from "./tabular/rows";
 import { JsonlSplitError, splitJsonLines } from "./tabular/split-jsonl";
+import { planItems } from "./sources/plan-items";
 
 /** Azure allows 50,000 committed blocks per blob; one block per mini-batch plus the header. */
 export const MAX_MINI_BATCHES_APPEND_ROW = 49_999;
@@ -48,7 +49,7 @@ export async function planJob(opts: { jobId: string }): Promise<PlanResult> {
   } catch (e) {
     // Refused credentials, a missing container, a server that is not Azure Blob: retrying cannot help.
     // The path as people read it: a URL's SAS token stays out of the job's error.
-    const shown = safePath(inputs.data.path);
+    const shown = inputs.data ? safePath(inputs.data.path) : "sources";
     if (e instanceof AppError) return fail(job.id, `${e.message} (input ${shown})`);
     const permanent = permanentStorageError(e, shown);
     if (permanent) return fail(job.id, permanent);
@@ -58,6 +59,7 @@ export async function planJob(opts: { jobId: string }): Promise<PlanResult> {
 
 async function planInput(job: NonNullable<Awaited<ReturnType<typeof db.job.findUnique>>>, inputs: JobInputs): Promise<PlanResult> {
   const settings = job.settings as unknown as JobSettings;
+  if (!inputs.data) return startRunning(job.id, await planItems(job, inputs), inputs.sources?.length ?? 1);
   const path = parseDataPath(inputs.data.path);
   const shown = safePath(inputs.data.path);
   const target = await resolveDataTarget({ workspaceId: job.workspaceId, path });
@@ -159,6 +161,11 @@ async function planInput(job: NonNullable<Awaited<ReturnType<typeof db.job.findU
       `The input makes ${index} mini-batches; one output file holds at most ${MAX_MINI_BATCHES_APPEND_ROW}. Raise mini_batch_size to at least ${Math.ceil(files / MAX_MINI_BATCHES_APPEND_ROW)}.`,
     );
   }
+  return startRunning(job.id, index, files);
+}
+
+async function startRunning(jobId: string, index: number, files: number): Promise<PlanResult> {
+  const job = { id: jobId };
   // Conditional: a job failed or canceled meanwhile stays so.
   const moved = await db.job.updateMany({
     where: { id: job.id, status: "preparing" },

@@ -19,6 +19,7 @@ type JobRow = ProgressInput & {
   errorDetail?: unknown;
   createdAt: Date;
   submittedVia: string;
+  explain?: boolean;
   retryRounds?: Parameters<typeof presentRetryRound>[0][];
   cancelRequestedAt?: Date | null;
   queuePosition?: number | null;
@@ -35,6 +36,7 @@ export function presentJob(j: JobRow, baseUrl = "") {
     deployment: j.deploymentName,
     deploymentVersion: j.deploymentVersion,
     inputs: j.inputs,
+    explain: j.explain ?? false,
     settings: presentJobSettings(j.settings as JobSettings),
     output: { path: j.outputPath, fileName: j.outputFileName },
     progress,
@@ -56,6 +58,7 @@ export function presentJob(j: JobRow, baseUrl = "") {
       errors: `${links.self}/errors`,
       miniBatches: `${links.self}/mini-batches`,
       logs: `${links.self}/logs`,
+      ...((j.inputs as { sources?: unknown } | null)?.sources ? { items: `${links.self}/items` } : {}),
     },
   };
 }

@@ -6,7 +6,7 @@ import { pipeline } from "node:stream/promises";
 import { createWriteStream } from "node:fs";
 import { db } from "@/lib/db";
 import { logError } from "@/lib/log";
-import { getScoringPools, workspaceWorkDir, type MiniBatchInput } from "@/lib/scoring";
+import { getScoringPools, workspaceWorkDir, type MiniBatchInput, type MiniBatchResult } from "@/lib/scoring";
 import { downloadBlob, resolveUnder, stageBlock } from "@/lib/storage";
 import { parseDataPath } from "./data-paths";
 import { blockScope, outputPrefix } from "./finalize-job";
@@ -20,6 +20,8 @@ import { watchJobCancel } from "./cancel-watch";
 import { cachedDataTarget, deploymentForScoring } from "./scoring-context";
 import { prepareMiniBatchRows, rowInputOf } from "./tabular/mini-batch-rows";
 import { type PreparedRows, shapeScoredRows } from "./tabular/rows";
+import { cachedJobSecrets, hasSecrets, redactSecrets } from "./sources/job-secrets";
+import { ItemInputError, jobPayload, placeItemResult, stageItemInput } from "./sources/score-inputs";
 
 export type ScoreResult =
   | { outcome: "skipped" }
@@ -80,6 +82,23 @@ export async function scoreMiniBatch(opts: { jobId: string; index: number; attem
   }
 }
 
+/** An item's files, a missing or refused one recorded at once (retrying cannot bring it). */
+async function stageItem(opts: Parameters<typeof stageItemInput>[0]) {
+  try {
+    return await stageItemInput(opts);
+  } catch (e) {
+    if (e instanceof ItemInputError && e.permanent) throw new PermanentMiniBatchError(e.message);
+    throw e;
+  }
+}
+
+/** The result with the job's secret values masked in what people read (logs, error, traceback). */
+function redactResult(r: MiniBatchResult, secrets: Parameters<typeof redactSecrets>[1]): MiniBatchResult {
+  const logs = redactSecrets(r.logs, secrets);
+  if (r.ok) return { ...r, logs };
+  return { ...r, logs, error: redactSecrets(r.error, secrets), traceback: r.traceback ? redactSecrets(r.traceback, secrets) : undefined };
+}
+
 type StartedMiniBatch = Extract<Awaited<ReturnType<typeof startMiniBatch>>, { kind: "run" }>["mb"];
 
 async function scoreAttempt(mb: StartedMiniBatch, attempt: number, lastAttempt: boolean): Promise<ScoreResult> {
@@ -95,22 +114,33 @@ async function scoreAttempt(mb: StartedMiniBatch, attempt: number, lastAttempt: 
   const outputDir = path.join(dir, "outputs");
   const cancel = watchJobCancel(job.id);
   try {
-    const deployment = await deploymentForScoring(job.workspaceId, settings);
-    const inPath = parseDataPath(inputs.data.path);
-    const source = await cachedDataTarget(job.workspaceId, inPath);
+    const secrets = await cachedJobSecrets(job.id);
+    const jobVars = secrets.environmentVariables ?? {};
+    const shared = await deploymentForScoring(job.workspaceId, settings);
+    // A job's own variables are its secrets: its mini-batches run on workers of that job only.
+    const deployment = Object.keys(jobVars).length
+      ? { ...shared, scope: job.id, environmentVariables: { ...shared.environmentVariables, ...jobVars } }
+      : shared;
+    await mkdir(outputDir, { recursive: true });
+    const payloadFile = path.join(dir, "payload.json");
+    let input: MiniBatchInput;
+    // sources (one item per mini-batch) or no data at all (run() once with an empty mini-batch).
+    const staged = inputs.data ? null : await stageItem({ job, index: mb.index, inputDir, secrets });
+    const item = staged?.item ?? null;
+    await writeFile(payloadFile, JSON.stringify(jobPayload(job, secrets, item)));
+    const inPath = parseDataPath(inputs.data?.path ?? job.outputPath);
+    const source = inputs.data ? await cachedDataTarget(job.workspaceId, inPath) : null;
     const base =
-      inputs.data.type === "uri_folder"
+      inputs.data?.type === "uri_folder"
         ? inPath.path && !inPath.path.endsWith("/")
           ? `${inPath.path}/`
           : inPath.path
         : path.posix.dirname(inPath.path) + "/";
-    await mkdir(outputDir, { recursive: true });
-    const payloadFile = path.join(dir, "payload.json");
-    await writeFile(payloadFile, JSON.stringify({ job: job.name, inputs: inputs.literals, input: inputs.data }));
-    let input: MiniBatchInput;
     const rowInput = rowInputOf(inputs);
     let prepared: PreparedRows | null = null;
-    if (rowInput) {
+    if (staged || !inputs.data || !source) {
+      input = staged?.input ?? { kind: "files", files: [] };
+    } else if (rowInput) {
       // Decoded with the job's dialect and encoding; the worker reads UTF-8 CSV with its header, or JSON Lines.
       const local = path.join(inputDir, rowInput.type === "jsonl" ? "rows.jsonl" : "rows.csv");
       await mkdir(inputDir, { recursive: true });
@@ -158,19 +188,22 @@ async function scoreAttempt(mb: StartedMiniBatch, attempt: number, lastAttempt: 
     }
     const onStart = () =>
       void markMiniBatchScoring(mb.id).catch((e) => logError(`job ${job.name} mini-batch ${mb.index}: could not mark it running`, e));
-    const result = await publishScriptOutputs(
-      { job, index: mb.index, outputDir },
-      await getScoringPools().run(deployment, {
-        input,
-        inputDir,
-        outputDir,
-        payloadFile,
-        timeoutMs: settings.timeoutSeconds * 1000,
-        signal: cancel.signal,
-        onStart,
-      }),
-    );
-    const invalid = result.ok ? invalidResult(result, inputCount) : null;
+    let ran = await getScoringPools().run(deployment, {
+      input,
+      inputDir,
+      outputDir,
+      payloadFile,
+      explain: job.explain,
+      timeoutMs: settings.timeoutSeconds * 1000,
+      signal: cancel.signal,
+      onStart,
+    });
+    if (hasSecrets(secrets)) ran = redactResult(ran, secrets);
+    if (item) await placeItemResult({ outputDir, key: item.key, fileName: job.outputFileName, result: ran });
+    const result = await publishScriptOutputs({ job, index: mb.index, outputDir }, ran);
+    // A job without data calls run() once with an empty mini-batch: whatever it returns is its output.
+    const scriptOnly = !inputs.data && !item;
+    const invalid = result.ok ? invalidResult(result, scriptOnly ? Number.MAX_SAFE_INTEGER : inputCount) : null;
     if (!result.ok || invalid) {
       if (!result.ok && result.canceled) return { outcome: "skipped" };
       const error =
@@ -241,7 +274,7 @@ async function scoreAttempt(mb: StartedMiniBatch, attempt: number, lastAttempt: 
         generation: done.generation,
       };
     }
-    const succeeded = Math.min(result.count, inputCount);
+    const succeeded = scriptOnly ? inputCount : Math.min(result.count, inputCount);
     if (settings.outputAction === "append_row" && rowInput && prepared && succeeded > 0) {
       // The platform joins passthrough columns, remaps names and adds the status (lib/jobs/tabular).
       const shaped = shapeScoredRows(rowInput, prepared, result);
@@ -255,7 +288,7 @@ async function scoreAttempt(mb: StartedMiniBatch, attempt: number, lastAttempt: 
       await stageBlock(target, outputPrefix(job.outputPath) + job.outputFileName, mb.index, Buffer.from(result.body), blockScope(job.id));
     }
     const failed = inputCount - succeeded;
-    const unit = inputUnit(job) === "row" ? "rows" : "input files";
+    const unit = inputUnit(job) === "row" ? "rows" : item ? "input items" : "input files";
     const done = await finishMiniBatch({
       jobId: job.id,
       index: mb.index,

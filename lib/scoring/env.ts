@@ -14,6 +14,7 @@ export const PLATFORM_VARIABLES = [
   "BATCH_OUTPUT_DIR",
   "AZUREML_BI_OUTPUT_PATH",
   "JOBS_PAYLOAD_FILE",
+  "BATCH_EXPLAIN",
 ] as const;
 
 /** The per-job part of a worker's environment, set again before every run(). */
@@ -23,6 +24,8 @@ export interface JobEnv {
   /** Azure's name for the same per-mini-batch output folder. */
   AZUREML_BI_OUTPUT_PATH?: string | null;
   JOBS_PAYLOAD_FILE: string | null;
+  /** "1" when the job asked for explanations (explain: true); unset otherwise. */
+  BATCH_EXPLAIN?: string | null;
 }
 
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;

@@ -89,6 +89,8 @@ interface Pending {
 
 function wireFor(input: MiniBatchInput, env: Record<string, string | null>): WireRequest {
   if (input.kind === "jsonl") return { kind: "jsonl", file: input.file, env };
+  // Named items reach run() as a list of one dict (object) per item: the harnesses pass `files` through as given.
+  if (input.kind === "named") return { kind: "files", files: input.items, env };
   return input.kind === "files"
     ? { kind: "files", files: input.files, env }
     : { kind: "tabular", file: input.file, header: input.header, env };
@@ -100,6 +102,7 @@ function jobEnv(r: MiniBatchRequest): JobEnv {
     BATCH_OUTPUT_DIR: r.outputDir ?? null,
     AZUREML_BI_OUTPUT_PATH: r.outputDir ?? null,
     JOBS_PAYLOAD_FILE: r.payloadFile ?? null,
+    BATCH_EXPLAIN: r.explain ? "1" : null,
   };
 }
 
@@ -169,7 +172,7 @@ class DeploymentPool {
     this.lastActivity = Date.now();
     const input = request.input;
     const wire = wireFor(input, jobEnv(request) as unknown as Record<string, string | null>);
-    const inputCount = input.kind === "files" ? input.files.length : (input.rowCount ?? -1);
+    const inputCount = input.kind === "files" ? input.files.length : input.kind === "named" ? input.items.length : (input.rowCount ?? -1);
     return new Promise<MiniBatchResult>((resolve) => {
       const p: Pending = {
         request,
@@ -617,7 +620,7 @@ export class ScoringPools {
   }
 
   private poolFor(deployment: ScoringDeployment): DeploymentPool {
-    const key = `${deployment.id}:v${deployment.version}`;
+    const key = `${deployment.id}:v${deployment.version}${deployment.scope ? `:job:${deployment.scope}` : ""}`;
     let pool = this.pools.get(key);
     if (!pool) {
       pool = new DeploymentPool(key, deployment, this.opts);
@@ -649,6 +652,13 @@ export class ScoringPools {
   /** Stops one deployment's workers (all versions), e.g. when it is deleted. */
   async closeDeployment(deploymentId: string): Promise<void> {
     const mine = [...this.pools.values()].filter((p) => p.key.startsWith(`${deploymentId}:v`));
+    for (const p of mine) this.pools.delete(p.key);
+    await Promise.all(mine.map((p) => p.close()));
+  }
+
+  /** Stops the workers kept for one job (its own environment variables), e.g. when it ends. */
+  async closeScope(scope: string): Promise<void> {
+    const mine = [...this.pools.values()].filter((p) => p.key.endsWith(`:job:${scope}`));
     for (const p of mine) this.pools.delete(p.key);
     await Promise.all(mine.map((p) => p.close()));
   }

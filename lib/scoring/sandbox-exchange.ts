@@ -42,6 +42,7 @@ export class Exchange {
       // Azure's custom-output examples write here; the same folder as BATCH_OUTPUT_DIR.
       AZUREML_BI_OUTPUT_PATH: job.BATCH_OUTPUT_DIR ? SANDBOX_PATHS.output : null,
       JOBS_PAYLOAD_FILE: job.JOBS_PAYLOAD_FILE ? `${SANDBOX_PATHS.input}/payload.json` : null,
+      BATCH_EXPLAIN: job.BATCH_EXPLAIN ?? null,
     };
   }
 
@@ -76,6 +77,15 @@ export class Exchange {
       await linkOrCopy(job.payloadFile, path.join(this.in, "payload.json"));
     }
     if (input.kind === "tabular" || input.kind === "jsonl") return { ...input, file: (await place(input.file)) ?? input.file };
+    if (input.kind === "named") {
+      const items: Record<string, string>[] = [];
+      for (const item of input.items) {
+        const staged: Record<string, string> = {};
+        for (const [name, f] of Object.entries(item)) staged[name] = (await place(f)) ?? f;
+        items.push(staged);
+      }
+      return { kind: "named", items };
+    }
     const files: string[] = [];
     for (const f of input.files) files.push((await place(f)) ?? f);
     return { kind: "files", files };

@@ -25,6 +25,11 @@ export interface ScoringDeployment {
    */
   environment?: EnvironmentFiles | null;
   version: number;
+  /**
+   * Workers of one job only (`scope` = the job's id), for a job with its own environment variables:
+   * they are secrets of that job, so no other job's mini-batch runs in a process that holds them.
+   */
+  scope?: string | null;
   runtime: ScoringRuntime;
   /** Python: an absolute path or a name looked up on the worker's PATH (default `python3`). Node: default the server's node. */
   interpreter?: string | null;
@@ -51,7 +56,9 @@ export type MiniBatchInput =
    */
   | { kind: "tabular"; file: string; header?: string; rowCount?: number }
   /** `file` holds JSON Lines, one object per line: run() gets a list of dicts (Python) / an array of objects (Node). */
-  | { kind: "jsonl"; file: string; rowCount?: number };
+  | { kind: "jsonl"; file: string; rowCount?: number }
+  /** Named input items (Modzy's sources): run() gets one dict / object per item, model input name -> local file. */
+  | { kind: "named"; items: Record<string, string>[] };
 
 export interface MiniBatchRequest {
   input: MiniBatchInput;
@@ -59,6 +66,8 @@ export interface MiniBatchRequest {
   inputDir?: string;
   outputDir?: string;
   payloadFile?: string;
+  /** The job asked for explanations: BATCH_EXPLAIN=1 while this mini-batch runs. */
+  explain?: boolean;
   /** Overrides deployment.timeoutSeconds (a job's retry_settings.timeout override). */
   timeoutMs?: number;
   /** Aborting kills the worker running this mini-batch (job canceled), or drops it from the queue. */

@@ -28,7 +28,7 @@ export interface WorkerSpec {
 
 /** A request as the harness reads it from fd 3 (plus an `id` the worker adds). */
 export type WireRequest =
-  | { kind: "files"; files: string[]; env: Record<string, string | null> }
+  | { kind: "files"; files: (string | Record<string, string>)[]; env: Record<string, string | null> }
   | { kind: "tabular"; file: string; header?: string; env: Record<string, string | null> }
   | { kind: "jsonl"; file: string; env: Record<string, string | null> };
 

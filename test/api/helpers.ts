@@ -9,6 +9,7 @@ import * as endpointJobs from "@/app/api/v1/endpoints/[endpoint]/jobs/route";
 import * as endpoint from "@/app/api/v1/endpoints/[endpoint]/route";
 import * as endpoints from "@/app/api/v1/endpoints/route";
 import * as jobEnvironment from "@/app/api/v1/jobs/[job]/environment/route";
+import * as jobItems from "@/app/api/v1/jobs/[job]/items/route";
 import * as jobLogs from "@/app/api/v1/jobs/[job]/logs/route";
 import * as jobOutputFile from "@/app/api/v1/jobs/[job]/outputs/[...path]/route";
 import * as jobOutputs from "@/app/api/v1/jobs/[job]/outputs/route";
@@ -46,6 +47,7 @@ export async function serveApi() {
     { pattern: new RegExp(`^/api/v1/jobs/${seg}/environment$`), params: (m) => ({ job: m[1] }), methods: jobEnvironment },
     { pattern: new RegExp(`^/api/v1/jobs/${seg}$`), params: (m) => ({ job: m[1] }), methods: job },
     { pattern: new RegExp(`^/api/v1/jobs/${seg}/logs$`), params: (m) => ({ job: m[1] }), methods: jobLogs },
+    { pattern: new RegExp(`^/api/v1/jobs/${seg}/items$`), params: (m) => ({ job: m[1] }), methods: jobItems },
     { pattern: new RegExp(`^/api/v1/jobs/${seg}/outputs$`), params: (m) => ({ job: m[1] }), methods: jobOutputs },
     {
       pattern: new RegExp(`^/api/v1/jobs/${seg}/outputs/(.+)$`),

@@ -18,6 +18,7 @@ import {
   type RowOptions,
 } from "../invoke-inputs";
 import { printJson } from "../output";
+import { parseSourcesFile, storageOf } from "../sources";
 import { listLocalFiles, uploadFiles } from "../upload";
 import { waitForJob, webUrlOf, type Job } from "./job";
 
@@ -45,6 +46,12 @@ export interface InvokeOptions extends AzOutputOptions {
   encoding?: string;
   rename?: string[];
   includePredictionStatus?: boolean;
+  sources?: string;
+  storageAccount?: string;
+  storageAccountKey?: string;
+  sasToken?: string;
+  blobEndpoint?: string;
+  explain?: boolean;
 }
 
 /** The row-control flags over the file's `tabular:` section; `--rename old=` drops a column. */
@@ -144,7 +151,11 @@ function checkApplied(body: Record<string, unknown>, job: Job) {
   for (const [key, read, azName] of APPLIED)
     if (body[key] !== undefined && read(job) !== undefined && read(job) !== body[key]) missed.push(`${azName}=${String(body[key])}`);
   const env = body.environmentVariables as Record<string, string> | undefined;
-  const applied = ((job.settings as Record<string, unknown> | undefined)?.environmentVariables ?? {}) as Record<string, string>;
+  // Per-job variables are the job's own (shown masked under inputs); older servers merged them into settings.
+  const applied = {
+    ...((job.settings as Record<string, unknown> | undefined)?.environmentVariables ?? {}),
+    ...((job.inputs as Record<string, unknown> | undefined)?.environmentVariables ?? {}),
+  } as Record<string, string>;
   for (const k of Object.keys(env ?? {})) if (!(k in applied)) missed.push(`environment_variables.${k}`);
   if (missed.length)
     note(
@@ -206,6 +217,12 @@ export function registerInvoke(endpoint: Command) {
       .option("--encoding <name>", "tabular: utf-8 (default), utf-16, latin-1 or cp1252, read and written")
       .option("--rename <old=new>", "rename an output column; old= drops it (repeatable)", collect)
       .option("--include-prediction-status", "add a prediction_status column: OK, or the error of a failed mini-batch's rows")
+      .option("--sources <sources.json>", "Modzy-style input items (JSON or YAML): item key -> model input name -> { container, filePath }")
+      .option("--storage-account <name>", "the storage account of --sources (used for this job only, never shown again)")
+      .option("--storage-account-key <key>", "its key (or set AZURE_STORAGE_KEY)")
+      .option("--sas-token <token>", "or a SAS token with read permission (or set AZURE_STORAGE_SAS_TOKEN)")
+      .option("--blob-endpoint <url>", "the account's blob service URL, when not https://<account>.blob.core.windows.net")
+      .option("--explain", "ask the scoring code for explanations (the deployment must support them)")
       .option("--wait", "follow the job until it finishes; exit 1 if it fails, 3 if it completes with errors")
       .option("--json", "print the API's answer as JSON"),
   ).action(async (opts: InvokeOptions) => {
@@ -234,7 +251,14 @@ export function registerInvoke(endpoint: Command) {
     const dataNames = Object.keys(inputs).filter((k) => isDataInput(inputs[k]));
     if (opts.input && dataNames.length)
       throw new UsageError(`give the data input once: --input, or inputs.${dataNames[0]}${opts.file ? ` in ${opts.file}` : ""}.`);
-    if (!opts.input && dataNames.length !== 1)
+    if (!opts.sources && (opts.storageAccount || opts.storageAccountKey || opts.sasToken || opts.blobEndpoint))
+      throw new UsageError("--storage-account, --storage-account-key, --sas-token and --blob-endpoint go with --sources.");
+    if (opts.sources && (opts.input || dataNames.length)) throw new UsageError("give --sources or a data input (--input), not both.");
+    // Without data: Modzy-style items (--sources), or a script job with literal inputs and/or per-job variables.
+    const noData =
+      !!opts.sources ||
+      (!opts.input && !dataNames.length && (Object.keys(inputs).length > 0 || sets.settings.environmentVariables !== undefined));
+    if (!opts.input && dataNames.length !== 1 && !noData)
       throw new UsageError(
         dataNames.length
           ? "give one data input (uri_folder, uri_file or tabular), not several."
@@ -249,7 +273,11 @@ export function registerInvoke(endpoint: Command) {
     const quiet = Boolean(opts.json) || az;
     const body: Record<string, unknown> = {};
     if (opts.input) body.input = await resolveDataInput(client, opts.input, opts.inputType, quiet);
-    else {
+    else if (opts.sources) {
+      const text = await readFile(opts.sources, "utf8").catch(() => Promise.reject(new UsageError(`cannot read ${opts.sources}.`)));
+      body.sources = parseSourcesFile(text, opts.sources);
+      body.storage = storageOf(opts);
+    } else if (dataNames.length) {
       const [name] = dataNames;
       const d = inputs[name] as DataInput;
       // A local path in the inputs file is relative to that file, as in az ml.
@@ -277,6 +305,7 @@ export function registerInvoke(endpoint: Command) {
     if (opts.instanceCount) body.instanceCount = opts.instanceCount;
     if (opts.idempotencyKey) body.idempotencyKey = opts.idempotencyKey;
     Object.assign(body, rowOptionsFrom(opts, file.rowOptions));
+    if (opts.explain) body.explain = true;
 
     const started = await client
       .json<{ name: string; status: string; created?: boolean; links?: Record<string, string> }>(

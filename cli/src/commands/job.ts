@@ -257,7 +257,7 @@ async function failedTracebacks(client: ApiClient, name: string, logs: string, m
 }
 
 export function registerJob(program: Command) {
-  const job = program.command("job").description("batch jobs: list, show (follow), stream, cancel, download, logs, retry-failed");
+  const job = program.command("job").description("batch jobs: list, show (follow), stream, items, cancel, download, logs, retry-failed");
 
   withAzOutput(
     job
@@ -405,6 +405,30 @@ export function registerJob(program: Command) {
       if (job.error) console.log(`Error: ${job.error}`);
       const err = endedError(job);
       if (err) throw err;
+    });
+
+  job
+    .command("items")
+    .description("the input items of a job over --sources: each one's status, result location and error, and the counts")
+    .argument("[name]", "job name")
+    .option("-n, --name <name>", "job name (instead of the argument)")
+    .option("--json", "print the API's answer as JSON")
+    .action(async (positional: string | undefined, opts: { name?: string; json?: boolean }) => {
+      const client = await apiClient();
+      const name = jobNameOf(positional, opts);
+      const res = await client.get<{
+        counts: { pending: number; completed: number; failed: number; total: number };
+        data: { key: string; status: string; result: { location: string } | null; error: string | null }[];
+      }>(`/jobs/${enc(name)}/items`);
+      if (opts.json) return printJson(res);
+      if (!res.data.length) return console.log(`Job ${name} has no input items (it was not invoked with --sources).`);
+      printTable(res.data, [
+        ["ITEM", (i) => i.key],
+        ["STATUS", (i) => i.status],
+        ["RESULT / ERROR", (i) => i.result?.location ?? i.error ?? ""],
+      ]);
+      const c = res.counts;
+      console.log(`${c.total} items: ${c.completed} completed, ${c.failed} failed, ${c.pending} pending.`);
     });
 
   job

@@ -55,7 +55,7 @@ export async function stageFailedRowBlocks(opts: {
 }): Promise<{ indexes: number[]; header: string | null }> {
   if (!opts.data.options.includeStatus) return { indexes: [], header: null };
   const inputs = opts.job.inputs as JobInputs;
-  const inPath = parseDataPath(inputs.data.path);
+  const inPath = parseDataPath(inputs.data?.path ?? "");
   let source: StorageTarget;
   try {
     source = await resolveDataTarget({ workspaceId: opts.job.workspaceId, path: inPath });

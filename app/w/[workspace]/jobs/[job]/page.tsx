@@ -25,6 +25,9 @@ import { LiveRefresh } from "./_components/live-refresh";
 import { MiniBatchesTable } from "./_components/mini-batches-table";
 import { OutputPreview } from "./_components/output-preview";
 import { isFinalJobStatus, isSucceededJobStatus, jobActions } from "@/shared/job-status";
+import { InputItems } from "./_components/input-items";
+import type { JobInputs } from "@/lib/jobs/invoke-job";
+import { findJobItems } from "@/lib/jobs/sources/job-items";
 
 type Params = { params: Promise<{ workspace: string; job: string }>; searchParams: Promise<Record<string, string | string[]>> };
 
@@ -72,12 +75,18 @@ export default async function JobPage({ params, searchParams }: Params) {
     getJobEnvironmentBuild({ workspaceId: ctx.workspace.id, name }),
   ]);
   const scriptFiles = await findScriptOutputFiles({ workspaceId: ctx.workspace.id, jobId: job.id });
+  const inputs = job.inputs as unknown as JobInputs;
+  const items = inputs.sources ? await findJobItems({ workspaceId: ctx.workspace.id, name }) : null;
+  // Sealed credentials or variables cannot be copied into a new job: no re-run button for those.
+  const hasSecrets = !!inputs.sources || !!inputs.environmentVariables;
   const { progress } = job;
   const base = `/w/${slug}/jobs/${name}`;
   const hasFailures = job.miniBatchesFailed > 0 || job.filesFailed > 0;
   const mbHref = (failed: boolean) => (failed ? `${base}?mb=failed` : base);
   const unit = inputUnit(job);
-  const units = (n: number) => `${n} ${unit}${n === 1 ? "" : "s"}`;
+  // What the page counts: rows, files, input items (sources) or the one run of a job without data.
+  const noun = inputs.sources ? "item" : inputs.data ? unit : "run";
+  const units = (n: number) => `${n} ${noun}${n === 1 ? "" : "s"}`;
 
   return (
     <div className="space-y-6">
@@ -111,7 +120,7 @@ export default async function JobPage({ params, searchParams }: Params) {
           name={name}
           canCancel={ctx.can("job:cancel") && allowed.cancel}
           canRetry={ctx.can("job:invoke") && allowed.retryFailed}
-          canRerun={ctx.can("job:invoke") && allowed.rerun}
+          canRerun={ctx.can("job:invoke") && allowed.rerun && !hasSecrets}
           jobVersion={job.deploymentVersion}
           currentVersion={currentVersion}
         />
@@ -128,7 +137,7 @@ export default async function JobPage({ params, searchParams }: Params) {
         <FailurePanel
           tone="amber"
           title={`${isSucceededJobStatus(job.status) ? "Completed" : "Stopped"} with ${units(job.filesFailed).replace(/ /, " failed ")}`}
-          message={`These ${unit}s are listed in errors.jsonl; the rest of the output is complete.`}
+          message={`These ${noun}s are listed in errors.jsonl; the rest of the output is complete.`}
           failure={firstFailure}
         />
       ) : job.status === "canceled" ? (
@@ -192,12 +201,12 @@ export default async function JobPage({ params, searchParams }: Params) {
               bad
             />
             <Stat
-              label={unit === "row" ? "Rows" : "Files"}
+              label={`${noun[0].toUpperCase()}${noun.slice(1)}s`}
               value={`${progress.files.completed + progress.files.failed} / ${progress.files.total}`}
               detail={progress.files.failed ? `${progress.files.failed} failed` : undefined}
               bad
             />
-            <Stat label="Throughput" value={progress.throughput === null ? "—" : `${progress.throughput} ${unit}s/s`} />
+            <Stat label="Throughput" value={progress.throughput === null ? "—" : `${progress.throughput} ${noun}s/s`} />
             <Stat
               label={final ? "Duration" : "Time left"}
               value={
@@ -322,6 +331,7 @@ export default async function JobPage({ params, searchParams }: Params) {
           description={`The environment deployment ${job.deploymentName} v${job.deploymentVersion} runs in.`}
         />
       ) : null}
+      {items ? <InputItems items={items} outputsUrl={`${base}/outputs`} /> : null}
 
       <Card>
         <CardHeader
@@ -361,9 +371,22 @@ export default async function JobPage({ params, searchParams }: Params) {
         <Card>
           <CardHeader title="Settings" description="As this job ran: the deployment's settings with this job's overrides." />
           <dl className="grid gap-x-6 gap-y-3 p-5 text-sm sm:grid-cols-2 lg:grid-cols-3">
-            <Setting label="Input" value={(view.inputs as { data?: { path?: string } }).data?.path ?? "—"} mono />
+            <Setting
+              label="Input"
+              value={
+                inputs.data?.path ??
+                (inputs.sources
+                  ? `${inputs.sources.length} input item${inputs.sources.length === 1 ? "" : "s"} from storage account ${inputs.storageAccount ?? "—"} (credentials hidden)`
+                  : "none: run() is called once with an empty mini-batch")
+              }
+              mono={!!inputs.data}
+            />
+            {job.explain ? <Setting label="Explanations" value="requested (explain: true)" /> : null}
+            {inputs.environmentVariables ? (
+              <Setting label="Job variables (values hidden)" value={Object.keys(inputs.environmentVariables).join(", ")} mono />
+            ) : null}
             <Setting label="Output file" value={job.outputFileName} mono />
-            <Setting label="Mini-batch size" value={units(view.settings.miniBatchSize)} />
+            {inputs.data ? <Setting label="Mini-batch size" value={units(view.settings.miniBatchSize)} /> : null}
             <Setting
               label="Instances × concurrency"
               value={`${view.settings.instanceCount} × ${view.settings.maxConcurrencyPerInstance}`}
@@ -437,7 +460,7 @@ function Setting({ label, value, mono }: { label: string; value: string; mono?: 
   return (
     <div className="min-w-0">
       <dt className="text-xs text-zinc-500">{label}</dt>
-      <dd className={cn("break-all", mono && "font-mono text-xs")}>{value}</dd>
+      <dd className={cn(mono ? "break-all font-mono text-xs" : "break-words")}>{value}</dd>
     </div>
   );
 }

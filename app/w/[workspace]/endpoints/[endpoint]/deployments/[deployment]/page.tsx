@@ -154,6 +154,7 @@ export default async function DeploymentPage({
             <Item label="Error threshold" value={s.errorThreshold < 0 ? "no limit" : String(s.errorThreshold)} />
             <Item label="Output" value={`${s.outputAction}, ${s.outputFileName}`} />
             <Item label="Logging level" value={s.loggingLevel} />
+            <Item label="Explanations" value={s.supportsExplanations ? "supported: jobs may ask for explain" : "not supported"} />
             <Item label="Environment variables" value={env.length ? env.map(([k, v]) => `${k}=${v}`).join("\n") : "none"} mono />
           </dl>
           <div className="border-t border-zinc-200 dark:border-zinc-800">

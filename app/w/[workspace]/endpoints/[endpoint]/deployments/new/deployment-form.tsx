@@ -32,6 +32,7 @@ export interface DeploymentInitial {
     loggingLevel: string;
     environmentVariables: Record<string, string>;
     sandboxSettings?: Partial<Record<SandboxLimitName, number>> & { allowNetwork?: boolean };
+    supportsExplanations?: boolean;
   };
   environment?: { condaFile: string | null; requirementsFile: string | null } | null;
 }
@@ -193,6 +194,7 @@ export function DeploymentForm({
                 .map(([key, v]) => [key, Number(v)]),
             ),
           },
+          supportsExplanations: f.get("supportsExplanations") === "on",
         };
         const environmentFiles = {
           condaFile: String(f.get("environment.condaFile") ?? "") || null,
@@ -360,6 +362,18 @@ export function DeploymentForm({
           options={["debug", "info", "warning", "error"].map((l) => ({ value: l, label: l }))}
           hint={help.loggingLevel}
         />
+        <label className="flex items-start gap-2 text-sm sm:col-span-2">
+          <input
+            type="checkbox"
+            name="supportsExplanations"
+            className="mt-0.5"
+            defaultChecked={initial?.settings.supportsExplanations ?? false}
+          />
+          <span>
+            Supports explanations
+            <span className="block text-xs text-zinc-500">{help.supportsExplanations}</span>
+          </span>
+        </label>
       </fieldset>
 
       {runtime === "python" ? (
