@@ -11,7 +11,7 @@ const alias = {
  * accounts, executor: test/support/global-setup.ts), so any new file runs in parallel without
  * changes. BATCHPOINT_TEST_WORKERS overrides it (1 runs them one at a time).
  */
-const WORKERS = Number(process.env.BATCHPOINT_TEST_WORKERS) || 3;
+const WORKERS = Number(process.env.BATCHPOINT_TEST_WORKERS) || 4;
 
 /**
  * Files that must run alone, after the parallel ones: they kill processes mid-job and restart them

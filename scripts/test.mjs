@@ -11,7 +11,10 @@ const STEPS = [
   { name: "lint", script: "lint" },
   { name: "format", script: "format:check" },
   { name: "unit", script: "test:unit", after: ["prisma generate"] },
-  { name: "integration", script: "test:integration", after: ["prisma generate"] },
+  // The serial files (faults, kills) run one at a time in a vitest of their own, beside the parallel
+  // group: the two share no database, storage or executor (test/support/global-setup.ts).
+  { name: "integration", script: "test:integration:parallel", after: ["prisma generate"] },
+  { name: "integration-serial", script: "test:integration:serial", after: ["prisma generate"] },
   // next build overlaps the integration tests; the browser tests need the build.
   // (after typecheck, which reads the route types next build rewrites under .next/types).
   { name: "build", script: "build:app", after: ["prisma generate", "typecheck"] },
@@ -52,6 +55,6 @@ const results = await Promise.all(STEPS.map((s) => run(s)));
 console.log(`\nSummary (wall time ${seconds(Date.now() - started)}):`);
 STEPS.forEach((s, i) => {
   const r = results[i];
-  console.log(`  ${r.ok ? "✔" : r.skipped ? "—" : "✘"} ${s.name.padEnd(16)} ${r.skipped ? "skipped" : seconds(r.ms)}`);
+  console.log(`  ${r.ok ? "✔" : r.skipped ? "—" : "✘"} ${s.name.padEnd(20)} ${r.skipped ? "skipped" : seconds(r.ms)}`);
 });
 process.exit(results.every((r) => r.ok) ? 0 : 1);
