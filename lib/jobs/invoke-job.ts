@@ -21,7 +21,7 @@ import { prepareSourcesInvoke, type SourceItem } from "./sources/invoke-extras";
  * Data inputs: `uri_folder` (every file under a prefix) and `uri_file` (one file) split by files, as on
  * Azure ML; `tabular` is one CSV file split by rows on row boundaries, each mini-batch reaching run()
  * as a DataFrame (Python) or an array of row objects (Node); `jsonl` is one JSON Lines file split by
- * lines, each mini-batch a list of dicts / objects. See docs/decisions/0005 and 0016.
+ * lines, each mini-batch a list of dicts / objects. See docs/decisions/0005 and 0021.
  */
 export const DATA_INPUT_TYPES = ["uri_folder", "uri_file", "tabular", "jsonl"] as const;
 export type DataInputType = (typeof DATA_INPUT_TYPES)[number];

@@ -3,7 +3,7 @@ import { z } from "zod";
 /**
  * Row controls of tabular (CSV) and jsonl input, with DataRobot's Batch Prediction API names:
  * passthrough columns joined by the platform, CSV dialect and encoding, renamed or dropped output
- * columns and a per-row status. See docs/tabular.md and docs/decisions/0016.
+ * columns and a per-row status. See docs/tabular.md and docs/decisions/0021.
  */
 
 /** Encodings a CSV may be read and written in; keys as people type them (case and '-'/'_' ignored). */
