@@ -1,11 +1,10 @@
 import type { Metadata } from "next";
 import { Card } from "@/components/ui/card";
-import { getPageContext } from "@/lib/auth/page-context";
+import { getPageContext, requirePermission } from "@/lib/auth/page-context";
 import { findAuditEvents } from "@/lib/audit/find-audit-events";
 import { pageParamsSchema } from "@/lib/pagination";
 import { parseSearchParams } from "@/lib/search-params";
 import { AuditTable } from "./audit-table";
-import { Forbidden } from "@/app/w/[workspace]/_components/forbidden";
 
 export const metadata: Metadata = { title: "Audit log" };
 
@@ -18,7 +17,7 @@ export default async function AuditPage({
 }) {
   const { workspace: slug } = await params;
   const ctx = await getPageContext(slug);
-  if (!ctx.can("audit:read")) return <Forbidden ctx={ctx} permission="audit:read" nested />;
+  requirePermission(ctx, "audit:read");
   const query = parseSearchParams(pageParamsSchema, await searchParams);
   const result = await findAuditEvents({ workspaceId: ctx.workspace.id, ...query, perPage: 50 });
   return (
