@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { expect, test } from "../support/test";
 import { auth, SCORE_PY, seedEndpoint } from "../support/api";
+import { expectAccessible } from "../support/axe";
 import { seedToken, signUp, sql } from "../support/fixtures";
 
 test("an owner sends a test event, opens the delivery's payload, redelivers it, and pages through deliveries", async ({ page }) => {
@@ -29,6 +30,7 @@ test("an owner sends a test event, opens the delivery's payload, redelivers it, 
   await first.getByRole("button", { name: /^View delivery webhook\.test/ }).click();
   const dialog = page.getByRole("dialog", { name: "Delivery of webhook.test" });
   await expect(dialog).toBeVisible();
+  await expectAccessible(page, "delivery payload dialog");
   const payload = dialog.getByLabel("Payload");
   await expect(payload).toContainText('"type": "webhook.test"');
   await expect(payload).toContainText('"name": "notifier"');
@@ -59,6 +61,7 @@ test("an owner sends a test event, opens the delivery's payload, redelivers it, 
   await expect(page).toHaveURL(/page=2/);
   await expect(page.getByText("21–27 of 27")).toBeVisible();
   await expect(table.getByRole("row", { name: /evt_old_24/ })).toBeVisible();
+  await expectAccessible(page, "webhook deliveries");
 });
 
 test("the inbound form picks the deployment from the chosen endpoint's list", async ({ page, request }) => {
@@ -76,7 +79,7 @@ test("the inbound form picks the deployment from the chosen endpoint's list", as
     },
   });
   expect(green.status(), await green.text()).toBe(201);
-  await seedEndpoint(request, token, "churn", "v1");
+  await seedEndpoint(request, token, "churn", "main");
 
   await page.goto(`/w/${slug}/settings/webhooks`);
   await page.getByLabel("Direction").selectOption("inbound");
@@ -85,7 +88,7 @@ test("the inbound form picks the deployment from the chosen endpoint's list", as
   const deployment = page.getByLabel("Deployment");
   await expect(deployment.getByRole("option")).toHaveText(["The endpoint's default (now blue)", "blue", "green"]);
   await page.getByLabel("Endpoint").selectOption("churn");
-  await expect(deployment.getByRole("option")).toHaveText(["The endpoint's default (now v1)", "v1"]);
+  await expect(deployment.getByRole("option")).toHaveText(["The endpoint's default (now main)", "main"]);
   await page.getByLabel("Endpoint").selectOption("fraud");
   await deployment.selectOption("green");
   await page.getByRole("button", { name: "Create webhook" }).click();

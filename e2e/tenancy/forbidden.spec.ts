@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { expect, test } from "../support/test";
+import { expectAccessible } from "../support/axe";
 import { signUp, sql } from "../support/fixtures";
 
 test("a page the member's role may not see answers with a 403 page naming what the role may not do and who can grant it", async ({
@@ -34,9 +35,10 @@ test("a page the member's role may not see answers with a 403 page naming what t
     await expect(readerPage.getByRole("heading", { name: "Not found" })).toHaveCount(0);
   }
   await expect(readerPage.getByText(/You are a reader in/)).toBeVisible();
-  await expect(readerPage.getByText(/you need the owner role/)).toBeVisible();
+  await expect(readerPage.getByText(/To create or change job definitions, you need the owner or contributor role/)).toBeVisible();
   await expect(readerPage.getByText(/The workspace's owner can grant it in Settings → Members/)).toBeVisible();
   await expect(readerPage.getByRole("link", { name: owner.email })).toHaveAttribute("href", `mailto:${owner.email}`);
+  await expectAccessible(readerPage, "403 page");
   // The workspace's shell stays around the 403 page, so the reader can go elsewhere.
   await expect(readerPage.getByRole("navigation").getByRole("link", { name: "Jobs" })).toBeVisible();
 

@@ -5,6 +5,8 @@ import { jobProgress, type ProgressInput } from "./progress";
 
 type JobRow = ProgressInput & {
   name: string;
+  displayName?: string | null;
+  tags?: unknown;
   endpointName: string;
   deploymentName: string;
   deploymentVersion: number;
@@ -24,6 +26,8 @@ export function presentJob(j: JobRow, baseUrl = "") {
   const links = { self: `${baseUrl}/api/v1/jobs/${j.name}` };
   return {
     name: j.name,
+    displayName: j.displayName ?? null,
+    tags: (j.tags ?? {}) as Record<string, string>,
     status: j.status,
     endpoint: j.endpointName,
     deployment: j.deploymentName,
@@ -52,6 +56,8 @@ export function presentJob(j: JobRow, baseUrl = "") {
 /** A row of a job list, in the same words as presentJob and without internal ids. */
 export function presentJobSummary(j: {
   name: string;
+  displayName?: string | null;
+  tags?: unknown;
   status: string;
   endpointName: string;
   deploymentName: string;
@@ -64,6 +70,8 @@ export function presentJobSummary(j: {
 }) {
   return {
     name: j.name,
+    displayName: j.displayName ?? null,
+    tags: (j.tags ?? {}) as Record<string, string>,
     status: j.status,
     endpoint: j.endpointName,
     deployment: j.deploymentName,

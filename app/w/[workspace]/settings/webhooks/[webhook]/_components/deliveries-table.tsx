@@ -172,14 +172,14 @@ function PayloadButton({ delivery }: { delivery: DeliveryRow }) {
               </>
             ) : null}
           </dl>
-          <section aria-labelledby={`${id}-body`}>
+          <div>
             <h3 id={`${id}-body`} className="font-medium">
               Payload
             </h3>
             {pretty ? (
               <pre
                 tabIndex={0}
-                aria-label="Payload"
+                aria-labelledby={`${id}-body`}
                 className="mt-1 max-h-72 overflow-auto rounded bg-zinc-50 p-3 font-mono text-xs dark:bg-zinc-950"
               >
                 {pretty}
@@ -187,20 +187,20 @@ function PayloadButton({ delivery }: { delivery: DeliveryRow }) {
             ) : (
               <p className="mt-1 text-zinc-600 dark:text-zinc-400">Inbound requests are not kept; only their outcome is.</p>
             )}
-          </section>
+          </div>
           {delivery.responseBody ? (
-            <section aria-labelledby={`${id}-response`}>
+            <div>
               <h3 id={`${id}-response`} className="font-medium">
                 Response (first 2 KB)
               </h3>
               <pre
                 tabIndex={0}
-                aria-label="Response body"
+                aria-labelledby={`${id}-response`}
                 className="mt-1 max-h-40 overflow-auto rounded bg-zinc-50 p-3 font-mono text-xs dark:bg-zinc-950"
               >
                 {delivery.responseBody}
               </pre>
-            </section>
+            </div>
           ) : null}
           <div className="flex justify-end">
             <Button type="button" variant="secondary" autoFocus onClick={() => ref.current?.close()}>
