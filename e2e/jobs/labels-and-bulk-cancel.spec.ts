@@ -87,7 +87,7 @@ test("display names and tags set at invoke (form and REST) are shown and searcha
   await rowOf(c)
     .getByRole("checkbox", { name: `Select ${c}` })
     .check();
-  await expect(page.getByText("2 selected")).toBeVisible();
+  await expect(page.getByText("2 selected", { exact: true })).toBeVisible();
   await page.getByRole("button", { name: "Cancel 2 selected" }).click();
   const dialog = page.getByRole("dialog", { name: "Cancel 2 jobs?" });
   await expect(dialog).toBeVisible();
