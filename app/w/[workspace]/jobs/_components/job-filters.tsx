@@ -41,7 +41,7 @@ export function JobFilters({ endpoints, submitters }: { endpoints: string[]; sub
         <input
           type="search"
           aria-label="Search jobs by name"
-          placeholder="Name, display name or tag=value"
+          placeholder="Name or tag=value"
           className={control}
           value={q}
           onChange={(e) => setQ(e.target.value)}

@@ -43,7 +43,10 @@ function Target({ slug, action, target }: { slug: string; action: string; target
 
 export function AuditTable({ slug, data, pageInfo, filtered }: { slug: string; data: AuditRow[]; pageInfo: PageInfo; filtered: boolean }) {
   const columns = col.columns([
-    col.accessor("createdAt", { header: "When", cell: (c) => <span className="whitespace-nowrap">{formatDateTime(c.getValue())}</span> }),
+    col.accessor("createdAt", {
+      header: "When",
+      cell: (c) => <span className="lg:whitespace-nowrap">{formatDateTime(c.getValue())}</span>,
+    }),
     col.accessor("actor", {
       header: "Who",
       cell: ({ row }) => {
@@ -61,7 +64,7 @@ export function AuditTable({ slug, data, pageInfo, filtered }: { slug: string; d
     col.accessor("action", {
       header: "What",
       cell: ({ row }) => (
-        <div>
+        <div className="wrap-anywhere">
           {describeAction(row.original.action)} <Target slug={slug} action={row.original.action} target={row.original.target} />
           <div className="font-mono text-xs text-zinc-600 dark:text-zinc-400">{row.original.action}</div>
         </div>
@@ -70,7 +73,9 @@ export function AuditTable({ slug, data, pageInfo, filtered }: { slug: string; d
     col.accessor("metadata", {
       header: "Details",
       cell: ({ row }) => (
-        <span className="text-zinc-700 dark:text-zinc-300">{describeDetails(row.original.action, row.original.metadata).join(" · ")}</span>
+        <span className="wrap-anywhere text-zinc-700 dark:text-zinc-300">
+          {describeDetails(row.original.action, row.original.metadata).join(" · ")}
+        </span>
       ),
     }),
   ]);

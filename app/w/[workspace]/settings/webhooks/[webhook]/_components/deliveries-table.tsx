@@ -55,7 +55,7 @@ export function DeliveriesTable({
     onError: toastActionError,
   });
   const columns = col.columns([
-    col.accessor("createdAt", { header: "When", cell: (c) => <span className="whitespace-nowrap">{formatDateTime(c.getValue())}</span> }),
+    col.accessor("createdAt", { header: "When", cell: (c) => <span className="text-sm">{formatDateTime(c.getValue())}</span> }),
     col.accessor("eventType", {
       header: "Event",
       cell: ({ row }) => (
@@ -69,16 +69,24 @@ export function DeliveriesTable({
       ),
     }),
     col.accessor("status", {
-      header: "Status",
-      cell: ({ row }) => (
-        <div className="space-y-1">
-          <Badge tone={tone(row.original.status)}>{row.original.status}</Badge>
-          {row.original.error ? <p className="max-w-xs text-xs text-red-700 dark:text-red-400">{row.original.error}</p> : null}
-        </div>
-      ),
+      header: "Outcome",
+      cell: ({ row }) => {
+        const d = row.original;
+        return (
+          <div className="max-w-sm space-y-1">
+            <div className="flex flex-wrap items-center gap-2 text-xs text-zinc-600 dark:text-zinc-400">
+              <Badge tone={tone(d.status)}>{d.status}</Badge>
+              <span className="tabular-nums">
+                {d.attempts} {d.attempts === 1 ? "attempt" : "attempts"}
+                {d.responseStatus ? ` · HTTP ${d.responseStatus}` : ""}
+              </span>
+            </div>
+            {/* The whole message is in the delivery's dialog (View). */}
+            {d.error ? <p className="line-clamp-2 text-xs text-red-700 dark:text-red-400">{d.error}</p> : null}
+          </div>
+        );
+      },
     }),
-    col.accessor("attempts", { header: "Attempts", cell: (c) => <span className="tabular-nums">{c.getValue()}</span> }),
-    col.accessor("responseStatus", { header: "Response", cell: (c) => (c.getValue() ? `HTTP ${c.getValue()}` : "—") }),
     col.accessor("jobName", {
       header: "Job",
       cell: (c) =>
