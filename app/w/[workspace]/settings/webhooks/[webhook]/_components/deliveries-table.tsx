@@ -55,13 +55,16 @@ export function DeliveriesTable({
     onError: toastActionError,
   });
   const columns = col.columns([
-    col.accessor("createdAt", { header: "When", cell: (c) => <span className="text-sm">{formatDateTime(c.getValue())}</span> }),
+    col.accessor("createdAt", {
+      header: "When",
+      cell: (c) => <span className="block min-w-32 text-sm">{formatDateTime(c.getValue())}</span>,
+    }),
     col.accessor("eventType", {
       header: "Event",
       cell: ({ row }) => (
-        <div className="space-y-0.5">
+        <div className="max-w-52 space-y-0.5">
           <span className="font-mono text-xs">{row.original.eventType}</span>
-          <div className="font-mono text-xs text-zinc-600 dark:text-zinc-400">
+          <div className="wrap-anywhere font-mono text-xs text-zinc-600 dark:text-zinc-400">
             {row.original.eventId}
             {row.original.sequence > 0 ? ` · redelivery ${row.original.sequence}` : ""}
           </div>
@@ -73,7 +76,7 @@ export function DeliveriesTable({
       cell: ({ row }) => {
         const d = row.original;
         return (
-          <div className="max-w-sm space-y-1">
+          <div className="max-w-xs space-y-1">
             <div className="flex flex-wrap items-center gap-2 text-xs text-zinc-600 dark:text-zinc-400">
               <Badge tone={tone(d.status)}>{d.status}</Badge>
               <span className="tabular-nums">
@@ -158,16 +161,16 @@ function PayloadButton({ delivery }: { delivery: DeliveryRow }) {
       <dialog
         ref={ref}
         aria-labelledby={`${id}-title`}
-        className="m-auto w-[min(44rem,calc(100vw-2rem))] rounded-lg border border-zinc-200 bg-white p-0 text-zinc-900 shadow-xl backdrop:bg-zinc-900/40 dark:border-zinc-800 dark:bg-zinc-900 dark:text-zinc-100"
+        className="m-auto w-[min(44rem,calc(100vw-2rem))] whitespace-normal rounded-lg border border-zinc-200 bg-white p-0 text-zinc-900 shadow-xl backdrop:bg-zinc-900/40 dark:border-zinc-800 dark:bg-zinc-900 dark:text-zinc-100"
         onClick={(e) => e.target === ref.current && ref.current?.close()}
       >
         <div className="space-y-4 p-5 text-sm">
           <h2 id={`${id}-title`} className="text-base font-semibold">
             Delivery of {delivery.eventType}
           </h2>
-          <dl className="grid grid-cols-[max-content_1fr] gap-x-4 gap-y-1">
+          <dl className="grid grid-cols-[max-content_minmax(0,1fr)] gap-x-4 gap-y-1">
             <dt className="text-zinc-600 dark:text-zinc-400">Event id</dt>
-            <dd className="font-mono text-xs">{delivery.eventId}</dd>
+            <dd className="wrap-anywhere font-mono text-xs">{delivery.eventId}</dd>
             <dt className="text-zinc-600 dark:text-zinc-400">Status</dt>
             <dd>
               {delivery.status} after {delivery.attempts} {delivery.attempts === 1 ? "attempt" : "attempts"}
@@ -176,7 +179,7 @@ function PayloadButton({ delivery }: { delivery: DeliveryRow }) {
             {delivery.error ? (
               <>
                 <dt className="text-zinc-600 dark:text-zinc-400">Error</dt>
-                <dd className="text-red-700 dark:text-red-400">{delivery.error}</dd>
+                <dd className="wrap-anywhere text-red-700 dark:text-red-400">{delivery.error}</dd>
               </>
             ) : null}
           </dl>
