@@ -40,6 +40,8 @@ const nextConfig = {
   // Server-only packages with native or WASM parts are loaded by Node, not bundled.
   serverExternalPackages: ["pg", "@azure/storage-blob", "@electric-sql/pglite", "nodemailer", "bcryptjs", "rate-limiter-flexible"],
   typedRoutes: false,
+  // forbidden() and app/forbidden.tsx: a member whose role lacks a page's permission gets a 403 page with HTTP 403.
+  experimental: { authInterrupts: true },
   // `npm run typecheck` checks the whole tree (npm test runs it first); the build need not repeat it.
   typescript: { ignoreBuildErrors: true },
   // The dev server logs each Server Function call with its arguments: the sign-up and sign-in

@@ -193,6 +193,7 @@ const INVOKE_SETTINGS: Record<string, { key: string; kind: "int" | "string" | "l
   "retry_settings.timeout": { key: "timeout", kind: "int" },
   error_threshold: { key: "errorThreshold", kind: "int" },
   logging_level: { key: "loggingLevel", kind: "level" },
+  display_name: { key: "displayName", kind: "string" },
 };
 const LEVELS = ["debug", "info", "warning", "error"];
 
@@ -218,6 +219,7 @@ function distance(a: string, b: string): number {
 const KNOWN_SET_KEYS = [
   ...Object.keys(INVOKE_SETTINGS),
   "environment_variables.NAME",
+  "tags.KEY",
   "inputs.NAME",
   "inputs.NAME.path",
   "inputs.NAME.type",
@@ -227,7 +229,7 @@ const KNOWN_SET_KEYS = [
 ];
 
 function unknownKey(key: string): UsageError {
-  const candidates = [...Object.keys(INVOKE_SETTINGS), "environment_variables", "inputs", "outputs"];
+  const candidates = [...Object.keys(INVOKE_SETTINGS), "environment_variables", "tags", "inputs", "outputs"];
   const best = candidates.map((c) => [c, distance(key.toLowerCase(), c)] as const).sort((a, b) => a[1] - b[1])[0];
   const hint = best && best[1] <= Math.max(2, Math.floor(key.length / 4)) ? ` Did you mean '${best[0]}'?` : "";
   return new UsageError(
@@ -237,7 +239,8 @@ function unknownKey(key: string): UsageError {
 
 /**
  * `az ml batch-endpoint invoke --set KEY=VALUE`: Azure's job settings (output_file_name, mini_batch_size,
- * instance_count, max_retries, timeout, error_threshold, logging_level, environment_variables.X),
+ * instance_count, max_retries, timeout, error_threshold, logging_level, environment_variables.X), the job's
+ * display_name and tags.KEY,
  * `inputs.<name>[.path|.type|.value]` and `outputs.<name>.path|type`. Any other key is a usage error, so a
  * typo never becomes a literal input.
  */
@@ -269,6 +272,12 @@ export function parseInvokeSets(assignments: string[] = []): InvokeSets {
         throw new UsageError(`--set ${key}: variable names use letters, digits and '_', not starting with a digit.`);
       const env = (out.settings.environmentVariables ??= {}) as Record<string, string>;
       env[parts[1]] = value;
+      continue;
+    }
+    if (parts[0] === "tags" && parts.length === 2) {
+      if (!/^[A-Za-z0-9_.-]{1,64}$/.test(parts[1])) throw new UsageError(`--set ${key}: tag names use letters, digits, '_', '-' and '.'.`);
+      const tags = (out.settings.tags ??= {}) as Record<string, string>;
+      tags[parts[1]] = value;
       continue;
     }
     if ((parts[0] === "inputs" || parts[0] === "outputs") && (parts.length === 2 || parts.length === 3)) {

@@ -59,3 +59,14 @@ describe("invoke --set (Azure's job settings)", () => {
     expect(classifyInput("azureml://datastores/workspaceblobstore/paths/a/")).toBe("datastore");
   });
 });
+
+describe("--set display_name and tags", () => {
+  it("sets the job's display name and tags, and refuses a bad tag name", () => {
+    expect(parseInvokeSets(["display_name=Nightly fraud scoring", "tags.team=risk", "tags.run=42"]).settings).toEqual({
+      displayName: "Nightly fraud scoring",
+      tags: { team: "risk", run: "42" },
+    });
+    expect(() => parseInvokeSets(["tags.bad key=x"])).toThrow(/tag names use letters/);
+    expect(() => parseInvokeSets(["tag=risk"])).toThrow(/unknown key 'tag'.*Did you mean 'tags'/);
+  });
+});

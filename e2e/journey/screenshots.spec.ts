@@ -1,6 +1,7 @@
 import { expect, test, type Page } from "../support/test";
 import { auth, SCORE_PY, seedEndpoint } from "../support/api";
-import { createToken, signUp } from "../support/fixtures";
+import { randomBytes } from "node:crypto";
+import { createToken, signUp, sql } from "../support/fixtures";
 
 // Refreshes docs/screenshots/ from a journey at 1440x900 and 820x1180: `SCREENSHOTS=1 npx playwright test e2e/journey/screenshots.spec.ts`.
 test.skip(!process.env.SCREENSHOTS, "set SCREENSHOTS=1 to refresh docs/screenshots/");
@@ -34,7 +35,7 @@ async function shoot(page: Page, name: string) {
   }
 }
 
-test("journey screenshots", async ({ page, request }) => {
+test("journey screenshots", async ({ page, request, browser }) => {
   const { slug } = await signUp(page, "tour");
   const token = await createToken(page, slug, "nightly-pipeline", "owner");
   for (let i = 0; i < 12; i++)
@@ -57,16 +58,16 @@ test("journey screenshots", async ({ page, request }) => {
     code: { files: { "score.py": FAILING } },
     settings: { retrySettings: { maxRetries: 0 } },
   });
-  const invoke = async (ep: string) =>
+  const invoke = async (ep: string, labels: Record<string, unknown> = {}) =>
     (
       await (
         await request.post(`/api/v1/endpoints/${ep}/jobs`, {
           headers: auth(token),
-          data: { input: { type: "uri_folder", path: "azureml://datastores/workspaceblobstore/paths/reviews/2026-12/" } },
+          data: { input: { type: "uri_folder", path: "azureml://datastores/workspaceblobstore/paths/reviews/2026-12/" }, ...labels },
         })
       ).json()
     ).name as string;
-  const ok = await invoke("sentiment");
+  const ok = await invoke("sentiment", { displayName: "December reviews", tags: { team: "support", month: "2026-12" } });
   const bad = await invoke("broken-ep");
 
   await page.goto(`/w/${slug}/endpoints/sentiment/deployments/blue`);
@@ -106,6 +107,7 @@ test("journey screenshots", async ({ page, request }) => {
   await expect(page.getByRole("status", { name: "Job status" })).toHaveText("running", { timeout: 60_000 });
   await shoot(page, "job-running");
   await page.goto(`/w/${slug}/jobs`);
+  await page.getByRole("checkbox", { name: `Select ${running}` }).check();
   await shoot(page, "jobs");
   await page.goto(`/w/${slug}/jobs/${bad}`);
   await expect(page.getByRole("status", { name: "Job status" })).toHaveText(/completed|failed/i, { timeout: 60_000 });
@@ -123,6 +125,49 @@ test("journey screenshots", async ({ page, request }) => {
   await shoot(page, "file-preview");
   await page.goto(`/w/${slug}/settings/tokens`);
   await shoot(page, "tokens");
+
+  // Webhooks: a test event and its redelivery (this machine has no internet: the URL is pointed at a
+  // local port afterwards, which every delivery refuses at once), and the payload of one delivery.
+  await page.goto(`/w/${slug}/settings/webhooks`);
+  await page.getByLabel("Name").fill("ci-notifier");
+  await page.getByLabel("URL").fill("https://ci.example.com/hooks/batchpoint");
+  await page.getByRole("button", { name: "Create webhook" }).click();
+  await expect(page.getByLabel("Webhook secret")).toBeVisible();
+  await sql(
+    `UPDATE "Webhook" SET url = 'http://127.0.0.1:9/hooks' WHERE name = 'ci-notifier' AND "workspaceId" = (SELECT id FROM "Workspace" WHERE slug = $1)`,
+    [slug],
+  );
+  await page.getByRole("link", { name: "ci-notifier" }).click();
+  await page.getByRole("button", { name: "Send test event" }).click();
+  const deliveries = page.getByRole("table", { name: "Deliveries" });
+  await expect(deliveries.getByRole("row", { name: /webhook\.test/ })).toContainText("failed");
+  await deliveries.getByRole("button", { name: /^Redeliver webhook\.test/ }).click();
+  await expect(deliveries.getByRole("row", { name: /redelivery 1/ })).toContainText("failed");
+  await shoot(page, "webhook-deliveries");
+  await deliveries
+    .getByRole("button", { name: /^View delivery webhook\.test/ })
+    .first()
+    .click();
+  await expect(page.getByRole("dialog", { name: "Delivery of webhook.test" })).toBeVisible();
+  await shoot(page, "webhook-payload");
+
+  await page.goto(`/w/${slug}/settings/audit`);
+  await shoot(page, "audit");
+  await page.goto(`/w/${slug}/settings/audit?resource=endpoint`);
+  await shoot(page, "audit-filtered");
+
+  // A reader opening the tokens page: the 403 page says what the role may not do and who can grant it.
+  const readerPage = await (await browser.newContext()).newPage();
+  const reader = await signUp(readerPage, "reader");
+  const [ws] = await sql<{ id: string }>(`SELECT id FROM "Workspace" WHERE slug = $1`, [slug]);
+  const [user] = await sql<{ id: string }>(`SELECT id FROM "User" WHERE email = $1`, [reader.email]);
+  await sql(`INSERT INTO "Membership" (id, "workspaceId", "userId", role) VALUES ($1, $2, $3, 'reader')`, [
+    `m${randomBytes(10).toString("hex")}`,
+    ws.id,
+    user.id,
+  ]);
+  expect((await readerPage.goto(`/w/${slug}/settings/tokens`))?.status()).toBe(403);
+  await shoot(readerPage, "forbidden");
   await page.goto(`/w/${slug}/endpoints/sentiment`);
   await page.getByRole("button", { name: "Delete", exact: true }).click();
   await expect(page.getByRole("dialog")).toBeVisible();

@@ -31,7 +31,7 @@ test("an owner adds an inbound trigger, sees its secret once, and the rejected d
   await page.reload();
   await expect(page.getByText(secret)).toHaveCount(0);
   await page.getByRole("link", { name: "nightly-trigger" }).click();
-  await expect(page.getByRole("list", { name: "Deliveries" })).toContainText("rejected");
+  await expect(page.getByRole("table", { name: "Deliveries" })).toContainText("rejected");
 });
 
 test("an outbound webhook needs a URL and at least one event", async ({ page }) => {

@@ -141,7 +141,20 @@ export function openApiDocument(serverUrl: string) {
     paths: {
       "/workspace": { get: { summary: "The token's workspace and role", responses: ok("Workspace and role") } },
       "/members": { get: { summary: "Members of the workspace with their roles", responses: ok("Members") } },
-      "/audit-events": { get: { summary: "The audit log, newest first (owners)", parameters: page, responses: ok("Audit events") } },
+      "/audit-events": {
+        get: {
+          summary: "The audit log, newest first (owners); each entry names its actor (user or token) and target",
+          parameters: [
+            ...page,
+            { name: "actor", in: "query", description: "user:<id>, token:<id> or system", schema: { type: "string" } },
+            { name: "action", in: "query", description: "an action (webhook.deleted) or a family (webhook)", schema: { type: "string" } },
+            { name: "resource", in: "query", description: "the target type, e.g. job, endpoint, api_token", schema: { type: "string" } },
+            { name: "from", in: "query", description: "first day, YYYY-MM-DD (UTC)", schema: { type: "string", format: "date" } },
+            { name: "to", in: "query", description: "last day, YYYY-MM-DD (UTC), included", schema: { type: "string", format: "date" } },
+          ],
+          responses: ok("Audit events"),
+        },
+      },
       "/datastores": {
         get: { summary: "List datastores", responses: ok("Datastores (credentials never included)") },
         post: { summary: "Register an Azure Blob container", requestBody: body("CreateDatastore"), responses: ok("Created", "201") },

@@ -1,5 +1,5 @@
 import "server-only";
-import { notFound } from "next/navigation";
+import { forbidden, notFound } from "next/navigation";
 import { cache } from "react";
 import { can, type Permission } from "@/lib/authz/permissions";
 import { AppError } from "@/lib/errors";
@@ -29,4 +29,9 @@ export async function orNotFound<T>(promise: Promise<T>): Promise<T> {
     if (e instanceof AppError && e.code === "NOT_FOUND") notFound();
     throw e;
   }
+}
+
+/** Gates a page on a permission: a member whose role lacks it gets the 403 page (app/forbidden.tsx) with HTTP 403. */
+export function requirePermission(ctx: { can: (p: Permission) => boolean }, permission: Permission) {
+  if (!ctx.can(permission)) forbidden();
 }

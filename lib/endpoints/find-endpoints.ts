@@ -47,6 +47,7 @@ export async function findEndpoints(opts: { workspaceId: string } & Partial<Find
       tags: e.tags as Record<string, string>,
       defaultDeployment: e.deployments.find((d) => d.id === e.defaultDeploymentId)?.name ?? null,
       deploymentCount: e.deployments.length,
+      deploymentNames: e.deployments.map((d) => d.name).sort(),
       jobCount: e._count.jobs,
       lastJob: e.jobs[0] ?? null,
       updatedAt: e.updatedAt,

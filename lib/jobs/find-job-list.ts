@@ -16,8 +16,10 @@ export const findJobListSchema = pageParamsSchema.extend({
   definition: z.string().trim().max(64).optional(),
   from: day.optional(),
   to: day.optional(),
-  // Search by job name (a substring, any case), and the table's sortable columns.
-  q: z.string().trim().max(64).optional(),
+  // Search by job name or display name (a substring, any case), or by a tag as KEY=VALUE; and the table's sortable columns.
+  q: z.string().trim().max(128).optional(),
+  /** a tag: KEY=VALUE, or KEY for any value */
+  tag: z.string().trim().max(330).optional(),
   sort: z.enum(["created", "name", "status", "endpoint", "files", "failed"]).optional(),
   dir: z.enum(["asc", "desc"]).optional(),
 });
@@ -31,10 +33,12 @@ const SORT_FIELD = {
   failed: "filesFailed",
 } as const;
 export type FindJobListInput = z.infer<typeof findJobListSchema>;
+/** A search like `team=risk` looks for that tag instead of a name. */
+const TAG_QUERY = /^[A-Za-z0-9_.-]{1,64}=/;
 
 // The dashboard's job list: filters by status, endpoint, submitter and day range; every filter sits beside (workspaceId, createdAt) so the index serves the order and the page.
 export async function findJobList(opts: { workspaceId: string } & Partial<FindJobListInput>) {
-  const { page, perPage, status, endpoint, submitter, definition, from, to, q, sort, dir } = findJobListSchema.parse(opts);
+  const { page, perPage, status, endpoint, submitter, definition, from, to, q, tag, sort, dir } = findJobListSchema.parse(opts);
   const { skip, take, wrap } = paginate({ page, perPage });
   const createdAt: Prisma.DateTimeFilter = {};
   if (from) createdAt.gte = new Date(`${from}T00:00:00.000Z`);
@@ -46,8 +50,19 @@ export async function findJobList(opts: { workspaceId: string } & Partial<FindJo
     ...(submitter ? { submittedById: submitter } : {}),
     ...(definition ? { jobDefinition: { name: definition } } : {}),
     ...(from || to ? { createdAt } : {}),
-    ...(q ? { name: { contains: q, mode: "insensitive" as const } } : {}),
+    ...(q && !TAG_QUERY.test(q)
+      ? {
+          OR: [{ name: { contains: q, mode: "insensitive" as const } }, { displayName: { contains: q, mode: "insensitive" as const } }],
+        }
+      : {}),
   };
+  const tagFilter = tag ?? (q && TAG_QUERY.test(q) ? q : undefined);
+  if (tagFilter) {
+    const eq = tagFilter.indexOf("=");
+    const key = (eq < 0 ? tagFilter : tagFilter.slice(0, eq)).trim();
+    // Tag values are strings: "contains ''" matches every job that has the key.
+    where.tags = eq < 0 ? { path: [key], string_contains: "" } : { path: [key], equals: tagFilter.slice(eq + 1).trim() };
+  }
   const field = SORT_FIELD[sort ?? "created"];
   const order = dir ?? (sort && sort !== "created" ? "asc" : "desc");
   const orderBy: Prisma.JobOrderByWithRelationInput[] =
@@ -62,6 +77,8 @@ export async function findJobList(opts: { workspaceId: string } & Partial<FindJo
       select: {
         id: true,
         name: true,
+        displayName: true,
+        tags: true,
         status: true,
         endpointName: true,
         deploymentName: true,
@@ -93,6 +110,7 @@ export async function findJobList(opts: { workspaceId: string } & Partial<FindJo
       const progress = jobProgress(r);
       return {
         ...r,
+        tags: (r.tags ?? {}) as Record<string, string>,
         submittedBy: user ? (user.name ?? user.email) : (tokenNames.get(id) ?? `via ${r.submittedVia}`),
         durationSeconds: progress.elapsedSeconds,
         percent: progress.percent,

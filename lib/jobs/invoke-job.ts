@@ -63,6 +63,26 @@ export const invokeJobSchema = z
     ...rowOptionsShape,
     // Modzy-style input items with per-job credentials, explain, and watsonx's per-job variables: lib/jobs/sources.
     ...sourcesInvokeFields,
+    // Azure ML's display_name and tags: for people, shown and searchable in the jobs table; the job's name stays its id.
+    displayName: z
+      .string()
+      .trim()
+      .min(1, "Give a display name, or leave it out.")
+      .max(120, "Keep the display name to 120 characters.")
+      .optional(),
+    tags: z
+      .record(z.string(), z.string().max(256, "Keep each tag value to 256 characters."))
+      .superRefine((tags, ctx) => {
+        for (const key of Object.keys(tags))
+          if (!/^[A-Za-z0-9_.-]{1,64}$/.test(key))
+            ctx.addIssue({
+              code: "custom",
+              path: [key],
+              message: `Tag names use letters, digits, '_', '-' and '.' (at most 64), not '${key}'.`,
+            });
+        if (Object.keys(tags).length > 20) ctx.addIssue({ code: "custom", message: "Give at most 20 tags." });
+      })
+      .optional(),
   })
   .superRefine((v, ctx) => {
     const dataInputs = [v.input, ...Object.values(v.inputs ?? {}).filter(isDataInput)].filter(Boolean);
@@ -274,6 +294,8 @@ export async function invokeJob(opts: {
           outputPath,
           outputFileName,
           idempotencyKey: input.idempotencyKey ?? null,
+          displayName: input.displayName ?? null,
+          tags: (input.tags ?? {}) as Prisma.InputJsonValue,
           submittedById: opts.actor.userId ?? null,
           submittedVia: opts.via ?? "ui",
           jobDefinitionId: opts.origin?.jobDefinitionId ?? null,

@@ -1,5 +1,6 @@
 import "server-only";
 import type { Actor } from "@/lib/audit/record-audit-event";
+import { AppError } from "@/lib/errors";
 import { inngest } from "@/lib/events/client";
 import { eventIds, jobCancelRequested, jobFinished, jobRequested, plain } from "@/lib/events/jobs";
 import { invokeJob, type InvokeJobInput, type JobOrigin } from "./invoke-job";
@@ -38,6 +39,25 @@ export async function cancelJob(opts: { workspaceId: string; actor: Actor; name:
     ),
   ]);
   return job;
+}
+
+/**
+ * Cancels several jobs at once (the jobs table's bulk cancel): each one as cancelJob does, and says
+ * which were canceled and why the others were not (already finished, not found), changing nothing for those.
+ */
+export async function cancelJobs(opts: { workspaceId: string; actor: Actor; names: string[] }) {
+  const canceled: string[] = [];
+  const skipped: { name: string; reason: string }[] = [];
+  for (const name of [...new Set(opts.names)]) {
+    try {
+      await cancelJob({ workspaceId: opts.workspaceId, actor: opts.actor, name });
+      canceled.push(name);
+    } catch (e) {
+      if (!(e instanceof AppError)) throw e;
+      skipped.push({ name, reason: e.message });
+    }
+  }
+  return { canceled, skipped };
 }
 
 // Re-runs only the failed mini-batches of a finished job, with the job's deployment version or the current one.

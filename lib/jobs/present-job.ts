@@ -8,6 +8,8 @@ import type { JobInputs } from "./invoke-job";
 
 type JobRow = ProgressInput & {
   name: string;
+  displayName?: string | null;
+  tags?: unknown;
   endpointName: string;
   deploymentName: string;
   deploymentVersion: number;
@@ -31,6 +33,8 @@ export function presentJob(j: JobRow, baseUrl = "") {
   const progress = jobProgress(j);
   return {
     name: j.name,
+    displayName: j.displayName ?? null,
+    tags: (j.tags ?? {}) as Record<string, string>,
     status: j.status,
     endpoint: j.endpointName,
     deployment: j.deploymentName,
@@ -66,6 +70,8 @@ export function presentJob(j: JobRow, baseUrl = "") {
 /** A row of a job list, in the same words as presentJob and without internal ids. */
 export function presentJobSummary(j: {
   name: string;
+  displayName?: string | null;
+  tags?: unknown;
   status: string;
   endpointName: string;
   deploymentName: string;
@@ -78,6 +84,8 @@ export function presentJobSummary(j: {
 }) {
   return {
     name: j.name,
+    displayName: j.displayName ?? null,
+    tags: (j.tags ?? {}) as Record<string, string>,
     status: j.status,
     endpoint: j.endpointName,
     deployment: j.deploymentName,

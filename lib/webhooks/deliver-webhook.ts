@@ -2,6 +2,7 @@ import "server-only";
 import { decryptSecret } from "@/lib/crypto/secret-box";
 import { db } from "@/lib/db";
 import type { JobEventPayload } from "./job-notifications";
+import type { TestEventPayload } from "./redeliver-webhook";
 import { EgressRefusedError, postToPublicUrl } from "./egress";
 import { signPayload } from "./signature";
 
@@ -9,7 +10,15 @@ const RESPONSE_BODY_LIMIT = 2048;
 const TIMEOUT_MS = 10_000;
 
 /** The exact bytes sent: keys in a fixed order (JSONB does not keep the order they were stored in). */
-export function serializePayload(p: JobEventPayload): string {
+export function serializePayload(p: JobEventPayload | TestEventPayload): string {
+  if (p.type === "webhook.test") {
+    return JSON.stringify({
+      id: p.id,
+      type: p.type,
+      created_at: p.created_at,
+      data: { webhook: { id: p.data.webhook.id, name: p.data.webhook.name }, message: p.data.message },
+    });
+  }
   const j = p.data.job;
   return JSON.stringify({
     id: p.id,
@@ -55,7 +64,7 @@ export async function deliverWebhook(opts: { workspaceId: string; deliveryId: st
     await db.webhookDelivery.updateMany({ where, data: { status: "failed", error: "The webhook is disabled." } });
     return { status: "failed" as const };
   }
-  const body = serializePayload(delivery.payload as unknown as JobEventPayload);
+  const body = serializePayload(delivery.payload as unknown as JobEventPayload | TestEventPayload);
   const signature = signPayload({ secret: decryptSecret(delivery.webhook.secretCiphertext), body });
   let responseStatus: number | null = null;
   let responseBody: string | null = null;

@@ -4,6 +4,9 @@ import { recordAuditEvent, type Actor } from "@/lib/audit/record-audit-event";
 import { db, type Prisma } from "@/lib/db";
 import { notFound } from "@/lib/errors";
 import { paginate, pageParamsSchema } from "@/lib/pagination";
+import { serializePayload } from "./deliver-webhook";
+import type { JobEventPayload } from "./job-notifications";
+import type { TestEventPayload } from "./redeliver-webhook";
 import { hookPath } from "./webhook-types";
 
 /** What callers see of a webhook: never its secret. */
@@ -58,6 +61,7 @@ export async function getWebhookOrThrow(opts: { workspaceId: string; id: string 
 
 // Deletes a webhook and its delivery history; inbound URLs stop working at once.
 export async function deleteWebhook(opts: { workspaceId: string; actor: Actor; id: string }) {
+  const row = await db.webhook.findFirst({ where: { workspaceId: opts.workspaceId, id: opts.id }, select: { name: true } });
   const res = await db.webhook.deleteMany({ where: { workspaceId: opts.workspaceId, id: opts.id } });
   if (res.count === 0) throw notFound("Webhook");
   await recordAuditEvent({
@@ -66,6 +70,7 @@ export async function deleteWebhook(opts: { workspaceId: string; actor: Actor; i
     action: "webhook.deleted",
     targetType: "webhook",
     targetId: opts.id,
+    metadata: { name: row?.name ?? null },
   });
 }
 
@@ -96,6 +101,9 @@ export async function findWebhookDeliveries(opts: { workspaceId: string; webhook
         responseBody: true,
         error: true,
         jobId: true,
+        payload: true,
+        sequence: true,
+        redeliveryOfId: true,
         createdAt: true,
         updatedAt: true,
       },
@@ -108,7 +116,12 @@ export async function findWebhookDeliveries(opts: { workspaceId: string; webhook
     : [];
   const jobName = new Map(jobs.map((j) => [j.id, j.name]));
   return wrap(
-    rows.map((r) => ({ ...r, jobName: r.jobId ? (jobName.get(r.jobId) ?? null) : null })),
+    rows.map(({ payload, ...r }) => ({
+      ...r,
+      jobName: r.jobId ? (jobName.get(r.jobId) ?? null) : null,
+      // The exact bytes an outbound delivery sends (inbound deliveries keep no body).
+      body: payload ? serializePayload(payload as unknown as JobEventPayload | TestEventPayload) : null,
+    })),
     count,
   );
 }

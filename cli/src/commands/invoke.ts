@@ -36,6 +36,8 @@ export interface InvokeOptions extends AzOutputOptions {
   overwrite?: boolean;
   idempotencyKey?: string;
   jobName?: string;
+  displayName?: string;
+  tag?: string[];
   experimentName?: string;
   wait?: boolean;
   json?: boolean;
@@ -199,7 +201,7 @@ export function registerInvoke(endpoint: Command) {
       .option("-f, --file <inputs.yml>", "Azure-style YAML with inputs: (and outputs:)")
       .option(
         "--set <key=value>",
-        "Azure's job settings: output_file_name, mini_batch_size, instance_count, max_retries, timeout, error_threshold, logging_level, environment_variables.NAME; inputs.NAME=VALUE (a literal), inputs.NAME.path|type, outputs.NAME.path (repeatable)",
+        "Azure's job settings: output_file_name, mini_batch_size, instance_count, max_retries, timeout, error_threshold, logging_level, environment_variables.NAME, display_name, tags.KEY; inputs.NAME=VALUE (a literal), inputs.NAME.path|type, outputs.NAME.path (repeatable)",
         collect,
       )
       .option("--mini-batch-size <n>", "override the deployment's mini-batch size", intArg(1))
@@ -209,6 +211,12 @@ export function registerInvoke(endpoint: Command) {
       .option("--overwrite", "replace an existing output file")
       .option("--idempotency-key <key>", "the same key within 24 h returns the same job instead of starting another")
       .option("--job-name <name>", "accepted for az ml scripts; Batchpoint names jobs itself (a note says so)")
+      .option("--display-name <text>", "a name for people, shown and searchable in the jobs table (same as --set display_name=TEXT)")
+      .option(
+        "--tag <key=value>",
+        "tag the job, shown and searchable in the jobs table (same as --set tags.KEY=VALUE; repeatable)",
+        collect,
+      )
       .option("--experiment-name <name>", "accepted for az ml scripts; ignored (a note says so)")
       .option("--passthrough-columns <a,b>", "tabular/jsonl: input columns joined to each output row (DataRobot passthroughColumns)")
       .option("--passthrough-all", "tabular/jsonl: join every input column (passthroughColumnsSet: all)")
@@ -306,6 +314,16 @@ export function registerInvoke(endpoint: Command) {
     if (opts.idempotencyKey) body.idempotencyKey = opts.idempotencyKey;
     Object.assign(body, rowOptionsFrom(opts, file.rowOptions));
     if (opts.explain) body.explain = true;
+    if (opts.displayName !== undefined) body.displayName = opts.displayName;
+    if (opts.tag?.length) {
+      const tags = { ...((body.tags as Record<string, string> | undefined) ?? {}) };
+      for (const t of opts.tag) {
+        const eq = t.indexOf("=");
+        if (eq <= 0) throw new UsageError(`--tag expects KEY=VALUE, not '${t}'.`);
+        tags[t.slice(0, eq).trim()] = t.slice(eq + 1);
+      }
+      body.tags = tags;
+    }
 
     const started = await client
       .json<{ name: string; status: string; created?: boolean; links?: Record<string, string> }>(

@@ -3,7 +3,7 @@
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { workspaceActionClient } from "@/lib/actions/safe-action";
-import { cancelJob, retryFailed, startJob } from "@/lib/jobs/job-commands";
+import { cancelJob, cancelJobs, retryFailed, startJob } from "@/lib/jobs/job-commands";
 import { getRerunInput } from "@/lib/jobs/job-details";
 
 const jobInput = z.object({ workspace: z.string(), name: z.string().trim().min(1).max(128) });
@@ -15,6 +15,18 @@ export const cancelJobAction = workspaceActionClient
   .action(async ({ parsedInput, ctx }) => {
     await cancelJob({ workspaceId: ctx.workspace.id, actor: ctx.actor, name: parsedInput.name });
     revalidatePath(`/w/${ctx.workspace.slug}/jobs/${parsedInput.name}`);
+  });
+
+// Cancels the jobs selected in the jobs table; says which were canceled and why the others were not.
+export const cancelJobsAction = workspaceActionClient
+  .metadata({ name: "cancelJobs", permission: "job:cancel" })
+  .inputSchema(
+    z.object({ workspace: z.string(), names: z.array(z.string().trim().min(1).max(128)).min(1, "Select at least one job.").max(200) }),
+  )
+  .action(async ({ parsedInput, ctx }) => {
+    const result = await cancelJobs({ workspaceId: ctx.workspace.id, actor: ctx.actor, names: parsedInput.names });
+    revalidatePath(`/w/${ctx.workspace.slug}/jobs`);
+    return result;
   });
 
 // Re-runs only the failed mini-batches of a finished job.

@@ -13,6 +13,7 @@ import { createWorkspaceSchema } from "@/lib/workspaces/create-workspace";
 import { updateWorkspace } from "@/lib/workspaces/update-workspace";
 import { createWebhook, type CreateWebhookInput } from "@/lib/webhooks/create-webhook";
 import { deleteWebhook } from "@/lib/webhooks/find-webhooks";
+import { redeliverWebhookDelivery, sendWebhookTestEvent } from "@/lib/webhooks/redeliver-webhook";
 
 const ws = z.object({ workspace: z.string() });
 
@@ -126,4 +127,29 @@ export const deleteWebhookAction = workspaceActionClient
   .action(async ({ parsedInput, ctx }) => {
     await deleteWebhook({ workspaceId: ctx.workspace.id, actor: ctx.actor, id: parsedInput.id });
     revalidatePath(`/w/${ctx.workspace.slug}/settings/webhooks`);
+  });
+
+// Sends an outbound delivery again: the same event id and body, as a new delivery with its own attempts.
+export const redeliverWebhookAction = workspaceActionClient
+  .metadata({ name: "redeliverWebhook", permission: "webhook:manage" })
+  .inputSchema(ws.extend({ webhookId: z.string().min(1), deliveryId: z.string().min(1) }))
+  .action(async ({ parsedInput, ctx }) => {
+    const d = await redeliverWebhookDelivery({
+      workspaceId: ctx.workspace.id,
+      actor: ctx.actor,
+      webhookId: parsedInput.webhookId,
+      deliveryId: parsedInput.deliveryId,
+    });
+    revalidatePath(`/w/${ctx.workspace.slug}/settings/webhooks/${parsedInput.webhookId}`);
+    return { id: d.id, sequence: d.sequence };
+  });
+
+// Sends a signed webhook.test event to an outbound webhook's URL.
+export const sendWebhookTestAction = workspaceActionClient
+  .metadata({ name: "sendWebhookTest", permission: "webhook:manage" })
+  .inputSchema(ws.extend({ webhookId: z.string().min(1) }))
+  .action(async ({ parsedInput, ctx }) => {
+    const d = await sendWebhookTestEvent({ workspaceId: ctx.workspace.id, actor: ctx.actor, webhookId: parsedInput.webhookId });
+    revalidatePath(`/w/${ctx.workspace.slug}/settings/webhooks/${parsedInput.webhookId}`);
+    return { id: d.id, eventId: d.eventId };
   });

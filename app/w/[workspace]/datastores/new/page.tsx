@@ -1,15 +1,14 @@
 import type { Metadata } from "next";
 import { Card, PageHeader } from "@/components/ui/card";
-import { getPageContext } from "@/lib/auth/page-context";
+import { getPageContext, requirePermission } from "@/lib/auth/page-context";
 import { DatastoreForm } from "./datastore-form";
-import { Forbidden } from "@/app/w/[workspace]/_components/forbidden";
 
 export const metadata: Metadata = { title: "Register a datastore" };
 
 export default async function NewDatastorePage({ params }: { params: Promise<{ workspace: string }> }) {
   const { workspace: slug } = await params;
   const ctx = await getPageContext(slug);
-  if (!ctx.can("datastore:manage")) return <Forbidden ctx={ctx} permission="datastore:manage" />;
+  requirePermission(ctx, "datastore:manage");
   return (
     <>
       <PageHeader

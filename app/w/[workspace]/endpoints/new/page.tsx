@@ -1,15 +1,14 @@
 import type { Metadata } from "next";
 import { Card, PageHeader } from "@/components/ui/card";
-import { getPageContext } from "@/lib/auth/page-context";
+import { getPageContext, requirePermission } from "@/lib/auth/page-context";
 import { NewEndpointForm } from "./new-endpoint-form";
-import { Forbidden } from "@/app/w/[workspace]/_components/forbidden";
 
 export const metadata: Metadata = { title: "New endpoint" };
 
 export default async function NewEndpointPage({ params }: { params: Promise<{ workspace: string }> }) {
   const { workspace: slug } = await params;
   const ctx = await getPageContext(slug);
-  if (!ctx.can("endpoint:manage")) return <Forbidden ctx={ctx} permission="endpoint:manage" />;
+  requirePermission(ctx, "endpoint:manage");
   return (
     <>
       <PageHeader title="New endpoint" description="Clients invoke an endpoint by name; you attach deployments to it afterwards." />

@@ -1,7 +1,6 @@
 import type { Metadata } from "next";
-import { notFound } from "next/navigation";
 import { Card, PageHeader } from "@/components/ui/card";
-import { getPageContext } from "@/lib/auth/page-context";
+import { getPageContext, requirePermission } from "@/lib/auth/page-context";
 import { findEndpoints } from "@/lib/endpoints/find-endpoints";
 import { NewJobDefinitionForm } from "./new-job-definition-form";
 
@@ -10,7 +9,7 @@ export const metadata: Metadata = { title: "New job definition" };
 export default async function NewJobDefinitionPage({ params }: { params: Promise<{ workspace: string }> }) {
   const { workspace: slug } = await params;
   const ctx = await getPageContext(slug);
-  if (!ctx.can("jobdefinition:manage")) notFound();
+  requirePermission(ctx, "jobdefinition:manage");
   const endpoints = await findEndpoints({ workspaceId: ctx.workspace.id, perPage: 200 });
   return (
     <>

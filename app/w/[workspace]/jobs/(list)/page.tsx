@@ -26,7 +26,7 @@ export default async function JobsPage({
     findJobList({ workspaceId: ctx.workspace.id, ...query }),
     findJobFilterOptions({ workspaceId: ctx.workspace.id }),
   ]);
-  const filtered = !!(query.status || query.endpoint || query.submitter || query.from || query.to || query.q);
+  const filtered = !!(query.status || query.endpoint || query.submitter || query.from || query.to || query.q || query.tag);
   const unfinished = result.data.some((j) => !isFinalJobStatus(j.status));
   return (
     <>
@@ -41,6 +41,7 @@ export default async function JobsPage({
         </div>
         <JobsTable
           slug={slug}
+          canCancel={ctx.can("job:cancel")}
           data={result.data}
           pageInfo={result}
           empty={

@@ -105,6 +105,21 @@ export default async function JobPage({ params, searchParams }: Params) {
             </span>
             <LiveRefresh active={!final} />
           </div>
+          {job.displayName ? <p className="mt-1 text-base font-medium">{job.displayName}</p> : null}
+          {Object.keys((job.tags ?? {}) as Record<string, string>).length ? (
+            <ul className="mt-1 flex flex-wrap gap-1" aria-label="Tags">
+              {Object.entries(job.tags as Record<string, string>).map(([k, v]) => (
+                <li key={k}>
+                  <Link
+                    href={`/w/${slug}/jobs?tag=${encodeURIComponent(`${k}=${v}`)}`}
+                    className="inline-block rounded bg-zinc-100 px-1.5 py-0.5 text-xs text-zinc-700 hover:bg-zinc-200 dark:bg-zinc-800 dark:text-zinc-300 dark:hover:bg-zinc-700"
+                  >
+                    {k}={v}
+                  </Link>
+                </li>
+              ))}
+            </ul>
+          ) : null}
           <p className="mt-1 text-sm text-zinc-500">
             <Link href={`/w/${slug}/endpoints/${job.endpointName}`} className="hover:underline">
               {job.endpointName}

@@ -26,7 +26,7 @@ export function JobFilters({ endpoints, submitters }: { endpoints: string[]; sub
     const qs = next.toString();
     router.replace(qs ? `${pathname}?${qs}` : pathname);
   };
-  const active = ["status", "endpoint", "submitter", "from", "to", "q"].some((k) => params.get(k));
+  const active = ["status", "endpoint", "submitter", "from", "to", "q", "tag"].some((k) => params.get(k));
   // The search box updates the URL a moment after typing stops, not on every key.
   const [q, setQ] = useState(urlParams.get("q") ?? "");
   // biome-ignore lint/correctness/useExhaustiveDependencies: only typing (q) schedules the update; the URL it reads is the latest
@@ -41,7 +41,7 @@ export function JobFilters({ endpoints, submitters }: { endpoints: string[]; sub
         <input
           type="search"
           aria-label="Search jobs by name"
-          placeholder="Job name"
+          placeholder="Name or tag=value"
           className={control}
           value={q}
           onChange={(e) => setQ(e.target.value)}
@@ -108,6 +108,11 @@ export function JobFilters({ endpoints, submitters }: { endpoints: string[]; sub
         />
       </Filter>
       <div className="flex items-end">
+        {params.get("tag") ? (
+          <span className="mr-3 py-1.5 text-sm text-zinc-700 dark:text-zinc-300">
+            Tagged <span className="font-mono">{params.get("tag")}</span>
+          </span>
+        ) : null}
         {active ? (
           <Link href={pathname} onClick={() => setQ("")} className="py-1.5 text-sm text-brand-700 hover:underline dark:text-brand-300">
             Clear filters

@@ -1,17 +1,24 @@
 "use client";
 
 import Link from "next/link";
-import type { ReactNode } from "react";
+import { type ReactNode, useState } from "react";
 import { createColumnHelper } from "@tanstack/react-table";
+import { toast } from "sonner";
 import { DataTable, features, type PageInfo } from "@/components/data-table/data-table";
+import { toastActionError } from "@/components/forms/toast-error";
+import { useAction } from "@/components/forms/use-form-action";
+import { ConfirmButton } from "@/components/ui/confirm-button";
 import { formatDateTime } from "@/components/ui/format";
 import { JobStatusBadge } from "@/components/ui/status-badge";
 import { formatDuration, formatSubmitted } from "./job-format";
 import { ProgressBar } from "./progress-bar";
 import type { JobStatus } from "@/shared/job-status";
+import { cancelJobsAction } from "../actions";
 
 export interface JobRow {
   name: string;
+  displayName: string | null;
+  tags: Record<string, string>;
   status: JobStatus;
   endpointName: string;
   deploymentName: string;
@@ -28,18 +35,69 @@ const col = createColumnHelper<typeof features, JobRow>();
 // Column id -> the server's `sort` key (lib/jobs/find-job-list.ts).
 const SORTABLE = { status: "status", name: "name", endpointName: "endpoint", createdAt: "created", filesFailed: "failed" };
 
-function columns(slug: string) {
+/** Jobs that can still be canceled: the bulk cancel offers only these. */
+const CANCELABLE = new Set(["queued", "preparing", "running"]);
+
+function columns(slug: string, selection: Selection | null) {
   return col.columns([
+    ...(selection
+      ? [
+          col.display({
+            id: "select",
+            header: () => (
+              <input
+                type="checkbox"
+                aria-label="Select every job on this page that can be canceled"
+                checked={selection.allChecked}
+                disabled={!selection.selectable.length}
+                onChange={(e) => selection.setAll(e.target.checked)}
+              />
+            ),
+            cell: ({ row }) =>
+              CANCELABLE.has(row.original.status) ? (
+                <input
+                  type="checkbox"
+                  aria-label={`Select ${row.original.name}`}
+                  checked={selection.selected.has(row.original.name)}
+                  onChange={(e) => selection.toggle(row.original.name, e.target.checked)}
+                />
+              ) : null,
+          }),
+        ]
+      : []),
     col.accessor("status", { header: "Status", cell: (c) => <JobStatusBadge status={c.getValue()} /> }),
     col.accessor("name", {
       header: "Job",
-      cell: (c) => (
-        <Link
-          href={`/w/${slug}/jobs/${c.getValue()}`}
-          className="whitespace-nowrap font-mono text-xs font-medium text-brand-700 hover:underline dark:text-brand-300"
-        >
-          {c.getValue()}
-        </Link>
+      cell: ({ row }) => (
+        <div className="max-w-64 space-y-1">
+          <Link href={`/w/${slug}/jobs/${row.original.name}`} className="block text-brand-700 hover:underline dark:text-brand-300">
+            {row.original.displayName ? <span className="block truncate font-medium">{row.original.displayName}</span> : null}
+            <span
+              className={
+                row.original.displayName
+                  ? "block font-mono text-xs text-zinc-600 dark:text-zinc-400"
+                  : "whitespace-nowrap font-mono text-xs font-medium"
+              }
+            >
+              {row.original.name}
+            </span>
+          </Link>
+          {Object.keys(row.original.tags).length ? (
+            <ul className="flex flex-wrap gap-1" aria-label={`Tags of ${row.original.name}`}>
+              {Object.entries(row.original.tags).map(([k, v]) => (
+                <li key={k}>
+                  <Link
+                    href={`/w/${slug}/jobs?tag=${encodeURIComponent(`${k}=${v}`)}`}
+                    className="inline-block rounded bg-zinc-100 px-1.5 py-0.5 text-xs text-zinc-700 hover:bg-zinc-200 dark:bg-zinc-800 dark:text-zinc-300 dark:hover:bg-zinc-700"
+                    title={`Jobs tagged ${k}=${v}`}
+                  >
+                    {k}={v}
+                  </Link>
+                </li>
+              ))}
+            </ul>
+          ) : null}
+        </div>
       ),
     }),
     // Endpoint and deployment share a cell so the table fits a laptop screen.
@@ -106,11 +164,109 @@ function columns(slug: string) {
   ]);
 }
 
-export function JobsTable({ slug, data, pageInfo, empty }: { slug: string; data: JobRow[]; pageInfo: PageInfo; empty: ReactNode }) {
+interface Selection {
+  selected: Set<string>;
+  selectable: string[];
+  allChecked: boolean;
+  toggle: (name: string, on: boolean) => void;
+  setAll: (on: boolean) => void;
+}
+
+export function JobsTable({
+  slug,
+  data,
+  pageInfo,
+  empty,
+  canCancel = false,
+}: {
+  slug: string;
+  data: JobRow[];
+  pageInfo: PageInfo;
+  empty: ReactNode;
+  canCancel?: boolean;
+}) {
+  const [picked, setPicked] = useState<Set<string>>(new Set());
+  const selectable = data.filter((j) => CANCELABLE.has(j.status)).map((j) => j.name);
+  // Only jobs still on this page and still cancelable count: live updates may finish a selected job.
+  const selected = new Set(selectable.filter((n) => picked.has(n)));
+  const selection: Selection | null = canCancel
+    ? {
+        selected,
+        selectable,
+        allChecked: selectable.length > 0 && selected.size === selectable.length,
+        toggle: (name, on) =>
+          setPicked((prev) => {
+            const next = new Set(prev);
+            if (on) next.add(name);
+            else next.delete(name);
+            return next;
+          }),
+        setAll: (on) => setPicked(on ? new Set(selectable) : new Set()),
+      }
+    : null;
+  const cancel = useAction(cancelJobsAction, {
+    onSuccess: ({ data: r }) => {
+      if (!r) return;
+      setPicked(new Set());
+      if (r.canceled.length) toast.success(`Canceling ${r.canceled.length} ${r.canceled.length === 1 ? "job" : "jobs"}`);
+      for (const s of r.skipped) toast.error(s.reason);
+    },
+    onError: toastActionError,
+  });
+  const n = selected.size;
+  return (
+    <>
+      {canCancel && data.length ? (
+        <div
+          className="flex flex-wrap items-center gap-3 border-b border-zinc-200 px-4 py-2 text-sm dark:border-zinc-800"
+          role="group"
+          aria-label="Bulk actions"
+        >
+          <span className="text-zinc-600 dark:text-zinc-400" aria-live="polite">
+            {n
+              ? `${n} selected`
+              : selectable.length
+                ? "Select running or queued jobs to cancel them together."
+                : "No job on this page can be canceled."}
+          </span>
+          {n ? (
+            <ConfirmButton
+              triggerVariant="danger"
+              triggerClassName="px-3 py-1.5"
+              disabled={cancel.isPending}
+              title={`Cancel ${n} ${n === 1 ? "job" : "jobs"}?`}
+              description="Their running mini-batches stop; finished mini-batches keep their output. This cannot be undone."
+              confirmLabel={`Cancel ${n} ${n === 1 ? "job" : "jobs"}`}
+              cancelLabel="Keep running"
+              onConfirm={() => cancel.execute({ workspace: slug, names: [...selected] })}
+            >
+              Cancel {n} selected
+            </ConfirmButton>
+          ) : null}
+        </div>
+      ) : null}
+      <JobsDataTable slug={slug} data={data} pageInfo={pageInfo} empty={empty} selection={selection} />
+    </>
+  );
+}
+
+function JobsDataTable({
+  slug,
+  data,
+  pageInfo,
+  empty,
+  selection,
+}: {
+  slug: string;
+  data: JobRow[];
+  pageInfo: PageInfo;
+  empty: ReactNode;
+  selection: Selection | null;
+}) {
   return (
     <DataTable
       label="Jobs"
-      columns={columns(slug)}
+      columns={columns(slug, selection)}
       data={data}
       pageInfo={pageInfo}
       empty={empty}

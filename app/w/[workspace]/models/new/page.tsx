@@ -1,15 +1,14 @@
 import type { Metadata } from "next";
 import { Card, PageHeader } from "@/components/ui/card";
-import { getPageContext } from "@/lib/auth/page-context";
+import { getPageContext, requirePermission } from "@/lib/auth/page-context";
 import { ModelForm } from "./model-form";
-import { Forbidden } from "@/app/w/[workspace]/_components/forbidden";
 
 export const metadata: Metadata = { title: "Register a model" };
 
 export default async function NewModelPage({ params }: { params: Promise<{ workspace: string }> }) {
   const { workspace: slug } = await params;
   const ctx = await getPageContext(slug);
-  if (!ctx.can("model:manage")) return <Forbidden ctx={ctx} permission="model:manage" />;
+  requirePermission(ctx, "model:manage");
   return (
     <>
       <PageHeader

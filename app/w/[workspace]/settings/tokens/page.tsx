@@ -1,17 +1,16 @@
 import type { Metadata } from "next";
 import { Card, CardHeader } from "@/components/ui/card";
-import { getPageContext } from "@/lib/auth/page-context";
+import { getPageContext, requirePermission } from "@/lib/auth/page-context";
 import { findApiTokens, findRevokedApiTokens } from "@/lib/api-tokens/api-tokens";
 import { CreateTokenForm } from "./_components/create-token-form";
 import { RevokedTokensTable, TokensTable } from "./_components/tokens-table";
-import { Forbidden } from "@/app/w/[workspace]/_components/forbidden";
 
 export const metadata: Metadata = { title: "API tokens" };
 
 export default async function TokensPage({ params }: { params: Promise<{ workspace: string }> }) {
   const { workspace: slug } = await params;
   const ctx = await getPageContext(slug);
-  if (!ctx.can("token:manage")) return <Forbidden ctx={ctx} permission="token:manage" nested />;
+  requirePermission(ctx, "token:manage");
   const [tokens, revoked] = await Promise.all([
     findApiTokens({ workspaceId: ctx.workspace.id }),
     findRevokedApiTokens({ workspaceId: ctx.workspace.id }),

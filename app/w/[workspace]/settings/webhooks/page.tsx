@@ -1,18 +1,17 @@
 import type { Metadata } from "next";
 import { Card, CardHeader } from "@/components/ui/card";
-import { getPageContext } from "@/lib/auth/page-context";
+import { getPageContext, requirePermission } from "@/lib/auth/page-context";
 import { findEndpoints } from "@/lib/endpoints/find-endpoints";
 import { findWebhooks } from "@/lib/webhooks/find-webhooks";
 import { WebhookForm } from "./_components/webhook-form";
 import { WebhooksTable } from "./_components/webhooks-table";
-import { Forbidden } from "@/app/w/[workspace]/_components/forbidden";
 
 export const metadata: Metadata = { title: "Webhooks" };
 
 export default async function WebhooksPage({ params }: { params: Promise<{ workspace: string }> }) {
   const { workspace: slug } = await params;
   const ctx = await getPageContext(slug);
-  if (!ctx.can("webhook:read")) return <Forbidden ctx={ctx} permission="webhook:read" nested />;
+  requirePermission(ctx, "webhook:read");
   const [webhooks, endpoints] = await Promise.all([
     findWebhooks({ workspaceId: ctx.workspace.id, perPage: 200 }),
     findEndpoints({ workspaceId: ctx.workspace.id, perPage: 200 }),
@@ -26,7 +25,14 @@ export default async function WebhooksPage({ params }: { params: Promise<{ works
             description="Inbound: a signed POST (or Azure Event Grid BlobCreated) starts a job. Outbound: job.completed, job.failed and job.canceled are POSTed to your URL, signed."
           />
           <div className="p-5">
-            <WebhookForm slug={slug} endpoints={endpoints.data.map((e) => e.name)} />
+            <WebhookForm
+              slug={slug}
+              endpoints={endpoints.data.map((e) => ({
+                name: e.name,
+                defaultDeployment: e.defaultDeployment,
+                deployments: e.deploymentNames,
+              }))}
+            />
           </div>
         </Card>
       ) : null}

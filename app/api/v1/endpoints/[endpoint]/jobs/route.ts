@@ -19,7 +19,18 @@ export const POST = withApiAuth<Params>("job:invoke", async ({ principal, params
     checkInput: true,
   });
   const presented = presentJob(job, baseUrlOf(request));
-  return json({ name: presented.name, status: presented.status, created, links: presented.links }, 202, { location: presented.links.self });
+  return json(
+    {
+      name: presented.name,
+      displayName: presented.displayName,
+      tags: presented.tags,
+      status: presented.status,
+      created,
+      links: presented.links,
+    },
+    202,
+    { location: presented.links.self },
+  );
 });
 
 export const GET = withApiAuth<Params>("job:read", async ({ principal, params, request }) => {

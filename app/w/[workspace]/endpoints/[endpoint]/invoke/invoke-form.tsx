@@ -69,11 +69,24 @@ export function InvokeForm({
         const f = new FormData(e.currentTarget);
         const opt = (k: string) => (String(f.get(k) ?? "") === "" ? undefined : Number(f.get(k)));
         const outputPath = String(f.get("outputPath") ?? "").trim();
+        const displayName = String(f.get("displayName") ?? "").trim();
+        const tagsText = String(f.get("tags") ?? "").trim();
+        const tags = tagsText
+          ? Object.fromEntries(
+              tagsText
+                .split(",")
+                .map((t) => t.trim())
+                .filter(Boolean)
+                .map((t) => (t.includes("=") ? [t.slice(0, t.indexOf("=")).trim(), t.slice(t.indexOf("=") + 1).trim()] : [t, ""])),
+            )
+          : undefined;
         execute({
           workspace: slug,
           endpoint,
           invoke: {
             deploymentName,
+            ...(displayName ? { displayName } : {}),
+            ...(tags ? { tags } : {}),
             input: { type: String(f.get("inputType")), path: String(f.get("dataAsset") ?? "") || String(f.get("inputPath") ?? "").trim() },
             inputs: parseLiterals(String(f.get("literals") ?? "")),
             ...(outputPath ? { output: { path: outputPath } } : {}),
@@ -98,6 +111,22 @@ export function InvokeForm({
         options={deployments.map((x) => ({ value: x.name, label: x.isDefault ? `${x.name} (default)` : x.name }))}
         errors={err("deploymentName")}
       />
+      <div className="grid gap-4 sm:grid-cols-2">
+        <TextField
+          label="Display name (optional)"
+          name="displayName"
+          placeholder="Nightly fraud scoring"
+          hint="For people: shown in the jobs table and found by its search. The job's name stays its id."
+          errors={err("displayName")}
+        />
+        <TextField
+          label="Tags (optional)"
+          name="tags"
+          placeholder="team=risk, run=nightly"
+          hint="key=value pairs, separated by commas; click a tag in the jobs table to see the jobs that carry it."
+          errors={err("tags")}
+        />
+      </div>
       <fieldset className="grid gap-4 sm:grid-cols-[12rem_1fr]">
         <legend className="mb-2 text-sm font-semibold">Input</legend>
         <SelectField

@@ -1,12 +1,11 @@
 import type { Metadata } from "next";
 import { Card, PageHeader } from "@/components/ui/card";
-import { getPageContext, orNotFound } from "@/lib/auth/page-context";
+import { getPageContext, orNotFound, requirePermission } from "@/lib/auth/page-context";
 import { findDataAssets } from "@/lib/data-assets/data-assets";
 import { findDatastores } from "@/lib/datastores/datastores";
 import { findDeployments } from "@/lib/deployments/manage-deployment";
 import { getEndpointOrThrow } from "@/lib/endpoints/find-endpoints";
 import { InvokeForm } from "./invoke-form";
-import { Forbidden } from "@/app/w/[workspace]/_components/forbidden";
 
 export const metadata: Metadata = { title: "Invoke" };
 
@@ -20,7 +19,7 @@ export default async function InvokePage({
   const { workspace: slug, endpoint: name } = await params;
   const { input } = await searchParams;
   const ctx = await getPageContext(slug);
-  if (!ctx.can("job:invoke")) return <Forbidden ctx={ctx} permission="job:invoke" />;
+  requirePermission(ctx, "job:invoke");
   await orNotFound(getEndpointOrThrow({ workspaceId: ctx.workspace.id, name }));
   const [deployments, datastores, dataAssets] = await Promise.all([
     findDeployments({ workspaceId: ctx.workspace.id, endpointName: name }),

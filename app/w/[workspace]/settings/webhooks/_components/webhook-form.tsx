@@ -10,8 +10,16 @@ import { createWebhookAction } from "../../actions";
 
 const EVENTS = ["job.completed", "job.failed", "job.canceled"];
 
-export function WebhookForm({ slug, endpoints }: { slug: string; endpoints: string[] }) {
+export interface EndpointChoice {
+  name: string;
+  defaultDeployment: string | null;
+  deployments: string[];
+}
+
+export function WebhookForm({ slug, endpoints }: { slug: string; endpoints: EndpointChoice[] }) {
   const [direction, setDirection] = useState<"inbound" | "outbound">("outbound");
+  const [endpointName, setEndpointName] = useState(endpoints[0]?.name ?? "");
+  const endpoint = endpoints.find((e) => e.name === endpointName);
   const [created, setCreated] = useState<{ name: string; secret: string; url: string | null } | null>(null);
   const { execute, result, isPending } = useAction(createWebhookAction, { onSuccess: ({ data }) => data && setCreated(data) });
   const { fieldErrors, message, err } = useFormErrors(result, "webhook");
@@ -65,12 +73,32 @@ export function WebhookForm({ slug, endpoints }: { slug: string; endpoints: stri
             <SelectField
               label="Endpoint"
               name="endpointName"
+              value={endpointName}
+              onChange={(e) => setEndpointName(e.target.value)}
               options={
-                endpoints.length ? endpoints.map((e) => ({ value: e, label: e })) : [{ value: "", label: "Create an endpoint first" }]
+                endpoints.length
+                  ? endpoints.map((e) => ({ value: e.name, label: e.name }))
+                  : [{ value: "", label: "Create an endpoint first" }]
               }
               errors={err("endpointName")}
             />
-            <TextField label="Deployment" name="deploymentName" placeholder="the endpoint's default" errors={err("deploymentName")} />
+            <SelectField
+              // A new list of options for each endpoint: the choice starts again at the endpoint's default.
+              key={endpointName}
+              label="Deployment"
+              name="deploymentName"
+              hint="The default follows the endpoint: a later change of its default changes what the trigger runs."
+              options={[
+                {
+                  value: "",
+                  label: endpoint?.defaultDeployment
+                    ? `The endpoint's default (now ${endpoint.defaultDeployment})`
+                    : "The endpoint's default (none yet)",
+                },
+                ...(endpoint?.deployments ?? []).map((d) => ({ value: d, label: d })),
+              ]}
+              errors={err("deploymentName")}
+            />
           </>
         ) : (
           <>

@@ -1,18 +1,17 @@
 import type { Metadata } from "next";
 import { Card, PageHeader } from "@/components/ui/card";
-import { getPageContext, orNotFound } from "@/lib/auth/page-context";
+import { getPageContext, orNotFound, requirePermission } from "@/lib/auth/page-context";
 import { SETTINGS_HELP } from "@/lib/deployments/settings";
 import { getEndpointOrThrow } from "@/lib/endpoints/find-endpoints";
 import { listModelVersionRefs } from "@/lib/models/find-models";
 import { DeploymentForm } from "./deployment-form";
-import { Forbidden } from "@/app/w/[workspace]/_components/forbidden";
 
 export const metadata: Metadata = { title: "New deployment" };
 
 export default async function NewDeploymentPage({ params }: { params: Promise<{ workspace: string; endpoint: string }> }) {
   const { workspace: slug, endpoint: name } = await params;
   const ctx = await getPageContext(slug);
-  if (!ctx.can("deployment:manage")) return <Forbidden ctx={ctx} permission="deployment:manage" />;
+  requirePermission(ctx, "deployment:manage");
   const endpoint = await orNotFound(getEndpointOrThrow({ workspaceId: ctx.workspace.id, name }));
   const models = await listModelVersionRefs({ workspaceId: ctx.workspace.id });
   return (

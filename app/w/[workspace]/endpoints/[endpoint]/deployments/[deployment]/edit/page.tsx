@@ -1,11 +1,10 @@
 import type { Metadata } from "next";
 import { Card, PageHeader } from "@/components/ui/card";
-import { getPageContext, orNotFound } from "@/lib/auth/page-context";
+import { getPageContext, orNotFound, requirePermission } from "@/lib/auth/page-context";
 import { getDeploymentOrThrow } from "@/lib/deployments/manage-deployment";
 import { SETTINGS_HELP } from "@/lib/deployments/settings";
 import { listModelVersionRefs } from "@/lib/models/find-models";
 import { DeploymentForm } from "../../new/deployment-form";
-import { Forbidden } from "@/app/w/[workspace]/_components/forbidden";
 
 export const metadata: Metadata = { title: "Edit deployment" };
 
@@ -16,7 +15,7 @@ export default async function EditDeploymentPage({
 }) {
   const { workspace: slug, endpoint, deployment: name } = await params;
   const ctx = await getPageContext(slug);
-  if (!ctx.can("deployment:manage")) return <Forbidden ctx={ctx} permission="deployment:manage" />;
+  requirePermission(ctx, "deployment:manage");
   const d = await orNotFound(getDeploymentOrThrow({ workspaceId: ctx.workspace.id, endpointName: endpoint, name }));
   const models = await listModelVersionRefs({ workspaceId: ctx.workspace.id });
   return (
