@@ -53,3 +53,50 @@ test("a job without a data input shows its variables' names only, its one run an
   expect(logs).toContain("token ********");
   expect(logs).not.toContain("tok-e2e-5c1d9f");
 });
+
+test("the invoke form starts a job without a data input, with per-job variables and explain; a reserved variable is refused at its field", async ({
+  page,
+  request,
+}) => {
+  const { slug } = await signUp(page, "script-form");
+  const token = await createToken(page, slug, "automation", "owner");
+  expect((await request.post("/api/v1/endpoints", { headers: auth(token), data: { name: "reports" } })).status()).toBe(201);
+  const explaining = `import json, os
+
+def run(mini_batch):
+    payload = json.load(open(os.environ["JOBS_PAYLOAD_FILE"]))
+    with open(os.path.join(os.environ["BATCH_OUTPUT_DIR"], "report.txt"), "w") as f:
+        f.write(f"region={os.environ['REGION']} explain={payload['explain']} env={os.environ.get('BATCH_EXPLAIN')}")
+    return []
+`;
+  const dep = await request.post("/api/v1/endpoints/reports/deployments", {
+    headers: auth(token),
+    data: {
+      name: "nightly",
+      runtime: "python",
+      interpreter: "/usr/bin/python3",
+      code: { files: { "score.py": explaining } },
+      scoringScript: "score.py",
+      settings: { supportsExplanations: true },
+      setDefault: true,
+    },
+  });
+  expect(dep.status(), await dep.text()).toBe(201);
+
+  await page.goto(`/w/${slug}/endpoints/reports/invoke`);
+  await page.getByLabel("Input type").selectOption("none");
+  await expect(page.getByLabel("Input path")).toHaveCount(0);
+  await page.getByLabel("Environment variables for this job (optional)").fill("PATH=/tmp");
+  await page.getByRole("button", { name: "Start job" }).click();
+  await expect(page.getByText("PATH is set by the platform and cannot be overridden by a job; choose another name.")).toBeVisible();
+  await expect(page).toHaveURL(/\/invoke$/);
+
+  await page.getByLabel("Environment variables for this job (optional)").fill("REGION=eu-west");
+  await page.getByLabel(/Ask for explanations/).check();
+  await page.getByRole("button", { name: "Start job" }).click();
+  await expect(page).toHaveURL(/\/jobs\/batchjob-/);
+  const name = page.url().split("/").pop() as string;
+  expect((await waitForJob(request, token, name)).status).toBe("completed");
+  const report = await request.get(`/api/v1/jobs/${name}/outputs/report.txt`, { headers: auth(token) });
+  expect(await report.text()).toBe("region=eu-west explain=True env=1");
+});

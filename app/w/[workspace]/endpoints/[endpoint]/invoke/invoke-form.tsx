@@ -20,6 +20,7 @@ interface DeploymentOption {
   timeout: number;
   errorThreshold: number;
   outputFileName: string;
+  supportsExplanations: boolean;
 }
 
 /** "name=value" lines into literal inputs; numbers and true/false keep their type. */
@@ -52,6 +53,8 @@ export function InvokeForm({
   const router = useRouter();
   const [deploymentName, setDeploymentName] = useState(deployments.find((d) => d.isDefault)?.name ?? deployments[0]?.name ?? "");
   const d = deployments.find((x) => x.name === deploymentName);
+  // "none": a job without a data input (watsonx's script jobs): run() is called once with an empty list.
+  const [inputType, setInputType] = useState("uri_folder");
   const { execute, result, isPending } = useAction(invokeEndpointAction, {
     // No "started" toast: planning may still fail the job a moment later; its page shows the real state.
     onSuccess({ data }) {
@@ -59,6 +62,10 @@ export function InvokeForm({
     },
   });
   const { fieldErrors, message, err } = useFormErrors(result, "invoke");
+  // The server names the variable (environmentVariables.PATH): show every such error under the one field.
+  const variableErrors = Object.entries(fieldErrors)
+    .filter(([k]) => /^(invoke\.)?environmentVariables(\.|$)/.test(k))
+    .flatMap(([, v]) => v as string[]);
 
   return (
     <form
@@ -71,6 +78,7 @@ export function InvokeForm({
         const outputPath = String(f.get("outputPath") ?? "").trim();
         const displayName = String(f.get("displayName") ?? "").trim();
         const tagsText = String(f.get("tags") ?? "").trim();
+        const variables = parseKeyValueLines(String(f.get("environmentVariables") ?? ""));
         const tags = tagsText
           ? Object.fromEntries(
               tagsText
@@ -87,8 +95,17 @@ export function InvokeForm({
             deploymentName,
             ...(displayName ? { displayName } : {}),
             ...(tags ? { tags } : {}),
-            input: { type: String(f.get("inputType")), path: String(f.get("dataAsset") ?? "") || String(f.get("inputPath") ?? "").trim() },
+            ...(inputType === "none"
+              ? {}
+              : {
+                  input: {
+                    type: String(f.get("inputType")),
+                    path: String(f.get("dataAsset") ?? "") || String(f.get("inputPath") ?? "").trim(),
+                  },
+                }),
             inputs: parseLiterals(String(f.get("literals") ?? "")),
+            ...(variables.length ? { environmentVariables: Object.fromEntries(variables) } : {}),
+            ...(f.get("explain") === "on" ? { explain: true } : {}),
             ...(outputPath ? { output: { path: outputPath } } : {}),
             outputFileName: String(f.get("outputFileName") ?? "").trim() || undefined,
             overwrite: f.get("overwrite") === "on",
@@ -132,14 +149,23 @@ export function InvokeForm({
         <SelectField
           label="Input type"
           name="inputType"
+          defaultValue="uri_folder"
+          onChange={(e) => setInputType(e.target.value)}
           options={[
             { value: "uri_folder", label: "Folder (uri_folder)" },
             { value: "uri_file", label: "One file (uri_file)" },
             { value: "tabular", label: "CSV split by rows (tabular)" },
             { value: "jsonl", label: "JSON Lines split by lines (jsonl)" },
+            { value: "none", label: "No data input (run() once)" },
           ]}
         />
-        {dataAssets.length > 0 && (
+        {inputType === "none" ? (
+          <p className="self-end pb-2 text-sm text-zinc-600 dark:text-zinc-400">
+            run() is called once with an empty list. The script reads the literal inputs and the job from JOBS_PAYLOAD_FILE, and whatever it
+            leaves in BATCH_OUTPUT_DIR is uploaded to the job&apos;s output folder.
+          </p>
+        ) : null}
+        {inputType !== "none" && dataAssets.length > 0 && (
           <SelectField
             label="Data asset"
             name="dataAsset"
@@ -150,7 +176,9 @@ export function InvokeForm({
             ]}
           />
         )}
-        <InputPicker slug={slug} datastores={datastores} defaultValue={defaultInput} errors={err("input.path") ?? err("input")} />
+        {inputType !== "none" ? (
+          <InputPicker slug={slug} datastores={datastores} defaultValue={defaultInput} errors={err("input.path") ?? err("input")} />
+        ) : null}
       </fieldset>
       <div className="space-y-1.5">
         <label htmlFor="literals" className="block text-sm font-medium">
@@ -165,6 +193,35 @@ export function InvokeForm({
         />
         <p className="text-xs text-zinc-500">One name=value per line; the script reads them from the JSON file in JOBS_PAYLOAD_FILE.</p>
       </div>
+      <div className="space-y-1.5">
+        <label htmlFor="environmentVariables" className="block text-sm font-medium">
+          Environment variables for this job (optional)
+        </label>
+        <textarea
+          id="environmentVariables"
+          name="environmentVariables"
+          rows={2}
+          placeholder={"API_TOKEN=…\nREGION=eu-west"}
+          aria-describedby="environmentVariables-hint"
+          aria-invalid={variableErrors.length ? true : undefined}
+          className="block w-full rounded-md border border-zinc-300 bg-white px-3 py-2 font-mono text-sm dark:border-zinc-700 dark:bg-zinc-900"
+        />
+        <p id="environmentVariables-hint" className="text-xs text-zinc-500">
+          One NAME=value per line, set in the scoring process of this job only. Kept sealed like secrets and shown masked; the
+          platform&apos;s own variables (AZUREML_*, BATCH_*, PATH…) cannot be replaced.
+        </p>
+        {variableErrors.map((m) => (
+          <p key={m} className="text-sm text-red-700 dark:text-red-400">
+            {m}
+          </p>
+        ))}
+      </div>
+      {d?.supportsExplanations ? (
+        <label className="flex items-center gap-2 text-sm">
+          <input type="checkbox" name="explain" /> Ask for explanations (the script sees explain: true in JOBS_PAYLOAD_FILE and
+          BATCH_EXPLAIN=1)
+        </label>
+      ) : null}
       <fieldset className="grid gap-4 sm:grid-cols-2">
         <legend className="mb-2 text-sm font-semibold">Output</legend>
         <TextField

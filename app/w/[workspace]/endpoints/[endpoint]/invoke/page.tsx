@@ -45,6 +45,7 @@ export default async function InvokePage({
             timeout: d.settings.retrySettings.timeout,
             errorThreshold: d.settings.errorThreshold,
             outputFileName: d.settings.outputFileName,
+            supportsExplanations: d.settings.supportsExplanations,
           }))}
           datastores={datastores.map((d) => d.name)}
           defaultInput={input}
