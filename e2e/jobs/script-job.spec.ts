@@ -100,3 +100,43 @@ def run(mini_batch):
   const report = await request.get(`/api/v1/jobs/${name}/outputs/report.txt`, { headers: auth(token) });
   expect(await report.text()).toBe("region=eu-west explain=True env=1");
 });
+
+test("the invoke form sends named input items with the job's own storage credentials; a refused storage host is named at its field and starts nothing", async ({
+  page,
+  request,
+}) => {
+  const { slug } = await signUp(page, "sources-form");
+  const token = await createToken(page, slug, "automation", "owner");
+  expect((await request.post("/api/v1/endpoints", { headers: auth(token), data: { name: "claims" } })).status()).toBe(201);
+  const dep = await request.post("/api/v1/endpoints/claims/deployments", {
+    headers: auth(token),
+    data: {
+      name: "reader",
+      runtime: "python",
+      interpreter: "/usr/bin/python3",
+      code: { files: { "score.py": "def run(items):\n    return [str(len(i)) for i in items]\n" } },
+      scoringScript: "score.py",
+      setDefault: true,
+    },
+  });
+  expect(dep.status(), await dep.text()).toBe(201);
+
+  await page.goto(`/w/${slug}/endpoints/claims/invoke`);
+  await page.getByLabel("Input type").selectOption("sources");
+  await page.getByLabel("Input items (JSON)").fill('{ "claim-1": { "Input.txt": { "container": "Claims!", "filePath": "a.txt" } } }');
+  await page.getByLabel("Storage account").fill("tenantstore");
+  await page.getByLabel("Key or SAS token").fill("c2VjcmV0LWtleQ==");
+  await page.getByRole("button", { name: "Start job" }).click();
+  // The container name is checked first, at the item's own path.
+  await expect(page.getByText(/container: Give the blob container's name/)).toBeVisible();
+
+  await page.getByLabel("Input items (JSON)").fill('{ "claim-1": { "input.txt": { "container": "claims", "filePath": "a.txt" } } }');
+  // The e2e server's egress policy refuses loopback, as production refuses private addresses.
+  await page.getByLabel("Blob endpoint (optional)").fill("http://127.0.0.1:10000/tenantstore");
+  await page.getByRole("button", { name: "Start job" }).click();
+  await expect(page.getByText("The storage endpoint 127.0.0.1:10000 is not a public address.", { exact: false })).toBeVisible();
+  await expect(page).toHaveURL(/\/invoke$/);
+  const jobs = await (await request.get("/api/v1/jobs", { headers: auth(token) })).json();
+  expect(jobs.data).toHaveLength(0);
+  expect(await page.content()).not.toContain("c2VjcmV0LWtleQ==");
+});

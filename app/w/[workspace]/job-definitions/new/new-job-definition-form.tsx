@@ -81,6 +81,7 @@ export function NewJobDefinitionForm({ slug, endpoints }: { slug: string; endpoi
             { value: "uri_folder", label: "Folder (uri_folder)" },
             { value: "uri_file", label: "File (uri_file)" },
             { value: "tabular", label: "CSV by rows (tabular)" },
+            { value: "jsonl", label: "JSON Lines by lines (jsonl)" },
           ]}
         />
         <div className="sm:col-span-2">

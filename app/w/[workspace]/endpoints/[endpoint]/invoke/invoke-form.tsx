@@ -9,6 +9,7 @@ import { Button, ButtonLink } from "@/components/ui/button";
 import { SelectField, TextField } from "@/components/ui/field";
 import { invokeEndpointAction } from "../../actions";
 import { InputPicker } from "./_components/input-picker";
+import { SourcesFields, sourcesFromForm } from "./_components/sources-fields";
 import { rowOptionsFromForm, TabularOptionsFields } from "./tabular-options";
 
 interface DeploymentOption {
@@ -97,12 +98,14 @@ export function InvokeForm({
             ...(tags ? { tags } : {}),
             ...(inputType === "none"
               ? {}
-              : {
-                  input: {
-                    type: String(f.get("inputType")),
-                    path: String(f.get("dataAsset") ?? "") || String(f.get("inputPath") ?? "").trim(),
-                  },
-                }),
+              : inputType === "sources"
+                ? sourcesFromForm(f)
+                : {
+                    input: {
+                      type: String(f.get("inputType")),
+                      path: String(f.get("dataAsset") ?? "") || String(f.get("inputPath") ?? "").trim(),
+                    },
+                  }),
             inputs: parseLiterals(String(f.get("literals") ?? "")),
             ...(variables.length ? { environmentVariables: Object.fromEntries(variables) } : {}),
             ...(f.get("explain") === "on" ? { explain: true } : {}),
@@ -156,6 +159,7 @@ export function InvokeForm({
             { value: "uri_file", label: "One file (uri_file)" },
             { value: "tabular", label: "CSV split by rows (tabular)" },
             { value: "jsonl", label: "JSON Lines split by lines (jsonl)" },
+            { value: "sources", label: "Named input items (sources)" },
             { value: "none", label: "No data input (run() once)" },
           ]}
         />
@@ -165,7 +169,8 @@ export function InvokeForm({
             leaves in BATCH_OUTPUT_DIR is uploaded to the job&apos;s output folder.
           </p>
         ) : null}
-        {inputType !== "none" && dataAssets.length > 0 && (
+        {inputType === "sources" ? <SourcesFields errors={fieldErrors} /> : null}
+        {inputType !== "none" && inputType !== "sources" && dataAssets.length > 0 && (
           <SelectField
             label="Data asset"
             name="dataAsset"
@@ -176,7 +181,7 @@ export function InvokeForm({
             ]}
           />
         )}
-        {inputType !== "none" ? (
+        {inputType !== "none" && inputType !== "sources" ? (
           <InputPicker slug={slug} datastores={datastores} defaultValue={defaultInput} errors={err("input.path") ?? err("input")} />
         ) : null}
       </fieldset>
