@@ -55,6 +55,10 @@ export async function finalizeJob(opts: { jobId: string; reason?: FinalizeReason
   const started = Date.now();
   const stopping = opts.reason === "canceled" || opts.reason === "threshold" || opts.reason === "failed" || !!job.cancelRequestedAt;
 
+  // A stopping job stops what has not been recorded first: a mini-batch finishing while finalize reads
+  // the completed ones can then no longer be recorded as completed without its part in the output.
+  if (stopping) await cancelUnrecorded(job.id);
+
   const withOutput: number[] = [];
   if (settings.outputAction === "append_row") {
     for (let cursor = -1; ; ) {
@@ -88,10 +92,7 @@ export async function finalizeJob(opts: { jobId: string; reason?: FinalizeReason
   }
 
   // Stop whatever has not run: it stays visible as canceled.
-  await db.miniBatch.updateMany({
-    where: { jobId: job.id, status: { in: ["pending", "running"] } },
-    data: { status: "canceled", finishedAt: new Date() },
-  });
+  await cancelUnrecorded(job.id);
 
   const errors: string[] = [];
   for (let cursor = -1; ; ) {
@@ -253,6 +254,14 @@ async function requeueMissing(jobId: string, indexes: number[], pending: number[
       generation: job.retryGeneration,
       requeued: [...moved.map((r) => Number(r.index)), ...pending].sort((x, y) => x - y),
     };
+  });
+}
+
+/** Marks the job's unrecorded (pending or running) mini-batches canceled; a late outcome is then not recorded. */
+async function cancelUnrecorded(jobId: string) {
+  await db.miniBatch.updateMany({
+    where: { jobId, status: { in: ["pending", "running"] } },
+    data: { status: "canceled", finishedAt: new Date() },
   });
 }
 

@@ -118,7 +118,10 @@ def run(batch):
     await retryFailed({ workspaceId: fx.workspace.id, actor: fx.actor, name: fx.job.name });
     const again = await waitForJob(fx.job.id, ["failed", "completed", "completed_with_errors", "canceled"], 30_000);
     expect(again.status).toBe("failed");
-    expect(again.retryGeneration).toBe(1);
+    expect(again.error).toMatch(/error threshold/);
+    // At least the retry's generation: a mini-batch of the first round still scoring when the retry
+    // began may be recorded into it and make finalize re-plan once more (noted in docs/reliability.md).
+    expect(again.retryGeneration).toBeGreaterThanOrEqual(1);
   });
 
   it("writes no predictions file for summary_only, but errors.jsonl and job-summary.json", async () => {
