@@ -8,10 +8,16 @@ import { permanentStorageError } from "./job-failure";
 import { resolveDataTarget } from "./resolve-data-target";
 import type { DataInputType } from "./invoke-job";
 import { JsonlSplitError, splitJsonLines } from "./tabular/split-jsonl";
-import { CsvSplitError, splitCsvRows } from "./split-csv";
+import { type CsvDialect, CsvSplitError, splitCsvRows } from "./split-csv";
 
 /** CSVs up to this size are counted row by row; bigger ones only by their size (planning counts them). */
 export const ROW_COUNT_MAX_BYTES = 16 * 1024 * 1024;
+
+/** csv-parse's own errors (INVALID_OPENING_QUOTE, CSV_RECORD_INCONSISTENT_FIELDS_LENGTH, …). */
+function isCsvParseError(e: unknown): boolean {
+  const code = (e as { code?: unknown })?.code;
+  return typeof code === "string" && /^(CSV_|INVALID_)/.test(code);
+}
 
 /** What a job over an input would score: files (folder, file) or rows (tabular CSV, JSON Lines). */
 export interface InputCount {
@@ -44,6 +50,8 @@ export async function inspectInput(opts: {
   type: DataInputType;
   limit?: number;
   countRowsUpTo?: number;
+  /** The job's CSV dialect (delimiter, quote, encoding), when it sets one. */
+  dialect?: CsvDialect;
 }): Promise<InputCount> {
   const { target, path, type } = opts;
   const shown = formatDataPath(path);
@@ -84,11 +92,13 @@ export async function inspectInput(opts: {
   if (file.size === 0) throw new EmptyInputError(`The CSV ${shown} is empty: it needs a header line and at least one row.`);
   if (file.size > (opts.countRowsUpTo ?? ROW_COUNT_MAX_BYTES)) return { unit: "row", count: null, capped: false, bytes: file.size };
   try {
-    const { rows } = await splitCsvRows(await downloadBlob(target, path.path), Number.MAX_SAFE_INTEGER, async () => {});
+    const { rows } = await splitCsvRows(await downloadBlob(target, path.path), Number.MAX_SAFE_INTEGER, async () => {}, opts.dialect);
     if (rows === 0) throw new EmptyInputError(`The CSV ${shown} has a header but no rows to score.`);
     return { unit: "row", count: rows, capped: false, bytes: file.size };
   } catch (e) {
-    if (e instanceof CsvSplitError) return { unit: "row", count: null, capped: false, bytes: file.size, warning: e.message };
+    // A CSV that does not parse (here, perhaps without the job's dialect) is counted by planning, which says why.
+    if (e instanceof CsvSplitError || isCsvParseError(e))
+      return { unit: "row", count: null, capped: false, bytes: file.size, warning: (e as Error).message };
     throw e;
   }
 }

@@ -13,7 +13,7 @@ import { inspectInput } from "./inspect-input";
 import { permanentStorageError } from "./job-failure";
 import { resolveDataTarget } from "./resolve-data-target";
 import { checkRowInput } from "./tabular/check-row-input";
-import { type RowOptions, rowOptionProblems, rowOptionsGiven, rowOptionsShape, toRowOptions } from "./tabular/options";
+import { csvDialectOf, type RowOptions, rowOptionProblems, rowOptionsGiven, rowOptionsShape, toRowOptions } from "./tabular/options";
 import { checkSourcesFields, sourcesInvokeFields } from "./sources/schema";
 import { prepareSourcesInvoke, type SourceItem } from "./sources/invoke-extras";
 
@@ -209,7 +209,14 @@ export async function invokeJob(opts: {
       const parsed = parseDataPath(resolved.path);
       source = await resolveDataTarget({ workspaceId: opts.workspaceId, path: parsed });
       if (opts.checkInput)
-        await inspectInput({ target: source, path: parsed, type: resolved.type, limit: 1, countRowsUpTo: INVOKE_ROW_COUNT_BYTES });
+        await inspectInput({
+          target: source,
+          path: parsed,
+          type: resolved.type,
+          limit: 1,
+          countRowsUpTo: INVOKE_ROW_COUNT_BYTES,
+          dialect: csvDialectOf(rowOptions),
+        });
     } catch (e) {
       if (e instanceof DataPathError) throw fieldError("input.path", e.message);
       const permanent = opts.checkInput ? permanentStorageError(e, resolved.path.replace(/\?.*$/, "")) : null;

@@ -9,7 +9,7 @@ import { resolveDataTarget } from "./resolve-data-target";
 import { insertMiniBatches, type NewMiniBatch } from "./insert-mini-batches";
 import { failJob, permanentStorageError } from "./job-failure";
 import { CsvSplitError, splitCsvRows } from "./split-csv";
-import { iconvName, parserEncoding } from "./tabular/options";
+import { csvDialectOf } from "./tabular/options";
 import { missingColumns, missingColumnsMessage } from "./tabular/rows";
 import { JsonlSplitError, splitJsonLines } from "./tabular/split-jsonl";
 import { planItems } from "./sources/plan-items";
@@ -86,12 +86,7 @@ async function planInput(job: NonNullable<Awaited<ReturnType<typeof db.job.findU
     return fail(job.id, `The input file ${shown} does not exist.`);
   if (inputs.data.type === "tabular" || inputs.data.type === "jsonl") {
     const options = inputs.data.options;
-    const dialect = options && {
-      delimiter: options.delimiter,
-      quote: options.quotechar,
-      encoding: parserEncoding(options.encoding),
-      decodeAs: iconvName(options.encoding),
-    };
+    const dialect = csvDialectOf(options);
     const onRange = async (r: { byteStart: number; byteEnd: number; firstLine: number; rows: number }) => {
       pending.push({
         workspaceId: job.workspaceId,

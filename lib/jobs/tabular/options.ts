@@ -148,3 +148,8 @@ export function parserEncoding(e: CsvEncoding): BufferEncoding {
 export function iconvName(e: CsvEncoding): string {
   return e === "utf-16" ? "utf-16le" : e === "latin-1" ? "iso-8859-1" : e === "cp1252" ? "windows-1252" : "utf-8";
 }
+
+/** How the CSV splitter reads a job's input: its delimiter, quote and encoding (undefined: plain UTF-8 CSV). */
+export function csvDialectOf(o: RowOptions | undefined) {
+  return o && { delimiter: o.delimiter, quote: o.quotechar, encoding: parserEncoding(o.encoding), decodeAs: iconvName(o.encoding) };
+}
