@@ -5,12 +5,19 @@ import { ThemeToggle } from "./theme-toggle";
 
 export function UserMenu({ email, name }: { email: string; name: string | null }) {
   return (
-    <div className="flex items-center justify-between gap-2 text-sm">
+    // Name and email on their own line (a sidebar is too narrow to share it with the buttons).
+    <div className="space-y-2 text-sm">
       <div className="min-w-0">
-        <p className="truncate font-medium">{name ?? email}</p>
-        <p className="truncate text-xs text-zinc-600 dark:text-zinc-400">{email}</p>
+        <p className="truncate font-medium" title={name ?? email}>
+          {name ?? email}
+        </p>
+        {name ? (
+          <p className="truncate text-xs text-zinc-600 dark:text-zinc-400" title={email}>
+            {email}
+          </p>
+        ) : null}
       </div>
-      <div className="flex shrink-0 flex-wrap items-center justify-end gap-1">
+      <div className="-ml-2 flex flex-wrap items-center gap-1">
         <ThemeToggle />
         <button
           type="button"
