@@ -1,6 +1,31 @@
+import type { APIRequestContext } from "@playwright/test";
 import { expect, test } from "../support/test";
 import { auth, waitForJob } from "../support/api";
 import { createToken, signUp } from "../support/fixtures";
+
+/** An endpoint with one default Python deployment of `code`, over the REST API. */
+async function deployScript(
+  request: APIRequestContext,
+  token: string,
+  endpoint: string,
+  code: string,
+  settings: Record<string, unknown> = {},
+) {
+  expect((await request.post("/api/v1/endpoints", { headers: auth(token), data: { name: endpoint } })).status()).toBe(201);
+  const dep = await request.post(`/api/v1/endpoints/${endpoint}/deployments`, {
+    headers: auth(token),
+    data: {
+      name: "scorer",
+      runtime: "python",
+      interpreter: "/usr/bin/python3",
+      code: { files: { "score.py": code } },
+      scoringScript: "score.py",
+      settings,
+      setDefault: true,
+    },
+  });
+  expect(dep.status(), await dep.text()).toBe(201);
+}
 
 // A watsonx-style Python script job: no data input, a literal input and per-job variables.
 const SCRIPT = `import json, os
@@ -16,19 +41,7 @@ def run(mini_batch):
 test("a job without a data input shows its variables' names only, its one run and the file its script wrote", async ({ page, request }) => {
   const { slug } = await signUp(page, "script-job");
   const token = await createToken(page, slug, "automation", "owner");
-  expect((await request.post("/api/v1/endpoints", { headers: auth(token), data: { name: "reports" } })).status()).toBe(201);
-  const dep = await request.post("/api/v1/endpoints/reports/deployments", {
-    headers: auth(token),
-    data: {
-      name: "nightly",
-      runtime: "python",
-      interpreter: "/usr/bin/python3",
-      code: { files: { "score.py": SCRIPT } },
-      scoringScript: "score.py",
-      setDefault: true,
-    },
-  });
-  expect(dep.status(), await dep.text()).toBe(201);
+  await deployScript(request, token, "reports", SCRIPT);
   const invoked = await request.post("/api/v1/endpoints/reports/jobs", {
     headers: auth(token),
     data: {
@@ -60,7 +73,6 @@ test("the invoke form starts a job without a data input, with per-job variables 
 }) => {
   const { slug } = await signUp(page, "script-form");
   const token = await createToken(page, slug, "automation", "owner");
-  expect((await request.post("/api/v1/endpoints", { headers: auth(token), data: { name: "reports" } })).status()).toBe(201);
   const explaining = `import json, os
 
 def run(mini_batch):
@@ -69,19 +81,7 @@ def run(mini_batch):
         f.write(f"region={os.environ['REGION']} explain={payload['explain']} env={os.environ.get('BATCH_EXPLAIN')}")
     return []
 `;
-  const dep = await request.post("/api/v1/endpoints/reports/deployments", {
-    headers: auth(token),
-    data: {
-      name: "nightly",
-      runtime: "python",
-      interpreter: "/usr/bin/python3",
-      code: { files: { "score.py": explaining } },
-      scoringScript: "score.py",
-      settings: { supportsExplanations: true },
-      setDefault: true,
-    },
-  });
-  expect(dep.status(), await dep.text()).toBe(201);
+  await deployScript(request, token, "reports", explaining, { supportsExplanations: true });
 
   await page.goto(`/w/${slug}/endpoints/reports/invoke`);
   await page.getByLabel("Input type").selectOption("none");
@@ -107,19 +107,7 @@ test("the invoke form sends named input items with the job's own storage credent
 }) => {
   const { slug } = await signUp(page, "sources-form");
   const token = await createToken(page, slug, "automation", "owner");
-  expect((await request.post("/api/v1/endpoints", { headers: auth(token), data: { name: "claims" } })).status()).toBe(201);
-  const dep = await request.post("/api/v1/endpoints/claims/deployments", {
-    headers: auth(token),
-    data: {
-      name: "reader",
-      runtime: "python",
-      interpreter: "/usr/bin/python3",
-      code: { files: { "score.py": "def run(items):\n    return [str(len(i)) for i in items]\n" } },
-      scoringScript: "score.py",
-      setDefault: true,
-    },
-  });
-  expect(dep.status(), await dep.text()).toBe(201);
+  await deployScript(request, token, "claims", "def run(items):\n    return [str(len(i)) for i in items]\n");
 
   await page.goto(`/w/${slug}/endpoints/claims/invoke`);
   await page.getByLabel("Input type").selectOption("sources");
