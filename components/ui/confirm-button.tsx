@@ -1,7 +1,8 @@
 "use client";
 
-import { type ReactNode, useId, useRef } from "react";
-import { Button, buttonClass } from "./button";
+import { type ReactNode, useRef } from "react";
+import { buttonClass } from "./button";
+import { ConfirmModal } from "./confirm-dialog";
 import { cn } from "./cn";
 
 interface ConfirmButtonProps {
@@ -38,7 +39,6 @@ export function ConfirmButton({
   onConfirm,
 }: ConfirmButtonProps) {
   const ref = useRef<HTMLDialogElement>(null);
-  const id = useId();
   const triggerClass =
     triggerVariant === "link-danger"
       ? cn("text-sm text-red-700 hover:underline disabled:opacity-50 dark:text-red-400", triggerClassName)
@@ -55,39 +55,15 @@ export function ConfirmButton({
       >
         {children}
       </button>
-      <dialog
-        ref={ref}
-        aria-labelledby={`${id}-title`}
-        aria-describedby={description ? `${id}-desc` : undefined}
-        className="m-auto w-[min(28rem,calc(100vw-2rem))] rounded-lg border border-zinc-200 bg-white p-0 text-zinc-900 shadow-xl backdrop:bg-zinc-900/40 dark:border-zinc-800 dark:bg-zinc-900 dark:text-zinc-100"
-        onClick={(e) => e.target === ref.current && ref.current?.close()}
-      >
-        <div className="p-5">
-          <h2 id={`${id}-title`} className="text-base font-semibold">
-            {title}
-          </h2>
-          {description ? (
-            <div id={`${id}-desc`} className="mt-2 text-sm text-zinc-700 dark:text-zinc-300">
-              {description}
-            </div>
-          ) : null}
-          <div className="mt-5 flex flex-wrap justify-end gap-2">
-            <Button type="button" variant="secondary" autoFocus onClick={() => ref.current?.close()}>
-              {cancelLabel}
-            </Button>
-            <Button
-              type="button"
-              variant={destructive ? "danger" : "primary"}
-              onClick={() => {
-                ref.current?.close();
-                onConfirm();
-              }}
-            >
-              {confirmLabel}
-            </Button>
-          </div>
-        </div>
-      </dialog>
+      <ConfirmModal
+        dialogRef={ref}
+        title={title}
+        description={description}
+        confirmLabel={confirmLabel}
+        cancelLabel={cancelLabel}
+        destructive={destructive}
+        onConfirm={onConfirm}
+      />
     </>
   );
 }

@@ -1,11 +1,9 @@
 "use client";
 
-import { type ReactNode, useEffect, useId, useRef } from "react";
+import { type ReactNode, type RefObject, useEffect, useId, useRef } from "react";
 import { Button } from "./button";
 
-interface ConfirmDialogProps {
-  open: boolean;
-  onClose: () => void;
+interface ConfirmText {
   title: string;
   description?: ReactNode;
   /** Verbs, not "OK": "Delete folder" / "Keep folder". */
@@ -16,37 +14,32 @@ interface ConfirmDialogProps {
 }
 
 /**
- * ConfirmButton's modal without its trigger, for one dialog shared by many triggers (the rows of a
- * list). The native <dialog> traps focus, closes on Escape and gives focus back to the trigger.
+ * The confirmation modal itself, on a native <dialog> the caller opens through `dialogRef`: focus is
+ * trapped, Escape closes it, focus returns to the trigger, and the safe choice has focus when it opens.
+ * `showContent` false leaves it empty while closed. ConfirmButton and ConfirmDialog both render it.
  */
-export function ConfirmDialog({
-  open,
-  onClose,
+export function ConfirmModal({
+  dialogRef,
   title,
   description,
   confirmLabel,
   cancelLabel,
   destructive = true,
   onConfirm,
-}: ConfirmDialogProps) {
-  const ref = useRef<HTMLDialogElement>(null);
+  onClose,
+  showContent = true,
+}: ConfirmText & { dialogRef: RefObject<HTMLDialogElement | null>; onClose?: () => void; showContent?: boolean }) {
   const id = useId();
-  useEffect(() => {
-    const d = ref.current;
-    if (!d) return;
-    if (open && !d.open) d.showModal();
-    if (!open && d.open) d.close();
-  }, [open]);
   return (
     <dialog
-      ref={ref}
+      ref={dialogRef}
       aria-labelledby={`${id}-title`}
       aria-describedby={description ? `${id}-desc` : undefined}
       className="m-auto w-[min(28rem,calc(100vw-2rem))] rounded-lg border border-zinc-200 bg-white p-0 text-zinc-900 shadow-xl backdrop:bg-zinc-900/40 dark:border-zinc-800 dark:bg-zinc-900 dark:text-zinc-100"
       onClose={onClose}
-      onClick={(e) => e.target === ref.current && ref.current?.close()}
+      onClick={(e) => e.target === dialogRef.current && dialogRef.current?.close()}
     >
-      {open ? (
+      {showContent ? (
         <div className="p-5">
           <h2 id={`${id}-title`} className="text-base font-semibold [overflow-wrap:anywhere]">
             {title}
@@ -57,14 +50,14 @@ export function ConfirmDialog({
             </div>
           ) : null}
           <div className="mt-5 flex flex-wrap justify-end gap-2">
-            <Button type="button" variant="secondary" autoFocus onClick={() => ref.current?.close()}>
+            <Button type="button" variant="secondary" autoFocus onClick={() => dialogRef.current?.close()}>
               {cancelLabel}
             </Button>
             <Button
               type="button"
               variant={destructive ? "danger" : "primary"}
               onClick={() => {
-                ref.current?.close();
+                dialogRef.current?.close();
                 onConfirm();
               }}
             >
@@ -75,4 +68,19 @@ export function ConfirmDialog({
       ) : null}
     </dialog>
   );
+}
+
+/**
+ * ConfirmButton's modal without its trigger, for one dialog shared by many triggers (the rows of a
+ * list), opened and closed by `open`.
+ */
+export function ConfirmDialog({ open, onClose, ...text }: ConfirmText & { open: boolean; onClose: () => void }) {
+  const ref = useRef<HTMLDialogElement>(null);
+  useEffect(() => {
+    const d = ref.current;
+    if (!d) return;
+    if (open && !d.open) d.showModal();
+    if (!open && d.open) d.close();
+  }, [open]);
+  return <ConfirmModal dialogRef={ref} onClose={onClose} showContent={open} {...text} />;
 }
