@@ -1,38 +1,18 @@
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import pg from "pg";
 import type { TestProject } from "vitest/node";
 import { startEmbeddedPostgres, type EmbeddedPostgres } from "../../executor/src/embedded-postgres";
 import { type Executor, startExecutor } from "../../executor/src/index";
 import { applyMigrations } from "../../prisma/migrate";
 import { startAzurite, type EmbeddedAzurite } from "../../scripts/embedded/azurite";
+import { scratchPostgresDatabase } from "./postgres-server";
 
 declare module "vitest" {
   export interface ProvidedContext {
     /** One environment per worker slot (VITEST_POOL_ID 1..n picks one): its own database, storage account and executor. */
     slots: Record<string, string>[];
   }
-}
-
-/** Creates a throwaway database on the server of `serverUrl`; returns its URL and a drop function. */
-async function scratchDatabase(serverUrl: string, label: string) {
-  const name = `batchpoint_test_${Date.now()}_${Math.floor(Math.random() * 1e6)}_${label}`;
-  const admin = new pg.Client({ connectionString: serverUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE "${name}"`);
-  await admin.end();
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    async drop() {
-      const c = new pg.Client({ connectionString: serverUrl });
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-      await c.end();
-    },
-  };
 }
 
 /** How many test files of this project run at once: the slots to prepare. */
@@ -58,7 +38,7 @@ async function startSlot(i: number, dir: string, azurite: EmbeddedAzurite): Prom
   const slotDir = path.join(dir, `slot${i}`);
   mkdirSync(slotDir, { recursive: true });
   let pgDb: EmbeddedPostgres | undefined;
-  let scratch: Awaited<ReturnType<typeof scratchDatabase>> | undefined;
+  let scratch: Awaited<ReturnType<typeof scratchPostgresDatabase>> | undefined;
   let executor: Executor | undefined;
   const stop = async () => {
     await executor?.stop();
@@ -68,7 +48,7 @@ async function startSlot(i: number, dir: string, azurite: EmbeddedAzurite): Prom
   try {
     let databaseUrl: string;
     if (process.env.TEST_DATABASE_URL) {
-      scratch = await scratchDatabase(process.env.TEST_DATABASE_URL, `s${i}`);
+      scratch = await scratchPostgresDatabase(process.env.TEST_DATABASE_URL);
       databaseUrl = scratch.url;
     } else {
       // On its own thread: the slots' databases work on both cores instead of queueing on this one.
