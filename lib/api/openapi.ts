@@ -273,7 +273,7 @@ export function openApiDocument(serverUrl: string) {
           summary: "A job with progress",
           parameters: [p("job")],
           responses: ok(
-            "Job: progress, DataRobot's counts (percentageCompleted, scoredRows, failedRows, skippedRows, queuePosition) and rowOptions",
+            "Job: progress and its unit (files, rows, items or runs), DataRobot's counts (percentageCompleted, scoredRows, failedRows, skippedRows, queuePosition) and rowOptions",
           ),
         },
       },

@@ -95,7 +95,7 @@ export async function migratePlatformFiles(log: (line: string) => void = () => {
           ...(model ? { modelPath: model, modelDatastoreId: null } : {}),
         },
       };
-      await db.job.update({ where: { id: j.id }, data: { settings: next as unknown as Prisma.InputJsonValue } });
+      await db.job.update({ where: { id: j.id }, data: { settings: next } });
       jobs += 1;
     }
   }

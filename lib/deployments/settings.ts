@@ -7,8 +7,9 @@ const RESERVED_ENV =
   /^(AZUREML_MODEL_DIR|AZUREML_BI_OUTPUT_PATH|BATCH_MODEL_DIR|BATCH_INPUT_DIR|BATCH_OUTPUT_DIR|JOBS_PAYLOAD_FILE|DATABASE_URL|AZURE_STORAGE_CONNECTION_STRING|BATCHPOINT_.*|NEXTAUTH_.*|INNGEST_.*)$/;
 
 // The fields without defaults: the base of both the create schema (with Azure's defaults) and the
-// update schema (a PATCH changes only what it names; zod 4 would fill defaults under .partial()).
-const fields = {
+// update schema (a PATCH changes only what it names; zod 4 would fill defaults under .partial()), and of
+// a job's overrides and its stored settings (lib/jobs/job-snapshot.ts).
+export const deploymentSettingFields = {
   miniBatchSize: z.number().int().min(1, "Use at least 1 file per mini-batch.").max(10_000, "Use at most 10,000 files per mini-batch."),
   instanceCount: z.number().int().min(1, "Use at least 1 instance.").max(64, "Use at most 64 instances."),
   maxConcurrencyPerInstance: z.number().int().min(1, "Use at least 1.").max(64, "Use at most 64."),
@@ -30,6 +31,7 @@ const fields = {
   }),
   supportsExplanations: z.boolean({ error: "Use true or false." }),
 };
+const fields = deploymentSettingFields;
 
 /** Deployment settings with Azure ML's meanings and defaults. */
 export const deploymentSettingsSchema = z.object({

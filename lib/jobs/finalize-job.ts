@@ -5,7 +5,7 @@ import { createHash } from "node:crypto";
 import { presentJobSettings } from "@/lib/deployments/present-settings";
 import { commitBlocks, listBlocks, stageBlock, uploadBlob } from "@/lib/storage";
 import { parseDataPath } from "./data-paths";
-import type { JobInputs, JobSettings } from "./invoke-job";
+import { readJobSnapshot } from "./job-snapshot";
 import { inputUnit, rowsOf } from "./mini-batch-inputs";
 import { resolveDataTarget } from "./resolve-data-target";
 import { OPEN_JOB_STATUSES } from "@/shared/job-status";
@@ -44,8 +44,7 @@ export async function finalizeJob(opts: { jobId: string; reason?: FinalizeReason
   const job = await db.job.findUnique({ where: { id: opts.jobId } });
   if (!job) return { status: "missing", finalized: false, generation: 0, requeued: null };
   if (claimed.count === 0) return { status: job.status, finalized: false, generation: job.retryGeneration, requeued: null };
-  const settings = job.settings as unknown as JobSettings;
-  const inputs = job.inputs as unknown as JobInputs;
+  const { settings, inputs } = readJobSnapshot(job);
   const tabular = inputUnit(job) === "row";
   const out = parseDataPath(job.outputPath);
   const target = await resolveDataTarget({ workspaceId: job.workspaceId, path: out });

@@ -13,29 +13,35 @@ import { inspectInput } from "./inspect-input";
 import { permanentStorageError } from "./job-failure";
 import { resolveDataTarget } from "./resolve-data-target";
 import { checkRowInput } from "./tabular/check-row-input";
-import { csvDialectOf, type RowOptions, rowOptionProblems, rowOptionsGiven, rowOptionsShape, toRowOptions } from "./tabular/options";
+import { csvDialectOf, rowOptionProblems, rowOptionsGiven, rowOptionsShape, toRowOptions } from "./tabular/options";
 import { checkSourcesFields, sourcesInvokeFields } from "./sources/schema";
+import { DATA_INPUT_TYPES, dataInputModule, dataInputTypeList, isDataInputType, rowInputTypeList } from "./inputs";
+import {
+  applyJobOverrides,
+  type JobDataInput,
+  type JobInputs,
+  type JobSettings,
+  jobDeploymentSchema,
+  jobOverrideShape,
+  MAX_FILES_PER_MINI_BATCH,
+} from "./job-snapshot";
 import { prepareSourcesInvoke, type SourceItem } from "./sources/invoke-extras";
 
 /**
- * Data inputs: `uri_folder` (every file under a prefix) and `uri_file` (one file) split by files, as on
- * Azure ML; `tabular` is one CSV file split by rows on row boundaries, each mini-batch reaching run()
- * as a DataFrame (Python) or an array of row objects (Node); `jsonl` is one JSON Lines file split by
- * lines, each mini-batch a list of dicts / objects. See docs/decisions/0005 and 0021.
+ * Data inputs, one module each in lib/jobs/inputs: `uri_folder` (every file under a prefix) and
+ * `uri_file` (one file) split by files, as on Azure ML; `tabular` (a CSV split by rows) and `jsonl`
+ * (JSON Lines split by lines). See docs/decisions/0005, 0021 and 0025.
  */
-export const DATA_INPUT_TYPES = ["uri_folder", "uri_file", "tabular", "jsonl"] as const;
-export type DataInputType = (typeof DATA_INPUT_TYPES)[number];
+export { DATA_INPUT_TYPES, type DataInputType } from "./inputs";
+export type { JobInputs, JobSettings } from "./job-snapshot";
 export function isDataInput(v: { type?: unknown } | null | undefined): boolean {
-  return (DATA_INPUT_TYPES as readonly unknown[]).includes(v?.type);
+  return isDataInputType(v?.type);
 }
-/** Files per mini-batch for file inputs; rows per mini-batch may go up to MAX_ROWS_PER_MINI_BATCH. */
-const MAX_FILES_PER_MINI_BATCH = 10_000;
-const MAX_ROWS_PER_MINI_BATCH = 1_000_000;
 /** At invoke, CSVs up to this size are read to check they hold a row; bigger ones are left to planning. */
 const INVOKE_ROW_COUNT_BYTES = 4 * 1024 * 1024;
 
 const dataInput = z.object({
-  type: z.enum(DATA_INPUT_TYPES, { error: "Use uri_folder, uri_file, tabular or jsonl." }),
+  type: z.enum(DATA_INPUT_TYPES, { error: `Use ${dataInputTypeList()}.` }),
   path: z.string().trim().min(1, "Give the input path, e.g. datastores/workspaceblobstore/paths/inputs/."),
 });
 const literalInput = literalInputSchema;
@@ -54,11 +60,8 @@ export const invokeJobSchema = z
       .regex(/^[A-Za-z0-9._-]{1,128}$/, "Use a plain file name: letters, digits, '.', '_' or '-'.")
       .optional(),
     overwrite: z.boolean().default(false),
-    miniBatchSize: z.number().int().min(1).max(MAX_ROWS_PER_MINI_BATCH).optional(),
-    instanceCount: z.number().int().min(1).max(64).optional(),
-    maxRetries: z.number().int().min(0).max(20).optional(),
-    timeout: z.number().int().min(1).max(86_400).optional(),
-    errorThreshold: z.number().int().min(-1).optional(),
+    // The deployment settings' own definitions (lib/jobs/job-snapshot.ts), so a job is refused where a deployment would be.
+    ...jobOverrideShape,
     idempotencyKey: z.string().trim().min(1).max(128).optional(),
     ...rowOptionsShape,
     // Modzy-style input items with per-job credentials, explain, and watsonx's per-job variables: lib/jobs/sources.
@@ -92,71 +95,23 @@ export const invokeJobSchema = z
       ctx.addIssue({
         code: "custom",
         path: ["input"],
-        message:
-          "Give one data input (`input`, or one uri_folder, uri_file, tabular or jsonl entry in `inputs`), or `sources`; a job without data needs literal inputs or environmentVariables.",
+        message: `Give one data input (\`input\`, or one ${dataInputTypeList()} entry in \`inputs\`), or \`sources\`; a job without data needs literal inputs or environmentVariables.`,
       });
     }
     for (const [field, message] of rowOptionProblems(v, dataInputs[0]?.type)) ctx.addIssue({ code: "custom", path: [field], message });
     if (
       v.miniBatchSize !== undefined &&
       v.miniBatchSize > MAX_FILES_PER_MINI_BATCH &&
-      dataInputs.some((i) => i?.type !== "tabular" && i?.type !== "jsonl")
+      dataInputs.some((i) => !!i && isDataInputType(i.type) && dataInputModule(i.type).unit !== "rows")
     ) {
       ctx.addIssue({
         code: "custom",
         path: ["miniBatchSize"],
-        message: `A mini-batch holds at most ${MAX_FILES_PER_MINI_BATCH.toLocaleString("en")} files; only tabular and jsonl input count rows and allow more.`,
+        message: `A mini-batch holds at most ${MAX_FILES_PER_MINI_BATCH.toLocaleString("en")} files; only ${rowInputTypeList()} input count rows and allow more.`,
       });
     }
   });
 export type InvokeJobInput = z.input<typeof invokeJobSchema>;
-
-/** The settings a job runs with: the deployment's, with the job's overrides applied. */
-export interface JobSettings {
-  miniBatchSize: number;
-  instanceCount: number;
-  maxConcurrencyPerInstance: number;
-  maxRetries: number;
-  timeoutSeconds: number;
-  errorThreshold: number;
-  outputAction: "append_row" | "summary_only";
-  loggingLevel: "debug" | "info" | "warning" | "error";
-  runtime: "python" | "node";
-  /** The deployment as it was at invoke: a later change of the deployment does not change this job. */
-  deployment: {
-    id: string;
-    version: number;
-    interpreter: string | null;
-    codeDatastoreId: string | null;
-    codePath: string | null;
-    scoringScript: string;
-    modelDatastoreId: string | null;
-    modelPath: string | null;
-    environmentVariables: Record<string, string>;
-    /** Absent in jobs invoked before the sandbox settings existed: the defaults apply. */
-    sandboxSettings?: unknown;
-    condaFile?: string | null;
-    requirementsFile?: string | null;
-  };
-}
-
-export interface JobInputs {
-  /**
-   * `header`: a tabular input's CSV header line, recorded by the planner and given to every mini-batch;
-   * `columns`: its fields. `options`: row controls (passthrough, CSV dialect, remapping, status), set
-   * for jsonl input and whenever one is given; the platform then shapes the output rows (lib/jobs/tabular).
-   * Absent for `sources` jobs and for jobs with no data input (run() is called once with an empty mini-batch).
-   */
-  data?: { name: string; type: DataInputType; path: string; header?: string; columns?: string[]; options?: RowOptions };
-  literals: Record<string, string | number | boolean>;
-  /** The declared type of each literal input (watsonx's payload carries them). */
-  literalTypes?: Record<string, string>;
-  /** Modzy-style input items, one mini-batch each; their storage account's credentials are sealed apart. */
-  sources?: SourceItem[];
-  storageAccount?: string;
-  /** The job's own environment variables, values masked (the values are sealed with the job's secrets). */
-  environmentVariables?: Record<string, string>;
-}
 
 function jobName() {
   const d = new Date().toISOString().slice(0, 10).replace(/-/g, "");
@@ -199,7 +154,7 @@ export async function invokeJob(opts: {
 
   const named = Object.entries(input.inputs ?? {});
   const dataEntry = input.input ? ["input", input.input] : named.find(([, v]) => isDataInput(v));
-  let data: { name: string; type: DataInputType; path: string; options?: RowOptions } | undefined;
+  let data: JobDataInput | undefined;
   if (dataEntry) {
     const [dataName, requested] = dataEntry as [string, z.infer<typeof dataInput>];
     const resolved = await resolveDataAssetInput({ workspaceId: opts.workspaceId, input: requested });
@@ -237,7 +192,8 @@ export async function invokeJob(opts: {
   // JSON Lines in, JSON Lines out, unless the deployment or the job names another file.
   const outputFileName =
     input.outputFileName ??
-    (data?.type === "jsonl" && deployment.outputFileName === "predictions.csv" ? "predictions.jsonl" : deployment.outputFileName);
+    ((data && deployment.outputFileName === "predictions.csv" && dataInputModule(data.type).defaultOutputFileName) ||
+      deployment.outputFileName);
   // `{job}` in an output path names the run, so repeated runs of one spec do not collide.
   const outputPath = (input.output?.path ?? `datastores/workspaceblobstore/paths/endpoints/${endpoint.name}/jobs/${name}/`).replaceAll(
     "{job}",
@@ -265,18 +221,21 @@ export async function invokeJob(opts: {
     throw e;
   }
 
-  const settings: JobSettings = {
-    miniBatchSize: input.miniBatchSize ?? deployment.miniBatchSize,
-    instanceCount: input.instanceCount ?? deployment.instanceCount,
-    maxConcurrencyPerInstance: deployment.maxConcurrencyPerInstance,
-    maxRetries: input.maxRetries ?? deployment.maxRetries,
-    timeoutSeconds: input.timeout ?? deployment.timeoutSeconds,
-    errorThreshold: input.errorThreshold ?? deployment.errorThreshold,
-    outputAction: deployment.outputAction,
-    loggingLevel: deployment.loggingLevel,
-    runtime: deployment.runtime,
-    deployment: deploymentSnapshot(deployment),
-  };
+  const settings = applyJobOverrides(
+    {
+      miniBatchSize: deployment.miniBatchSize,
+      instanceCount: deployment.instanceCount,
+      maxConcurrencyPerInstance: deployment.maxConcurrencyPerInstance,
+      maxRetries: deployment.maxRetries,
+      timeoutSeconds: deployment.timeoutSeconds,
+      errorThreshold: deployment.errorThreshold,
+      outputAction: deployment.outputAction,
+      loggingLevel: deployment.loggingLevel,
+      runtime: deployment.runtime,
+      deployment: deploymentSnapshot(deployment),
+    },
+    input,
+  );
   const inputs: JobInputs = {
     ...(data ? { data } : {}),
     literals,
@@ -295,8 +254,8 @@ export async function invokeJob(opts: {
           deploymentId: deployment.id,
           deploymentName: deployment.name,
           deploymentVersion: deployment.version,
-          inputs: inputs as unknown as Prisma.InputJsonValue,
-          settings: settings as unknown as Prisma.InputJsonValue,
+          inputs,
+          settings,
           outputDatastoreId,
           outputPath,
           outputFileName,
@@ -367,7 +326,7 @@ export function outputLocation(out: ReturnType<typeof parseDataPath>, datastoreI
 
 /** The deployment version a job runs, as stored on the job (later changes of the deployment do not reach it). */
 export function deploymentSnapshot(deployment: Awaited<ReturnType<typeof resolveDeployment>>["deployment"]): JobSettings["deployment"] {
-  return {
+  return jobDeploymentSchema.parse({
     id: deployment.id,
     version: deployment.version,
     interpreter: deployment.interpreter,
@@ -376,11 +335,11 @@ export function deploymentSnapshot(deployment: Awaited<ReturnType<typeof resolve
     scoringScript: deployment.scoringScript,
     modelDatastoreId: deployment.modelVersion?.datastoreId ?? null,
     modelPath: deployment.modelVersion?.path ?? null,
-    environmentVariables: (deployment.environmentVariables ?? {}) as Record<string, string>,
+    environmentVariables: deployment.environmentVariables ?? {},
     sandboxSettings: deployment.sandboxSettings ?? {},
     condaFile: deployment.condaFile ?? null,
     requirementsFile: deployment.requirementsFile ?? null,
-  };
+  });
 }
 
 async function getDatastoreId(workspaceId: string, name: string) {

@@ -2,10 +2,11 @@ import "server-only";
 import { parse } from "csv-parse/sync";
 import { db } from "@/lib/db";
 import { AppError, notFound } from "@/lib/errors";
-import type { InvokeJobInput, JobInputs, JobSettings } from "./invoke-job";
+import type { InvokeJobInput } from "./invoke-job";
+import { readJobInputs, readJobSnapshot, snapshotInvokeFields } from "./job-snapshot";
 import { openJobFile } from "./job-output";
 import { describeMiniBatchInputs } from "./mini-batch-inputs";
-import { iconvName, rowOptionsBody } from "./tabular/options";
+import { iconvName } from "./tabular/options";
 import iconv from "iconv-lite";
 
 const PREVIEW_BYTES = 64 * 1024;
@@ -83,7 +84,7 @@ export async function previewJobOutput(opts: {
   file.stream.destroy();
   // The file is written in the job's dialect and encoding (tabular options), or as JSON Lines.
   const job = await db.job.findFirst({ where: { workspaceId: opts.workspaceId, name: opts.name }, select: { inputs: true } });
-  const data = (job?.inputs as unknown as JobInputs | undefined)?.data;
+  const data = job ? readJobInputs(job).data : undefined;
   const o = data?.options;
   const bytes = Buffer.concat(chunks).subarray(0, PREVIEW_BYTES);
   let text = o && data?.type === "tabular" ? iconv.decode(bytes, iconvName(o.encoding)) : bytes.toString("utf8");
@@ -134,32 +135,15 @@ export async function getRerunInput(opts: { workspaceId: string; name: string })
       "BAD_REQUEST",
       `Job ${job.name} has its own storage credentials or environment variables, which are never shown again; invoke it anew with them.`,
     );
-  const inputs = job.inputs as unknown as JobInputs;
-  const settings = job.settings as unknown as JobSettings;
   const defaultOutput = `datastores/workspaceblobstore/paths/endpoints/${job.endpointName}/jobs/${job.name}/`;
-  const literals = Object.fromEntries(
-    Object.entries(inputs.literals ?? {}).map(
-      ([k, value]) =>
-        [k, { type: typeof value === "boolean" ? "boolean" : typeof value === "number" ? "number" : "string", value }] as const,
-    ),
-  );
   return {
     endpointName: job.endpointName,
     input: {
       deploymentName: job.deploymentName,
-      ...(inputs.data?.name === "input" ? { input: { type: inputs.data.type, path: inputs.data.path } } : {}),
-      inputs: {
-        ...literals,
-        ...(inputs.data && inputs.data.name !== "input" ? { [inputs.data.name]: { type: inputs.data.type, path: inputs.data.path } } : {}),
-      },
+      // Inputs, overrides and row controls: the snapshot's own fields, mapped back by the module that defines them.
+      ...snapshotInvokeFields(readJobSnapshot(job)),
       ...(job.outputPath === defaultOutput ? {} : { output: { path: job.outputPath } }),
       outputFileName: job.outputFileName,
-      miniBatchSize: settings.miniBatchSize,
-      instanceCount: settings.instanceCount,
-      maxRetries: settings.maxRetries,
-      timeout: settings.timeoutSeconds,
-      errorThreshold: settings.errorThreshold,
-      ...(inputs.data ? rowOptionsBody(inputs.data.options, inputs.data.type) : {}),
     },
   };
 }

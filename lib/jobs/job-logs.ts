@@ -2,7 +2,7 @@ import "server-only";
 import { db } from "@/lib/db";
 import { notFound } from "@/lib/errors";
 import { getEnvironmentBuild, type EnvironmentBuildView } from "@/lib/scoring/environments/status";
-import type { JobSettings } from "./invoke-job";
+import { readJobSettings } from "./job-snapshot";
 
 /** Mini-batches shown per request; `?miniBatch=` or `?status=failed` narrows it. */
 const MAX_MINI_BATCHES = 1000;
@@ -84,9 +84,9 @@ export function formatJobLogs(entries: MiniBatchLog[]): string {
 export async function getJobEnvironmentBuild(opts: { workspaceId: string; name: string }) {
   const job = await db.job.findFirst({ where: { workspaceId: opts.workspaceId, name: opts.name }, select: { settings: true } });
   if (!job) throw notFound(`Job '${opts.name}'`);
-  const settings = job.settings as unknown as JobSettings | null;
-  const d = settings?.deployment;
-  if (!d || settings.runtime !== "python") return null;
+  const settings = readJobSettings(job);
+  const d = settings.deployment;
+  if (settings.runtime !== "python") return null;
   return getEnvironmentBuild({
     workspaceId: opts.workspaceId,
     codeRef: d.codePath,

@@ -5,7 +5,7 @@ import { AppError, notFound } from "@/lib/errors";
 import { blobExists, downloadBlob } from "@/lib/storage";
 import { parseDataPath } from "./data-paths";
 import { outputPrefix } from "./finalize-job";
-import type { JobSettings } from "./invoke-job";
+import { readJobSettings } from "./job-snapshot";
 import { resolveDataTarget } from "./resolve-data-target";
 import { isFinalJobStatus } from "@/shared/job-status";
 
@@ -19,7 +19,7 @@ export async function openJobFile(opts: {
 }): Promise<{ stream: Readable; fileName: string; contentType: string }> {
   const job = await db.job.findFirst({ where: { workspaceId: opts.workspaceId, name: opts.name } });
   if (!job) throw notFound(`Job '${opts.name}'`);
-  const settings = job.settings as unknown as JobSettings;
+  const settings = readJobSettings(job);
   if (opts.file === "predictions" && settings.outputAction === "summary_only") {
     throw new AppError(
       "NOT_FOUND",

@@ -4,7 +4,8 @@ import { recordAuditEvent, type Actor } from "@/lib/audit/record-audit-event";
 import { db } from "@/lib/db";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { AppError, fieldError, notFound } from "@/lib/errors";
-import { deploymentSnapshot, type JobSettings } from "./invoke-job";
+import { deploymentSnapshot } from "./invoke-job";
+import { type JobSettings, readJobSettings } from "./job-snapshot";
 import { presentRetryRound } from "./retry-rounds";
 import { isActiveJobStatus, isRetryableJobStatus } from "@/shared/job-status";
 
@@ -61,7 +62,7 @@ export async function retryFailedMiniBatches(opts: { workspaceId: string; actor:
       select: { index: true, failedCount: true, itemCount: true },
     });
     if (!failed.length) throw new AppError("CONFLICT", `Job '${job.name}' has no failed mini-batches to retry.`);
-    let settings = job.settings as unknown as JobSettings;
+    let settings: JobSettings = readJobSettings(job);
     let version = job.deploymentVersion;
     if (choice === "current") {
       const deployment = await tx.deployment.findFirst({
@@ -103,7 +104,7 @@ export async function retryFailedMiniBatches(opts: { workspaceId: string; actor:
         miniBatchesFailed: 0,
         filesFailed: { decrement: failed.reduce((n, f) => n + f.failedCount, 0) },
         deploymentVersion: version,
-        settings: settings as unknown as Prisma.InputJsonValue,
+        settings,
       },
     });
     const last = await tx.jobRetryRound.findFirst({ where: { jobId: job.id }, orderBy: { round: "desc" }, select: { round: true } });

@@ -1,17 +1,12 @@
 import "server-only";
-import { db, type Prisma } from "@/lib/db";
+import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
-import { DEFAULT_DATASTORE_NAME, PLATFORM_PREFIX } from "@/lib/datastores/default-datastore";
-import { blobExists, downloadBlob, listBlobs } from "@/lib/storage";
 import { formatDataPath, parseDataPath } from "./data-paths";
-import type { JobInputs, JobSettings } from "./invoke-job";
+import { dataInputModule } from "./inputs";
+import { type JobInputs, type JobSnapshot, readJobSnapshot } from "./job-snapshot";
 import { resolveDataTarget } from "./resolve-data-target";
 import { insertMiniBatches, type NewMiniBatch } from "./insert-mini-batches";
 import { failJob, permanentStorageError } from "./job-failure";
-import { CsvSplitError, splitCsvRows } from "./split-csv";
-import { csvDialectOf } from "./tabular/options";
-import { missingColumns, missingColumnsMessage } from "./tabular/rows";
-import { JsonlSplitError, splitJsonLines } from "./tabular/split-jsonl";
 import { planItems } from "./sources/plan-items";
 
 /** Azure allows 50,000 committed blocks per blob; one block per mini-batch plus the header. */
@@ -25,11 +20,12 @@ export type PlanResult =
   | { ok: false; error: string; announce: boolean; generation: number };
 
 /**
- * Splits a job's input into mini-batches: every blob under a folder, recursively, in name order,
- * `miniBatchSize` files each; or, for tabular input, the CSV's records, `miniBatchSize` rows each, as
- * byte ranges on record boundaries (the file is streamed once; its header is kept on the job). Rows
- * are written in chunks as they are found, so memory stays flat in the size of the input. Indexes are deterministic, so re-running after a crash writes
- * nothing twice. Returns counts only.
+ * Splits a job's input into mini-batches by its input module (lib/jobs/inputs): every blob under a
+ * folder, `miniBatchSize` files each; or, for tabular and jsonl input, the file's records,
+ * `miniBatchSize` rows each, as byte ranges on record boundaries (the file is streamed once; a CSV's
+ * header is kept on the job). Rows are written in chunks as they are found, so memory stays flat in
+ * the size of the input. Indexes are deterministic, so re-running after a crash writes nothing twice.
+ * Returns counts only.
  */
 export async function planJob(opts: { jobId: string }): Promise<PlanResult> {
   const job = await db.job.findUnique({ where: { id: opts.jobId } });
@@ -43,9 +39,10 @@ export async function planJob(opts: { jobId: string }): Promise<PlanResult> {
     where: { id: job.id },
     data: { status: "preparing", startedAt: job.startedAt ?? new Date(), progressAt: new Date() },
   });
-  const inputs = job.inputs as unknown as JobInputs;
+  const snapshot = readJobSnapshot(job);
+  const { inputs } = snapshot;
   try {
-    return await planInput(job, inputs);
+    return await planInput(job, snapshot);
   } catch (e) {
     // Refused credentials, a missing container, a server that is not Azure Blob: retrying cannot help.
     // The path as people read it: a URL's SAS token stays out of the job's error.
@@ -57,16 +54,13 @@ export async function planJob(opts: { jobId: string }): Promise<PlanResult> {
   }
 }
 
-async function planInput(job: NonNullable<Awaited<ReturnType<typeof db.job.findUnique>>>, inputs: JobInputs): Promise<PlanResult> {
-  const settings = job.settings as unknown as JobSettings;
+async function planInput(job: NonNullable<Awaited<ReturnType<typeof db.job.findUnique>>>, snapshot: JobSnapshot): Promise<PlanResult> {
+  const { settings, inputs } = snapshot;
   if (!inputs.data) return startRunning(job.id, await planItems(job, inputs), inputs.sources?.length ?? 1);
   const path = parseDataPath(inputs.data.path);
-  const shown = safePath(inputs.data.path);
   const target = await resolveDataTarget({ workspaceId: job.workspaceId, path });
 
   let index = 0;
-  let files = 0;
-  let current: string[] = [];
   let pending: NewMiniBatch[] = [];
   const flushRows = async () => {
     if (!pending.length) return;
@@ -74,82 +68,27 @@ async function planInput(job: NonNullable<Awaited<ReturnType<typeof db.job.findU
     pending = [];
     await db.job.update({ where: { id: job.id }, data: { progressAt: new Date() } });
   };
-  const closeBatch = async () => {
-    if (!current.length) return;
-    pending.push({ workspaceId: job.workspaceId, jobId: job.id, index, items: current, itemCount: current.length });
-    index++;
-    current = [];
-    if (pending.length >= INSERT_CHUNK) await flushRows();
-  };
-
-  if (inputs.data.type !== "uri_folder" && !(await blobExists(target, path.path)))
-    return fail(job.id, `The input file ${shown} does not exist.`);
-  if (inputs.data.type === "tabular" || inputs.data.type === "jsonl") {
-    const options = inputs.data.options;
-    const dialect = csvDialectOf(options);
-    const onRange = async (r: { byteStart: number; byteEnd: number; firstLine: number; rows: number }) => {
-      pending.push({
-        workspaceId: job.workspaceId,
-        jobId: job.id,
-        index,
-        byteStart: r.byteStart,
-        byteEnd: r.byteEnd,
-        firstLine: r.firstLine,
-        itemCount: r.rows,
-      });
+  // The input's module lists or splits it; the mini-batches are numbered here and written in chunks.
+  const planned = await dataInputModule(inputs.data.type).plan({
+    data: inputs.data,
+    settings,
+    target,
+    path,
+    shown: safePath(inputs.data.path),
+    add: async (mb) => {
+      pending.push({ workspaceId: job.workspaceId, jobId: job.id, index, ...mb });
       index++;
       if (pending.length >= INSERT_CHUNK) await flushRows();
-    };
-    try {
-      if (inputs.data.type === "jsonl") {
-        const { rows, firstKeys } = await splitJsonLines(await downloadBlob(target, path.path), settings.miniBatchSize, onRange);
-        if (rows === 0) return fail(job.id, `The JSON Lines file ${shown} has no lines to score.`);
-        const missing = options ? missingColumns(options, firstKeys) : [];
-        if (missing.length) return fail(job.id, `${missingColumnsMessage(missing, firstKeys, "first line of the input")} (input ${shown})`);
-        files = rows;
-      } else {
-        const { header, rows, columns } = await splitCsvRows(
-          await downloadBlob(target, path.path),
-          settings.miniBatchSize,
-          onRange,
-          dialect,
-        );
-        if (rows === 0) return fail(job.id, `The CSV ${shown} has a header but no rows to score.`);
-        const missing = options ? missingColumns(options, columns) : [];
-        if (missing.length) return fail(job.id, `${missingColumnsMessage(missing, columns, "input's header")} (input ${shown})`);
-        files = rows;
-        await db.job.update({
-          where: { id: job.id },
-          data: {
-            inputs: { ...inputs, data: { ...inputs.data, header, ...(options ? { columns } : {}) } } as unknown as Prisma.InputJsonValue,
-          },
-        });
-      }
-    } catch (e) {
-      if (e instanceof CsvSplitError || e instanceof JsonlSplitError) return fail(job.id, `${e.message} (input ${shown})`);
-      throw e;
-    }
-  } else if (inputs.data.type === "uri_file") {
-    current = [path.path];
-    files = 1;
-    await closeBatch();
-  } else {
-    const prefix = path.path && !path.path.endsWith("/") ? `${path.path}/` : path.path;
-    // Batchpoint's own files share the default store; a folder input over its root leaves them out.
-    const platform = path.kind === "datastore" && path.datastore === DEFAULT_DATASTORE_NAME ? PLATFORM_PREFIX : null;
-    for await (const page of listBlobs(target, prefix)) {
-      for (const blob of page) {
-        if (blob.path.endsWith("/") || (platform && blob.path.startsWith(platform))) continue;
-        current.push(blob.path);
-        files++;
-        if (current.length >= settings.miniBatchSize) await closeBatch();
-      }
-    }
-    await closeBatch();
+    },
+  });
+  if ("error" in planned) return fail(job.id, planned.error);
+  if (planned.data) {
+    const next: JobInputs = { ...inputs, data: planned.data };
+    await db.job.update({ where: { id: job.id }, data: { inputs: next } });
   }
   await flushRows();
 
-  if (files === 0) return fail(job.id, `No input files were found under ${shown}. Check the path and that the files were uploaded.`);
+  const files = planned.count;
   if (settings.outputAction === "append_row" && index > MAX_MINI_BATCHES_APPEND_ROW) {
     return fail(
       job.id,

@@ -1,10 +1,10 @@
 import { presentJobSettings } from "@/lib/deployments/present-settings";
-import type { JobSettings } from "./invoke-job";
+import { readJobSnapshot } from "./job-snapshot";
+import { jobUnit } from "./mini-batch-inputs";
 import { presentRetryRound } from "./retry-rounds";
 import { jobProgress, rowCounts, type ProgressInput } from "./progress";
 import { jobActions } from "@/shared/job-status";
 import { presentRowOptions } from "./tabular/options";
-import type { JobInputs } from "./invoke-job";
 
 type JobRow = ProgressInput & {
   name: string;
@@ -31,6 +31,7 @@ type JobRow = ProgressInput & {
 export function presentJob(j: JobRow, baseUrl = "") {
   const links = { self: `${baseUrl}/api/v1/jobs/${j.name}` };
   const progress = jobProgress(j);
+  const { settings, inputs } = readJobSnapshot(j);
   return {
     name: j.name,
     displayName: j.displayName ?? null,
@@ -39,16 +40,18 @@ export function presentJob(j: JobRow, baseUrl = "") {
     endpoint: j.endpointName,
     deployment: j.deploymentName,
     deploymentVersion: j.deploymentVersion,
-    inputs: j.inputs,
+    inputs,
     explain: j.explain ?? false,
-    settings: presentJobSettings(j.settings as JobSettings),
+    settings: presentJobSettings(settings),
     output: { path: j.outputPath, fileName: j.outputFileName },
     progress,
+    // What the counts count: "files", "rows" (tabular, jsonl), "items" (sources) or "runs" (a job without data).
+    unit: jobUnit(inputs),
     // What the job's state allows (cancel, retry failed, re-run), before the caller's role is checked.
     actions: jobActions(j),
     // DataRobot's counts (rows for tabular and jsonl input, files otherwise).
     ...rowCounts(j, progress, j.queuePosition ?? null),
-    rowOptions: presentRowOptions((j.inputs as JobInputs | null)?.data?.options, (j.inputs as JobInputs | null)?.data?.type),
+    rowOptions: presentRowOptions(inputs.data?.options, inputs.data?.type),
     error: j.error,
     submittedVia: j.submittedVia,
     createdAt: j.createdAt,
@@ -62,7 +65,7 @@ export function presentJob(j: JobRow, baseUrl = "") {
       errors: `${links.self}/errors`,
       miniBatches: `${links.self}/mini-batches`,
       logs: `${links.self}/logs`,
-      ...((j.inputs as { sources?: unknown } | null)?.sources ? { items: `${links.self}/items` } : {}),
+      ...(inputs.sources ? { items: `${links.self}/items` } : {}),
     },
   };
 }

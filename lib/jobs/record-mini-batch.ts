@@ -1,6 +1,6 @@
 import "server-only";
 import { db } from "@/lib/db";
-import type { JobSettings } from "./invoke-job";
+import { readJobSettings } from "./job-snapshot";
 import { isActiveJobStatus } from "@/shared/job-status";
 
 const LOG_LIMIT = 64 * 1024;
@@ -23,7 +23,7 @@ export async function startMiniBatch(opts: { jobId: string; index: number; attem
   if (!mb || !isActiveJobStatus(mb.job.status) || mb.job.cancelRequestedAt) return { kind: "over" as const };
   if (mb.status === "completed" || mb.status === "failed") {
     const j = mb.job;
-    const settings = j.settings as unknown as JobSettings;
+    const settings = readJobSettings(j);
     return {
       kind: "finished" as const,
       status: mb.status,

@@ -12,7 +12,7 @@ import { parseDataPath } from "./data-paths";
 import { blockScope, outputPrefix } from "./finalize-job";
 import { isDeterministicInitFailure } from "./job-failure";
 import { checkCsvChunk, invalidResult } from "./result-checks";
-import type { JobInputs, JobSettings } from "./invoke-job";
+import { readJobSnapshot } from "./job-snapshot";
 import { inputUnit } from "./mini-batch-inputs";
 import { publishScriptOutputs } from "./script-outputs";
 import { finishMiniBatch, markMiniBatchScoring, rememberOutputHeader, startMiniBatch } from "./record-mini-batch";
@@ -57,7 +57,7 @@ export async function scoreMiniBatch(opts: { jobId: string; index: number; attem
   if (started.kind === "over") return { outcome: "skipped" };
   if (started.kind === "finished") return { outcome: "done", ...started };
   const mb = started.mb;
-  const settings = mb.job.settings as unknown as JobSettings;
+  const { settings } = readJobSnapshot(mb.job);
   const lastAttempt = opts.attempt >= settings.maxRetries;
   try {
     return await scoreAttempt(mb, opts.attempt, lastAttempt);
@@ -104,8 +104,7 @@ type StartedMiniBatch = Extract<Awaited<ReturnType<typeof startMiniBatch>>, { ki
 async function scoreAttempt(mb: StartedMiniBatch, attempt: number, lastAttempt: boolean): Promise<ScoreResult> {
   const opts = { attempt };
   const job = mb.job;
-  const settings = job.settings as unknown as JobSettings;
-  const inputs = job.inputs as unknown as JobInputs;
+  const { settings, inputs } = readJobSnapshot(job);
   const items = (mb.items as string[] | null) ?? [];
   const inputCount = mb.itemCount; // files, or rows of a tabular range
   // Unique per call: after a crash the same attempt may be delivered twice and run side by side.

@@ -4,7 +4,7 @@ import { materializeDeployment, sandboxSettingsOf, type ScoringDeployment } from
 import type { StorageTarget } from "@/lib/storage";
 import { isFileSetRef } from "@/lib/storage/platform-files";
 import type { DataPath } from "./data-paths";
-import type { JobSettings } from "./invoke-job";
+import type { JobSettings } from "./job-snapshot";
 import { resolveDataTarget } from "./resolve-data-target";
 
 // Per-process caches for the hot path of scoring: a deployment version's files never change, and

@@ -9,7 +9,7 @@ import type { MiniBatchResult } from "@/lib/scoring";
 import { blobExists, deleteBlob, downloadBlob, uploadBlob, type StorageTarget } from "@/lib/storage";
 import { parseDataPath } from "./data-paths";
 import { outputPrefix } from "./finalize-job";
-import type { JobSettings } from "./invoke-job";
+import { readJobSettings } from "./job-snapshot";
 import { resolveDataTarget } from "./resolve-data-target";
 import { cachedDataTarget } from "./scoring-context";
 
@@ -140,7 +140,7 @@ export type JobOutputKind = "predictions" | "errors" | "summary" | "script";
 export async function findJobOutputs(opts: { workspaceId: string; name: string }) {
   const job = await db.job.findFirst({ where: { workspaceId: opts.workspaceId, name: opts.name } });
   if (!job) throw notFound(`Job '${opts.name}'`);
-  const settings = job.settings as unknown as JobSettings;
+  const settings = readJobSettings(job);
   const target = await resolveDataTarget({ workspaceId: job.workspaceId, path: parseDataPath(job.outputPath) });
   const prefix = outputPrefix(job.outputPath);
   const own: { name: string; kind: JobOutputKind }[] = [

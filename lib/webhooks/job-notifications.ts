@@ -1,7 +1,7 @@
 import "server-only";
 import { createHash } from "node:crypto";
 import { db, type Prisma } from "@/lib/db";
-import type { JobSettings } from "@/lib/jobs/invoke-job";
+import { readJobSettings } from "@/lib/jobs/job-snapshot";
 import type { JobEventType } from "./webhook-types";
 import { type FinalJobStatus, isFinalJobStatus } from "@/shared/job-status";
 
@@ -57,7 +57,7 @@ export async function queueJobNotifications(opts: { workspaceId: string; jobId: 
   });
   if (!webhooks.length) return [];
   const eventId = `evt_${createHash("sha256").update(`${job.id}:g${job.retryGeneration}:${status}`).digest("hex").slice(0, 24)}`;
-  const settings = job.settings as unknown as JobSettings;
+  const settings = readJobSettings(job);
   const payload: JobEventPayload = {
     id: eventId,
     type,

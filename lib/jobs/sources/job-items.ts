@@ -1,7 +1,7 @@
 import "server-only";
 import { db } from "@/lib/db";
 import { notFound } from "@/lib/errors";
-import type { JobInputs } from "../invoke-job";
+import { readJobInputs } from "../job-snapshot";
 import { itemResultFolder } from "./score-inputs";
 
 export type ItemStatus = "pending" | "running" | "completed" | "failed" | "canceled";
@@ -46,7 +46,7 @@ export async function findJobItems(opts: { workspaceId: string; name: string }) 
     select: { id: true, name: true, status: true, inputs: true, outputPath: true },
   });
   if (!job) throw notFound(`Job '${opts.name}'`);
-  const sources = (job.inputs as unknown as JobInputs).sources ?? [];
+  const sources = readJobInputs(job).sources ?? [];
   const [mbs, files] = await Promise.all([
     db.miniBatch.findMany({
       where: { workspaceId: opts.workspaceId, jobId: job.id },

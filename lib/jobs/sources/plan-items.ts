@@ -1,6 +1,6 @@
 import "server-only";
 import { db } from "@/lib/db";
-import type { JobInputs } from "../invoke-job";
+import type { JobInputs } from "../job-snapshot";
 import { insertMiniBatches, type NewMiniBatch } from "../insert-mini-batches";
 
 const INSERT_CHUNK = 100;

@@ -6,7 +6,7 @@ import { pipeline } from "node:stream/promises";
 import type { MiniBatchInput, MiniBatchResult } from "@/lib/scoring";
 import { downloadBlob } from "@/lib/storage";
 import { presentJobSettings } from "@/lib/deployments/present-settings";
-import type { JobInputs, JobSettings } from "../invoke-job";
+import { readJobInputs, readJobSnapshot } from "../job-snapshot";
 import { openJobSecrets, sourceTarget, type JobSecrets } from "./job-secrets";
 
 type JobRow = {
@@ -33,8 +33,7 @@ export function itemResultFolder(key: string): string {
  * No credential and no variable value is in it: variables are in the script's environment.
  */
 export function jobPayload(job: JobRow, secrets: JobSecrets, item?: { key: string } | null) {
-  const inputs = job.inputs as JobInputs;
-  const settings = job.settings as JobSettings;
+  const { inputs, settings } = readJobSnapshot(job);
   return {
     job: job.name,
     endpoint: job.endpointName,
@@ -64,7 +63,7 @@ export async function stageItemInput(opts: {
   inputDir: string;
   secrets: JobSecrets;
 }): Promise<{ input: MiniBatchInput; item: { key: string } | null }> {
-  const item = (opts.job.inputs as JobInputs).sources?.[opts.index];
+  const item = readJobInputs(opts.job).sources?.[opts.index];
   if (!item) return { input: { kind: "files", files: [] }, item: null };
   const files: Record<string, string> = {};
   for (const f of item.files) {

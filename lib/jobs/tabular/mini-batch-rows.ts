@@ -4,7 +4,7 @@ import { db } from "@/lib/db";
 import { logError } from "@/lib/log";
 import { downloadBlob, type StorageTarget, stageBlock } from "@/lib/storage";
 import { parseDataPath } from "../data-paths";
-import type { JobInputs } from "../invoke-job";
+import { type JobInputs, readJobInputs } from "../job-snapshot";
 import { resolveDataTarget } from "../resolve-data-target";
 import { encodeOutput, type PreparedRows, prepareRows, type RowInput, shapeFailedRows } from "./rows";
 
@@ -54,7 +54,7 @@ export async function stageFailedRowBlocks(opts: {
   scope: string;
 }): Promise<{ indexes: number[]; header: string | null }> {
   if (!opts.data.options.includeStatus) return { indexes: [], header: null };
-  const inputs = opts.job.inputs as JobInputs;
+  const inputs = readJobInputs(opts.job);
   const inPath = parseDataPath(inputs.data?.path ?? "");
   let source: StorageTarget;
   try {

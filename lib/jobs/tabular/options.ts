@@ -58,15 +58,16 @@ export const rowOptionsShape = {
 export type RowOptionsInput = { [K in keyof typeof rowOptionsShape]?: z.input<(typeof rowOptionsShape)[K]> };
 type RowOptionsParsed = { [K in keyof typeof rowOptionsShape]?: z.output<(typeof rowOptionsShape)[K]> };
 
-/** The row controls as stored on the job (`inputs.data.options`), defaults filled in. */
-export interface RowOptions {
-  passthrough: string[] | "all" | null;
-  delimiter: string;
-  quotechar: string;
-  encoding: CsvEncoding;
-  remap: Record<string, string | null>;
-  includeStatus: boolean;
-}
+/** The row controls as stored on the job (`inputs.data.options`), defaults filled in; read back by lib/jobs/job-snapshot.ts. */
+export const rowOptionsSchema = z.object({
+  passthrough: z.union([z.array(z.string()), z.literal("all")]).nullable(),
+  delimiter: z.string(),
+  quotechar: z.string(),
+  encoding: z.enum(ENCODING_NAMES),
+  remap: z.record(z.string(), z.string().nullable()),
+  includeStatus: z.boolean(),
+});
+export type RowOptions = z.infer<typeof rowOptionsSchema>;
 
 export const STATUS_COLUMN = "prediction_status";
 /** A list result (one element per row) becomes this column. */

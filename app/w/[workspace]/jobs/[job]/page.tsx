@@ -10,7 +10,6 @@ import { formatDateTime } from "@/components/ui/format";
 import { JobStatusBadge } from "@/components/ui/status-badge";
 import { findMiniBatches } from "@/lib/jobs/find-jobs";
 import { getFirstFailedMiniBatch, getJobSubmitter, getJobTimeline, previewJobOutput } from "@/lib/jobs/job-details";
-import { inputUnit } from "@/lib/jobs/mini-batch-inputs";
 import { presentJob } from "@/lib/jobs/present-job";
 import { findScriptOutputFiles } from "@/lib/jobs/script-outputs";
 import { pageParamsSchema } from "@/lib/pagination";
@@ -26,7 +25,7 @@ import { MiniBatchesTable } from "./_components/mini-batches-table";
 import { OutputPreview } from "./_components/output-preview";
 import { isFinalJobStatus, isSucceededJobStatus, jobActions } from "@/shared/job-status";
 import { InputItems } from "./_components/input-items";
-import type { JobInputs } from "@/lib/jobs/invoke-job";
+import { readJobSnapshot } from "@/lib/jobs/job-snapshot";
 import { findJobItems } from "@/lib/jobs/sources/job-items";
 
 type Params = { params: Promise<{ workspace: string; job: string }>; searchParams: Promise<Record<string, string | string[]>> };
@@ -75,7 +74,7 @@ export default async function JobPage({ params, searchParams }: Params) {
     getJobEnvironmentBuild({ workspaceId: ctx.workspace.id, name }),
   ]);
   const scriptFiles = await findScriptOutputFiles({ workspaceId: ctx.workspace.id, jobId: job.id });
-  const inputs = job.inputs as unknown as JobInputs;
+  const { inputs } = readJobSnapshot(job);
   const items = inputs.sources ? await findJobItems({ workspaceId: ctx.workspace.id, name }) : null;
   // Sealed credentials or variables cannot be copied into a new job: no re-run button for those.
   const hasSecrets = !!inputs.sources || !!inputs.environmentVariables;
@@ -83,9 +82,9 @@ export default async function JobPage({ params, searchParams }: Params) {
   const base = `/w/${slug}/jobs/${name}`;
   const hasFailures = job.miniBatchesFailed > 0 || job.filesFailed > 0;
   const mbHref = (failed: boolean) => (failed ? `${base}?mb=failed` : base);
-  const unit = inputUnit(job);
-  // What the page counts: rows, files, input items (sources) or the one run of a job without data.
-  const noun = inputs.sources ? "item" : inputs.data ? unit : "run";
+  // What the page counts, as the API reports it (view.unit): rows, files, input items (sources) or the one run of a job without data.
+  const noun = view.unit.slice(0, -1);
+  const unit = view.unit === "rows" ? "row" : "file";
   const units = (n: number) => `${n} ${noun}${n === 1 ? "" : "s"}`;
 
   return (
