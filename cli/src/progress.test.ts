@@ -28,7 +28,7 @@ describe("progressLine", () => {
       }),
     ).toBe("queued       0% | mini-batches 0/0 | files 0/0");
     expect(progressLine({ status: "queued" })).toBe("queued");
-    expect(progressLine({ status: "running", progress, inputs: { data: { type: "tabular" } } })).toBe(
+    expect(progressLine({ status: "running", progress, unit: "rows" })).toBe(
       "running     40% | mini-batches 4/10 (1 failed) | rows 40/100 (2 failed) | 12.5 rows/s | ETA 1m15s",
     );
   });

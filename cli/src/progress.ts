@@ -8,8 +8,8 @@ export function isInteractive(): boolean {
 
 export interface JobProgressView {
   status: string;
-  /** a tabular input is split and counted by CSV rows, anything else by files */
-  inputs?: { data?: { type?: string } };
+  /** What the server counts the job in: "files", "rows" (tabular, jsonl), "items" (sources) or "runs" (no data). */
+  unit?: string;
   progress?: {
     percent: number;
     miniBatches: { total: number; completed: number; failed: number; pending: number };
@@ -20,9 +20,9 @@ export interface JobProgressView {
   };
 }
 
-/** What a job's input is counted in: "rows" for tabular input, else "files". */
-export function inputUnit(job: JobProgressView): "rows" | "files" {
-  return job.inputs?.data?.type === "tabular" || job.inputs?.data?.type === "jsonl" ? "rows" : "files";
+/** What a job's counts count, as the server reports it; "files" from a server that does not say. */
+export function inputUnit(job: JobProgressView): string {
+  return job.unit ?? "files";
 }
 
 /** One line describing a job's progress: status, percent, mini-batches, files (or rows), ETA. */
