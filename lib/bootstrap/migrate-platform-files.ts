@@ -1,7 +1,7 @@
 import "server-only";
 import { buffer } from "node:stream/consumers";
 import { getStorageTargetOrThrow } from "@/lib/datastores/datastores";
-import { db, type Prisma } from "@/lib/db";
+import { db } from "@/lib/db";
 import { legacyModelLayout } from "@/lib/models/model-layout";
 import { downloadBlob, listBlobs } from "@/lib/storage";
 import { isFileSetRef, putFileSet } from "@/lib/storage/platform-files";

@@ -25,7 +25,7 @@ import {
   jobOverrideShape,
   MAX_FILES_PER_MINI_BATCH,
 } from "./job-snapshot";
-import { prepareSourcesInvoke, type SourceItem } from "./sources/invoke-extras";
+import { prepareSourcesInvoke } from "./sources/invoke-extras";
 
 /**
  * Data inputs, one module each in lib/jobs/inputs: `uri_folder` (every file under a prefix) and
