@@ -1,4 +1,5 @@
 import { SingleBar } from "cli-progress";
+import type { Job } from "./api";
 import { formatBytes, formatDuration } from "./output";
 
 /** A live bar on a terminal; plain lines (only when something changed) in logs and pipes. */
@@ -10,14 +11,7 @@ export interface JobProgressView {
   status: string;
   /** a tabular input is split and counted by CSV rows, anything else by files */
   inputs?: { data?: { type?: string } };
-  progress?: {
-    percent: number;
-    miniBatches: { total: number; completed: number; failed: number; pending: number };
-    files: { total: number; completed: number; failed: number; pending: number };
-    throughput: number | null;
-    etaSeconds: number | null;
-    elapsedSeconds: number | null;
-  };
+  progress?: Job["progress"];
 }
 
 /** What a job's input is counted in: "rows" for tabular input, else "files". */
