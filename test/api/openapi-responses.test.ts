@@ -11,6 +11,7 @@ import { uploadBlob } from "@/lib/storage";
 import { ALLOW_PRIVATE_ENV } from "@/lib/webhooks/egress";
 import { createUserWithWorkspace } from "../support/factories";
 import { startFunctionsServer } from "../support/functions-server";
+import { tempDir } from "../scoring/helpers";
 import { PYTHON, waitForJob } from "../support/jobs";
 import { serveRoutes, startReceiver, until } from "../webhooks/helpers";
 
@@ -62,6 +63,9 @@ async function serveAllRoutes() {
 let api: Awaited<ReturnType<typeof serveAllRoutes>>;
 let functionsServer: Awaited<ReturnType<typeof startFunctionsServer>>;
 let receiver: Awaited<ReturnType<typeof startReceiver>>;
+// The deployment's (empty) requirements file is built into a venv here, not in the checkout's .data/.
+const tmp = tempDir("openapi-responses");
+const savedEnvironmentsDir = process.env.BATCHPOINT_ENVIRONMENTS_DIR;
 let token = "";
 let workspaceId = "";
 /** Each documented answer ("GET /jobs/{job} 200") a test call produced and checked. */
@@ -129,6 +133,7 @@ def run(mini_batch):
 `;
 
 beforeAll(async () => {
+  process.env.BATCHPOINT_ENVIRONMENTS_DIR = path.join(tmp.dir, "environments");
   functionsServer = await startFunctionsServer();
   // The outbound webhook notifies a receiver on this machine.
   process.env[ALLOW_PRIVATE_ENV] = "1";
@@ -147,6 +152,9 @@ afterAll(async () => {
   await functionsServer?.close();
   await receiver?.close();
   delete process.env[ALLOW_PRIVATE_ENV];
+  if (savedEnvironmentsDir === undefined) delete process.env.BATCHPOINT_ENVIRONMENTS_DIR;
+  else process.env.BATCHPOINT_ENVIRONMENTS_DIR = savedEnvironmentsDir;
+  tmp.cleanup();
 });
 
 describe("the answers of REST API v1 match the OpenAPI document's response schemas", () => {
