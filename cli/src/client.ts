@@ -6,17 +6,12 @@ import { pipeline } from "node:stream/promises";
 import { ApiError } from "./errors";
 import type { Credentials } from "./config";
 
-export interface Page<T> {
-  data: T[];
-  count: number;
-  page: number;
-  perPage: number;
-  totalPages: number;
-}
-
 type Query = Record<string, string | number | undefined>;
 
-/** A thin client of the REST API v1: bearer token, JSON bodies, the API's one error shape. */
+/**
+ * A thin client of the REST API v1: bearer token, JSON bodies, the API's one error shape. Callers name
+ * the answer's type from ./api (generated from the server's OpenAPI document).
+ */
 export class ApiClient {
   constructor(private readonly creds: Credentials) {}
 

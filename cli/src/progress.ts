@@ -1,4 +1,5 @@
 import { SingleBar } from "cli-progress";
+import type { Job } from "./api";
 import { formatBytes, formatDuration } from "./output";
 
 /** A live bar on a terminal; plain lines (only when something changed) in logs and pipes. */
@@ -10,14 +11,7 @@ export interface JobProgressView {
   status: string;
   /** What the server counts the job in: "files", "rows" (tabular, jsonl), "items" (sources) or "runs" (no data). */
   unit?: string;
-  progress?: {
-    percent: number;
-    miniBatches: { total: number; completed: number; failed: number; pending: number };
-    files: { total: number; completed: number; failed: number; pending: number };
-    throughput: number | null;
-    etaSeconds: number | null;
-    elapsedSeconds: number | null;
-  };
+  progress?: Job["progress"];
 }
 
 /** What a job's counts count, as the server reports it; "files" from a server that does not say. */

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { responseComponents } from "./openapi-responses";
 import { createDataAssetSchema } from "@/lib/data-assets/data-assets";
 import { createDatastoreSchema } from "@/lib/datastores/datastores";
 import { createDeploymentSchema } from "@/lib/deployments/create-deployment";
@@ -7,6 +8,7 @@ import { createEndpointSchema } from "@/lib/endpoints/create-endpoint";
 import { updateEndpointSchema } from "@/lib/endpoints/manage-endpoint";
 import { createJobDefinitionSchema, updateJobDefinitionSchema } from "@/lib/job-definitions/job-definitions";
 import { invokeJobSchema } from "@/lib/jobs/invoke-job";
+import { retryFailedSchema } from "@/lib/jobs/manage-job";
 import { createWebhookSchema } from "@/lib/webhooks/create-webhook";
 
 /** Every object with named properties is closed: the REST routes refuse unknown fields (lib/api/strict-body.ts). */
@@ -31,19 +33,32 @@ const errorSchema = {
     },
   },
 };
-const errors = Object.fromEntries(
-  [
-    ["400", "Invalid request: see error.details.fieldErrors"],
-    ["401", "Missing, unknown or revoked token"],
-    ["403", "The token's role does not allow this"],
-    ["404", "Not found in this workspace"],
-    ["409", "Conflict"],
-  ].map(([code, description]) => [
-    code,
+const ERRORS = [
+  ["400", "BadRequest", "Invalid request: see error.details.fieldErrors"],
+  ["401", "Unauthenticated", "Missing, unknown or revoked token"],
+  ["403", "Forbidden", "The token's role does not allow this"],
+  ["404", "NotFound", "Not found in this workspace"],
+  ["409", "Conflict", "Conflict"],
+] as const;
+const errorResponses = Object.fromEntries(
+  ERRORS.map(([, name, description]) => [
+    name,
     { description, content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } } },
   ]),
 );
-const ok = (description: string, status = "200") => ({ [status]: { description }, ...errors });
+const errors = Object.fromEntries(ERRORS.map(([code, name]) => [code, { $ref: `#/components/responses/${name}` }]));
+const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+/** A JSON answer whose body is the named schema of lib/api/openapi-responses.ts. */
+const ok = (schema: string, description: string, status = "200") => ({
+  [status]: { description, content: { "application/json": { schema: ref(schema) } } },
+  ...errors,
+});
+/** A file streamed as it is stored. */
+const file = (description: string, contentType = "application/octet-stream") => ({
+  "200": { description, content: { [contentType]: { schema: { type: "string", format: "binary" } } } },
+  ...errors,
+});
+const deleted = { "204": { description: "Deleted" }, ...errors };
 const body = (ref: string) => ({ required: true, content: { "application/json": { schema: { $ref: `#/components/schemas/${ref}` } } } });
 const p = (name: string) => ({ name, in: "path", required: true, schema: { type: "string" } });
 const page = [
@@ -51,7 +66,11 @@ const page = [
   { name: "perPage", in: "query", schema: { type: "integer", minimum: 1, maximum: 200 } },
 ];
 
-/** The OpenAPI 3.1 description of REST API v1; request bodies come from the zod schemas that validate them. */
+/**
+ * The OpenAPI 3.1 description of REST API v1: request bodies come from the zod schemas that validate them,
+ * answers from the response schemas of ./openapi-responses.ts. The CLI's types are generated from it
+ * (`npm run gen:api-types`, cli/src/api-types.ts).
+ */
 export function openApiDocument(serverUrl: string) {
   return {
     openapi: "3.1.0",
@@ -65,6 +84,7 @@ export function openApiDocument(serverUrl: string) {
     security: [{ bearer: [] }],
     components: {
       securitySchemes: { bearer: { type: "http", scheme: "bearer" } },
+      responses: errorResponses,
       schemas: {
         Error: errorSchema,
         CreateDatastore: schema(createDatastoreSchema),
@@ -75,72 +95,24 @@ export function openApiDocument(serverUrl: string) {
         InvokeJob: schema(invokeJobSchema),
         CreateWebhook: schema(createWebhookSchema),
         CreateDataAsset: schema(createDataAssetSchema),
-        DataAsset: {
-          type: "object",
-          properties: {
-            name: { type: "string" },
-            version: { type: "string" },
-            type: { enum: ["uri_folder", "uri_file"] },
-            path: { type: "string" },
-            description: { type: ["string", "null"] },
-            createdBy: { type: ["string", "null"] },
-            createdAt: { type: "string", format: "date-time" },
-          },
-          required: ["name", "version", "type", "path", "createdAt"],
-        },
-        JobLogs: {
-          type: "object",
-          properties: {
-            job: { type: "string" },
-            status: { type: "string" },
-            error: { type: ["string", "null"] },
-            miniBatches: {
-              type: "array",
-              items: {
-                type: "object",
-                properties: {
-                  index: { type: "integer" },
-                  status: { type: "string" },
-                  attempts: { type: "integer" },
-                  error: { type: ["string", "null"] },
-                  traceback: { type: ["string", "null"] },
-                  lines: { type: "array", items: { type: "string" } },
-                  truncated: { type: "boolean" },
-                  finishedAt: { type: ["string", "null"], format: "date-time" },
-                },
-              },
-            },
-          },
-        },
-        JobOutputs: {
-          type: "object",
-          properties: {
-            job: { type: "string" },
-            status: { type: "string" },
-            outputPath: { type: "string" },
-            count: { type: "integer" },
-            data: {
-              type: "array",
-              items: {
-                type: "object",
-                properties: {
-                  path: { type: "string" },
-                  kind: { enum: ["predictions", "errors", "summary", "script"] },
-                  miniBatch: { type: ["integer", "null"] },
-                  size: { type: ["integer", "null"] },
-                  url: { type: "string" },
-                },
-              },
-            },
-          },
-        },
         CreateJobDefinition: schema(createJobDefinitionSchema),
         UpdateJobDefinition: schema(updateJobDefinitionSchema),
+        RetryFailed: schema(retryFailedSchema),
+        ...responseComponents(),
       },
     },
     paths: {
-      "/workspace": { get: { summary: "The token's workspace and role", responses: ok("Workspace and role") } },
-      "/members": { get: { summary: "Members of the workspace with their roles", responses: ok("Members") } },
+      "/openapi.json": {
+        get: {
+          summary: "This document (no token needed)",
+          security: [],
+          responses: {
+            "200": { description: "The OpenAPI 3.1 document", content: { "application/json": { schema: { type: "object" } } } },
+          },
+        },
+      },
+      "/workspace": { get: { summary: "The token's workspace and role", responses: ok("WorkspaceInfo", "Workspace and role") } },
+      "/members": { get: { summary: "Members of the workspace with their roles", responses: ok("MemberList", "Members") } },
       "/audit-events": {
         get: {
           summary: "The audit log, newest first (owners); each entry names its actor (user or token) and target",
@@ -152,19 +124,29 @@ export function openApiDocument(serverUrl: string) {
             { name: "from", in: "query", description: "first day, YYYY-MM-DD (UTC)", schema: { type: "string", format: "date" } },
             { name: "to", in: "query", description: "last day, YYYY-MM-DD (UTC), included", schema: { type: "string", format: "date" } },
           ],
-          responses: ok("Audit events"),
+          responses: ok("AuditEventPage", "Audit events"),
         },
       },
       "/datastores": {
-        get: { summary: "List datastores", responses: ok("Datastores (credentials never included)") },
-        post: { summary: "Register an Azure Blob container", requestBody: body("CreateDatastore"), responses: ok("Created", "201") },
+        get: { summary: "List datastores", responses: ok("DatastoreList", "Datastores (credentials never included)") },
+        post: {
+          summary: "Register an Azure Blob container",
+          requestBody: body("CreateDatastore"),
+          responses: ok("Datastore", "Created", "201"),
+        },
       },
-      "/datastores/{datastore}": { get: { summary: "One datastore", parameters: [p("datastore")], responses: ok("Datastore") } },
+      "/datastores/{datastore}": {
+        get: { summary: "One datastore", parameters: [p("datastore")], responses: ok("Datastore", "Datastore") },
+      },
       "/datastores/{datastore}/files": {
         get: {
           summary: "List one folder level",
-          parameters: [p("datastore"), { name: "prefix", in: "query", schema: { type: "string" } }],
-          responses: ok("Folders and files"),
+          parameters: [
+            p("datastore"),
+            { name: "prefix", in: "query", schema: { type: "string" } },
+            { name: "continuationToken", in: "query", description: "from the previous page's answer", schema: { type: "string" } },
+          ],
+          responses: ok("DatastoreFolder", "Folders and files"),
         },
       },
       "/datastores/{datastore}/files/{path}": {
@@ -172,12 +154,12 @@ export function openApiDocument(serverUrl: string) {
           summary: "Upload raw bytes (streamed)",
           parameters: [p("datastore"), p("path")],
           requestBody: { content: { "application/octet-stream": { schema: { type: "string", format: "binary" } } } },
-          responses: ok("Uploaded", "201"),
+          responses: ok("UploadedFile", "Uploaded", "201"),
         },
-        get: { summary: "Download a file", parameters: [p("datastore"), p("path")], responses: ok("The file's bytes") },
+        get: { summary: "Download a file", parameters: [p("datastore"), p("path")], responses: file("The file's bytes") },
       },
       "/models": {
-        get: { summary: "List models", parameters: page, responses: ok("Models") },
+        get: { summary: "List models", parameters: page, responses: ok("ModelPage", "Models") },
         post: {
           summary: "Register a model version",
           requestBody: {
@@ -196,56 +178,56 @@ export function openApiDocument(serverUrl: string) {
               },
             },
           },
-          responses: ok("Created", "201"),
+          responses: ok("CreatedModelVersion", "Created", "201"),
         },
       },
-      "/models/{model}": { get: { summary: "A model with its versions", parameters: [p("model")], responses: ok("Model") } },
+      "/models/{model}": { get: { summary: "A model with its versions", parameters: [p("model")], responses: ok("Model", "Model") } },
       "/models/{model}/versions/{version}": {
-        get: { summary: "One model version", parameters: [p("model"), p("version")], responses: ok("Model version") },
+        get: { summary: "One model version", parameters: [p("model"), p("version")], responses: ok("ModelVersion", "Model version") },
       },
       "/endpoints": {
         get: {
           summary: "List endpoints",
           parameters: [...page, { name: "q", in: "query", schema: { type: "string" } }],
-          responses: ok("Endpoints"),
+          responses: ok("EndpointPage", "Endpoints"),
         },
-        post: { summary: "Create an endpoint", requestBody: body("CreateEndpoint"), responses: ok("Created", "201") },
+        post: { summary: "Create an endpoint", requestBody: body("CreateEndpoint"), responses: ok("CreatedEndpoint", "Created", "201") },
       },
       "/endpoints/{endpoint}": {
-        get: { summary: "One endpoint", parameters: [p("endpoint")], responses: ok("Endpoint") },
+        get: { summary: "One endpoint", parameters: [p("endpoint")], responses: ok("Endpoint", "Endpoint") },
         patch: {
           summary: "Update description, tags or the default deployment",
           parameters: [p("endpoint")],
           requestBody: body("UpdateEndpoint"),
-          responses: ok("Endpoint"),
+          responses: ok("Endpoint", "Endpoint"),
         },
-        delete: { summary: "Delete an endpoint (its jobs are kept)", parameters: [p("endpoint")], responses: ok("Deleted", "204") },
+        delete: { summary: "Delete an endpoint (its jobs are kept)", parameters: [p("endpoint")], responses: deleted },
       },
       "/endpoints/{endpoint}/deployments": {
-        get: { summary: "List deployments", parameters: [p("endpoint")], responses: ok("Deployments") },
+        get: { summary: "List deployments", parameters: [p("endpoint")], responses: ok("DeploymentList", "Deployments") },
         post: {
           summary: "Create a deployment",
           parameters: [p("endpoint")],
           requestBody: body("CreateDeployment"),
-          responses: ok("Created", "201"),
+          responses: ok("Deployment", "Created", "201"),
         },
       },
       "/endpoints/{endpoint}/deployments/{deployment}": {
-        get: { summary: "One deployment", parameters: [p("endpoint"), p("deployment")], responses: ok("Deployment") },
+        get: { summary: "One deployment", parameters: [p("endpoint"), p("deployment")], responses: ok("Deployment", "Deployment") },
         patch: {
           summary: "Update a deployment (makes a new version)",
           parameters: [p("endpoint"), p("deployment")],
           requestBody: body("UpdateDeployment"),
-          responses: ok("Deployment"),
+          responses: ok("Deployment", "Deployment"),
         },
-        delete: { summary: "Delete a deployment", parameters: [p("endpoint"), p("deployment")], responses: ok("Deleted", "204") },
+        delete: { summary: "Delete a deployment", parameters: [p("endpoint"), p("deployment")], responses: deleted },
       },
       "/endpoints/{endpoint}/deployments/{deployment}/environment": {
         get: {
           summary:
             "The environment built from the deployment's conda or requirements file: status (ready, failed, building, not_built, off), pip's error, notes and the build log (404 when it names none)",
           parameters: [p("endpoint"), p("deployment")],
-          responses: ok("Environment build"),
+          responses: ok("EnvironmentBuild", "Environment build"),
         },
       },
       "/endpoints/{endpoint}/jobs": {
@@ -253,9 +235,9 @@ export function openApiDocument(serverUrl: string) {
           summary: "Invoke the endpoint",
           parameters: [p("endpoint")],
           requestBody: body("InvokeJob"),
-          responses: ok("Accepted: { name, status, links }", "202"),
+          responses: ok("JobStarted", "Accepted", "202"),
         },
-        get: { summary: "Jobs of the endpoint", parameters: [p("endpoint"), ...page], responses: ok("Jobs") },
+        get: { summary: "Jobs of the endpoint", parameters: [p("endpoint"), ...page], responses: ok("JobPage", "Jobs") },
       },
       "/jobs": {
         get: {
@@ -265,7 +247,7 @@ export function openApiDocument(serverUrl: string) {
             { name: "endpoint", in: "query", schema: { type: "string" } },
             { name: "status", in: "query", schema: { type: "string" } },
           ],
-          responses: ok("Jobs"),
+          responses: ok("JobPage", "Jobs"),
         },
       },
       "/jobs/{job}": {
@@ -273,6 +255,7 @@ export function openApiDocument(serverUrl: string) {
           summary: "A job with progress",
           parameters: [p("job")],
           responses: ok(
+            "Job",
             "Job: progress and its unit (files, rows, items or runs), DataRobot's counts (percentageCompleted, scoredRows, failedRows, skippedRows, queuePosition) and rowOptions",
           ),
         },
@@ -282,26 +265,38 @@ export function openApiDocument(serverUrl: string) {
           summary:
             "The input items of a job over sources (Modzy): each item's status, inputs, result location and error, and counts pending/completed/failed/total",
           parameters: [p("job")],
-          responses: ok("Items: { job, status, counts, data }"),
+          responses: ok("JobItems", "Items"),
         },
       },
       "/jobs/{job}/output": {
-        get: { summary: "The merged predictions file (404 for summary_only)", parameters: [p("job")], responses: ok("text/csv") },
+        get: {
+          summary: "The merged predictions file (404 for summary_only)",
+          parameters: [p("job")],
+          responses: file("The merged predictions", "text/csv"),
+        },
       },
-      "/jobs/{job}/errors": { get: { summary: "errors.jsonl", parameters: [p("job")], responses: ok("application/x-ndjson") } },
-      "/jobs/{job}/summary": { get: { summary: "job-summary.json", parameters: [p("job")], responses: ok("application/json") } },
+      "/jobs/{job}/errors": {
+        get: {
+          summary: "errors.jsonl",
+          parameters: [p("job")],
+          responses: file("One JSON object per failed input", "application/x-ndjson"),
+        },
+      },
+      "/jobs/{job}/summary": {
+        get: { summary: "job-summary.json", parameters: [p("job")], responses: file("The run summary", "application/json") },
+      },
       "/jobs/{job}/mini-batches": {
         get: {
           summary: "Mini-batches",
           parameters: [p("job"), ...page, { name: "status", in: "query", schema: { type: "string" } }],
-          responses: ok("Mini-batches"),
+          responses: ok("MiniBatchPage", "Mini-batches"),
         },
       },
       "/jobs/{job}/environment": {
         get: {
           summary: "The environment build of the deployment version the job ran (as for the deployment; 404 when it names no file)",
           parameters: [p("job")],
-          responses: ok("Environment build"),
+          responses: ok("EnvironmentBuild", "Environment build"),
         },
       },
       "/jobs/{job}/logs": {
@@ -340,14 +335,14 @@ export function openApiDocument(serverUrl: string) {
         get: {
           summary: "One output file, streamed (path may hold '/')",
           parameters: [p("job"), p("path")],
-          responses: ok("The file's bytes"),
+          responses: file("The file's bytes"),
         },
       },
       "/data": {
         get: {
           summary: "Data assets with their newest version",
           parameters: [...page, { name: "q", in: "query", schema: { type: "string" } }],
-          responses: ok("Data assets"),
+          responses: ok("DataAssetPage", "Data assets"),
         },
         post: {
           summary: "Register a data asset version (next integer when version is left out); 409 on an existing version",
@@ -358,9 +353,15 @@ export function openApiDocument(serverUrl: string) {
           },
         },
       },
-      "/data/{name}": { get: { summary: "The newest version of a data asset", parameters: [p("name")], responses: ok("Data asset") } },
+      "/data/{name}": {
+        get: { summary: "The newest version of a data asset", parameters: [p("name")], responses: ok("DataAsset", "Data asset") },
+      },
       "/data/{name}/versions": {
-        get: { summary: "Versions of a data asset, newest first", parameters: [p("name"), ...page], responses: ok("Versions") },
+        get: {
+          summary: "Versions of a data asset, newest first",
+          parameters: [p("name"), ...page],
+          responses: ok("DataAssetVersionPage", "Versions"),
+        },
       },
       "/data/{name}/versions/{version}": {
         get: {
@@ -371,51 +372,61 @@ export function openApiDocument(serverUrl: string) {
             ...errors,
           },
         },
-        delete: { summary: "Delete a version (contributor)", parameters: [p("name"), p("version")], responses: ok("Deleted", "204") },
+        delete: { summary: "Delete a version (contributor)", parameters: [p("name"), p("version")], responses: deleted },
       },
-      "/jobs/{job}/cancel": { post: { summary: "Cancel a running job", parameters: [p("job")], responses: ok("Accepted", "202") } },
+      "/jobs/{job}/cancel": {
+        post: { summary: "Cancel a running job", parameters: [p("job")], responses: ok("JobCanceling", "Accepted", "202") },
+      },
       "/webhooks": {
-        get: { summary: "List inbound triggers and outbound webhooks (secrets never included)", responses: ok("Webhooks") },
+        get: {
+          summary: "List inbound triggers and outbound webhooks (secrets never included)",
+          parameters: [...page, { name: "direction", in: "query", schema: { enum: ["inbound", "outbound"] } }],
+          responses: ok("WebhookPage", "Webhooks"),
+        },
         post: {
           summary: "Create an inbound trigger or an outbound webhook; the secret is returned once",
           requestBody: body("CreateWebhook"),
-          responses: ok("Created", "201"),
+          responses: ok("CreatedWebhook", "Created", "201"),
         },
       },
-      "/webhooks/{id}": {
-        get: { summary: "One webhook", parameters: [p("id")], responses: ok("Webhook") },
-        delete: { summary: "Delete a webhook", parameters: [p("id")], responses: ok("Deleted", "204") },
+      "/webhooks/{webhook}": {
+        get: { summary: "One webhook", parameters: [p("webhook")], responses: ok("Webhook", "Webhook") },
+        delete: { summary: "Delete a webhook", parameters: [p("webhook")], responses: deleted },
       },
-      "/webhooks/{id}/deliveries": {
-        get: { summary: "Deliveries with their responses", parameters: [p("id"), ...page], responses: ok("Deliveries") },
+      "/webhooks/{webhook}/deliveries": {
+        get: {
+          summary: "Deliveries with their responses",
+          parameters: [p("webhook"), ...page],
+          responses: ok("WebhookDeliveryPage", "Deliveries"),
+        },
       },
       "/job-definitions": {
         get: {
           summary: "List job definitions with their next, last and last successful runs",
           parameters: [...page, { name: "q", in: "query", schema: { type: "string" } }],
-          responses: ok("Job definitions"),
+          responses: ok("JobDefinitionPage", "Job definitions"),
         },
         post: {
           summary: "Save an invoke spec with an optional schedule (cron + time zone, or DataRobot's field form)",
           requestBody: body("CreateJobDefinition"),
-          responses: ok("Created", "201"),
+          responses: ok("JobDefinition", "Created", "201"),
         },
       },
       "/job-definitions/{definition}": {
-        get: { summary: "One job definition", parameters: [p("definition")], responses: ok("Job definition") },
+        get: { summary: "One job definition", parameters: [p("definition")], responses: ok("JobDefinition", "Job definition") },
         patch: {
           summary: "Change a job definition; { enabled } pauses or resumes it",
           parameters: [p("definition")],
           requestBody: body("UpdateJobDefinition"),
-          responses: ok("Job definition"),
+          responses: ok("JobDefinition", "Job definition"),
         },
-        delete: { summary: "Delete a job definition (its jobs are kept)", parameters: [p("definition")], responses: ok("Deleted", "204") },
+        delete: { summary: "Delete a job definition (its jobs are kept)", parameters: [p("definition")], responses: deleted },
       },
       "/job-definitions/{definition}/run": {
         post: {
           summary: "Run the definition now",
           parameters: [p("definition")],
-          responses: ok("Accepted: { name, status, links }", "202"),
+          responses: ok("JobDefinitionRun", "Accepted", "202"),
         },
       },
       "/job-definitions/{definition}/clone": {
@@ -426,14 +437,19 @@ export function openApiDocument(serverUrl: string) {
             required: true,
             content: { "application/json": { schema: { type: "object", properties: { name: { type: "string" } }, required: ["name"] } } },
           },
-          responses: ok("Created", "201"),
+          responses: ok("JobDefinition", "Created", "201"),
         },
       },
       "/job-definitions/{definition}/jobs": {
-        get: { summary: "Jobs the definition started", parameters: [p("definition"), ...page], responses: ok("Jobs") },
+        get: { summary: "Jobs the definition started", parameters: [p("definition"), ...page], responses: ok("JobPage", "Jobs") },
       },
       "/jobs/{job}/retry-failed": {
-        post: { summary: "Re-run the failed mini-batches of a finished job", parameters: [p("job")], responses: ok("Accepted", "202") },
+        post: {
+          summary: "Re-run the failed mini-batches of a finished job",
+          parameters: [p("job")],
+          requestBody: { required: false, content: { "application/json": { schema: ref("RetryFailed") } } },
+          responses: ok("JobRetrying", "Accepted", "202"),
+        },
       },
     },
   };

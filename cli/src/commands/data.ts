@@ -2,6 +2,7 @@ import { readFile, stat } from "node:fs/promises";
 import path from "node:path";
 import { Option, type Command } from "commander";
 import { parse as parseYaml } from "yaml";
+import type { DataAsset, DataAssetPage, DataAssetVersionPage } from "../api";
 import type { ApiClient } from "../client";
 import { printAz, wantsAzOutput, withAzOutput, type AzOutputOptions } from "../az-output";
 import { azData } from "../azure-shape";
@@ -14,17 +15,6 @@ import { latestOf } from "./model";
 
 export const DATA_ASSET_TYPES = ["uri_folder", "uri_file"] as const;
 type DataAssetType = (typeof DATA_ASSET_TYPES)[number];
-
-interface DataAsset {
-  name: string;
-  version: string;
-  type: DataAssetType;
-  path: string;
-  description?: string | null;
-  createdAt?: string;
-  latestVersion?: string;
-  [key: string]: unknown;
-}
 
 const enc = encodeURIComponent;
 const UPLOAD_DATASTORE = "workspaceblobstore";
@@ -70,15 +60,14 @@ export function parseDataYaml(text: string): DataSpec {
 async function nextVersion(client: ApiClient, name: string): Promise<string> {
   const versions = await listVersions(client, name).catch((e) => (e instanceof ApiError && e.status === 404 ? [] : Promise.reject(e)));
   const numbers = versions
-    .map((v) => String(v.version))
+    .map((v) => v.version)
     .filter((v) => /^\d+$/.test(v))
     .map(Number);
   return String(numbers.length ? Math.max(...numbers) + 1 : 1);
 }
 
 async function listVersions(client: ApiClient, name: string): Promise<DataAsset[]> {
-  const res = await client.get<{ data?: DataAsset[] } | DataAsset[]>(`/data/${enc(name)}/versions`);
-  return Array.isArray(res) ? res : (res.data ?? []);
+  return (await client.get<DataAssetVersionPage>(`/data/${enc(name)}/versions`)).data;
 }
 
 function printAsset(a: DataAsset) {
@@ -189,7 +178,7 @@ export function registerData(program: Command) {
       const versions = await listVersions(client, opts.name);
       if (wantsAzOutput(opts))
         return printAz(
-          versions.map((v) => azData({ ...v, name: v.name ?? opts.name })),
+          versions.map((v) => azData(v)),
           opts,
         );
       if (opts.json) return printJson(versions);
@@ -202,17 +191,17 @@ export function registerData(program: Command) {
         ["description", (v) => v.description],
       ]);
     }
-    const res = await client.get<{ data: DataAsset[] }>("/data");
+    const res = await client.get<DataAssetPage>("/data");
     if (wantsAzOutput(opts))
       return printAz(
-        res.data.map((a) => ({ ...azData({ ...a, version: a.latestVersion ?? a.version }), latest_version: a.latestVersion ?? null })),
+        res.data.map((a) => ({ ...azData({ ...a, version: a.latestVersion }), latest_version: a.latestVersion })),
         opts,
       );
     if (opts.json) return printJson(res);
     if (!res.data.length) return console.log("No data assets. Create one with `batchpoint data create --name NAME --path FOLDER`.");
     printTable(res.data, [
       ["name", (a) => a.name],
-      ["latest version", (a) => a.latestVersion ?? a.version],
+      ["latest version", (a) => a.latestVersion],
       ["type", (a) => a.type],
       ["path", (a) => a.path],
       ["description", (a) => a.description],
@@ -235,7 +224,7 @@ export function registerData(program: Command) {
     const client = await apiClient();
     let version = opts.version;
     if (opts.label) {
-      version = latestOf((await listVersions(client, opts.name)).map((v) => String(v.version)));
+      version = latestOf((await listVersions(client, opts.name)).map((v) => v.version));
       if (!version) throw new UsageError(`data asset '${opts.name}' has no versions.`);
     }
     const asset = await client.get<DataAsset>(`/data/${enc(opts.name)}/versions/${enc(version!)}`);

@@ -3,7 +3,8 @@ import { readFile } from "node:fs/promises";
 import path from "node:path";
 import type { Command } from "commander";
 import { parse as parseYaml } from "yaml";
-import type { ApiClient, Page } from "../client";
+import type { CreatedModelVersion, Deployment, DeploymentList } from "../api";
+import type { ApiClient } from "../client";
 import { printAz, wantsAzOutput, withAzOutput, type AzOutputOptions } from "../az-output";
 import { azDeployment, azJob } from "../azure-shape";
 import { apiClient, note } from "../context";
@@ -12,18 +13,6 @@ import { UsageError } from "../errors";
 import { formatBytes, formatDate, printFields, printJson, printTable } from "../output";
 import { listLocalFiles } from "../upload";
 import { listAllJobs, printJobTable } from "./job";
-
-interface Deployment {
-  name: string;
-  description?: string | null;
-  runtime?: string;
-  scoringScript?: string;
-  version?: number;
-  model?: string | null;
-  isDefault?: boolean;
-  createdAt?: string;
-  [key: string]: unknown;
-}
 
 const enc = encodeURIComponent;
 const MAX_CODE_FILE = 5 * 1024 * 1024;
@@ -79,8 +68,8 @@ export async function uploadModel(
   console.error(
     `Registering model '${source.name}' from ${source.path} (${files.length} file${files.length === 1 ? "" : "s"}, ${formatBytes(files.reduce((n, f) => n + f.size, 0))})...`,
   );
-  const mv = await client.json<{ name?: string; version: string | number; model?: { name?: string } }>("POST", "/models", { body: form });
-  const ref = `${mv.name ?? mv.model?.name ?? source.name}:${mv.version}`;
+  const mv = await client.json<CreatedModelVersion>("POST", "/models", { body: form });
+  const ref = `${mv.name}:${mv.version}`;
   console.error(`Registered model ${ref}.`);
   return ref;
 }
@@ -112,8 +101,8 @@ async function loadDeploymentFile(client: ApiClient, file: string, opts: { name?
 
 /** The limits a deployment's workers get (the server fills in the defaults), marked where the deployment sets one. */
 function sandboxFields(d: Deployment): [string, unknown][] {
-  const eff = (d.sandbox ?? {}) as Record<string, unknown>;
-  const own = ((d.settings as Record<string, unknown> | undefined)?.sandboxSettings ?? {}) as Record<string, unknown>;
+  const eff: Record<string, unknown> = d.sandbox;
+  const own = d.settings.sandboxSettings;
   const names: [string, string][] = [
     ["allowNetwork", "allow_network"],
     ["memoryMiB", "memory_mib"],
@@ -128,7 +117,7 @@ function sandboxFields(d: Deployment): [string, unknown][] {
 }
 
 function environmentFields(d: Deployment): [string, unknown][] {
-  const env = d.environment as { condaFile?: string | null; requirementsFile?: string | null } | null | undefined;
+  const env = d.environment;
   if (!env) return [];
   return [
     ["environment.conda_file", env.condaFile ?? undefined],
@@ -218,7 +207,7 @@ export function registerDeployment(program: Command) {
     if (wantsAzOutput(opts)) return printAz(azDeployment(created, endpointName), opts);
     if (opts.json) return printJson(created);
     console.log(
-      `Created deployment '${created.name ?? spec.name}' on endpoint '${endpointName}' (${spec.runtime}, ${Object.keys(files).length} code file${Object.keys(files).length === 1 ? "" : "s"}${model ? `, model ${model}` : ""}).`,
+      `Created deployment '${created.name}' on endpoint '${endpointName}' (${spec.runtime}, ${Object.keys(files).length} code file${Object.keys(files).length === 1 ? "" : "s"}${model ? `, model ${model}` : ""}).`,
     );
   });
 
@@ -262,8 +251,8 @@ export function registerDeployment(program: Command) {
       .option("--json", "print as JSON"),
   ).action(async (opts: { endpointName: string; json?: boolean } & AzOutputOptions) => {
     const client = await apiClient();
-    const res = await client.get<Page<Deployment> | Deployment[]>(`/endpoints/${enc(opts.endpointName)}/deployments`);
-    const rows = Array.isArray(res) ? res : res.data;
+    const res = await client.get<DeploymentList>(`/endpoints/${enc(opts.endpointName)}/deployments`);
+    const rows = res.data;
     if (wantsAzOutput(opts))
       return printAz(
         rows.map((d) => azDeployment(d, opts.endpointName)),
@@ -294,14 +283,14 @@ export function registerDeployment(program: Command) {
     const d = await client.get<Deployment>(`/endpoints/${enc(opts.endpointName)}/deployments/${enc(opts.name)}`);
     if (wantsAzOutput(opts)) return printAz(azDeployment(d, opts.endpointName), opts);
     if (opts.json) return printJson(d);
-    const s = (d.settings ?? d) as Record<string, unknown>;
-    const retry = (s.retrySettings ?? {}) as Record<string, unknown>;
+    const s = d.settings;
+    const retry = s.retrySettings;
     printFields([
       ["name", d.name],
       ["endpoint", opts.endpointName],
       ["description", d.description],
       ["version", d.version],
-      ["default", d.isDefault === undefined ? undefined : d.isDefault ? "yes" : "no"],
+      ["default", d.isDefault ? "yes" : "no"],
       ["runtime", d.runtime],
       ["interpreter", d.interpreter ?? undefined],
       ["scoring script", d.scoringScript],
@@ -309,8 +298,8 @@ export function registerDeployment(program: Command) {
       ["mini_batch_size", s.miniBatchSize],
       ["instance_count", s.instanceCount],
       ["max_concurrency_per_instance", s.maxConcurrencyPerInstance],
-      ["retry_settings.max_retries", retry.maxRetries ?? s.maxRetries],
-      ["retry_settings.timeout", retry.timeout ?? s.timeoutSeconds],
+      ["retry_settings.max_retries", retry.maxRetries],
+      ["retry_settings.timeout", retry.timeout],
       ["error_threshold", s.errorThreshold],
       ["output_action", s.outputAction],
       ["output_file_name", s.outputFileName],
@@ -357,10 +346,7 @@ export function registerDeployment(program: Command) {
     });
 }
 
+/** The deployment's model as name:version, or null. */
 function modelLabel(d: Deployment): string | null {
-  const m = d.model ?? d.modelVersion;
-  if (!m) return null;
-  if (typeof m === "string") return m;
-  const mv = m as { name?: string; version?: string; model?: { name?: string } };
-  return mv.version ? `${mv.name ?? mv.model?.name ?? "?"}:${mv.version}` : null;
+  return d.model;
 }

@@ -1,25 +1,13 @@
 import { readFile } from "node:fs/promises";
 import type { Command } from "commander";
 import { parse as parseYaml } from "yaml";
-import type { Page } from "../client";
+import type { CreatedEndpoint, Endpoint, EndpointPage } from "../api";
 import { printAz, wantsAzOutput, withAzOutput, type AzOutputOptions } from "../az-output";
 import { azEndpoint, azEndpointRow } from "../azure-shape";
 import { apiClient, collect, intArg, note } from "../context";
 import { UsageError } from "../errors";
 import { formatDate, printFields, printJson, printTable } from "../output";
 import { registerInvoke } from "./invoke";
-
-interface Endpoint {
-  name: string;
-  description: string | null;
-  tags: Record<string, string>;
-  defaultDeployment?: string | null;
-  deploymentCount?: number;
-  jobCount?: number;
-  createdAt?: string;
-  updatedAt?: string;
-  [key: string]: unknown;
-}
 
 /** `--tags a=1 --tags b=2` or `--tags a=1,b=2` (az ml style) → a tags object. */
 export function parseTagArgs(values: string[] = []): Record<string, string> {
@@ -117,7 +105,9 @@ export function registerEndpoint(program: Command) {
     for (const n of fromFile?.notes ?? []) note(n);
     const tags = opts.tags ? parseTagArgs(opts.tags) : (fromFile?.tags ?? {});
     const client = await apiClient();
-    await client.json<Endpoint>("POST", "/endpoints", { json: { name, description: opts.description ?? fromFile?.description, tags } });
+    await client.json<CreatedEndpoint>("POST", "/endpoints", {
+      json: { name, description: opts.description ?? fromFile?.description, tags },
+    });
     if (wantsAzOutput(opts) || opts.json) {
       const e = await client.get<Endpoint>(`/endpoints/${enc(name)}`);
       return opts.json && !wantsAzOutput(opts) ? printJson(e) : printAz(azEndpoint(e), opts);
@@ -134,7 +124,7 @@ export function registerEndpoint(program: Command) {
       .option("--json", "print the API's page as JSON"),
   ).action(async (opts: { page?: number; perPage?: number; json?: boolean } & AzOutputOptions) => {
     const client = await apiClient();
-    const page = await client.get<Page<Endpoint>>("/endpoints", { page: opts.page, perPage: opts.perPage });
+    const page = await client.get<EndpointPage>("/endpoints", { page: opts.page, perPage: opts.perPage });
     if (wantsAzOutput(opts)) return printAz(page.data.map(azEndpointRow), opts);
     if (opts.json) return printJson(page);
     if (!page.data.length) return console.log("No endpoints. Create one with `batchpoint endpoint create --name NAME`.");
@@ -160,17 +150,12 @@ export function registerEndpoint(program: Command) {
     const e = await client.get<Endpoint>(`/endpoints/${enc(opts.name)}`);
     if (wantsAzOutput(opts)) return printAz(azEndpoint(e), opts);
     if (opts.json) return printJson(e);
-    const defaults = (e.defaults as { deploymentName?: string } | undefined)?.deploymentName;
     printFields([
       ["name", e.name],
       ["description", e.description],
       ["tags", e.tags],
-      ["default deployment", e.defaultDeployment ?? defaults ?? (e.defaultDeploymentId ? String(e.defaultDeploymentId) : null)],
-      [
-        "deployments",
-        Array.isArray(e.deployments) ? (e.deployments as { name: string }[]).map((d) => d.name).join(", ") : e.deploymentCount,
-      ],
-      ["jobs", e.jobCount],
+      ["default deployment", e.defaults.deploymentName],
+      ["deployments", e.deployments.map((d) => d.name).join(", ")],
       ["created", formatDate(e.createdAt)],
       ["updated", formatDate(e.updatedAt)],
     ]);

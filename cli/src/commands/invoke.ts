@@ -20,7 +20,8 @@ import {
 import { printJson } from "../output";
 import { parseSourcesFile, storageOf } from "../sources";
 import { listLocalFiles, uploadFiles } from "../upload";
-import { waitForJob, webUrlOf, type Job } from "./job";
+import type { Job, JobStarted } from "../api";
+import { waitForJob, webUrlOf } from "./job";
 
 export interface InvokeOptions extends AzOutputOptions {
   name: string;
@@ -138,13 +139,13 @@ function outputOf(p: string): { path: string; fileName?: string } {
 
 // The job's settings as presentJob names them, and the job body's names for the overrides.
 const APPLIED: [bodyKey: string, read: (j: Job) => unknown, azName: string][] = [
-  ["miniBatchSize", (j) => (j.settings as Record<string, unknown> | undefined)?.miniBatchSize, "mini_batch_size"],
-  ["instanceCount", (j) => (j.settings as Record<string, unknown> | undefined)?.instanceCount, "instance_count"],
-  ["maxRetries", (j) => (j.settings as Record<string, unknown> | undefined)?.maxRetries, "max_retries"],
-  ["timeout", (j) => (j.settings as Record<string, unknown> | undefined)?.timeoutSeconds, "timeout"],
-  ["errorThreshold", (j) => (j.settings as Record<string, unknown> | undefined)?.errorThreshold, "error_threshold"],
-  ["loggingLevel", (j) => (j.settings as Record<string, unknown> | undefined)?.loggingLevel, "logging_level"],
-  ["outputFileName", (j) => j.output?.fileName, "output_file_name"],
+  ["miniBatchSize", (j) => j.settings.miniBatchSize, "mini_batch_size"],
+  ["instanceCount", (j) => j.settings.instanceCount, "instance_count"],
+  ["maxRetries", (j) => j.settings.maxRetries, "max_retries"],
+  ["timeout", (j) => j.settings.timeoutSeconds, "timeout"],
+  ["errorThreshold", (j) => j.settings.errorThreshold, "error_threshold"],
+  ["loggingLevel", (j) => j.settings.loggingLevel, "logging_level"],
+  ["outputFileName", (j) => j.output.fileName, "output_file_name"],
 ];
 
 /** Names every override the server did not apply, so none is lost silently. */
@@ -154,10 +155,7 @@ function checkApplied(body: Record<string, unknown>, job: Job) {
     if (body[key] !== undefined && read(job) !== undefined && read(job) !== body[key]) missed.push(`${azName}=${String(body[key])}`);
   const env = body.environmentVariables as Record<string, string> | undefined;
   // Per-job variables are the job's own (shown masked under inputs); older servers merged them into settings.
-  const applied = {
-    ...((job.settings as Record<string, unknown> | undefined)?.environmentVariables ?? {}),
-    ...((job.inputs as Record<string, unknown> | undefined)?.environmentVariables ?? {}),
-  } as Record<string, string>;
+  const applied: Record<string, string> = { ...job.settings.environmentVariables, ...job.inputs.environmentVariables };
   for (const k of Object.keys(env ?? {})) if (!(k in applied)) missed.push(`environment_variables.${k}`);
   if (missed.length)
     note(
@@ -326,11 +324,7 @@ export function registerInvoke(endpoint: Command) {
     }
 
     const started = await client
-      .json<{ name: string; status: string; created?: boolean; links?: Record<string, string> }>(
-        "POST",
-        `/endpoints/${encodeURIComponent(opts.name)}/jobs`,
-        { json: body },
-      )
+      .json<JobStarted>("POST", `/endpoints/${encodeURIComponent(opts.name)}/jobs`, { json: body })
       .catch((e: unknown) => Promise.reject(perJobSettingRefused(e, body) ?? e));
     const job = await client.get<Job>(`/jobs/${encodeURIComponent(started.name)}`);
     checkApplied(body, job);

@@ -1,32 +1,10 @@
 import { readFile } from "node:fs/promises";
 import type { Command } from "commander";
 import { parse as parseYaml } from "yaml";
-import type { Page } from "../client";
+import type { JobDefinition, JobDefinitionPage, JobDefinitionRun, JobPage } from "../api";
 import { apiClient, intArg } from "../context";
 import { UsageError } from "../errors";
 import { formatDate, printFields, printJson, printTable } from "../output";
-
-interface Run {
-  job: string;
-  status: string;
-  at: string;
-  scheduledFor: string | null;
-}
-
-interface JobDefinition {
-  name: string;
-  description: string | null;
-  endpoint: string;
-  deployment: string | null;
-  spec: Record<string, unknown>;
-  schedule: { cron: string; timezone: string } | null;
-  enabled: boolean;
-  overlapPolicy: string;
-  nextRunAt: string | null;
-  lastRun: Run | null;
-  lastSuccessfulRun: Run | null;
-  lastRunNote: string | null;
-}
 
 const enc = encodeURIComponent;
 
@@ -92,7 +70,7 @@ function withDefinitionFlags(cmd: Command, { creating }: { creating: boolean }) 
 }
 
 function printDefinition(d: JobDefinition) {
-  const run = (r: Run | null) => (r ? `${r.job} (${r.status}, ${formatDate(r.at)})` : "-");
+  const run = (r: JobDefinition["lastRun"]) => (r ? `${r.job} (${r.status}, ${formatDate(r.at)})` : "-");
   printFields([
     ["name", d.name],
     ["description", d.description],
@@ -138,7 +116,7 @@ export function registerJobDefinition(program: Command) {
     .option("--json", "print the API's page as JSON")
     .action(async (opts: { page?: number; perPage?: number; json?: boolean }) => {
       const client = await apiClient();
-      const page = await client.get<Page<JobDefinition>>("/job-definitions", { page: opts.page, perPage: opts.perPage });
+      const page = await client.get<JobDefinitionPage>("/job-definitions", { page: opts.page, perPage: opts.perPage });
       if (opts.json) return printJson(page);
       if (!page.data.length)
         return console.log(
@@ -202,7 +180,7 @@ export function registerJobDefinition(program: Command) {
     .requiredOption("-n, --name <name>", "definition name")
     .option("--json", "print the API's answer as JSON")
     .action(async (opts: { name: string; json?: boolean }) => {
-      const r = await (await apiClient()).json<{ name: string; status: string }>("POST", `/job-definitions/${enc(opts.name)}/run`);
+      const r = await (await apiClient()).json<JobDefinitionRun>("POST", `/job-definitions/${enc(opts.name)}/run`);
       if (opts.json) return printJson(r);
       console.log(r.name);
     });
@@ -226,9 +204,7 @@ export function registerJobDefinition(program: Command) {
     .option("--page <n>", "page", intArg(1))
     .option("--json", "print the API's page as JSON")
     .action(async (opts: { name: string; page?: number; json?: boolean }) => {
-      const page = await (await apiClient()).get<
-        Page<{ name: string; status: string; createdAt: string; files: { total: number; failed: number } }>
-      >(`/job-definitions/${enc(opts.name)}/jobs`, { page: opts.page });
+      const page = await (await apiClient()).get<JobPage>(`/job-definitions/${enc(opts.name)}/jobs`, { page: opts.page });
       if (opts.json) return printJson(page);
       if (!page.data.length) return console.log(`No jobs yet. Start one with \`batchpoint job-definition run --name ${opts.name}\`.`);
       printTable(page.data, [

@@ -1,31 +1,30 @@
 import { mkdir } from "node:fs/promises";
 import path from "node:path";
 import { Option, type Command } from "commander";
-import type { ApiClient, Page } from "../client";
+import type {
+  Job,
+  JobCanceling,
+  JobItems,
+  JobOutputFile,
+  JobOutputs,
+  JobPage,
+  JobRetrying,
+  JobSummary,
+  MiniBatchPage,
+  WorkspaceInfo,
+} from "../api";
+import type { ApiClient } from "../client";
 import { printAz, wantsAzOutput, withAzOutput, type AzOutputOptions } from "../az-output";
 import { azJob, azureStatus, jobWebUrl } from "../azure-shape";
 import { apiClient, intArg, note, pollIntervalMs } from "../context";
 import { ApiError, EXIT, JobEndedError, UsageError } from "../errors";
 import { formatBytes, formatDate, formatDuration, printFields, printJson, printTable } from "../output";
-import { inputUnit, JobProgressDisplay, progressLine, type JobProgressView } from "../progress";
+import { inputUnit, JobProgressDisplay, progressLine } from "../progress";
 import { encodePath } from "../upload";
 // The statuses come from the one dependency-free module the server uses too (shared/, typed against the Prisma enum).
 import { isFinalJobStatus, isSucceededJobStatus, JOB_STATUSES } from "../../../shared/job-status";
 
-export interface Job extends JobProgressView {
-  name: string;
-  endpoint?: string;
-  deployment?: string;
-  deploymentVersion?: number;
-  output?: { path: string; fileName: string };
-  error?: string | null;
-  createdAt?: string;
-  startedAt?: string | null;
-  finishedAt?: string | null;
-  /** list rows: file counts */
-  files?: { total: number; completed: number; failed: number };
-  [key: string]: unknown;
-}
+export type { Job } from "../api";
 
 /** DataRobot's counts as one line: percentage, scored, failed and skipped rows (files for file input). */
 function countsLine(j: Job): string | undefined {
@@ -51,7 +50,7 @@ function endedError(job: Job): JobEndedError | null {
   const code = jobExitCode(job.status);
   if (code === EXIT.ok) return null;
   if (code === EXIT.completedWithErrors) {
-    const failed = job.progress?.files.failed ?? job.files?.failed;
+    const failed = job.progress.files.failed;
     return new JobEndedError(
       `job ${job.name} completed with errors${failed ? `: ${failed} ${inputUnit(job)} failed` : ""} (see batchpoint job logs ${job.name})`,
       code,
@@ -134,22 +133,26 @@ function jobNameOf(positional: string | undefined, opts: { name?: string }): str
 
 /** The dashboard URL of a job (needs the token's workspace slug). */
 export async function webUrlOf(client: ApiClient, job: string): Promise<string> {
-  const me = await client.get<{ workspace: { slug: string } }>("/workspace");
+  const me = await client.get<WorkspaceInfo>("/workspace");
   return jobWebUrl(client.baseUrl, me.workspace.slug, job);
 }
 
 /** Every job of an endpoint (optionally one deployment's), newest first, across pages. */
-export async function listAllJobs(client: ApiClient, query: { endpoint?: string; status?: string }, deployment?: string): Promise<Job[]> {
-  const rows: Job[] = [];
+export async function listAllJobs(
+  client: ApiClient,
+  query: { endpoint?: string; status?: string },
+  deployment?: string,
+): Promise<JobSummary[]> {
+  const rows: JobSummary[] = [];
   for (let page = 1; ; page++) {
-    const res = await client.get<Page<Job>>("/jobs", { ...query, page, perPage: 200 });
+    const res = await client.get<JobPage>("/jobs", { ...query, page, perPage: 200 });
     rows.push(...res.data);
     if (page >= res.totalPages || !res.data.length) break;
   }
   return deployment ? rows.filter((j) => j.deployment === deployment) : rows;
 }
 
-export function printJobTable(rows: Job[]) {
+export function printJobTable(rows: JobSummary[]) {
   printTable(rows, [
     ["name", (j) => j.name],
     ["status", (j) => j.status],
@@ -166,16 +169,11 @@ export function printJobTable(rows: Job[]) {
   ]);
 }
 
-interface JobOutputFile {
-  path: string;
-  kind: "predictions" | "errors" | "summary" | "script" | string;
-}
-
 /** GET /jobs/{job}/outputs, or null when this server has no such list (older servers). */
 async function listJobOutputs(client: ApiClient, name: string): Promise<JobOutputFile[] | null> {
   await client.get(`/jobs/${enc(name)}`); // a missing job is an error, not "no listing"
   try {
-    return (await client.get<{ data: JobOutputFile[] }>(`/jobs/${enc(name)}/outputs`)).data;
+    return (await client.get<JobOutputs>(`/jobs/${enc(name)}/outputs`)).data;
   } catch (e) {
     if (e instanceof ApiError && (e.status === 404 || e.status === 405)) return null;
     throw e;
@@ -226,20 +224,11 @@ async function fetchLogs(client: ApiClient, name: string, miniBatch?: number): P
   return res.text();
 }
 
-interface MiniBatchRow {
-  index: number;
-  status: string;
-  attempts?: number;
-  error?: string | null;
-  traceback?: string | null;
-  inputs?: unknown;
-}
-
 /** The tracebacks of failed mini-batches the logs text does not already hold. */
 async function failedTracebacks(client: ApiClient, name: string, logs: string, miniBatch?: number): Promise<string[]> {
-  let rows: MiniBatchRow[];
+  let rows: MiniBatchPage["data"];
   try {
-    rows = (await client.get<Page<MiniBatchRow>>(`/jobs/${enc(name)}/mini-batches`, { status: "failed", perPage: 200 })).data;
+    rows = (await client.get<MiniBatchPage>(`/jobs/${enc(name)}/mini-batches`, { status: "failed", perPage: 200 })).data;
   } catch (e) {
     if (e instanceof ApiError && e.status === 404) return [];
     throw e;
@@ -283,7 +272,7 @@ export function registerJob(program: Command) {
       } & AzOutputOptions,
     ) => {
       const client = await apiClient();
-      const page = await client.get<Page<Job>>("/jobs", {
+      const page = await client.get<JobPage>("/jobs", {
         endpoint: opts.endpoint ?? opts.endpointName,
         status: opts.status,
         page: opts.page,
@@ -416,10 +405,7 @@ export function registerJob(program: Command) {
     .action(async (positional: string | undefined, opts: { name?: string; json?: boolean }) => {
       const client = await apiClient();
       const name = jobNameOf(positional, opts);
-      const res = await client.get<{
-        counts: { pending: number; completed: number; failed: number; total: number };
-        data: { key: string; status: string; result: { location: string } | null; error: string | null }[];
-      }>(`/jobs/${enc(name)}/items`);
+      const res = await client.get<JobItems>(`/jobs/${enc(name)}/items`);
       if (opts.json) return printJson(res);
       if (!res.data.length) return console.log(`Job ${name} has no input items (it was not invoked with --sources).`);
       printTable(res.data, [
@@ -439,7 +425,7 @@ export function registerJob(program: Command) {
     .action(async (positional: string | undefined, opts: { name?: string }) => {
       const client = await apiClient();
       const name = jobNameOf(positional, opts);
-      const res = await client.json<{ status?: string }>("POST", `/jobs/${enc(name)}/cancel`);
+      const res = await client.json<JobCanceling>("POST", `/jobs/${enc(name)}/cancel`);
       console.log(`Cancel requested for job ${name}${res.status ? ` (status: ${res.status})` : ""}.`);
     });
 
@@ -452,7 +438,7 @@ export function registerJob(program: Command) {
     .action(async (positional: string | undefined, opts: { name?: string; wait?: boolean }) => {
       const client = await apiClient();
       const name = jobNameOf(positional, opts);
-      const res = await client.json<{ status?: string; miniBatches?: number }>("POST", `/jobs/${enc(name)}/retry-failed`);
+      const res = await client.json<JobRetrying>("POST", `/jobs/${enc(name)}/retry-failed`);
       console.log(`Retrying ${typeof res.miniBatches === "number" ? `${res.miniBatches} ` : ""}failed mini-batch(es) of job ${name}.`);
       if (opts.wait) await waitForJob(client, name);
     });

@@ -1,14 +1,10 @@
 import type { Command } from "commander";
+import type { WorkspaceInfo } from "../api";
 import { ApiClient } from "../client";
 import { configPath, normalizeUrl, readConfig, writeConfig } from "../config";
 import { apiClient } from "../context";
 import { UsageError } from "../errors";
 import { printJson } from "../output";
-
-interface WorkspaceInfo {
-  workspace: { name?: string; slug?: string };
-  role: string;
-}
 
 export function registerLogin(program: Command) {
   program

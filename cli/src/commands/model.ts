@@ -1,31 +1,13 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { Option, type Command } from "commander";
-import type { Page } from "../client";
+import type { Model, ModelPage, ModelVersion } from "../api";
 import { printAz, wantsAzOutput, withAzOutput, type AzOutputOptions } from "../az-output";
 import { azModelRow, azModelVersion } from "../azure-shape";
 import { apiClient, intArg, note } from "../context";
 import { UsageError } from "../errors";
 import { formatBytes, formatDate, printFields, printJson, printTable } from "../output";
 import { uploadModel } from "./deployment";
-
-interface ModelRow {
-  name: string;
-  description?: string | null;
-  latestVersion?: string | null;
-  versionCount?: number;
-  updatedAt?: string;
-}
-
-interface ModelVersion {
-  name: string;
-  version: string;
-  description?: string | null;
-  files?: number;
-  fileCount?: number;
-  sizeBytes?: number;
-  createdAt?: string;
-}
 
 const enc = encodeURIComponent;
 
@@ -78,7 +60,7 @@ export function registerModel(program: Command) {
         const [name, version] = [ref.slice(0, ref.lastIndexOf(":")), ref.slice(ref.lastIndexOf(":") + 1)];
         return printAz(
           {
-            ...azModelVersion(await client.get<Record<string, unknown>>(`/models/${enc(name)}/versions/${enc(version)}`)),
+            ...azModelVersion(await client.get<ModelVersion>(`/models/${enc(name)}/versions/${enc(version)}`)),
             type: opts.type ?? "custom_model",
           },
           opts,
@@ -98,10 +80,10 @@ export function registerModel(program: Command) {
       .option("--json", "print the API's page as JSON"),
   ).action(async (opts: { page?: number; perPage?: number; json?: boolean } & AzOutputOptions) => {
     const client = await apiClient();
-    const page = await client.get<Page<ModelRow>>("/models", { page: opts.page, perPage: opts.perPage });
+    const page = await client.get<ModelPage>("/models", { page: opts.page, perPage: opts.perPage });
     if (wantsAzOutput(opts))
       return printAz(
-        page.data.map((m) => azModelRow(m as unknown as Record<string, unknown>)),
+        page.data.map((m) => azModelRow(m)),
         opts,
       );
     if (opts.json) return printJson(page);
@@ -130,35 +112,35 @@ export function registerModel(program: Command) {
     if (opts.label && opts.version) throw new UsageError("give --version or --label, not both.");
     let version = opts.version;
     if (opts.label) {
-      const m = await client.get<{ versions?: ModelVersion[] }>(`/models/${enc(opts.name)}`);
-      version = latestOf((m.versions ?? []).map((v) => String(v.version)));
+      const m = await client.get<Model>(`/models/${enc(opts.name)}`);
+      version = latestOf(m.versions.map((v) => v.version));
       if (!version) throw new UsageError(`model '${opts.name}' has no versions.`);
     }
     if (version) {
       const v = await client.get<ModelVersion>(`/models/${enc(opts.name)}/versions/${enc(version)}`);
-      if (wantsAzOutput(opts)) return printAz(azModelVersion(v as unknown as Record<string, unknown>), opts);
+      if (wantsAzOutput(opts)) return printAz(azModelVersion(v), opts);
       if (opts.json) return printJson(v);
       return printFields([
         ["name", v.name],
         ["version", v.version],
         ["description", v.description],
-        ["files", v.files ?? v.fileCount],
-        ["size", v.sizeBytes === undefined ? undefined : formatBytes(v.sizeBytes)],
+        ["files", v.files],
+        ["size", formatBytes(v.sizeBytes)],
         ["created", formatDate(v.createdAt)],
       ]);
     }
-    const m = await client.get<{ name: string; description?: string | null; versions?: ModelVersion[] }>(`/models/${enc(opts.name)}`);
+    const m = await client.get<Model>(`/models/${enc(opts.name)}`);
     if (wantsAzOutput(opts))
       return printAz(
-        (m.versions ?? []).map((v) => azModelVersion({ ...v, name: m.name } as unknown as Record<string, unknown>)),
+        m.versions.map((v) => azModelVersion({ ...v, name: m.name })),
         opts,
       );
     if (opts.json) return printJson(m);
     console.log(`${m.name}${m.description ? ` — ${m.description}` : ""}`);
-    printTable(m.versions ?? [], [
+    printTable(m.versions, [
       ["version", (v) => v.version],
-      ["files", (v) => v.fileCount ?? v.files],
-      ["size", (v) => (v.sizeBytes === undefined ? null : formatBytes(Number(v.sizeBytes)))],
+      ["files", (v) => v.files],
+      ["size", (v) => formatBytes(v.sizeBytes)],
       ["created", (v) => formatDate(v.createdAt)],
       ["description", (v) => v.description],
     ]);

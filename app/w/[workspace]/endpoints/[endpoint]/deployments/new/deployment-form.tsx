@@ -9,88 +9,16 @@ import { humanMessage } from "@/components/forms/human-message";
 import { parseKeyValueLines } from "@/components/forms/key-value";
 import { useAction, useFormErrors } from "@/components/forms/use-form-action";
 import { Button, ButtonLink } from "@/components/ui/button";
-import { SelectField, TextField } from "@/components/ui/field";
-import { DEFAULT_SANDBOX_SETTINGS, SANDBOX_LIMIT_RANGES, type SandboxLimitName } from "@/lib/scoring/sandbox-settings";
 import { createDeploymentAction, updateDeploymentAction } from "../../../actions";
+import { CodeAndModelFieldset } from "../_components/code-and-model-fieldset";
+import { DeploymentBasicsFieldset } from "../_components/deployment-basics-fieldset";
+import { type DeploymentInitial, FIELDS, fieldFor, LIMITS } from "../_components/deployment-fields";
+import { EnvironmentVariablesField } from "../_components/environment-variables-field";
+import { PythonEnvironmentFieldset } from "../_components/python-environment-fieldset";
+import { SandboxLimitsFieldset } from "../_components/sandbox-limits-fieldset";
+import { SettingsFieldset } from "../_components/settings-fieldset";
 
-/** The saved deployment, when editing. */
-export interface DeploymentInitial {
-  name: string;
-  description: string | null;
-  runtime: string;
-  interpreter: string | null;
-  model: string | null;
-  scoringScript: string;
-  settings: {
-    miniBatchSize: number;
-    instanceCount: number;
-    maxConcurrencyPerInstance: number;
-    retrySettings: { maxRetries: number; timeout: number };
-    errorThreshold: number;
-    outputAction: string;
-    outputFileName: string;
-    loggingLevel: string;
-    environmentVariables: Record<string, string>;
-    sandboxSettings?: Partial<Record<SandboxLimitName, number>> & { allowNetwork?: boolean };
-    supportsExplanations?: boolean;
-  };
-  environment?: { condaFile: string | null; requirementsFile: string | null } | null;
-}
-
-const LIMITS = Object.entries(SANDBOX_LIMIT_RANGES) as [SandboxLimitName, (typeof SANDBOX_LIMIT_RANGES)[SandboxLimitName]][];
-const ENV_FILES = [
-  ["condaFile", "Conda file", /\.ya?ml$/],
-  ["requirementsFile", "Requirements file", /\.txt$/],
-] as const;
-
-const NUMBERS = [
-  ["miniBatchSize", "Mini-batch size", 10],
-  ["instanceCount", "Instance count", 1],
-  ["maxConcurrencyPerInstance", "Max concurrency per instance", 1],
-  ["retrySettings.maxRetries", "Max retries", 3],
-  ["retrySettings.timeout", "Timeout (seconds)", 30],
-  ["errorThreshold", "Error threshold", -1],
-] as const;
-
-// Every field the server can report on: the control's id, its label, and a sentence for zod's generic messages.
-const FIELDS: Record<string, { id: string; label: string; override?: string }> = {
-  name: { id: "name", label: "Name", override: "Enter a name: 3-32 letters, digits and dashes, starting with a letter." },
-  description: { id: "description", label: "Description" },
-  runtime: { id: "runtime", label: "Runtime" },
-  interpreter: { id: "interpreter", label: "Interpreter" },
-  "code.files": { id: "code", label: "Scoring code files", override: "Upload your scoring code: at least the scoring script." },
-  scoringScript: {
-    id: "scoringScript",
-    label: "Scoring script",
-    override: "Choose the scoring script: upload your code files, then pick the one with init() and run().",
-  },
-  model: { id: "model", label: "Model" },
-  ...Object.fromEntries(
-    NUMBERS.map(([key, label]) => [
-      `settings.${key}`,
-      { id: key, label, override: `Enter a whole number for the ${label.toLowerCase()}.` },
-    ]),
-  ),
-  "settings.outputAction": { id: "outputAction", label: "Output action" },
-  "settings.outputFileName": { id: "outputFileName", label: "Output file name" },
-  "settings.loggingLevel": { id: "loggingLevel", label: "Logging level" },
-  "settings.environmentVariables": { id: "environmentVariables", label: "Environment variables" },
-  ...Object.fromEntries(LIMITS.map(([key, r]) => [`settings.sandboxSettings.${key}`, { id: `sandboxSettings.${key}`, label: r.label }])),
-  "settings.sandboxSettings.allowNetwork": { id: "sandboxSettings.allowNetwork", label: "Allow outbound network" },
-  "environment.condaFile": { id: "environment.condaFile", label: "Conda file" },
-  "environment.requirementsFile": { id: "environment.requirementsFile", label: "Requirements file" },
-  environment: { id: "environment.condaFile", label: "Environment file" },
-};
-
-/** The form's field for an error key such as "deployment.settings.retrySettings.timeout" or "code.files.a.py". */
-function fieldFor(key: string) {
-  const k = key.replace(/^(deployment|update)\./, "");
-  if (FIELDS[k]) return { key: k, ...FIELDS[k] };
-  if (k.startsWith("code.files")) return { key: "code.files", ...FIELDS["code.files"] };
-  if (k.startsWith("settings.environmentVariables"))
-    return { key: "settings.environmentVariables", ...FIELDS["settings.environmentVariables"] };
-  return undefined;
-}
+export type { DeploymentInitial } from "../_components/deployment-fields";
 
 export function DeploymentForm({
   slug,
@@ -237,233 +165,26 @@ export function DeploymentForm({
         });
       }}
     >
-      <FormMessage message={message ?? fieldErrors.form?.join(" ")} />
-      <fieldset className="grid gap-4 sm:grid-cols-2">
-        <legend className="mb-2 text-sm font-semibold">Deployment</legend>
-        <TextField
-          label="Name"
-          name="name"
-          placeholder="blue"
-          defaultValue={initial?.name}
-          disabled={!!initial}
-          hint={initial ? "A deployment's name cannot change." : "3-32 letters, digits and dashes, starting with a letter."}
-          errors={err("name")}
-        />
-        <TextField label="Description" name="description" defaultValue={initial?.description ?? ""} errors={err("description")} />
-        <SelectField
-          label="Runtime"
-          name="runtime"
-          value={runtime}
-          disabled={!!initial}
-          onChange={(e) => setRuntime(e.target.value)}
-          options={[
-            { value: "python", label: "Python" },
-            { value: "node", label: "Node.js" },
-          ]}
-        />
-        <TextField
-          label="Interpreter"
-          name="interpreter"
-          defaultValue={initial?.interpreter ?? ""}
-          placeholder={runtime === "python" ? "python3" : "node"}
-          hint="Optional: a path such as /usr/bin/python3 with your packages."
-          errors={err("interpreter")}
-        />
-      </fieldset>
+      <DeploymentBasicsFieldset initial={initial} runtime={runtime} setRuntime={setRuntime} err={err} />
 
-      <fieldset className="space-y-4">
-        <legend className="mb-2 text-sm font-semibold">Code and model</legend>
-        <div className="space-y-1.5">
-          <label htmlFor="code" className="block text-sm font-medium">
-            Scoring code files
-          </label>
-          <input
-            id="code"
-            type="file"
-            multiple
-            aria-invalid={err("code.files")?.length ? true : undefined}
-            aria-describedby={err("code.files")?.length ? "code-error" : "code-hint"}
-            className="block w-full text-sm file:mr-3 file:rounded-md file:border-0 file:bg-brand-50 file:px-3 file:py-2 file:text-brand-700"
-            onChange={async (e) => {
-              const picked = Array.from(e.target.files ?? []);
-              const read = Object.fromEntries(
-                await Promise.all(picked.map(async (file) => [file.webkitRelativePath || file.name, await file.text()] as const)),
-              );
-              setFiles(read);
-              const main = Object.keys(read).find((n) => /(score|main|predict)\.(py|mjs|js)$/.test(n)) ?? Object.keys(read)[0] ?? "";
-              setScript(main);
-            }}
-          />
-          <p id="code-hint" className="text-xs text-zinc-500">
-            {Object.keys(files).length
-              ? `${Object.keys(files).length} file(s): ${Object.keys(files).join(", ")}`
-              : initial
-                ? "Leave empty to keep the current code."
-                : "Your scoring script and any modules it imports."}
-          </p>
-          {err("code.files")?.length ? (
-            <p id="code-error" className="text-sm text-red-600" role="alert">
-              {err("code.files")!.join(" ")}
-            </p>
-          ) : null}
-        </div>
-        <SelectField
-          label="Scoring script"
-          name="scoringScript"
-          value={script}
-          onChange={(e) => setScript(e.target.value)}
-          options={scripts.length ? scripts.map((n) => ({ value: n, label: n })) : [{ value: "", label: "Upload code files first" }]}
-          errors={err("scoringScript")}
-        />
-        <SelectField
-          label="Model"
-          name="model"
-          defaultValue={initial?.model ?? ""}
-          options={[{ value: "", label: "No model" }, ...models.map((m) => ({ value: m, label: m }))]}
-          hint="Its files are in AZUREML_MODEL_DIR when init() runs."
-          errors={err("model")}
-        />
-      </fieldset>
+      <CodeAndModelFieldset
+        initial={initial}
+        models={models}
+        files={files}
+        setFiles={setFiles}
+        script={script}
+        setScript={setScript}
+        scripts={scripts}
+        err={err}
+      />
 
-      <fieldset className="grid gap-4 sm:grid-cols-2">
-        <legend className="mb-2 text-sm font-semibold">Settings (Azure ML&apos;s defaults)</legend>
-        {NUMBERS.map(([key, label, fallback]) => (
-          <TextField
-            key={key}
-            label={label}
-            name={key}
-            type="number"
-            defaultValue={dflt(key, fallback)}
-            hint={help[key]}
-            errors={err(`settings.${key}`)}
-          />
-        ))}
-        <SelectField
-          label="Output action"
-          name="outputAction"
-          defaultValue={initial?.settings.outputAction}
-          options={[
-            { value: "append_row", label: "append_row: one merged file" },
-            { value: "summary_only", label: "summary_only: no predictions file" },
-          ]}
-          hint={help.outputAction}
-        />
-        <TextField
-          label="Output file name"
-          name="outputFileName"
-          defaultValue={initial?.settings.outputFileName ?? "predictions.csv"}
-          hint={help.outputFileName}
-          errors={err("settings.outputFileName")}
-        />
-        <SelectField
-          label="Logging level"
-          name="loggingLevel"
-          defaultValue={initial?.settings.loggingLevel ?? "info"}
-          options={["debug", "info", "warning", "error"].map((l) => ({ value: l, label: l }))}
-          hint={help.loggingLevel}
-        />
-        <label className="flex items-start gap-2 text-sm sm:col-span-2">
-          <input
-            type="checkbox"
-            name="supportsExplanations"
-            className="mt-0.5"
-            defaultChecked={initial?.settings.supportsExplanations ?? false}
-          />
-          <span>
-            Supports explanations
-            <span className="block text-xs text-zinc-500">{help.supportsExplanations}</span>
-          </span>
-        </label>
-      </fieldset>
+      <SettingsFieldset initial={initial} help={help} dflt={dflt} err={err} />
 
-      {runtime === "python" ? (
-        <fieldset className="grid gap-4 sm:grid-cols-2">
-          <legend className="mb-2 text-sm font-semibold">Python environment</legend>
-          <p className="text-xs text-zinc-600 sm:col-span-2 dark:text-zinc-400">
-            Optional: a virtual environment is built from the file (on the server&apos;s python, whose packages stay visible) before the
-            first job runs. Pick a file among the code files; its build log shows on this deployment and on its jobs.
-          </p>
-          {ENV_FILES.map(([key, label, pattern]) => (
-            <SelectField
-              key={key}
-              label={label}
-              name={`environment.${key}`}
-              defaultValue={initial?.environment?.[key] ?? ""}
-              options={envChoices(key, pattern)}
-              hint={help[`environment.${key}`]}
-              errors={err(`environment.${key}`) ?? (key === "condaFile" ? err("environment") : undefined)}
-            />
-          ))}
-        </fieldset>
-      ) : null}
+      {runtime === "python" ? <PythonEnvironmentFieldset initial={initial} help={help} envChoices={envChoices} err={err} /> : null}
 
-      <fieldset className="grid gap-4 sm:grid-cols-2">
-        <legend className="mb-2 text-sm font-semibold">Sandbox limits</legend>
-        <p className="text-xs text-zinc-600 sm:col-span-2 dark:text-zinc-400">
-          Each worker runs in a sandbox with these limits. Leave a field empty for the default; a worker that crosses one fails its
-          mini-batch with a message naming the limit.
-        </p>
-        {LIMITS.map(([key, r]) => (
-          <TextField
-            key={key}
-            label={r.label}
-            name={`sandboxSettings.${key}`}
-            type="number"
-            min={r.min}
-            max={r.max}
-            step={1}
-            defaultValue={sandbox[key] ?? ""}
-            placeholder={`default ${DEFAULT_SANDBOX_SETTINGS[key]}`}
-            hint={`${help[`sandboxSettings.${key}`] ?? ""} Allowed: ${r.min.toLocaleString("en-US")} to ${r.max.toLocaleString("en-US")}.`.trim()}
-            errors={err(`settings.sandboxSettings.${key}`)}
-          />
-        ))}
-        <div className="space-y-1 sm:col-span-2">
-          <label className="flex items-center gap-2 text-sm">
-            <input
-              type="checkbox"
-              id="sandboxSettings.allowNetwork"
-              name="sandboxSettings.allowNetwork"
-              defaultChecked={sandbox.allowNetwork === true}
-              aria-describedby="sandboxSettings.allowNetwork-hint"
-            />{" "}
-            Allow outbound network
-          </label>
-          <p id="sandboxSettings.allowNetwork-hint" className="text-xs text-zinc-500">
-            {help["sandboxSettings.allowNetwork"]}
-          </p>
-        </div>
-      </fieldset>
+      <SandboxLimitsFieldset help={help} sandbox={sandbox} err={err} />
 
-      <div className="space-y-1.5">
-        <label htmlFor="environmentVariables" className="block text-sm font-medium">
-          Environment variables
-        </label>
-        <textarea
-          id="environmentVariables"
-          name="environmentVariables"
-          rows={3}
-          aria-invalid={err("settings.environmentVariables")?.length ? true : undefined}
-          defaultValue={
-            initial
-              ? Object.entries(initial.settings.environmentVariables)
-                  .map(([k, v]) => `${k}=${v}`)
-                  .join("\n")
-              : undefined
-          }
-          placeholder={"THRESHOLD=0.8\nAPI_KEY=..."}
-          className="block w-full rounded-md border border-zinc-300 bg-white px-3 py-2 font-mono text-sm dark:border-zinc-700 dark:bg-zinc-900"
-        />
-        <p className="text-xs text-zinc-500">
-          One KEY=value per line. {help.environmentVariables}
-          {initial ? " Leave ******** to keep a saved value." : ""}
-        </p>
-        {err("settings.environmentVariables")?.length ? (
-          <p className="text-sm text-red-600" role="alert">
-            {err("settings.environmentVariables")!.join(" ")}
-          </p>
-        ) : null}
-      </div>
+      <EnvironmentVariablesField initial={initial} help={help} err={err} />
 
       <label className="flex items-center gap-2 text-sm">
         <input type="checkbox" name="setDefault" defaultChecked={!initial && firstDeployment} /> Make this the endpoint&apos;s default

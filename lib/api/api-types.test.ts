@@ -1,0 +1,13 @@
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { API_TYPES_FILE, generateApiTypes } from "@/scripts/gen-api-types";
+
+describe("cli/src/api-types.ts", () => {
+  it("is what the generator writes from the OpenAPI document now (run `npm run gen:api-types`)", async () => {
+    const generated = await generateApiTypes();
+    expect(generated).toContain('"/jobs/{job}"');
+    expect(generated).toMatch(/Job: \{/);
+    // A plain comparison: the diff vitest prints is the change to commit.
+    expect(readFileSync(API_TYPES_FILE, "utf8")).toBe(generated);
+  });
+});
