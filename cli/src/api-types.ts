@@ -1111,7 +1111,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Job: progress, DataRobot's counts (percentageCompleted, scoredRows, failedRows, skippedRows, queuePosition) and rowOptions */
+                /** @description Job: progress and its unit (files, rows, items or runs), DataRobot's counts (percentageCompleted, scoredRows, failedRows, skippedRows, queuePosition) and rowOptions */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -3044,6 +3044,11 @@ export interface components {
                 };
             };
             explain: boolean;
+            /**
+             * @description What the job's counts count: files, rows (tabular, jsonl), items (sources) or runs (no data)
+             * @enum {string}
+             */
+            unit: "files" | "rows" | "items" | "runs";
             settings: {
                 miniBatchSize: number;
                 instanceCount: number;
