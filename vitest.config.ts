@@ -42,6 +42,9 @@ export default defineConfig({
           name: "unit",
           include: ["lib/**/*.test.ts", "executor/src/**/*.test.ts", "components/**/*.test.ts", "cli/src/**/*.test.ts"],
           environment: "node",
+          // A hang guard, not vitest's 5 s default: the property tests run 2,000 cases each, which took
+          // 5.5 s at load 48 (lib/storage/names.test.ts) and failed a green suite on a busy machine.
+          testTimeout: 60_000,
           maxWorkers: WORKERS,
         },
       },
