@@ -7,21 +7,29 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import path from "node:path";
 
-/** @type {{ name: string; script: string; after?: string[] }[]} */
+/**
+ * `after`: steps that must pass first; `afterEnd`: steps that must only have ended (passed or not);
+ * `nice`: the step's niceness, for steps nothing waits on and that have no time limits, so that the
+ * steps on the long path (build, then the browser tests) get the CPU first.
+ * @type {{ name: string; script: string; after?: string[]; afterEnd?: string[]; nice?: number }[]}
+ */
 const STEPS = [
   { name: "prisma generate", script: "prisma:generate" },
-  { name: "typecheck", script: "typecheck", after: ["prisma generate"] },
   { name: "lint", script: "lint" },
   { name: "format", script: "format:check" },
+  // The long path: next build at once, then the browser tests (they need the build).
+  { name: "build", script: "build:app", after: ["prisma generate"] },
+  { name: "e2e", script: "test:e2e:run", after: ["build"] },
+  // After the build, whether it passed or not: tsc reads the route types next build writes under
+  // .next/types (the build first deletes .next, so the two cannot overlap), and checks those of the
+  // build under test rather than a stale one. No time limit, so it yields the CPU to the browser tests.
+  { name: "typecheck", script: "typecheck", after: ["prisma generate"], afterEnd: ["build"], nice: 10 },
   { name: "unit", script: "test:unit", after: ["prisma generate"] },
   // The serial files (faults, kills) run one at a time in a vitest of their own, beside the parallel
-  // group: the two share no database, storage or executor (test/support/global-setup.ts).
+  // group: the two share no database, storage or executor (test/support/global-setup.ts). Both wait
+  // far more than they compute, so they start at once and run beside the build and the browser tests.
   { name: "integration", script: "test:integration:parallel", after: ["prisma generate"] },
   { name: "integration-serial", script: "test:integration:serial", after: ["prisma generate"] },
-  // next build overlaps the integration tests; the browser tests need the build.
-  // (after typecheck, which reads the route types next build rewrites under .next/types).
-  { name: "build", script: "build:app", after: ["prisma generate", "typecheck"] },
-  { name: "e2e", script: "test:e2e:run", after: ["build"] },
 ];
 
 const started = Date.now();
@@ -40,7 +48,8 @@ function run(step) {
   const existing = runs.get(step.name);
   if (existing) return existing;
   const promise = (async () => {
-    const deps = await Promise.all((step.after ?? []).map((d) => run(STEPS.find((s) => s.name === d))));
+    const byName = (d) => run(STEPS.find((s) => s.name === d));
+    const [deps] = await Promise.all([Promise.all((step.after ?? []).map(byName)), Promise.all((step.afterEnd ?? []).map(byName))]);
     if (deps.some((d) => !d.ok)) {
       console.log(`— ${step.name}: skipped (${step.after.join(", ")} failed)`);
       return { ok: false, ms: 0, skipped: true };
@@ -48,7 +57,7 @@ function run(step) {
     const t0 = Date.now();
     console.log(`▶ ${step.name} (npm run ${step.script}) at +${seconds(t0 - started)}`);
     const cpuFile = path.join(timesDir, `${step.script}.txt`);
-    const argv = ["npm", "run", "--silent", step.script];
+    const argv = [...(step.nice ? ["nice", "-n", String(step.nice)] : []), "npm", "run", "--silent", step.script];
     const [cmd, ...args] = TIME ? [TIME, "-q", "-f", "%U %S", "-o", cpuFile, ...argv] : argv;
     const child = spawn(cmd, args, { stdio: ["ignore", "pipe", "pipe"], env: process.env });
     let out = "";
