@@ -8,10 +8,9 @@ import { loadavg, tmpdir } from "node:os";
 import path from "node:path";
 
 /**
- * `after`: steps that must pass first; `afterEnd`: steps that must only have ended (passed or not);
- * `nice`: the step's niceness, for steps nothing waits on and that have no time limits, so that the
- * steps on the long path (build, then the browser tests) get the CPU first.
- * @type {{ name: string; script: string; after?: string[]; afterEnd?: string[]; nice?: number }[]}
+ * `after`: steps that must pass first; `afterEnd`: steps that must only have ended (passed or not).
+ * (No step runs niced: on a machine others load too, a niced typecheck starved, 3 s of CPU took 6 min.)
+ * @type {{ name: string; script: string; after?: string[]; afterEnd?: string[] }[]}
  */
 const STEPS = [
   { name: "prisma generate", script: "prisma:generate" },
@@ -22,8 +21,8 @@ const STEPS = [
   { name: "e2e", script: "test:e2e:run", after: ["build"] },
   // After the build, whether it passed or not: tsc reads the route types next build writes under
   // .next/types (the build first deletes .next, so the two cannot overlap), and checks those of the
-  // build under test rather than a stale one. No time limit, so it yields the CPU to the browser tests.
-  { name: "typecheck", script: "typecheck", after: ["prisma generate"], afterEnd: ["build"], nice: 10 },
+  // build under test rather than a stale one.
+  { name: "typecheck", script: "typecheck", after: ["prisma generate"], afterEnd: ["build"] },
   { name: "unit", script: "test:unit", after: ["prisma generate"] },
   // The serial files (faults, kills) run one at a time in a vitest of their own, beside the parallel
   // group: the two share no database, storage or executor (test/support/global-setup.ts). Both wait
@@ -57,7 +56,7 @@ function run(step) {
     const t0 = Date.now();
     console.log(`▶ ${step.name} (npm run ${step.script}) at +${seconds(t0 - started)}`);
     const cpuFile = path.join(timesDir, `${step.script}.txt`);
-    const argv = [...(step.nice ? ["nice", "-n", String(step.nice)] : []), "npm", "run", "--silent", step.script];
+    const argv = ["npm", "run", "--silent", step.script];
     const [cmd, ...args] = TIME ? [TIME, "-q", "-f", "%U %S", "-o", cpuFile, ...argv] : argv;
     const child = spawn(cmd, args, { stdio: ["ignore", "pipe", "pipe"], env: process.env });
     let out = "";
