@@ -9,7 +9,7 @@ import path from "node:path";
 
 /**
  * `after`: steps that must pass first; `afterEnd`: steps that must only have ended (passed or not).
- * (No step runs niced: on a machine others load too, a niced typecheck starved, 3 s of CPU took 6 min.)
+ * (No step runs niced: on a machine others load too, a niced step starves: 3 s of lint CPU took 6 min at load 40-68.)
  * @type {{ name: string; script: string; after?: string[]; afterEnd?: string[] }[]}
  */
 const STEPS = [
