@@ -13,10 +13,17 @@ process.env.E2E_DATA_DIR ??= mkdtempSync(path.join(tmpdir(), "batchpoint-e2e-"))
 
 export default defineConfig({
   testDir: "e2e",
-  timeout: 60_000,
-  expect: { timeout: 15_000 },
+  // Bundles the CLI once for every worker (e2e/support/global-setup.ts).
+  globalSetup: "./e2e/support/global-setup.ts",
+  // Hang guards, not estimates (as in test/support/wait.ts): every wait is for a state the page or the
+  // API shows, so a busy machine (two workers, load 10-20) makes a test slower, not red.
+  timeout: 180_000,
+  expect: { timeout: 30_000 },
+  // Files run side by side against the one server (every test seeds a workspace or names of its own);
+  // the tests of one file run in order in one worker. The browser tests wait on the server more than
+  // they compute, so 2 workers shorten them even on 2 cores. E2E_WORKERS overrides it.
   fullyParallel: false,
-  workers: 1,
+  workers: Number(process.env.E2E_WORKERS) || 2,
   retries: 0,
   reporter: process.env.CI ? [["list"]] : [["list"], ["html", { open: "never" }]],
   use: {

@@ -24,8 +24,10 @@ const integration = {
   environment: "node" as const,
   // Hang guards, not estimates: tests wait for states and events (test/support/wait.ts bounds each
   // wait at 3 minutes), so a busy machine makes them slower, not red.
+  // Hooks too: six files' beforeAll (an embedded PostgreSQL or an executor starting) passed 120 s at
+  // load 40-50 and failed the suite.
   testTimeout: 600_000,
-  hookTimeout: 120_000,
+  hookTimeout: 600_000,
   globalSetup: ["test/support/global-setup.ts"],
   setupFiles: ["test/support/setup-env.ts"],
 };
@@ -42,6 +44,9 @@ export default defineConfig({
           name: "unit",
           include: ["lib/**/*.test.ts", "executor/src/**/*.test.ts", "components/**/*.test.ts", "cli/src/**/*.test.ts"],
           environment: "node",
+          // A hang guard, not vitest's 5 s default: the property tests run 2,000 cases each, which took
+          // 5.5 s at load 48 (lib/storage/names.test.ts) and failed a green suite on a busy machine.
+          testTimeout: 60_000,
           maxWorkers: WORKERS,
         },
       },

@@ -1,5 +1,6 @@
 import { expect, test, type APIRequestContext } from "@playwright/test";
 import { E2E_ADMIN_TOKEN } from "../../playwright.config";
+import { pollJob } from "../support/api";
 import { seedToken } from "../support/fixtures";
 
 const auth = (token: string) => ({ authorization: `Bearer ${token}` });
@@ -13,14 +14,7 @@ def run(batch):
     return pd.DataFrame([{"file": os.path.basename(p), "length": len(open(p).read())} for p in batch])
 `;
 
-async function waitFor(request: APIRequestContext, name: string, statuses = ["completed", "completed_with_errors", "failed", "canceled"]) {
-  for (let i = 0; i < 300; i++) {
-    const job = await (await request.get(`/api/v1/jobs/${name}`, { headers: owner })).json();
-    if (statuses.includes(job.status)) return job;
-    await new Promise((r) => setTimeout(r, 300));
-  }
-  throw new Error(`job ${name} did not reach ${statuses}`);
-}
+const waitFor = (request: APIRequestContext, name: string, statuses?: string[]) => pollJob(request, owner, name, statuses);
 
 test.describe.configure({ mode: "serial" });
 

@@ -7,7 +7,7 @@ import { mkdtemp, readFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { expect, test } from "@playwright/test";
-import { BASE_URL, buildCli, cli as run, writeFiles, type Result } from "./support";
+import { BASE_URL, cli as run, writeFiles, type Result } from "./support";
 import { E2E_ADMIN_TOKEN } from "../../playwright.config";
 
 const id = Date.now().toString(36).slice(-5);
@@ -82,7 +82,6 @@ test.describe.configure({ mode: "serial" });
 let project: string;
 
 test.beforeAll(async () => {
-  buildCli();
   home = await mkdtemp(path.join(tmpdir(), "batchpoint-az-"));
   project = path.join(home, "project");
   await writeFiles(project, {

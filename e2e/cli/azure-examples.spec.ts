@@ -12,7 +12,7 @@ import { chmod, cp, mkdir, mkdtemp, readFile, writeFile } from "node:fs/promises
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { expect, test } from "@playwright/test";
-import { BIN, buildCli, cliEnv, pythonHas } from "./support";
+import { BIN, cliEnv, pythonHas } from "./support";
 
 const REPO = process.env.AZUREML_EXAMPLES_REPO || "/work/.mirror/Azure+azureml-examples/repo";
 const EXAMPLE = "cli/endpoints/batch/deploy-models/mnist-classifier";
@@ -54,7 +54,6 @@ function parseScores(csv: string): Map<string, { cls: number; p: number }> {
 
 test("Azure's MNIST deploy-and-run.sh runs through with az ml replaced by batchpoint; its scores match the example's driver", async () => {
   test.setTimeout(12 * 60_000);
-  buildCli();
   const work = await mkdtemp(path.join(tmpdir(), "batchpoint-azure-examples-"));
   const dir = copyExample(work);
   const digits = path.join(work, "digits");

@@ -1,4 +1,4 @@
-import { execFile, execFileSync } from "node:child_process";
+import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
 import { mkdir, mkdtemp, readFile, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -92,10 +92,8 @@ ${opts.extra ?? ""}`;
 
 test.describe.configure({ mode: "serial" });
 
+// e2e/support/global-setup.ts bundled the binary from the current source before any test.
 test.beforeAll(async () => {
-  // Bundle the binary from the current source (under a second), so a stale cli/dist is never what is tested.
-  execFileSync(process.execPath, [path.resolve("cli/build.mjs")], { stdio: "inherit" });
-  if (!existsSync(BIN)) throw new Error(`${BIN} is missing: \`npm run build:cli\` did not write it.`);
   work = await mkdtemp(path.join(tmpdir(), "batchpoint-cli-"));
 });
 

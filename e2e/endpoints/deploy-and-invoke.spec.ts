@@ -1,4 +1,5 @@
 import { expect, test } from "../support/test";
+import { until } from "../support/api";
 import { createToken, signUp } from "../support/fixtures";
 
 const SCORE = `import os
@@ -57,12 +58,15 @@ test("a contributor adds a deployment with the form and invokes the endpoint fro
   await page.waitForURL(new RegExp(`/w/${slug}/jobs/batchjob-`));
   const name = page.url().split("/").pop()!;
 
-  for (let i = 0; i < 100; i++) {
-    const job = await (await request.get(`/api/v1/jobs/${name}`, { headers: { authorization: `Bearer ${token}` } })).json();
-    if (job.status === "completed") break;
-    expect(["queued", "preparing", "running", "finalizing"]).toContain(job.status);
-    await new Promise((r) => setTimeout(r, 300));
-  }
+  await until(
+    `job ${name} to complete`,
+    async () => {
+      const job = await (await request.get(`/api/v1/jobs/${name}`, { headers: { authorization: `Bearer ${token}` } })).json();
+      if (job.status === "completed") return job;
+      expect(["queued", "preparing", "running", "finalizing"]).toContain(job.status);
+    },
+    300,
+  );
   const csv = await (await request.get(`/api/v1/jobs/${name}/output`, { headers: { authorization: `Bearer ${token}` } })).text();
   expect(csv.trim().split("\n")).toEqual(["file,size", "0.txt,1", "1.txt,2", "2.txt,3", "3.txt,4", "4.txt,5", "5.txt,6"]);
 

@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { expect, test, type APIRequestContext, type Page } from "../support/test";
+import { pollJob } from "../support/api";
 import { seedToken, signUp, sql } from "../support/fixtures";
 
 const SCORE = `
@@ -70,14 +71,7 @@ async function invoke(api: Api & { ep: string }, body: Record<string, unknown> =
   return (await res.json()).name as string;
 }
 
-async function waitForJob(api: Api, name: string, statuses = ["completed", "completed_with_errors", "failed", "canceled"]) {
-  for (let i = 0; i < 300; i++) {
-    const job = await (await api.request.get(`/api/v1/jobs/${name}`, { headers: api.headers })).json();
-    if (statuses.includes(job.status)) return job;
-    await new Promise((r) => setTimeout(r, 300));
-  }
-  throw new Error(`job ${name} did not reach ${statuses}`);
-}
+const waitForJob = (api: Api, name: string, statuses?: string[]) => pollJob(api.request, api.headers, name, statuses);
 
 const statusBadge = (page: Page) => page.getByRole("status", { name: "Job status" });
 const files = (n: number, prefix = "f") =>

@@ -38,17 +38,41 @@ export async function seedEndpoint(
   return name;
 }
 
-/** Polls a job over REST until it reaches one of `statuses`. */
-export async function waitForJob(
-  request: APIRequestContext,
-  token: string,
-  name: string,
-  statuses = ["completed", "completed_with_errors", "failed", "canceled"],
-) {
-  for (let i = 0; i < 400; i++) {
-    const job = await (await request.get(`/api/v1/jobs/${name}`, { headers: auth(token) })).json();
-    if (statuses.includes(job.status)) return job;
-    await new Promise((r) => setTimeout(r, 250));
+/**
+ * How long a test waits for a state before it fails: a bound on a hang, not an estimate of the work,
+ * long enough for a shared machine at load 10-20 with two workers (E2E_WAIT_MS overrides it).
+ */
+export const E2E_WAIT_MS = Number(process.env.E2E_WAIT_MS) || 150_000;
+
+/** Calls `check` every `intervalMs` until it returns something other than undefined; fails naming `what` after E2E_WAIT_MS. */
+export async function until<T>(what: string | (() => string), check: () => Promise<T | undefined>, intervalMs = 250): Promise<T> {
+  const deadline = Date.now() + E2E_WAIT_MS;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) {
+      throw new Error(`timed out after ${E2E_WAIT_MS / 1000} s waiting for ${typeof what === "string" ? what : what()}`);
+    }
+    await new Promise((r) => setTimeout(r, intervalMs));
   }
-  throw new Error(`job ${name} did not reach ${statuses.join("/")}`);
+}
+
+export const FINAL_STATUSES = ["completed", "completed_with_errors", "failed", "canceled"];
+
+/** Polls a job over REST (with `headers`) until it reaches one of `statuses`; returns its last answer. */
+export async function pollJob(request: APIRequestContext, headers: Record<string, string>, name: string, statuses = FINAL_STATUSES) {
+  let last = "";
+  return until(
+    () => `job ${name} to reach ${statuses.join("/")} (last seen: ${last || "no answer"})`,
+    async () => {
+      const job = await (await request.get(`/api/v1/jobs/${name}`, { headers })).json();
+      last = job.status;
+      return statuses.includes(job.status) ? job : undefined;
+    },
+  );
+}
+
+/** Polls a job over REST until it reaches one of `statuses`. */
+export function waitForJob(request: APIRequestContext, token: string, name: string, statuses = FINAL_STATUSES) {
+  return pollJob(request, auth(token), name, statuses);
 }

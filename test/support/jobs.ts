@@ -46,13 +46,17 @@ export async function uploadTexts(target: Awaited<ReturnType<typeof getDefaultSt
   for (let i = 0; i < count; i++) await uploadBlob(target, `${prefix}${String(i).padStart(3, "0")}.txt`, `${i}`);
 }
 
-/** Waits until the job reaches one of `statuses`; throws with the job's state when it does not in time. */
+/**
+ * Waits until the job reaches one of `statuses`; throws with the job's state when it does not in time.
+ * `timeoutMs` can lengthen the hang guard, never shorten it below TEST_WAIT_MS: a shorter bound is a
+ * guess of how long the work takes (callers pass 30-120 s), which a machine at load 10-40 can exceed.
+ */
 export async function waitForJob(
   jobId: string,
   statuses: string[] = ["completed", "completed_with_errors", "failed", "canceled"],
   timeoutMs = TEST_WAIT_MS,
 ) {
-  const deadline = Date.now() + timeoutMs;
+  const deadline = Date.now() + Math.max(timeoutMs, TEST_WAIT_MS);
   for (;;) {
     const job = await db.job.findUniqueOrThrow({ where: { id: jobId } });
     if (statuses.includes(job.status)) return job;
