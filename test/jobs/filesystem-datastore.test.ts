@@ -125,7 +125,7 @@ describe("a filesystem datastore over REST", () => {
     const zip = await zipDatastoreItems({ workspaceId: fx.workspace.id, datastore: LOCAL, paths: ["browse/"] });
     const chunks: Buffer[] = [];
     for await (const c of zip.stream) chunks.push(c as Buffer);
-    expect(Object.keys(unzipSync(new Uint8Array(Buffer.concat(chunks)))).sort()).toEqual(["a.txt", "sub/b.txt"]);
+    expect(Object.keys(unzipSync(new Uint8Array(Buffer.concat(chunks)))).sort()).toEqual(["browse/a.txt", "browse/sub/b.txt"]);
     const done = await deleteDatastoreItems({ workspaceId: fx.workspace.id, actor: fx.actor, datastore: LOCAL, paths: ["browse/"] });
     expect(done).toMatchObject({ deleted: 2, folders: 1 });
     expect(await names(local, "browse/")).toEqual([]);

@@ -32,7 +32,7 @@ def run(batch):
         "mount": sorted(os.listdir("/batchpoint/datastores")),
         "other_host_path": probe(lambda: os.listdir(os.environ["OTHER_STORE"])),
         "other_by_dots": probe(lambda: os.listdir("/batchpoint/datastores/../datastores/" + os.environ["OTHER_FOLDER"])),
-        "secret_via_link": probe(lambda: open("/batchpoint/datastores/" + os.environ["OWN_FOLDER"] + "/in/zz-link.txt").read()),
+        "secret_via_link": probe(lambda: open(os.path.join(os.path.dirname(batch[0]), "zz-link.txt")).read()),
         "write_input": probe(lambda: write(batch[0])),
         "write_beside": probe(lambda: write(os.path.join(os.path.dirname(batch[0]), "planted.txt"))),
         "inputs": [os.path.basename(p) for p in batch],
