@@ -33,9 +33,15 @@ export function datastoresRoot(env: Record<string, string | undefined> = process
   return path.resolve(env.BATCHPOINT_DATASTORES_DIR || path.join(dataDir(env), "datastores"));
 }
 
+// Folders this process made (or found) with their mode: the hot path (a path per input file) makes no syscalls for them.
+const ensured = new Set<string>();
+
 function ensureDir(dir: string, mode: number): string {
+  const key = `${mode}:${dir}`;
+  if (ensured.has(key)) return dir;
   mkdirSync(dir, { recursive: true, mode });
   chmodSync(dir, mode);
+  ensured.add(key);
   return dir;
 }
 
