@@ -46,7 +46,7 @@ test("registering a datastore names bad fields and refuses the platform's own st
   expect(account.name).not.toBe("devstoreaccount1");
   // The embedded workspaceblobstore is a local folder (docs/decisions/0024); the account still holds platform files.
   await page.goto(`/w/${slug}/datastores/workspaceblobstore`);
-  await expect(page.getByText("Folder on this server")).toBeVisible();
+  await expect(page.getByText("Folder on this server", { exact: true })).toBeVisible();
   const container = "ws-platform-files";
   await page.goto(`/w/${slug}/datastores/new`);
   await page.getByLabel("Name").fill("team_data");
