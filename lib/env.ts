@@ -54,6 +54,12 @@ export const envSchema = z
         error: "must be 1 (build a venv from a deployment's conda/requirements file, the default) or 0 (note and ignore those files)",
       })
       .optional(),
+    BATCHPOINT_DEFAULT_DATASTORE: z
+      .enum(["azure_blob", "filesystem"], {
+        error:
+          "must be 'filesystem' (new workspaces' workspaceblobstore is a folder under the data dir, read in place) or 'azure_blob' (a container in AZURE_STORAGE_CONNECTION_STRING's account)",
+      })
+      .default("azure_blob"),
     BATCHPOINT_SIGNUP: z.enum(["open", "invite", "closed"], { error: "must be open, invite or closed" }).default("open"),
     BATCHPOINT_ADMIN_TOKEN: z
       .string()

@@ -78,6 +78,9 @@ async function main() {
     azurite = await startAzurite({ dataDir: path.join(dataDir, "azurite"), port: Number(process.env.BATCHPOINT_AZURITE_PORT || 0) });
     env.AZURE_STORAGE_CONNECTION_STRING = azurite.connectionString;
     log(`embedded blob storage (Azurite) on 127.0.0.1:${azurite.port}`);
+    // No storage account of the user's: new workspaces keep their default datastore on local disk,
+    // read in place by the scorer; Azurite holds only platform files (docs/decisions/0024).
+    if (!process.env.BATCHPOINT_DEFAULT_DATASTORE) env.BATCHPOINT_DEFAULT_DATASTORE = "filesystem";
   }
   if (!process.env.BATCHPOINT_SECRET_KEY) env.BATCHPOINT_SECRET_KEY = secrets.BATCHPOINT_SECRET_KEY;
   if (!process.env.NEXTAUTH_SECRET) env.NEXTAUTH_SECRET = secrets.NEXTAUTH_SECRET;

@@ -2,6 +2,7 @@ import { Command, CommanderError } from "commander";
 import { expandAzAbbreviations, withAzIgnored } from "./az-output";
 import { registerCompute } from "./commands/compute";
 import { registerData } from "./commands/data";
+import { registerDatastore } from "./commands/datastore";
 import { registerDeployment } from "./commands/deployment";
 import { registerEndpoint } from "./commands/endpoint";
 import { registerJob } from "./commands/job";
@@ -35,6 +36,7 @@ export function buildProgram(): Command {
   registerJob(program);
   registerJobDefinition(program);
   registerData(program);
+  registerDatastore(program);
   registerCompute(program);
   acceptAzWorkspaceOptions(program);
   return program;

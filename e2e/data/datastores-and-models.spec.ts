@@ -44,8 +44,10 @@ test("registering a datastore names bad fields and refuses the platform's own st
     key: string;
   };
   expect(account.name).not.toBe("devstoreaccount1");
+  // The embedded workspaceblobstore is a local folder (docs/decisions/0024); the account still holds platform files.
   await page.goto(`/w/${slug}/datastores/workspaceblobstore`);
-  const container = (await page.getByText(/^ws-/).first().textContent())!.trim();
+  await expect(page.getByText("Folder on this server", { exact: true })).toBeVisible();
+  const container = "ws-platform-files";
   await page.goto(`/w/${slug}/datastores/new`);
   await page.getByLabel("Name").fill("team_data");
   await page.getByLabel("Container").fill(container);
@@ -58,6 +60,21 @@ test("registering a datastore names bad fields and refuses the platform's own st
   await expect(page.getByText(/platform's own storage account/)).toBeVisible();
   await page.goto(`/w/${slug}/datastores`);
   await expect(page.getByRole("link", { name: "team_data" })).toHaveCount(0);
+});
+
+test("a filesystem datastore is created from the form, takes uploads and is listed with its kind", async ({ page }) => {
+  const { slug } = await signUp(page, "fsowner");
+  await page.goto(`/w/${slug}/datastores/new`);
+  await page.getByLabel("Kind").selectOption("filesystem");
+  await expect(page.getByLabel("Connection string")).toHaveCount(0);
+  await page.getByLabel("Name").fill("local_data");
+  await page.getByRole("button", { name: "Create datastore" }).click();
+  await expect(page).toHaveURL(new RegExp(`/w/${slug}/datastores/local_data$`));
+  await expect(page.getByText("This folder is empty")).toBeVisible();
+  await page.getByLabel("Upload files").setInputFiles([{ name: "rows.csv", mimeType: "text/csv", buffer: Buffer.from("x,y\n1,2\n") }]);
+  await expect(page.getByRole("list", { name: "Folder contents" }).getByText("rows.csv")).toBeVisible();
+  await page.goto(`/w/${slug}/datastores`);
+  await expect(page.getByRole("row", { name: /local_data/ })).toContainText("Folder on this server");
 });
 
 test("a model is registered from its files and gets version 1, then 2", async ({ page }) => {

@@ -1,10 +1,11 @@
 import "server-only";
+import { randomBytes } from "node:crypto";
 import { z } from "zod";
 import { recordAuditEvent, type Actor } from "@/lib/audit/record-audit-event";
 import { decryptSecret, encryptSecret } from "@/lib/crypto/secret-box";
 import { db } from "@/lib/db";
 import { AppError, fieldError, isUniqueViolation, notFound } from "@/lib/errors";
-import { testConnection, type StorageTarget } from "@/lib/storage";
+import { ensureContainer, testConnection, type StorageTarget } from "@/lib/storage";
 import { datastoreNameSchema } from "@/lib/validation";
 import { endpointOfAccount, endpointOfConnectionString, refusedStorageEndpoint } from "./storage-endpoint";
 
@@ -13,6 +14,7 @@ const publicSelect = {
   id: true,
   name: true,
   description: true,
+  kind: true,
   auth: true,
   accountName: true,
   containerName: true,
@@ -39,9 +41,10 @@ export async function getDatastoreOrThrow(opts: { workspaceId: string; name: str
 export async function getStorageTargetOrThrow(opts: { workspaceId: string; name: string }): Promise<StorageTarget> {
   const ds = await db.datastore.findFirst({
     where: { workspaceId: opts.workspaceId, name: opts.name },
-    select: { auth: true, accountName: true, containerName: true, credentialCiphertext: true },
+    select: { kind: true, auth: true, accountName: true, containerName: true, credentialCiphertext: true },
   });
   if (!ds) throw notFound(`Datastore '${opts.name}'`);
+  if (ds.kind === "filesystem") return { auth: "filesystem", workspaceId: opts.workspaceId, folder: ds.containerName };
   if (ds.auth === "platform") return { auth: "platform", containerName: ds.containerName };
   const credential = decryptSecret(ds.credentialCiphertext ?? "");
   if (ds.auth === "connection_string") return { auth: ds.auth, containerName: ds.containerName, credential };
@@ -53,8 +56,9 @@ const containerSchema = z
   .trim()
   .regex(/^[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]$/, "Use 3-63 lowercase letters, digits and single dashes (Azure's container rule).");
 
-export const createDatastoreSchema = z.discriminatedUnion("auth", [
+export const createBlobDatastoreSchema = z.discriminatedUnion("auth", [
   z.object({
+    kind: z.literal("azure_blob").optional(),
     auth: z.literal("connection_string"),
     name: datastoreNameSchema,
     description: z.string().max(500).optional(),
@@ -62,6 +66,7 @@ export const createDatastoreSchema = z.discriminatedUnion("auth", [
     connectionString: z.string().trim().min(1, "Paste the storage account's connection string."),
   }),
   z.object({
+    kind: z.literal("azure_blob").optional(),
     auth: z.literal("account_key"),
     name: datastoreNameSchema,
     description: z.string().max(500).optional(),
@@ -73,6 +78,7 @@ export const createDatastoreSchema = z.discriminatedUnion("auth", [
     accountKey: z.string().trim().min(1, "Paste one of the storage account's access keys."),
   }),
   z.object({
+    kind: z.literal("azure_blob").optional(),
     auth: z.literal("sas"),
     name: datastoreNameSchema,
     description: z.string().max(500).optional(),
@@ -84,9 +90,32 @@ export const createDatastoreSchema = z.discriminatedUnion("auth", [
     sasToken: z.string().trim().min(1, "Paste a SAS token with read and list permissions."),
   }),
 ]);
+/** A folder on this server, made and managed by the platform: nothing to connect, nothing secret. */
+export const createFilesystemDatastoreSchema = z.object({
+  kind: z.literal("filesystem"),
+  name: datastoreNameSchema,
+  description: z.string().max(500).optional(),
+});
+
+/** `kind` (default `azure_blob`) picks the shape: a blob container with its credential, or a filesystem folder. */
+export const createDatastoreSchema = z.union([createFilesystemDatastoreSchema, createBlobDatastoreSchema]);
+export type CreateBlobDatastoreInput = z.infer<typeof createBlobDatastoreSchema>;
+
+/** Parses by kind, so a bad blob datastore gets the blob shape's field errors (not a union's). */
+function parseCreateInput(input: unknown): CreateDatastoreInput {
+  const kind = (input as { kind?: unknown } | null)?.kind;
+  if (kind === "filesystem") return createFilesystemDatastoreSchema.parse(input);
+  if (kind !== undefined && kind !== "azure_blob")
+    throw fieldError(
+      "kind",
+      `Unknown datastore kind '${String(kind).slice(0, 40)}': use "azure_blob" (a blob container) or "filesystem" (a folder on this server).`,
+    );
+  return createBlobDatastoreSchema.parse(input);
+}
+
 export type CreateDatastoreInput = z.infer<typeof createDatastoreSchema>;
 
-function targetOf(input: CreateDatastoreInput): { target: StorageTarget; secret: string; accountName: string | null } {
+function targetOf(input: CreateBlobDatastoreInput): { target: StorageTarget; secret: string; accountName: string | null } {
   switch (input.auth) {
     case "connection_string": {
       const account = /AccountName=([^;]+)/i.exec(input.connectionString)?.[1] ?? null;
@@ -112,7 +141,7 @@ function targetOf(input: CreateDatastoreInput): { target: StorageTarget; secret:
 }
 
 /** Refuses the platform's own storage and non-public addresses (see storage-endpoint.ts), naming the field. */
-async function checkEndpoint(input: CreateDatastoreInput) {
+async function checkEndpoint(input: CreateBlobDatastoreInput) {
   const field = input.auth === "connection_string" ? "connectionString" : "accountName";
   const ep = input.auth === "connection_string" ? endpointOfConnectionString(input.connectionString) : endpointOfAccount(input.accountName);
   if (!ep)
@@ -134,7 +163,8 @@ export async function createDatastore(opts: {
   input: CreateDatastoreInput;
   skipConnectionTest?: boolean;
 }) {
-  const input = createDatastoreSchema.parse(opts.input);
+  const input = parseCreateInput(opts.input);
+  if (input.kind === "filesystem") return createFilesystemDatastore({ ...opts, input });
   const { target, secret, accountName } = targetOf(input);
   await checkEndpoint(input);
   if (!opts.skipConnectionTest) {
@@ -150,6 +180,7 @@ export async function createDatastore(opts: {
         workspaceId: opts.workspaceId,
         name: input.name,
         description: input.description,
+        kind: "azure_blob",
         auth: input.auth,
         accountName,
         containerName: input.containerName,
@@ -173,6 +204,43 @@ export async function createDatastore(opts: {
   }
 }
 
+/** A filesystem datastore: a new folder of its own under the workspace's datastores dir (docs/decisions/0024). */
+async function createFilesystemDatastore(opts: {
+  workspaceId: string;
+  actor: Actor;
+  input: z.infer<typeof createFilesystemDatastoreSchema>;
+}) {
+  const folder = `fs-${randomBytes(8).toString("hex")}`;
+  try {
+    const ds = await db.datastore.create({
+      data: {
+        workspaceId: opts.workspaceId,
+        name: opts.input.name,
+        description: opts.input.description,
+        kind: "filesystem",
+        auth: "platform",
+        containerName: folder,
+        createdById: opts.actor.userId ?? null,
+      },
+      select: publicSelect,
+    });
+    await ensureContainer({ auth: "filesystem", workspaceId: opts.workspaceId, folder });
+    await recordAuditEvent({
+      workspaceId: opts.workspaceId,
+      actor: opts.actor,
+      action: "datastore.created",
+      targetType: "datastore",
+      targetId: ds.id,
+      metadata: { name: ds.name, kind: ds.kind },
+    });
+    return ds;
+  } catch (e) {
+    if (isUniqueViolation(e))
+      throw fieldError("name", `A datastore named '${opts.input.name}' already exists in this workspace.`, "CONFLICT");
+    throw e;
+  }
+}
+
 /** The workspace's workspaceblobstore, where the platform keeps code, models and default outputs. */
 export async function getDefaultStorageTarget(workspaceId: string): Promise<StorageTarget & { datastoreId: string }> {
   const ds = await db.datastore.findFirst({ where: { workspaceId, isDefault: true }, select: { id: true, name: true } });
@@ -182,7 +250,8 @@ export async function getDefaultStorageTarget(workspaceId: string): Promise<Stor
 
 /** Checks credentials before saving them: "Test connection" in the dashboard. A refused endpoint is answered as a failed test, without any request. */
 export async function testDatastoreCredentials(opts: { input: CreateDatastoreInput }) {
-  const input = createDatastoreSchema.parse(opts.input);
+  const input = parseCreateInput(opts.input);
+  if (input.kind === "filesystem") return { ok: true as const };
   try {
     await checkEndpoint(input);
   } catch (e) {

@@ -1,5 +1,8 @@
 export const DEFAULT_DATASTORE_NAME = "workspaceblobstore";
 
+/** The folder of a filesystem workspaceblobstore, under the workspace's datastores dir. */
+export const DEFAULT_DATASTORE_FOLDER = "workspaceblobstore";
+
 /** Each workspace's default datastore is one container in the platform's storage account. */
 export function platformContainerName(workspaceId: string): string {
   return `ws-${workspaceId.toLowerCase().replace(/[^a-z0-9]/g, "")}`.slice(0, 63);

@@ -7,13 +7,13 @@ import { createWriteStream } from "node:fs";
 import { db } from "@/lib/db";
 import { logError } from "@/lib/log";
 import { getScoringPools, workspaceWorkDir, type MiniBatchInput, type MiniBatchResult } from "@/lib/scoring";
-import { downloadBlob, resolveUnder, stageBlock } from "@/lib/storage";
+import { downloadBlob, stageBlock } from "@/lib/storage";
 import { parseDataPath } from "./data-paths";
 import { blockScope, outputPrefix } from "./finalize-job";
 import { isDeterministicInitFailure } from "./job-failure";
 import { checkCsvChunk, invalidResult } from "./result-checks";
 import { readJobSnapshot } from "./job-snapshot";
-import { inputUnit } from "./mini-batch-inputs";
+import { inputUnit, stageMiniBatchFiles } from "./mini-batch-inputs";
 import { publishScriptOutputs } from "./script-outputs";
 import { finishMiniBatch, markMiniBatchScoring, rememberOutputHeader, startMiniBatch } from "./record-mini-batch";
 import { watchJobCancel } from "./cancel-watch";
@@ -38,8 +38,6 @@ export type ScoreResult =
 
 /** A failure of this mini-batch's input or result that retrying cannot change: recorded at once. */
 class PermanentMiniBatchError extends Error {}
-
-const DOWNLOAD_PARALLELISM = 8;
 
 // Under the workspace's own work dir (mode 0700), on the file system of the sandboxes' exchange dirs.
 function workDir(workspaceId: string, jobId: string) {
@@ -123,6 +121,7 @@ async function scoreAttempt(mb: StartedMiniBatch, attempt: number, lastAttempt: 
     await mkdir(outputDir, { recursive: true });
     const payloadFile = path.join(dir, "payload.json");
     let input: MiniBatchInput;
+    let runInputDir = inputDir;
     // sources (one item per mini-batch) or no data at all (run() once with an empty mini-batch).
     const staged = inputs.data ? null : await stageItem({ job, index: mb.index, inputDir, secrets });
     const item = staged?.item ?? null;
@@ -170,26 +169,16 @@ async function scoreAttempt(mb: StartedMiniBatch, attempt: number, lastAttempt: 
         throw new PermanentMiniBatchError(`${ragged} (input ${inputs.data.path}). Fix the row, or quote fields that contain commas.`);
       input = { kind: "tabular", file: local, header: inputs.data.header, rowCount: inputCount };
     } else {
-      const localFiles: string[] = [];
-      for (let i = 0; i < items.length; i += DOWNLOAD_PARALLELISM) {
-        await Promise.all(
-          items.slice(i, i + DOWNLOAD_PARALLELISM).map(async (blob) => {
-            const rel = blob.startsWith(base) ? blob.slice(base.length) : path.posix.basename(blob);
-            const local = resolveUnder(inputDir, rel, "input");
-            await mkdir(path.dirname(local), { recursive: true });
-            await pipeline(await downloadBlob(source, blob), createWriteStream(local));
-            localFiles.push(local);
-          }),
-        );
-      }
-      localFiles.sort();
-      input = { kind: "files", files: localFiles };
+      // A filesystem datastore's files are read in place; a blob's are downloaded (lib/jobs/mini-batch-inputs.ts).
+      const staged = await stageMiniBatchFiles({ source, items, base, inputDir });
+      runInputDir = staged.inputDir;
+      input = { kind: "files", files: staged.files };
     }
     const onStart = () =>
       void markMiniBatchScoring(mb.id).catch((e) => logError(`job ${job.name} mini-batch ${mb.index}: could not mark it running`, e));
     let ran = await getScoringPools().run(deployment, {
       input,
-      inputDir,
+      inputDir: runInputDir,
       outputDir,
       payloadFile,
       explain: job.explain,

@@ -17,6 +17,7 @@ import {
   type SandboxLimits,
 } from "./sandbox";
 import { workspaceWorkDir } from "./sandbox-dirs";
+import { workspaceStoresDir } from "@/lib/storage/filesystem";
 import { buildingEnvironments, ensureEnvironment, planEnvironment, type BuiltEnvironment } from "./environments/build";
 import { Exchange } from "./sandbox-exchange";
 import type { MiniBatchFailure, MiniBatchInput, MiniBatchRequest, MiniBatchResult, ScoringDeployment } from "./types";
@@ -290,7 +291,8 @@ class DeploymentPool {
       try {
         const usable = assertSandboxUsable({ BATCHPOINT_SANDBOX: "on" });
         const limits = sandboxLimits(d.sandbox ?? {});
-        const exchange = Exchange.create(path.join(workspaceWorkDir(d.workspaceId), ".workers"));
+        const datastoresDir = d.workspaceId ? workspaceStoresDir(d.workspaceId) : null;
+        const exchange = Exchange.create(path.join(workspaceWorkDir(d.workspaceId), ".workers"), datastoresDir);
         const cgroup = createPidsCgroup(limits.processes);
         const uid = !cgroup && usable.processLimit === "worker-uid" ? allocateWorkerUid() : null;
         box = { exchange, limits, cgroup, uid };
@@ -304,6 +306,7 @@ class DeploymentPool {
           runtimesDir: this.opts.runtimesDir,
           exchangeDir: exchange.dir,
           venvDir: venv?.venvDir ?? d.venvDir,
+          datastoresDir,
           network: d.sandbox?.allowNetwork === true,
           limits,
           cgroupProcs: cgroup?.procs,
@@ -311,7 +314,7 @@ class DeploymentPool {
         });
         command = spawnSpec.command;
         args = spawnSpec.args;
-        const boxedJob = Exchange.jobEnv(job);
+        const boxedJob = Exchange.jobEnv(job, datastoresDir);
         startEnv = boxedJob;
         env = () =>
           buildWorkerEnv({
@@ -436,7 +439,7 @@ class DeploymentPool {
             this.queue.unshift(p);
             return this.pump();
           }
-          const wire = wireFor(input, Exchange.jobEnv(jobEnv(p.request)));
+          const wire = wireFor(input, Exchange.jobEnv(jobEnv(p.request), box.exchange.datastoresDir));
           this.runOn(worker, p, wire, queuedMs, coldStart, { box, hits });
         },
         (e) => {

@@ -16,15 +16,19 @@ export class Exchange {
   readonly in: string;
   readonly out: string;
 
-  private constructor(readonly dir: string) {
+  private constructor(
+    readonly dir: string,
+    /** The workspace's filesystem datastores, mounted read-only at SANDBOX_PATHS.datastores: files there are not staged. */
+    readonly datastoresDir: string | null = null,
+  ) {
     this.in = path.join(dir, "in");
     this.out = path.join(dir, "out");
   }
 
-  static create(root: string): Exchange {
+  static create(root: string, datastoresDir: string | null = null): Exchange {
     mkdirSync(root, { recursive: true, mode: 0o700 });
     const dir = mkdtempSync(path.join(root, "w-"));
-    const ex = new Exchange(dir);
+    const ex = new Exchange(dir, datastoresDir ? path.resolve(datastoresDir) : null);
     mkdirSync(path.join(ex.in, "data"), { recursive: true });
     mkdirSync(ex.out, { recursive: true });
     return ex;
@@ -34,10 +38,11 @@ export class Exchange {
     rmSync(this.dir, { recursive: true, force: true });
   }
 
-  /** The job's variables as a script in the sandbox sees them. */
-  static jobEnv(job: JobEnv): Record<string, string | null> {
+  /** The job's variables as a script in the sandbox sees them (an input folder read in place: its mounted path). */
+  static jobEnv(job: JobEnv, datastoresDir: string | null = null): Record<string, string | null> {
+    const inPlace = job.BATCH_INPUT_DIR && datastoresDir ? inDatastores(datastoresDir, job.BATCH_INPUT_DIR) : null;
     return {
-      BATCH_INPUT_DIR: job.BATCH_INPUT_DIR ? `${SANDBOX_PATHS.input}/data` : null,
+      BATCH_INPUT_DIR: inPlace ?? (job.BATCH_INPUT_DIR ? `${SANDBOX_PATHS.input}/data` : null),
       BATCH_OUTPUT_DIR: job.BATCH_OUTPUT_DIR ? SANDBOX_PATHS.output : null,
       // Azure's custom-output examples write here; the same folder as BATCH_OUTPUT_DIR.
       AZUREML_BI_OUTPUT_PATH: job.BATCH_OUTPUT_DIR ? SANDBOX_PATHS.output : null,
@@ -63,6 +68,9 @@ export class Exchange {
     await this.reset();
     const used = new Set<string>();
     const place = async (file: string): Promise<string | null> => {
+      // A file of a filesystem datastore (a real path, see lib/storage/filesystem.ts) is read where it is.
+      const inPlace = this.datastoresDir ? inDatastores(this.datastoresDir, file) : null;
+      if (inPlace) return (await lstat(file).catch(() => null))?.isFile() ? inPlace : null;
       const st = await stat(file).catch(() => null);
       if (!st?.isFile()) return null;
       let rel = job.inputDir && isUnder(job.inputDir, file) ? path.relative(job.inputDir, file) : path.basename(file);
@@ -120,6 +128,13 @@ export class Exchange {
     await this.reset();
     return notes;
   }
+}
+
+/** `p` as the sandbox sees it when it lies in the mounted datastores folder, else null. */
+function inDatastores(datastoresDir: string, p: string): string | null {
+  if (p !== datastoresDir && !isUnder(datastoresDir, p)) return null;
+  const rel = path.relative(datastoresDir, path.resolve(p)).split(path.sep).join("/");
+  return rel ? `${SANDBOX_PATHS.datastores}/${rel}` : SANDBOX_PATHS.datastores;
 }
 
 function isUnder(root: string, file: string): boolean {

@@ -32,6 +32,8 @@ export const SANDBOX_PATHS = {
   nodeModules: "/batchpoint/node_modules",
   input: "/batchpoint/batch/in",
   output: "/batchpoint/batch/out",
+  /** The workspace's filesystem datastores, read-only: a mini-batch's files are read here in place. */
+  datastores: "/batchpoint/datastores",
   home: "/home/batchpoint",
 } as const;
 
@@ -323,6 +325,8 @@ export interface SandboxSpawn {
   exchangeDir: string;
   /** A virtual environment to mount read-only at its own path (its scripts hold absolute paths). */
   venvDir?: string | null;
+  /** The deployment's workspace's filesystem datastores (lib/storage/filesystem.ts), mounted read-only. */
+  datastoresDir?: string | null;
   network: boolean;
   limits: SandboxLimits;
   /** When the process limit is a cgroup: its cgroup.procs file, joined before bwrap starts. */
@@ -409,6 +413,7 @@ export function sandboxCommand(spec: SandboxSpawn): { command: string; args: str
   args.push("--ro-bind", spec.codeDir, SANDBOX_PATHS.code);
   if (spec.modelDir && existsSync(spec.modelDir)) args.push("--ro-bind", spec.modelDir, SANDBOX_PATHS.model);
   else args.push("--dir", SANDBOX_PATHS.model);
+  if (spec.datastoresDir) args.push("--ro-bind", spec.datastoresDir, SANDBOX_PATHS.datastores);
   args.push("--ro-bind", path.join(spec.exchangeDir, "in"), SANDBOX_PATHS.input);
   args.push("--bind", path.join(spec.exchangeDir, "out"), SANDBOX_PATHS.output);
   args.push("--chdir", SANDBOX_PATHS.code);

@@ -5,7 +5,7 @@ import { rm } from "node:fs/promises";
 import { Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { AppError } from "@/lib/errors";
-import { blobExists, downloadBlob, ensureContainer, readBlobText, uploadBlob, type StorageTarget } from "./index";
+import { type AzureTarget, blobExists, downloadBlob, ensureContainer, readBlobText, uploadBlob } from "./index";
 import { assertSafeName } from "./names";
 
 /**
@@ -22,7 +22,7 @@ export function platformFilesContainer(workspaceId: string): string {
   return `bpsys-${workspaceId.toLowerCase().replace(/[^a-z0-9]/g, "")}`.slice(0, 63);
 }
 
-export function platformFilesTarget(workspaceId: string): StorageTarget {
+export function platformFilesTarget(workspaceId: string): AzureTarget {
   return { auth: "platform", containerName: platformFilesContainer(workspaceId) };
 }
 
@@ -60,7 +60,7 @@ export class PlatformFileIntegrityError extends AppError {
 }
 
 const ensured = new Set<string>();
-async function ensurePlatformContainer(target: StorageTarget) {
+async function ensurePlatformContainer(target: AzureTarget) {
   const key = `${process.env.AZURE_STORAGE_CONNECTION_STRING ?? ""}|${target.containerName}`;
   if (ensured.has(key)) return;
   await ensureContainer(target);

@@ -53,7 +53,7 @@ export async function blobUrlToDataPath(opts: { workspaceId: string; url: string
   if (parsed.kind !== "url" || !parsed.path || parsed.path.endsWith("/"))
     throw new AppError("BAD_REQUEST", "data.url must be the URL of a blob.");
   const stores = await db.datastore.findMany({
-    where: { workspaceId: opts.workspaceId, containerName: parsed.containerName },
+    where: { workspaceId: opts.workspaceId, kind: "azure_blob", containerName: parsed.containerName },
     select: { name: true, auth: true, accountName: true },
     orderBy: { isDefault: "desc" },
   });

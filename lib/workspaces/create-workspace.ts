@@ -4,8 +4,9 @@ import { z } from "zod";
 import { recordAuditEvent } from "@/lib/audit/record-audit-event";
 import { db } from "@/lib/db";
 import { AppError, isUniqueViolation } from "@/lib/errors";
+import { getEnv } from "@/lib/env";
 import { ensureContainer } from "@/lib/storage";
-import { DEFAULT_DATASTORE_NAME, platformContainerName } from "@/lib/datastores/default-datastore";
+import { DEFAULT_DATASTORE_FOLDER, DEFAULT_DATASTORE_NAME, platformContainerName } from "@/lib/datastores/default-datastore";
 
 export const createWorkspaceSchema = z.object({
   name: z.string().trim().min(2, "Use at least 2 characters.").max(64, "Use at most 64 characters."),
@@ -29,6 +30,8 @@ export function slugify(name: string): string {
 export async function createWorkspace(opts: { name: string; ownerUserId: string; slug?: string }) {
   const { name } = createWorkspaceSchema.parse({ name: opts.name });
   const base = opts.slug ?? slugify(name);
+  // BATCHPOINT_DEFAULT_DATASTORE: the embedded setup keeps the default store on local disk (docs/decisions/0024).
+  const local = getEnv().BATCHPOINT_DEFAULT_DATASTORE === "filesystem";
   for (let attempt = 0; attempt < 5; attempt++) {
     const slug = attempt === 0 ? base : `${base.slice(0, 40)}-${randomBytes(3).toString("hex")}`;
     try {
@@ -39,9 +42,12 @@ export async function createWorkspace(opts: { name: string; ownerUserId: string;
           data: {
             workspaceId: ws.id,
             name: DEFAULT_DATASTORE_NAME,
-            description: "The workspace's default blob store, managed by Batchpoint.",
+            description: local
+              ? "The workspace's default store: a folder on this server, managed by Batchpoint."
+              : "The workspace's default blob store, managed by Batchpoint.",
+            kind: local ? "filesystem" : "azure_blob",
             auth: "platform",
-            containerName: platformContainerName(ws.id),
+            containerName: local ? DEFAULT_DATASTORE_FOLDER : platformContainerName(ws.id),
             isDefault: true,
           },
         });
@@ -57,7 +63,11 @@ export async function createWorkspace(opts: { name: string; ownerUserId: string;
         );
         return ws;
       });
-      await ensureContainer({ auth: "platform", containerName: platformContainerName(workspace.id) });
+      await ensureContainer(
+        local
+          ? { auth: "filesystem", workspaceId: workspace.id, folder: DEFAULT_DATASTORE_FOLDER }
+          : { auth: "platform", containerName: platformContainerName(workspace.id) },
+      );
       return workspace;
     } catch (e) {
       if (!isUniqueViolation(e)) throw e;

@@ -23,7 +23,8 @@ const PLAN_FILES = Number(process.env.BENCH_PLAN_FILES || 100_000);
 const FINALIZE_PARTS = Number(process.env.BENCH_FINALIZE_PARTS || 10_000);
 const PYTHON = process.env.BENCH_PYTHON || "/usr/bin/python3";
 const ONLY_PLAN = process.env.BENCH_ONLY === "plan"; // just the planning figure, in its own section
-const ONLY_EFFICIENCY = process.env.BENCH_ONLY === "efficiency"; // just the efficiency figures (for profiling)
+const FS_COMPARE = process.env.BENCH_FS === "1"; // the efficiency job over Azurite and over a filesystem datastore, one sitting
+const ONLY_EFFICIENCY = process.env.BENCH_ONLY === "efficiency" || FS_COMPARE; // just the efficiency figures (for profiling)
 const MINI_BATCH = 10;
 const PARALLELISM = 2;
 
@@ -42,6 +43,7 @@ Object.assign(process.env, {
   INNGEST_DEV: "1",
   BATCHPOINT_SCORING_CACHE_DIR: path.join(dir, "cache"),
   BATCHPOINT_WORK_DIR: path.join(dir, "work"),
+  BATCHPOINT_DATASTORES_DIR: path.join(dir, "datastores"),
 });
 
 const { serve } = await import("inngest/node");
@@ -51,7 +53,7 @@ const { db } = await import("../../lib/db");
 const { signUp } = await import("../../lib/users/sign-up");
 const { createEndpoint } = await import("../../lib/endpoints/create-endpoint");
 const { createDeployment } = await import("../../lib/deployments/create-deployment");
-const { getDefaultStorageTarget } = await import("../../lib/datastores/datastores");
+const { createDatastore, getDefaultStorageTarget, getStorageTargetOrThrow } = await import("../../lib/datastores/datastores");
 const { uploadBlob, stageBlock } = await import("../../lib/storage");
 const { startJob } = await import("../../lib/jobs/job-commands");
 const { invokeJob } = await import("../../lib/jobs/invoke-job");
@@ -96,13 +98,13 @@ async function deploy(endpoint: string, code: string, settings: Record<string, u
     },
   });
 }
-async function uploadMany(prefix: string, n: number) {
+async function uploadMany(prefix: string, n: number, to: import("../../lib/storage").StorageTarget = target) {
   let next = 0;
   await Promise.all(
     Array.from({ length: 32 }, async () => {
       while (next < n) {
         const i = next++;
-        await uploadBlob(target, `${prefix}${String(i).padStart(7, "0")}.txt`, "x");
+        await uploadBlob(to, `${prefix}${String(i).padStart(7, "0")}.txt`, "x");
       }
     }),
   );
@@ -114,13 +116,13 @@ function cpuSeconds() {
   const ticks = 100; // USER_HZ on Linux
   return { app: (self.user + self.system) / 1e6, azurite: (Number(stat[11]) + Number(stat[12])) / ticks };
 }
-async function runJob(endpoint: string, prefix: string, extra: Record<string, unknown> = {}) {
+async function runJob(endpoint: string, prefix: string, extra: Record<string, unknown> = {}, datastore = "workspaceblobstore") {
   const t0 = performance.now();
   const { job } = await startJob({
     workspaceId: ws.id,
     actor,
     endpointName: endpoint,
-    input: { input: { type: "uri_folder", path: `datastores/workspaceblobstore/paths/${prefix}` }, ...extra },
+    input: { input: { type: "uri_folder", path: `datastores/${datastore}/paths/${prefix}` }, ...extra },
   });
   for (;;) {
     const j = await db.job.findUniqueOrThrow({ where: { id: job.id } });
@@ -146,8 +148,15 @@ function write() {
   const command = ONLY_PLAN
     ? `BENCH_ONLY=plan BENCH_PLAN_FILES=${PLAN_FILES} npm run bench:jobs`
     : ONLY_EFFICIENCY
-      ? `BENCH_ONLY=efficiency BENCH_FILES=${FILES} BENCH_COST_MS=${COST_MS} npm run bench:jobs`
+      ? `${FS_COMPARE ? "BENCH_FS=1" : "BENCH_ONLY=efficiency"} BENCH_FILES=${FILES} BENCH_COST_MS=${COST_MS} npm run bench:jobs`
       : `BENCH_FILES=${FILES} BENCH_COST_MS=${COST_MS} BENCH_PLAN_FILES=${PLAN_FILES} npm run bench:jobs`;
+  const title = ONLY_PLAN
+    ? "Batch jobs: planning memory"
+    : FS_COMPARE
+      ? "Batch jobs: filesystem datastore"
+      : ONLY_EFFICIENCY
+        ? "Batch jobs: efficiency only"
+        : "Batch jobs";
   const body = `Measured ${new Date().toISOString().slice(0, 10)} with \`${command}\` on ${cpus().length} cores, Node ${process.version}:
 PGlite on a worker thread, Azurite, the embedded executor, the app's functions behind the SDK's serve() and
 Python scoring workers, all on this machine. 1-minute load average at the start / now: ${loadBefore.toFixed(2)} / ${loadavg()[0].toFixed(2)}.
@@ -160,7 +169,7 @@ ${ONLY_PLAN ? PLAN_NOTES : `${JOB_NOTES}${PLAN_FILES && !ONLY_EFFICIENCY ? `\n\n
 
 Figures are written as they are measured, so an interrupted run keeps the ones it has. What they
 mean against the targets: "Batch jobs: reading the figures" below.`;
-  writeBenchmarkSection(ONLY_PLAN ? "Batch jobs: planning memory" : ONLY_EFFICIENCY ? "Batch jobs: efficiency only" : "Batch jobs", body);
+  writeBenchmarkSection(title, body);
   return body;
 }
 const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))];
@@ -229,6 +238,34 @@ if (!ONLY_PLAN) {
       `${perMiniBatch(cpu1.app - cpu0.app)} / ${perMiniBatch(cpu1.azurite - cpu0.azurite)}`,
     ],
   );
+  if (FS_COMPARE) {
+    // The same job over a filesystem datastore: inputs read in place, output parts appended locally.
+    await createDatastore({ workspaceId: ws.id, actor, input: { kind: "filesystem", name: "bench_local" } });
+    const local = await getStorageTargetOrThrow({ workspaceId: ws.id, name: "bench_local" });
+    await uploadMany("eff/", FILES, local);
+    const fs0 = cpuSeconds();
+    const fsRun = await runJob("cpu", "eff/", { output: { path: "datastores/bench_local/paths/out-eff/" } }, "bench_local");
+    const fs1 = cpuSeconds();
+    log(
+      `filesystem job: ${fsRun.seconds.toFixed(1)} s, CPU app ${(fs1.app - fs0.app).toFixed(1)} s, azurite ${(fs1.azurite - fs0.azurite).toFixed(1)} s`,
+    );
+    rows[0][0] = `Azurite datastore: ${rows[0][0]}`;
+    rows[2][0] = `Azurite datastore: ${rows[2][0]}`;
+    rows.push(
+      [
+        "filesystem datastore: efficiency, same files, scorer and baseline",
+        `${(baselineSeconds / fsRun.seconds).toFixed(3)} (job ${fsRun.seconds.toFixed(1)} s)`,
+      ],
+      [
+        "filesystem datastore: orchestration CPU per mini-batch: app, executor and PGlite process / Azurite",
+        `${perMiniBatch(fs1.app - fs0.app)} / ${perMiniBatch(fs1.azurite - fs0.azurite)}`,
+      ],
+      [
+        "orchestration CPU per mini-batch, filesystem / Azurite (app + Azurite)",
+        `${((fs1.app - fs0.app + fs1.azurite - fs0.azurite) / (cpu1.app - cpu0.app + cpu1.azurite - cpu0.azurite)).toFixed(2)}`,
+      ],
+    );
+  }
   write();
   if (ONLY_EFFICIENCY) {
     console.log(write());

@@ -4,6 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ScoringPools } from "@/lib/scoring/pool";
 import { probeSandbox, resetSandboxProbe, SANDBOX_UID, WORKER_UID_BASE } from "@/lib/scoring/sandbox";
 import { workspaceCacheDir, workspaceWorkDir } from "@/lib/scoring/sandbox-dirs";
+import { filesystemBackend } from "@/lib/storage/filesystem";
+import type { FilesystemTarget } from "@/lib/storage/types";
 import { deployment, tempDir, writeFiles } from "../scoring/helpers";
 
 // A hostile tenant's scoring script, in Python and in Node, looks around the machine it runs on.
@@ -235,6 +237,57 @@ def run(mini_batch):
       expect(r.logs).toContain("output 'stolen.json' was not kept: only regular files are (it is a symbolic link)");
       expect(readdirSync(outputDir)).toEqual(["nested"]);
       expect(lstatSync(path.join(outputDir, "nested", "scores.txt")).isFile()).toBe(true);
+    });
+  });
+
+  describe("a hostile Python script and filesystem datastores", () => {
+    it("reads its own workspace's files in place, read-only, and sees no other workspace's folder", async () => {
+      const own: FilesystemTarget = { auth: "filesystem", workspaceId: "ws_hostile", folder: "fs-hostile" };
+      const theirs: FilesystemTarget = { auth: "filesystem", workspaceId: "ws_other_tenant", folder: "fs-theirs" };
+      await filesystemBackend.uploadBlob(own, "in/mine.txt", "mine");
+      await filesystemBackend.uploadBlob(theirs, "in/theirs.txt", SECRET);
+      const input = (await filesystemBackend.localFile(own, "in/mine.txt"))!;
+      const theirsPath = (await filesystemBackend.localFile(theirs, "in/theirs.txt"))!;
+      const code = writeFiles(path.join(tmp.dir, "py-fs-store"), {
+        "score.py": `
+import json, os
+def attempt(fn):
+    try:
+        return "ALLOWED " + str(fn())[:200]
+    except Exception as e:
+        return "refused " + type(e).__name__
+def write(p):
+    with open(p, "w") as f:
+        f.write("tampered")
+def run(mini_batch):
+    return [json.dumps({
+        "path": mini_batch[0],
+        "read": attempt(lambda: open(mini_batch[0]).read()),
+        "write": attempt(lambda: write(mini_batch[0])),
+        "plant": attempt(lambda: write(os.path.join(os.path.dirname(mini_batch[0]), "planted.txt"))),
+        "mounted": sorted(os.listdir("/batchpoint/datastores")),
+        "theirsHost": attempt(lambda: open(${JSON.stringify(theirsPath)}).read()),
+        "theirsDots": attempt(lambda: os.listdir("/batchpoint/datastores/../../" + "fs-theirs")),
+        "inputDir": os.environ.get("BATCH_INPUT_DIR"),
+    })]
+`,
+      });
+      const r = await pools.run(deployment(code, { workspaceId: "ws_hostile" }), {
+        input: { kind: "files", files: [input] },
+        inputDir: path.dirname(input),
+      });
+      if (!r.ok) throw new Error(`${r.error}\n${r.traceback}\n${r.logs}`);
+      const seen = JSON.parse(r.body.trim());
+      expect(seen.path).toBe("/batchpoint/datastores/fs-hostile/in/mine.txt");
+      expect(seen.inputDir).toBe("/batchpoint/datastores/fs-hostile/in");
+      expect(seen.read).toBe("ALLOWED mine"); // the sandbox's uid reads it in place, in every process-limit mode
+      expect(seen.write).toMatch(/^refused /);
+      expect(seen.plant).toMatch(/^refused /);
+      expect(seen.mounted).toEqual(["fs-hostile"]);
+      expect(seen.theirsHost).toMatch(/^refused /);
+      expect(seen.theirsDots).toMatch(/^refused /);
+      expect(JSON.stringify(seen)).not.toContain(SECRET);
+      expect(await filesystemBackend.readBlobText(own, "in/mine.txt")).toBe("mine");
     });
   });
 

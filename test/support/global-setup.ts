@@ -65,6 +65,7 @@ async function startSlot(i: number, dir: string, azurite: EmbeddedAzurite): Prom
       BATCHPOINT_TEST_DIR: slotDir,
       BATCHPOINT_SCORING_CACHE_DIR: path.join(slotDir, "scoring-cache"),
       BATCHPOINT_WORK_DIR: path.join(slotDir, "work"),
+      BATCHPOINT_DATASTORES_DIR: path.join(slotDir, "datastores"),
       INNGEST_BASE_URL: executor.url,
     };
     return { env, stop };

@@ -6,7 +6,7 @@ import { getDefaultStorageTarget } from "@/lib/datastores/datastores";
 import { db } from "@/lib/db";
 import { createDeployment, type CreateDeploymentInput } from "@/lib/deployments/create-deployment";
 import { createEndpoint } from "@/lib/endpoints/create-endpoint";
-import { uploadBlob } from "@/lib/storage";
+import { type StorageTarget, uploadBlob } from "@/lib/storage";
 import { createUserWithWorkspace } from "./factories";
 import { TEST_WAIT_MS } from "./wait";
 
@@ -25,7 +25,7 @@ export async function deploymentFixture(
 }
 
 /** Writes `count` real PNG images (Pillow) and uploads them under `prefix`; returns the blob names. */
-export async function uploadPngs(target: Awaited<ReturnType<typeof getDefaultStorageTarget>>, prefix: string, count: number) {
+export async function uploadPngs(target: StorageTarget, prefix: string, count: number) {
   const dir = mkdtempSync(path.join(tmpdir(), "pngs-"));
   execFileSync(PYTHON, [
     "-c",
@@ -42,7 +42,7 @@ for i in range(${count}):
   return names.map((n) => `${prefix}${n}`);
 }
 
-export async function uploadTexts(target: Awaited<ReturnType<typeof getDefaultStorageTarget>>, prefix: string, count: number) {
+export async function uploadTexts(target: StorageTarget, prefix: string, count: number) {
   for (let i = 0; i < count; i++) await uploadBlob(target, `${prefix}${String(i).padStart(3, "0")}.txt`, `${i}`);
 }
 

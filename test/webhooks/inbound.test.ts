@@ -168,7 +168,7 @@ describe("inbound webhook: Azure Event Grid", () => {
   it("starts one job on the created blob, mapped to its datastore path, and ignores the redelivery", async () => {
     await uploadBlob(fx.target, "drop/new-file.txt", "41");
     const blobEndpoint = /BlobEndpoint=([^;]+)/.exec(process.env.AZURE_STORAGE_CONNECTION_STRING!)![1].replace(/\/$/, "");
-    const container = fx.target.containerName;
+    const container = (fx.target as { containerName: string }).containerName;
     const event = {
       id: "831e1650-001e-001b-66ab-eeb76e069631",
       topic: "/subscriptions/x/resourceGroups/y/providers/Microsoft.Storage/storageAccounts/devstoreaccount1",

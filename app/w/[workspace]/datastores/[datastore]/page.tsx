@@ -31,7 +31,10 @@ export default async function DatastorePage({
   try {
     listing = await listFolder(await getStorageTargetOrThrow({ workspaceId: ctx.workspace.id, name }), prefix, { pageSize: 200 });
   } catch {
-    listError = "The container could not be listed. Check that it exists and that the stored credentials allow listing.";
+    listError =
+      ds.kind === "filesystem"
+        ? "The datastore's folder could not be listed on this server."
+        : "The container could not be listed. Check that it exists and that the stored credentials allow listing.";
   }
   const base = `/w/${slug}/datastores/${name}`;
   const endpoints =
@@ -44,9 +47,17 @@ export default async function DatastorePage({
           <CardHeader title="Details" />
           <dl className="divide-y divide-zinc-100 text-sm dark:divide-zinc-800">
             {[
-              ["Container", ds.containerName],
-              ["Storage account", ds.accountName ?? "the platform's account"],
-              ["Credentials", AUTH_LABELS[ds.auth]],
+              ...(ds.kind === "filesystem"
+                ? [
+                    ["Kind", "Folder on this server"],
+                    ["Folder", ds.containerName],
+                  ]
+                : [
+                    ["Kind", "Azure Blob container"],
+                    ["Container", ds.containerName],
+                    ["Storage account", ds.accountName ?? "the platform's account"],
+                    ["Credentials", AUTH_LABELS[ds.auth]],
+                  ]),
               ["Path syntax", `datastores/${ds.name}/paths/<path>`],
               ["Created", formatDateTime(ds.createdAt)],
             ].map(([k, v]) => (

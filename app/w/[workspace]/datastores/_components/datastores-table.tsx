@@ -13,6 +13,7 @@ export interface DatastoreRow {
   auth: string;
   accountName: string | null;
   containerName: string;
+  kind: "azure_blob" | "filesystem";
   isDefault: boolean;
   createdAt: Date;
 }
@@ -32,8 +33,15 @@ export function DatastoresTable({ slug, data }: { slug: string; data: DatastoreR
         </span>
       ),
     }),
-    col.accessor("containerName", { header: "Container", cell: (c) => <span className="font-mono text-xs">{c.getValue()}</span> }),
-    col.accessor("auth", { header: "Credentials", cell: (c) => AUTH_LABELS[c.getValue()] ?? c.getValue() }),
+    col.accessor("kind", { header: "Kind", cell: (c) => (c.getValue() === "filesystem" ? "Folder on this server" : "Azure Blob") }),
+    col.accessor("containerName", {
+      header: "Container or folder",
+      cell: (c) => <span className="font-mono text-xs">{c.getValue()}</span>,
+    }),
+    col.accessor("auth", {
+      header: "Credentials",
+      cell: (c) => (c.row.original.kind === "filesystem" ? "none (local)" : (AUTH_LABELS[c.getValue()] ?? c.getValue())),
+    }),
     col.accessor("createdAt", { header: "Created", cell: (c) => <RelativeTime date={c.getValue()} /> }),
   ]);
   return (
