@@ -2367,12 +2367,21 @@ export interface components {
         };
         CreateDatastore: {
             /** @constant */
+            kind: "filesystem";
+            name: string;
+            description?: string;
+        } | ({
+            /** @constant */
+            kind?: "azure_blob";
+            /** @constant */
             auth: "connection_string";
             name: string;
             description?: string;
             containerName: string;
             connectionString: string;
         } | {
+            /** @constant */
+            kind?: "azure_blob";
             /** @constant */
             auth: "account_key";
             name: string;
@@ -2382,13 +2391,15 @@ export interface components {
             accountKey: string;
         } | {
             /** @constant */
+            kind?: "azure_blob";
+            /** @constant */
             auth: "sas";
             name: string;
             description?: string;
             accountName: string;
             containerName: string;
             sasToken: string;
-        };
+        });
         CreateEndpoint: {
             name: string;
             description?: string;
@@ -2765,6 +2776,11 @@ export interface components {
             id: string;
             name: string;
             description: string | null;
+            /**
+             * @description A blob container, or a folder on the server read in place
+             * @enum {string}
+             */
+            kind: "azure_blob" | "filesystem";
             /** @enum {string} */
             auth: "platform" | "connection_string" | "account_key" | "sas";
             accountName: string | null;

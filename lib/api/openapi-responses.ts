@@ -68,6 +68,7 @@ export const datastoreSchema = named(
     id: str,
     name: str,
     description: nstr,
+    kind: z.enum(["azure_blob", "filesystem"]).describe("A blob container, or a folder on the server read in place"),
     auth: z.enum(["platform", "connection_string", "account_key", "sas"]),
     accountName: nstr,
     containerName: str,
