@@ -66,6 +66,13 @@ outputs:
     });
   });
 
+  it("takes Azure's float literal type as it is, and checks its value", () => {
+    expect(parseInvokeFile("inputs:\n  threshold:\n    type: float\n    value: '0.25'\n").inputs).toEqual({
+      threshold: { type: "float", value: 0.25 },
+    });
+    expect(() => parseInvokeFile("inputs:\n  t:\n    type: float\n    default: high\n")).toThrow("inputs.t: 'high' is not a float.");
+  });
+
   it("says which input is wrong", () => {
     expect(() => parseInvokeFile("inputs:\n  n:\n    type: integer\n    value: abc\n")).toThrow("inputs.n: 'abc' is not a integer.");
     expect(() => parseInvokeFile("inputs:\n  d:\n    type: uri_folder\n")).toThrow("inputs.d: a uri_folder input needs a path.");

@@ -7,7 +7,9 @@ export type DataInput = { type: (typeof DATA_INPUT_TYPES)[number]; path: string 
 export function isDataInput(input: { type: string }): input is DataInput {
   return (DATA_INPUT_TYPES as readonly string[]).includes(input.type);
 }
-export type LiteralInput = { type: "string" | "integer" | "number" | "boolean"; value: string | number | boolean };
+// `float` is Azure's name for `number`; both are sent as given (the server takes both).
+export type LiteralInput = { type: "string" | "integer" | "number" | "float" | "boolean"; value: string | number | boolean };
+const LITERAL_TYPES = ["string", "integer", "number", "float", "boolean"] as const;
 export type JobInput = DataInput | LiteralInput;
 
 const INPUT_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -51,7 +53,7 @@ function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 
-function literal(name: string, type: string, value: unknown): LiteralInput {
+function literal(name: string, type: LiteralInput["type"], value: unknown): LiteralInput {
   if (value === undefined || value === null) throw new UsageError(`inputs.${name}: give a value (or default).`);
   switch (type) {
     case "boolean":
@@ -62,6 +64,7 @@ function literal(name: string, type: string, value: unknown): LiteralInput {
       if (Number.isInteger(Number(value)) && String(value).trim() !== "") return { type, value: Number(value) };
       break;
     case "number":
+    case "float":
       if (Number.isFinite(Number(value)) && String(value).trim() !== "") return { type, value: Number(value) };
       break;
     case "string":
@@ -153,11 +156,11 @@ export function parseInvokeFile(text: string): InvokeFile {
     if (isDataInput({ type })) {
       if (typeof v.path !== "string" || !v.path.trim()) throw new UsageError(`inputs.${name}: a ${type} input needs a path.`);
       inputs[name] = { type: type as DataInput["type"], path: v.path };
-    } else if (type === "string" || type === "integer" || type === "number" || type === "boolean") {
-      inputs[name] = literal(name, type, v.value ?? v.default);
+    } else if ((LITERAL_TYPES as readonly string[]).includes(type)) {
+      inputs[name] = literal(name, type as LiteralInput["type"], v.value ?? v.default);
     } else {
       throw new UsageError(
-        `inputs.${name}: type '${type}' is not supported; use uri_folder, uri_file, tabular, jsonl, string, integer, number or boolean.`,
+        `inputs.${name}: type '${type}' is not supported; use uri_folder, uri_file, tabular, jsonl, string, integer, number, float or boolean.`,
       );
     }
   }
