@@ -210,7 +210,7 @@ export interface InvokeSets {
 }
 
 /** Levenshtein distance, for "did you mean" on a mistyped --set key. */
-function distance(a: string, b: string): number {
+export function distance(a: string, b: string): number {
   const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
   for (let j = 1; j <= b.length; j++) d[0][j] = j;
   for (let i = 1; i <= a.length; i++)
