@@ -330,9 +330,37 @@ test("invoke --set takes Azure's settings (unknown keys exit 2); list-jobs and u
 
   // A second deployment (with a misspelt setting: named in the note, not dropped silently), then made the default the Azure way.
   await writeFiles(project, { "second.yml": deploymentYml("second", "  mini_batch_sise: 4\n") });
-  const second = await cli(["batch-deployment", "create", "--f", path.join(project, "second.yml")]);
+  // az's --set over the file, and az's abbreviation --endpoint of --endpoint-name.
+  const second = await cli([
+    "batch-deployment",
+    "create",
+    "--f",
+    path.join(project, "second.yml"),
+    "--endpoint",
+    ENDPOINT,
+    "--set",
+    "settings.environment_variables.REGION=eu-west",
+    "--set",
+    "settings.max_concurrency_per_instance=1",
+  ]);
   expect(second.code, second.stderr).toBe(0);
   expect(second.stderr).toContain("settings.mini_batch_sise");
+  const set = await cli([
+    "batch-deployment",
+    "show",
+    "-n",
+    "second",
+    "-e",
+    ENDPOINT,
+    "--query",
+    "[settings.environment_variables.REGION, settings.max_concurrency_per_instance]",
+    "-o",
+    "tsv",
+  ]);
+  expect(set.stdout).toBe("eu-west\n1\n");
+  const typo = await cli(["batch-deployment", "create", "--f", path.join(project, "second.yml"), "--set", "setings.mini_batch_size=3"]);
+  expect(typo.code).toBe(2);
+  expect(typo.stderr).toContain("Did you mean 'settings'?");
   const upd = await cli(["batch-endpoint", "update", "--name", ENDPOINT, "--set", "defaults.deployment_name=second"]);
   expect(upd.code, upd.stderr).toBe(0);
   const def = await cli(["batch-endpoint", "show", "--name", ENDPOINT, "--query", "defaults.deployment_name", "-o", "tsv"]);

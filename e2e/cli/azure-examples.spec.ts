@@ -301,3 +301,45 @@ test("Azure's imagenet deploy-and-run.sh runs up to its first job, which fails a
   for (const h of run.out.match(/^=== mini-batch \d+ \(failed, attempt \d+\).*$/gm) ?? []) expect(h).toContain("attempt 1)");
   expect(run.out).not.toContain("Job completed");
 });
+
+test("Azure's openai-embeddings deploy-and-run.sh: --set on batch-deployment create reaches the deployment; the job fails at once without mlflow", async () => {
+  test.setTimeout(8 * 60_000);
+  buildCli();
+  const work = await mkdtemp(path.join(tmpdir(), "batchpoint-azure-openai-"));
+  const dir = copyExample(work, `${MODELS}/openai-embeddings`, [
+    "deploy-and-run.sh",
+    "endpoint.yml",
+    "deployment.yml",
+    "code/batch_driver.py",
+    "model/MLmodel",
+    "data/billsum-0.csv",
+  ]);
+  const script = (await readFile(path.join(dir, "deploy-and-run.sh"), "utf8")).replaceAll("az ml ", "batchpoint ");
+  expect(script).toContain("--set settings.environment_variables.OPENAI_API_BASE=$OPENAI_API_BASE");
+  await writeFile(path.join(dir, "deploy-and-run.sh"), script);
+  await dropCondaFile(path.join(dir, "deployment.yml"), `interpreter: ${PYTHON}\n`);
+
+  const run = await runScript(work, dir, await batchpointOnPath(work));
+  // Its scoring script imports mlflow and datasets (and calls Azure OpenAI): not on this machine, so the job fails at
+  // once and job stream exits 1 under set -e. Everything before it runs as written.
+  expect(run.code, run.out).toBe(1);
+  expect(run.out).toMatch(/^Created deployment 'default' on endpoint 'text-davinci-002-\w+'/m);
+  expect(run.out).toContain("ModuleNotFoundError: No module named 'mlflow'");
+  expect(run.out).toMatch(/\nStatus: Failed\nFiles: 0 scored, 1 failed, of 1\n/);
+  const endpoint = /^Creating batch endpoint (text-davinci-002-\w+)$/m.exec(run.out)?.[1];
+  expect(endpoint, run.out).toBeTruthy();
+  const shown = await new Promise<string>((resolve, reject) =>
+    execFile(
+      process.execPath,
+      [BIN, "batch-deployment", "show", "-n", "default", "-e", endpoint!, "--query", "settings.environment_variables", "-o", "json"],
+      { env: cliEnv(work) },
+      (error, stdout, stderr) => (error ? reject(new Error(stderr)) : resolve(stdout)),
+    ),
+  );
+  // The file says OPENAI_API_BASE: $OPENAI_API_BASE; the script's --set replaced it with the shell variable's value.
+  expect(JSON.parse(shown)).toEqual({
+    OPENAI_API_TYPE: "azure_ad",
+    OPENAI_API_BASE: "https://<deployment>.openai.azure.com/",
+    OPENAI_API_VERSION: "2023-03-15-preview",
+  });
+});
