@@ -78,6 +78,8 @@ export interface InvokeFile {
   output?: { path: string; fileName?: string };
   /** The `tabular:` section: row controls in the API's names (see rowOptionsOf). */
   rowOptions?: RowOptions;
+  /** Keys of the file Batchpoint does not act on (dotted paths), for the one note. */
+  unread: string[];
 }
 
 /** Row controls of tabular and jsonl input, as the invoke body names them. */
@@ -145,8 +147,17 @@ export function parseInvokeFile(text: string): InvokeFile {
   const inputs: Record<string, JobInput> = {};
   const raw = doc.inputs ?? {};
   if (!isRecord(raw)) throw new UsageError("inputs: must be a mapping of input names.");
+  const unread = Object.keys(doc)
+    .filter((k) => !["$schema", "inputs", "outputs", "tabular"].includes(k))
+    .map(String);
   for (const [name, v] of Object.entries(raw)) {
     if (!INPUT_NAME.test(name)) throw new UsageError(`inputs.${name}: input names use letters, digits and '_'.`);
+    if (isRecord(v))
+      unread.push(
+        ...Object.keys(v)
+          .filter((k) => !["type", "path", "value", "default"].includes(k))
+          .map((k) => `inputs.${name}.${k}`),
+      );
     if (!isRecord(v)) {
       if (v === null || typeof v === "object") throw new UsageError(`inputs.${name}: give a value or a mapping with type and path/value.`);
       inputs[name] = literalFromText(String(v));
@@ -171,11 +182,18 @@ export function parseInvokeFile(text: string): InvokeFile {
     const entries = Object.values(outs).filter(isRecord);
     if (entries.length > 1) throw new UsageError("outputs: a batch job writes one output; give one entry.");
     const out = entries[0];
+    for (const [oname, o] of Object.entries(outs))
+      if (isRecord(o))
+        unread.push(
+          ...Object.keys(o)
+            .filter((k) => !["type", "path"].includes(k))
+            .map((k) => `outputs.${oname}.${k}`),
+        );
     if (out && typeof out.path === "string") {
       output = out.type === "uri_file" ? splitFilePath(out.path) : { path: out.path };
     }
   }
-  return { inputs, output, ...(rowOptions ? { rowOptions } : {}) };
+  return { inputs, output, ...(rowOptions ? { rowOptions } : {}), unread };
 }
 
 /** ".../paths/out/predictions.csv" → the folder and the file name. */

@@ -324,6 +324,28 @@ test("invoke --set takes Azure's settings (unknown keys exit 2); list-jobs and u
   expect(shown.code, shown.stderr).toBe(0);
   expect(JSON.parse(shown.stdout)).toEqual({ status: "Completed", out: "predictions_7.csv", size: 3 });
 
+  // Azure's inputs file, its input mode included: what Batchpoint does not act on is named, the job runs.
+  await writeFiles(project, {
+    "inputs.yml":
+      "inputs:\n  numbers:\n    type: uri_folder\n    path: data\n    mode: ro_mount\n  threshold:\n    type: float\n    value: 0.5\n",
+  });
+  const fromFile = await cli([
+    "batch-endpoint",
+    "invoke",
+    "-n",
+    ENDPOINT,
+    "--f",
+    path.join(project, "inputs.yml"),
+    "--query",
+    "name",
+    "-o",
+    "tsv",
+  ]);
+  expect(fromFile.code, fromFile.stderr).toBe(0);
+  expect(fromFile.stderr).toContain("note: not acted on by Batchpoint: inputs.numbers.mode in ");
+  const literal = await cli(["job", "show", "-n", fromFile.stdout.trim(), "--wait", "--query", "[status, inputs.threshold]", "-o", "tsv"]);
+  expect(literal.stdout).toBe("Completed\n0.5\n");
+
   const jobs = await cli(["batch-deployment", "list-jobs", "--name", "numbers", "--endpoint-name", ENDPOINT, "--query", "[].name"]);
   expect(JSON.parse(jobs.stdout)).toContain(job);
   expect(JSON.parse(jobs.stdout).length).toBeGreaterThanOrEqual(2);
