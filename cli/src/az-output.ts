@@ -130,9 +130,29 @@ export function formatAzTable(value: unknown): string {
 }
 
 /**
- * az accepts unambiguous abbreviations of long options; the examples use `--f` for `--file`. That one
- * is spelled out here (commander wants whole names).
+ * az accepts unambiguous abbreviations of long options (argparse): the examples use `--f` for `--file`, and
+ * `--endpoint` for `--endpoint-name`. Commander wants whole names, so a long option of the command being run
+ * that is not one of its own is spelled out when exactly one of its options starts with it. `--f` is always
+ * `--file`, as before.
  */
-export function expandAzAbbreviations(argv: string[]): string[] {
-  return argv.map((a) => (a === "--f" ? "--file" : a.startsWith("--f=") ? `--file=${a.slice(4)}` : a));
+export function expandAzAbbreviations(argv: string[], program?: Command): string[] {
+  const out = argv.map((a) => (a === "--f" ? "--file" : a.startsWith("--f=") ? `--file=${a.slice(4)}` : a));
+  if (!program) return out;
+  let cmd = program;
+  let i = 2;
+  for (; i < out.length; i++) {
+    const sub = cmd.commands.find((c) => c.name() === out[i] || c.aliases().includes(out[i]));
+    if (!sub) break;
+    cmd = sub;
+  }
+  const longs = cmd.options.map((o) => o.long).filter((l): l is string => !!l);
+  const end = out.indexOf("--", i);
+  return out.map((a, k) => {
+    if (k < i || (end !== -1 && k >= end) || !a.startsWith("--") || a === "--") return a;
+    const eq = a.indexOf("=");
+    const flag = eq === -1 ? a : a.slice(0, eq);
+    if (longs.includes(flag)) return a;
+    const matches = longs.filter((l) => l.startsWith(flag));
+    return matches.length === 1 ? matches[0] + (eq === -1 ? "" : a.slice(eq)) : a;
+  });
 }

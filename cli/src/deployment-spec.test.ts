@@ -254,3 +254,39 @@ describe("modelRef and the request bodies", () => {
     });
   });
 });
+
+describe("az's --set on batch-deployment create and update", () => {
+  it("sets keys of the file before it is read: settings, environment variables as text, resources", () => {
+    const spec = parseDeploymentYaml(AZURE_YAML, {
+      sets: [
+        "settings.environment_variables.OPENAI_API_BASE=https://example.openai.azure.com/",
+        "settings.environment_variables.RETRIES=3",
+        "settings.mini_batch_size=20",
+        "resources.instance_count=3",
+        "description=from --set",
+      ],
+    });
+    expect(spec.settings).toMatchObject({
+      miniBatchSize: 20,
+      instanceCount: 3,
+      environmentVariables: { OPENAI_API_BASE: "https://example.openai.azure.com/", RETRIES: "3" },
+    });
+    expect(spec.description).toBe("from --set");
+  });
+
+  it("refuses a key outside Azure's deployment schema, naming the nearest one (exit 2), and changes nothing", () => {
+    expect(() => parseDeploymentYaml(AZURE_YAML, { sets: ["setings.mini_batch_size=2"] })).toThrow(
+      "--set setings.mini_batch_size: 'setings' is not a key of a batch deployment. Did you mean 'settings'?",
+    );
+    expect(() => parseDeploymentYaml(AZURE_YAML, { sets: ["settings.mini_batch_sise=2"] })).toThrow(
+      "'mini_batch_sise' is not a deployment setting. Did you mean 'mini_batch_size'?",
+    );
+    expect(() => parseDeploymentYaml(AZURE_YAML, { sets: ["settings.mini_batch_size"] })).toThrow(UsageError);
+    expect(() => parseDeploymentYaml(AZURE_YAML, { sets: ["name.x=1"] })).toThrow("'name' is not a mapping in the file");
+  });
+
+  it("names a key Batchpoint does not act on in the one note, as in the file", () => {
+    const spec = parseDeploymentYaml(AZURE_YAML, { sets: ["compute=azureml:gpu-cluster"] });
+    expect(spec.notes.join("\n")).toContain("compute");
+  });
+});

@@ -1,5 +1,6 @@
 import { parse as parseYaml } from "yaml";
 import { UsageError } from "./errors";
+import { distance } from "./invoke-inputs";
 
 /** Where a deployment's model comes from: a registered version, or a local folder to register first. */
 export type ModelSource = { kind: "ref"; ref: string } | { kind: "local"; path: string; name: string; version?: string };
@@ -214,6 +215,54 @@ function extraKeys(v: unknown, prefix: string, known: string[]): string[] {
 export interface ParseDeploymentOptions {
   /** True when the deployment's local model folder holds an MLmodel file (an MLflow model). */
   modelIsMlflow?: boolean;
+  /** az's `--set path=value` on create/update: each sets one key of the file before it is read. */
+  sets?: string[];
+}
+
+// The keys of Azure's deployment schemas a `--set` may name (the ones Batchpoint does not act on are noted, as in the file).
+const AZURE_DEPLOYMENT_KEYS = [...READ_KEYS, "compute", "tags", "properties", "code_configuration", "deployment_configuration"];
+const SETTINGS_SET_KEYS = [...Object.keys(SETTING_KEYS), "retry_settings", "sandbox_settings"];
+
+function nearest(key: string, candidates: string[]): string {
+  const best = candidates.map((c) => [c, distance(key.toLowerCase(), c)] as const).sort((a, b) => a[1] - b[1])[0];
+  return best && best[1] <= Math.max(2, Math.floor(key.length / 4)) ? ` Did you mean '${best[0]}'?` : "";
+}
+
+/**
+ * Applies az's `--set path=value` (e.g. `settings.environment_variables.OPENAI_API_BASE=https://...`,
+ * `settings.mini_batch_size=20`) to the parsed file. Values are read as YAML scalars (numbers, booleans, text).
+ * A key outside Azure's deployment schema is a usage error naming the nearest one, never dropped.
+ */
+export function applyDeploymentSets(doc: Record<string, unknown>, sets: string[]): void {
+  for (const assignment of sets) {
+    const eq = assignment.indexOf("=");
+    if (eq <= 0) throw new UsageError(`--set expects KEY=VALUE, not '${assignment}'.`);
+    const key = assignment.slice(0, eq).trim();
+    const raw = assignment.slice(eq + 1);
+    const parts = key.split(".");
+    if (parts.some((p) => !p)) throw new UsageError(`--set ${key}: the key has an empty part.`);
+    if (!AZURE_DEPLOYMENT_KEYS.includes(parts[0]))
+      throw new UsageError(`--set ${key}: '${parts[0]}' is not a key of a batch deployment.${nearest(parts[0], AZURE_DEPLOYMENT_KEYS)}`);
+    if (parts[0] === "settings" && parts.length > 1 && !SETTINGS_SET_KEYS.includes(parts[1]))
+      throw new UsageError(`--set ${key}: '${parts[1]}' is not a deployment setting.${nearest(parts[1], SETTINGS_SET_KEYS)}`);
+    let value: unknown = raw;
+    // environment_variables are text; anything else as YAML reads it (2 -> number, true -> boolean).
+    if (!(parts[0] === "settings" && parts[1] === "environment_variables")) {
+      try {
+        value = raw.trim() === "" ? "" : parseYaml(raw);
+      } catch {
+        value = raw;
+      }
+    }
+    let node: Record<string, unknown> = doc;
+    for (const p of parts.slice(0, -1)) {
+      const next = node[p];
+      if (next === undefined || next === null) node[p] = {};
+      else if (!isRecord(next)) throw new UsageError(`--set ${key}: '${p}' is not a mapping in the file, so it has no '${parts.at(-1)}'.`);
+      node = node[p] as Record<string, unknown>;
+    }
+    node[parts[parts.length - 1]] = value;
+  }
 }
 
 const NO_CODE_HELP =
@@ -228,6 +277,7 @@ export function parseDeploymentYaml(text: string, opts: ParseDeploymentOptions =
     throw new UsageError(`the deployment file is not valid YAML: ${(e as Error).message.split("\n")[0]}`);
   }
   if (!isRecord(doc)) throw new UsageError("the deployment file must be a YAML mapping with name, code_configuration, settings, ...");
+  if (opts.sets?.length) applyDeploymentSets(doc, opts.sets);
   const type = doc.type === undefined || doc.type === null ? "model" : String(doc.type).toLowerCase();
   if (type === "pipeline" || doc.component !== undefined || doc.job_definition !== undefined) {
     throw new UsageError(

@@ -55,6 +55,7 @@ outputs:
         strict: { type: "boolean", value: true },
       },
       output: { path: "azureml://datastores/workspaceblobstore/paths/out/", fileName: "heart.csv" },
+      unread: [],
     });
   });
 
@@ -64,6 +65,21 @@ outputs:
     ).toEqual({
       claims: { type: "tabular", path: "datastores/workspaceblobstore/paths/claims.csv" },
     });
+  });
+
+  it("takes Azure's float literal type as it is, and checks its value", () => {
+    expect(parseInvokeFile("inputs:\n  threshold:\n    type: float\n    value: '0.25'\n").inputs).toEqual({
+      threshold: { type: "float", value: 0.25 },
+    });
+    expect(() => parseInvokeFile("inputs:\n  t:\n    type: float\n    default: high\n")).toThrow("inputs.t: 'high' is not a float.");
+  });
+
+  it("names every key it does not act on, for the one note", () => {
+    const file = parseInvokeFile(
+      "$schema: x\ninputs:\n  images:\n    type: uri_folder\n    path: datastores/ws/paths/in/\n    mode: ro_mount\n  n: 3\noutputs:\n  score:\n    type: uri_folder\n    path: datastores/ws/paths/out/\n    mode: rw_mount\nexperiment_name: e\n",
+    );
+    expect(file.unread).toEqual(["experiment_name", "inputs.images.mode", "outputs.score.mode"]);
+    expect(parseInvokeFile("inputs:\n  n: 3\n").unread).toEqual([]);
   });
 
   it("says which input is wrong", () => {

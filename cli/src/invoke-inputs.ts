@@ -7,7 +7,9 @@ export type DataInput = { type: (typeof DATA_INPUT_TYPES)[number]; path: string 
 export function isDataInput(input: { type: string }): input is DataInput {
   return (DATA_INPUT_TYPES as readonly string[]).includes(input.type);
 }
-export type LiteralInput = { type: "string" | "integer" | "number" | "boolean"; value: string | number | boolean };
+// `float` is Azure's name for `number`; both are sent as given (the server takes both).
+export type LiteralInput = { type: "string" | "integer" | "number" | "float" | "boolean"; value: string | number | boolean };
+const LITERAL_TYPES = ["string", "integer", "number", "float", "boolean"] as const;
 export type JobInput = DataInput | LiteralInput;
 
 const INPUT_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -51,7 +53,7 @@ function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 
-function literal(name: string, type: string, value: unknown): LiteralInput {
+function literal(name: string, type: LiteralInput["type"], value: unknown): LiteralInput {
   if (value === undefined || value === null) throw new UsageError(`inputs.${name}: give a value (or default).`);
   switch (type) {
     case "boolean":
@@ -62,6 +64,7 @@ function literal(name: string, type: string, value: unknown): LiteralInput {
       if (Number.isInteger(Number(value)) && String(value).trim() !== "") return { type, value: Number(value) };
       break;
     case "number":
+    case "float":
       if (Number.isFinite(Number(value)) && String(value).trim() !== "") return { type, value: Number(value) };
       break;
     case "string":
@@ -75,6 +78,8 @@ export interface InvokeFile {
   output?: { path: string; fileName?: string };
   /** The `tabular:` section: row controls in the API's names (see rowOptionsOf). */
   rowOptions?: RowOptions;
+  /** Keys of the file Batchpoint does not act on (dotted paths), for the one note. */
+  unread: string[];
 }
 
 /** Row controls of tabular and jsonl input, as the invoke body names them. */
@@ -142,8 +147,17 @@ export function parseInvokeFile(text: string): InvokeFile {
   const inputs: Record<string, JobInput> = {};
   const raw = doc.inputs ?? {};
   if (!isRecord(raw)) throw new UsageError("inputs: must be a mapping of input names.");
+  const unread = Object.keys(doc)
+    .filter((k) => !["$schema", "inputs", "outputs", "tabular"].includes(k))
+    .map(String);
   for (const [name, v] of Object.entries(raw)) {
     if (!INPUT_NAME.test(name)) throw new UsageError(`inputs.${name}: input names use letters, digits and '_'.`);
+    if (isRecord(v))
+      unread.push(
+        ...Object.keys(v)
+          .filter((k) => !["type", "path", "value", "default"].includes(k))
+          .map((k) => `inputs.${name}.${k}`),
+      );
     if (!isRecord(v)) {
       if (v === null || typeof v === "object") throw new UsageError(`inputs.${name}: give a value or a mapping with type and path/value.`);
       inputs[name] = literalFromText(String(v));
@@ -153,11 +167,11 @@ export function parseInvokeFile(text: string): InvokeFile {
     if (isDataInput({ type })) {
       if (typeof v.path !== "string" || !v.path.trim()) throw new UsageError(`inputs.${name}: a ${type} input needs a path.`);
       inputs[name] = { type: type as DataInput["type"], path: v.path };
-    } else if (type === "string" || type === "integer" || type === "number" || type === "boolean") {
-      inputs[name] = literal(name, type, v.value ?? v.default);
+    } else if ((LITERAL_TYPES as readonly string[]).includes(type)) {
+      inputs[name] = literal(name, type as LiteralInput["type"], v.value ?? v.default);
     } else {
       throw new UsageError(
-        `inputs.${name}: type '${type}' is not supported; use uri_folder, uri_file, tabular, jsonl, string, integer, number or boolean.`,
+        `inputs.${name}: type '${type}' is not supported; use uri_folder, uri_file, tabular, jsonl, string, integer, number, float or boolean.`,
       );
     }
   }
@@ -168,11 +182,18 @@ export function parseInvokeFile(text: string): InvokeFile {
     const entries = Object.values(outs).filter(isRecord);
     if (entries.length > 1) throw new UsageError("outputs: a batch job writes one output; give one entry.");
     const out = entries[0];
+    for (const [oname, o] of Object.entries(outs))
+      if (isRecord(o))
+        unread.push(
+          ...Object.keys(o)
+            .filter((k) => !["type", "path"].includes(k))
+            .map((k) => `outputs.${oname}.${k}`),
+        );
     if (out && typeof out.path === "string") {
       output = out.type === "uri_file" ? splitFilePath(out.path) : { path: out.path };
     }
   }
-  return { inputs, output, ...(rowOptions ? { rowOptions } : {}) };
+  return { inputs, output, ...(rowOptions ? { rowOptions } : {}), unread };
 }
 
 /** ".../paths/out/predictions.csv" → the folder and the file name. */
@@ -207,7 +228,7 @@ export interface InvokeSets {
 }
 
 /** Levenshtein distance, for "did you mean" on a mistyped --set key. */
-function distance(a: string, b: string): number {
+export function distance(a: string, b: string): number {
   const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
   for (let j = 1; j <= b.length; j++) d[0][j] = j;
   for (let i = 1; i <= a.length; i++)

@@ -62,7 +62,8 @@ function acceptAzWorkspaceOptions(cmd: Command) {
 
 async function main() {
   try {
-    await buildProgram().parseAsync(expandAzAbbreviations(process.argv));
+    const program = buildProgram();
+    await program.parseAsync(expandAzAbbreviations(process.argv, program));
     return EXIT.ok;
   } catch (e) {
     // Commander's own usage errors (unknown option, missing argument, ...) have printed their message.

@@ -1,3 +1,4 @@
+import { Command } from "commander";
 import { describe, expect, it } from "vitest";
 import { expandAzAbbreviations } from "../az-output";
 import { parseDataYaml } from "./data";
@@ -73,6 +74,21 @@ describe("job stream and exit codes", () => {
       "--file",
       "inputs.yml",
     ]);
+  });
+
+  it("spells out any unambiguous abbreviation of the command's own long options, as az's argparse does", () => {
+    const program = new Command("bp");
+    const create = program.command("batch-deployment").alias("deployment").command("create");
+    for (const o of ["--file <f>", "--endpoint-name <e>", "--set-default", "--set <kv>", "--output-dir <d>", "--output-name <n>"])
+      create.option(o);
+    const argv = (...args: string[]) => ["node", "bp", "batch-deployment", "create", ...args];
+    expect(expandAzAbbreviations(argv("--f", "d.yml", "--endpoint", "E", "--set", "a=1", "--set-def", "--endpoint=F"), program)).toEqual(
+      argv("--file", "d.yml", "--endpoint-name", "E", "--set", "a=1", "--set-default", "--endpoint-name=F"),
+    );
+    // Ambiguous (--output-dir or --output-name) or unknown: left for commander to refuse (exit 2).
+    expect(expandAzAbbreviations(argv("--output", "x", "--nope"), program)).toEqual(argv("--output", "x", "--nope"));
+    // After `--`, and the command path itself, are never touched.
+    expect(expandAzAbbreviations(argv("--", "--endpoint"), program)).toEqual(argv("--", "--endpoint"));
   });
 
   it("knows the newest version", () => {

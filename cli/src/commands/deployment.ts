@@ -7,7 +7,7 @@ import type { CreatedModelVersion, Deployment, DeploymentList } from "../api";
 import type { ApiClient } from "../client";
 import { printAz, wantsAzOutput, withAzOutput, type AzOutputOptions } from "../az-output";
 import { azDeployment, azJob } from "../azure-shape";
-import { apiClient, note } from "../context";
+import { apiClient, collect, note } from "../context";
 import { deploymentBody, deploymentUpdateBody, parseDeploymentYaml, type EnvironmentPaths, type ModelSource } from "../deployment-spec";
 import { UsageError } from "../errors";
 import { formatBytes, formatDate, printFields, printJson, printTable } from "../output";
@@ -15,6 +15,8 @@ import { listLocalFiles } from "../upload";
 import { listAllJobs, printJobTable } from "./job";
 
 const enc = encodeURIComponent;
+const SET_HELP =
+  "set a key of the file, as az does: settings.mini_batch_size=20, settings.environment_variables.NAME=VALUE, resources.instance_count=2 (repeatable)";
 const MAX_CODE_FILE = 5 * 1024 * 1024;
 
 /** A code file as the deployment body carries it: UTF-8 text as a string, anything else base64. */
@@ -78,13 +80,13 @@ export async function uploadModel(
  * Reads a deployment YAML and what it points to: the code folder's files, and the model (a local
  * folder is registered as a new version first). Paths are relative to the YAML file.
  */
-async function loadDeploymentFile(client: ApiClient, file: string, opts: { name?: string; needEndpoint?: boolean } = {}) {
+async function loadDeploymentFile(client: ApiClient, file: string, opts: { name?: string; needEndpoint?: boolean; sets?: string[] } = {}) {
   const text = await readFile(file, "utf8").catch(() => Promise.reject(new UsageError(`cannot read ${file}.`)));
   const base0 = path.dirname(path.resolve(file));
   // An MLflow model folder (MLmodel inside) without code_configuration gets its own message.
   const modelPath = localModelPath(text);
   const modelIsMlflow = Boolean(modelPath && existsSync(path.join(path.resolve(base0, modelPath), "MLmodel")));
-  const spec = parseDeploymentYaml(text, { modelIsMlflow });
+  const spec = parseDeploymentYaml(text, { modelIsMlflow, sets: opts.sets });
   if (opts.name) spec.name = opts.name;
   if (opts.needEndpoint && !spec.endpointName) throw new UsageError("give --endpoint-name (or endpoint_name in the file).");
   for (const n of spec.notes) note(n);
@@ -194,22 +196,28 @@ export function registerDeployment(program: Command) {
       .option("-e, --endpoint-name <endpoint>", "endpoint (default: endpoint_name in the file)")
       .option("-n, --name <name>", "deployment name (default: name in the file)")
       .option("--set-default", "make it the endpoint's default deployment")
+      .option("--set <key=value>", SET_HELP, collect)
       .option("--json", "print the deployment as JSON"),
-  ).action(async (opts: { file: string; endpointName?: string; name?: string; setDefault?: boolean; json?: boolean } & AzOutputOptions) => {
-    const client = await apiClient();
-    const { spec, files, model, environment } = await loadDeploymentFile(client, opts.file, {
-      name: opts.name,
-      needEndpoint: !opts.endpointName,
-    });
-    const endpointName = opts.endpointName ?? spec.endpointName!;
-    const body = deploymentBody(spec, files, { model, setDefault: opts.setDefault, environment });
-    const created = await client.json<Deployment>("POST", `/endpoints/${enc(endpointName)}/deployments`, { json: body });
-    if (wantsAzOutput(opts)) return printAz(azDeployment(created, endpointName), opts);
-    if (opts.json) return printJson(created);
-    console.log(
-      `Created deployment '${created.name}' on endpoint '${endpointName}' (${spec.runtime}, ${Object.keys(files).length} code file${Object.keys(files).length === 1 ? "" : "s"}${model ? `, model ${model}` : ""}).`,
-    );
-  });
+  ).action(
+    async (
+      opts: { file: string; endpointName?: string; name?: string; setDefault?: boolean; set?: string[]; json?: boolean } & AzOutputOptions,
+    ) => {
+      const client = await apiClient();
+      const { spec, files, model, environment } = await loadDeploymentFile(client, opts.file, {
+        name: opts.name,
+        needEndpoint: !opts.endpointName,
+        sets: opts.set,
+      });
+      const endpointName = opts.endpointName ?? spec.endpointName!;
+      const body = deploymentBody(spec, files, { model, setDefault: opts.setDefault, environment });
+      const created = await client.json<Deployment>("POST", `/endpoints/${enc(endpointName)}/deployments`, { json: body });
+      if (wantsAzOutput(opts)) return printAz(azDeployment(created, endpointName), opts);
+      if (opts.json) return printJson(created);
+      console.log(
+        `Created deployment '${created.name}' on endpoint '${endpointName}' (${spec.runtime}, ${Object.keys(files).length} code file${Object.keys(files).length === 1 ? "" : "s"}${model ? `, model ${model}` : ""}).`,
+      );
+    },
+  );
 
   withAzOutput(
     deployment
@@ -219,19 +227,23 @@ export function registerDeployment(program: Command) {
       .option("-e, --endpoint-name <endpoint>", "endpoint (default: endpoint_name in the file)")
       .option("-n, --name <name>", "deployment name (default: name in the file)")
       .option("--set-default", "make it the endpoint's default deployment")
+      .option("--set <key=value>", SET_HELP, collect)
       .option("--json", "print the deployment as JSON"),
   ).action(
-    async (opts: { file?: string; endpointName?: string; name?: string; setDefault?: boolean; json?: boolean } & AzOutputOptions) => {
+    async (
+      opts: { file?: string; endpointName?: string; name?: string; setDefault?: boolean; set?: string[]; json?: boolean } & AzOutputOptions,
+    ) => {
       const client = await apiClient();
       let body: Record<string, unknown> = {};
       let endpointName = opts.endpointName;
       let name = opts.name;
       if (opts.file) {
-        const { spec, files, model, environment } = await loadDeploymentFile(client, opts.file);
+        const { spec, files, model, environment } = await loadDeploymentFile(client, opts.file, { sets: opts.set });
         endpointName ??= spec.endpointName;
         name ??= spec.name;
         body = deploymentUpdateBody(spec, files, { model, setDefault: opts.setDefault, environment });
-      } else if (opts.setDefault) body = { setDefault: true };
+      } else if (opts.set?.length) throw new UsageError("--set changes keys of the deployment file: give --file deployment.yml too.");
+      else if (opts.setDefault) body = { setDefault: true };
       else throw new UsageError("give --file deployment.yml (or --set-default with --name and --endpoint-name).");
       if (!endpointName || !name) throw new UsageError("give --endpoint-name and --name (or endpoint_name and name in the file).");
       const updated = await client.json<Deployment>("PATCH", `/endpoints/${enc(endpointName)}/deployments/${enc(name)}`, { json: body });

@@ -234,7 +234,11 @@ export function registerInvoke(endpoint: Command) {
   ).action(async (opts: InvokeOptions) => {
     const file = opts.file
       ? parseInvokeFile(await readFile(opts.file, "utf8").catch(() => Promise.reject(new UsageError(`cannot read ${opts.file}.`))))
-      : { inputs: {} as Record<string, JobInput>, rowOptions: undefined };
+      : { inputs: {} as Record<string, JobInput>, rowOptions: undefined, unread: [] as string[] };
+    if (file.unread.length)
+      note(
+        `not acted on by Batchpoint: ${file.unread.join(", ")} in ${opts.file}${file.unread.some((k) => k.endsWith(".mode")) ? " (inputs are downloaded to each worker, whatever their mode)" : ""}; see docs/from-azure-ml.md`,
+      );
     const sets = parseInvokeSets(opts.set);
     const inputs: Record<string, JobInput> = { ...file.inputs };
     for (const [name, s] of Object.entries(sets.inputs)) {

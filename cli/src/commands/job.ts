@@ -471,9 +471,12 @@ export function registerJob(program: Command) {
         const root = opts.downloadPath ?? opts.outputDir;
         const scoreDir = azLayout ? path.join(root, "named-outputs", "score") : root;
         const artifactsDir = azLayout ? path.join(root, "artifacts") : root;
-        if (opts.all) {
+        // The named output `score` is the predictions file and the files the script wrote (AZUREML_BI_OUTPUT_PATH),
+        // as on Azure: a summary_only job's score is only those files. --all adds the job's own files.
+        if (opts.all || azLayout) {
           // A server that lists the job's output files (GET /jobs/{job}/outputs) also has the files the script wrote.
-          const listed = await listJobOutputs(client, name);
+          const all = await listJobOutputs(client, name);
+          const listed = all && (opts.all ? all : all.filter((f) => f.kind !== "errors" && f.kind !== "summary"));
           if (listed) {
             for (const f of listed) {
               const dir = f.kind === "errors" || f.kind === "summary" ? artifactsDir : path.join(scoreDir, path.posix.dirname(f.path));
@@ -484,7 +487,12 @@ export function registerJob(program: Command) {
               );
               console.log(`Downloaded ${file} (${formatBytes(bytes)}).`);
             }
-            if (!listed.length) note(`job ${name} has no output files yet.`);
+            if (!listed.length)
+              note(
+                opts.all
+                  ? `job ${name} has no output files yet.`
+                  : `job ${name}'s score output has no files (yet): a summary_only job's score holds only the files its script wrote.`,
+              );
             if (azLayout) await mkdir(scoreDir, { recursive: true });
             return;
           }
