@@ -208,13 +208,20 @@ describe.skipIf(!!EXTERNAL_URL)("two executor processes on one database", { time
     const second = await startExecutor({ port: 0, databaseUrl: engine.databaseUrl!, log: () => {}, ...fastOptions });
     let executing = 0;
     let max = 0;
+    let started = 0;
     const app = await serveApp(engine, "shared", (c) => [
       c.createFunction(
         { id: "limited", concurrency: { limit: 2, key: "event.data.k" }, triggers: [{ event: "s/go" }] },
         async ({ step }) => {
           await step.run("work", async () => {
             executing++;
+            started++;
             max = Math.max(max, executing);
+            // Wait for a second step to start, unless no run is left to start one (an event, not a
+            // stopwatch: at load 40 two 100 ms steps did not overlap and the max was 1). If the limit
+            // wrongly allowed one only, this gives up after 30 s and the max of 1 fails the test; if it
+            // allowed more, a third step shows up in the max.
+            for (const until = Date.now() + 30_000; executing < 2 && started < 16 && Date.now() < until; ) await sleep(10);
             await sleep(100);
             executing--;
           });
