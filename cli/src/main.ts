@@ -8,6 +8,7 @@ import { registerJob } from "./commands/job";
 import { registerJobDefinition } from "./commands/job-definition";
 import { registerLogin } from "./commands/login";
 import { registerModel } from "./commands/model";
+import { registerWebhook } from "./commands/webhook";
 import { note } from "./context";
 import { describeError, EXIT } from "./errors";
 
@@ -35,6 +36,7 @@ export function buildProgram(): Command {
   registerJob(program);
   registerJobDefinition(program);
   registerData(program);
+  registerWebhook(program);
   registerCompute(program);
   acceptAzWorkspaceOptions(program);
   return program;
