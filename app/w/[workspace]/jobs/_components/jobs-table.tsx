@@ -69,14 +69,14 @@ function columns(slug: string, selection: Selection | null) {
     col.accessor("name", {
       header: "Job",
       cell: ({ row }) => (
-        <div className="max-w-44 space-y-1 xl:max-w-64">
+        <div className="max-w-36 space-y-1 xl:max-w-64">
           <Link href={`/w/${slug}/jobs/${row.original.name}`} className="block text-brand-700 hover:underline dark:text-brand-300">
             {row.original.displayName ? <span className="block truncate font-medium">{row.original.displayName}</span> : null}
             <span
               className={
                 row.original.displayName
-                  ? "block font-mono text-xs text-zinc-600 dark:text-zinc-400"
-                  : "whitespace-nowrap font-mono text-xs font-medium"
+                  ? "block break-all font-mono text-xs text-zinc-600 dark:text-zinc-400"
+                  : "block break-all font-mono text-xs font-medium xl:whitespace-nowrap xl:break-normal"
               }
             >
               {row.original.name}
@@ -159,7 +159,7 @@ function columns(slug: string, selection: Selection | null) {
         const { percent, filesTotal, filesFailed, name } = row.original;
         return (
           <>
-            <div className="flex w-24 items-center gap-2">
+            <div className="flex w-20 items-center gap-2 xl:w-24">
               <ProgressBar
                 percent={percent}
                 failedPercent={filesTotal ? Math.round((filesFailed / filesTotal) * 100) : 0}
