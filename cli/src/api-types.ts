@@ -405,6 +405,85 @@ export interface paths {
             };
         };
         post?: never;
+        /** Delete the file at the path; with recursive=true, the folder at the path and everything under it (owner, contributor) */
+        delete: {
+            parameters: {
+                query?: {
+                    recursive?: "true" | "false";
+                };
+                header?: never;
+                path: {
+                    datastore: string;
+                    path: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description What was deleted */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["DeletedFiles"];
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthenticated"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                409: components["responses"]["Conflict"];
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/datastores/{datastore}/delete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Delete several files and folders (paths ending in /) at once, at most 1,000 paths and 10,000 files (owner, contributor) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    datastore: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        paths: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description What was deleted */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["DeletedFiles"];
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthenticated"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                409: components["responses"]["Conflict"];
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;
@@ -1957,12 +2036,13 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Deliveries with their responses */
+        /** Deliveries with their responses; body is what was sent (outbound) or received (inbound, credentials masked, first 64 KiB) */
         get: {
             parameters: {
                 query?: {
                     page?: number;
                     perPage?: number;
+                    status?: "pending" | "delivered" | "failed" | "rejected" | "accepted" | "ignored";
                 };
                 header?: never;
                 path: {
@@ -1990,6 +2070,93 @@ export interface paths {
         };
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/webhooks/{webhook}/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send a signed webhook.test event to an outbound webhook (owner); no body */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    webhook: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Accepted: the new delivery, pending */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["NewDelivery"];
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthenticated"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                409: components["responses"]["Conflict"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/webhooks/{webhook}/deliveries/{delivery}/redeliver": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send an outbound delivery again: same event id and body, freshly signed, as a new delivery (owner); no body */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    webhook: string;
+                    delivery: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Accepted: the new delivery, pending */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["NewDelivery"];
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthenticated"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                409: components["responses"]["Conflict"];
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;
@@ -3383,13 +3550,34 @@ export interface components {
                 /** Format: date-time */
                 updatedAt: string;
                 jobName: string | null;
-                /** @description The exact bytes an outbound delivery sends */
+                /** @description Outbound: the exact bytes sent. Inbound: the request received, credentials masked, its first 64 KiB */
                 body: string | null;
+                /** @description The whole body's size in bytes */
+                bodyBytes: number | null;
+                /** @description Inbound: the request's allowlisted headers */
+                requestHeaders: {
+                    [key: string]: string;
+                } | null;
             }[];
             count: number;
             page: number;
             perPage: number;
             totalPages: number;
+        };
+        NewDelivery: {
+            id: string;
+            eventId: string;
+            eventType: string;
+            status: string;
+            sequence: number;
+            /** Format: date-time */
+            createdAt: string;
+        };
+        DeletedFiles: {
+            /** @description files (blobs) deleted */
+            deleted: number;
+            folders: number;
+            files: number;
         };
         JobDefinition: {
             name: string;

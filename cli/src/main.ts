@@ -9,6 +9,7 @@ import { registerJob } from "./commands/job";
 import { registerJobDefinition } from "./commands/job-definition";
 import { registerLogin } from "./commands/login";
 import { registerModel } from "./commands/model";
+import { registerWebhook } from "./commands/webhook";
 import { note } from "./context";
 import { describeError, EXIT } from "./errors";
 
@@ -37,6 +38,7 @@ export function buildProgram(): Command {
   registerJobDefinition(program);
   registerData(program);
   registerDatastore(program);
+  registerWebhook(program);
   registerCompute(program);
   acceptAzWorkspaceOptions(program);
   return program;

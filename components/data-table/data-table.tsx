@@ -9,6 +9,9 @@ import { cn } from "@/components/ui/cn";
 export const features = tableFeatures({});
 export type Columns<T extends RowData> = ColumnDef<typeof features, T, any>[];
 
+/** A column's own classes on its header and cells, e.g. `{ meta: { className: "hidden xl:table-cell" } }` for a wide screen only. */
+const columnClass = (column: { columnDef: { meta?: unknown } }) => (column.columnDef.meta as { className?: string } | undefined)?.className;
+
 export interface PageInfo {
   page: number;
   perPage: number;
@@ -79,7 +82,7 @@ export function DataTable<T extends RowData>({
                     <th
                       key={header.id}
                       scope="col"
-                      className="px-4 py-2.5 font-medium"
+                      className={cn("px-3 py-2.5 font-medium xl:px-4", columnClass(header.column))}
                       aria-sort={active ? (dir === "asc" ? "ascending" : "descending") : undefined}
                     >
                       {header.isPlaceholder ? null : sortKey ? (
@@ -105,7 +108,7 @@ export function DataTable<T extends RowData>({
             {table.getRowModel().rows.map((row) => (
               <tr key={row.id} className="hover:bg-zinc-50 dark:hover:bg-zinc-800/40">
                 {row.getAllCells().map((cell) => (
-                  <td key={cell.id} className="px-4 py-3 align-middle">
+                  <td key={cell.id} className={cn("px-3 py-3 align-middle xl:px-4", columnClass(cell.column))}>
                     <table.FlexRender cell={cell} />
                   </td>
                 ))}

@@ -1,16 +1,17 @@
 "use client";
 
+import { Boxes, CalendarClock, Database, ListChecks, Network, Settings } from "lucide-react";
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 import { cn } from "@/components/ui/cn";
 
 const ITEMS = [
-  { href: "endpoints", label: "Endpoints", icon: "⇄" },
-  { href: "jobs", label: "Jobs", icon: "▤" },
-  { href: "job-definitions", label: "Job definitions", icon: "◷" },
-  { href: "models", label: "Models", icon: "◈" },
-  { href: "datastores", label: "Datastores", icon: "⛁" },
-  { href: "settings", label: "Settings", icon: "⚙" },
+  { href: "endpoints", label: "Endpoints", icon: Network },
+  { href: "jobs", label: "Jobs", icon: ListChecks },
+  { href: "job-definitions", label: "Job definitions", icon: CalendarClock },
+  { href: "models", label: "Models", icon: Boxes },
+  { href: "datastores", label: "Datastores", icon: Database },
+  { href: "settings", label: "Settings", icon: Settings },
 ];
 
 export function SidebarNav({ slug }: { slug: string }) {
@@ -32,9 +33,7 @@ export function SidebarNav({ slug }: { slug: string }) {
                 : "text-zinc-600 hover:bg-zinc-100 hover:text-zinc-900 dark:text-zinc-400 dark:hover:bg-zinc-800 dark:hover:text-zinc-100",
             )}
           >
-            <span aria-hidden className="w-4 text-center">
-              {item.icon}
-            </span>
+            <item.icon aria-hidden className="size-4 shrink-0" strokeWidth={1.75} />
             {item.label}
           </Link>
         );

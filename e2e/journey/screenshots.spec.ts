@@ -1,6 +1,6 @@
 import { expect, test, type Page } from "../support/test";
 import { auth, SCORE_PY, seedEndpoint } from "../support/api";
-import { randomBytes } from "node:crypto";
+import { createHmac, randomBytes } from "node:crypto";
 import { createToken, signUp, sql } from "../support/fixtures";
 
 // Refreshes docs/screenshots/ from a journey at 1440x900 and 820x1180: `SCREENSHOTS=1 npx playwright test e2e/journey/screenshots.spec.ts`.
@@ -30,7 +30,9 @@ async function shoot(page: Page, name: string) {
     ["-tablet", { width: 820, height: 1180 }],
   ] as const) {
     await page.setViewportSize(size);
-    await page.waitForTimeout(300); // layout settles after a resize; nothing is asserted from it
+    // Layout settles after a resize: two animation frames, then the fonts.
+    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+    await page.evaluate(() => document.fonts.ready.then(() => undefined));
     await page.screenshot({ path: `docs/screenshots/${name}${suffix}.png`, fullPage: false });
   }
 }
@@ -150,6 +152,34 @@ test("journey screenshots", async ({ page, request, browser }) => {
     .click();
   await expect(page.getByRole("dialog", { name: "Delivery of webhook.test" })).toBeVisible();
   await shoot(page, "webhook-payload");
+
+  // An inbound trigger's delivery: the request as received, its variable masked, no signature kept.
+  const trigger = await request.post("/api/v1/webhooks", {
+    headers: auth(token),
+    data: { direction: "inbound", name: "on-upload", endpointName: "sentiment" },
+  });
+  expect(trigger.status()).toBe(201);
+  const { hookPath, secret } = (await trigger.json()) as { hookPath: string; secret: string };
+  const inboundBody = JSON.stringify({
+    input: { type: "uri_folder", path: "datastores/workspaceblobstore/paths/reviews/2026-12/" },
+    displayName: "Reviews uploaded 2026-12-01",
+    environmentVariables: { SENTIMENT_API_KEY: "sk-live-screenshot" },
+  });
+  const t = Math.floor(Date.now() / 1000);
+  const signed = await request.post(hookPath, {
+    headers: {
+      "content-type": "application/json",
+      "batchpoint-event-id": "upload-2026-12-01",
+      "batchpoint-signature": `t=${t},v1=${createHmac("sha256", secret).update(`${t}.${inboundBody}`).digest("hex")}`,
+    },
+    data: inboundBody,
+  });
+  expect(signed.status()).toBe(202);
+  await page.goto(`/w/${slug}/settings/webhooks`);
+  await page.getByRole("link", { name: "on-upload" }).click();
+  await page.getByRole("button", { name: /^View delivery job\.invoke/ }).click();
+  await expect(page.getByRole("dialog", { name: "Delivery of job.invoke" }).getByLabel("Request body")).toContainText("********");
+  await shoot(page, "webhook-inbound-payload");
 
   await page.goto(`/w/${slug}/settings/audit`);
   await shoot(page, "audit");

@@ -1,4 +1,4 @@
-import { randomBytes } from "node:crypto";
+import { createHmac, randomBytes } from "node:crypto";
 import { expect, test } from "../support/test";
 import { auth, SCORE_PY, seedEndpoint } from "../support/api";
 import { expectAccessible } from "../support/axe";
@@ -94,4 +94,78 @@ test("the inbound form picks the deployment from the chosen endpoint's list", as
   await page.getByRole("button", { name: "Create webhook" }).click();
   await expect(page.getByLabel("Trigger URL")).toBeVisible();
   await expect(page.getByRole("row", { name: /nightly/ })).toContainText("endpoint fraud / green");
+});
+
+test("an inbound delivery keeps the request it received, with secrets masked and no signature header", async ({ page, request }) => {
+  const { slug } = await signUp(page, "inbound-body");
+  const token = await seedToken(slug, "owner");
+  await seedEndpoint(request, token, "nightly", "blue");
+  const created = await request.post("/api/v1/webhooks", {
+    headers: auth(token),
+    data: { direction: "inbound", name: "on-upload", endpointName: "nightly" },
+  });
+  expect(created.status(), await created.text()).toBe(201);
+  const { hookPath, secret } = (await created.json()) as { hookPath: string; secret: string };
+
+  const body = JSON.stringify({
+    input: { type: "uri_folder", path: "datastores/workspaceblobstore/paths/incoming/2026-12-01/" },
+    displayName: "nightly upload",
+    environmentVariables: { SCORING_API_KEY: "sk-live-TOPSECRET-42" },
+  });
+  const t = Math.floor(Date.now() / 1000);
+  const signature = `t=${t},v1=${createHmac("sha256", secret).update(`${t}.${body}`).digest("hex")}`;
+  const res = await request.post(hookPath, {
+    headers: { "content-type": "application/json", "batchpoint-signature": signature, "batchpoint-event-id": "upload-2026-12-01" },
+    data: body,
+  });
+  expect(res.status(), await res.text()).toBe(202);
+
+  await page.goto(`/w/${slug}/settings/webhooks`);
+  await page.getByRole("link", { name: "on-upload" }).click();
+  const row = page.getByRole("table", { name: "Deliveries" }).getByRole("row", { name: /upload-2026-12-01/ });
+  await expect(row).toContainText("accepted");
+  await row.getByRole("button", { name: /^View delivery job\.invoke/ }).click();
+  const dialog = page.getByRole("dialog", { name: "Delivery of job.invoke" });
+  const received = dialog.getByLabel("Request body");
+  await expect(received).toContainText('"path": "datastores/workspaceblobstore/paths/incoming/2026-12-01/"');
+  await expect(received).toContainText('"displayName": "nightly upload"');
+  await expect(received).toContainText('"SCORING_API_KEY": "********"');
+  await expect(dialog).toContainText("content-type");
+  await expect(dialog).toContainText("upload-2026-12-01");
+  await expect(dialog).toContainText("Signatures and secrets are never stored.");
+  // Neither the variable's value nor the signature reaches the page (nor, so, the database row behind it).
+  const html = await page.content();
+  expect(html).not.toContain("sk-live-TOPSECRET-42");
+  expect(html).not.toContain(signature.split("v1=")[1]);
+  expect(html).not.toContain(secret);
+  await expectAccessible(page, "inbound delivery dialog");
+});
+
+test("at tablet width the deliveries table fits without scrolling sideways, its actions in reach", async ({ page }) => {
+  await page.setViewportSize({ width: 820, height: 1180 });
+  const { slug } = await signUp(page, "deliveries-tablet");
+  await page.goto(`/w/${slug}/settings/webhooks`);
+  await page.getByLabel("Name").fill("ci-notifier");
+  await page.getByLabel("URL").fill("https://example.com/hooks");
+  await page.getByRole("button", { name: "Create webhook" }).click();
+  await expect(page.getByLabel("Webhook secret")).toBeVisible();
+  await sql(
+    `UPDATE "Webhook" SET url = 'http://127.0.0.1:9/hooks' WHERE name = 'ci-notifier' AND "workspaceId" = (SELECT id FROM "Workspace" WHERE slug = $1)`,
+    [slug],
+  );
+  await page.getByRole("link", { name: "ci-notifier" }).click();
+  await page.getByRole("button", { name: "Send test event" }).click();
+  const table = page.getByRole("table", { name: "Deliveries" });
+  const row = table.getByRole("row", { name: /webhook\.test/ });
+  await expect(row).toContainText("failed");
+
+  const region = page.getByRole("region", { name: "Deliveries table" });
+  const { scrollWidth, clientWidth } = await region.evaluate((el) => ({ scrollWidth: el.scrollWidth, clientWidth: el.clientWidth }));
+  expect(scrollWidth, "the table is wider than its card").toBeLessThanOrEqual(clientWidth);
+  const box = (await region.boundingBox())!;
+  for (const name of [/^View delivery/, /^Redeliver/]) {
+    const button = (await row.getByRole("button", { name }).boundingBox())!;
+    expect(button.x).toBeGreaterThanOrEqual(box.x);
+    expect(button.x + button.width, `${name} is cut off at the card's right edge`).toBeLessThanOrEqual(box.x + box.width);
+  }
 });

@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { mkdirSync } from "node:fs";
 import { Worker } from "node:worker_threads";
 import { PGlite } from "@electric-sql/pglite";
+import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
 import { PGLiteSocketServer } from "@electric-sql/pglite-socket";
 import { requirePassword } from "./pg-password-gate.mjs";
 import { patchPgliteSocketServer } from "./pglite-socket-fix.mjs";
@@ -31,7 +32,7 @@ export async function startEmbeddedPostgres(opts: {
   const password = opts.password || randomBytes(24).toString("hex");
   if (opts.worker) return startInWorker({ ...opts, password });
   if (opts.dataDir) mkdirSync(opts.dataDir, { recursive: true });
-  const db = await PGlite.create(opts.dataDir ?? "memory://");
+  const db = await PGlite.create(opts.dataDir ?? "memory://", { extensions: { pg_trgm } }); // the jobs search index (migration job_search_trigram)
   const server = new PGLiteSocketServer({
     db,
     host: "127.0.0.1",

@@ -3,6 +3,7 @@
 import { mkdirSync } from "node:fs";
 import { parentPort, workerData } from "node:worker_threads";
 import { PGlite } from "@electric-sql/pglite";
+import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
 import { PGLiteSocketServer } from "@electric-sql/pglite-socket";
 import { requirePassword } from "./pg-password-gate.mjs";
 import { patchPgliteSocketServer } from "./pglite-socket-fix.mjs";
@@ -10,7 +11,7 @@ import { patchPgliteSocketServer } from "./pglite-socket-fix.mjs";
 const { dataDir, port, maxConnections, password } = workerData;
 try {
   if (dataDir) mkdirSync(dataDir, { recursive: true });
-  const db = await PGlite.create(dataDir ?? "memory://");
+  const db = await PGlite.create(dataDir ?? "memory://", { extensions: { pg_trgm } }); // the jobs search index (migration job_search_trigram)
   const server = new PGLiteSocketServer({ db, host: "127.0.0.1", port: port ?? 0, maxConnections: maxConnections ?? 100 });
   patchPgliteSocketServer(server);
   requirePassword(server, password);

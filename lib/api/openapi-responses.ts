@@ -466,10 +466,23 @@ export const webhookDeliveryPageSchema = named(
         createdAt: date,
         updatedAt: date,
         jobName: nstr,
-        body: nstr.describe("The exact bytes an outbound delivery sends"),
+        body: nstr.describe("Outbound: the exact bytes sent. Inbound: the request received, credentials masked, its first 64 KiB"),
+        bodyBytes: int.nullable().describe("The whole body's size in bytes"),
+        requestHeaders: z.record(z.string(), z.string()).nullable().describe("Inbound: the request's allowlisted headers"),
       }),
     ),
   ),
+);
+
+export const newDeliverySchema = named(
+  "NewDelivery",
+  o({ id: str, eventId: str, eventType: str, status: str, sequence: int, createdAt: date }),
+  "A delivery just queued (pending)",
+);
+export const deletedFilesSchema = named(
+  "DeletedFiles",
+  o({ deleted: int.describe("files (blobs) deleted"), folders: int, files: int }),
+  "How many files were deleted, and how many folders and files of the selection they came from",
 );
 
 const definitionRun = o({ job: str, status: jobStatus, at: date, finishedAt: nullableDate, scheduledFor: nullableDate }).nullable();

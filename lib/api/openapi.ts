@@ -157,6 +157,32 @@ export function openApiDocument(serverUrl: string) {
           responses: ok("UploadedFile", "Uploaded", "201"),
         },
         get: { summary: "Download a file", parameters: [p("datastore"), p("path")], responses: file("The file's bytes") },
+        delete: {
+          summary: "Delete the file at the path; with recursive=true, the folder at the path and everything under it (owner, contributor)",
+          parameters: [p("datastore"), p("path"), { name: "recursive", in: "query", schema: { type: "string", enum: ["true", "false"] } }],
+          responses: ok("DeletedFiles", "What was deleted"),
+        },
+      },
+      "/datastores/{datastore}/delete": {
+        post: {
+          summary:
+            "Delete several files and folders (paths ending in /) at once, at most 1,000 paths and 10,000 files (owner, contributor)",
+          parameters: [p("datastore")],
+          requestBody: {
+            required: true,
+            content: {
+              "application/json": {
+                schema: {
+                  type: "object",
+                  properties: { paths: { type: "array", items: { type: "string" }, minItems: 1, maxItems: 1000 } },
+                  required: ["paths"],
+                  additionalProperties: false,
+                },
+              },
+            },
+          },
+          responses: ok("DeletedFiles", "What was deleted"),
+        },
       },
       "/models": {
         get: { summary: "List models", parameters: page, responses: ok("ModelPage", "Models") },
@@ -395,9 +421,32 @@ export function openApiDocument(serverUrl: string) {
       },
       "/webhooks/{webhook}/deliveries": {
         get: {
-          summary: "Deliveries with their responses",
-          parameters: [p("webhook"), ...page],
+          summary:
+            "Deliveries with their responses; body is what was sent (outbound) or received (inbound, credentials masked, first 64 KiB)",
+          parameters: [
+            p("webhook"),
+            ...page,
+            {
+              name: "status",
+              in: "query",
+              schema: { type: "string", enum: ["pending", "delivered", "failed", "rejected", "accepted", "ignored"] },
+            },
+          ],
           responses: ok("WebhookDeliveryPage", "Deliveries"),
+        },
+      },
+      "/webhooks/{webhook}/test": {
+        post: {
+          summary: "Send a signed webhook.test event to an outbound webhook (owner); no body",
+          parameters: [p("webhook")],
+          responses: ok("NewDelivery", "Accepted: the new delivery, pending", "202"),
+        },
+      },
+      "/webhooks/{webhook}/deliveries/{delivery}/redeliver": {
+        post: {
+          summary: "Send an outbound delivery again: same event id and body, freshly signed, as a new delivery (owner); no body",
+          parameters: [p("webhook"), p("delivery")],
+          responses: ok("NewDelivery", "Accepted: the new delivery, pending", "202"),
         },
       },
       "/job-definitions": {

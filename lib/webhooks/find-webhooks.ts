@@ -104,6 +104,9 @@ export async function findWebhookDeliveries(opts: { workspaceId: string; webhook
         payload: true,
         sequence: true,
         redeliveryOfId: true,
+        requestBody: true,
+        requestBytes: true,
+        requestHeaders: true,
         createdAt: true,
         updatedAt: true,
       },
@@ -116,12 +119,17 @@ export async function findWebhookDeliveries(opts: { workspaceId: string; webhook
     : [];
   const jobName = new Map(jobs.map((j) => [j.id, j.name]));
   return wrap(
-    rows.map(({ payload, ...r }) => ({
-      ...r,
-      jobName: r.jobId ? (jobName.get(r.jobId) ?? null) : null,
-      // The exact bytes an outbound delivery sends (inbound deliveries keep no body).
-      body: payload ? serializePayload(payload as unknown as JobEventPayload | TestEventPayload) : null,
-    })),
+    rows.map(({ payload, requestBody, requestBytes, requestHeaders, ...r }) => {
+      // Outbound: the exact bytes sent. Inbound: the request received, credentials masked, its first 64 KiB.
+      const body = payload ? serializePayload(payload as unknown as JobEventPayload | TestEventPayload) : requestBody;
+      return {
+        ...r,
+        jobName: r.jobId ? (jobName.get(r.jobId) ?? null) : null,
+        body,
+        bodyBytes: payload && body !== null ? Buffer.byteLength(body) : requestBytes,
+        requestHeaders: (requestHeaders as Record<string, string> | null) ?? null,
+      };
+    }),
     count,
   );
 }

@@ -9,6 +9,7 @@ import { AppError, fieldError, isUniqueViolation } from "@/lib/errors";
 import { startJob } from "@/lib/jobs/job-commands";
 import { isDataInput } from "@/lib/jobs/invoke-job";
 import { hasDataInput } from "./create-webhook";
+import { recordInboundRequest, STORED_REJECTED_BODY_BYTES, type RecordedRequest } from "./inbound-request";
 import {
   BLOB_CREATED,
   blobUrlToDataPath,
@@ -32,6 +33,8 @@ export interface InboundResult {
 export const inboundJobBodySchema = z.record(z.string(), z.unknown());
 
 type Hook = { id: string; workspaceId: string; deploymentName: string | null; template: unknown; endpoint: { name: string } | null };
+/** What a delivery row keeps of its request (inbound-request.ts): masked, capped, no secret header. */
+type Kept = RecordedRequest;
 
 /**
  * Handles one POST to an inbound webhook URL. The trigger is looked up first: for an unknown or
@@ -78,10 +81,14 @@ export async function receiveInboundWebhook(opts: {
   let signatureKey: string | null = null;
   if (signatureHeader || !eventGridDelivery) {
     const check = verifySignature({ secret, header: signatureHeader, body: rawBody, now: opts.now });
-    if (!check.ok) throw await reject(hook, `Bad signature: ${check.reason}.`);
+    if (!check.ok) throw await reject(hook, `Bad signature: ${check.reason}.`, keepRejected(rawBody, opts.headers));
     signatureKey = `sig:${check.timestamp}.${check.signature}`;
   } else if (!secretMatches(opts.query.get("code") ?? opts.headers.get("aeg-sas-key"), secret)) {
-    throw await reject(hook, "Event Grid delivery without the webhook's secret (?code= or aeg-sas-key).");
+    throw await reject(
+      hook,
+      "Event Grid delivery without the webhook's secret (?code= or aeg-sas-key).",
+      keepRejected(rawBody, opts.headers),
+    );
   }
 
   let body: unknown;
@@ -95,7 +102,7 @@ export async function receiveInboundWebhook(opts: {
     const events = eventGridBatchSchema.safeParse(body);
     if (!events.success)
       throw new AppError("BAD_REQUEST", "The body is not an Azure Event Grid event array.", { fieldErrors: zodFieldErrors(events.error) });
-    return handleEventGrid(hook, events.data);
+    return handleEventGrid(hook, events.data, opts.headers);
   }
   if (signatureKey === null)
     throw new AppError("BAD_REQUEST", "Requests authenticated by ?code= must be Event Grid deliveries; sign other bodies.");
@@ -109,7 +116,8 @@ export async function receiveInboundWebhook(opts: {
     opts.headers.get("idempotency-key") ??
     (typeof idempotencyKey === "string" && idempotencyKey ? idempotencyKey : signatureKey);
   if (eventId.length > 200) throw fieldError("batchpoint-event-id", "The event id is longer than 200 characters.");
-  const result = await startFromDelivery(hook, { eventId, eventType: "job.invoke", overrides });
+  const kept = recordInboundRequest({ rawBody, headers: opts.headers, json: body });
+  const result = await startFromDelivery(hook, { eventId, eventType: "job.invoke", overrides, kept });
   if (!result.ok) throw result.error;
   return { status: 202, body: result.value };
 }
@@ -117,8 +125,11 @@ export async function receiveInboundWebhook(opts: {
 /** Rejected requests recorded per webhook and minute at most, so a flood cannot fill the table. */
 const REJECTED_RECORDS_PER_MINUTE = 100;
 
+/** An unauthenticated body is kept shorter: enough to see why its signature failed. */
+const keepRejected = (rawBody: Buffer, headers: Headers) => recordInboundRequest({ rawBody, headers, limit: STORED_REJECTED_BODY_BYTES });
+
 /** Records a refused delivery (at most REJECTED_RECORDS_PER_MINUTE) and returns the 401 to throw. */
-async function reject(hook: Hook, reason: string): Promise<AppError> {
+async function reject(hook: Hook, reason: string, kept: Kept): Promise<AppError> {
   const refused = new AppError("UNAUTHENTICATED", reason);
   const recent = await db.webhookDelivery.count({
     where: { workspaceId: hook.workspaceId, webhookId: hook.id, status: "rejected", createdAt: { gt: new Date(Date.now() - 60_000) } },
@@ -134,17 +145,26 @@ async function reject(hook: Hook, reason: string): Promise<AppError> {
       attempts: 1,
       responseStatus: 401,
       error: reason,
+      ...kept,
     },
   });
   return refused;
 }
 
-async function handleEventGrid(hook: Hook, events: EventGridEvent[]): Promise<InboundResult> {
+async function handleEventGrid(hook: Hook, events: EventGridEvent[], headers: Headers): Promise<InboundResult> {
+  // Each event is its own delivery row and keeps its own JSON.
+  const keep = (event: EventGridEvent) => recordInboundRequest({ rawBody: Buffer.from(JSON.stringify(event)), headers, json: event });
   const validation = events.find((e) => e.eventType === SUBSCRIPTION_VALIDATION);
   if (validation) {
     const code = validation.data.validationCode;
     if (typeof code !== "string") throw fieldError("data.validationCode", "The validation event has no data.validationCode.");
-    await recordOnce(hook, { eventId: validation.id, eventType: SUBSCRIPTION_VALIDATION, status: "accepted", responseStatus: 200 });
+    await recordOnce(hook, {
+      eventId: validation.id,
+      eventType: SUBSCRIPTION_VALIDATION,
+      status: "accepted",
+      responseStatus: 200,
+      kept: keep(validation),
+    });
     return { status: 200, body: { validationResponse: code } };
   }
   const results: unknown[] = [];
@@ -157,6 +177,7 @@ async function handleEventGrid(hook: Hook, events: EventGridEvent[]): Promise<In
         status: "ignored",
         responseStatus: 200,
         error: `Only ${BLOB_CREATED} events start jobs.`,
+        kept: keep(event),
       });
       results.push({ eventId: event.id, ignored: true });
       continue;
@@ -166,6 +187,7 @@ async function handleEventGrid(hook: Hook, events: EventGridEvent[]): Promise<In
       eventId: event.id,
       eventType: BLOB_CREATED,
       overrides: {},
+      kept: keep(event),
       resolveInput: async () => {
         if (typeof url !== "string") throw new AppError("BAD_REQUEST", "The BlobCreated event has no data.url.");
         return { type: "uri_file", path: await blobUrlToDataPath({ workspaceId: hook.workspaceId, url }) };
@@ -181,9 +203,12 @@ async function handleEventGrid(hook: Hook, events: EventGridEvent[]): Promise<In
   return { status: 202, body: { results } };
 }
 
-async function recordOnce(hook: Hook, d: { eventId: string; eventType: string; status: string; responseStatus: number; error?: string }) {
+async function recordOnce(
+  hook: Hook,
+  { kept, ...d }: { eventId: string; eventType: string; status: string; responseStatus: number; error?: string; kept: Kept },
+) {
   try {
-    await db.webhookDelivery.create({ data: { workspaceId: hook.workspaceId, webhookId: hook.id, attempts: 1, ...d } });
+    await db.webhookDelivery.create({ data: { workspaceId: hook.workspaceId, webhookId: hook.id, attempts: 1, ...d, ...kept } });
   } catch (e) {
     if (!isUniqueViolation(e)) throw e;
     await db.webhookDelivery.updateMany({
@@ -229,13 +254,14 @@ async function startFromDelivery(
     eventId: string;
     eventType: string;
     overrides: Record<string, unknown>;
+    kept: Kept;
     resolveInput?: () => Promise<{ type: string; path: string }>;
   },
 ): Promise<StartResult> {
   const where = { workspaceId: hook.workspaceId, webhookId: hook.id, eventId: d.eventId };
   let duplicate = false;
   try {
-    await db.webhookDelivery.create({ data: { ...where, eventType: d.eventType, status: "pending", attempts: 1 } });
+    await db.webhookDelivery.create({ data: { ...where, eventType: d.eventType, status: "pending", attempts: 1, ...d.kept } });
   } catch (e) {
     if (!isUniqueViolation(e)) throw e;
     duplicate = true;

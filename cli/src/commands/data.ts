@@ -2,11 +2,11 @@ import { readFile, stat } from "node:fs/promises";
 import path from "node:path";
 import { Option, type Command } from "commander";
 import { parse as parseYaml } from "yaml";
-import type { DataAsset, DataAssetPage, DataAssetVersionPage } from "../api";
+import type { DataAsset, DataAssetPage, DataAssetVersionPage, DeletedFiles } from "../api";
 import type { ApiClient } from "../client";
 import { printAz, wantsAzOutput, withAzOutput, type AzOutputOptions } from "../az-output";
 import { azData } from "../azure-shape";
-import { apiClient, intArg, note } from "../context";
+import { apiClient, collect, intArg, note } from "../context";
 import { ApiError, UsageError } from "../errors";
 import { classifyInput } from "../invoke-inputs";
 import { formatBytes, formatDate, printFields, printJson, printTable } from "../output";
@@ -82,7 +82,9 @@ function printAsset(a: DataAsset) {
 }
 
 export function registerData(program: Command) {
-  const data = program.command("data").description("data assets (create, list, show: Azure's az ml data) and files in datastores (upload)");
+  const data = program
+    .command("data")
+    .description("data assets (create, list, show: Azure's az ml data) and files in datastores (upload, delete)");
 
   withAzOutput(
     data
@@ -256,5 +258,21 @@ export function registerData(program: Command) {
       if (opts.json) return printJson({ datastore: opts.datastore, path: prefix, uri, files: result.paths, bytes: result.bytes });
       console.log(`Uploaded ${files.length} file${files.length === 1 ? "" : "s"} (${formatBytes(result.bytes)}) to ${uri}`);
       console.log(`Use it with: batchpoint endpoint invoke --name ENDPOINT --input ${uri}`);
+    });
+
+  data
+    .command("delete")
+    .description("delete files, and folders with everything under them (a path ending in /), from a datastore")
+    .option("--datastore <name>", "datastore", "workspaceblobstore")
+    .requiredOption("-p, --path <path>", "a file (inputs/a.png) or a folder (inputs/2024-06/); repeat for several", collect, [])
+    .option("--json", "print the API's answer as JSON")
+    .action(async (opts: { datastore: string; path: string[]; json?: boolean }) => {
+      if (!opts.path.length) throw new UsageError("give --path FILE or --path FOLDER/ (repeatable).");
+      const client = await apiClient();
+      const res = await client.json<DeletedFiles>("POST", `/datastores/${enc(opts.datastore)}/delete`, { json: { paths: opts.path } });
+      if (opts.json) return printJson(res);
+      if (res.deleted === 0)
+        return console.log(`Nothing to delete: no file of ${opts.datastore} is at the path${opts.path.length === 1 ? "" : "s"} given.`);
+      console.log(`Deleted ${res.deleted} file${res.deleted === 1 ? "" : "s"} from ${opts.datastore}.`);
     });
 }

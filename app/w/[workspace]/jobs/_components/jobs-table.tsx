@@ -69,14 +69,14 @@ function columns(slug: string, selection: Selection | null) {
     col.accessor("name", {
       header: "Job",
       cell: ({ row }) => (
-        <div className="max-w-64 space-y-1">
+        <div className="max-w-36 space-y-1 xl:max-w-64">
           <Link href={`/w/${slug}/jobs/${row.original.name}`} className="block text-brand-700 hover:underline dark:text-brand-300">
             {row.original.displayName ? <span className="block truncate font-medium">{row.original.displayName}</span> : null}
             <span
               className={
                 row.original.displayName
-                  ? "block font-mono text-xs text-zinc-600 dark:text-zinc-400"
-                  : "whitespace-nowrap font-mono text-xs font-medium"
+                  ? "block break-all font-mono text-xs text-zinc-600 dark:text-zinc-400"
+                  : "block break-all font-mono text-xs font-medium xl:whitespace-nowrap xl:break-normal"
               }
             >
               {row.original.name}
@@ -114,8 +114,10 @@ function columns(slug: string, selection: Selection | null) {
         </span>
       ),
     }),
+    // Below 1280 px the submitter and the duration move under the time and the progress, so the table fits a tablet.
     col.accessor("submittedBy", {
       header: "Submitted by",
+      meta: { className: "hidden xl:table-cell" },
       cell: (c) => (
         <span className="block max-w-40 truncate" title={c.getValue()}>
           {c.getValue()}
@@ -124,10 +126,15 @@ function columns(slug: string, selection: Selection | null) {
     }),
     col.accessor("createdAt", {
       header: "Submitted (UTC)",
-      cell: (c) => (
-        <span className="whitespace-nowrap" title={formatDateTime(c.getValue())}>
-          {formatSubmitted(c.getValue())}
-        </span>
+      cell: ({ row }) => (
+        <>
+          <span className="whitespace-nowrap" title={formatDateTime(row.original.createdAt)}>
+            {formatSubmitted(row.original.createdAt)}
+          </span>
+          <span className="block max-w-32 truncate text-xs text-zinc-600 xl:hidden dark:text-zinc-400" title={row.original.submittedBy}>
+            by {row.original.submittedBy}
+          </span>
+        </>
       ),
     }),
     col.accessor("filesFailed", {
@@ -143,6 +150,7 @@ function columns(slug: string, selection: Selection | null) {
     }),
     col.accessor("durationSeconds", {
       header: "Duration",
+      meta: { className: "hidden xl:table-cell" },
       cell: (c) => <span className="whitespace-nowrap tabular-nums">{formatDuration(c.getValue())}</span>,
     }),
     col.accessor("percent", {
@@ -150,14 +158,19 @@ function columns(slug: string, selection: Selection | null) {
       cell: ({ row }) => {
         const { percent, filesTotal, filesFailed, name } = row.original;
         return (
-          <div className="flex w-24 items-center gap-2">
-            <ProgressBar
-              percent={percent}
-              failedPercent={filesTotal ? Math.round((filesFailed / filesTotal) * 100) : 0}
-              label={`Progress of ${name}`}
-            />
-            <span className="w-9 text-right text-xs tabular-nums text-zinc-500">{percent}%</span>
-          </div>
+          <>
+            <div className="flex w-20 items-center gap-2 xl:w-24">
+              <ProgressBar
+                percent={percent}
+                failedPercent={filesTotal ? Math.round((filesFailed / filesTotal) * 100) : 0}
+                label={`Progress of ${name}`}
+              />
+              <span className="w-9 text-right text-xs tabular-nums text-zinc-500">{percent}%</span>
+            </div>
+            <span className="block text-xs tabular-nums text-zinc-600 xl:hidden dark:text-zinc-400">
+              {formatDuration(row.original.durationSeconds)}
+            </span>
+          </>
         );
       },
     }),

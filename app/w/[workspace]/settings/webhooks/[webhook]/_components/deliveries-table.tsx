@@ -10,6 +10,7 @@ import { useAction } from "@/components/forms/use-form-action";
 import { Badge, EmptyState } from "@/components/ui/card";
 import { Button, buttonClass } from "@/components/ui/button";
 import { formatDateTime } from "@/components/ui/format";
+import { formatBytes } from "@/lib/datastores/file-kinds";
 import { redeliverWebhookAction, sendWebhookTestAction } from "../../../actions";
 
 export interface DeliveryRow {
@@ -23,6 +24,8 @@ export interface DeliveryRow {
   error: string | null;
   jobName: string | null;
   body: string | null;
+  bodyBytes: number | null;
+  requestHeaders: Record<string, string> | null;
   sequence: number;
   createdAt: Date;
 }
@@ -57,17 +60,25 @@ export function DeliveriesTable({
   const columns = col.columns([
     col.accessor("createdAt", {
       header: "When",
-      cell: (c) => <span className="block min-w-32 text-sm">{formatDateTime(c.getValue())}</span>,
+      cell: (c) => <span className="block min-w-24 max-w-32 text-sm">{formatDateTime(c.getValue())}</span>,
     }),
     col.accessor("eventType", {
       header: "Event",
       cell: ({ row }) => (
-        <div className="max-w-52 space-y-0.5">
+        <div className="max-w-44 space-y-0.5 xl:max-w-56">
           <span className="font-mono text-xs">{row.original.eventType}</span>
           <div className="wrap-anywhere font-mono text-xs text-zinc-600 dark:text-zinc-400">
             {row.original.eventId}
             {row.original.sequence > 0 ? ` · redelivery ${row.original.sequence}` : ""}
           </div>
+          {row.original.jobName ? (
+            <div className="wrap-anywhere text-xs">
+              job{" "}
+              <Link className="text-brand-700 hover:underline dark:text-brand-300" href={`/w/${slug}/jobs/${row.original.jobName}`}>
+                {row.original.jobName}
+              </Link>
+            </div>
+          ) : null}
         </div>
       ),
     }),
@@ -76,7 +87,7 @@ export function DeliveriesTable({
       cell: ({ row }) => {
         const d = row.original;
         return (
-          <div className="max-w-xs space-y-1">
+          <div className="max-w-60 space-y-1 xl:max-w-sm">
             <div className="flex flex-wrap items-center gap-2 text-xs text-zinc-600 dark:text-zinc-400">
               <Badge tone={tone(d.status)}>{d.status}</Badge>
               <span className="tabular-nums">
@@ -90,23 +101,13 @@ export function DeliveriesTable({
         );
       },
     }),
-    col.accessor("jobName", {
-      header: "Job",
-      cell: (c) =>
-        c.getValue() ? (
-          <Link className="text-brand-700 hover:underline dark:text-brand-300" href={`/w/${slug}/jobs/${c.getValue()}`}>
-            {c.getValue()}
-          </Link>
-        ) : (
-          "—"
-        ),
-    }),
     col.display({
       id: "actions",
       header: () => <span className="sr-only">Actions</span>,
       cell: ({ row }) => (
-        <div className="flex items-center justify-end gap-2 whitespace-nowrap">
-          <PayloadButton delivery={row.original} />
+        // Stacked below 1280 px, so the table fits a tablet's width without scrolling sideways.
+        <div className="flex flex-col items-end gap-1.5 whitespace-nowrap xl:flex-row xl:items-center xl:justify-end xl:gap-2">
+          <PayloadButton delivery={row.original} outbound={outbound} />
           {outbound && canManage && row.original.body ? (
             <Button
               type="button"
@@ -136,7 +137,7 @@ export function DeliveriesTable({
 }
 
 /** Opens one delivery in a modal: what was sent (headers and the exact body) and what came back. */
-function PayloadButton({ delivery }: { delivery: DeliveryRow }) {
+function PayloadButton({ delivery, outbound }: { delivery: DeliveryRow; outbound: boolean }) {
   const ref = useRef<HTMLDialogElement>(null);
   const id = useId();
   let pretty: string | null = null;
@@ -147,6 +148,9 @@ function PayloadButton({ delivery }: { delivery: DeliveryRow }) {
       pretty = delivery.body;
     }
   }
+  const shown = delivery.body ? new TextEncoder().encode(delivery.body).length : 0;
+  const cutShort = !outbound && delivery.bodyBytes !== null && delivery.bodyBytes > shown;
+  const headers = Object.entries(delivery.requestHeaders ?? {});
   return (
     <>
       <button
@@ -183,10 +187,32 @@ function PayloadButton({ delivery }: { delivery: DeliveryRow }) {
               </>
             ) : null}
           </dl>
+          {!outbound && headers.length ? (
+            <div>
+              <h3 className="font-medium">Request headers</h3>
+              <dl className="mt-1 grid grid-cols-[max-content_minmax(0,1fr)] gap-x-4 gap-y-0.5 font-mono text-xs">
+                {headers.map(([k, v]) => (
+                  <div key={k} className="contents">
+                    <dt className="text-zinc-600 dark:text-zinc-400">{k}</dt>
+                    <dd className="wrap-anywhere">{v}</dd>
+                  </div>
+                ))}
+              </dl>
+              <p className="mt-1 text-xs text-zinc-600 dark:text-zinc-400">Signatures and secrets are never stored.</p>
+            </div>
+          ) : null}
           <div>
             <h3 id={`${id}-body`} className="font-medium">
-              Payload
+              {outbound ? "Payload" : "Request body"}
             </h3>
+            {cutShort ? (
+              <p className="mt-1 text-xs text-zinc-600 dark:text-zinc-400">
+                The first {formatBytes(shown)} of {formatBytes(delivery.bodyBytes ?? 0)} are kept.
+              </p>
+            ) : null}
+            {!outbound && pretty ? (
+              <p className="mt-1 text-xs text-zinc-600 dark:text-zinc-400">Credentials in the body are shown as ********.</p>
+            ) : null}
             {pretty ? (
               <pre
                 tabIndex={0}
@@ -196,7 +222,9 @@ function PayloadButton({ delivery }: { delivery: DeliveryRow }) {
                 {pretty}
               </pre>
             ) : (
-              <p className="mt-1 text-zinc-600 dark:text-zinc-400">Inbound requests are not kept; only their outcome is.</p>
+              <p className="mt-1 text-zinc-600 dark:text-zinc-400">
+                {outbound ? "This delivery has no stored body." : "This request was received before bodies were kept."}
+              </p>
             )}
           </div>
           {delivery.responseBody ? (
