@@ -54,6 +54,30 @@ export const envSchema = z
         error: "must be 1 (build a venv from a deployment's conda/requirements file, the default) or 0 (note and ignore those files)",
       })
       .optional(),
+    BATCHPOINT_LANES: z
+      .enum(["on", "off"], {
+        error:
+          "must be 'on' (the default: a few long-lived scoring lanes per job claim mini-batches) or 'off' (one durable run per mini-batch)",
+      })
+      .default("on"),
+    BATCHPOINT_LANE_STEP_SECONDS: z.coerce
+      .number({ error: "must be a number of seconds" })
+      .int("must be a whole number of seconds")
+      .min(1, "must be at least 1 second")
+      .max(3600, "must be at most 3600 seconds (keep it under your Inngest plan's step duration limit)")
+      .default(30),
+    BATCHPOINT_LANE_STEPS: z.coerce
+      .number({ error: "must be a number of steps" })
+      .int("must be a whole number of steps")
+      .min(3, "must be at least 3 steps")
+      .max(990, "must be at most 990 steps (Inngest allows 1,000 steps per run)")
+      .default(500),
+    BATCHPOINT_LANE_LEASE_SECONDS: z.coerce
+      .number({ error: "must be a number of seconds" })
+      .int("must be a whole number of seconds")
+      .min(2, "must be at least 2 seconds")
+      .max(3600, "must be at most 3600 seconds")
+      .default(60),
     BATCHPOINT_SIGNUP: z.enum(["open", "invite", "closed"], { error: "must be open, invite or closed" }).default("open"),
     BATCHPOINT_ADMIN_TOKEN: z
       .string()

@@ -24,8 +24,18 @@ const FINALIZE_PARTS = Number(process.env.BENCH_FINALIZE_PARTS || 10_000);
 const PYTHON = process.env.BENCH_PYTHON || "/usr/bin/python3";
 const ONLY_PLAN = process.env.BENCH_ONLY === "plan"; // just the planning figure, in its own section
 const ONLY_EFFICIENCY = process.env.BENCH_ONLY === "efficiency"; // just the efficiency figures (for profiling)
-const MINI_BATCH = 10;
+const MINI_BATCH = Number(process.env.BENCH_MINI_BATCH || 10);
 const PARALLELISM = 2;
+
+// Every SQL statement of this process (app, Prisma, executor) goes through pg.Client#query: count them.
+const pgModule = (await import("pg")).default;
+let sqlStatements = 0;
+const clientQuery = pgModule.Client.prototype.query;
+pgModule.Client.prototype.query = function (this: unknown, ...args: unknown[]) {
+  sqlStatements++;
+  return (clientQuery as (...a: unknown[]) => unknown).apply(this, args);
+} as typeof clientQuery;
+let sdkCalls = 0; // executor -> serve() requests
 
 const dir = mkdtempSync(path.join(tmpdir(), "bench-jobs-"));
 const loadBefore = loadavg()[0];
@@ -60,7 +70,10 @@ const { finalizeJob, outputPrefix } = await import("../../lib/jobs/finalize-job"
 const { ScoringPools } = await import("../../lib/scoring");
 
 const handler = serve({ client: inngest, functions });
-const server = createServer((req, res) => void handler(req, res));
+const server = createServer((req, res) => {
+  sdkCalls++;
+  void handler(req, res);
+});
 await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
 await executor.syncApp(`http://127.0.0.1:${(server.address() as AddressInfo).port}/api/inngest`);
 
@@ -146,7 +159,7 @@ function write() {
   const command = ONLY_PLAN
     ? `BENCH_ONLY=plan BENCH_PLAN_FILES=${PLAN_FILES} npm run bench:jobs`
     : ONLY_EFFICIENCY
-      ? `BENCH_ONLY=efficiency BENCH_FILES=${FILES} BENCH_COST_MS=${COST_MS} npm run bench:jobs`
+      ? `BENCH_ONLY=efficiency BENCH_FILES=${FILES} BENCH_COST_MS=${COST_MS} BENCH_MINI_BATCH=${MINI_BATCH} npm run bench:jobs`
       : `BENCH_FILES=${FILES} BENCH_COST_MS=${COST_MS} BENCH_PLAN_FILES=${PLAN_FILES} npm run bench:jobs`;
   const body = `Measured ${new Date().toISOString().slice(0, 10)} with \`${command}\` on ${cpus().length} cores, Node ${process.version}:
 PGlite on a worker thread, Azurite, the embedded executor, the app's functions behind the SDK's serve() and
@@ -172,9 +185,11 @@ if (!ONLY_PLAN) {
   await uploadMany("eff/", FILES);
   await deploy("cpu", cpuScorer(COST_MS));
   const cpu0 = cpuSeconds();
+  const counts0 = { sql: sqlStatements, sdk: sdkCalls };
   log(`job starts at hrtime ${process.hrtime.bigint() / 1000n} µs`);
   const jobRun = await runJob("cpu", "eff/");
   const cpu1 = cpuSeconds();
+  const counts1 = { sql: sqlStatements, sdk: sdkCalls };
   log(`job ends at hrtime ${process.hrtime.bigint() / 1000n} µs`);
   const perMiniBatch = (x: number) => `${((x * 1000) / (FILES / MINI_BATCH)).toFixed(1)} ms`;
   log(
@@ -227,6 +242,10 @@ if (!ONLY_PLAN) {
     [
       "orchestration CPU per mini-batch during the job: app, executor and PGlite process / Azurite",
       `${perMiniBatch(cpu1.app - cpu0.app)} / ${perMiniBatch(cpu1.azurite - cpu0.azurite)}`,
+    ],
+    [
+      "SQL statements / executor→SDK calls per mini-batch during the job (every statement of this process, the job poll of this bench included)",
+      `${((counts1.sql - counts0.sql) / (FILES / MINI_BATCH)).toFixed(2)} / ${((counts1.sdk - counts0.sdk) / (FILES / MINI_BATCH)).toFixed(2)}`,
     ],
   );
   write();
