@@ -77,7 +77,13 @@ export async function runLaneStep(opts: {
       if (!claimed.length) {
         const outlook = await laneOutlook({ jobId: job.id, generation: opts.generation });
         if (!outlook.open) return { ...result, state: "over" };
-        if (outlook.unrecorded === 0) return { ...result, state: "done" };
+        // Every lane that finds nothing left says the job is done (one event id): a record whose follow-up was lost is covered.
+        if (outlook.unrecorded === 0)
+          return {
+            ...result,
+            state: "done",
+            followUp: result.followUp ?? { jobDone: true, thresholdCrossed: false, generation: opts.generation },
+          };
         const wait = Math.min(IDLE_WAIT_MS, Math.max(50, (outlook.nextFreeInMs ?? IDLE_WAIT_MS) + 10), deadline - Date.now());
         if (wait > 0) await new Promise((r) => setTimeout(r, wait));
         continue;
