@@ -35,8 +35,9 @@ export interface LaneStepResult {
   followUp: RecordedState | null;
 }
 
+/** As the executor backs off a retried step: 1 s, doubling, at most a minute. */
 function retryBackoffMs(attempts: number) {
-  return Math.min(10_000, 250 * 2 ** Math.max(0, attempts - 1));
+  return Math.min(60_000, 1000 * 2 ** Math.max(0, attempts - 1));
 }
 
 /**
