@@ -19,6 +19,8 @@ import { attemptMiniBatch, failJobForInit, type ScoringMiniBatch } from "./score
 /** About this much scoring per claim: K adapts to the lane's measured pace. */
 const CLAIM_TARGET_MS = 1000;
 const MAX_CLAIM = 64;
+/** Mini-batches of a lane in flight at once: one scoring, the next one's inputs downloading (the pool queues it for a worker). */
+const LANE_DEPTH = 2;
 /** A mini-batch still scoring after this long is shown running (faster ones go from pending to their outcome). */
 const SHOW_RUNNING_AFTER_MS = 200;
 /** How long an idle lane waits before it looks again (retries backing off, claims of other lanes that may expire). */
@@ -99,7 +101,11 @@ export async function runLaneStep(opts: {
   }
 }
 
-/** Scores one claim's mini-batches in order and records them; returns true when the lane must stop (the job stopped, failed or is done). */
+/**
+ * Scores one claim's mini-batches in order, LANE_DEPTH at a time (the pool runs one per worker; the
+ * next one's inputs download while the current one scores), and records them; returns true when
+ * the lane must stop (the job stopped, failed or is done).
+ */
 async function scoreClaim(opts: {
   job: NonNullable<Awaited<ReturnType<typeof db.job.findUnique>>>;
   settings: JobSettings;
@@ -110,22 +116,24 @@ async function scoreClaim(opts: {
 }): Promise<boolean> {
   const { job, settings, laneId, result } = opts;
   const buffer: LaneOutcome[] = [];
+  const waiting = [...opts.claimed];
+  const claimStarted = Date.now();
+  let scored = 0;
   let stop = false;
   const flush = async () => {
     if (!buffer.length) return;
     const r = await recordOutcomes({ jobId: job.id, laneId, generation: job.retryGeneration, outcomes: buffer.splice(0) });
-    if (r.moved && (r.jobDone || r.thresholdCrossed)) {
+    if (r.moved && (r.jobDone || r.thresholdCrossed) && !result.followUp?.jobFailed) {
       result.followUp = { jobDone: r.jobDone, thresholdCrossed: r.thresholdCrossed, generation: r.generation };
       result.state = r.jobDone ? "done" : "over";
       stop = true;
     }
   };
-  let next = 0;
-  try {
-    for (; next < opts.claimed.length && !stop; next++) {
+  const work = async () => {
+    while (!stop && waiting.length) {
       // Past the step's time: the rest goes back for this lane's next step, or another lane.
-      if (next > 0 && Date.now() >= opts.deadline) break;
-      const c = opts.claimed[next];
+      if (scored > 0 && Date.now() >= opts.deadline) return;
+      const c = waiting.shift() as ClaimedMiniBatch;
       const t0 = Date.now();
       let shownRunning = false;
       let markTimer: NodeJS.Timeout | null = null;
@@ -140,16 +148,14 @@ async function scoreClaim(opts: {
       const r = await attemptMiniBatch(mb, { attempt: c.attempts - 1, lastAttempt, onStart }).finally(() => {
         if (markTimer) clearTimeout(markTimer);
       });
-      const ms = Date.now() - t0;
-      result.msPerMiniBatch = result.msPerMiniBatch === null ? ms : 0.7 * result.msPerMiniBatch + 0.3 * ms;
       if (r.kind === "skipped") {
         // The job is being canceled: what is left is not this lane's to record.
         stop = true;
         result.state = "over";
-        next++;
         await releaseClaims({ laneId, ids: [c.id] });
-        break;
+        return;
       }
+      scored++;
       result.scored++;
       buffer.push(
         r.kind === "final"
@@ -166,21 +172,27 @@ async function scoreClaim(opts: {
             },
       );
       if (r.kind === "final" && r.jobError) {
+        stop = true;
+        result.state = "over";
         await flush();
         await failJobForInit(job.id, r.jobError);
         const fresh = await db.job.findUnique({ where: { id: job.id }, select: { retryGeneration: true } });
         result.followUp = { jobDone: false, thresholdCrossed: false, jobFailed: true, generation: fresh?.retryGeneration ?? 0 };
-        result.state = "over";
-        stop = true;
-        next++;
-        break;
+        return;
       }
       // A mini-batch slow enough to have been shown running is recorded as it ends; fast ones with the claim.
       if (shownRunning) await flush();
     }
+  };
+  try {
+    await Promise.all(Array.from({ length: Math.min(LANE_DEPTH, waiting.length) }, work));
     await flush();
+    if (scored) {
+      const pace = (Date.now() - claimStarted) / scored;
+      result.msPerMiniBatch = result.msPerMiniBatch === null ? pace : 0.5 * result.msPerMiniBatch + 0.5 * pace;
+    }
   } finally {
-    const unstarted = opts.claimed.slice(next).map((c) => c.id);
+    const unstarted = waiting.map((c) => c.id);
     await releaseClaims({ laneId, ids: unstarted }).catch((e) => logError(`lane ${laneId}: releasing its claims`, e));
   }
   return stop;
