@@ -6,8 +6,8 @@ import { jobCancelRequested, jobFinished, miniBatchRequested } from "@/lib/event
 import { followUpEvents } from "@/lib/jobs/job-events";
 
 /**
- * One run per mini-batch (BATCHPOINT_LANES=off; by default lanes score them: score-lane.ts). Inngest's limits are static per function, so: retries is the highest
- * max_retries a deployment may set (the step itself stops retrying at the job's max_retries), and the
+ * One run per mini-batch, with BATCHPOINT_LANES=off (by default lanes score them: score-lane.ts).
+ * Inngest's limits are static per function, so: retries is the highest max_retries a deployment may set (the step itself stops retrying at the job's max_retries), and the
  * concurrency key caps steps per deployment while the scoring pool enforces the deployment's exact
  * instance_count x max_concurrency_per_instance. When even recording fails every retry, onFailure
  * records the mini-batch as failed so the job's counters still reach the end.
