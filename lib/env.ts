@@ -60,6 +60,30 @@ export const envSchema = z
           "must be 'filesystem' (new workspaces' workspaceblobstore is a folder under the data dir, read in place) or 'azure_blob' (a container in AZURE_STORAGE_CONNECTION_STRING's account)",
       })
       .default("azure_blob"),
+    BATCHPOINT_LANES: z
+      .enum(["on", "off"], {
+        error:
+          "must be 'on' (a few long-lived scoring lanes per job claim mini-batches) or 'off' (the default: one durable run per mini-batch)",
+      })
+      .default("off"),
+    BATCHPOINT_LANE_STEP_SECONDS: z.coerce
+      .number({ error: "must be a number of seconds" })
+      .int("must be a whole number of seconds")
+      .min(1, "must be at least 1 second")
+      .max(3600, "must be at most 3600 seconds (keep it under your Inngest plan's step duration limit)")
+      .default(30),
+    BATCHPOINT_LANE_STEPS: z.coerce
+      .number({ error: "must be a number of steps" })
+      .int("must be a whole number of steps")
+      .min(3, "must be at least 3 steps")
+      .max(990, "must be at most 990 steps (Inngest allows 1,000 steps per run)")
+      .default(500),
+    BATCHPOINT_LANE_LEASE_SECONDS: z.coerce
+      .number({ error: "must be a number of seconds" })
+      .int("must be a whole number of seconds")
+      .min(2, "must be at least 2 seconds")
+      .max(3600, "must be at most 3600 seconds")
+      .default(60),
     BATCHPOINT_SIGNUP: z.enum(["open", "invite", "closed"], { error: "must be open, invite or closed" }).default("open"),
     BATCHPOINT_ADMIN_TOKEN: z
       .string()

@@ -6,7 +6,9 @@ export const reconcileJobsFunction = inngest.createFunction(
   { id: "reconcile-jobs", triggers: [{ cron: "* * * * *" }], retries: 1, concurrency: [{ limit: 1 }] },
   async ({ step }) => {
     const actions = await step.run("find-stalled", () => reconcileJobs());
-    if (actions.events.length) await step.sendEvent("repair", actions.events);
+    // Inngest takes at most 5,000 events per send.
+    for (let start = 0; start < actions.events.length; start += 5_000)
+      await step.sendEvent(start ? `repair-${start}` : "repair", actions.events.slice(start, start + 5_000));
     return { repaired: actions.events.length };
   },
 );

@@ -2,34 +2,12 @@ import { NonRetriableError } from "inngest";
 import { recordMiniBatchFailure } from "@/lib/jobs/record-mini-batch";
 import { scoreMiniBatch } from "@/lib/jobs/score-mini-batch";
 import { inngest } from "@/lib/events/client";
-import { eventIds, jobCancelRequested, jobFinished, miniBatchRequested } from "@/lib/events/jobs";
-
-type Outcome = { thresholdCrossed: boolean; jobDone: boolean; generation: number; jobFailed?: boolean };
-
-/** The events that follow a recorded mini-batch: stop the job (threshold, or a job-wide failure), or finish it. */
-function followUp(jobId: string, workspaceId: string, r: Outcome) {
-  if (r.jobFailed || r.thresholdCrossed) {
-    const reason = r.jobFailed ? ("failed" as const) : ("threshold" as const);
-    // Ids carry the retry generation: after "retry failed" the job can cross the threshold again.
-    return [
-      { name: jobCancelRequested.name, id: eventIds.jobCancel(jobId, r.generation), data: { jobId, workspaceId } },
-      { name: jobFinished.name, id: eventIds.jobFinished(jobId, r.generation, reason), data: { jobId, workspaceId, reason } },
-    ];
-  }
-  if (r.jobDone)
-    return [
-      {
-        name: jobFinished.name,
-        id: eventIds.jobFinished(jobId, r.generation, "completed"),
-        data: { jobId, workspaceId, reason: "completed" as const },
-      },
-    ];
-  return [];
-}
+import { jobCancelRequested, jobFinished, miniBatchRequested } from "@/lib/events/jobs";
+import { followUpEvents } from "@/lib/jobs/job-events";
 
 /**
- * One run per mini-batch. Inngest's limits are static per function, so: retries is the highest
- * max_retries a deployment may set (the step itself stops retrying at the job's max_retries), and the
+ * One run per mini-batch, with BATCHPOINT_LANES=off (by default lanes score them: score-lane.ts).
+ * Inngest's limits are static per function, so: retries is the highest max_retries a deployment may set (the step itself stops retrying at the job's max_retries), and the
  * concurrency key caps steps per deployment while the scoring pool enforces the deployment's exact
  * instance_count x max_concurrency_per_instance. When even recording fails every retry, onFailure
  * records the mini-batch as failed so the job's counters still reach the end.
@@ -46,7 +24,7 @@ export const scoreMiniBatchFunction = inngest.createFunction(
       const r = await step.run("record-failure", () =>
         recordMiniBatchFailure({ jobId, index, error: `The mini-batch could not be scored or recorded: ${error.message}` }),
       );
-      const events = r.recorded ? followUp(jobId, workspaceId, r) : [];
+      const events = r.recorded ? followUpEvents(jobId, workspaceId, r) : [];
       if (events.length) await step.sendEvent("follow-up", events);
     },
   },
@@ -60,7 +38,7 @@ export const scoreMiniBatchFunction = inngest.createFunction(
       return r;
     });
     if (result.outcome !== "done") return result;
-    const events = followUp(jobId, workspaceId, result);
+    const events = followUpEvents(jobId, workspaceId, result);
     if (events.length) await step.sendEvent(events[0].name === jobFinished.name ? "job-finished" : "stop-job", events);
     return result;
   },

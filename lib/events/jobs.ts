@@ -17,6 +17,24 @@ export const miniBatchRequested = eventType("batch/minibatch.requested", {
   }),
 });
 
+/**
+ * One scoring lane of a job (docs/decisions/0023): a long-lived run that claims and scores the
+ * job's pending mini-batches. `lane` is its slot (0..lanes-1), `generation` the job's retry
+ * generation it works for, `spawn` how many runs of this lane came before (a lane re-spawns itself
+ * before Inngest's step limit). `msPerMiniBatch` carries the lane's measured pace to its successor.
+ */
+export const laneRequested = eventType("batch/lane.requested", {
+  schema: z.object({
+    jobId: z.string().min(1),
+    workspaceId: z.string().min(1),
+    deploymentId: z.string().min(1),
+    generation: z.number().int().min(0),
+    lane: z.number().int().min(0),
+    spawn: z.number().int().min(0),
+    msPerMiniBatch: z.number().min(0).optional(),
+  }),
+});
+
 export const jobFinished = eventType("batch/job.finished", {
   schema: z.object({
     jobId: z.string().min(1),
@@ -43,6 +61,10 @@ export const eventIds = {
   jobRequested: (jobId: string) => `job-requested:${jobId}`,
   miniBatch: (jobId: string, index: number, generation: number) => `${jobId}:${index}:g${generation}`,
   jobFinished: (jobId: string, generation: number, reason: string) => `job-finished:${jobId}:g${generation}:${reason}`,
+  lane: (jobId: string, generation: number, lane: number, spawn: number) => `lane:${jobId}:g${generation}:l${lane}:s${spawn}`,
+  /** The reconciler's re-start of a stalled job's lanes: once per stall. */
+  laneRepair: (jobId: string, generation: number, lane: number, progressAt: Date) =>
+    `lane:${jobId}:g${generation}:l${lane}:repair:${progressAt.getTime()}`,
   jobCancel: (jobId: string, generation: number) => `job-cancel:${jobId}:g${generation}`,
   jobFinalized: (jobId: string, generation: number) => `job-finalized:${jobId}:g${generation}`,
   /** The reconciler's re-sends: keyed by the job's last sign of progress, so one stall is repaired once. */

@@ -15,7 +15,7 @@ import { checkCsvChunk, invalidResult } from "./result-checks";
 import { readJobSnapshot } from "./job-snapshot";
 import { inputUnit, stageMiniBatchFiles } from "./mini-batch-inputs";
 import { publishScriptOutputs } from "./script-outputs";
-import { finishMiniBatch, markMiniBatchScoring, rememberOutputHeader, startMiniBatch } from "./record-mini-batch";
+import { finishMiniBatch, markMiniBatchScoring, type MiniBatchOutcome, rememberOutputHeader, startMiniBatch } from "./record-mini-batch";
 import { watchJobCancel } from "./cancel-watch";
 import { cachedDataTarget, deploymentForScoring } from "./scoring-context";
 import { prepareMiniBatchRows, rowInputOf } from "./tabular/mini-batch-rows";
@@ -35,6 +35,17 @@ export type ScoreResult =
       generation: number;
       jobFailed?: boolean;
     };
+
+/**
+ * What one attempt at a mini-batch came to, before anything is recorded: the caller records it (one
+ * run per mini-batch: at once; a scoring lane: with the other outcomes of its claim).
+ * `skipped`: the job was canceled meanwhile. `retry`: failed, another attempt follows. `final`: the
+ * mini-batch's outcome for good; `jobError` when init() can never succeed, so the whole job fails.
+ */
+export type AttemptOutcome =
+  | { kind: "skipped" }
+  | { kind: "retry"; error: string; traceback?: string; log?: string; queuedMs?: number }
+  | { kind: "final"; outcome: MiniBatchOutcome; jobError?: string };
 
 /** A failure of this mini-batch's input or result that retrying cannot change: recorded at once. */
 class PermanentMiniBatchError extends Error {}
@@ -57,26 +68,64 @@ export async function scoreMiniBatch(opts: { jobId: string; index: number; attem
   const mb = started.mb;
   const { settings } = readJobSnapshot(mb.job);
   const lastAttempt = opts.attempt >= settings.maxRetries;
+  const onStart = () =>
+    void markMiniBatchScoring(mb.id).catch((e) => logError(`job ${mb.job.name} mini-batch ${mb.index}: could not mark it running`, e));
+  const r = await attemptMiniBatch(mb, { attempt: opts.attempt, lastAttempt, onStart });
+  if (r.kind === "skipped") return { outcome: "skipped" };
+  if (r.kind === "retry") {
+    // Back to pending: it waits for its retry.
+    // Conditional: a duplicate run of this mini-batch (a re-delivery after a crash) may have recorded it meanwhile.
+    await db.miniBatch.updateMany({
+      where: { id: mb.id, status: { in: ["pending", "running"] } },
+      data: {
+        status: "pending",
+        error: r.error,
+        ...(r.log !== undefined
+          ? { traceback: r.traceback ?? null, log: r.log.slice(-64 * 1024), queuedMs: Math.round(r.queuedMs ?? 0) }
+          : {}),
+      },
+    });
+    return { outcome: "retry", error: r.error };
+  }
+  const done = await finishMiniBatch({ jobId: mb.jobId, index: mb.index, outcome: r.outcome });
+  if (r.jobError) await failJobForInit(mb.job.id, r.jobError);
+  return {
+    outcome: "done",
+    status: r.outcome.status,
+    jobDone: done.jobDone,
+    thresholdCrossed: done.thresholdCrossed,
+    generation: done.generation,
+    ...(r.jobError ? { jobFailed: true } : {}),
+  };
+}
+
+/** init() fails the same way on a fresh worker: every mini-batch would, so the job fails now, with this error. */
+export async function failJobForInit(jobId: string, jobError: string) {
+  await db.job.updateMany({
+    where: { id: jobId, error: null },
+    data: { error: jobError, errorDetail: { reason: "failed", phase: "init" }, cancelRequestedAt: new Date() },
+  });
+}
+
+/** A mini-batch with its job, as scoring reads them. */
+export type ScoringMiniBatch = Extract<Awaited<ReturnType<typeof startMiniBatch>>, { kind: "run" }>["mb"];
+
+/**
+ * One attempt at a mini-batch: downloads its inputs, runs the deployment's warm worker (`onStart`
+ * when a worker takes it), stages its output part. Records nothing: returns the outcome. Every error
+ * (download, run(), staging) is the attempt's: before the last attempt it asks for a retry, on the
+ * last it is the mini-batch's final failure.
+ */
+export async function attemptMiniBatch(
+  mb: ScoringMiniBatch,
+  opts: { attempt: number; lastAttempt: boolean; onStart: () => void },
+): Promise<AttemptOutcome> {
   try {
-    return await scoreAttempt(mb, opts.attempt, lastAttempt);
+    return await scoreAttempt(mb, opts);
   } catch (e) {
     const error = e instanceof PermanentMiniBatchError ? e.message : `The mini-batch could not be scored: ${(e as Error).message}`;
-    if (!lastAttempt && !(e instanceof PermanentMiniBatchError)) {
-      await db.miniBatch.updateMany({ where: { id: mb.id, status: { in: ["pending", "running"] } }, data: { status: "pending", error } });
-      return { outcome: "retry", error };
-    }
-    const done = await finishMiniBatch({
-      jobId: mb.jobId,
-      index: mb.index,
-      outcome: { status: "failed", succeeded: 0, failed: mb.itemCount, durationMs: 0, error },
-    });
-    return {
-      outcome: "done",
-      status: "failed",
-      jobDone: done.jobDone,
-      thresholdCrossed: done.thresholdCrossed,
-      generation: done.generation,
-    };
+    if (!opts.lastAttempt && !(e instanceof PermanentMiniBatchError)) return { kind: "retry", error };
+    return { kind: "final", outcome: { status: "failed", succeeded: 0, failed: mb.itemCount, durationMs: 0, error } };
   }
 }
 
@@ -97,10 +146,11 @@ function redactResult(r: MiniBatchResult, secrets: Parameters<typeof redactSecre
   return { ...r, logs, error: redactSecrets(r.error, secrets), traceback: r.traceback ? redactSecrets(r.traceback, secrets) : undefined };
 }
 
-type StartedMiniBatch = Extract<Awaited<ReturnType<typeof startMiniBatch>>, { kind: "run" }>["mb"];
-
-async function scoreAttempt(mb: StartedMiniBatch, attempt: number, lastAttempt: boolean): Promise<ScoreResult> {
-  const opts = { attempt };
+async function scoreAttempt(
+  mb: ScoringMiniBatch,
+  opts: { attempt: number; lastAttempt: boolean; onStart: () => void },
+): Promise<AttemptOutcome> {
+  const lastAttempt = opts.lastAttempt;
   const job = mb.job;
   const { settings, inputs } = readJobSnapshot(job);
   const items = (mb.items as string[] | null) ?? [];
@@ -174,8 +224,7 @@ async function scoreAttempt(mb: StartedMiniBatch, attempt: number, lastAttempt: 
       runInputDir = staged.inputDir;
       input = { kind: "files", files: staged.files };
     }
-    const onStart = () =>
-      void markMiniBatchScoring(mb.id).catch((e) => logError(`job ${job.name} mini-batch ${mb.index}: could not mark it running`, e));
+    const onStart = opts.onStart;
     let ran = await getScoringPools().run(deployment, {
       input,
       inputDir: runInputDir,
@@ -193,7 +242,7 @@ async function scoreAttempt(mb: StartedMiniBatch, attempt: number, lastAttempt: 
     const scriptOnly = !inputs.data && !item;
     const invalid = result.ok ? invalidResult(result, scriptOnly ? Number.MAX_SAFE_INTEGER : inputCount) : null;
     if (!result.ok || invalid) {
-      if (!result.ok && result.canceled) return { outcome: "skipped" };
+      if (!result.ok && result.canceled) return { kind: "skipped" };
       const error =
         invalid ??
         (result.ok
@@ -215,71 +264,35 @@ async function scoreAttempt(mb: StartedMiniBatch, attempt: number, lastAttempt: 
       };
       if (!result.ok && isDeterministicInitFailure(result)) {
         // init() fails the same way on a fresh worker: every mini-batch would, so the job fails now.
-        const done = await finishMiniBatch({
-          jobId: job.id,
-          index: mb.index,
-          outcome: failedOutcome,
-        });
         const jobError = `init() of deployment ${job.deploymentName} v${settings.deployment.version} failed, so no mini-batch can run: ${error}`;
-        await db.job.updateMany({
-          where: { id: job.id, error: null },
-          data: { error: jobError, errorDetail: { reason: "failed", phase: "init" }, cancelRequestedAt: new Date() },
-        });
-        return {
-          outcome: "done",
-          status: "failed",
-          jobDone: done.jobDone,
-          thresholdCrossed: done.thresholdCrossed,
-          generation: done.generation,
-          jobFailed: true,
-        };
+        return { kind: "final", outcome: failedOutcome, jobError };
       }
-      if (!lastAttempt) {
-        // Back to pending: it waits for its retry.
-        // Conditional: a duplicate run of this mini-batch (a re-delivery after a crash) may have recorded it meanwhile.
-        await db.miniBatch.updateMany({
-          where: { id: mb.id, status: { in: ["pending", "running"] } },
-          data: {
-            status: "pending",
-            error,
-            traceback: traceback ?? null,
-            log: result.logs.slice(-64 * 1024),
-            queuedMs: Math.round(result.queuedMs),
-          },
-        });
-        return { outcome: "retry", error };
-      }
-      const done = await finishMiniBatch({
-        jobId: job.id,
-        index: mb.index,
-        outcome: failedOutcome,
-      });
-      return {
-        outcome: "done",
-        status: "failed",
-        jobDone: done.jobDone,
-        thresholdCrossed: done.thresholdCrossed,
-        generation: done.generation,
-      };
+      if (!lastAttempt) return { kind: "retry", error, traceback, log: result.logs, queuedMs: result.queuedMs };
+      return { kind: "final", outcome: failedOutcome };
     }
     const succeeded = scriptOnly ? inputCount : Math.min(result.count, inputCount);
     if (settings.outputAction === "append_row" && rowInput && prepared && succeeded > 0) {
       // The platform joins passthrough columns, remaps names and adds the status (lib/jobs/tabular).
       const shaped = shapeScoredRows(rowInput, prepared, result);
       const target = await cachedDataTarget(job.workspaceId, parseDataPath(job.outputPath));
-      if (shaped.header && !job.outputHeader) await rememberOutputHeader({ jobId: job.id, header: shaped.header });
+      if (shaped.header && !job.outputHeader) {
+        await rememberOutputHeader({ jobId: job.id, header: shaped.header });
+        job.outputHeader = shaped.header;
+      }
       await stageBlock(target, outputPrefix(job.outputPath) + job.outputFileName, mb.index, shaped.body, blockScope(job.id));
     } else if (settings.outputAction === "append_row" && result.body && !rowInput) {
       const out = parseDataPath(job.outputPath);
       const target = await cachedDataTarget(job.workspaceId, out);
-      if (result.header && !job.outputHeader) await rememberOutputHeader({ jobId: job.id, header: result.header });
+      if (result.header && !job.outputHeader) {
+        await rememberOutputHeader({ jobId: job.id, header: result.header });
+        job.outputHeader = result.header;
+      }
       await stageBlock(target, outputPrefix(job.outputPath) + job.outputFileName, mb.index, Buffer.from(result.body), blockScope(job.id));
     }
     const failed = inputCount - succeeded;
     const unit = inputUnit(job) === "row" ? "rows" : item ? "input items" : "input files";
-    const done = await finishMiniBatch({
-      jobId: job.id,
-      index: mb.index,
+    return {
+      kind: "final",
       outcome: {
         status: "completed",
         succeeded,
@@ -289,13 +302,6 @@ async function scoreAttempt(mb: StartedMiniBatch, attempt: number, lastAttempt: 
         log: result.logs,
         error: failed > 0 ? `run() returned ${result.count} results for ${inputCount} ${unit}; ${failed} counted as failed.` : undefined,
       },
-    });
-    return {
-      outcome: "done",
-      status: "completed",
-      jobDone: done.jobDone,
-      thresholdCrossed: done.thresholdCrossed,
-      generation: done.generation,
     };
   } finally {
     cancel.release();

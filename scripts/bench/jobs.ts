@@ -25,8 +25,19 @@ const PYTHON = process.env.BENCH_PYTHON || "/usr/bin/python3";
 const ONLY_PLAN = process.env.BENCH_ONLY === "plan"; // just the planning figure, in its own section
 const FS_COMPARE = process.env.BENCH_FS === "1"; // the efficiency job over Azurite and over a filesystem datastore, one sitting
 const ONLY_EFFICIENCY = process.env.BENCH_ONLY === "efficiency" || FS_COMPARE; // just the efficiency figures (for profiling)
-const MINI_BATCH = 10;
+const MINI_BATCH = Number(process.env.BENCH_MINI_BATCH || 10);
 const PARALLELISM = 2;
+
+// Every SQL statement of this process (app, Prisma, executor) goes through pg.Client#query: count them.
+const pgModule = (await import("pg")).default;
+let sqlStatements = 0;
+const clientQuery = pgModule.Client.prototype.query;
+pgModule.Client.prototype.query = function (this: unknown, ...args: unknown[]) {
+  sqlStatements++;
+  return (clientQuery as (...a: unknown[]) => unknown).apply(this, args);
+} as typeof clientQuery;
+let sdkCalls = 0; // executor -> serve() requests
+let benchPolls = 0; // this bench's own job polls, taken off the statement count
 
 const dir = mkdtempSync(path.join(tmpdir(), "bench-jobs-"));
 const loadBefore = loadavg()[0];
@@ -62,7 +73,10 @@ const { finalizeJob, outputPrefix } = await import("../../lib/jobs/finalize-job"
 const { ScoringPools } = await import("../../lib/scoring");
 
 const handler = serve({ client: inngest, functions });
-const server = createServer((req, res) => void handler(req, res));
+const server = createServer((req, res) => {
+  sdkCalls++;
+  void handler(req, res);
+});
 await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
 await executor.syncApp(`http://127.0.0.1:${(server.address() as AddressInfo).port}/api/inngest`);
 
@@ -125,6 +139,7 @@ async function runJob(endpoint: string, prefix: string, extra: Record<string, un
     input: { input: { type: "uri_folder", path: `datastores/${datastore}/paths/${prefix}` }, ...extra },
   });
   for (;;) {
+    benchPolls++;
     const j = await db.job.findUniqueOrThrow({ where: { id: job.id } });
     if (["completed", "failed", "canceled"].includes(j.status)) {
       if (j.status !== "completed" || j.filesFailed)
@@ -148,7 +163,7 @@ function write() {
   const command = ONLY_PLAN
     ? `BENCH_ONLY=plan BENCH_PLAN_FILES=${PLAN_FILES} npm run bench:jobs`
     : ONLY_EFFICIENCY
-      ? `${FS_COMPARE ? "BENCH_FS=1" : "BENCH_ONLY=efficiency"} BENCH_FILES=${FILES} BENCH_COST_MS=${COST_MS} npm run bench:jobs`
+      ? `${FS_COMPARE ? "BENCH_FS=1" : "BENCH_ONLY=efficiency"} BENCH_FILES=${FILES} BENCH_COST_MS=${COST_MS} BENCH_MINI_BATCH=${MINI_BATCH} npm run bench:jobs`
       : `BENCH_FILES=${FILES} BENCH_COST_MS=${COST_MS} BENCH_PLAN_FILES=${PLAN_FILES} npm run bench:jobs`;
   const title = ONLY_PLAN
     ? "Batch jobs: planning memory"
@@ -180,10 +195,18 @@ if (!ONLY_PLAN) {
   log(`uploading ${FILES} input files`);
   await uploadMany("eff/", FILES);
   await deploy("cpu", cpuScorer(COST_MS));
+  // The stack's CPU with no job, per second: on a shared machine much of a job's CPU is this background rate.
+  const idle0 = cpuSeconds();
+  const idleT0 = performance.now();
+  await new Promise((r) => setTimeout(r, 10_000));
+  const idle1 = cpuSeconds();
+  const idleRate = (idle1.app - idle0.app + idle1.azurite - idle0.azurite) / ((performance.now() - idleT0) / 1000);
   const cpu0 = cpuSeconds();
+  const counts0 = { sql: sqlStatements - benchPolls, sdk: sdkCalls };
   log(`job starts at hrtime ${process.hrtime.bigint() / 1000n} µs`);
   const jobRun = await runJob("cpu", "eff/");
   const cpu1 = cpuSeconds();
+  const counts1 = { sql: sqlStatements - benchPolls, sdk: sdkCalls };
   log(`job ends at hrtime ${process.hrtime.bigint() / 1000n} µs`);
   const perMiniBatch = (x: number) => `${((x * 1000) / (FILES / MINI_BATCH)).toFixed(1)} ms`;
   log(
@@ -236,6 +259,14 @@ if (!ONLY_PLAN) {
     [
       "orchestration CPU per mini-batch during the job: app, executor and PGlite process / Azurite",
       `${perMiniBatch(cpu1.app - cpu0.app)} / ${perMiniBatch(cpu1.azurite - cpu0.azurite)}`,
+    ],
+    [
+      `orchestration CPU per mini-batch above the idle stack's rate (${(idleRate * 1000).toFixed(1)} ms/s, measured for 10 s before the job): app + Azurite`,
+      perMiniBatch(cpu1.app - cpu0.app + cpu1.azurite - cpu0.azurite - idleRate * jobRun.seconds),
+    ],
+    [
+      "SQL statements / executor→SDK calls per mini-batch during the job (every statement of this process but this bench's job poll)",
+      `${((counts1.sql - counts0.sql) / (FILES / MINI_BATCH)).toFixed(2)} / ${((counts1.sdk - counts0.sdk) / (FILES / MINI_BATCH)).toFixed(2)}`,
     ],
   );
   if (FS_COMPARE) {
