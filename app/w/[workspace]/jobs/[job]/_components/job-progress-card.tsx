@@ -102,8 +102,8 @@ export function JobProgressCard({
                 )}
               />
               <span className="min-w-0">
-                <span className={cn("block font-medium", !at && "text-zinc-500")}>
-                  {s.key === "finished" && final ? `Finished (${job.status})` : s.label}
+                <span className={cn("block font-medium wrap-anywhere", !at && "text-zinc-500")}>
+                  {s.key === "finished" && final ? `Finished (${job.status.replaceAll("_", " ")})` : s.label}
                 </span>
                 <span className="block text-xs text-zinc-500">{at ? formatStageTime(at) : "not yet"}</span>
               </span>
