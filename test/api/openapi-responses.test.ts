@@ -282,6 +282,19 @@ describe("the answers of REST API v1 match the OpenAPI document's response schem
     expect((await call("GET", "/api/v1/job-definitions/nightly")).json.lastRun.job).toBe(run.json.name);
     expect((await call("GET", "/api/v1/job-definitions/nightly/jobs")).json.data[0].name).toBe(run.json.name);
 
+    // Webhook actions: a test event, and a delivery sent again.
+    const tested = await call("POST", `/api/v1/webhooks/${outbound.json.id}/test`, {});
+    expect(tested.status).toBe(202);
+    expect(tested.json.status).toBe("pending");
+    const again = await call("POST", `/api/v1/webhooks/${outbound.json.id}/deliveries/${deliveries.json.data[0].id}/redeliver`, {});
+    expect(again.status).toBe(202);
+    expect(again.json.eventId).toBe(deliveries.json.data[0].eventId);
+
+    // Deleting files: one by its path, then a selection.
+    expect((await call("DELETE", "/api/v1/datastores/workspaceblobstore/files/contract/bad/bad.txt")).json).toMatchObject({ deleted: 1 });
+    const removed = await call("POST", "/api/v1/datastores/workspaceblobstore/delete", { paths: ["contract/in/c.txt"] });
+    expect(removed.json).toMatchObject({ deleted: 1, files: 1, folders: 0 });
+
     expect((await call("GET", "/api/v1/audit-events")).json.data.length).toBeGreaterThan(5);
 
     // Errors answer with the one error shape.
