@@ -1,13 +1,13 @@
 import { randomBytes } from "node:crypto";
 import { expect, test } from "../support/test";
-import { signUp, sql } from "../support/fixtures";
+import { SEEDED_JOB_SNAPSHOT_SQL, signUp, sql } from "../support/fixtures";
 
 /** 65 final jobs: names job-001..job-065 (newest first: job-001), every fifth has 2 of 8 files failed, job-042 is called "needle". */
 async function seedJobs(slug: string) {
   const [{ id: workspaceId }] = await sql<{ id: string }>(`SELECT id FROM "Workspace" WHERE slug = $1`, [slug]);
   await sql(
     `INSERT INTO "Job" (id, "workspaceId", name, "endpointName", "deploymentName", "deploymentVersion", inputs, settings, "outputPath", "outputFileName", status, "createdAt", "startedAt", "finishedAt", "filesTotal", "filesCompleted", "filesFailed", "submittedVia")
-     SELECT $1 || i, $2, CASE WHEN i = 42 THEN 'needle-in-haystack' ELSE 'job-' || lpad(i::text, 3, '0') END, 'ep-' || (i % 3), 'blue', 1, '{}', '{}', 'out/', 'predictions.csv',
+     SELECT $1 || i, $2, CASE WHEN i = 42 THEN 'needle-in-haystack' ELSE 'job-' || lpad(i::text, 3, '0') END, 'ep-' || (i % 3), 'blue', 1, ${SEEDED_JOB_SNAPSHOT_SQL}, 'out/', 'predictions.csv',
        (ARRAY['completed','failed','canceled'])[1 + i % 3]::"JobStatus", now() - make_interval(mins => i), now() - make_interval(mins => i), now() - make_interval(mins => i) + interval '30 seconds',
        8, CASE WHEN i % 5 = 0 THEN 6 ELSE 8 END, CASE WHEN i % 5 = 0 THEN 2 ELSE 0 END, 'api'
      FROM generate_series(1, 65) AS i`,

@@ -69,7 +69,7 @@ export async function seedResources(slug: string) {
   await sql(`INSERT INTO "Model" (id, "workspaceId", name) VALUES ($1, $2, $3)`, [id("m"), ws.id, names.model]);
   await sql(
     `INSERT INTO "Job" (id, "workspaceId", name, "endpointId", "endpointName", "deploymentName", "deploymentVersion", inputs, settings, "outputPath", "outputFileName")
-     VALUES ($1, $2, $3, $4, $5, 'blue', 1, '{}', '{}', 'out/', 'predictions.csv')`,
+     VALUES ($1, $2, $3, $4, $5, 'blue', 1, ${SEEDED_JOB_SNAPSHOT_SQL}, 'out/', 'predictions.csv')`,
     [id("j"), ws.id, names.job, endpointId, names.endpoint],
   );
   await sql(
@@ -98,3 +98,33 @@ export async function seedToken(slug: string, role: "owner" | "contributor" | "s
   ]);
   return token;
 }
+
+/**
+ * The `inputs, settings` of a job row seeded by SQL, as invokeJob stores them (a job over a folder of a
+ * deployment at version 1), so the job page reads a seeded job as it reads any other.
+ */
+const SEEDED_INPUTS = { data: { name: "input", type: "uri_folder", path: "datastores/workspaceblobstore/paths/in/" }, literals: {} };
+const SEEDED_SETTINGS = {
+  miniBatchSize: 10,
+  instanceCount: 1,
+  maxConcurrencyPerInstance: 1,
+  maxRetries: 3,
+  timeoutSeconds: 30,
+  errorThreshold: -1,
+  outputAction: "append_row",
+  loggingLevel: "info",
+  runtime: "python",
+  deployment: {
+    id: "seeded",
+    version: 1,
+    interpreter: null,
+    codeDatastoreId: null,
+    codePath: null,
+    scoringScript: "score.py",
+    modelDatastoreId: null,
+    modelPath: null,
+    environmentVariables: {},
+  },
+};
+/** SQL literals for the `inputs, settings` columns of a seeded job. */
+export const SEEDED_JOB_SNAPSHOT_SQL = `'${JSON.stringify(SEEDED_INPUTS)}', '${JSON.stringify(SEEDED_SETTINGS)}'`;
