@@ -76,12 +76,19 @@ export async function previewJobOutput(opts: {
   }
   const chunks: Buffer[] = [];
   let size = 0;
-  for await (const chunk of file.stream) {
-    chunks.push(chunk as Buffer);
-    size += (chunk as Buffer).length;
-    if (size >= PREVIEW_BYTES) break;
+  try {
+    for await (const chunk of file.stream) {
+      chunks.push(chunk as Buffer);
+      size += (chunk as Buffer).length;
+      if (size >= PREVIEW_BYTES) break;
+    }
+  } catch (e) {
+    // A filesystem datastore's file is opened as it is read: a missing one fails here, not at open.
+    if ((e as NodeJS.ErrnoException).code === "ENOENT") return { columns: null, reason: "The output file is not in storage." };
+    throw e;
+  } finally {
+    file.stream.destroy();
   }
-  file.stream.destroy();
   // The file is written in the job's dialect and encoding (tabular options), or as JSON Lines.
   const job = await db.job.findFirst({ where: { workspaceId: opts.workspaceId, name: opts.name }, select: { inputs: true } });
   const data = job ? readJobInputs(job).data : undefined;
