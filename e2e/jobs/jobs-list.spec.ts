@@ -16,7 +16,7 @@ async function seedJobs(opts: {
   await sql(
     `INSERT INTO "Job" (id, "workspaceId", name, "endpointId", "endpointName", "deploymentName", "deploymentVersion", inputs, settings, "outputPath", "outputFileName",
        status, "submittedById", "createdAt", "startedAt", "finishedAt", "miniBatchesTotal", "miniBatchesCompleted", "miniBatchesFailed", "filesTotal", "filesCompleted", "filesFailed")
-     SELECT $1 || i, $2, $3 || '-' || lpad(i::text, 2, '0'), $4, $5, 'blue', 2, ${SEEDED_JOB_SNAPSHOT_SQL}, 'out/', 'predictions.csv',
+     SELECT $1 || i, $2, $3 || '-' || lpad(i::text, 2, '0'), $4, $5, 'blue', 2, ${SEEDED_JOB_SNAPSHOT_SQL}, 'datastores/workspaceblobstore/paths/out/', 'predictions.csv',
        $6::"JobStatus", $7, ($8::date + make_interval(mins => i)), ($8::date + make_interval(mins => i)), ($8::date + make_interval(mins => i, secs => 100)),
        4, CASE WHEN $6 = 'completed' THEN 4 ELSE 2 END, CASE WHEN $6 = 'completed' THEN 0 ELSE 1 END, 8, CASE WHEN $6 = 'completed' THEN 8 ELSE 6 END, CASE WHEN $6 = 'completed' THEN 0 ELSE 2 END
      FROM generate_series(1, $9::int) AS i`,

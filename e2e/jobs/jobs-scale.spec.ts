@@ -9,7 +9,7 @@ test("the jobs table pages and filters 100,000 jobs on the server in well under 
   // Only final statuses: the reconcile cron must not try to finish seeded rows.
   await sql(
     `INSERT INTO "Job" (id, "workspaceId", name, "endpointName", "deploymentName", "deploymentVersion", inputs, settings, "outputPath", "outputFileName", status, "submittedById", "createdAt", "startedAt", "finishedAt", "miniBatchesTotal", "miniBatchesCompleted", "filesTotal", "filesCompleted")
-     SELECT $1 || i, $2, 'scale-' || lpad(i::text, 6, '0'), 'ep-' || (i % 20), 'blue', 1, ${SEEDED_JOB_SNAPSHOT_SQL}, 'out/', 'predictions.csv',
+     SELECT $1 || i, $2, 'scale-' || lpad(i::text, 6, '0'), 'ep-' || (i % 20), 'blue', 1, ${SEEDED_JOB_SNAPSHOT_SQL}, 'datastores/workspaceblobstore/paths/out/', 'predictions.csv',
        (ARRAY['completed','failed','canceled'])[1 + i % 3]::"JobStatus", CASE WHEN i % 4 = 0 THEN $3 ELSE NULL END,
        now() - make_interval(mins => i), now() - make_interval(mins => i), now() - make_interval(mins => i) + interval '90 seconds', 4, 4, 8, 8
      FROM generate_series(1, 100000) AS i`,

@@ -7,7 +7,7 @@ async function seedJobs(slug: string) {
   const [{ id: workspaceId }] = await sql<{ id: string }>(`SELECT id FROM "Workspace" WHERE slug = $1`, [slug]);
   await sql(
     `INSERT INTO "Job" (id, "workspaceId", name, "endpointName", "deploymentName", "deploymentVersion", inputs, settings, "outputPath", "outputFileName", status, "createdAt", "startedAt", "finishedAt", "filesTotal", "filesCompleted", "filesFailed", "submittedVia")
-     SELECT $1 || i, $2, CASE WHEN i = 42 THEN 'needle-in-haystack' ELSE 'job-' || lpad(i::text, 3, '0') END, 'ep-' || (i % 3), 'blue', 1, ${SEEDED_JOB_SNAPSHOT_SQL}, 'out/', 'predictions.csv',
+     SELECT $1 || i, $2, CASE WHEN i = 42 THEN 'needle-in-haystack' ELSE 'job-' || lpad(i::text, 3, '0') END, 'ep-' || (i % 3), 'blue', 1, ${SEEDED_JOB_SNAPSHOT_SQL}, 'datastores/workspaceblobstore/paths/out/', 'predictions.csv',
        (ARRAY['completed','failed','canceled'])[1 + i % 3]::"JobStatus", now() - make_interval(mins => i), now() - make_interval(mins => i), now() - make_interval(mins => i) + interval '30 seconds',
        8, CASE WHEN i % 5 = 0 THEN 6 ELSE 8 END, CASE WHEN i % 5 = 0 THEN 2 ELSE 0 END, 'api'
      FROM generate_series(1, 65) AS i`,

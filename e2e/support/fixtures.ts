@@ -69,7 +69,7 @@ export async function seedResources(slug: string) {
   await sql(`INSERT INTO "Model" (id, "workspaceId", name) VALUES ($1, $2, $3)`, [id("m"), ws.id, names.model]);
   await sql(
     `INSERT INTO "Job" (id, "workspaceId", name, "endpointId", "endpointName", "deploymentName", "deploymentVersion", inputs, settings, "outputPath", "outputFileName")
-     VALUES ($1, $2, $3, $4, $5, 'blue', 1, ${SEEDED_JOB_SNAPSHOT_SQL}, 'out/', 'predictions.csv')`,
+     VALUES ($1, $2, $3, $4, $5, 'blue', 1, ${SEEDED_JOB_SNAPSHOT_SQL}, 'datastores/workspaceblobstore/paths/out/', 'predictions.csv')`,
     [id("j"), ws.id, names.job, endpointId, names.endpoint],
   );
   await sql(
