@@ -97,6 +97,8 @@ export class LeaseLoop implements Waker {
     while (!life.stopping) {
       const free = maxInflight - this.inflight.size;
       let got = 0;
+      // Free slots left unleased to batch the next lease: poll soon, as the work may be waiting.
+      let held = false;
       // Lease in batches: when busy, wait until a quarter of the slots are free (or the poll tick).
       const minBatch = this.inflight.size === 0 ? 1 : Math.max(1, Math.min(32, Math.floor(maxInflight / 4)));
       if (free >= minBatch || (free > 0 && this.pollTick)) {
@@ -109,10 +111,13 @@ export class LeaseLoop implements Waker {
           if (life.stopping) break;
           this.o.log(`executor: lease failed: ${(e as Error).message}`);
         }
-      }
-      // Idle: back off from IDLE_FIRST_MS to pollMs; local enqueues and scheduled wakes end the sleep early.
-      const busy = this.inflight.size > 0 || got > 0;
-      this.idleMs = busy ? Math.min(IDLE_FIRST_MS, this.o.pollMs) : Math.min(this.o.pollMs, Math.max(IDLE_FIRST_MS, this.idleMs * 2));
+      } else held = free > 0;
+      // Nothing more to lease: back off from IDLE_FIRST_MS to pollMs. Items still in flight do not keep the
+      // poll fast: their ends, local enqueues and scheduled wakes all end the sleep at once, so the poll only
+      // finds work another process queued or leases that expired (a lane's 30 s step would otherwise cost
+      // 600 lease statements).
+      this.idleMs =
+        got > 0 || held ? Math.min(IDLE_FIRST_MS, this.o.pollMs) : Math.min(this.o.pollMs, Math.max(IDLE_FIRST_MS, this.idleMs * 2));
       if (await this.sleep(this.idleMs)) this.pollTick = true;
     }
   }
@@ -139,6 +144,9 @@ export class LeaseLoop implements Waker {
     this.stats.items += rows.length;
     for (const item of rows) {
       if (this.o.life.stopping) break;
+      // Its lease lapsed while it ran here (a heartbeat came late on a starved event loop) and this
+      // process took it again: the run in flight goes on; starting it twice would repeat its step.
+      if (this.inflight.has(item.id)) continue;
       const loaded = item.kind === "call" ? pre.get(item.run_id) : undefined;
       const p = this.o
         .process(item, loaded ? { ...loaded, memo: [...(loaded.memo ?? [])] } : undefined)
