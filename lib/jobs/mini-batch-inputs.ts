@@ -1,9 +1,4 @@
 import "server-only";
-import { createWriteStream } from "node:fs";
-import { mkdir } from "node:fs/promises";
-import path from "node:path";
-import { pipeline } from "node:stream/promises";
-import { downloadBlob, localFile, localFolder, resolveUnder, type StorageTarget } from "@/lib/storage";
 import { dataInputModule } from "./inputs";
 import type { MiniBatchLike } from "./inputs/types";
 import { rowRange } from "./inputs/shared";
@@ -37,38 +32,4 @@ export function describeMiniBatchInputs(job: JobLike, mb: MiniBatchLike, limit =
   const { settings, inputs } = readJobSnapshot(job);
   if (!inputs.data) return Array.isArray(mb.items) ? (mb.items as string[]).slice(0, limit) : [];
   return dataInputModule(inputs.data.type).describe(inputs.data, settings, mb, limit);
-}
-
-const DOWNLOAD_PARALLELISM = 8;
-
-/**
- * A files mini-batch's inputs as local paths for run(), in name order. A filesystem datastore's files
- * are read in place: their real paths inside the datastore's folder (a link leading out of it is
- * refused), nothing copied, and `inputDir` is the input folder itself. A blob's are downloaded into
- * `inputDir`, under their path relative to the input folder `base`.
- */
-export async function stageMiniBatchFiles(opts: {
-  source: StorageTarget;
-  items: string[];
-  base: string;
-  inputDir: string;
-}): Promise<{ files: string[]; inputDir: string }> {
-  const { source, items, base, inputDir } = opts;
-  const inPlace = await Promise.all(items.map((blob) => localFile(source, blob)));
-  if (items.length && inPlace.every((f): f is string => f !== null)) {
-    return { files: inPlace.sort(), inputDir: (await localFolder(source, base)) ?? inputDir };
-  }
-  const files: string[] = [];
-  for (let i = 0; i < items.length; i += DOWNLOAD_PARALLELISM) {
-    await Promise.all(
-      items.slice(i, i + DOWNLOAD_PARALLELISM).map(async (blob) => {
-        const rel = blob.startsWith(base) ? blob.slice(base.length) : path.posix.basename(blob);
-        const local = resolveUnder(inputDir, rel, "input");
-        await mkdir(path.dirname(local), { recursive: true });
-        await pipeline(await downloadBlob(source, blob), createWriteStream(local));
-        files.push(local);
-      }),
-    );
-  }
-  return { files: files.sort(), inputDir };
 }

@@ -1,8 +1,9 @@
 import "server-only";
 import { db } from "@/lib/db";
 import { logError } from "@/lib/log";
-import type { JobSettings } from "./invoke-job";
+import type { Job } from "@/lib/generated/prisma/client";
 import type { RecordedState } from "./job-events";
+import { type JobSettings, readJobSettings } from "./job-snapshot";
 import {
   type ClaimedMiniBatch,
   claimMiniBatches,
@@ -64,7 +65,7 @@ export async function runLaneStep(opts: {
   const job = await db.job.findUnique({ where: { id: opts.jobId } });
   if (!job || job.status !== "running" || job.cancelRequestedAt || job.retryGeneration !== opts.generation)
     return { ...result, state: "over" };
-  const settings = job.settings as unknown as JobSettings;
+  const settings = readJobSettings(job);
   const renew = setInterval(
     () =>
       void renewClaims({ jobId: job.id, laneId, leaseMs: opts.leaseMs }).catch((e) => logError(`lane ${laneId}: renewing its claims`, e)),
@@ -107,7 +108,7 @@ export async function runLaneStep(opts: {
  * the lane must stop (the job stopped, failed or is done).
  */
 async function scoreClaim(opts: {
-  job: NonNullable<Awaited<ReturnType<typeof db.job.findUnique>>>;
+  job: Job;
   settings: JobSettings;
   laneId: string;
   claimed: ClaimedMiniBatch[];
@@ -143,7 +144,7 @@ async function scoreClaim(opts: {
           void markClaimRunning({ id: c.id, laneId }).catch((e) => logError(`lane ${laneId}: marking mini-batch ${c.index} running`, e));
         }, SHOW_RUNNING_AFTER_MS);
       };
-      const mb = { ...c, job, status: "pending", succeededCount: 0, failedCount: 0 } as unknown as ScoringMiniBatch;
+      const mb: ScoringMiniBatch = { ...c, job };
       const lastAttempt = c.attempts - 1 >= settings.maxRetries;
       const r = await attemptMiniBatch(mb, { attempt: c.attempts - 1, lastAttempt, onStart }).finally(() => {
         if (markTimer) clearTimeout(markTimer);

@@ -2,24 +2,24 @@ import "server-only";
 import { randomBytes } from "node:crypto";
 import { mkdir, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { pipeline } from "node:stream/promises";
-import { createWriteStream } from "node:fs";
 import { db } from "@/lib/db";
+import type { Job } from "@/lib/generated/prisma/client";
 import { logError } from "@/lib/log";
-import { getScoringPools, workspaceWorkDir, type MiniBatchInput, type MiniBatchResult } from "@/lib/scoring";
-import { downloadBlob, stageBlock } from "@/lib/storage";
+import { getScoringPools, type MiniBatchResult, type MiniBatchSuccess, workspaceWorkDir } from "@/lib/scoring";
+import { stageBlock } from "@/lib/storage";
 import { parseDataPath } from "./data-paths";
 import { blockScope, outputPrefix } from "./finalize-job";
+import { dataInputModule } from "./inputs";
+import { MiniBatchInputError } from "./inputs/shared";
+import type { MaterializedInput, MiniBatchToScore, OutputPart } from "./inputs/types";
 import { isDeterministicInitFailure } from "./job-failure";
-import { checkCsvChunk, invalidResult } from "./result-checks";
-import { readJobSnapshot } from "./job-snapshot";
-import { inputUnit, stageMiniBatchFiles } from "./mini-batch-inputs";
+import { invalidResult } from "./result-checks";
+import { type JobDataInput, type JobSettings, readJobSnapshot } from "./job-snapshot";
+import { inputUnit } from "./mini-batch-inputs";
 import { publishScriptOutputs } from "./script-outputs";
 import { finishMiniBatch, markMiniBatchScoring, type MiniBatchOutcome, rememberOutputHeader, startMiniBatch } from "./record-mini-batch";
 import { watchJobCancel } from "./cancel-watch";
 import { cachedDataTarget, deploymentForScoring } from "./scoring-context";
-import { prepareMiniBatchRows, rowInputOf } from "./tabular/mini-batch-rows";
-import { type PreparedRows, shapeScoredRows } from "./tabular/rows";
 import { cachedJobSecrets, hasSecrets, redactSecrets } from "./sources/job-secrets";
 import { ItemInputError, jobPayload, placeItemResult, stageItemInput } from "./sources/score-inputs";
 
@@ -46,9 +46,6 @@ export type AttemptOutcome =
   | { kind: "skipped" }
   | { kind: "retry"; error: string; traceback?: string; log?: string; queuedMs?: number }
   | { kind: "final"; outcome: MiniBatchOutcome; jobError?: string };
-
-/** A failure of this mini-batch's input or result that retrying cannot change: recorded at once. */
-class PermanentMiniBatchError extends Error {}
 
 // Under the workspace's own work dir (mode 0700), on the file system of the sandboxes' exchange dirs.
 function workDir(workspaceId: string, jobId: string) {
@@ -107,8 +104,8 @@ export async function failJobForInit(jobId: string, jobError: string) {
   });
 }
 
-/** A mini-batch with its job, as scoring reads them. */
-export type ScoringMiniBatch = Extract<Awaited<ReturnType<typeof startMiniBatch>>, { kind: "run" }>["mb"];
+/** A mini-batch with its job: the columns scoring reads (a started mini-batch, or a lane's claim). */
+export type ScoringMiniBatch = MiniBatchToScore & { job: Job };
 
 /**
  * One attempt at a mini-batch: downloads its inputs, runs the deployment's warm worker (`onStart`
@@ -123,8 +120,8 @@ export async function attemptMiniBatch(
   try {
     return await scoreAttempt(mb, opts);
   } catch (e) {
-    const error = e instanceof PermanentMiniBatchError ? e.message : `The mini-batch could not be scored: ${(e as Error).message}`;
-    if (!opts.lastAttempt && !(e instanceof PermanentMiniBatchError)) return { kind: "retry", error };
+    const error = e instanceof MiniBatchInputError ? e.message : `The mini-batch could not be scored: ${(e as Error).message}`;
+    if (!opts.lastAttempt && !(e instanceof MiniBatchInputError)) return { kind: "retry", error };
     return { kind: "final", outcome: { status: "failed", succeeded: 0, failed: mb.itemCount, durationMs: 0, error } };
   }
 }
@@ -134,7 +131,7 @@ async function stageItem(opts: Parameters<typeof stageItemInput>[0]) {
   try {
     return await stageItemInput(opts);
   } catch (e) {
-    if (e instanceof ItemInputError && e.permanent) throw new PermanentMiniBatchError(e.message);
+    if (e instanceof ItemInputError && e.permanent) throw new MiniBatchInputError(e.message);
     throw e;
   }
 }
@@ -146,6 +143,26 @@ function redactResult(r: MiniBatchResult, secrets: Parameters<typeof redactSecre
   return { ...r, logs, error: redactSecrets(r.error, secrets), traceback: r.traceback ? redactSecrets(r.traceback, secrets) : undefined };
 }
 
+/** A data input's mini-batch as run() is given it, staged by the input's module. */
+async function materializeDataInput(opts: {
+  workspaceId: string;
+  data: JobDataInput;
+  settings: JobSettings;
+  mb: ScoringMiniBatch;
+  inputDir: string;
+}): Promise<MaterializedInput> {
+  const { data, settings, mb, inputDir } = opts;
+  const inPath = parseDataPath(data.path);
+  const target = await cachedDataTarget(opts.workspaceId, inPath);
+  return dataInputModule(data.type).materialize({ data, settings, target, path: inPath, mb, inputDir });
+}
+
+/** The output part of a scored mini-batch: shaped by its input module (row controls), else run()'s own rows as they are. */
+function outputPartOf(m: MaterializedInput, result: MiniBatchSuccess, succeeded: number): OutputPart | null {
+  if (m.outputPart) return m.outputPart(result, succeeded);
+  return result.body ? { header: result.header ?? null, body: Buffer.from(result.body) } : null;
+}
+
 async function scoreAttempt(
   mb: ScoringMiniBatch,
   opts: { attempt: number; lastAttempt: boolean; onStart: () => void },
@@ -153,7 +170,6 @@ async function scoreAttempt(
   const lastAttempt = opts.lastAttempt;
   const job = mb.job;
   const { settings, inputs } = readJobSnapshot(job);
-  const items = (mb.items as string[] | null) ?? [];
   const inputCount = mb.itemCount; // files, or rows of a tabular range
   // Unique per call: after a crash the same attempt may be delivered twice and run side by side.
   const dir = path.join(workDir(job.workspaceId, job.id), `${mb.index}-${opts.attempt}-${randomBytes(4).toString("hex")}`);
@@ -170,64 +186,18 @@ async function scoreAttempt(
       : shared;
     await mkdir(outputDir, { recursive: true });
     const payloadFile = path.join(dir, "payload.json");
-    let input: MiniBatchInput;
-    let runInputDir = inputDir;
     // sources (one item per mini-batch) or no data at all (run() once with an empty mini-batch).
     const staged = inputs.data ? null : await stageItem({ job, index: mb.index, inputDir, secrets });
     const item = staged?.item ?? null;
     await writeFile(payloadFile, JSON.stringify(jobPayload(job, secrets, item)));
-    const inPath = parseDataPath(inputs.data?.path ?? job.outputPath);
-    const source = inputs.data ? await cachedDataTarget(job.workspaceId, inPath) : null;
-    const base =
-      inputs.data?.type === "uri_folder"
-        ? inPath.path && !inPath.path.endsWith("/")
-          ? `${inPath.path}/`
-          : inPath.path
-        : path.posix.dirname(inPath.path) + "/";
-    const rowInput = rowInputOf(inputs);
-    let prepared: PreparedRows | null = null;
-    if (staged || !inputs.data || !source) {
-      input = staged?.input ?? { kind: "files", files: [] };
-    } else if (rowInput) {
-      // Decoded with the job's dialect and encoding; the worker reads UTF-8 CSV with its header, or JSON Lines.
-      const local = path.join(inputDir, rowInput.type === "jsonl" ? "rows.jsonl" : "rows.csv");
-      await mkdir(inputDir, { recursive: true });
-      const firstRow = mb.index * settings.miniBatchSize + 1;
-      prepared = await prepareMiniBatchRows({ source, blob: inPath.path, data: rowInput, mb, firstRow, file: local });
-      if (prepared.ragged)
-        throw new PermanentMiniBatchError(
-          `${prepared.ragged} (input ${inputs.data.path}). Fix the row, or quote fields that contain the delimiter.`,
-        );
-      input = { kind: prepared.kind, file: local, rowCount: inputCount };
-    } else if (inputs.data.type === "tabular") {
-      // One byte range of the CSV, on record boundaries; the worker reads it with the job's header.
-      const local = path.join(inputDir, "rows.csv");
-      await mkdir(inputDir, { recursive: true });
-      const offset = Number(mb.byteStart ?? 0);
-      await pipeline(
-        await downloadBlob(source, inPath.path, { offset, count: Number(mb.byteEnd ?? 0) - offset }),
-        createWriteStream(local),
-      );
-      // A ragged row would be padded or shifted by the reader: refuse it, naming its line.
-      const ragged = await checkCsvChunk({
-        file: local,
-        header: inputs.data.header ?? "",
-        firstLine: mb.firstLine,
-        firstRow: mb.index * settings.miniBatchSize + 1,
-      });
-      if (ragged)
-        throw new PermanentMiniBatchError(`${ragged} (input ${inputs.data.path}). Fix the row, or quote fields that contain commas.`);
-      input = { kind: "tabular", file: local, header: inputs.data.header, rowCount: inputCount };
-    } else {
-      // A filesystem datastore's files are read in place; a blob's are downloaded (lib/jobs/mini-batch-inputs.ts).
-      const staged = await stageMiniBatchFiles({ source, items, base, inputDir });
-      runInputDir = staged.inputDir;
-      input = { kind: "files", files: staged.files };
-    }
+    // A data input's module stages what run() is given (lib/jobs/inputs): files downloaded or read in place, or rows.
+    const materialized: MaterializedInput = inputs.data
+      ? await materializeDataInput({ workspaceId: job.workspaceId, data: inputs.data, settings, mb, inputDir })
+      : { input: staged?.input ?? { kind: "files", files: [] }, inputDir };
     const onStart = opts.onStart;
     let ran = await getScoringPools().run(deployment, {
-      input,
-      inputDir: runInputDir,
+      input: materialized.input,
+      inputDir: materialized.inputDir,
       outputDir,
       payloadFile,
       explain: job.explain,
@@ -271,23 +241,14 @@ async function scoreAttempt(
       return { kind: "final", outcome: failedOutcome };
     }
     const succeeded = scriptOnly ? inputCount : Math.min(result.count, inputCount);
-    if (settings.outputAction === "append_row" && rowInput && prepared && succeeded > 0) {
-      // The platform joins passthrough columns, remaps names and adds the status (lib/jobs/tabular).
-      const shaped = shapeScoredRows(rowInput, prepared, result);
+    const part = settings.outputAction === "append_row" ? outputPartOf(materialized, result, succeeded) : null;
+    if (part) {
       const target = await cachedDataTarget(job.workspaceId, parseDataPath(job.outputPath));
-      if (shaped.header && !job.outputHeader) {
-        await rememberOutputHeader({ jobId: job.id, header: shaped.header });
-        job.outputHeader = shaped.header;
+      if (part.header && !job.outputHeader) {
+        await rememberOutputHeader({ jobId: job.id, header: part.header });
+        job.outputHeader = part.header;
       }
-      await stageBlock(target, outputPrefix(job.outputPath) + job.outputFileName, mb.index, shaped.body, blockScope(job.id));
-    } else if (settings.outputAction === "append_row" && result.body && !rowInput) {
-      const out = parseDataPath(job.outputPath);
-      const target = await cachedDataTarget(job.workspaceId, out);
-      if (result.header && !job.outputHeader) {
-        await rememberOutputHeader({ jobId: job.id, header: result.header });
-        job.outputHeader = result.header;
-      }
-      await stageBlock(target, outputPrefix(job.outputPath) + job.outputFileName, mb.index, Buffer.from(result.body), blockScope(job.id));
+      await stageBlock(target, outputPrefix(job.outputPath) + job.outputFileName, mb.index, part.body, blockScope(job.id));
     }
     const failed = inputCount - succeeded;
     const unit = inputUnit(job) === "row" ? "rows" : item ? "input items" : "input files";

@@ -2,7 +2,8 @@ import "server-only";
 import { downloadBlob } from "@/lib/storage";
 import { missingColumns, missingColumnsMessage } from "../tabular/rows";
 import { JsonlSplitError, splitJsonLines } from "../tabular/split-jsonl";
-import { describeRows, EmptyInputError, inputFileSize, missingInputFile } from "./shared";
+import { toRowOptions } from "../tabular/options";
+import { describeRows, EmptyInputError, inputFileSize, materializeShapedRows, missingInputFile } from "./shared";
 import type { DataInputModule } from "./types";
 
 /** `jsonl`: one JSON Lines file split by lines, each mini-batch a list of dicts / objects; JSON Lines out. See docs/decisions/0021. */
@@ -41,5 +42,8 @@ export const jsonlInput: DataInputModule<"jsonl"> = {
       throw e;
     }
   },
+  // A list of dicts / objects for run(); the platform writes each result as a JSON line, with the line's custom_id.
+  materialize: (ctx) =>
+    materializeShapedRows(ctx, { type: "jsonl", columns: ctx.data.columns, options: ctx.data.options ?? toRowOptions({}) }),
   describe: describeRows,
 };

@@ -1,10 +1,15 @@
 import "server-only";
+import { createWriteStream } from "node:fs";
+import { mkdir, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { pipeline } from "node:stream/promises";
 import { DEFAULT_DATASTORE_NAME, PLATFORM_PREFIX } from "@/lib/datastores/default-datastore";
 import { AppError } from "@/lib/errors";
-import { blobExists, blobSize } from "@/lib/storage";
+import { blobExists, blobSize, downloadBlob, localFile, localFolder, resolveUnder, type StorageTarget } from "@/lib/storage";
 import type { DataPath } from "../data-paths";
 import type { JobDataInput, JobSettings } from "../job-snapshot";
-import type { MiniBatchLike, PlanContext, ValidateOptions } from "./types";
+import { prepareRows, type RowInput, shapeScoredRows } from "../tabular/rows";
+import type { MaterializeContext, MaterializedInput, MiniBatchLike, PlanContext, ValidateOptions } from "./types";
 
 /** The input has nothing to score, or is not there: the job would fail at once. */
 export class EmptyInputError extends AppError {
@@ -56,4 +61,76 @@ export function describeFiles(_data: JobDataInput, _settings: JobSettings, mb: M
 export function describeRows(data: JobDataInput, settings: JobSettings, mb: MiniBatchLike): string[] {
   const [a, b] = rowRange(settings, mb);
   return [`${data.path} rows ${a.toLocaleString("en")}–${b.toLocaleString("en")}`];
+}
+
+/** A mini-batch's input that retrying cannot fix (a ragged row): the mini-batch fails at once, with this message. */
+export class MiniBatchInputError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "MiniBatchInputError";
+  }
+}
+
+const DOWNLOAD_PARALLELISM = 8;
+
+/**
+ * A files mini-batch's inputs as local paths for run(), in name order. A filesystem datastore's files
+ * are read in place: their real paths inside the datastore's folder (a link leading out of it is
+ * refused), nothing copied, and BATCH_INPUT_DIR is the input folder itself. A blob's are downloaded
+ * into `ctx.inputDir`, under their path relative to the input folder `base`.
+ */
+export async function materializeFiles(ctx: MaterializeContext, base: string): Promise<MaterializedInput> {
+  const { target, inputDir } = ctx;
+  const items = (ctx.mb.items as string[] | null) ?? [];
+  const inPlace = await Promise.all(items.map((blob) => localFile(target, blob)));
+  if (items.length && inPlace.every((f): f is string => f !== null)) {
+    return { input: { kind: "files", files: inPlace.sort() }, inputDir: (await localFolder(target, base)) ?? inputDir };
+  }
+  const files: string[] = [];
+  for (let i = 0; i < items.length; i += DOWNLOAD_PARALLELISM) {
+    await Promise.all(
+      items.slice(i, i + DOWNLOAD_PARALLELISM).map(async (blob) => {
+        const rel = blob.startsWith(base) ? blob.slice(base.length) : path.posix.basename(blob);
+        const local = resolveUnder(inputDir, rel, "input");
+        await mkdir(path.dirname(local), { recursive: true });
+        await pipeline(await downloadBlob(target, blob), createWriteStream(local));
+        files.push(local);
+      }),
+    );
+  }
+  return { input: { kind: "files", files: files.sort() }, inputDir };
+}
+
+/** A row mini-batch's byte range of `blob`, as bytes. */
+export async function readByteRange(
+  target: StorageTarget,
+  blob: string,
+  mb: { byteStart: bigint | number | null; byteEnd: bigint | number | null },
+): Promise<Buffer> {
+  const offset = Number(mb.byteStart ?? 0);
+  const stream = await downloadBlob(target, blob, { offset, count: Number(mb.byteEnd ?? 0) - offset });
+  const parts: Buffer[] = [];
+  for await (const chunk of stream as AsyncIterable<Buffer>) parts.push(chunk);
+  return Buffer.concat(parts);
+}
+
+/**
+ * A row mini-batch whose rows the platform shapes (jsonl, or tabular with row controls): its byte range
+ * decoded with the job's dialect and encoding, written for the worker as UTF-8 (a standard CSV with its
+ * header, or JSON Lines); run()'s result is joined with the carried columns, renamed and given a status.
+ */
+export async function materializeShapedRows(ctx: MaterializeContext, rowInput: RowInput): Promise<MaterializedInput> {
+  const { mb, inputDir } = ctx;
+  const file = path.join(inputDir, rowInput.type === "jsonl" ? "rows.jsonl" : "rows.csv");
+  await mkdir(inputDir, { recursive: true });
+  const [firstRow] = rowRange(ctx.settings, mb);
+  const prepared = prepareRows(await readByteRange(ctx.target, ctx.path.path, mb), rowInput, firstRow);
+  await writeFile(file, prepared.workerText);
+  if (prepared.ragged)
+    throw new MiniBatchInputError(`${prepared.ragged} (input ${ctx.data.path}). Fix the row, or quote fields that contain the delimiter.`);
+  return {
+    input: { kind: prepared.kind, file, rowCount: mb.itemCount },
+    inputDir,
+    outputPart: (result, succeeded) => (succeeded > 0 ? shapeScoredRows(rowInput, prepared, result) : null),
+  };
 }

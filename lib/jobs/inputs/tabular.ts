@@ -1,10 +1,23 @@
 import "server-only";
+import { createWriteStream } from "node:fs";
+import { mkdir } from "node:fs/promises";
+import path from "node:path";
+import { pipeline } from "node:stream/promises";
 import { downloadBlob } from "@/lib/storage";
+import { checkCsvChunk } from "../result-checks";
 import { CsvSplitError, splitCsvRows } from "../split-csv";
 import { csvDialectOf } from "../tabular/options";
 import { missingColumns, missingColumnsMessage } from "../tabular/rows";
-import { describeRows, EmptyInputError, inputFileSize, missingInputFile } from "./shared";
-import type { DataInputModule } from "./types";
+import {
+  describeRows,
+  EmptyInputError,
+  inputFileSize,
+  MiniBatchInputError,
+  materializeShapedRows,
+  missingInputFile,
+  rowRange,
+} from "./shared";
+import type { DataInputModule, MaterializeContext, MaterializedInput } from "./types";
 
 /** csv-parse's own errors (INVALID_OPENING_QUOTE, CSV_RECORD_INCONSISTENT_FIELDS_LENGTH, …). */
 function isCsvParseError(e: unknown): boolean {
@@ -56,5 +69,27 @@ export const tabularInput: DataInputModule<"tabular"> = {
       throw e;
     }
   },
+  materialize(ctx) {
+    const { data } = ctx;
+    // Row controls: the platform decodes the rows with the job's dialect and shapes run()'s result.
+    if (data.options) return materializeShapedRows(ctx, { type: "tabular", columns: data.columns, options: data.options });
+    return materializeCsvRange(ctx);
+  },
   describe: describeRows,
 };
+
+/** One byte range of the CSV, on record boundaries, as it is; the worker reads it with the job's header. */
+async function materializeCsvRange(ctx: MaterializeContext): Promise<MaterializedInput> {
+  const { data, mb, inputDir } = ctx;
+  const file = path.join(inputDir, "rows.csv");
+  await mkdir(inputDir, { recursive: true });
+  const offset = Number(mb.byteStart ?? 0);
+  await pipeline(
+    await downloadBlob(ctx.target, ctx.path.path, { offset, count: Number(mb.byteEnd ?? 0) - offset }),
+    createWriteStream(file),
+  );
+  // A ragged row would be padded or shifted by the reader: refuse it, naming its line.
+  const ragged = await checkCsvChunk({ file, header: data.header ?? "", firstLine: mb.firstLine, firstRow: rowRange(ctx.settings, mb)[0] });
+  if (ragged) throw new MiniBatchInputError(`${ragged} (input ${data.path}). Fix the row, or quote fields that contain commas.`);
+  return { input: { kind: "tabular", file, header: data.header, rowCount: mb.itemCount }, inputDir };
+}

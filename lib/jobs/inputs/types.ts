@@ -1,3 +1,4 @@
+import type { MiniBatchInput, MiniBatchSuccess } from "@/lib/scoring/types";
 import type { StorageTarget } from "@/lib/storage";
 import type { DataPath } from "../data-paths";
 import type { JobDataInput, JobSettings } from "../job-snapshot";
@@ -55,9 +56,49 @@ export interface MiniBatchLike {
   itemCount: number;
 }
 
+/** A mini-batch as scoring reads it: its list of blobs (`items`), or its byte range of the input on record boundaries. */
+export interface MiniBatchToScore extends MiniBatchLike {
+  byteStart: bigint | null;
+  byteEnd: bigint | null;
+  firstLine: number | null;
+}
+
+export interface MaterializeContext {
+  data: JobDataInput;
+  settings: JobSettings;
+  /** The input's storage, and the input's path in it. */
+  target: StorageTarget;
+  path: DataPath;
+  mb: MiniBatchToScore;
+  /**
+   * This attempt's input folder (not created yet): whatever the module stages goes under it. The
+   * caller removes the attempt's folder after run(), whatever happened, so nothing else needs cleaning up.
+   */
+  inputDir: string;
+}
+
+/** One output part to stage for a mini-batch: its rows, and the header to write once at the top of the output. */
+export interface OutputPart {
+  header: string | null;
+  body: Buffer;
+}
+
+/** What run() is given for one mini-batch. */
+export interface MaterializedInput {
+  /** Local files, or a rows file that run() reads as a DataFrame / a list of dicts. */
+  input: MiniBatchInput;
+  /** BATCH_INPUT_DIR while run() runs: `ctx.inputDir`, or the input folder itself when its files are read in place. */
+  inputDir: string;
+  /**
+   * The output part for run()'s result when the platform shapes the rows itself (row controls: passthrough
+   * columns, renames, a status); null stages nothing. Without it, run()'s own rows are staged as they are.
+   */
+  outputPart?(result: MiniBatchSuccess, succeeded: number): OutputPart | null;
+}
+
 /**
  * One kind of data input (`inputs.data.type`). Adding a kind is one file implementing this and one
- * line in ./index.ts; invoke, the invoke-time check, planning, the API's `unit` and the pages follow.
+ * line in ./index.ts; invoke, the invoke-time check, planning, scoring, the API's `unit` and the pages follow.
  */
 export interface DataInputModule<T extends string = string> {
   type: T;
@@ -68,6 +109,12 @@ export interface DataInputModule<T extends string = string> {
   validate(opts: ValidateOptions): Promise<InputTally>;
   /** Splits the input into mini-batches through `ctx.add`, in a deterministic order; returns counts only. */
   plan(ctx: PlanContext): Promise<PlanOutcome>;
+  /**
+   * Stages what run() is given for a mini-batch (downloads its files, or reads them in place; reads its
+   * byte range). Throws MiniBatchInputError when retrying cannot help (a ragged row): the mini-batch fails
+   * at once with that message; any other error is retried.
+   */
+  materialize(ctx: MaterializeContext): Promise<MaterializedInput>;
   /** What a mini-batch scores, for people (at most `limit` lines). */
   describe(data: JobDataInput, settings: JobSettings, mb: MiniBatchLike, limit: number): string[];
 }

@@ -1,5 +1,6 @@
 import "server-only";
-import { describeFiles, inputFileSize, missingInputFile } from "./shared";
+import path from "node:path";
+import { describeFiles, inputFileSize, materializeFiles, missingInputFile } from "./shared";
 import type { DataInputModule } from "./types";
 
 /** `uri_file`: one file, scored as one mini-batch of one file (Azure ML's). */
@@ -15,5 +16,7 @@ export const uriFileInput: DataInputModule<"uri_file"> = {
     await ctx.add({ items: [ctx.path.path], itemCount: 1 });
     return { count: 1 };
   },
+  // The file by its name; read in place, BATCH_INPUT_DIR is the folder it is in.
+  materialize: (ctx) => materializeFiles(ctx, `${path.posix.dirname(ctx.path.path)}/`),
   describe: describeFiles,
 };

@@ -1,6 +1,6 @@
 import "server-only";
 import { listBlobs } from "@/lib/storage";
-import { describeFiles, EmptyInputError, folderPrefix, platformPrefixOf } from "./shared";
+import { describeFiles, EmptyInputError, folderPrefix, materializeFiles, platformPrefixOf } from "./shared";
 import type { DataInputModule } from "./types";
 
 /** `uri_folder`: every file under a prefix, recursively, in name order, mini_batch_size files per mini-batch (Azure ML's). */
@@ -44,5 +44,7 @@ export const uriFolderInput: DataInputModule<"uri_folder"> = {
     if (files === 0) return { error: `No input files were found under ${shown}. Check the path and that the files were uploaded.` };
     return { count: files };
   },
+  // Each file keeps its path under the folder.
+  materialize: (ctx) => materializeFiles(ctx, folderPrefix(ctx.path)),
   describe: describeFiles,
 };

@@ -1,9 +1,9 @@
 import "server-only";
-import { writeFile } from "node:fs/promises";
 import { db } from "@/lib/db";
 import { logError } from "@/lib/log";
-import { downloadBlob, type StorageTarget, stageBlock } from "@/lib/storage";
+import { type StorageTarget, stageBlock } from "@/lib/storage";
 import { parseDataPath } from "../data-paths";
+import { readByteRange } from "../inputs/shared";
 import { type JobInputs, readJobInputs } from "../job-snapshot";
 import { resolveDataTarget } from "../resolve-data-target";
 import { encodeOutput, type PreparedRows, prepareRows, type RowInput, shapeFailedRows } from "./rows";
@@ -13,31 +13,6 @@ export function rowInputOf(inputs: JobInputs): RowInput | null {
   const d = inputs.data;
   if (!d?.options || (d.type !== "tabular" && d.type !== "jsonl")) return null;
   return { type: d.type, columns: d.columns, options: d.options };
-}
-
-async function readRange(source: StorageTarget, blob: string, mb: { byteStart: bigint | number | null; byteEnd: bigint | number | null }) {
-  const offset = Number(mb.byteStart ?? 0);
-  const stream = await downloadBlob(source, blob, { offset, count: Number(mb.byteEnd ?? 0) - offset });
-  const parts: Buffer[] = [];
-  for await (const chunk of stream as AsyncIterable<Buffer>) parts.push(chunk);
-  return Buffer.concat(parts);
-}
-
-/**
- * Downloads a mini-batch's byte range, decodes it with the job's dialect and encoding, and writes
- * what the worker reads to `file` (UTF-8: a standard CSV with its header, or JSON Lines).
- */
-export async function prepareMiniBatchRows(opts: {
-  source: StorageTarget;
-  blob: string;
-  data: RowInput;
-  mb: { byteStart: bigint | number | null; byteEnd: bigint | number | null };
-  firstRow: number;
-  file: string;
-}): Promise<PreparedRows> {
-  const rows = prepareRows(await readRange(opts.source, opts.blob, opts.mb), opts.data, opts.firstRow);
-  await writeFile(opts.file, rows.workerText);
-  return rows;
 }
 
 /**
@@ -73,7 +48,7 @@ export async function stageFailedRowBlocks(opts: {
   for (const mb of failed) {
     let rows: PreparedRows;
     try {
-      rows = prepareRows(await readRange(source, inPath.path, mb), opts.data, 0);
+      rows = prepareRows(await readByteRange(source, inPath.path, mb), opts.data, 0);
     } catch (e) {
       // The input changed or went away since planning: these rows stay in errors.jsonl only; the job still ends.
       logError(`job ${opts.job.id}: the rows of failed mini-batch ${mb.index} could not be re-read for the status column`, e);
