@@ -110,12 +110,24 @@ export interface JobSnapshot {
   inputs: JobInputs;
 }
 
-/** The stored snapshot does not have the shape this version writes: a bug or a hand-edited row, never the caller's input. */
+/**
+ * The stored snapshot does not have the shape this version writes: a bug or a hand-edited row, never
+ * the caller's input. `field` names the unreadable value by its column and zod path (`inputs.data.path`);
+ * the API answers it as a 500 with that field, the job page as a notice (docs/decisions/0031).
+ */
 export class JobSnapshotError extends Error {
-  constructor(what: string, error: z.ZodError) {
+  readonly field: string;
+  readonly reason: string;
+  constructor(what: "settings" | "inputs", error: z.ZodError) {
     const first = error.issues[0];
-    super(`The job's stored ${what} are not readable: ${first ? `${first.path.join(".") || "(root)"}: ${first.message}` : error.message}`);
+    const field = [what, ...(first?.path ?? []).map(String)].join(".");
+    const reason = first?.message ?? error.message;
+    super(
+      `The job's stored ${what} are not readable: ${field}: ${reason}. The row was changed outside Batchpoint; restore that field from a backup.`,
+    );
     this.name = "JobSnapshotError";
+    this.field = field;
+    this.reason = reason;
   }
 }
 

@@ -22,6 +22,7 @@ import { JobSettingsCard } from "./_components/job-settings-card";
 import { JobStatusNotice } from "./_components/job-status-notice";
 import { MiniBatchesCard } from "./_components/mini-batches-card";
 import { RetryRounds } from "./_components/retry-rounds";
+import { UnreadableJob } from "./_components/unreadable-job";
 
 type Params = { params: Promise<{ workspace: string; job: string }>; searchParams: Promise<Record<string, string | string[]>> };
 
@@ -33,7 +34,8 @@ const miniBatchQuerySchema = pageParamsSchema.extend({ mb: z.enum(["failed"]).op
 
 export default async function JobPage({ params, searchParams }: Params) {
   const { workspace: slug, job: name } = await params;
-  const { ctx, job } = await loadJobForPage(slug, name);
+  const { ctx, job, unreadable } = await loadJobForPage(slug, name);
+  if (unreadable) return <UnreadableJob slug={slug} name={name} field={unreadable.field} reason={unreadable.reason} />;
   const query = parseSearchParams(miniBatchQuerySchema, await searchParams);
   const final = isFinalJobStatus(job.status);
   const allowed = jobActions(job);
