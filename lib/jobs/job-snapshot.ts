@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { deploymentSettingFields as fields } from "@/lib/deployments/settings";
+import { maskDataPath } from "./data-paths";
 import { LITERAL_INPUT_TYPES } from "./literal-inputs";
 import { DATA_INPUT_TYPES } from "./inputs";
 import { rowOptionsBody, rowOptionsSchema } from "./tabular/options";
@@ -157,6 +158,11 @@ export function readJobSettings(job: { settings: unknown }): JobSettings {
 /** The stored inputs alone, for code that selects only that column. */
 export function readJobInputs(job: { inputs: unknown }): JobInputs {
   return parse(jobInputsSchema, job.inputs, "inputs");
+}
+
+/** A job's inputs as they may leave the server: the data input's SAS token masked (maskDataPath). */
+export function maskJobInputs(inputs: JobInputs): JobInputs {
+  return inputs.data ? { ...inputs, data: { ...inputs.data, path: maskDataPath(inputs.data.path) } } : inputs;
 }
 
 /** The settings to store: the deployment's own values with the invocation's overrides applied. */

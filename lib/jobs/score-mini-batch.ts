@@ -8,7 +8,7 @@ import { db } from "@/lib/db";
 import { logError } from "@/lib/log";
 import { getScoringPools, workspaceWorkDir, type MiniBatchInput, type MiniBatchResult } from "@/lib/scoring";
 import { downloadBlob, stageBlock } from "@/lib/storage";
-import { parseDataPath } from "./data-paths";
+import { maskDataPath, parseDataPath } from "./data-paths";
 import { blockScope, outputPrefix } from "./finalize-job";
 import { isDeterministicInitFailure } from "./job-failure";
 import { checkCsvChunk, invalidResult } from "./result-checks";
@@ -196,7 +196,7 @@ async function scoreAttempt(
       prepared = await prepareMiniBatchRows({ source, blob: inPath.path, data: rowInput, mb, firstRow, file: local });
       if (prepared.ragged)
         throw new PermanentMiniBatchError(
-          `${prepared.ragged} (input ${inputs.data.path}). Fix the row, or quote fields that contain the delimiter.`,
+          `${prepared.ragged} (input ${maskDataPath(inputs.data.path)}). Fix the row, or quote fields that contain the delimiter.`,
         );
       input = { kind: prepared.kind, file: local, rowCount: inputCount };
     } else if (inputs.data.type === "tabular") {
@@ -216,7 +216,9 @@ async function scoreAttempt(
         firstRow: mb.index * settings.miniBatchSize + 1,
       });
       if (ragged)
-        throw new PermanentMiniBatchError(`${ragged} (input ${inputs.data.path}). Fix the row, or quote fields that contain commas.`);
+        throw new PermanentMiniBatchError(
+          `${ragged} (input ${maskDataPath(inputs.data.path)}). Fix the row, or quote fields that contain commas.`,
+        );
       input = { kind: "tabular", file: local, header: inputs.data.header, rowCount: inputCount };
     } else {
       // A filesystem datastore's files are read in place; a blob's are downloaded (lib/jobs/mini-batch-inputs.ts).
