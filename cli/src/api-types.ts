@@ -2916,6 +2916,8 @@ export interface components {
                 workspaceId: string;
                 actorUserId: string | null;
                 actorTokenId: string | null;
+                /** @description The inbound webhook that acted (a job it started) */
+                actorWebhookId: string | null;
                 action: string;
                 targetType: string;
                 targetId: string | null;
@@ -2926,6 +2928,8 @@ export interface components {
                 createdAt: string;
                 actorEmail: string | null;
                 actorTokenName: string | null;
+                /** @description The inbound webhook's name; null once it is deleted */
+                actorWebhookName: string | null;
                 target: {
                     type: string;
                     id: string | null;

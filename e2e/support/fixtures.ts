@@ -3,6 +3,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { expect, type Page } from "@playwright/test";
 import pg from "pg";
+import { SAMPLE_JOB_SNAPSHOT_SQL } from "../../lib/jobs/sample-job-snapshot";
 import { E2E_PG_PORT } from "../../playwright.config";
 
 export const PASSWORD = "e2e password 123";
@@ -99,32 +100,5 @@ export async function seedToken(slug: string, role: "owner" | "contributor" | "s
   return token;
 }
 
-/**
- * The `inputs, settings` of a job row seeded by SQL, as invokeJob stores them (a job over a folder of a
- * deployment at version 1), so the job page reads a seeded job as it reads any other.
- */
-const SEEDED_INPUTS = { data: { name: "input", type: "uri_folder", path: "datastores/workspaceblobstore/paths/in/" }, literals: {} };
-const SEEDED_SETTINGS = {
-  miniBatchSize: 10,
-  instanceCount: 1,
-  maxConcurrencyPerInstance: 1,
-  maxRetries: 3,
-  timeoutSeconds: 30,
-  errorThreshold: -1,
-  outputAction: "append_row",
-  loggingLevel: "info",
-  runtime: "python",
-  deployment: {
-    id: "seeded",
-    version: 1,
-    interpreter: null,
-    codeDatastoreId: null,
-    codePath: null,
-    scoringScript: "score.py",
-    modelDatastoreId: null,
-    modelPath: null,
-    environmentVariables: {},
-  },
-};
-/** SQL literals for the `inputs, settings` columns of a seeded job. */
-export const SEEDED_JOB_SNAPSHOT_SQL = `'${JSON.stringify(SEEDED_INPUTS)}', '${JSON.stringify(SEEDED_SETTINGS)}'`;
+/** SQL literals for the `inputs, settings` columns of a seeded job, as invokeJob stores them (lib/jobs/sample-job-snapshot.ts). */
+export const SEEDED_JOB_SNAPSHOT_SQL = SAMPLE_JOB_SNAPSHOT_SQL;

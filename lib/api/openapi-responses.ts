@@ -51,6 +51,7 @@ const auditEvent = o({
   workspaceId: str,
   actorUserId: nstr,
   actorTokenId: nstr,
+  actorWebhookId: nstr.describe("The inbound webhook that acted (a job it started)"),
   action: str,
   targetType: str,
   targetId: nstr,
@@ -58,6 +59,7 @@ const auditEvent = o({
   createdAt: date,
   actorEmail: nstr,
   actorTokenName: nstr,
+  actorWebhookName: nstr.describe("The inbound webhook's name; null once it is deleted"),
   target: o({ type: str, id: nstr, name: nstr, href: nstr, parent: nstr.optional() }),
 });
 export const auditEventPageSchema = named("AuditEventPage", o(page(auditEvent)));

@@ -4,6 +4,7 @@ import { z } from "zod";
 import { authenticateApiToken, type TokenPrincipal } from "@/lib/api-tokens/api-tokens";
 import { can, type Permission } from "@/lib/authz/permissions";
 import { AppError } from "@/lib/errors";
+import { JobSnapshotError } from "@/lib/jobs/job-snapshot";
 import { logError } from "@/lib/log";
 import { zodFieldErrors } from "./field-errors";
 
@@ -26,6 +27,8 @@ export function toErrorResponse(e: unknown, context = "API request") {
     return apiError(400, "BAD_REQUEST", "The request is invalid; see details.fieldErrors.", { fieldErrors });
   }
   logError(`${context} failed`, e);
+  // A corrupt job row: still a server fault, but the caller learns which stored field, never a stack (docs/decisions/0031).
+  if (e instanceof JobSnapshotError) return apiError(500, "INTERNAL", e.message, { field: e.field });
   return apiError(500, "INTERNAL", "Something went wrong on our side; the server log has the details.");
 }
 

@@ -8,11 +8,11 @@ const day = z
   .regex(/^\d{4}-\d{2}-\d{2}$/, "Use a date as YYYY-MM-DD.")
   .refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)), "Use a real calendar date.");
 
-/** The audit log's filters, as URL search params: `actor` is `user:<id>`, `token:<id>` or `system`; days are UTC. */
+/** The audit log's filters, as URL search params: `actor` is `user:<id>`, `token:<id>`, `webhook:<id>` or `system`; days are UTC. */
 export const findAuditEventsSchema = pageParamsSchema.extend({
   actor: z
     .string()
-    .regex(/^(user:[\w-]+|token:[\w-]+|system)$/, "Choose an actor from the list.")
+    .regex(/^(user:[\w-]+|token:[\w-]+|webhook:[\w-]+|system)$/, "Choose an actor from the list.")
     .optional(),
   action: z
     .string()
@@ -44,7 +44,8 @@ function whereOf(workspaceId: string, f: Partial<FindAuditEventsInput>): Prisma.
     workspaceId,
     ...(actor?.[0] === "user" ? { actorUserId: actor[1] } : {}),
     ...(actor?.[0] === "token" ? { actorTokenId: actor[1] } : {}),
-    ...(actor?.[0] === "system" ? { actorUserId: null, actorTokenId: null } : {}),
+    ...(actor?.[0] === "webhook" ? { actorWebhookId: actor[1] } : {}),
+    ...(actor?.[0] === "system" ? { actorUserId: null, actorTokenId: null, actorWebhookId: null } : {}),
     // "webhook" matches every webhook.* action; "webhook.deleted" only that one.
     ...(f.action ? (f.action.includes(".") ? { action: f.action } : { action: { startsWith: `${f.action}.` } }) : {}),
     ...(f.resource ? { targetType: f.resource } : {}),
@@ -128,13 +129,16 @@ export async function findAuditEvents(opts: { workspaceId: string } & Partial<Fi
   ]);
   const userIds = [...new Set(rows.map((r) => r.actorUserId).filter((x): x is string => !!x))];
   const tokenIds = [...new Set(rows.map((r) => r.actorTokenId).filter((x): x is string => !!x))];
-  const [users, tokens, targets] = await Promise.all([
+  const webhookIds = [...new Set(rows.map((r) => r.actorWebhookId).filter((x): x is string => !!x))];
+  const [users, tokens, webhooks, targets] = await Promise.all([
     db.user.findMany({ where: { id: { in: userIds } }, select: { id: true, email: true } }),
     db.apiToken.findMany({ where: { workspaceId: opts.workspaceId, id: { in: tokenIds } }, select: { id: true, name: true } }),
+    db.webhook.findMany({ where: { workspaceId: opts.workspaceId, id: { in: webhookIds } }, select: { id: true, name: true } }),
     resolveTargets(opts.workspaceId, rows),
   ]);
   const emailById = new Map(users.map((u) => [u.id, u.email]));
   const tokenName = new Map(tokens.map((t) => [t.id, t.name]));
+  const webhookName = new Map(webhooks.map((w) => [w.id, w.name]));
   return wrap(
     rows.map((r) => {
       const metadata = (r.metadata ?? {}) as Record<string, unknown>;
@@ -152,6 +156,7 @@ export async function findAuditEvents(opts: { workspaceId: string } & Partial<Fi
         ...r,
         actorEmail: r.actorUserId ? (emailById.get(r.actorUserId) ?? null) : null,
         actorTokenName: r.actorTokenId ? (tokenName.get(r.actorTokenId) ?? null) : null,
+        actorWebhookName: r.actorWebhookId ? (webhookName.get(r.actorWebhookId) ?? null) : null,
         target,
       };
     }),
@@ -162,11 +167,12 @@ export async function findAuditEvents(opts: { workspaceId: string } & Partial<Fi
 /** The choices of the audit log's filters: the people and tokens that acted, and the actions and resource types recorded. */
 export async function findAuditFilterOptions(opts: { workspaceId: string }) {
   const where = { workspaceId: opts.workspaceId };
-  const [actions, resources, userIds, tokens] = await Promise.all([
+  const [actions, resources, userIds, tokens, webhooks] = await Promise.all([
     db.auditEvent.findMany({ where, distinct: ["action"], select: { action: true }, orderBy: { action: "asc" } }),
     db.auditEvent.findMany({ where, distinct: ["targetType"], select: { targetType: true }, orderBy: { targetType: "asc" } }),
     db.auditEvent.findMany({ where: { ...where, actorUserId: { not: null } }, distinct: ["actorUserId"], select: { actorUserId: true } }),
     db.apiToken.findMany({ where, select: { id: true, name: true, revokedAt: true }, orderBy: { name: "asc" } }),
+    db.webhook.findMany({ where: { ...where, direction: "inbound" }, select: { id: true, name: true }, orderBy: { name: "asc" } }),
   ]);
   const users = await db.user.findMany({
     where: { id: { in: userIds.map((u) => u.actorUserId as string) } },
@@ -179,6 +185,7 @@ export async function findAuditFilterOptions(opts: { workspaceId: string }) {
     actors: [
       ...users.map((u) => ({ value: `user:${u.id}`, label: u.email })),
       ...tokens.map((t) => ({ value: `token:${t.id}`, label: `token ${t.name}${t.revokedAt ? " (revoked)" : ""}` })),
+      ...webhooks.map((w) => ({ value: `webhook:${w.id}`, label: `inbound webhook ${w.name}` })),
       { value: "system", label: "the system" },
     ],
   };

@@ -3,7 +3,7 @@ import { randomBytes } from "node:crypto";
 import { z } from "zod";
 import { recordAuditEvent, type Actor } from "@/lib/audit/record-audit-event";
 import { decryptSecret, encryptSecret } from "@/lib/crypto/secret-box";
-import { db } from "@/lib/db";
+import { db, type Prisma } from "@/lib/db";
 import { AppError, fieldError, isUniqueViolation, notFound } from "@/lib/errors";
 import { ensureContainer, testConnection, type StorageTarget } from "@/lib/storage";
 import { datastoreNameSchema } from "@/lib/validation";
@@ -174,34 +174,20 @@ export async function createDatastore(opts: {
         fieldErrors: { containerName: [check.reason] },
       });
   }
-  try {
-    const ds = await db.datastore.create({
-      data: {
-        workspaceId: opts.workspaceId,
-        name: input.name,
-        description: input.description,
-        kind: "azure_blob",
-        auth: input.auth,
-        accountName,
-        containerName: input.containerName,
-        credentialCiphertext: encryptSecret(secret),
-        createdById: opts.actor.userId ?? null,
-      },
-      select: publicSelect,
-    });
-    await recordAuditEvent({
-      workspaceId: opts.workspaceId,
-      actor: opts.actor,
-      action: "datastore.created",
-      targetType: "datastore",
-      targetId: ds.id,
-      metadata: { name: ds.name, auth: ds.auth },
-    });
-    return ds;
-  } catch (e) {
-    if (isUniqueViolation(e)) throw fieldError("name", `A datastore named '${input.name}' already exists in this workspace.`, "CONFLICT");
-    throw e;
-  }
+  return insertDatastore({
+    workspaceId: opts.workspaceId,
+    actor: opts.actor,
+    data: {
+      name: input.name,
+      description: input.description,
+      kind: "azure_blob",
+      auth: input.auth,
+      accountName,
+      containerName: input.containerName,
+      credentialCiphertext: encryptSecret(secret),
+    },
+    auditMetadata: (ds) => ({ name: ds.name, auth: ds.auth }),
+  });
 }
 
 /** A filesystem datastore: a new folder of its own under the workspace's datastores dir (docs/decisions/0024). */
@@ -211,32 +197,46 @@ async function createFilesystemDatastore(opts: {
   input: z.infer<typeof createFilesystemDatastoreSchema>;
 }) {
   const folder = `fs-${randomBytes(8).toString("hex")}`;
+  return insertDatastore({
+    workspaceId: opts.workspaceId,
+    actor: opts.actor,
+    data: { name: opts.input.name, description: opts.input.description, kind: "filesystem", auth: "platform", containerName: folder },
+    afterInsert: () => ensureContainer({ auth: "filesystem", workspaceId: opts.workspaceId, folder }),
+    auditMetadata: (ds) => ({ name: ds.name, kind: ds.kind }),
+  });
+}
+
+type PublicDatastore = Awaited<ReturnType<typeof getDatastoreOrThrow>>;
+
+/**
+ * The tail both kinds share: insert the row, run `afterInsert` (e.g. make the folder), audit,
+ * and answer a taken name as a 409 on the `name` field.
+ */
+async function insertDatastore(opts: {
+  workspaceId: string;
+  actor: Actor;
+  data: Omit<Prisma.DatastoreUncheckedCreateInput, "workspaceId" | "createdById">;
+  afterInsert?: () => Promise<unknown>;
+  auditMetadata: (ds: PublicDatastore) => Record<string, string>;
+}): Promise<PublicDatastore> {
   try {
     const ds = await db.datastore.create({
-      data: {
-        workspaceId: opts.workspaceId,
-        name: opts.input.name,
-        description: opts.input.description,
-        kind: "filesystem",
-        auth: "platform",
-        containerName: folder,
-        createdById: opts.actor.userId ?? null,
-      },
+      data: { ...opts.data, workspaceId: opts.workspaceId, createdById: opts.actor.userId ?? null },
       select: publicSelect,
     });
-    await ensureContainer({ auth: "filesystem", workspaceId: opts.workspaceId, folder });
+    await opts.afterInsert?.();
     await recordAuditEvent({
       workspaceId: opts.workspaceId,
       actor: opts.actor,
       action: "datastore.created",
       targetType: "datastore",
       targetId: ds.id,
-      metadata: { name: ds.name, kind: ds.kind },
+      metadata: opts.auditMetadata(ds),
     });
     return ds;
   } catch (e) {
     if (isUniqueViolation(e))
-      throw fieldError("name", `A datastore named '${opts.input.name}' already exists in this workspace.`, "CONFLICT");
+      throw fieldError("name", `A datastore named '${opts.data.name}' already exists in this workspace.`, "CONFLICT");
     throw e;
   }
 }

@@ -5,7 +5,17 @@ import { Zip, ZipDeflate } from "fflate";
 import { recordAuditEvent, type Actor } from "@/lib/audit/record-audit-event";
 import { db } from "@/lib/db";
 import { fieldError, notFound } from "@/lib/errors";
-import { blobExists, blobSize, deleteBlob, downloadBlob, listBlobs, listFolder, type StorageTarget, uploadBlob } from "@/lib/storage";
+import {
+  blobExists,
+  blobSize,
+  deleteBlob,
+  downloadBlob,
+  downloadExistingBlob,
+  listBlobs,
+  listFolder,
+  type StorageTarget,
+  uploadBlob,
+} from "@/lib/storage";
 import { nameProblem, prefixProblem, printable } from "@/lib/storage/names";
 import { getDatastoreOrThrow, getStorageTargetOrThrow } from "./datastores";
 import { DEFAULT_DATASTORE_NAME, PLATFORM_PREFIX } from "./default-datastore";
@@ -38,8 +48,7 @@ export async function uploadDatastoreFile(opts: {
 export async function downloadDatastoreFile(opts: { workspaceId: string; datastore: string; path: string }) {
   const path = cleanPath(opts.path);
   const target = await getStorageTargetOrThrow({ workspaceId: opts.workspaceId, name: opts.datastore });
-  if (!(await blobExists(target, path))) throw notFound(`File '${path}' in datastore '${opts.datastore}'`);
-  return downloadBlob(target, path);
+  return downloadExistingBlob(target, path, notFound(`File '${path}' in datastore '${opts.datastore}'`).message);
 }
 
 // One level of a datastore folder: sub-folders and files.

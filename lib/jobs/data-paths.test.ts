@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { DataPathError, parseDataPath } from "./data-paths";
+import { DataPathError, maskDataPath, parseDataPath } from "./data-paths";
 
 describe("parseDataPath", () => {
   it("accepts Azure ML's azureml:// form and the short form", () => {
@@ -34,5 +34,18 @@ describe("parseDataPath", () => {
   it("refuses anything else with a message that shows the accepted forms", () => {
     expect(() => parseDataPath("/local/file.csv")).toThrow(/datastores\/<datastore>\/paths\/<path>/);
     expect(() => parseDataPath("datastores/ws/paths/../../etc")).toThrow(DataPathError);
+  });
+});
+
+describe("maskDataPath", () => {
+  it("masks every value of a blob URL's SAS query, keeping the names, and leaves other paths as they are", () => {
+    expect(maskDataPath("https://acct01.blob.core.windows.net/in/2026/?sv=2024-01-01&sp=rl&se=2030-01-01&sig=abc%2Fdef%3D")).toBe(
+      "https://acct01.blob.core.windows.net/in/2026/?sv=********&sp=********&se=********&sig=********",
+    );
+    expect(maskDataPath("http://127.0.0.1:10000/devstoreaccount1/c/a.csv?sig=x#frag")).toBe(
+      "http://127.0.0.1:10000/devstoreaccount1/c/a.csv?sig=********",
+    );
+    expect(maskDataPath("https://acct01.blob.core.windows.net/public/a.csv")).toBe("https://acct01.blob.core.windows.net/public/a.csv");
+    expect(maskDataPath("datastores/workspaceblobstore/paths/in/?sig=literal")).toBe("datastores/workspaceblobstore/paths/in/?sig=literal");
   });
 });

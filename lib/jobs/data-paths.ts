@@ -69,3 +69,23 @@ export function parseDataPath(raw: string): DataPath {
 export function formatDataPath(p: DataPath): string {
   return p.kind === "datastore" ? `datastores/${p.datastore}/paths/${p.path}` : `${p.endpoint}/${p.containerName}/${p.path}`;
 }
+
+/**
+ * A data path as it may leave the server (API, job page, job files, the scoring payload, messages):
+ * a blob URL's query, its SAS token, keeps each parameter's name with the value replaced by
+ * ******** (`?sv=********&sig=********`), so a reader sees that a SAS was given and never any of it.
+ * The stored path keeps the token: the planner and scorer read with it (docs/decisions/0031).
+ */
+export function maskDataPath(raw: string): string {
+  if (!/^https?:\/\//i.test(raw.trim())) return raw;
+  const q = raw.indexOf("?");
+  if (q === -1) return raw.replace(/#.*$/, "");
+  const query = raw
+    .slice(q + 1)
+    .replace(/#.*$/, "")
+    .split("&")
+    .filter(Boolean)
+    .map((p) => `${p.includes("=") ? p.slice(0, p.indexOf("=")) : p}=********`)
+    .join("&");
+  return `${raw.slice(0, q)}${query ? `?${query}` : ""}`;
+}

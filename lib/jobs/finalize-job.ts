@@ -4,7 +4,7 @@ import { db } from "@/lib/db";
 import { createHash } from "node:crypto";
 import { presentJobSettings } from "@/lib/deployments/present-settings";
 import { commitBlocks, listBlocks, stageBlock, uploadBlob } from "@/lib/storage";
-import { parseDataPath } from "./data-paths";
+import { maskDataPath, parseDataPath } from "./data-paths";
 import { readJobSnapshot } from "./job-snapshot";
 import { inputUnit, rowsOf } from "./mini-batch-inputs";
 import { resolveDataTarget } from "./resolve-data-target";
@@ -119,7 +119,7 @@ export async function finalizeJob(opts: { jobId: string; reason?: FinalizeReason
             ? {
                 mini_batch: r.index,
                 attempt: r.attempts,
-                file: inputs.data?.path,
+                file: inputs.data ? maskDataPath(inputs.data.path) : undefined,
                 rows: rowsOf(job, r),
                 failed_rows: r.failedCount,
                 error: r.error,
@@ -186,7 +186,7 @@ export async function finalizeJob(opts: { jobId: string; reason?: FinalizeReason
     error,
     mini_batches: { total: fresh.miniBatchesTotal, completed: fresh.miniBatchesCompleted, failed: fresh.miniBatchesFailed },
     [tabular ? "rows" : "files"]: { total: fresh.filesTotal, succeeded: fresh.filesCompleted, failed: fresh.filesFailed },
-    output: settings.outputAction === "append_row" ? `${job.outputPath.replace(/\/?$/, "/")}${job.outputFileName}` : null,
+    output: settings.outputAction === "append_row" ? maskDataPath(`${job.outputPath.replace(/\/?$/, "/")}${job.outputFileName}`) : null,
     settings: presentJobSettings(settings),
     started_at: fresh.startedAt,
     finished_at: finishedAt,

@@ -82,10 +82,6 @@ export async function previewJobOutput(opts: {
       size += (chunk as Buffer).length;
       if (size >= PREVIEW_BYTES) break;
     }
-  } catch (e) {
-    // A filesystem datastore's file is opened as it is read: a missing one fails here, not at open.
-    if ((e as NodeJS.ErrnoException).code === "ENOENT") return { columns: null, reason: "The output file is not in storage." };
-    throw e;
   } finally {
     file.stream.destroy();
   }

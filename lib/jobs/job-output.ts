@@ -2,7 +2,7 @@ import "server-only";
 import type { Readable } from "node:stream";
 import { db } from "@/lib/db";
 import { AppError, notFound } from "@/lib/errors";
-import { blobExists, downloadBlob } from "@/lib/storage";
+import { downloadExistingBlob } from "@/lib/storage";
 import { parseDataPath } from "./data-paths";
 import { outputPrefix } from "./finalize-job";
 import { readJobSettings } from "./job-snapshot";
@@ -32,10 +32,13 @@ export async function openJobFile(opts: {
   const fileName = opts.file === "predictions" ? job.outputFileName : opts.file === "errors" ? "errors.jsonl" : "job-summary.json";
   const target = await resolveDataTarget({ workspaceId: job.workspaceId, path: parseDataPath(job.outputPath) });
   const blob = outputPrefix(job.outputPath) + fileName;
-  if (!(await blobExists(target, blob)))
-    throw new AppError("NOT_FOUND", `Job '${job.name}' has no ${fileName} (it may have stopped before any output was written).`);
+  const stream = await downloadExistingBlob(
+    target,
+    blob,
+    `Job '${job.name}' has no ${fileName} (it may have stopped before any output was written).`,
+  );
   const contentType = opts.file === "predictions" ? "text/csv" : opts.file === "errors" ? "application/x-ndjson" : "application/json";
-  return { stream: await downloadBlob(target, blob), fileName, contentType };
+  return { stream, fileName, contentType };
 }
 
 // The captured logs of a job's mini-batches (one, or all that have logs), as plain text.

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { presentJobSettings } from "@/lib/deployments/present-settings";
 import { MASK } from "@/lib/deployments/settings";
 import { invokeJobSchema } from "./invoke-job";
+import { SAMPLE_JOB_INPUTS, SAMPLE_JOB_SETTINGS, SAMPLE_JOB_SNAPSHOT_SQL } from "./sample-job-snapshot";
 import { applyJobOverrides, JobSnapshotError, readJobSnapshot, snapshotInvokeFields, type JobSettings } from "./job-snapshot";
 
 const settings: JobSettings = {
@@ -51,6 +52,11 @@ describe("readJobSnapshot", () => {
     expect(() => readJobSnapshot({ settings, inputs: { literals: {}, data: { name: "x", type: "nope", path: "p" } } })).toThrow(
       /inputs.*data\.type/,
     );
+  });
+
+  it("reads the sample snapshot that SQL-seeded jobs store (e2e fixtures, the jobs-table benchmark)", () => {
+    const [inputs, settings] = JSON.parse(`[${SAMPLE_JOB_SNAPSHOT_SQL.replace(/^'|'$/g, "").replace("', '", ",")}]`);
+    expect(readJobSnapshot({ settings, inputs })).toEqual({ settings: SAMPLE_JOB_SETTINGS, inputs: SAMPLE_JOB_INPUTS });
   });
 
   it("takes jobs stored before the sandbox settings and environment files existed", () => {

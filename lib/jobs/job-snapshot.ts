@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { deploymentSettingFields as fields } from "@/lib/deployments/settings";
+import { maskDataPath } from "./data-paths";
 import { LITERAL_INPUT_TYPES } from "./literal-inputs";
 import { DATA_INPUT_TYPES } from "./inputs";
 import { rowOptionsBody, rowOptionsSchema } from "./tabular/options";
@@ -110,12 +111,24 @@ export interface JobSnapshot {
   inputs: JobInputs;
 }
 
-/** The stored snapshot does not have the shape this version writes: a bug or a hand-edited row, never the caller's input. */
+/**
+ * The stored snapshot does not have the shape this version writes: a bug or a hand-edited row, never
+ * the caller's input. `field` names the unreadable value by its column and zod path (`inputs.data.path`);
+ * the API answers it as a 500 with that field, the job page as a notice (docs/decisions/0031).
+ */
 export class JobSnapshotError extends Error {
-  constructor(what: string, error: z.ZodError) {
+  readonly field: string;
+  readonly reason: string;
+  constructor(what: "settings" | "inputs", error: z.ZodError) {
     const first = error.issues[0];
-    super(`The job's stored ${what} are not readable: ${first ? `${first.path.join(".") || "(root)"}: ${first.message}` : error.message}`);
+    const field = [what, ...(first?.path ?? []).map(String)].join(".");
+    const reason = first?.message ?? error.message;
+    super(
+      `The job's stored ${what} are not readable: ${field}: ${reason}. The row was changed outside Batchpoint; restore that field from a backup.`,
+    );
     this.name = "JobSnapshotError";
+    this.field = field;
+    this.reason = reason;
   }
 }
 
@@ -145,6 +158,11 @@ export function readJobSettings(job: { settings: unknown }): JobSettings {
 /** The stored inputs alone, for code that selects only that column. */
 export function readJobInputs(job: { inputs: unknown }): JobInputs {
   return parse(jobInputsSchema, job.inputs, "inputs");
+}
+
+/** A job's inputs as they may leave the server: the data input's SAS token masked (maskDataPath). */
+export function maskJobInputs(inputs: JobInputs): JobInputs {
+  return inputs.data ? { ...inputs, data: { ...inputs.data, path: maskDataPath(inputs.data.path) } } : inputs;
 }
 
 /** The settings to store: the deployment's own values with the invocation's overrides applied. */

@@ -1,5 +1,6 @@
 import { presentJobSettings } from "@/lib/deployments/present-settings";
-import { readJobSnapshot } from "./job-snapshot";
+import { maskDataPath } from "./data-paths";
+import { maskJobInputs, readJobSnapshot } from "./job-snapshot";
 import { jobUnit } from "./mini-batch-inputs";
 import { presentRetryRound } from "./retry-rounds";
 import { jobProgress, rowCounts, type ProgressInput } from "./progress";
@@ -40,10 +41,11 @@ export function presentJob(j: JobRow, baseUrl = "") {
     endpoint: j.endpointName,
     deployment: j.deploymentName,
     deploymentVersion: j.deploymentVersion,
-    inputs,
+    // A blob URL's SAS token never leaves the server (docs/decisions/0031).
+    inputs: maskJobInputs(inputs),
     explain: j.explain ?? false,
     settings: presentJobSettings(settings),
-    output: { path: j.outputPath, fileName: j.outputFileName },
+    output: { path: maskDataPath(j.outputPath), fileName: j.outputFileName },
     progress,
     // What the counts count: "files", "rows" (tabular, jsonl), "items" (sources) or "runs" (a job without data).
     unit: jobUnit(inputs),

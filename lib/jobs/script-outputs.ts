@@ -6,7 +6,7 @@ import type { Readable } from "node:stream";
 import { db } from "@/lib/db";
 import { AppError, notFound } from "@/lib/errors";
 import type { MiniBatchResult } from "@/lib/scoring";
-import { blobExists, deleteBlob, downloadBlob, uploadBlob, type StorageTarget } from "@/lib/storage";
+import { blobExists, deleteBlob, downloadExistingBlob, uploadBlob, type StorageTarget } from "@/lib/storage";
 import { parseDataPath } from "./data-paths";
 import { outputPrefix } from "./finalize-job";
 import { readJobSettings } from "./job-snapshot";
@@ -185,7 +185,12 @@ export async function openJobOutput(opts: {
     select: { workspaceId: true, outputPath: true },
   });
   const target = await resolveDataTarget({ workspaceId: job.workspaceId, path: parseDataPath(job.outputPath) });
-  return { stream: await downloadBlob(target, outputPrefix(job.outputPath) + file.path), fileName: path.posix.basename(file.path) };
+  const stream = await downloadExistingBlob(
+    target,
+    outputPrefix(job.outputPath) + file.path,
+    `Job '${opts.name}' lists the output file '${opts.path}', but it is no longer in storage (deleted since the job wrote it).`,
+  );
+  return { stream, fileName: path.posix.basename(file.path) };
 }
 
 /** The files a job's script wrote, for the job page (database only, no storage call). */

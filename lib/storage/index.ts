@@ -1,5 +1,6 @@
 import "server-only";
 import type { Readable } from "node:stream";
+import { AppError } from "@/lib/errors";
 import { azureBlobBackend } from "./azure-blob";
 import { filesystemBackend } from "./filesystem";
 import type { BlobItem, BlockKey, FolderListing, RefusedName, StorageBackend, StorageTarget } from "./types";
@@ -64,6 +65,19 @@ export function uploadBlob(
 /** Streams a blob, or the byte range [offset, offset + count) of it. */
 export function downloadBlob(target: StorageTarget, path: string, range?: { offset: number; count: number }): Promise<Readable> {
   return backendOf(target).downloadBlob(target, path, range);
+}
+
+/**
+ * Streams a blob that should exist: opened before it returns, so a missing one (on Azure Blob and on a
+ * filesystem datastore alike, and one deleted since it was listed) is `AppError("NOT_FOUND", message)`.
+ */
+export async function downloadExistingBlob(target: StorageTarget, path: string, message: string): Promise<Readable> {
+  try {
+    return await backendOf(target).downloadBlob(target, path);
+  } catch (e) {
+    if ((e as { statusCode?: number }).statusCode === 404) throw new AppError("NOT_FOUND", message);
+    throw e;
+  }
 }
 
 export function readBlobText(target: StorageTarget, path: string): Promise<string> {

@@ -277,7 +277,7 @@ async function startFromDelivery(
     const overrides = d.resolveInput ? { ...d.overrides, input: await d.resolveInput() } : d.overrides;
     const { job, created } = await startJob({
       workspaceId: hook.workspaceId,
-      actor: { userId: null },
+      actor: { userId: null, webhookId: hook.id },
       endpointName: hook.endpoint.name,
       input: { ...mergeInvocation(hook, overrides), idempotencyKey: jobKeyOf(hook.id, d.eventId) } as Parameters<
         typeof startJob

@@ -13,6 +13,7 @@ import { cpus, loadavg, tmpdir } from "node:os";
 import path from "node:path";
 import pg from "pg";
 import { startEmbeddedPostgres } from "../../executor/src/embedded-postgres";
+import { SAMPLE_JOB_OUTPUT_PATH, SAMPLE_JOB_SNAPSHOT_SQL } from "../../lib/jobs/sample-job-snapshot";
 import { applyMigrations } from "../../prisma/migrate";
 import { writeBenchmarkSection } from "./write-section";
 
@@ -32,6 +33,7 @@ Object.assign(process.env, {
 });
 const { findJobList } = await import("../../lib/jobs/find-job-list");
 const { db } = await import("../../lib/db");
+const { presentJob } = await import("../../lib/jobs/present-job");
 
 const sql = new pg.Client({ connectionString: embedded.url });
 await sql.connect();
@@ -49,7 +51,7 @@ await sql.query(
      -- Display names as people give them (a third of the jobs have none), tags on half.
      CASE WHEN i % 3 = 0 THEN NULL ELSE (ARRAY['Nightly claims','Weekly churn','Fraud backfill','December reviews','Image audit'])[1 + i % 5] || ' ' || to_char(now() - make_interval(mins => i), 'YYYY-MM-DD HH24:MI') END,
      CASE WHEN i % 2 = 0 THEN jsonb_build_object('team', (ARRAY['risk','support','vision'])[1 + i % 3]) ELSE '{}'::jsonb END,
-     'ep-' || (i % 20), 'blue', 1, '{}', '{}', 'out/', 'predictions.csv',
+     'ep-' || (i % 20), 'blue', 1, ${SAMPLE_JOB_SNAPSHOT_SQL}, '${SAMPLE_JOB_OUTPUT_PATH}', 'predictions.csv',
      (ARRAY['completed','failed','canceled'])[1 + i % 3]::"JobStatus", CASE WHEN i % 4 = 0 THEN NULL ELSE 'ubench' END, CASE WHEN i % 4 = 0 THEN 'api' ELSE 'ui' END,
      now() - make_interval(mins => i), now() - make_interval(mins => i), now() - make_interval(mins => i) + interval '90 seconds', 4, 4, 8, 8 - i % 3, i % 3
    FROM generate_series(1, $2::int) AS i`,
@@ -59,6 +61,8 @@ await sql.query(
   `INSERT INTO "AuditEvent" (id, "workspaceId", "actorTokenId", action, "targetType", "targetId", "createdAt")
    SELECT 'a' || id, "workspaceId", 'tbench', 'job.invoked', 'job', id, "createdAt" FROM "Job" WHERE "submittedById" IS NULL`,
 );
+// A seeded job must read as the job page reads it (a snapshot of the stored shape): fail here, not in a browser.
+presentJob(await db.job.findFirstOrThrow({ where: { workspaceId: ws } }));
 await sql.query(`ANALYZE`);
 const seedSeconds = (performance.now() - seedStart) / 1000;
 

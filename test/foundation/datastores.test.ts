@@ -54,6 +54,11 @@ describe("registering a datastore", () => {
       code: "CONFLICT",
       details: { fieldErrors: { name: [expect.stringContaining("already exists")] } },
     });
+    // A filesystem datastore goes through the same insert: a taken name is the same 409, and no second audit row.
+    await expect(
+      createDatastore({ workspaceId: workspace.id, actor: { userId: user.id }, input: { kind: "filesystem", name: "workspaceblobstore" } }),
+    ).rejects.toMatchObject({ code: "CONFLICT", details: { fieldErrors: { name: [expect.stringContaining("already exists")] } } });
+    expect(await db.auditEvent.count({ where: { workspaceId: workspace.id, action: "datastore.created" } })).toBe(0);
     await expect(
       createDatastore({
         workspaceId: workspace.id,

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as hookRoute from "@/app/api/hooks/[webhookId]/route";
+import { findAuditEvents, findAuditFilterOptions } from "@/lib/audit/find-audit-events";
 import { db } from "@/lib/db";
 import { uploadBlob } from "@/lib/storage";
 import { createWebhook } from "@/lib/webhooks/create-webhook";
@@ -72,6 +73,18 @@ describe("inbound webhook: signed generic body", () => {
     expect(jobs[0].settings).toMatchObject({ miniBatchSize: 2 });
     expect(await waitForJob(jobs[0].id)).toMatchObject({ status: "completed", filesCompleted: 3, miniBatchesTotal: 2 });
     expect(await deliveries()).toEqual([expect.objectContaining({ status: "accepted", jobId: jobs[0].id, eventType: "job.invoke" })]);
+
+    // The audit log names the webhook as who started the job, not "the system", and filters by it.
+    const invoked = await findAuditEvents({ workspaceId: fx.workspace.id, action: "job.invoked" });
+    expect(invoked.data).toEqual([
+      expect.objectContaining({ actorUserId: null, actorTokenId: null, actorWebhookId: webhookId, actorWebhookName: "on-upload" }),
+    ]);
+    expect((await findAuditFilterOptions({ workspaceId: fx.workspace.id })).actors).toContainEqual({
+      value: `webhook:${webhookId}`,
+      label: "inbound webhook on-upload",
+    });
+    expect((await findAuditEvents({ workspaceId: fx.workspace.id, actor: `webhook:${webhookId}` })).count).toBe(1);
+    expect((await findAuditEvents({ workspaceId: fx.workspace.id, actor: "system", action: "job.invoked" })).count).toBe(0);
   });
 
   it("answers a replay of the same signed request with the same job and starts no other", async () => {

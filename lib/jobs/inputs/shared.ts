@@ -6,7 +6,7 @@ import { pipeline } from "node:stream/promises";
 import { DEFAULT_DATASTORE_NAME, PLATFORM_PREFIX } from "@/lib/datastores/default-datastore";
 import { AppError } from "@/lib/errors";
 import { blobExists, blobSize, downloadBlob, localFile, localFolder, resolveUnder, type StorageTarget } from "@/lib/storage";
-import type { DataPath } from "../data-paths";
+import { type DataPath, maskDataPath } from "../data-paths";
 import type { JobDataInput, JobSettings } from "../job-snapshot";
 import { prepareRows, type RowInput, shapeScoredRows } from "../tabular/rows";
 import type { MaterializeContext, MaterializedInput, MiniBatchLike, PlanContext, ValidateOptions } from "./types";
@@ -127,7 +127,9 @@ export async function materializeShapedRows(ctx: MaterializeContext, rowInput: R
   const prepared = prepareRows(await readByteRange(ctx.target, ctx.path.path, mb), rowInput, firstRow);
   await writeFile(file, prepared.workerText);
   if (prepared.ragged)
-    throw new MiniBatchInputError(`${prepared.ragged} (input ${ctx.data.path}). Fix the row, or quote fields that contain the delimiter.`);
+    throw new MiniBatchInputError(
+      `${prepared.ragged} (input ${maskDataPath(ctx.data.path)}). Fix the row, or quote fields that contain the delimiter.`,
+    );
   return {
     input: { kind: prepared.kind, file, rowCount: mb.itemCount },
     inputDir,

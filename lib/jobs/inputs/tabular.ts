@@ -4,6 +4,7 @@ import { mkdir } from "node:fs/promises";
 import path from "node:path";
 import { pipeline } from "node:stream/promises";
 import { downloadBlob } from "@/lib/storage";
+import { maskDataPath } from "../data-paths";
 import { checkCsvChunk } from "../result-checks";
 import { CsvSplitError, splitCsvRows } from "../split-csv";
 import { csvDialectOf } from "../tabular/options";
@@ -90,6 +91,7 @@ async function materializeCsvRange(ctx: MaterializeContext): Promise<Materialize
   );
   // A ragged row would be padded or shifted by the reader: refuse it, naming its line.
   const ragged = await checkCsvChunk({ file, header: data.header ?? "", firstLine: mb.firstLine, firstRow: rowRange(ctx.settings, mb)[0] });
-  if (ragged) throw new MiniBatchInputError(`${ragged} (input ${data.path}). Fix the row, or quote fields that contain commas.`);
+  if (ragged)
+    throw new MiniBatchInputError(`${ragged} (input ${maskDataPath(data.path)}). Fix the row, or quote fields that contain commas.`);
   return { input: { kind: "tabular", file, header: data.header, rowCount: mb.itemCount }, inputDir };
 }

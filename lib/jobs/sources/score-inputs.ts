@@ -6,7 +6,8 @@ import { pipeline } from "node:stream/promises";
 import type { MiniBatchInput, MiniBatchResult } from "@/lib/scoring";
 import { downloadBlob } from "@/lib/storage";
 import { presentJobSettings } from "@/lib/deployments/present-settings";
-import { readJobInputs, readJobSnapshot } from "../job-snapshot";
+import { maskDataPath } from "../data-paths";
+import { maskJobInputs, readJobInputs, readJobSnapshot } from "../job-snapshot";
 import { openJobSecrets, sourceTarget, type JobSecrets } from "./job-secrets";
 
 type JobRow = {
@@ -43,10 +44,11 @@ export function jobPayload(job: JobRow, secrets: JobSecrets, item?: { key: strin
     literalInputs: Object.fromEntries(
       Object.entries(inputs.literals).map(([k, value]) => [k, { type: inputs.literalTypes?.[k] ?? typeof value, value }]),
     ),
-    input: inputs.data ?? null,
+    // The scoring process gets no credential: a SAS token in the input's URL is masked.
+    input: inputs.data ? maskJobInputs(inputs).data : null,
     sources: inputs.sources?.map((s) => ({ key: s.key, files: s.files })) ?? null,
     item: item?.key ?? null,
-    output: { path: job.outputPath, fileName: job.outputFileName },
+    output: { path: maskDataPath(job.outputPath), fileName: job.outputFileName },
     settings: { ...presentJobSettings(settings), environmentVariables: undefined },
     environmentVariables: Object.keys(secrets.environmentVariables ?? {}),
     explain: job.explain,

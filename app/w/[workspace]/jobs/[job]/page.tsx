@@ -13,7 +13,6 @@ import { getDeploymentOrThrow } from "@/lib/deployments/manage-deployment";
 import { getJobEnvironmentBuild } from "@/lib/jobs/job-logs";
 import { isFinalJobStatus, jobActions } from "@/shared/job-status";
 import { InputItems } from "./_components/input-items";
-import { readJobSnapshot } from "@/lib/jobs/job-snapshot";
 import { findJobItems } from "@/lib/jobs/sources/job-items";
 import { JobHeader } from "./_components/job-header";
 import { JobOutputCard } from "./_components/job-output-card";
@@ -22,6 +21,7 @@ import { JobSettingsCard } from "./_components/job-settings-card";
 import { JobStatusNotice } from "./_components/job-status-notice";
 import { MiniBatchesCard } from "./_components/mini-batches-card";
 import { RetryRounds } from "./_components/retry-rounds";
+import { UnreadableJob } from "./_components/unreadable-job";
 
 type Params = { params: Promise<{ workspace: string; job: string }>; searchParams: Promise<Record<string, string | string[]>> };
 
@@ -33,7 +33,8 @@ const miniBatchQuerySchema = pageParamsSchema.extend({ mb: z.enum(["failed"]).op
 
 export default async function JobPage({ params, searchParams }: Params) {
   const { workspace: slug, job: name } = await params;
-  const { ctx, job } = await loadJobForPage(slug, name);
+  const { ctx, job, unreadable } = await loadJobForPage(slug, name);
+  if (unreadable) return <UnreadableJob slug={slug} name={name} field={unreadable.field} reason={unreadable.reason} />;
   const query = parseSearchParams(miniBatchQuerySchema, await searchParams);
   const final = isFinalJobStatus(job.status);
   const allowed = jobActions(job);
@@ -62,7 +63,8 @@ export default async function JobPage({ params, searchParams }: Params) {
     getJobEnvironmentBuild({ workspaceId: ctx.workspace.id, name }),
   ]);
   const scriptFiles = await findScriptOutputFiles({ workspaceId: ctx.workspace.id, jobId: job.id });
-  const { inputs } = readJobSnapshot(job);
+  // As the API shows them: a SAS token in the input's URL is masked.
+  const { inputs } = view;
   const items = inputs.sources ? await findJobItems({ workspaceId: ctx.workspace.id, name }) : null;
   // Sealed credentials or variables cannot be copied into a new job: no re-run button for those.
   const hasSecrets = !!inputs.sources || !!inputs.environmentVariables;

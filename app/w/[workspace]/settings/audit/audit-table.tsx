@@ -10,7 +10,7 @@ import { formatDateTime } from "@/components/ui/format";
 export interface AuditRow {
   id: string;
   action: string;
-  actor: { kind: "user" | "token" | "system"; label: string };
+  actor: { kind: "user" | "token" | "webhook" | "system"; label: string };
   target: { type: string; name: string | null; href: string | null; parent?: string | null };
   metadata: Record<string, unknown>;
   createdAt: Date;

@@ -105,7 +105,9 @@ export default async function AuditPage({
             ? { kind: "user" as const, label: e.actorEmail }
             : e.actorTokenId
               ? { kind: "token" as const, label: e.actorTokenName ?? "(deleted token)" }
-              : { kind: "system" as const, label: "the system" },
+              : e.actorWebhookId
+                ? { kind: "webhook" as const, label: `inbound webhook ${e.actorWebhookName ?? "(deleted)"}` }
+                : { kind: "system" as const, label: "the system" },
           target: e.target,
           metadata: e.metadata as Record<string, unknown>,
           createdAt: e.createdAt,
