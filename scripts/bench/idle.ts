@@ -166,7 +166,12 @@ class Stack {
       BATCHPOINT_ADMIN_PASSWORD: "idle bench password",
       BATCHPOINT_ADMIN_TOKEN: TOKEN,
     });
-    this.child = spawn("npm", ["start", "--silent"], { cwd: this.dir, env: env as NodeJS.ProcessEnv, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+    this.child = spawn("npm", ["start", "--silent"], {
+      cwd: this.dir,
+      env: env as NodeJS.ProcessEnv,
+      detached: true,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let tail = "";
     const ready = new Promise<string>((resolve, reject) => {
       const onLine = (line: string) => {
@@ -243,7 +248,7 @@ class Stack {
 
 function describe(dir: string): string {
   try {
-    return execFileSync("git", ["-C", dir, "log", "-1", "--format=%h"], { encoding: "utf8" }).trim();
+    return execFileSync("git", ["-C", dir, "log", "-1", "--format=%h"], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
   } catch {
     const base = read(path.join(dir, ".base-commit"));
     return base ? base.trim().slice(0, 7) : path.basename(dir);
