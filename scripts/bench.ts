@@ -6,6 +6,7 @@ const suites = [
   ["executor", "executor/bench/run.ts"],
   ["jobs", "scripts/bench/jobs.ts"],
   ["peers", "scripts/bench/peers.ts"],
+  ["idle", "scripts/bench/idle.ts"],
 ] as const;
 const only = process.argv[2];
 for (const [name, file] of suites) {

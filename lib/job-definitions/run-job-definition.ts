@@ -107,6 +107,11 @@ export async function runScheduledJobDefinition(opts: {
   }
 }
 
+/** Whether any enabled job definition has a schedule. Claiming due slots does not change it. */
+export async function anyScheduledJobDefinition(): Promise<boolean> {
+  return (await db.jobDefinition.findFirst({ where: { enabled: true, schedule: { not: null } }, select: { id: true } })) !== null;
+}
+
 /**
  * The scheduler's tick: every enabled definition whose next run is due gets one run, for the latest
  * scheduled time at or before `now` (slots missed while the server was down collapse into one), and

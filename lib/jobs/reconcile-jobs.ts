@@ -11,6 +11,11 @@ type RepairEvent =
   | ReturnType<typeof plain<ReturnType<typeof jobFinished.create>>>
   | ReturnType<typeof laneEvents>[number];
 
+/** Whether any job has not ended: when none has, nothing can stall and the reconciler has nothing to do. */
+export async function anyOpenJob(): Promise<boolean> {
+  return (await db.job.findFirst({ where: { status: { in: [...OPEN_JOB_STATUSES] } }, select: { id: true } })) !== null;
+}
+
 /**
  * Finds jobs that stopped moving in a non-terminal state and returns the events that drive each to
  * its end: `queued` (its start event was never sent) and `preparing` (planning died) are planned

@@ -78,6 +78,10 @@ export async function startAzurite(opts: { dataDir: string; port?: number; extra
       "--skipApiVersionCheck",
       "--loose",
       "--silent",
+      // Azurite reports usage to Microsoft by default: an HTTPS exporter that, offline, retries and
+      // spools to disk every few seconds (about 5 ms/s of CPU with nothing else to do). A self-hosted
+      // product sends nothing anywhere.
+      "--disableTelemetry",
     ],
     { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, AZURITE_ACCOUNTS: accounts } },
   );
