@@ -3703,3 +3703,6 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export type operations = Record<string, never>;
+
+/** The data input types of the invoke body (`input.type`), in the server's order. */
+export const invokeInputTypes = ["uri_folder","uri_file","tabular","jsonl"] as const satisfies readonly NonNullable<components["schemas"]["InvokeJob"]["input"]>["type"][];

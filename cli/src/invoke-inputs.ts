@@ -1,11 +1,20 @@
 import { parse as parseYaml } from "yaml";
+import { invokeInputTypes } from "./api-types";
 import { UsageError } from "./errors";
 
-/** tabular: one CSV split into mini-batches of rows (a Batchpoint extension of Azure's input types). */
-export const DATA_INPUT_TYPES = ["uri_folder", "uri_file", "tabular", "jsonl"] as const;
+/**
+ * The data input types the server takes, from the generated contract (the invoke body's `input.type`
+ * enum): Azure's uri_folder and uri_file, and Batchpoint's row kinds (tabular, jsonl, …). A new kind on
+ * the server reaches the CLI with `npm run gen:api-types`.
+ */
+export const DATA_INPUT_TYPES = invokeInputTypes;
 export type DataInput = { type: (typeof DATA_INPUT_TYPES)[number]; path: string };
 export function isDataInput(input: { type: string }): input is DataInput {
   return (DATA_INPUT_TYPES as readonly string[]).includes(input.type);
+}
+/** "uri_folder, uri_file, tabular or jsonl" */
+export function dataInputTypeWords(last: "or" | "and" = "or"): string {
+  return `${DATA_INPUT_TYPES.slice(0, -1).join(", ")} ${last} ${DATA_INPUT_TYPES[DATA_INPUT_TYPES.length - 1]}`;
 }
 // `float` is Azure's name for `number`; both are sent as given (the server takes both).
 export type LiteralInput = { type: "string" | "integer" | "number" | "float" | "boolean"; value: string | number | boolean };
@@ -171,7 +180,7 @@ export function parseInvokeFile(text: string): InvokeFile {
       inputs[name] = literal(name, type as LiteralInput["type"], v.value ?? v.default);
     } else {
       throw new UsageError(
-        `inputs.${name}: type '${type}' is not supported; use uri_folder, uri_file, tabular, jsonl, string, integer, number, float or boolean.`,
+        `inputs.${name}: type '${type}' is not supported; use ${[...DATA_INPUT_TYPES, ...LITERAL_TYPES.slice(0, -1)].join(", ")} or ${LITERAL_TYPES[LITERAL_TYPES.length - 1]}.`,
       );
     }
   }

@@ -1,5 +1,5 @@
 import { expect, test } from "../support/test";
-import { auth, seedEndpoint, waitForJob } from "../support/api";
+import { auth, registeredInputTypes, seedEndpoint, waitForJob } from "../support/api";
 import { expectAccessible } from "../support/axe";
 import { seedToken, signUp } from "../support/fixtures";
 
@@ -18,6 +18,14 @@ test("the invoke form picks a folder or a CSV without typing, counts what the jo
   const jobs = async () => (await (await request.get("/api/v1/jobs", { headers: auth(token) })).json()).count as number;
 
   await page.goto(`/w/${slug}/endpoints/picky/invoke`);
+  // The input types are the server's registered kinds, in its order, each named "label (type)"; then sources and none.
+  const types = await registeredInputTypes(request);
+  const options = page.getByLabel("Input type").locator("option");
+  await expect(options).toHaveCount(types.length + 2);
+  expect(await options.evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value))).toEqual([...types, "sources", "none"]);
+  for (const [i, t] of types.entries()) await expect(options.nth(i)).toHaveText(new RegExp(`^\\S.* \\(${t}\\)$`));
+  await expect(page.getByLabel("Input type")).toHaveValue(types[0]);
+  await expect(page.getByText("Every file under the folder, in name order;")).toBeVisible();
   const count = page.getByRole("status", { name: "What the job will score" });
   await expect(count).toHaveText("Choose an input to see what the job will score.");
   await page.getByRole("button", { name: "Browse datastores" }).click();

@@ -1,4 +1,5 @@
 import { expect, test } from "../support/test";
+import { registeredInputTypes } from "../support/api";
 import { createToken, signUp } from "../support/fixtures";
 
 const SCORE = `import os
@@ -33,6 +34,14 @@ test("a contributor saves a scheduled job definition, sees its next run, runs it
   await expect(page.getByRole("heading", { name: "No job definitions yet" })).toBeVisible();
   await page.getByRole("link", { name: "New job definition" }).first().click();
   await page.waitForURL(`**/w/${slug}/job-definitions/new`);
+  // The form offers exactly the server's registered input kinds, in its order.
+  const types = await registeredInputTypes(request);
+  expect(
+    await page
+      .getByLabel("Input type")
+      .locator("option")
+      .evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value)),
+  ).toEqual(types);
   await page.getByLabel("Name").fill("nightly");
   await page.getByLabel("Endpoint").selectOption("nightly-scorer");
   await page.getByLabel("Input path").fill("datastores/workspaceblobstore/paths/uploads/");

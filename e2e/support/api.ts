@@ -76,3 +76,16 @@ export async function pollJob(request: APIRequestContext, headers: Record<string
 export function waitForJob(request: APIRequestContext, token: string, name: string, statuses = FINAL_STATUSES) {
   return pollJob(request, auth(token), name, statuses);
 }
+
+/**
+ * The data input kinds the server registers (lib/jobs/inputs), read from the OpenAPI document it serves: the
+ * invoke body's `input.type` enum. Forms that list the kinds must offer exactly these.
+ */
+export async function registeredInputTypes(request: APIRequestContext): Promise<string[]> {
+  const res = await request.get("/api/v1/openapi.json");
+  expect(res.status()).toBe(200);
+  const doc = await res.json();
+  const types = doc.components.schemas.InvokeJob.properties.input.properties.type.enum as string[];
+  expect(types.length).toBeGreaterThan(0);
+  return types;
+}

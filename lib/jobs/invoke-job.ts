@@ -15,7 +15,15 @@ import { resolveDataTarget } from "./resolve-data-target";
 import { checkRowInput } from "./tabular/check-row-input";
 import { csvDialectOf, rowOptionProblems, rowOptionsGiven, rowOptionsShape, toRowOptions } from "./tabular/options";
 import { checkSourcesFields, sourcesInvokeFields } from "./sources/schema";
-import { DATA_INPUT_TYPES, dataInputModule, dataInputTypeList, isDataInputType, rowInputTypeList } from "./inputs";
+import {
+  DATA_INPUT_TYPES,
+  dataInputModule,
+  dataInputTypeList,
+  isDataInputType,
+  rowFormatOf,
+  rowInputTypeList,
+  rowOptionTypeList,
+} from "./inputs";
 import {
   applyJobOverrides,
   type JobDataInput,
@@ -98,7 +106,9 @@ export const invokeJobSchema = z
         message: `Give one data input (\`input\`, or one ${dataInputTypeList()} entry in \`inputs\`), or \`sources\`; a job without data needs literal inputs or environmentVariables.`,
       });
     }
-    for (const [field, message] of rowOptionProblems(v, dataInputs[0]?.type)) ctx.addIssue({ code: "custom", path: [field], message });
+    const type = dataInputs[0]?.type;
+    for (const [field, message] of rowOptionProblems(v, { type, format: rowFormatOf(type), takers: rowOptionTypeList() }))
+      ctx.addIssue({ code: "custom", path: [field], message });
     if (
       v.miniBatchSize !== undefined &&
       v.miniBatchSize > MAX_FILES_PER_MINI_BATCH &&
@@ -158,7 +168,7 @@ export async function invokeJob(opts: {
   if (dataEntry) {
     const [dataName, requested] = dataEntry as [string, z.infer<typeof dataInput>];
     const resolved = await resolveDataAssetInput({ workspaceId: opts.workspaceId, input: requested });
-    const rowOptions = rowOptionsGiven(input, resolved.type) ? toRowOptions(input) : undefined;
+    const rowOptions = rowOptionsGiven(input, rowFormatOf(resolved.type)) ? toRowOptions(input) : undefined;
     let source: Awaited<ReturnType<typeof resolveDataTarget>>;
     try {
       const parsed = parseDataPath(resolved.path);
@@ -181,7 +191,12 @@ export async function invokeJob(opts: {
     }
     // Passthrough columns must exist: read the header now, so a typo is a 400 rather than a failed job.
     if (rowOptions)
-      await checkRowInput({ target: source, blob: parseDataPath(resolved.path).path, type: resolved.type, options: rowOptions });
+      await checkRowInput({
+        target: source,
+        blob: parseDataPath(resolved.path).path,
+        format: rowFormatOf(resolved.type) ?? "csv",
+        options: rowOptions,
+      });
     data = { name: dataName, type: resolved.type, path: resolved.path, ...(rowOptions ? { options: rowOptions } : {}) };
   }
   const literalEntries = named.filter(([, v]) => "value" in v) as [string, z.infer<typeof literalInput>][];

@@ -3,6 +3,7 @@ import { parse } from "csv-parse/sync";
 import { db } from "@/lib/db";
 import { AppError, notFound } from "@/lib/errors";
 import type { InvokeJobInput } from "./invoke-job";
+import { rowFormatOf } from "./inputs";
 import { readJobInputs, readJobSnapshot, snapshotInvokeFields } from "./job-snapshot";
 import { openJobFile } from "./job-output";
 import { describeMiniBatchInputs } from "./mini-batch-inputs";
@@ -90,12 +91,13 @@ export async function previewJobOutput(opts: {
   const data = job ? readJobInputs(job).data : undefined;
   const o = data?.options;
   const bytes = Buffer.concat(chunks).subarray(0, PREVIEW_BYTES);
-  let text = o && data?.type === "tabular" ? iconv.decode(bytes, iconvName(o.encoding)) : bytes.toString("utf8");
+  const format = rowFormatOf(data?.type);
+  let text = o && format === "csv" ? iconv.decode(bytes, iconvName(o.encoding)) : bytes.toString("utf8");
   const partial = size >= PREVIEW_BYTES;
   // A cut-off last line would parse as a broken row.
   if (partial) text = text.slice(0, text.lastIndexOf("\n") + 1);
   if (!text.trim()) return { columns: null, reason: "The predictions file is empty: no mini-batch produced output." };
-  if (o && data?.type === "jsonl") {
+  if (o && format === "jsonl") {
     const objects = text
       .split("\n")
       .filter((l) => l.trim())

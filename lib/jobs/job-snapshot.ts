@@ -2,7 +2,7 @@ import { z } from "zod";
 import { deploymentSettingFields as fields } from "@/lib/deployments/settings";
 import { maskDataPath } from "./data-paths";
 import { LITERAL_INPUT_TYPES } from "./literal-inputs";
-import { DATA_INPUT_TYPES } from "./inputs";
+import { DATA_INPUT_TYPES, rowFormatOf } from "./inputs";
 import { rowOptionsBody, rowOptionsSchema } from "./tabular/options";
 
 /**
@@ -194,7 +194,7 @@ export function snapshotInvokeFields({ settings, inputs }: JobSnapshot) {
     ...(data?.name === "input" ? { input: { type: data.type, path: data.path } } : {}),
     inputs: { ...literals, ...(data && data.name !== "input" ? { [data.name]: { type: data.type, path: data.path } } : {}) },
     ...overrides,
-    ...(data ? rowOptionsBody(data.options, data.type) : {}),
+    ...(data ? rowOptionsBody(data.options, rowFormatOf(data.type)) : {}),
   };
 }
 

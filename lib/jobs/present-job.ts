@@ -1,5 +1,6 @@
 import { presentJobSettings } from "@/lib/deployments/present-settings";
 import { maskDataPath } from "./data-paths";
+import { rowFormatOf } from "./inputs";
 import { maskJobInputs, readJobSnapshot } from "./job-snapshot";
 import { jobUnit } from "./mini-batch-inputs";
 import { presentRetryRound } from "./retry-rounds";
@@ -53,7 +54,7 @@ export function presentJob(j: JobRow, baseUrl = "") {
     actions: jobActions(j),
     // DataRobot's counts (rows for tabular and jsonl input, files otherwise).
     ...rowCounts(j, progress, j.queuePosition ?? null),
-    rowOptions: presentRowOptions(inputs.data?.options, inputs.data?.type),
+    rowOptions: presentRowOptions(inputs.data?.options, rowFormatOf(inputs.data?.type)),
     error: j.error,
     submittedVia: j.submittedVia,
     createdAt: j.createdAt,

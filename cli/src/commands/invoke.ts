@@ -9,6 +9,7 @@ import { ApiError, UsageError } from "../errors";
 import {
   classifyInput,
   DATA_INPUT_TYPES,
+  dataInputTypeWords,
   isDataInput,
   parseInvokeFile,
   parseInvokeSets,
@@ -128,7 +129,7 @@ function guessType(value: string): DataInput["type"] {
 function checkDataType(type: string | undefined, where: string): DataInput["type"] | undefined {
   if (type === undefined) return undefined;
   if (!(DATA_INPUT_TYPES as readonly string[]).includes(type))
-    throw new UsageError(`${where}: type '${type}' is not a data input type; use ${DATA_INPUT_TYPES.join(", ")}.`);
+    throw new UsageError(`${where}: type '${type}' is not a data input type; use ${dataInputTypeWords()}.`);
   return type as DataInput["type"];
 }
 
@@ -271,7 +272,7 @@ export function registerInvoke(endpoint: Command) {
     if (!opts.input && dataNames.length !== 1 && !noData)
       throw new UsageError(
         dataNames.length
-          ? "give one data input (uri_folder, uri_file or tabular), not several."
+          ? `give one data input (${dataInputTypeWords()}), not several.`
           : "give the data to score: --input PATH (or a uri_folder input in --file).",
       );
     if (opts.jobName)

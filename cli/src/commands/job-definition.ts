@@ -1,9 +1,10 @@
 import { readFile } from "node:fs/promises";
-import type { Command } from "commander";
+import { type Command, Option } from "commander";
 import { parse as parseYaml } from "yaml";
 import type { JobDefinition, JobDefinitionPage, JobDefinitionRun, JobPage } from "../api";
 import { apiClient, intArg } from "../context";
 import { UsageError } from "../errors";
+import { DATA_INPUT_TYPES, dataInputTypeWords } from "../invoke-inputs";
 import { formatDate, printFields, printJson, printTable } from "../output";
 
 const enc = encodeURIComponent;
@@ -61,7 +62,11 @@ function withDefinitionFlags(cmd: Command, { creating }: { creating: boolean }) 
     .option(creating ? "-e, --endpoint-name <endpoint>" : "--endpoint-name <endpoint>", "the endpoint it invokes")
     .option("--deployment-name <deployment>", "a deployment of the endpoint (default: the endpoint's default at each run)")
     .option("-i, --input <path>", "the data input (a datastore path or azureml:// URI)")
-    .option("--input-type <type>", "uri_folder (default), uri_file or tabular")
+    .addOption(
+      new Option("--input-type <type>", `the data input's type: ${dataInputTypeWords()} (default uri_folder)`).choices([
+        ...DATA_INPUT_TYPES,
+      ]),
+    )
     .option("--output-path <path>", "where results go; {date}, {time}, {datetime}, {definition} and {job} name each run")
     .option("--schedule <cron>", 'a five-field cron expression, e.g. "0 2 * * *" ("none" removes the schedule)')
     .option("--timezone <tz>", "IANA time zone of the schedule (default UTC)")

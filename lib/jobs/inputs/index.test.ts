@@ -1,5 +1,14 @@
 import { describe, expect, it } from "vitest";
-import { DATA_INPUT_TYPES, dataInputModule, dataInputTypeList, isDataInputType, rowInputTypeList } from ".";
+import {
+  DATA_INPUT_TYPES,
+  dataInputChoices,
+  dataInputModule,
+  dataInputTypeList,
+  isDataInputType,
+  rowFormatOf,
+  rowInputTypeList,
+  rowOptionTypeList,
+} from ".";
 import type { JobSettings } from "../job-snapshot";
 import { describeMiniBatchInputs, jobUnit } from "../mini-batch-inputs";
 
@@ -19,6 +28,36 @@ describe("the input modules", () => {
     // A new kind counted in rows joins the list: the registry is the one place that names them.
     expect(rowInputTypeList()).toMatch(/^tabular,? (and )?jsonl/);
     expect(rowInputTypeList()).toContain(" and ");
+  });
+
+  it("offers the forms every kind, in registry order, with what its module declares", () => {
+    const choices = dataInputChoices();
+    expect(choices.map((c) => c.type)).toEqual(DATA_INPUT_TYPES);
+    for (const c of choices) {
+      const m = dataInputModule(c.type as (typeof DATA_INPUT_TYPES)[number]);
+      expect(c).toEqual({ type: m.type, label: m.label, description: m.description, unit: m.unit, acceptsRowOptions: !!m.rowFormat });
+      expect(c.label.trim()).not.toBe("");
+      expect(c.description).toMatch(/\.$/);
+    }
+    // Plain data: a server page hands it to a client form as props.
+    expect(JSON.parse(JSON.stringify(choices))).toEqual(choices);
+    expect(choices.slice(0, 4).map((c) => [c.type, c.acceptsRowOptions])).toEqual([
+      ["uri_folder", false],
+      ["uri_file", false],
+      ["tabular", true],
+      ["jsonl", true],
+    ]);
+  });
+
+  it("reads the row controls' format from the module: CSV for tabular, JSON lines for jsonl, none for files", () => {
+    expect([rowFormatOf("tabular"), rowFormatOf("jsonl"), rowFormatOf("uri_folder"), rowFormatOf("nope"), rowFormatOf(undefined)]).toEqual([
+      "csv",
+      "jsonl",
+      undefined,
+      undefined,
+      undefined,
+    ]);
+    expect(rowOptionTypeList()).toMatch(/^tabular,? (and )?jsonl/);
   });
 
   it("describes a mini-batch by its module: files by name, rows by their numbers", () => {

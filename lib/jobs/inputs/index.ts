@@ -1,6 +1,6 @@
 import { jsonlInput } from "./jsonl";
 import { tabularInput } from "./tabular";
-import type { DataInputModule } from "./types";
+import type { DataInputChoice, DataInputModule } from "./types";
 import { uriFileInput } from "./uri-file";
 import { uriFolderInput } from "./uri-folder";
 
@@ -23,15 +23,46 @@ export function dataInputModule(type: DataInputType): DataInputModule {
   return m;
 }
 
+/** "a, b or c" / "a and b" */
+function joinList(items: readonly string[], last: "or" | "and"): string {
+  return items.length > 1 ? `${items.slice(0, -1).join(", ")} ${last} ${items[items.length - 1]}` : (items[0] ?? "no");
+}
+
 /** "uri_folder, uri_file, tabular or jsonl": for messages that list the kinds. */
 export function dataInputTypeList(): string {
-  return `${DATA_INPUT_TYPES.slice(0, -1).join(", ")} or ${DATA_INPUT_TYPES[DATA_INPUT_TYPES.length - 1]}`;
+  return joinList(DATA_INPUT_TYPES, "or");
 }
 
 /** "tabular and jsonl": the kinds counted in rows, which allow mini-batches of more than 10,000. */
 export function rowInputTypeList(): string {
-  const rows = DATA_INPUT_TYPES.filter((t) => dataInputModule(t).unit === "rows");
-  return rows.length > 1 ? `${rows.slice(0, -1).join(", ")} and ${rows[rows.length - 1]}` : (rows[0] ?? "no");
+  return joinList(
+    DATA_INPUT_TYPES.filter((t) => dataInputModule(t).unit === "rows"),
+    "and",
+  );
 }
 
-export type { DataInputModule, InputUnit } from "./types";
+/** "tabular and jsonl": the kinds that take the row controls (passthroughColumns, …). */
+export function rowOptionTypeList(): string {
+  return joinList(
+    DATA_INPUT_TYPES.filter((t) => dataInputModule(t).rowFormat),
+    "and",
+  );
+}
+
+/** How a kind's rows are read for the row controls; undefined for a kind that takes none (or an unknown type). */
+export function rowFormatOf(type: string | undefined): DataInputModule["rowFormat"] {
+  return type ? byType.get(type)?.rowFormat : undefined;
+}
+
+/** The kinds as the dashboard's invoke and job-definition forms offer them, in registry order. */
+export function dataInputChoices(): DataInputChoice[] {
+  return MODULES.map((m: DataInputModule) => ({
+    type: m.type,
+    label: m.label,
+    description: m.description,
+    unit: m.unit,
+    acceptsRowOptions: !!m.rowFormat,
+  }));
+}
+
+export type { DataInputChoice, DataInputModule, InputUnit, RowFormat } from "./types";

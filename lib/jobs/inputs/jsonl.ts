@@ -9,7 +9,10 @@ import type { DataInputModule } from "./types";
 /** `jsonl`: one JSON Lines file split by lines, each mini-batch a list of dicts / objects; JSON Lines out. See docs/decisions/0021. */
 export const jsonlInput: DataInputModule<"jsonl"> = {
   type: "jsonl",
+  label: "JSON Lines split by lines",
+  description: "One JSON Lines file split by lines; run() gets a list of dicts (Python) or objects (Node), and JSON Lines are written out.",
   unit: "rows",
+  rowFormat: "jsonl",
   defaultOutputFileName: "predictions.jsonl",
   async validate(opts) {
     const { target, path, shown } = opts;
@@ -44,6 +47,6 @@ export const jsonlInput: DataInputModule<"jsonl"> = {
   },
   // A list of dicts / objects for run(); the platform writes each result as a JSON line, with the line's custom_id.
   materialize: (ctx) =>
-    materializeShapedRows(ctx, { type: "jsonl", columns: ctx.data.columns, options: ctx.data.options ?? toRowOptions({}) }),
+    materializeShapedRows(ctx, { format: "jsonl", columns: ctx.data.columns, options: ctx.data.options ?? toRowOptions({}) }),
   describe: describeRows,
 };

@@ -121,7 +121,7 @@ export async function readByteRange(
  */
 export async function materializeShapedRows(ctx: MaterializeContext, rowInput: RowInput): Promise<MaterializedInput> {
   const { mb, inputDir } = ctx;
-  const file = path.join(inputDir, rowInput.type === "jsonl" ? "rows.jsonl" : "rows.csv");
+  const file = path.join(inputDir, rowInput.format === "jsonl" ? "rows.jsonl" : "rows.csv");
   await mkdir(inputDir, { recursive: true });
   const [firstRow] = rowRange(ctx.settings, mb);
   const prepared = prepareRows(await readByteRange(ctx.target, ctx.path.path, mb), rowInput, firstRow);

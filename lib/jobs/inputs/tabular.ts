@@ -32,7 +32,10 @@ function isCsvParseError(e: unknown): boolean {
  */
 export const tabularInput: DataInputModule<"tabular"> = {
   type: "tabular",
+  label: "CSV split by rows",
+  description: "One CSV split into mini-batches of rows; run() gets a DataFrame (Python) or row objects (Node).",
   unit: "rows",
+  rowFormat: "csv",
   async validate(opts) {
     const { target, path, shown } = opts;
     const size = await inputFileSize(opts);
@@ -73,7 +76,7 @@ export const tabularInput: DataInputModule<"tabular"> = {
   materialize(ctx) {
     const { data } = ctx;
     // Row controls: the platform decodes the rows with the job's dialect and shapes run()'s result.
-    if (data.options) return materializeShapedRows(ctx, { type: "tabular", columns: data.columns, options: data.options });
+    if (data.options) return materializeShapedRows(ctx, { format: "csv", columns: data.columns, options: data.options });
     return materializeCsvRange(ctx);
   },
   describe: describeRows,

@@ -7,6 +7,22 @@ import type { CsvDialect } from "../split-csv";
 /** What a job's input is split and counted in. */
 export type InputUnit = "files" | "rows";
 
+/**
+ * How the platform reads a row kind's rows to apply the row controls (passthrough columns, renames,
+ * prediction_status, failed rows written into the output): CSV records in the job's dialect, or JSON lines.
+ */
+export type RowFormat = "csv" | "jsonl";
+
+/** What the dashboard's forms show of a kind: plain data, so a server page hands it to a client form as props. */
+export interface DataInputChoice {
+  type: string;
+  label: string;
+  description: string;
+  unit: InputUnit;
+  /** The kind takes the row controls (the forms' "Advanced tabular options"). */
+  acceptsRowOptions: boolean;
+}
+
 /** What the invoke-time check counts (InputCount without its unit, which the module declares). */
 export interface InputTally {
   /** null: too big to count here; planning counts it. */
@@ -102,7 +118,17 @@ export interface MaterializedInput {
  */
 export interface DataInputModule<T extends string = string> {
   type: T;
+  /** The forms' name for it, e.g. "CSV split by rows"; shown as "label (type)". */
+  label: string;
+  /** One sentence for the forms: what a path of this kind names and what run() is given. */
+  description: string;
   unit: InputUnit;
+  /**
+   * Set when the kind takes the row controls (passthroughColumns, columnNamesRemapping,
+   * includePredictionStatus, …): how its rows are read to apply them. Absent: they are refused at invoke
+   * and run()'s rows are staged as they are.
+   */
+  rowFormat?: RowFormat;
   /** The predictions file a job writes when neither the deployment nor the job names one. */
   defaultOutputFileName?: string;
   /** At invoke and in the invoke form: counts what a job would score; throws EmptyInputError when there is nothing. */

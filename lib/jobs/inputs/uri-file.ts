@@ -6,6 +6,8 @@ import type { DataInputModule } from "./types";
 /** `uri_file`: one file, scored as one mini-batch of one file (Azure ML's). */
 export const uriFileInput: DataInputModule<"uri_file"> = {
   type: "uri_file",
+  label: "One file",
+  description: "One file, scored as one mini-batch; run() gets a list with its local path.",
   unit: "files",
   async validate(opts) {
     return { count: 1, capped: false, bytes: await inputFileSize(opts) };

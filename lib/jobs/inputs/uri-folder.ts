@@ -6,6 +6,8 @@ import type { DataInputModule } from "./types";
 /** `uri_folder`: every file under a prefix, recursively, in name order, mini_batch_size files per mini-batch (Azure ML's). */
 export const uriFolderInput: DataInputModule<"uri_folder"> = {
   type: "uri_folder",
+  label: "Folder",
+  description: "Every file under the folder, in name order; run() gets a list of local file paths.",
   unit: "files",
   async validate({ target, path, shown, limit }) {
     const prefix = folderPrefix(path);

@@ -3,6 +3,7 @@ import { parse as parseCsv } from "csv-parse/sync";
 import { fieldError } from "@/lib/errors";
 import { blobExists, downloadBlob, type StorageTarget } from "@/lib/storage";
 import { type RowOptions, parserEncoding } from "./options";
+import type { RowFormat } from "../inputs/types";
 import { missingColumns, missingColumnsMessage } from "./rows";
 
 const HEAD_BYTES = 1024 * 1024;
@@ -21,9 +22,9 @@ async function head(target: StorageTarget, blob: string): Promise<Buffer> {
 }
 
 /** The columns of a CSV's header, or a jsonl file's first object's keys; null when the start cannot be read as such. */
-export function headColumns(bytes: Buffer, type: string, options: RowOptions): string[] | null {
+export function headColumns(bytes: Buffer, format: RowFormat, options: RowOptions): string[] | null {
   try {
-    if (type === "jsonl") {
+    if (format === "jsonl") {
       const first = bytes
         .toString("utf8")
         .split("\n")
@@ -51,15 +52,15 @@ export function headColumns(bytes: Buffer, type: string, options: RowOptions): s
  * A 400 naming passthroughColumns otherwise. An input that is missing or unreadable is left to the
  * planner, which fails the job with the reason.
  */
-export async function checkRowInput(opts: { target: StorageTarget; blob: string; type: string; options: RowOptions }) {
+export async function checkRowInput(opts: { target: StorageTarget; blob: string; format: RowFormat; options: RowOptions }) {
   if (!Array.isArray(opts.options.passthrough)) return;
   if (!(await blobExists(opts.target, opts.blob))) return;
-  const columns = headColumns(await head(opts.target, opts.blob), opts.type, opts.options);
+  const columns = headColumns(await head(opts.target, opts.blob), opts.format, opts.options);
   if (!columns) return;
   const missing = missingColumns(opts.options, columns);
   if (missing.length)
     throw fieldError(
       "passthroughColumns",
-      missingColumnsMessage(missing, columns, opts.type === "jsonl" ? "first line of the input" : "input's header"),
+      missingColumnsMessage(missing, columns, opts.format === "jsonl" ? "first line of the input" : "input's header"),
     );
 }

@@ -3,16 +3,18 @@ import { db } from "@/lib/db";
 import { logError } from "@/lib/log";
 import { type StorageTarget, stageBlock } from "@/lib/storage";
 import { parseDataPath } from "../data-paths";
+import { rowFormatOf } from "../inputs";
 import { readByteRange } from "../inputs/shared";
 import { type JobInputs, readJobInputs } from "../job-snapshot";
 import { resolveDataTarget } from "../resolve-data-target";
 import { encodeOutput, type PreparedRows, prepareRows, type RowInput, shapeFailedRows } from "./rows";
 
-/** The job's row input when the platform shapes its rows (jsonl, or tabular with row controls), else null. */
+/** The job's row input when the platform shapes its rows (its kind declares a rowFormat and the job has row controls), else null. */
 export function rowInputOf(inputs: JobInputs): RowInput | null {
   const d = inputs.data;
-  if (!d?.options || (d.type !== "tabular" && d.type !== "jsonl")) return null;
-  return { type: d.type, columns: d.columns, options: d.options };
+  const format = rowFormatOf(d?.type);
+  if (!d?.options || !format) return null;
+  return { format, columns: d.columns, options: d.options };
 }
 
 /**

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { RowFormat } from "../inputs/types";
 
 /**
  * Row controls of tabular (CSV) and jsonl input, with DataRobot's Batch Prediction API names:
@@ -75,15 +76,22 @@ export const PREDICTION_COLUMN = "prediction";
 /** A jsonl line's key, carried to its output line when present (the OpenAI/Anthropic batch shape). */
 export const JSONL_KEY = "custom_id";
 
-/** Checks the combination of row controls; returns [field, message] problems. */
-export function rowOptionProblems(v: RowOptionsParsed, type: string | undefined): [string, string][] {
+/**
+ * Checks the combination of row controls for an input of `input.type`, whose module reads its rows as
+ * `input.format` (none: it takes no row controls); `input.takers` lists the kinds that do, for the message.
+ */
+export function rowOptionProblems(
+  v: RowOptionsParsed,
+  input: { type: string | undefined; format: RowFormat | undefined; takers: string },
+): [string, string][] {
   const problems: [string, string][] = [];
   const given = (Object.keys(rowOptionsShape) as (keyof RowOptionsParsed)[]).filter((k) => v[k] !== undefined);
-  if (given.length && type !== "tabular" && type !== "jsonl")
-    for (const k of given) problems.push([k, `${k} applies to tabular and jsonl input only; this job's input is ${type ?? "not given"}.`]);
+  if (given.length && !input.format)
+    for (const k of given)
+      problems.push([k, `${k} applies to ${input.takers} input only; this job's input is ${input.type ?? "not given"}.`]);
   if (v.passthroughColumns && v.passthroughColumnsSet)
     problems.push(["passthroughColumnsSet", "Give passthroughColumns or passthroughColumnsSet, not both."]);
-  if (type === "jsonl" && v.csvSettings)
+  if (input.format === "jsonl" && v.csvSettings)
     problems.push(["csvSettings", "csvSettings applies to CSV (tabular) input; JSON Lines are always UTF-8, one JSON object per line."]);
   if (v.passthroughColumns) {
     const seen = new Set<string>();
@@ -95,9 +103,9 @@ export function rowOptionProblems(v: RowOptionsParsed, type: string | undefined)
   return problems;
 }
 
-/** True when the job shapes its output rows itself (any row control, or jsonl input). */
-export function rowOptionsGiven(v: RowOptionsParsed, type: string | undefined): boolean {
-  return type === "jsonl" || (Object.keys(rowOptionsShape) as (keyof RowOptionsParsed)[]).some((k) => v[k] !== undefined);
+/** True when the job shapes its output rows itself (any row control, or rows read as JSON lines). */
+export function rowOptionsGiven(v: RowOptionsParsed, format: RowFormat | undefined): boolean {
+  return format === "jsonl" || (Object.keys(rowOptionsShape) as (keyof RowOptionsParsed)[]).some((k) => v[k] !== undefined);
 }
 
 export function toRowOptions(v: RowOptionsParsed): RowOptions {
@@ -112,20 +120,20 @@ export function toRowOptions(v: RowOptionsParsed): RowOptions {
 }
 
 /** The row controls in the invoke body's words, for the API and the dashboard. */
-export function presentRowOptions(o: RowOptions | undefined, type?: string) {
+export function presentRowOptions(o: RowOptions | undefined, format: RowFormat | undefined) {
   if (!o) return null;
   return {
     ...(o.passthrough === "all" ? { passthroughColumnsSet: "all" } : o.passthrough ? { passthroughColumns: o.passthrough } : {}),
     // JSON Lines have no dialect: UTF-8, one object per line.
     csvSettings:
-      type === "jsonl" ? null : { delimiter: o.delimiter === "\t" ? "tab" : o.delimiter, quotechar: o.quotechar, encoding: o.encoding },
+      format === "jsonl" ? null : { delimiter: o.delimiter === "\t" ? "tab" : o.delimiter, quotechar: o.quotechar, encoding: o.encoding },
     columnNamesRemapping: o.remap,
     includePredictionStatus: o.includeStatus,
   };
 }
 
 /** The row controls as invoke body fields, only those that differ from the defaults (a re-run sends them again). */
-export function rowOptionsBody(o: RowOptions | undefined, type: string): Record<string, unknown> {
+export function rowOptionsBody(o: RowOptions | undefined, format: RowFormat | undefined): Record<string, unknown> {
   if (!o) return {};
   const csv = {
     ...(o.delimiter !== "," ? { delimiter: o.delimiter } : {}),
@@ -134,7 +142,7 @@ export function rowOptionsBody(o: RowOptions | undefined, type: string): Record<
   };
   return {
     ...(o.passthrough === "all" ? { passthroughColumnsSet: "all" } : o.passthrough ? { passthroughColumns: o.passthrough } : {}),
-    ...(type !== "jsonl" && Object.keys(csv).length ? { csvSettings: csv } : {}),
+    ...(format !== "jsonl" && Object.keys(csv).length ? { csvSettings: csv } : {}),
     ...(Object.keys(o.remap).length ? { columnNamesRemapping: o.remap } : {}),
     ...(o.includeStatus ? { includePredictionStatus: true } : {}),
   };

@@ -4,7 +4,7 @@ import { csvSettingsSchema, toRowOptions } from "./options";
 import { prepareRows, shapeFailedRows, shapeScoredRows } from "./rows";
 
 const data = (options: Parameters<typeof toRowOptions>[0], columns = ["id", "name", "x"]) => ({
-  type: "tabular" as const,
+  format: "csv" as const,
   columns,
   options: toRowOptions(options),
 });

@@ -3,10 +3,11 @@ import { stringify } from "csv-stringify/sync";
 import iconv from "iconv-lite";
 import { iconvName, JSONL_KEY, PREDICTION_COLUMN, type RowOptions, STATUS_COLUMN } from "./options";
 import { parseJsonLines } from "./split-jsonl";
+import type { RowFormat } from "../inputs/types";
 
-/** A row input's description as the job stores it (inputs.data): type, header columns, row controls. */
+/** A row input as the platform shapes it: how its rows are read (its module's rowFormat), header columns, row controls. */
 export interface RowInput {
-  type: "tabular" | "jsonl";
+  format: RowFormat;
   columns?: string[];
   options: RowOptions;
 }
@@ -48,7 +49,7 @@ export interface PreparedRows {
 
 /** Decodes a mini-batch's byte range with the job's encoding and dialect and re-writes it for the worker. */
 export function prepareRows(raw: Buffer, data: RowInput, firstRow: number): PreparedRows {
-  if (data.type === "jsonl") {
+  if (data.format === "jsonl") {
     const objects = parseJsonLines(raw.toString("utf8"));
     const p = data.options.passthrough;
     const carried = objects.map((o) => {
@@ -123,7 +124,7 @@ export function headerLine(data: RowInput, names: string[]): string {
 
 /** Text in the output's encoding; `bom`: the file's start (UTF-16 gets a byte order mark). */
 export function encodeOutput(data: RowInput, text: string, bom = false): Buffer {
-  if (data.type === "jsonl" || data.options.encoding === "utf-8") return Buffer.from(text, "utf8");
+  if (data.format === "jsonl" || data.options.encoding === "utf-8") return Buffer.from(text, "utf8");
   return iconv.encode(text, iconvName(data.options.encoding), { addBOM: bom && data.options.encoding === "utf-16" });
 }
 
@@ -155,7 +156,7 @@ const NO_RESULT = "run() returned no result for this row";
 export function shapeScoredRows(data: RowInput, rows: PreparedRows, result: RowResult): { header: string | null; body: Buffer } {
   const o = data.options;
   const n = o.includeStatus ? rows.rows : Math.min(result.count, rows.rows);
-  if (data.type === "jsonl") {
+  if (data.format === "jsonl") {
     const table = result.format === "dataframe" ? resultTable(result) : null;
     const lines = table ? [] : result.body ? result.body.replace(/\n$/, "").split("\n") : [];
     const out: string[] = [];
@@ -213,7 +214,7 @@ export function shapeFailedRows(
   outputHeader: string | null,
 ): { header: string | null; body: Buffer } {
   const o = data.options;
-  if (data.type === "jsonl") {
+  if (data.format === "jsonl") {
     const body = rows.carried
       .map((c) => {
         const line: Record<string, unknown> = { ...(c as Record<string, unknown>), response: null, error: { message: error } };

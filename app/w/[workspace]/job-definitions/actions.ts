@@ -3,6 +3,7 @@
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { workspaceActionClient } from "@/lib/actions/safe-action";
+import { DATA_INPUT_TYPES, dataInputTypeList } from "@/lib/jobs/inputs";
 import { cloneJobDefinition, createJobDefinition, deleteJobDefinition, updateJobDefinition } from "@/lib/job-definitions/job-definitions";
 import { runJobDefinitionNow } from "@/lib/job-definitions/run-job-definition";
 
@@ -18,7 +19,7 @@ export const createJobDefinitionAction = workspaceActionClient
       description: z.string().optional(),
       endpointName: z.string(),
       deploymentName: z.string().optional(),
-      inputType: z.enum(["uri_folder", "uri_file", "tabular"]),
+      inputType: z.enum(DATA_INPUT_TYPES, { error: `Choose an input type: ${dataInputTypeList()}.` }),
       inputPath: z.string(),
       outputPath: z.string().optional(),
       schedule: z.string().optional(),

@@ -3,12 +3,23 @@
 import { useRouter } from "next/navigation";
 import { toast } from "sonner";
 import { FormMessage } from "@/components/forms/form-message";
+import { type DataInputChoice, inputTypeOptions } from "@/components/forms/input-types";
 import { formToObject, useAction, useFormErrors } from "@/components/forms/use-form-action";
 import { Button, ButtonLink } from "@/components/ui/button";
 import { SelectField, TextField } from "@/components/ui/field";
+import type { DataInputType } from "@/lib/jobs/inputs";
 import { createJobDefinitionAction } from "../actions";
 
-export function NewJobDefinitionForm({ slug, endpoints }: { slug: string; endpoints: string[] }) {
+/** `inputTypes`: the data input kinds from the registry (lib/jobs/inputs); the select offers exactly these. */
+export function NewJobDefinitionForm({
+  slug,
+  endpoints,
+  inputTypes,
+}: {
+  slug: string;
+  endpoints: string[];
+  inputTypes: DataInputChoice[];
+}) {
   const router = useRouter();
   const { execute, result, isPending } = useAction(createJobDefinitionAction, {
     onSuccess({ data }) {
@@ -35,7 +46,8 @@ export function NewJobDefinitionForm({ slug, endpoints }: { slug: string; endpoi
           description: form.description,
           endpointName: form.endpointName ?? "",
           deploymentName: form.deploymentName,
-          inputType: (form.inputType || "uri_folder") as "uri_folder",
+          // The server parses it against the registry's list.
+          inputType: (form.inputType ?? "") as DataInputType,
           inputPath: form.inputPath ?? "",
           outputPath: form.outputPath,
           schedule: form.schedule,
@@ -74,16 +86,7 @@ export function NewJobDefinitionForm({ slug, endpoints }: { slug: string; endpoi
         errors={fieldErrors.deploymentName}
       />
       <div className="grid gap-4 sm:grid-cols-3">
-        <SelectField
-          label="Input type"
-          name="inputType"
-          options={[
-            { value: "uri_folder", label: "Folder (uri_folder)" },
-            { value: "uri_file", label: "File (uri_file)" },
-            { value: "tabular", label: "CSV by rows (tabular)" },
-            { value: "jsonl", label: "JSON Lines by lines (jsonl)" },
-          ]}
-        />
+        <SelectField label="Input type" name="inputType" options={inputTypeOptions(inputTypes)} errors={fieldErrors.inputType} />
         <div className="sm:col-span-2">
           <TextField
             label="Input path"

@@ -3,6 +3,7 @@
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { FormMessage } from "@/components/forms/form-message";
+import { type DataInputChoice, inputTypeOptions, typeWords } from "@/components/forms/input-types";
 import { parseKeyValueLines } from "@/components/forms/key-value";
 import { useAction, useFormErrors } from "@/components/forms/use-form-action";
 import { Button, ButtonLink } from "@/components/ui/button";
@@ -43,10 +44,13 @@ export function InvokeForm({
   datastores,
   defaultInput,
   dataAssets = [],
+  inputTypes,
 }: {
   slug: string;
   endpoint: string;
   deployments: DeploymentOption[];
+  /** The data input kinds, from the registry (lib/jobs/inputs): the select offers exactly these, then sources and none. */
+  inputTypes: DataInputChoice[];
   datastores: string[];
   defaultInput?: string;
   dataAssets?: { name: string; type: string }[];
@@ -55,7 +59,9 @@ export function InvokeForm({
   const [deploymentName, setDeploymentName] = useState(deployments.find((d) => d.isDefault)?.name ?? deployments[0]?.name ?? "");
   const d = deployments.find((x) => x.name === deploymentName);
   // "none": a job without a data input (watsonx's script jobs): run() is called once with an empty list.
-  const [inputType, setInputType] = useState("uri_folder");
+  const firstType = inputTypes[0]?.type ?? "none";
+  const [inputType, setInputType] = useState(firstType);
+  const chosen = inputTypes.find((t) => t.type === inputType);
   const { execute, result, isPending } = useAction(invokeEndpointAction, {
     // No "started" toast: planning may still fail the job a moment later; its page shows the real state.
     onSuccess({ data }) {
@@ -152,13 +158,11 @@ export function InvokeForm({
         <SelectField
           label="Input type"
           name="inputType"
-          defaultValue="uri_folder"
+          defaultValue={firstType}
           onChange={(e) => setInputType(e.target.value)}
+          hint={chosen?.description}
           options={[
-            { value: "uri_folder", label: "Folder (uri_folder)" },
-            { value: "uri_file", label: "One file (uri_file)" },
-            { value: "tabular", label: "CSV split by rows (tabular)" },
-            { value: "jsonl", label: "JSON Lines split by lines (jsonl)" },
+            ...inputTypeOptions(inputTypes),
             { value: "sources", label: "Named input items (sources)" },
             { value: "none", label: "No data input (run() once)" },
           ]}
@@ -182,7 +186,13 @@ export function InvokeForm({
           />
         )}
         {inputType !== "none" && inputType !== "sources" ? (
-          <InputPicker slug={slug} datastores={datastores} defaultValue={defaultInput} errors={err("input.path") ?? err("input")} />
+          <InputPicker
+            slug={slug}
+            datastores={datastores}
+            inputTypes={inputTypes}
+            defaultValue={defaultInput}
+            errors={err("input.path") ?? err("input")}
+          />
         ) : null}
       </fieldset>
       <div className="space-y-1.5">
@@ -252,7 +262,7 @@ export function InvokeForm({
           name="miniBatchSize"
           type="number"
           placeholder={String(d?.miniBatchSize ?? "")}
-          hint="Files per mini-batch; CSV rows or JSON lines for tabular and jsonl input."
+          hint={`Files per mini-batch; rows for ${typeWords(inputTypes, (t) => t.unit === "rows")} input.`}
           errors={err("miniBatchSize")}
         />
         <TextField
@@ -278,7 +288,7 @@ export function InvokeForm({
           errors={err("errorThreshold")}
         />
       </fieldset>
-      <TabularOptionsFields err={err} />
+      <TabularOptionsFields err={err} types={typeWords(inputTypes, (t) => t.acceptsRowOptions)} />
       <div className="flex gap-2">
         <Button type="submit" disabled={isPending || !deployments.length}>
           {isPending ? "Starting…" : "Start job"}

@@ -5,6 +5,7 @@ import { findDataAssets } from "@/lib/data-assets/data-assets";
 import { findDatastores } from "@/lib/datastores/datastores";
 import { findDeployments } from "@/lib/deployments/manage-deployment";
 import { getEndpointOrThrow } from "@/lib/endpoints/find-endpoints";
+import { dataInputChoices } from "@/lib/jobs/inputs";
 import { InvokeForm } from "./invoke-form";
 
 export const metadata: Metadata = { title: "Invoke" };
@@ -30,7 +31,7 @@ export default async function InvokePage({
     <>
       <PageHeader
         title={`Invoke ${name}`}
-        description="Run the deployment's scoring script over a folder of files, one file, or one CSV split into mini-batches of rows. The job is validated before it starts."
+        description="Run the deployment's scoring script over a folder of files, one file, or one file split into mini-batches of rows. The job is validated before it starts."
       />
       <Card className="max-w-3xl p-5">
         <InvokeForm
@@ -50,6 +51,7 @@ export default async function InvokePage({
           datastores={datastores.map((d) => d.name)}
           defaultInput={input}
           dataAssets={dataAssets.data.map((a) => ({ name: a.name, type: a.type }))}
+          inputTypes={dataInputChoices()}
         />
       </Card>
     </>

@@ -37,16 +37,16 @@ export function rowOptionsFromForm(f: FormData): Record<string, unknown> {
   return out;
 }
 
-/** DataRobot's tabular scoring controls, folded away: they apply to tabular (CSV) and jsonl input only. */
-export function TabularOptionsFields({ err }: { err: (field: string) => string[] | undefined }) {
+/** DataRobot's tabular scoring controls, folded away: they apply to the kinds whose module declares a rowFormat (`types`). */
+export function TabularOptionsFields({ err, types }: { err: (field: string) => string[] | undefined; types: string }) {
   const fields = ["passthroughColumns", "passthroughColumnsSet", "csvSettings", "columnNamesRemapping", "includePredictionStatus"];
   const open = fields.some((k) => err(k) || err(`${k}.delimiter`) || err(`${k}.quotechar`) || err(`${k}.encoding`));
   return (
     <details open={open || undefined} className="rounded-md border border-zinc-200 p-4 dark:border-zinc-800">
       <summary className="cursor-pointer text-sm font-semibold">Advanced tabular options</summary>
       <p className="mt-2 text-xs text-zinc-500">
-        For CSV (tabular) and JSON Lines input. The platform joins the columns to each output row and writes the file in the same dialect;
-        the scoring script does not change.
+        For {types} input. The platform joins the columns to each output row and writes the file in the same dialect; the scoring script
+        does not change.
       </p>
       <div className="mt-4 grid gap-4 sm:grid-cols-2">
         <TextField

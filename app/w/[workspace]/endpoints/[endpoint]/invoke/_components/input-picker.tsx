@@ -6,6 +6,7 @@ import { buttonClass } from "@/components/ui/button";
 import { cn } from "@/components/ui/cn";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { browseForInputAction, countJobInputAction } from "@/app/w/[workspace]/datastores/actions";
+import type { DataInputChoice } from "@/components/forms/input-types";
 import { formatBytes } from "@/lib/datastores/file-kinds";
 
 type Listing = {
@@ -31,18 +32,21 @@ const pathOf = (datastore: string, p: string) => `datastores/${datastore}/paths/
 export function InputPicker({
   slug,
   datastores,
+  inputTypes,
   defaultValue = "",
   errors,
 }: {
   slug: string;
   datastores: string[];
+  /** The registry's kinds: a file picked while a kind counted in rows is chosen keeps that kind. */
+  inputTypes: DataInputChoice[];
   defaultValue?: string;
   errors?: string[];
 }) {
   const id = useId();
   const input = useRef<HTMLInputElement>(null);
   const [value, setValue] = useState(defaultValue);
-  const [type, setType] = useState("uri_folder");
+  const [type, setType] = useState(inputTypes[0]?.type ?? "uri_folder");
   const [asset, setAsset] = useState("");
   const [open, setOpen] = useState(false);
   const [datastore, setDatastore] = useState(datastores[0] ?? "");
@@ -117,9 +121,10 @@ export function InputPicker({
   function choose(path: string, isFile: boolean) {
     const form = input.current?.form;
     const typeField = form?.elements.namedItem("inputType") as HTMLSelectElement | null;
-    // A folder is scored as uri_folder; a file as one file, or as rows when tabular was chosen for a CSV.
+    // A folder is scored as uri_folder; a file as one file, or as rows when a kind counted in rows was chosen.
     if (typeField) {
-      const next = isFile ? (typeField.value === "tabular" && path.endsWith(".csv") ? "tabular" : "uri_file") : "uri_folder";
+      const rows = inputTypes.find((t) => t.type === typeField.value)?.unit === "rows";
+      const next = isFile ? (rows ? typeField.value : "uri_file") : "uri_folder";
       if (typeField.value !== next) {
         typeField.value = next;
         typeField.dispatchEvent(new Event("change", { bubbles: true }));
@@ -332,7 +337,7 @@ function CountText({ count }: { count: Count }) {
     if (n === null)
       return (
         <span className={count.warning ? "text-amber-800 dark:text-amber-300" : "text-zinc-700 dark:text-zinc-300"}>
-          {count.warning ?? `A CSV of ${formatBytes(count.bytes)}: its rows are counted when the job starts.`}
+          {count.warning ?? `A file of ${formatBytes(count.bytes)}: its rows are counted when the job starts.`}
         </span>
       );
     return (
