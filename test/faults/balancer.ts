@@ -12,7 +12,8 @@ export interface BalancedCall {
 
 /**
  * A round-robin HTTP load balancer in front of app replicas, as a deployment puts one in front of
- * several: each request goes to the next backend; a backend that refuses the connection is skipped
+ * several. Calls of a scoring lane take turns per lane (its consecutive steps alternate replicas, the
+ * worst case for anything kept in one process); other calls take turns overall. A backend that refuses the connection is skipped
  * (nginx's proxy_next_upstream error), and a request a backend dies in the middle of is answered 502,
  * never retried (the executor retries the step). It remembers every call it passed on.
  */
@@ -25,7 +26,7 @@ export async function startBalancer(): Promise<{
 }> {
   const backends: string[] = [];
   const calls: BalancedCall[] = [];
-  let next = 0;
+  const turns = new Map<string, number>();
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
@@ -38,7 +39,9 @@ export async function startBalancer(): Promise<{
       } catch {
         // not JSON (a sync PUT): nothing to note
       }
-      const start = next++;
+      const key = data.jobId !== undefined && data.lane !== undefined ? `${data.jobId}:${data.lane}` : "";
+      const start = turns.get(key) ?? 0;
+      turns.set(key, start + 1);
       const attempt = (tried: number) => {
         if (tried === backends.length) {
           res.writeHead(502).end("no backend answered");
