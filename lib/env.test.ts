@@ -11,13 +11,13 @@ const valid = {
 describe("parseEnv", () => {
   it("defaults the scoring lanes' settings and refuses a step limit past Inngest's 1,000 steps per run", () => {
     expect(parseEnv(valid)).toMatchObject({
-      BATCHPOINT_LANES: "off",
+      BATCHPOINT_LANES: "on",
       BATCHPOINT_LANE_STEP_SECONDS: 30,
       BATCHPOINT_LANE_STEPS: 500,
       BATCHPOINT_LANE_LEASE_SECONDS: 60,
     });
-    expect(parseEnv({ ...valid, BATCHPOINT_LANES: "on", BATCHPOINT_LANE_STEPS: "3" })).toMatchObject({
-      BATCHPOINT_LANES: "on",
+    expect(parseEnv({ ...valid, BATCHPOINT_LANES: "off", BATCHPOINT_LANE_STEPS: "3" })).toMatchObject({
+      BATCHPOINT_LANES: "off",
       BATCHPOINT_LANE_STEPS: 3,
     });
     const bad = () => parseEnv({ ...valid, BATCHPOINT_LANE_STEPS: "1000", BATCHPOINT_LANES: "yes" });

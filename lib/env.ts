@@ -63,9 +63,9 @@ export const envSchema = z
     BATCHPOINT_LANES: z
       .enum(["on", "off"], {
         error:
-          "must be 'on' (a few long-lived scoring lanes per job claim mini-batches) or 'off' (the default: one durable run per mini-batch)",
+          "must be 'on' (the default: a few long-lived scoring lanes per job claim mini-batches) or 'off' (one durable run per mini-batch)",
       })
-      .default("off"),
+      .default("on"),
     BATCHPOINT_LANE_STEP_SECONDS: z.coerce
       .number({ error: "must be a number of seconds" })
       .int("must be a whole number of seconds")

@@ -6,7 +6,7 @@ import { eventIds, jobCancelRequested, jobFinished, laneRequested, miniBatchRequ
 /** At most this many lanes per job: the function's concurrency limit per deployment. */
 export const MAX_LANES_PER_JOB = 32;
 
-/** Whether mini-batches are scored by lanes (BATCHPOINT_LANES=on) or by one run each (the default). */
+/** Whether mini-batches are scored by lanes (the default) or by one run each (BATCHPOINT_LANES=off). */
 export function lanesEnabled(): boolean {
   return getEnv().BATCHPOINT_LANES === "on";
 }

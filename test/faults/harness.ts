@@ -19,6 +19,12 @@ export interface FaultStack {
   env: Record<string, string>;
   startApp(): Promise<void>;
   killApp(): Promise<void>;
+  /**
+   * Another app process serving the same functions as the same app, with its own work and scoring
+   * dirs (as a replica on its own machine), on its own port. `serveOrigin` is what it registers with
+   * the executor (a load balancer in front of the replicas); it syncs on start, as a deploy does.
+   */
+  startReplica(name: string, serveOrigin: string): Promise<AppReplica>;
   startExecutor(): Promise<void>;
   killExecutor(): Promise<void>;
   startStorage(): Promise<void>;
@@ -37,6 +43,13 @@ export interface FaultStack {
   logDir: string;
 }
 
+export interface AppReplica {
+  /** Where this replica itself listens (the load balancer's backend). */
+  url: string;
+  /** SIGKILL of the replica and its scoring workers. */
+  kill(): Promise<void>;
+}
+
 const logs = new Map<string, WriteStream>();
 function keepOutput(dir: string, part: string, child: ChildProcess) {
   let log = logs.get(part);
@@ -47,7 +60,8 @@ function keepOutput(dir: string, part: string, child: ChildProcess) {
   child.once("exit", (code, signal) => log.write(`--- exited ${new Date().toISOString()} (${code ?? signal})\n`));
 }
 
-function waitForOutput(child: ChildProcess, needle: string, what: string, timeoutMs = 240_000): Promise<void> {
+/** Resolves with the output so far once it contains `needle`. */
+function waitForOutput(child: ChildProcess, needle: string, what: string, timeoutMs = 240_000): Promise<string> {
   return new Promise((resolve, reject) => {
     let out = "";
     const timer = setTimeout(() => reject(new Error(`${what} did not start: ${out.slice(-800)}`)), timeoutMs);
@@ -55,7 +69,7 @@ function waitForOutput(child: ChildProcess, needle: string, what: string, timeou
       out += d.toString();
       if (out.includes(needle)) {
         clearTimeout(timer);
-        resolve();
+        resolve(out);
       }
     };
     child.stdout?.on("data", onData);
@@ -146,6 +160,26 @@ export async function startFaultStack(
     keepOutput(dir, "executor", executor);
     await waitForOutput(executor, "listening on", "the executor");
   };
+  const replicas: ChildProcess[] = [];
+  const startReplica = async (name: string, serveOrigin: string): Promise<AppReplica> => {
+    const child = spawn(process.execPath, ["--conditions=react-server", "--import", "tsx", "test/support/functions-process.ts"], {
+      env: {
+        ...process.env,
+        ...env,
+        BATCHPOINT_WORK_DIR: path.join(dir, name, "work"),
+        BATCHPOINT_SCORING_CACHE_DIR: path.join(dir, name, "scoring-cache"),
+        INNGEST_SERVE_ORIGIN: serveOrigin,
+      },
+      detached: true,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    replicas.push(child);
+    keepOutput(dir, name, child);
+    const out = await waitForOutput(child, "listening", `the app replica ${name}`);
+    const url = /listening (\S+)/.exec(out)?.[1];
+    if (!url) throw new Error(`the app replica ${name} did not say where it listens: ${out.slice(-400)}`);
+    return { url, kill: () => sigkill(child, true) };
+  };
   const startApp = async () => {
     app = spawn(process.execPath, ["--conditions=react-server", "--import", "tsx", "test/support/functions-process.ts"], {
       env: { ...process.env, ...env },
@@ -170,6 +204,7 @@ export async function startFaultStack(
     logDir: dir,
     startApp,
     killApp: () => sigkill(app, true),
+    startReplica,
     startExecutor,
     killExecutor: () => sigkill(executor),
     startStorage,
@@ -192,6 +227,7 @@ export async function startFaultStack(
       else await sigkill(database);
     },
     async stop() {
+      await Promise.all(replicas.map((r) => sigkill(r, true)));
       await sigkill(app, true);
       await sigkill(executor);
       await azurite?.stop();

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 
-// Lanes on (they are off by default), with short steps and runs for the re-spawn test (read once, at the
-// first getEnv() of this file's process).
+// Lanes on (the default; stated so that BATCHPOINT_LANES=off in the shell does not turn this file off), with
+// short steps and runs for the re-spawn test (read once, at the first getEnv() of this file's process).
 vi.stubEnv("BATCHPOINT_LANES", "on");
 vi.stubEnv("BATCHPOINT_LANE_STEP_SECONDS", "1");
 vi.stubEnv("BATCHPOINT_LANE_STEPS", "3");
