@@ -2,7 +2,7 @@ import "server-only";
 import type { Readable } from "node:stream";
 import { AppError } from "@/lib/errors";
 import { azureBlobBackend } from "./azure-blob";
-import { filesystemBackend } from "./filesystem";
+import { filesystemBackend, OutsideLinkError } from "./filesystem";
 import type { BlobItem, BlockKey, FolderListing, RefusedName, StorageBackend, StorageTarget } from "./types";
 
 export { blockId, containerClient, UNREACHABLE_REASON } from "./azure-blob";
@@ -70,12 +70,14 @@ export function downloadBlob(target: StorageTarget, path: string, range?: { offs
 /**
  * Streams a blob that should exist: opened before it returns, so a missing one (on Azure Blob and on a
  * filesystem datastore alike, and one deleted since it was listed) is `AppError("NOT_FOUND", message)`.
+ * So is a link out of a filesystem datastore's folder: it is not followed, and listings show it refused,
+ * so to a download it is not there (as `blobExists` answers).
  */
 export async function downloadExistingBlob(target: StorageTarget, path: string, message: string): Promise<Readable> {
   try {
     return await backendOf(target).downloadBlob(target, path);
   } catch (e) {
-    if ((e as { statusCode?: number }).statusCode === 404) throw new AppError("NOT_FOUND", message);
+    if ((e as { statusCode?: number }).statusCode === 404 || e instanceof OutsideLinkError) throw new AppError("NOT_FOUND", message);
     throw e;
   }
 }
