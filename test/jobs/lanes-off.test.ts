@@ -22,7 +22,8 @@ afterAll(async () => {
 
 describe("with BATCHPOINT_LANES=off", () => {
   it("scores each mini-batch in a run of its own, retries a failed one, and shows its attempts", async () => {
-    // The worker remembers which mini-batches it already failed once (the sandbox leaves no marks on the host).
+    // The worker remembers which mini-batches it already failed once (the sandbox leaves no marks on the host);
+    // one worker, so the retry meets the worker that failed it (with two, it failed again on the other: 3 attempts).
     const code = `
 import os
 failed_once = set()
@@ -38,7 +39,7 @@ def run(batch):
       code: { files: { "score.py": code } },
       scoringScript: "score.py",
       interpreter: PYTHON,
-      settings: { miniBatchSize: 3, instanceCount: 2 },
+      settings: { miniBatchSize: 3, instanceCount: 1 },
     });
     await uploadTexts(fx.target, "in/", 9);
     const { job } = await startJob({
