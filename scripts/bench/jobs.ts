@@ -199,6 +199,26 @@ mean against the targets: "Batch jobs: reading the figures" below.`;
 const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))];
 const log = (s: string) => console.log(`[bench:jobs] ${s}`);
 
+/** A deployment for the baseline: the same scorer, run by the scoring pool directly (no job, storage or executor). */
+function baselineDeployment(id: string, costMs: number) {
+  const codeDir = path.join(dir, `code-${id}`);
+  mkdirSync(codeDir);
+  writeFileSync(path.join(codeDir, "score.py"), cpuScorer(costMs));
+  return {
+    id,
+    version: 1,
+    runtime: "python" as const,
+    interpreter: PYTHON,
+    codeDir,
+    scoringScript: "score.py",
+    modelDir: null,
+    instanceCount: PARALLELISM,
+    maxConcurrencyPerInstance: 1,
+    timeoutSeconds: 600,
+    loggingLevel: "info" as const,
+  };
+}
+
 /**
  * Deploys a scorer whose predictions are the time run() was called; returns a timer of invoke → first
  * run() over `datastore` (read back from the job's predictions file: the sandbox cannot write elsewhere).
@@ -275,23 +295,8 @@ ${table.join("\n")}`,
     uploaded.add(c.files);
     const endpoint = `t${c.cost}m${c.mb}`;
     await deploy(endpoint, cpuScorer(c.cost), { miniBatchSize: c.mb });
-    const codeDir = path.join(dir, `code-${endpoint}`);
-    mkdirSync(codeDir);
-    writeFileSync(path.join(codeDir, "score.py"), cpuScorer(c.cost));
     const pools = new ScoringPools({ idleTimeoutMs: 0 });
-    const base = {
-      id: `baseline-${endpoint}`,
-      version: 1,
-      runtime: "python" as const,
-      interpreter: PYTHON,
-      codeDir,
-      scoringScript: "score.py",
-      modelDir: null,
-      instanceCount: PARALLELISM,
-      maxConcurrencyPerInstance: 1,
-      timeoutSeconds: 600,
-      loggingLevel: "info" as const,
-    };
+    const base = baselineDeployment(`baseline-${endpoint}`, c.cost);
     for (let w = 0; w < PARALLELISM; w++) await pools.run(base, { input: { kind: "files", files: localFiles.slice(0, 1) } });
     const b0 = performance.now();
     const results = await Promise.all(
@@ -375,23 +380,8 @@ if (!ONLY_PLAN) {
     writeFileSync(f, "x");
     return f;
   });
-  const codeDir = path.join(dir, "baseline-code");
-  mkdirSync(codeDir);
-  writeFileSync(path.join(codeDir, "score.py"), cpuScorer(COST_MS));
   const pools = new ScoringPools({ idleTimeoutMs: 0 });
-  const baseDeployment = {
-    id: "baseline",
-    version: 1,
-    runtime: "python" as const,
-    interpreter: PYTHON,
-    codeDir,
-    scoringScript: "score.py",
-    modelDir: null,
-    instanceCount: PARALLELISM,
-    maxConcurrencyPerInstance: 1,
-    timeoutSeconds: 600,
-    loggingLevel: "info" as const,
-  };
+  const baseDeployment = baselineDeployment("baseline", COST_MS);
   await pools.run(baseDeployment, { input: { kind: "files", files: localFiles.slice(0, 1) } }); // warm the workers, as the job's were after its first mini-batch
   await pools.run(baseDeployment, { input: { kind: "files", files: localFiles.slice(0, 1) } });
   const b0 = performance.now();

@@ -1,33 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApiToken } from "@/lib/api-tokens/api-tokens";
 import { db } from "@/lib/db";
+import { SAMPLE_JOB_INPUTS, SAMPLE_JOB_SETTINGS } from "@/lib/jobs/sample-job-snapshot";
 import { createUserWithWorkspace } from "../support/factories";
 import { serveApi } from "./helpers";
 
 // A job row whose stored snapshot was edited by hand: the API names the unreadable field, and shows no stack.
-const INPUTS = { data: { name: "input", type: "uri_folder", path: "datastores/workspaceblobstore/paths/in/" }, literals: {} };
-const SETTINGS = {
-  miniBatchSize: 10,
-  instanceCount: 1,
-  maxConcurrencyPerInstance: 1,
-  maxRetries: 3,
-  timeoutSeconds: 30,
-  errorThreshold: -1,
-  outputAction: "append_row",
-  loggingLevel: "info",
-  runtime: "python",
-  deployment: {
-    id: "seeded",
-    version: 1,
-    interpreter: null,
-    codeDatastoreId: null,
-    codePath: null,
-    scoringScript: "score.py",
-    modelDatastoreId: null,
-    modelPath: null,
-    environmentVariables: {},
-  },
-};
+const INPUTS = SAMPLE_JOB_INPUTS;
+const SETTINGS = SAMPLE_JOB_SETTINGS;
 
 let api: Awaited<ReturnType<typeof serveApi>>;
 let token: string;
