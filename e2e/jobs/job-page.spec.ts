@@ -284,11 +284,17 @@ test("a reader sees no cancel or re-run, and the server refuses a stale button",
   await readerPage.goto(`/w/${slug}/jobs/${name}`);
   await expect(statusBadge(readerPage)).toHaveText("running", { timeout: 20_000 });
   await expect(readerPage.getByRole("button", { name: "Cancel job" })).toBeVisible();
-  // The role changes while the page is open: the button is stale, the server still says no.
+  // The role changes while the page is open and has not refreshed since (its tab in the background, so the
+  // live refresh waits; otherwise a refresh landing before the click hides the button): the button is stale,
+  // the server still says no.
+  await readerPage.evaluate(() => Object.defineProperty(document, "visibilityState", { configurable: true, get: () => "hidden" }));
+  await readerPage.waitForLoadState("networkidle");
   await sql(`UPDATE "Membership" SET role = 'reader' WHERE "workspaceId" = $1 AND "userId" = $2`, [workspaceId, userId]);
   await readerPage.getByRole("button", { name: "Cancel job" }).click();
   await readerPage.getByRole("dialog").getByRole("button", { name: "Cancel job" }).click();
   await expect(readerPage.getByText(/Your role \(reader\) does not allow this/)).toBeVisible();
+  // Back in front: Document's own visibilityState again.
+  await readerPage.evaluate(() => delete (document as { visibilityState?: unknown }).visibilityState);
   await expect(readerPage.getByRole("button", { name: "Cancel job" })).toHaveCount(0); // the next refresh hides it
 
   await waitForJob(api, name);
