@@ -199,6 +199,17 @@ mean against the targets: "Batch jobs: reading the figures" below.`;
 const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))];
 const log = (s: string) => console.log(`[bench:jobs] ${s}`);
 
+/** The baseline's inputs: FILES one-byte files on local disk (the targets run and the efficiency section each call it once; only one of them runs). */
+function writeLocalFiles(): string[] {
+  const localDir = path.join(dir, "local");
+  mkdirSync(localDir);
+  return Array.from({ length: FILES }, (_, i) => {
+    const f = path.join(localDir, `${String(i).padStart(7, "0")}.txt`);
+    writeFileSync(f, "x");
+    return f;
+  });
+}
+
 /** A deployment for the baseline: the same scorer, run by the scoring pool directly (no job, storage or executor). */
 function baselineDeployment(id: string, costMs: number) {
   const codeDir = path.join(dir, `code-${id}`);
@@ -260,13 +271,7 @@ async function measureTargets(): Promise<never> {
     { files: FILES, cost: COST_MS, mb: 50, target: "≥ 0.98" },
     { files: Math.round(FILES / 10), cost: COST_MS * 10, mb: 10, target: "≥ 0.99" },
   ];
-  const localDir = path.join(dir, "local");
-  mkdirSync(localDir);
-  const localFiles = Array.from({ length: FILES }, (_, i) => {
-    const f = path.join(localDir, `${String(i).padStart(7, "0")}.txt`);
-    writeFileSync(f, "x");
-    return f;
-  });
+  const localFiles = writeLocalFiles();
   const uploaded = new Set<number>();
   const table: string[] = [];
   const idle0 = cpuSeconds();
@@ -373,13 +378,7 @@ if (!ONLY_PLAN) {
   log(
     `job: ${jobRun.seconds.toFixed(1)} s, CPU app ${(cpu1.app - cpu0.app).toFixed(1)} s, azurite ${(cpu1.azurite - cpu0.azurite).toFixed(1)} s`,
   );
-  const localDir = path.join(dir, "local");
-  mkdirSync(localDir);
-  const localFiles = Array.from({ length: FILES }, (_, i) => {
-    const f = path.join(localDir, `${String(i).padStart(7, "0")}.txt`);
-    writeFileSync(f, "x");
-    return f;
-  });
+  const localFiles = writeLocalFiles();
   const pools = new ScoringPools({ idleTimeoutMs: 0 });
   const baseDeployment = baselineDeployment("baseline", COST_MS);
   await pools.run(baseDeployment, { input: { kind: "files", files: localFiles.slice(0, 1) } }); // warm the workers, as the job's were after its first mini-batch
