@@ -2,14 +2,16 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, wr
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { Readable } from "node:stream";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { FileNotFoundError, filesystemBackend as fsb, OutsideLinkError, storeDir, workspaceStoresDir } from "./filesystem";
 import { UnsafeNameError } from "./names";
 import type { BlobItem, FilesystemTarget, RefusedName } from "./types";
 
 let root: string;
 let outside: string;
-const target: FilesystemTarget = { auth: "filesystem", workspaceId: "wsA", folder: "fs-aaaa" };
+// Each test gets a folder of its own, so no test sees another's files whatever order they run in.
+let target: FilesystemTarget;
+let folders = 0;
 const other: FilesystemTarget = { auth: "filesystem", workspaceId: "wsB", folder: "fs-bbbb" };
 
 async function text(stream: Readable) {
@@ -30,8 +32,11 @@ beforeAll(async () => {
   outside = mkdtempSync(path.join(tmpdir(), "fs-outside-"));
   writeFileSync(path.join(outside, "secret.txt"), "the server's own file");
   process.env.BATCHPOINT_DATASTORES_DIR = root;
-  await fsb.ensureContainer(target);
   await fsb.ensureContainer(other);
+});
+beforeEach(async () => {
+  target = { auth: "filesystem", workspaceId: "wsA", folder: `fs-a${++folders}` };
+  await fsb.ensureContainer(target);
 });
 afterAll(() => {
   rmSync(root, { recursive: true, force: true });
