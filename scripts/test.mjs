@@ -16,18 +16,21 @@ const STEPS = [
   { name: "prisma generate", script: "prisma:generate" },
   { name: "lint", script: "lint" },
   { name: "format", script: "format:check" },
-  // The long path: next build at once, then the browser tests (they need the build).
+  // The long path: next build at once, then the browser tests (they need the build). The build is
+  // the one step that can keep both cores busy, so only the serial group (mostly waiting) runs beside it.
   { name: "build", script: "build:app", after: ["prisma generate"] },
   { name: "e2e", script: "test:e2e:run", after: ["build"] },
   // After the build, whether it passed or not: tsc reads the route types next build writes under
   // .next/types (the build first deletes .next, so the two cannot overlap), and checks those of the
   // build under test rather than a stale one.
   { name: "typecheck", script: "typecheck", after: ["prisma generate"], afterEnd: ["build"] },
-  { name: "unit", script: "test:unit", after: ["prisma generate"] },
+  // The CPU-bound test groups wait for the build to end (passed or not) and fill the time the browser
+  // tests leave idle while they wait on the server, instead of taking the cores from the build.
+  { name: "unit", script: "test:unit", after: ["prisma generate"], afterEnd: ["build"] },
+  { name: "integration", script: "test:integration:parallel", after: ["prisma generate"], afterEnd: ["build"] },
   // The serial files (faults, kills) run one at a time in a vitest of their own, beside the parallel
-  // group: the two share no database, storage or executor (test/support/global-setup.ts). Both wait
-  // far more than they compute, so they start at once and run beside the build and the browser tests.
-  { name: "integration", script: "test:integration:parallel", after: ["prisma generate"] },
+  // group: the two share no database, storage or executor (test/support/global-setup.ts). It is the
+  // longest step and mostly waits on processes it kills and restarts, so it starts at once.
   { name: "integration-serial", script: "test:integration:serial", after: ["prisma generate"] },
 ];
 
