@@ -24,7 +24,9 @@ beforeAll(async () => {
       });
       return "done";
     }),
-    c.createFunction({ id: "nightly", triggers: [{ cron: "0 3 * * *" }] }, async ({ event }) => ({ cron: (event.data as { cron?: string }).cron })),
+    c.createFunction({ id: "nightly", triggers: [{ cron: "0 3 * * *" }] }, async ({ event }) => ({
+      cron: (event.data as { cron?: string }).cron,
+    })),
   ]);
 });
 
