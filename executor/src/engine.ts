@@ -4,7 +4,7 @@
 import type { FnDef } from "./config";
 import type { Db } from "./db";
 import { createHttpDriver, type SdkDriver } from "./driver";
-import { cronTick } from "./cron";
+import { CronScheduler } from "./cron";
 import { FunctionRegistry } from "./functions";
 import { Housekeeping } from "./housekeeping";
 import { Ingest } from "./ingest";
@@ -15,6 +15,12 @@ import type { Lifecycle, Log } from "./types";
 import { ulid } from "./util";
 
 export { HttpError } from "./types";
+
+/**
+ * Longest sleep of the cron scheduler without reading executor.crons itself. The lease poll reports the
+ * next due time every pollMs while it polls; this only matters while every slot is busy and it does not.
+ */
+const CRON_RECHECK_MS = 60_000;
 export type { InngestEvent } from "./types";
 
 export interface EngineOptions {
@@ -43,6 +49,7 @@ export class Engine {
   private readonly events: Ingest;
   private readonly queue: LeaseLoop;
   private readonly housekeeping: Housekeeping;
+  private readonly cron: CronScheduler;
   private timers: NodeJS.Timeout[] = [];
 
   constructor(private o: EngineOptions) {
@@ -62,10 +69,21 @@ export class Engine {
       maxInflight: o.maxInflight,
       preload: (ids) => this.runs.loadRunsForCall(ids),
       process: (item, preloaded) => processItem(deps, item, preloaded),
+      onCronDue: (inMs) => this.cron.observe(inMs),
     });
     this.runs = new Runs({ db, fns: this.functions, waker: this.queue, life, log, retryBaseMs: o.retryBaseMs, retryMaxMs: o.retryMaxMs });
     this.events = new Ingest({ db, fns: this.functions, runs: this.runs, waker: this.queue, log });
     this.housekeeping = new Housekeeping({ db, life, log, runRetentionMs: o.runRetentionMs });
+    this.cron = new CronScheduler({
+      db,
+      fns: this.functions,
+      runs: this.runs,
+      waker: this.queue,
+      life,
+      log,
+      recheckMs: CRON_RECHECK_MS,
+      retryMs: Math.max(1000, o.pollMs),
+    });
     deps = {
       store: this.runs,
       runs: this.runs,
@@ -83,16 +101,13 @@ export class Engine {
   }
 
   get stats() {
-    return this.queue.stats;
+    return { ...this.queue.stats, cronChecks: this.cron.checks };
   }
 
   async start(): Promise<void> {
     await this.functions.load();
     this.queue.start();
-    const cron = () =>
-      cronTick({ db: this.o.db, fns: this.functions, runs: this.runs, waker: this.queue, life: this.life, log: this.o.log });
     this.timers.push(setInterval(() => void this.queue.heartbeat(), Math.max(200, Math.floor(this.o.leaseMs / 3))));
-    this.timers.push(setInterval(() => void cron(), 1000));
     this.timers.push(setInterval(() => void this.runs.flushAttempts(), 250));
     this.timers.push(setInterval(() => void this.housekeeping.run(), 60_000));
     this.timers.push(
@@ -102,7 +117,7 @@ export class Engine {
         });
       }, 2000),
     );
-    void cron();
+    this.cron.start();
   }
 
   /** Graceful: stop taking work, let in-flight calls finish (up to drainMs), release what is left. */
@@ -114,6 +129,7 @@ export class Engine {
     const deadline = new Promise((r) => setTimeout(r, this.o.drainMs).unref());
     await Promise.race([Promise.allSettled([...this.queue.inflight.values()]), deadline]);
     for (const t of this.timers) clearInterval(t);
+    this.cron.stop();
     await this.queue.releaseInflight();
     await this.runs.flushAttempts();
     this.life.dead = true;
@@ -124,6 +140,7 @@ export class Engine {
     this.life.stopping = true;
     this.life.dead = true;
     for (const t of this.timers) clearInterval(t);
+    this.cron.stop();
     this.queue.clearWakeTimer();
     this.queue.wake();
   }
@@ -132,8 +149,10 @@ export class Engine {
     this.queue.wake();
   }
 
-  register(body: Record<string, unknown>, authorization: string | undefined) {
-    return this.functions.register(body, authorization);
+  async register(body: Record<string, unknown>, authorization: string | undefined) {
+    const res = await this.functions.register(body, authorization);
+    if (res.status === 200) this.cron.changed(); // its crons may be new, or gone
+    return res;
   }
 
   ingest(raw: unknown, opts: { internal?: boolean } = {}): Promise<string[]> {

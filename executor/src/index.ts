@@ -69,8 +69,8 @@ export interface Executor {
   stop(): Promise<void>;
   /** Test hook: simulate a crash (no draining, leases left to expire). */
   abort(): Promise<void>;
-  /** Diagnostics: queue leases taken by this process. */
-  stats(): { leases: number; leaseMs: number; items: number };
+  /** Diagnostics: queue leases taken by this process, and its reads of executor.crons of its own (beside the leases'). */
+  stats(): { leases: number; leaseMs: number; items: number; cronChecks: number };
   /** Deletes finished runs older than the retention now (it also runs every minute); returns how many. */
   pruneHistory(): Promise<number>;
 }
@@ -166,7 +166,7 @@ export async function startExecutor(opts: ExecutorOptions): Promise<Executor> {
     url,
     port,
     syncApp,
-    stats: () => ({ ...engine.stats }),
+    stats: () => engine.stats,
     pruneHistory: () => engine.pruneHistory(),
     async stop() {
       if (stopped) return;

@@ -7,6 +7,12 @@ import type { Lifecycle, Log, QueueItem, RunRow, Waker } from "./types";
 /** First idle sleep after work; doubles up to pollMs. */
 const IDLE_FIRST_MS = 50;
 
+/** Leases up to $1 items; the last row (id NULL) says in how many ms the next cron tick is due (NULL: no crons). */
+const LEASE_SQL = `WITH l AS MATERIALIZED (SELECT id, run_id, kind, step_id, attempt FROM executor.lease_items($1, $2, $3))
+SELECT id, run_id, kind, step_id, attempt, NULL::float8 AS cron_in_ms FROM l
+UNION ALL
+SELECT NULL, NULL, NULL, NULL, NULL, (extract(epoch FROM min(next_at) - now()) * 1000)::float8 FROM executor.crons`;
+
 export interface QueueOptions {
   db: Db;
   owner: string;
@@ -18,6 +24,8 @@ export interface QueueOptions {
   /** Loads the runs of leased call items in one statement. */
   preload(runIds: string[]): Promise<Map<string, RunRow>>;
   process(item: QueueItem, preloaded?: RunRow): Promise<void>;
+  /** Told after each lease in how many ms the next cron tick is due (null: no crons). */
+  onCronDue?(inMs: number | null): void;
 }
 
 export class LeaseLoop implements Waker {
@@ -124,11 +132,14 @@ export class LeaseLoop implements Waker {
 
   private async leaseAndRun(want: number): Promise<number> {
     const t0 = performance.now();
-    const { rows } = await this.o.db.query<QueueItem>("SELECT id, run_id, kind, step_id, attempt FROM executor.lease_items($1, $2, $3)", [
-      want,
-      this.o.owner,
-      this.o.leaseMs,
-    ]);
+    // The same statement reads when the next cron tick is due (one extra row, id NULL), so the cron
+    // scheduler can sleep until then and still sees other processes' changes within pollMs.
+    const { rows: all } = await this.o.db.query<QueueItem & { cron_in_ms: number | null }>(LEASE_SQL, [want, this.o.owner, this.o.leaseMs]);
+    const rows: QueueItem[] = [];
+    for (const r of all) {
+      if (r.id === null) this.o.onCronDue?.(r.cron_in_ms);
+      else rows.push(r);
+    }
     // Load every leased run's state in one statement instead of one per item.
     let pre = new Map<string, RunRow>();
     const callRuns = [...new Set(rows.filter((r) => r.kind === "call").map((r) => r.run_id))];

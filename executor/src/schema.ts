@@ -145,6 +145,11 @@ DECLARE
   blocked text[] := '{}';
   v_now timestamptz := clock_timestamp();
 BEGIN
+  -- Nothing ready (the idle poll, once a second): answer from the ready index alone, before the lock
+  -- and the blocked-keys aggregate over the leased items.
+  IF NOT EXISTS (SELECT 1 FROM executor.queue WHERE run_at <= v_now AND (lease_until IS NULL OR lease_until < v_now)) THEN
+    RETURN;
+  END IF;
   -- The advisory lock serialises leasing across executor processes (no row locks needed: a row is
   -- only taken by the UPDATE below, which re-checks that it is still free).
   PERFORM pg_advisory_xact_lock(7288101);

@@ -1,5 +1,6 @@
+import pg from "pg";
 import { afterAll, beforeAll, expect, test } from "vitest";
-import { EXTERNAL_URL, finishedRun, send, serveApp, sleep, startEngine, waitFor, type App, type Engine } from "./harness";
+import { EXTERNAL_URL, finishedRun, listRuns, send, serveApp, sleep, startEngine, waitFor, type App, type Engine } from "./harness";
 
 // While a long step is in flight the executor has nothing to lease: its end, local enqueues and
 // scheduled wakes end the loop's sleep at once, so the loop backs off to pollMs instead of re-reading
@@ -23,6 +24,9 @@ beforeAll(async () => {
       });
       return "done";
     }),
+    c.createFunction({ id: "nightly", triggers: [{ cron: "0 3 * * *" }] }, async ({ event }) => ({
+      cron: (event.data as { cron?: string }).cron,
+    })),
   ]);
 });
 
@@ -47,4 +51,31 @@ test.skipIf(!!EXTERNAL_URL)("a step in flight does not keep the lease poll fast;
   const run = await finishedRun(engine, "long-1");
   expect(run.status).toBe("Completed");
   expect(run.output).toBe("done");
+});
+
+// The cron scheduler sleeps until the next tick is due instead of reading executor.crons every second;
+// the lease poll reads the next due time in its own statement, so a change made by another process
+// (here: another connection making the tick due now) is still picked up within a poll.
+test.skipIf(!!EXTERNAL_URL)("an idle executor does not poll the cron table; a tick made due elsewhere fires within a poll", async () => {
+  const before = engine.executor!.stats().cronChecks;
+  await sleep(3000); // the window to observe: nothing is due for hours
+  // A 1 s cron poll would read it 3 times; the scheduler's own fallback re-read is a minute apart.
+  expect(engine.executor!.stats().cronChecks - before).toBeLessThanOrEqual(1);
+  const c = new pg.Client({ connectionString: engine.databaseUrl });
+  await c.connect();
+  try {
+    await c.query("UPDATE executor.crons SET next_at = now() WHERE function_id = 'lease-poll-nightly'");
+  } finally {
+    await c.end();
+  }
+  const runs = await waitFor(
+    async () => {
+      const r = await listRuns(engine, { function: "lease-poll-nightly", status: "Completed" });
+      return r.length ? r : null;
+    },
+    undefined,
+    "the cron run",
+  );
+  expect(runs).toHaveLength(1);
+  expect(runs[0].output).toEqual({ cron: "0 3 * * *" });
 });

@@ -316,7 +316,16 @@ lines.push(
   `| 1-minute load average, start → end of the sample | ${columns.map((c) => `${c.s.load[0].toFixed(1)} → ${c.s.load[1].toFixed(1)}`).join(" | ")} |`,
 );
 
-const body = `Measured ${new Date().toISOString().slice(0, 10)} with \`${BEFORE ? `BENCH_IDLE_BEFORE=${BEFORE} ` : ""}npm run bench idle\` (scripts/bench/idle.ts) on ${cpus().length} cores (${cpus()[0]?.model.trim()}), Node ${process.version}.
+// The command as run: the settings that change the figures, not the ports.
+const settings = [
+  BEFORE ? `BENCH_IDLE_BEFORE=${BEFORE}` : "",
+  process.env.BENCH_IDLE_SETTLE_S ? `BENCH_IDLE_SETTLE_S=${SETTLE_S}` : "",
+  process.env.BENCH_IDLE_SAMPLE_S ? `BENCH_IDLE_SAMPLE_S=${SAMPLE_S}` : "",
+]
+  .filter(Boolean)
+  .map((x) => `${x} `)
+  .join("");
+const body = `Measured ${new Date().toISOString().slice(0, 10)} with \`${settings}npm run bench idle\` (scripts/bench/idle.ts) on ${cpus().length} cores (${cpus()[0]?.model.trim()}), Node ${process.version}.
 Each column is \`npm start\` of a built checkout with a fresh \`.data\` (embedded PGlite, Azurite, executor, Next's
 production server) started once before to fill tsx's transform cache, left alone ${SETTLE_S} s after its URL answered, then sampled ${SAMPLE_S} s: CPU (user + system, from
 \`/proc/<pid>/task/<tid>/schedstat\`) of every process and thread of the tree, per second of wall time. Then one small
