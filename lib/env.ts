@@ -84,6 +84,13 @@ export const envSchema = z
       .min(2, "must be at least 2 seconds")
       .max(3600, "must be at most 3600 seconds")
       .default(60),
+    // bcrypt's cost factor for new password hashes (2^cost rounds). Existing hashes keep the cost they were made with.
+    BATCHPOINT_PASSWORD_HASH_COST: z.coerce
+      .number({ error: "must be a bcrypt cost factor, a whole number from 4 to 15 (default 11)" })
+      .int("must be a whole number from 4 to 15 (default 11)")
+      .min(4, "must be at least 4 (bcrypt's minimum); keep the default 11 outside test servers")
+      .max(15, "must be at most 15 (each step doubles the time of every sign-in)")
+      .default(11),
     BATCHPOINT_SIGNUP: z.enum(["open", "invite", "closed"], { error: "must be open, invite or closed" }).default("open"),
     BATCHPOINT_ADMIN_TOKEN: z
       .string()

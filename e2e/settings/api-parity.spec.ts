@@ -5,7 +5,7 @@ import path from "node:path";
 import { expect, test } from "../support/test";
 import { auth } from "../support/api";
 import { seedToken, signUp, sql } from "../support/fixtures";
-import { BASE_URL, BIN, buildCli, type Result } from "../cli/support";
+import { BASE_URL, BIN, type Result } from "../cli/support";
 
 // What the dashboard does to webhooks and datastore files, done with the CLI (over the REST API) and seen in the dashboard.
 
@@ -13,8 +13,8 @@ import { BASE_URL, BIN, buildCli, type Result } from "../cli/support";
 test.setTimeout(180_000);
 
 let home: string;
+// e2e/support/global-setup.ts bundled the binary before any test: rebuilding it here rewrote cli/dist while other workers ran it.
 test.beforeAll(async () => {
-  buildCli();
   home = await mkdtemp(path.join(tmpdir(), "batchpoint-parity-"));
 });
 

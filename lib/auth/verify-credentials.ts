@@ -2,7 +2,7 @@ import "server-only";
 import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import { emailSchema } from "@/lib/validation";
-import { DUMMY_HASH, verifyPassword } from "./password";
+import { dummyHash, verifyPassword } from "./password";
 import { admitSignInAttempt, clearSignInFailures, describeWait, SignInThrottled } from "./throttle";
 
 export const INVALID_CREDENTIALS = "Email or password is incorrect.";
@@ -27,7 +27,7 @@ export async function verifyCredentials(opts: { email: string; password: string;
     throw e;
   }
   const user = await db.user.findUnique({ where: { email }, select: { id: true, email: true, name: true, passwordHash: true } });
-  const ok = await verifyPassword(opts.password, user?.passwordHash ?? DUMMY_HASH);
+  const ok = await verifyPassword(opts.password, user?.passwordHash ?? (await dummyHash()));
   if (!user || !user.passwordHash || !ok) throw new AppError("UNAUTHENTICATED", INVALID_CREDENTIALS);
   await clearSignInFailures(throttleKey);
   return { id: user.id, email: user.email, name: user.name };
