@@ -31,6 +31,8 @@ export interface ClaimedMiniBatch {
   itemCount: number;
   attempts: number;
   error: string | null;
+  /** Whether an earlier attempt published files of its script (JobOutputFile rows), read with the claim. */
+  hasScriptOutputs: boolean;
 }
 
 /**
@@ -59,7 +61,8 @@ export async function claimMiniBatches(opts: {
        ORDER BY c."index" LIMIT $3
        FOR UPDATE SKIP LOCKED)
      RETURNING m."id", m."workspaceId", m."jobId", m."index", m."items", m."byteStart"::text AS "byteStart",
-       m."byteEnd"::text AS "byteEnd", m."firstLine", m."itemCount", m."attempts", m."error"`,
+       m."byteEnd"::text AS "byteEnd", m."firstLine", m."itemCount", m."attempts", m."error",
+       EXISTS (SELECT 1 FROM "JobOutputFile" AS f WHERE f."jobId" = m."jobId" AND f."miniBatchIndex" = m."index") AS "hasScriptOutputs"`,
     [opts.jobId, opts.laneId, opts.limit, opts.leaseMs, opts.generation, generationPrefix(opts.jobId, opts.generation)],
   );
   return rows

@@ -207,7 +207,7 @@ async function scoreAttempt(
     });
     if (hasSecrets(secrets)) ran = redactResult(ran, secrets);
     if (item) await placeItemResult({ outputDir, key: item.key, fileName: job.outputFileName, result: ran });
-    const result = await publishScriptOutputs({ job, index: mb.index, outputDir }, ran);
+    const result = await publishScriptOutputs({ job, index: mb.index, outputDir, published: mb.hasScriptOutputs }, ran);
     // A job without data calls run() once with an empty mini-batch: whatever it returns is its output.
     const scriptOnly = !inputs.data && !item;
     const invalid = result.ok ? invalidResult(result, scriptOnly ? Number.MAX_SAFE_INTEGER : inputCount) : null;

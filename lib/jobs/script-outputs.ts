@@ -77,14 +77,24 @@ async function release(job: JobRef, index: number, target: StorageTarget, keep: 
  * failure (retried like a failed run()) when the files cannot be published.
  */
 export async function publishScriptOutputs(
-  ctx: { job: JobRef; index: number; outputDir: string },
+  ctx: {
+    job: JobRef;
+    index: number;
+    outputDir: string;
+    /** Known from the claim: whether an earlier attempt of the mini-batch published files (else one query asks). */
+    published?: boolean;
+  },
   result: MiniBatchResult,
 ): Promise<MiniBatchResult> {
   if (!result.ok) return result;
   const { job, index } = ctx;
   const found = await filesUnder(ctx.outputDir);
-  // The common case, a script that writes no files and never did: one indexed query, no storage call.
-  if (Array.isArray(found) && !found.length && !(await db.jobOutputFile.count({ where: { jobId: job.id, miniBatchIndex: index } })))
+  // The common case, a script that writes no files and never did: no storage call, and no query when the claim said so.
+  if (
+    Array.isArray(found) &&
+    !found.length &&
+    !(ctx.published ?? (await db.jobOutputFile.count({ where: { jobId: job.id, miniBatchIndex: index } })))
+  )
     return result;
   const target = await cachedDataTarget(job.workspaceId, parseDataPath(job.outputPath));
   if ("link" in found) {

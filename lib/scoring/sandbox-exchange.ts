@@ -51,12 +51,27 @@ export class Exchange {
     };
   }
 
-  /** Empties in/ and out/ but keeps the two directories: they are the sandbox's mount points. */
+  /**
+   * What this process put in in/ since it was last emptied: files under data/, payload.json. Nothing
+   * else writes there (the sandbox mounts it read-only), so nothing else needs removing.
+   */
+  private staged = { data: false, payload: false };
+
+  /**
+   * Empties in/ and out/ but keeps the two directories: they are the sandbox's mount points. in/ is
+   * emptied of what was staged; out/ is read, and emptied of whatever the script left there.
+   */
   private async reset(): Promise<void> {
-    for (const dir of [this.in, this.out]) {
-      for (const name of await readdir(dir)) await rm(path.join(dir, name), { recursive: true, force: true });
+    for (const name of await readdir(this.out)) await rm(path.join(this.out, name), { recursive: true, force: true });
+    if (this.staged.data) {
+      await rm(path.join(this.in, "data"), { recursive: true, force: true });
+      await mkdir(path.join(this.in, "data"), { recursive: true });
+      this.staged.data = false;
     }
-    await mkdir(path.join(this.in, "data"), { recursive: true });
+    if (this.staged.payload) {
+      await rm(path.join(this.in, "payload.json"), { force: true });
+      this.staged.payload = false;
+    }
   }
 
   /**
@@ -67,21 +82,24 @@ export class Exchange {
   async stage(input: MiniBatchInput, job: { inputDir?: string; payloadFile?: string }): Promise<MiniBatchInput> {
     await this.reset();
     const used = new Set<string>();
+    const checked = input.kind === "files" && input.regularFiles === true;
     const place = async (file: string): Promise<string | null> => {
       // A file of a filesystem datastore (a real path, see lib/storage/filesystem.ts) is read where it is.
       const inPlace = this.datastoresDir ? inDatastores(this.datastoresDir, file) : null;
-      if (inPlace) return (await lstat(file).catch(() => null))?.isFile() ? inPlace : null;
+      if (inPlace) return checked || (await lstat(file).catch(() => null))?.isFile() ? inPlace : null;
       const st = await stat(file).catch(() => null);
       if (!st?.isFile()) return null;
       let rel = job.inputDir && isUnder(job.inputDir, file) ? path.relative(job.inputDir, file) : path.basename(file);
       for (let n = 1; used.has(rel); n++) rel = path.join(path.dirname(rel), `${n}-${path.basename(rel)}`);
       used.add(rel);
       const dest = path.join(this.in, "data", rel);
+      this.staged.data = true;
       await mkdir(path.dirname(dest), { recursive: true });
       await linkOrCopy(file, dest);
       return `${SANDBOX_PATHS.input}/data/${rel.split(path.sep).join("/")}`;
     };
     if (job.payloadFile && (await stat(job.payloadFile).catch(() => null))?.isFile()) {
+      this.staged.payload = true;
       await linkOrCopy(job.payloadFile, path.join(this.in, "payload.json"));
     }
     if (input.kind === "tabular" || input.kind === "jsonl") return { ...input, file: (await place(input.file)) ?? input.file };

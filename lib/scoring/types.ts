@@ -49,7 +49,15 @@ export interface ScoringDeployment {
 
 /** A mini-batch's input: local files, or a CSV chunk for row-chunked tabular input. */
 export type MiniBatchInput =
-  | { kind: "files"; files: string[] }
+  | {
+      kind: "files";
+      files: string[];
+      /**
+       * Every file is a regular file's real path, checked by the caller just now (a filesystem datastore's
+       * files read in place): staging them for the sandbox does not stat each one again.
+       */
+      regularFiles?: boolean;
+    }
   /**
    * `file` holds CSV rows. Give `header` (the CSV header line) when the chunk has none, as for a
    * byte range cut from the middle of a big CSV; without it the chunk's first line is the header.

@@ -1,6 +1,6 @@
 import "server-only";
 import { createWriteStream } from "node:fs";
-import { mkdir, writeFile } from "node:fs/promises";
+import { lstat, mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { pipeline } from "node:stream/promises";
 import { DEFAULT_DATASTORE_NAME, PLATFORM_PREFIX } from "@/lib/datastores/default-datastore";
@@ -82,9 +82,12 @@ const DOWNLOAD_PARALLELISM = 8;
 export async function materializeFiles(ctx: MaterializeContext, base: string): Promise<MaterializedInput> {
   const { target, inputDir } = ctx;
   const items = (ctx.mb.items as string[] | null) ?? [];
-  const inPlace = await Promise.all(items.map((blob) => localFile(target, blob)));
-  if (items.length && inPlace.every((f): f is string => f !== null)) {
-    return { input: { kind: "files", files: inPlace.sort() }, inputDir: (await localFolder(target, base)) ?? inputDir };
+  const inPlace = items.length ? await localFiles(target, items) : null;
+  if (inPlace) {
+    return {
+      input: { kind: "files", files: inPlace.sort(), regularFiles: true },
+      inputDir: (await localFolder(target, base)) ?? inputDir,
+    };
   }
   const files: string[] = [];
   for (let i = 0; i < items.length; i += DOWNLOAD_PARALLELISM) {
@@ -99,6 +102,43 @@ export async function materializeFiles(ctx: MaterializeContext, base: string): P
     );
   }
   return { input: { kind: "files", files: files.sort() }, inputDir };
+}
+
+/**
+ * The real paths of a filesystem datastore's files, each as `localFile` answers it (a link inside the
+ * folder followed, a link leading out refused, a missing file an error), or null when the target is
+ * not on this machine (blobs are downloaded). The cheap way first, since this runs for every file
+ * scored: each distinct folder is resolved once (the datastore's real root, then every segment a real
+ * folder, no link), and a file in it that lstat says is a regular file (not a link) is its own real
+ * path, inside the datastore. Anything else (a link, a folder reached through one, a missing file)
+ * goes through localFile's realpath check, which refuses it or follows it as before.
+ */
+async function localFiles(target: StorageTarget, items: string[]): Promise<string[] | null> {
+  const root = await localFolder(target, "");
+  if (!root) return null;
+  const folders = new Map<string, Promise<string | null>>();
+  const folderOf = (dir: string) => {
+    let real = folders.get(dir);
+    if (!real) {
+      real = localFolder(target, dir).catch(() => null);
+      folders.set(dir, real);
+    }
+    return real;
+  };
+  return Promise.all(
+    items.map(async (blob) => {
+      const cut = blob.lastIndexOf("/") + 1;
+      const full = resolveUnder(root, blob); // the name rule and no way out of the folder, as localFile checks them
+      const dir = await folderOf(blob.slice(0, cut));
+      if (dir !== null && path.join(dir, blob.slice(cut)) === full) {
+        const st = await lstat(full).catch(() => null);
+        if (st?.isFile()) return full;
+      }
+      const real = await localFile(target, blob);
+      if (real === null) throw new Error(`'${blob}' is not a file of the datastore's folder.`);
+      return real;
+    }),
+  );
 }
 
 /** A row mini-batch's byte range of `blob`, as bytes. */

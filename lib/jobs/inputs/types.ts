@@ -77,6 +77,11 @@ export interface MiniBatchToScore extends MiniBatchLike {
   byteStart: bigint | null;
   byteEnd: bigint | null;
   firstLine: number | null;
+  /**
+   * Whether an earlier attempt published script output files, when the caller read it with the
+   * mini-batch (a lane's claim does); absent: publishing asks the database.
+   */
+  hasScriptOutputs?: boolean;
 }
 
 export interface MaterializeContext {
