@@ -26,24 +26,12 @@ export function createPool(databaseUrl: string, opts: { max?: number; asyncCommi
 /**
  * Runs `fn` in one transaction on one client: BEGIN, COMMIT, or ROLLBACK and rethrow. A failed
  * ROLLBACK (the connection is gone) is logged; the original error is what the caller sees.
- * `withBegin`: statements without parameters sent with the BEGIN in the same round trip (SET LOCAL,
- * a small read); `fn` gets their results.
  */
-export async function withTransaction<T>(
-  db: Db,
-  fn: (client: pg.PoolClient, begun: pg.QueryResult[]) => Promise<T>,
-  log?: Log,
-  opts: { withBegin?: string[] } = {},
-): Promise<T> {
+export async function withTransaction<T>(db: Db, fn: (client: pg.PoolClient) => Promise<T>, log?: Log): Promise<T> {
   const client = await db.connect();
   try {
-    let begun: pg.QueryResult[] = [];
-    if (opts.withBegin?.length) {
-      // A multi-statement simple query answers one result per statement.
-      const results = (await client.query(["BEGIN", ...opts.withBegin].join("; "))) as unknown as pg.QueryResult[];
-      begun = results.slice(1);
-    } else await client.query("BEGIN");
-    const out = await fn(client, begun);
+    await client.query("BEGIN");
+    const out = await fn(client);
     await client.query("COMMIT");
     return out;
   } catch (e) {

@@ -4,9 +4,6 @@ import { withTransaction, type Db } from "./db";
 import type { Log } from "./types";
 import { hashSigningKey } from "./util";
 
-/** The version of the synced function list: it changes with every sync, by any process. */
-export const FUNCTIONS_VERSION_SQL = "SELECT count(*) || '/' || coalesce(max(updated_at)::text, '') AS v FROM executor.functions";
-
 export class FunctionRegistry {
   fns = new Map<string, FnDef>();
   private version = "";
@@ -30,12 +27,12 @@ export class FunctionRegistry {
     return fn;
   }
 
-  /**
-   * Reloads when another executor process synced apps since our last load (one cheap statement,
-   * FUNCTIONS_VERSION_SQL; `known`: its answer, read by the caller in a round trip of its own).
-   */
-  async refreshIfChanged(known?: string): Promise<void> {
-    const v = known ?? (await this.o.db.query<{ v: string }>(FUNCTIONS_VERSION_SQL)).rows[0]?.v ?? "";
+  /** Reloads when another executor process synced apps since our last load (one cheap statement). */
+  async refreshIfChanged(): Promise<void> {
+    const { rows } = await this.o.db.query<{ v: string }>(
+      "SELECT count(*) || '/' || coalesce(max(updated_at)::text, '') AS v FROM executor.functions",
+    );
+    const v = rows[0]?.v ?? "";
     if (v !== this.version) {
       await this.load();
       this.version = v;

@@ -2,7 +2,7 @@
 // waitForEvent steps and apply cancelOn.
 import { LIMITS } from "./config";
 import { withTransaction, type Db } from "./db";
-import { FUNCTIONS_VERSION_SQL, type FunctionRegistry } from "./functions";
+import type { FunctionRegistry } from "./functions";
 import type { RunSpec, Runs } from "./runs";
 import { HttpError, type InngestEvent, type Log, type Waker } from "./types";
 import { byteLength, exprTrue, ulid } from "./util";
@@ -45,13 +45,14 @@ export class Ingest {
     const seen = new Map<string, InngestEvent>();
     for (const e of events) if (!seen.has(e.id)) seen.set(e.id, e);
     const unique = [...seen.values()];
+    await this.o.fns.refreshIfChanged();
     // Storing the events (dedupe) and creating the runs they trigger is one transaction: an accepted
     // event always has its runs, and a failed send can be retried with the same ids.
     const fresh = await withTransaction(
       this.o.db,
-      async (client, [, version]) => {
-        // Another process may have synced functions: match triggers against the current list.
-        await this.o.fns.refreshIfChanged((version?.rows[0] as { v?: string } | undefined)?.v ?? "");
+      async (client) => {
+        // an acknowledged event must survive a database crash, whatever asyncCommit says
+        await client.query("SET LOCAL synchronous_commit = on");
         const { rows } = await client.query<{ id: string }>(
           `INSERT INTO executor.events AS e (id, name, data, ts)
            SELECT id, name, data, ts FROM jsonb_to_recordset($1::jsonb) AS x(id text, name text, data jsonb, ts bigint)
@@ -67,9 +68,6 @@ export class Ingest {
         return stored;
       },
       this.o.log,
-      // One round trip: an acknowledged event must survive a database crash, whatever asyncCommit says;
-      // and the function list's version.
-      { withBegin: ["SET LOCAL synchronous_commit = on", FUNCTIONS_VERSION_SQL] },
     );
     if (fresh.length) {
       this.o.waker.wake();
