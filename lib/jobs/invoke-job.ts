@@ -218,8 +218,12 @@ export async function invokeJob(opts: {
   let location: string;
   try {
     const out = parseDataPath(outputPath);
-    const target = await resolveDataTarget({ workspaceId: opts.workspaceId, path: out });
-    outputDatastoreId = out.kind === "datastore" ? await getDatastoreId(opts.workspaceId, out.datastore) : null;
+    // Both reads at once: one round trip of waiting, not two.
+    const [target, datastoreId] = await Promise.all([
+      resolveDataTarget({ workspaceId: opts.workspaceId, path: out }),
+      out.kind === "datastore" ? getDatastoreId(opts.workspaceId, out.datastore) : null,
+    ]);
+    outputDatastoreId = datastoreId;
     const prefix = out.path && !out.path.endsWith("/") ? `${out.path}/` : out.path;
     location = outputLocation(out, outputDatastoreId, prefix);
     if (deployment.outputAction === "append_row" && !input.overwrite && (await blobExists(target, prefix + outputFileName))) {

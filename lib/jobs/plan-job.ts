@@ -62,11 +62,12 @@ async function planInput(job: NonNullable<Awaited<ReturnType<typeof db.job.findU
 
   let index = 0;
   let pending: NewMiniBatch[] = [];
-  const flushRows = async () => {
+  // `last`: startRunning marks the progress next, so the last chunk skips its own mark.
+  const flushRows = async (last = false) => {
     if (!pending.length) return;
     await insertMiniBatches(pending);
     pending = [];
-    await db.job.update({ where: { id: job.id }, data: { progressAt: new Date() } });
+    if (!last) await db.job.update({ where: { id: job.id }, data: { progressAt: new Date() } });
   };
   // The input's module lists or splits it; the mini-batches are numbered here and written in chunks.
   const planned = await dataInputModule(inputs.data.type).plan({
@@ -86,7 +87,7 @@ async function planInput(job: NonNullable<Awaited<ReturnType<typeof db.job.findU
     const next: JobInputs = { ...inputs, data: planned.data };
     await db.job.update({ where: { id: job.id }, data: { inputs: next } });
   }
-  await flushRows();
+  await flushRows(true);
 
   const files = planned.count;
   if (settings.outputAction === "append_row" && index > MAX_MINI_BATCHES_APPEND_ROW) {
@@ -100,12 +101,12 @@ async function planInput(job: NonNullable<Awaited<ReturnType<typeof db.job.findU
 
 async function startRunning(jobId: string, index: number, files: number): Promise<PlanResult> {
   const job = { id: jobId };
-  // Conditional: a job failed or canceled meanwhile stays so.
-  const moved = await db.job.updateMany({
-    where: { id: job.id, status: "preparing" },
-    data: { status: "running", miniBatchesTotal: index, filesTotal: files, progressAt: new Date() },
-  });
-  if (moved.count === 0) {
+  // Conditional: a job failed or canceled meanwhile stays so. One statement (Prisma's updateMany is
+  // three round trips here: BEGIN, UPDATE, COMMIT), on the way to the job's first run().
+  const moved = await db.$executeRaw`
+    UPDATE "Job" SET "status" = 'running'::"JobStatus", "miniBatchesTotal" = ${index}, "filesTotal" = ${files}, "progressAt" = ${new Date()}
+    WHERE "id" = ${job.id} AND "status" = 'preparing'`;
+  if (moved === 0) {
     const now = await db.job.findUniqueOrThrow({ where: { id: job.id }, select: { status: true, error: true, retryGeneration: true } });
     if (now.status !== "running")
       return { ok: false, error: now.error ?? `The job is ${now.status}.`, announce: false, generation: now.retryGeneration };

@@ -27,6 +27,9 @@ const FS_COMPARE = process.env.BENCH_FS === "1"; // the efficiency job over Azur
 const ONLY_EFFICIENCY = process.env.BENCH_ONLY === "efficiency" || FS_COMPARE; // just the efficiency figures (for profiling)
 // Issue 13's efficiency targets, lanes on and off in one sitting, over a filesystem datastore (the embedded default)
 const TARGETS = process.env.BENCH_ONLY === "targets";
+// Issue 13's invoke → first run() with a warm worker, alone: BENCH_FIRST_RUNS warm jobs per lanes setting, with a trace of one
+const FIRST_RUN = process.env.BENCH_ONLY === "first-run";
+const FIRST_RUNS = Number(process.env.BENCH_FIRST_RUNS || 9);
 const MINI_BATCH = Number(process.env.BENCH_MINI_BATCH || 10);
 const PARALLELISM = 2;
 
@@ -36,9 +39,16 @@ let sqlStatements = 0;
 const clientQuery = pgModule.Client.prototype.query;
 pgModule.Client.prototype.query = function (this: unknown, ...args: unknown[]) {
   sqlStatements++;
+  if (hops) {
+    const q = args[0] as string | { text?: string };
+    hop(`sql ${(typeof q === "string" ? q : (q?.text ?? "")).replace(/\s+/g, " ").slice(0, 90)}`);
+  }
   return (clientQuery as (...a: unknown[]) => unknown).apply(this, args);
 } as typeof clientQuery;
 let sdkCalls = 0; // executor -> serve() requests
+/** The hops of one traced job (BENCH_ONLY=first-run): epoch ms and what happened. */
+let hops: [number, string][] | null = null;
+const hop = (what: string) => hops?.push([performance.timeOrigin + performance.now(), what]);
 let benchPolls = 0; // this bench's own job polls, taken off the statement count
 
 const dir = mkdtempSync(path.join(tmpdir(), "bench-jobs-"));
@@ -74,9 +84,26 @@ const { planJob } = await import("../../lib/jobs/plan-job");
 const { finalizeJob, outputPrefix } = await import("../../lib/jobs/finalize-job");
 const { ScoringPools } = await import("../../lib/scoring");
 
+// The SDK sends events with fetch: trace them.
+const benchFetch = globalThis.fetch;
+globalThis.fetch = (async (input: Parameters<typeof fetch>[0], init?: RequestInit) => {
+  if (!hops) return benchFetch(input, init);
+  const what = `fetch ${init?.method ?? "GET"} ${String(input instanceof Request ? input.url : input).replace(/^https?:\/\/[^/]+/, "")}`;
+  hop(what);
+  const res = await benchFetch(input, init);
+  hop(`${what} answered ${res.status}`);
+  return res;
+}) as typeof fetch;
+
 const handler = serve({ client: inngest, functions });
 const server = createServer((req, res) => {
   sdkCalls++;
+  if (hops) {
+    const u = new URL(req.url ?? "/", "http://x");
+    const what = `${u.searchParams.get("fnId")?.replace(/^batchpoint-/, "")} step ${u.searchParams.get("stepId")}`;
+    hop(`SDK call ${what}`);
+    res.on("finish", () => hop(`SDK answer ${res.statusCode} ${what}`));
+  }
   void handler(req, res);
 });
 await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
@@ -140,6 +167,7 @@ async function runJob(endpoint: string, prefix: string, extra: Record<string, un
     endpointName: endpoint,
     input: { input: { type: "uri_folder", path: `datastores/${datastore}/paths/${prefix}` }, ...extra },
   });
+  hop("startJob returned (invoke answered)");
   let said = t0;
   for (;;) {
     benchPolls++;
@@ -234,7 +262,7 @@ function baselineDeployment(id: string, costMs: number) {
  * Deploys a scorer whose predictions are the time run() was called; returns a timer of invoke → first
  * run() over `datastore` (read back from the job's predictions file: the sandbox cannot write elsewhere).
  */
-async function firstRunTimer(endpoint: string, datastore: string) {
+async function firstRunTimer(endpoint: string, datastore: string, quiesce = false) {
   const stampCode = "import time\ndef init(): pass\ndef run(batch):\n    return [f'{time.time():.6f}' for _ in batch]\n";
   const store = await getStorageTargetOrThrow({ workspaceId: ws.id, name: datastore });
   await uploadMany(`${endpoint}/`, 1, store);
@@ -242,6 +270,7 @@ async function firstRunTimer(endpoint: string, datastore: string) {
   let n = 0;
   return async () => {
     const t0 = Date.now() / 1000;
+    hop("invoke called");
     const { job } = await runJob(
       endpoint,
       `${endpoint}/`,
@@ -251,11 +280,91 @@ async function firstRunTimer(endpoint: string, datastore: string) {
     const predictions = await readBlobText(store, `${outputPrefix(job.outputPath)}predictions.csv`);
     const stamp = predictions.match(/\d{10}\.\d{6}/);
     if (!stamp) throw new Error(`no run() time in the predictions of ${job.name}: ${predictions.slice(0, 200)}`);
+    hops?.push([Number(stamp[0]) * 1000, "run() called"]);
+    // The job's tail (finalize, notify) ends before the next job starts: each invoke meets an idle stack.
+    if (quiesce) await untilExecutorIdle();
     return Number(stamp[0]) - t0;
   };
 }
 
+/** Waits until the executor has no run queued or running (polled every 20 ms). */
+async function untilExecutorIdle() {
+  for (;;) {
+    benchPolls++;
+    const [{ n }] = await db.$queryRawUnsafe<{ n: number }[]>(
+      "SELECT count(*)::int AS n FROM executor.runs WHERE status IN ('Queued', 'Running')",
+    );
+    if (n === 0) return;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
 if (TARGETS) await measureTargets();
+if (FIRST_RUN) await measureFirstRun();
+
+/**
+ * Issue 13's invoke → first run() with a warm worker, alone: a cold job first (the deployment's worker
+ * starts), then BENCH_FIRST_RUNS warm jobs per lanes setting, alternating; then one traced job per
+ * setting, its hops (SQL statements, executor → SDK calls, event sends) printed with their times.
+ */
+async function measureFirstRun(): Promise<never> {
+  const { getEnv } = await import("../../lib/env");
+  await createDatastore({ workspaceId: ws.id, actor, input: { kind: "filesystem", name: "bench_local" } });
+  const firstRun = await firstRunTimer("first", "bench_local", true);
+  const cold = await firstRun();
+  log(`cold: ${cold.toFixed(3)} s`);
+  const warm: Record<string, number[]> = { off: [], on: [] };
+  const cpu: Record<string, number[]> = { off: [], on: [] };
+  const setLanes = (lanes: string) => {
+    (getEnv() as { BATCHPOINT_LANES: string }).BATCHPOINT_LANES = lanes;
+  };
+  for (let i = 0; i < FIRST_RUNS; i++)
+    for (const lanes of i % 2 ? ["on", "off"] : ["off", "on"]) {
+      setLanes(lanes);
+      const c0 = cpuSeconds().app;
+      warm[lanes].push(await firstRun());
+      cpu[lanes].push(cpuSeconds().app - c0);
+    }
+  for (const lanes of ["off", "on"]) {
+    setLanes(lanes);
+    hops = [];
+    await firstRun();
+    const h = hops.sort((a, b) => a[0] - b[0]);
+    hops = null;
+    const start = h.find(([, w]) => w === "invoke called")?.[0] ?? h[0][0];
+    const runAt = h.find(([, w]) => w === "run() called")?.[0] ?? Number.POSITIVE_INFINITY;
+    const before = h.filter(([t]) => t <= runAt);
+    const count = (re: RegExp) => before.filter(([, w]) => re.test(w)).length;
+    log(
+      `trace, lanes ${lanes}: up to run(): ${count(/^sql /)} SQL statements, ${count(/^SDK call /)} executor → SDK calls, ${count(/^fetch .*[^0-9]$/)} event sends`,
+    );
+    let prev = start;
+    for (const [t, w] of h) {
+      console.log(`  ${(t - start).toFixed(1).padStart(7)} ms  (+${(t - prev).toFixed(1).padStart(6)})  ${w}`);
+      prev = t;
+    }
+  }
+  const med = (xs: number[]) => pct(xs, 50);
+  const fmt = (xs: number[]) => `${med(xs).toFixed(3)} s (min ${Math.min(...xs).toFixed(3)}, max ${Math.max(...xs).toFixed(3)})`;
+  log(`warm, lanes off: ${warm.off.map((x) => x.toFixed(3)).join(" ")}`);
+  log(`warm, lanes on: ${warm.on.map((x) => x.toFixed(3)).join(" ")}`);
+  writeBenchmarkSection(
+    "Batch jobs: invoke → first run(), warm worker",
+    `Measured ${new Date().toISOString().slice(0, 10)} with \`BENCH_ONLY=first-run BENCH_FIRST_RUNS=${FIRST_RUNS} npm run bench:jobs\` on ${cpus().length} cores, Node ${process.version}.
+A one-file job on a filesystem datastore (the embedded default) whose scorer returns the time run() was called; the time runs from the call
+of \`startJob\` (the invoke: validation, the Job row, the event send) to that stamp, read back from the job's predictions. The deployment's
+worker was started by an earlier job (its cold figure: ${cold.toFixed(3)} s), and each job starts once the previous one's runs (finalize,
+notifications) have ended. ${FIRST_RUNS} jobs per setting, lanes on and off alternating;
+app CPU is this process (app, executor, PGlite's thread) per job, from invoke to the job's end. 1-minute load at the start / now:
+${loadBefore.toFixed(2)} / ${loadavg()[0].toFixed(2)}.
+
+| figure | one run per mini-batch | lanes | target |
+| --- | --- | --- | --- |
+| invoke → first run(), warm worker: median (min, max) | ${fmt(warm.off)} | ${fmt(warm.on)} | ≤ 0.1 s |
+| app CPU per one-file job (median) | ${(med(cpu.off) * 1000).toFixed(0)} ms | ${(med(cpu.on) * 1000).toFixed(0)} ms | |`,
+  );
+  return stopAll();
+}
 
 /**
  * The efficiency targets of issue 13, each job run twice in one sitting, by one durable run per
