@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { copyPgliteTemplate } from "../../test/support/pglite-template";
 import { startExecutor } from "../src/index";
 import {
   EXTERNAL_URL,
@@ -113,8 +114,12 @@ describe.skipIf(!!EXTERNAL_URL)("the standalone process (npm run executor)", () 
           s.close(() => resolve(p));
         });
       });
-      const dataDir = mkdtempSync(join(tmpdir(), "executor-kill-"));
+      const tmp = mkdtempSync(join(tmpdir(), "executor-kill-"));
+      // A copy of a fresh cluster made once (test/support/pglite-template): the first start then skips
+      // initdb, ~10 s of WASM CPU that at load 50-68 kept it from listening within the test's guard.
+      const dataDir = join(tmp, "pg");
       const dbUrl = process.env.EXECUTOR_TEST_DATABASE_URL;
+      if (!dbUrl) await copyPgliteTemplate("blank", dataDir);
       const url = `http://127.0.0.1:${port}`;
       const engineLike: Engine = { url, sync: async () => {}, stop: async () => {} };
       // The app first: the executor is told its URL at start (--sdk-url), the only URL it will sync.
@@ -201,7 +206,7 @@ describe.skipIf(!!EXTERNAL_URL)("the standalone process (npm run executor)", () 
           await exited;
         }
         await app.close();
-        rmSync(dataDir, { recursive: true, force: true });
+        rmSync(tmp, { recursive: true, force: true });
       }
     },
     TEST_TIMEOUT_MS,
