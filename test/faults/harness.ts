@@ -129,7 +129,7 @@ export async function startFaultStack(
   const azuriteDir = path.join(dir, "azurite");
 
   const startStorage = async () => {
-    azurite = await startAzurite({ dataDir: azuriteDir, port: azuritePort });
+    azurite = await startAzurite({ dataDir: azuriteDir, port: azuritePort, readyTimeoutMs: 600_000 });
     keepOutput(dir, "azurite", azurite.process);
   };
   await startStorage();
