@@ -4,7 +4,6 @@ import { createWriteStream, mkdtempSync, statSync, type WriteStream } from "node
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { applyMigrations } from "../../prisma/migrate";
-import { copyPgliteTemplate } from "../support/pglite-template";
 import { scratchPostgresDatabase } from "../support/postgres-server";
 import { freePort, startAzurite, type EmbeddedAzurite } from "../../scripts/embedded/azurite";
 
@@ -114,11 +113,6 @@ export async function startFaultStack(
     keepOutput(dir, "database", database);
     await waitForOutput(database, "listening", "the database");
   };
-  // Both PGlite databases start as copies of a migrated (app) or fresh (executor) data dir made once
-  // (../support/pglite-template): an initdb per stack cost ~10 s of CPU each. applyMigrations still
-  // runs, and finds nothing left to apply.
-  if (!scratch) await copyPgliteTemplate("app", path.join(dir, "app-pg"));
-  await copyPgliteTemplate("blank", path.join(dir, "executor-pg"));
   await startDatabase();
   await applyMigrations(databaseUrl);
   const executorPort = await freePort();
@@ -129,7 +123,7 @@ export async function startFaultStack(
   const azuriteDir = path.join(dir, "azurite");
 
   const startStorage = async () => {
-    azurite = await startAzurite({ dataDir: azuriteDir, port: azuritePort, readyTimeoutMs: 600_000 });
+    azurite = await startAzurite({ dataDir: azuriteDir, port: azuritePort });
     keepOutput(dir, "azurite", azurite.process);
   };
   await startStorage();
@@ -147,9 +141,17 @@ export async function startFaultStack(
     // node itself (not npx), so SIGKILL hits the executor and its PGlite, not a wrapper.
     executor = spawn(
       process.execPath,
-      // The embedded executor with the test slots' retry backoff (see the script), so a restarted part
-      // is retried within ~2 s of coming back rather than at production's doubling backoff.
-      ["--import", "tsx", "test/support/executor-process.ts", String(executorPort), "3000", path.join(dir, "executor-pg")],
+      [
+        "--import",
+        "tsx",
+        "executor/src/cli.ts",
+        "--port",
+        String(executorPort),
+        "--lease-ms",
+        "3000",
+        "--data-dir",
+        path.join(dir, "executor-pg"),
+      ],
       {
         env: { ...process.env, ...env },
         stdio: ["ignore", "pipe", "pipe"],
