@@ -15,10 +15,12 @@ const WORKERS = Number(process.env.BATCHPOINT_TEST_WORKERS) || 4;
 
 /**
  * Files that must run alone, after the parallel ones: they kill processes mid-job and restart them
- * on fixed ports, or drive the machine hard. Put such a test under test/faults/ or name it
- * *.serial.test.ts.
+ * on the same ports, or drive the machine hard. Put such a test under test/faults/ or name it
+ * *.serial.test.ts. A test that kills only processes of its own, started on ports it does not reuse
+ * (test/jobs/crash-recovery.test.ts), or races on a scratch database of its own
+ * (test/foundation/owner-race.test.ts), runs with the parallel files.
  */
-const SERIAL = ["test/faults/**/*.test.ts", "**/*.serial.test.ts", "executor/test/durability.test.ts", "test/jobs/crash-recovery.test.ts"];
+const SERIAL = ["test/faults/**/*.test.ts", "**/*.serial.test.ts", "executor/test/durability.test.ts"];
 
 const integration = {
   environment: "node" as const,

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { copyPgliteTemplate } from "../../test/support/pglite-template";
 import { startExecutor } from "../src/index";
 import {
   EXTERNAL_URL,
@@ -21,6 +22,11 @@ import {
 
 const effects: Record<string, number> = {};
 const bump = (k: string) => (effects[k] = (effects[k] ?? 0) + 1);
+// Resolved once the crash test has crashed its executor: the first attempts of that test's slow steps
+// are still in flight at the crash (an event, not the 800 ms below: at load 30 the steps finished and
+// were recorded before the abort ran, and were rightly not re-run, which failed the test).
+let crashed!: () => void;
+const afterCrash = new Promise<void>((r) => (crashed = r));
 
 describe.skipIf(!!EXTERNAL_URL)("restart recovery", { timeout: TEST_TIMEOUT_MS }, () => {
   let engine: Engine;
@@ -35,7 +41,7 @@ describe.skipIf(!!EXTERNAL_URL)("restart recovery", { timeout: TEST_TIMEOUT_MS }
         await step.sleep("gap", "1s");
         await step.run("two", () => bump(`${k}:two`));
         await step.run("slow", async () => {
-          bump(`${k}:slow-start`);
+          if (bump(`${k}:slow-start`) === 1 && k.startsWith("c")) await afterCrash;
           await sleep(800);
           bump(`${k}:slow-end`);
           return "slow";
@@ -79,6 +85,7 @@ describe.skipIf(!!EXTERNAL_URL)("restart recovery", { timeout: TEST_TIMEOUT_MS }
     );
     await waitFor(async () => keys.every((k) => effects[`${k}:slow-start`] === 1), TEST_WAIT_MS, "slow steps to start");
     await engine.restart!({ crash: true }); // abort: in-flight results are lost, leases left behind
+    crashed(); // the first attempts end now, answering an executor that is gone
     for (const k of keys) {
       const run = await finishedRun(engine, `c-${k}`);
       expect(run.status).toBe("Completed");
@@ -107,8 +114,12 @@ describe.skipIf(!!EXTERNAL_URL)("the standalone process (npm run executor)", () 
           s.close(() => resolve(p));
         });
       });
-      const dataDir = mkdtempSync(join(tmpdir(), "executor-kill-"));
+      const tmp = mkdtempSync(join(tmpdir(), "executor-kill-"));
+      // A copy of a fresh cluster made once (test/support/pglite-template): the first start then skips
+      // initdb, ~10 s of WASM CPU that at load 50-68 kept it from listening within the test's guard.
+      const dataDir = join(tmp, "pg");
       const dbUrl = process.env.EXECUTOR_TEST_DATABASE_URL;
+      if (!dbUrl) await copyPgliteTemplate("blank", dataDir);
       const url = `http://127.0.0.1:${port}`;
       const engineLike: Engine = { url, sync: async () => {}, stop: async () => {} };
       // The app first: the executor is told its URL at start (--sdk-url), the only URL it will sync.
@@ -195,7 +206,7 @@ describe.skipIf(!!EXTERNAL_URL)("the standalone process (npm run executor)", () 
           await exited;
         }
         await app.close();
-        rmSync(dataDir, { recursive: true, force: true });
+        rmSync(tmp, { recursive: true, force: true });
       }
     },
     TEST_TIMEOUT_MS,

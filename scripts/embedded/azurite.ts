@@ -58,7 +58,13 @@ export interface EmbeddedAzurite {
  * Starts Azurite's blob service with its data in `dataDir` and only generated accounts (AZURITE_ACCOUNTS):
  * the platform's, and `extraAccounts` (fresh each start); resolves once it accepts requests.
  */
-export async function startAzurite(opts: { dataDir: string; port?: number; extraAccounts?: string[] }): Promise<EmbeddedAzurite> {
+export async function startAzurite(opts: {
+  dataDir: string;
+  port?: number;
+  extraAccounts?: string[];
+  /** Hang guard for the first answer. Default 3 minutes; the integration tests pass their 10-minute hook guard. */
+  readyTimeoutMs?: number;
+}): Promise<EmbeddedAzurite> {
   const account = loadOrCreateAzuriteAccount(opts.dataDir);
   mkdirSync(opts.dataDir, { recursive: true });
   const extras = (opts.extraAccounts ?? []).map((n) => newAccount(n));
@@ -90,7 +96,8 @@ export async function startAzurite(opts: { dataDir: string; port?: number; extra
   child.stderr?.on("data", (d) => (output += d));
   // Ready when it answers (or fails when it exits); the deadline only bounds a hang, long enough for a
   // machine at load 10-20 (a fixed 30 s used to fall through silently and leave callers with refused connections).
-  const deadline = Date.now() + 180_000;
+  const readyTimeoutMs = opts.readyTimeoutMs ?? 180_000;
+  const deadline = Date.now() + readyTimeoutMs;
   for (;;) {
     if (child.exitCode !== null || child.signalCode !== null) throw new Error(`Azurite exited early: ${output.slice(-500)}`);
     try {
@@ -99,7 +106,7 @@ export async function startAzurite(opts: { dataDir: string; port?: number; extra
     } catch {
       if (Date.now() > deadline) {
         child.kill("SIGKILL");
-        throw new Error(`Azurite did not answer on port ${port} within 3 minutes: ${output.slice(-500)}`);
+        throw new Error(`Azurite did not answer on port ${port} within ${readyTimeoutMs / 1000} s: ${output.slice(-500)}`);
       }
       await new Promise((r) => setTimeout(r, 100));
     }

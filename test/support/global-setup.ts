@@ -85,7 +85,8 @@ export default async function setup(project: TestProject) {
   const n = slotCount(project);
   const accounts = Array.from({ length: n }, (_, k) => [`bpslot${k + 1}`, `bpslot${k + 1}tenant`]).flat();
   // Every account is generated (never the public dev key).
-  const azurite = await startAzurite({ dataDir: path.join(dir, "azurite"), extraAccounts: accounts });
+  // The hang guard is the hooks' (vitest.config.ts): Azurite's own 3 minutes passed at load 50-70.
+  const azurite = await startAzurite({ dataDir: path.join(dir, "azurite"), extraAccounts: accounts, readyTimeoutMs: 600_000 });
   const started = await Promise.allSettled(Array.from({ length: n }, (_, k) => startSlot(k + 1, dir, azurite)));
   const slots = started.flatMap((r) => (r.status === "fulfilled" ? [r.value] : []));
   const stopAll = async () => {
