@@ -71,7 +71,7 @@ export default defineConfig({
       BATCHPOINT_ADMIN_TOKEN: E2E_ADMIN_TOKEN,
       // bcrypt's minimum cost for the ~75 accounts the tests make: each sign-up and sign-in hashes once, ~0.4 s of CPU
       // at the default 11 and ~3 ms at 4. What the tests check (the hash is checked, a wrong password fails) holds at any
-      // cost; lib/auth/password.test.ts pins the default (decision 0033).
+      // cost; lib/auth/password.test.ts pins the default (decision 0035).
       BATCHPOINT_PASSWORD_HASH_COST: "4",
     },
   },
