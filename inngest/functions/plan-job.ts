@@ -1,13 +1,12 @@
 import { NonRetriableError } from "inngest";
-import { planJob } from "@/lib/jobs/plan-job";
+import { planAndStartJob, SEND_CHUNK } from "@/lib/jobs/job-commands";
 import { miniBatchEvents } from "@/lib/jobs/job-events";
 import { failJob } from "@/lib/jobs/job-failure";
 import { inngest } from "@/lib/events/client";
 import { eventIds, jobCancelRequested, jobFinalized, jobRequested } from "@/lib/events/jobs";
 
-const SEND_CHUNK = 5_000; // Inngest's limit of events per send
-
-// Splits the input into mini-batches, then fans out one event per mini-batch in chunks. A planning
+// Splits the input into mini-batches and starts their scoring in the same step (the lanes, or the first
+// 5,000 mini-batches' runs), then fans out the rest, if any, in chunks. A planning
 // failure fails the job with its reason and announces it (job.failed), whether planJob saw it or the retries ran out.
 export const planJobFunction = inngest.createFunction(
   {
@@ -28,7 +27,7 @@ export const planJobFunction = inngest.createFunction(
   },
   async ({ event, step }) => {
     if (!event.data?.jobId) throw new NonRetriableError("batch/job.requested needs data.jobId");
-    const plan = await step.run("plan", () => planJob({ jobId: event.data.jobId }));
+    const plan = await step.run("plan-and-start", () => planAndStartJob({ jobId: event.data.jobId }));
     if (!plan.ok) {
       if (plan.announce) {
         await step.sendEvent("announce", {
@@ -39,7 +38,7 @@ export const planJobFunction = inngest.createFunction(
       }
       return plan;
     }
-    for (let start = 0; start < plan.miniBatches; start += SEND_CHUNK) {
+    for (let start = plan.started ?? 0; start < plan.miniBatches; start += SEND_CHUNK) {
       const events = await step.run(`events-${start}`, () =>
         miniBatchEvents({ jobId: event.data.jobId, from: start, to: Math.min(plan.miniBatches, start + SEND_CHUNK) }),
       );

@@ -4,10 +4,30 @@ import { AppError } from "@/lib/errors";
 import { inngest } from "@/lib/events/client";
 import { eventIds, jobCancelRequested, jobFinished, jobRequested, plain } from "@/lib/events/jobs";
 import { invokeJob, type InvokeJobInput, type JobOrigin } from "./invoke-job";
-import { miniBatchEvents } from "./job-events";
+import { lanesEnabled, miniBatchEvents } from "./job-events";
 import { requestJobCancel, retryFailedMiniBatches, type RetryVersion } from "./manage-job";
+import { type PlanResult, planJob } from "./plan-job";
 
-const SEND_CHUNK = 5_000;
+/** Inngest's limit of events per send. */
+export const SEND_CHUNK = 5_000;
+
+/** A plan, and how many of its mini-batches (from index 0) the call already started; the caller sends the rest. */
+export type PlanAndStartResult = PlanResult & { started?: number };
+
+/**
+ * Plans a job and starts its scoring in the same call (one durable step, so the first mini-batch is
+ * scored without another executor → SDK round trip): with lanes, every lane; otherwise the first
+ * 5,000 mini-batches. The events' ids are deterministic, so a retried step, or a repeat after a crash,
+ * sends them again harmlessly (24 h dedupe), as step.sendEvent would.
+ */
+export async function planAndStartJob(opts: { jobId: string }): Promise<PlanAndStartResult> {
+  const plan = await planJob(opts);
+  if (!plan.ok || plan.miniBatches === 0) return plan;
+  const lanes = lanesEnabled();
+  const started = lanes ? plan.miniBatches : Math.min(plan.miniBatches, SEND_CHUNK);
+  await inngest.send(await miniBatchEvents({ jobId: opts.jobId, from: 0, to: Math.min(plan.miniBatches, SEND_CHUNK) }));
+  return { ...plan, started };
+}
 
 // Stores a job and starts it. An idempotent repeat returns the same job without starting it again.
 export async function startJob(opts: {
