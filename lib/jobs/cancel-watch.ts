@@ -1,5 +1,5 @@
 import "server-only";
-import { db } from "@/lib/db";
+import { sql } from "@/lib/db/sql";
 
 const POLL_MS = 1000;
 const watches = new Map<string, { controllers: Set<AbortController>; timer: NodeJS.Timeout }>();
@@ -14,8 +14,11 @@ export function watchJobCancel(jobId: string): { signal: AbortSignal; release():
   if (!w) {
     const controllers = new Set<AbortController>();
     const timer = setInterval(async () => {
-      const j = await db.job.findUnique({ where: { id: jobId }, select: { cancelRequestedAt: true, status: true } }).catch(() => null);
-      if (j && (j.cancelRequestedAt || j.status === "failed" || j.status === "canceled")) for (const c of controllers) c.abort();
+      // Raw pg (lib/db/sql.ts): this runs every second for as long as the job scores, so Prisma's per-query cost shows.
+      const { rows } = await sql()
+        .query(`SELECT 1 FROM "Job" WHERE "id" = $1 AND ("cancelRequestedAt" IS NOT NULL OR "status" IN ('failed', 'canceled'))`, [jobId])
+        .catch(() => ({ rows: [] }));
+      if (rows.length) for (const c of controllers) c.abort();
     }, POLL_MS);
     timer.unref();
     w = { controllers, timer };
