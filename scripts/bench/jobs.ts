@@ -73,6 +73,7 @@ const { serve } = await import("inngest/node");
 const { inngest } = await import("../../lib/events/client");
 const { functions } = await import("../../inngest/functions");
 const { db } = await import("../../lib/db");
+const { sql } = await import("../../lib/db/sql");
 const { signUp } = await import("../../lib/users/sign-up");
 const { createEndpoint } = await import("../../lib/endpoints/create-endpoint");
 const { createDeployment } = await import("../../lib/deployments/create-deployment");
@@ -171,7 +172,23 @@ async function runJob(endpoint: string, prefix: string, extra: Record<string, un
   let said = t0;
   for (;;) {
     benchPolls++;
-    const j = await db.job.findUniqueOrThrow({ where: { id: job.id } });
+    // Raw pg, as the scoring hot path polls: this poll runs every 100 ms during the job and its CPU is
+    // counted in the job's orchestration figure, so it must cost no more than the product's own.
+    const {
+      rows: [j],
+    } = await sql().query<{
+      id: string;
+      name: string;
+      status: string;
+      miniBatchesCompleted: number;
+      miniBatchesTotal: number;
+      filesFailed: number;
+      error: string | null;
+      outputPath: string;
+    }>(
+      `SELECT "id", "name", "status", "miniBatchesCompleted", "miniBatchesTotal", "filesFailed", "error", "outputPath" FROM "Job" WHERE "id" = $1`,
+      [job.id],
+    );
     if (performance.now() - said > 60_000) {
       said = performance.now();
       log(
