@@ -5,11 +5,10 @@ vi.stubEnv("BATCHPOINT_LANES", "on");
 
 import { db } from "@/lib/db";
 import { outputPrefix } from "@/lib/jobs/finalize-job";
-import { startJob } from "@/lib/jobs/job-commands";
 import { findJobOutputs } from "@/lib/jobs/script-outputs";
 import { blobExists } from "@/lib/storage";
 import { startFunctionsServer } from "../support/functions-server";
-import { deploymentFixture, PYTHON, uploadTexts, waitForJob } from "../support/jobs";
+import { deploymentFixture, PYTHON, startFolderJob, uploadTexts, waitForJob } from "../support/jobs";
 
 // The first call writes a file and returns two results for one input (refused, so retried); the retry writes nothing.
 const STRAY = `import os
@@ -44,12 +43,7 @@ describe("a lane's retried mini-batch", () => {
       settings: { miniBatchSize: 1, instanceCount: 1 },
     });
     await uploadTexts(fx.target, "in/", 1);
-    const { job } = await startJob({
-      workspaceId: fx.workspace.id,
-      actor: fx.actor,
-      endpointName: "scorer",
-      input: { input: { type: "uri_folder", path: "datastores/workspaceblobstore/paths/in/" } },
-    });
+    const { job } = await startFolderJob(fx);
     expect(await waitForJob(job.id)).toMatchObject({ status: "completed", filesCompleted: 1, filesFailed: 0 });
     const [mb] = await db.miniBatch.findMany({ where: { jobId: job.id } });
     expect(mb).toMatchObject({ status: "completed", attempts: 2 });

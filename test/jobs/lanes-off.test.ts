@@ -6,10 +6,9 @@ vi.stubEnv("BATCHPOINT_LANES", "off");
 
 import { db } from "@/lib/db";
 import { outputPrefix } from "@/lib/jobs/finalize-job";
-import { startJob } from "@/lib/jobs/job-commands";
 import { readBlobText } from "@/lib/storage";
 import { startFunctionsServer } from "../support/functions-server";
-import { deploymentFixture, PYTHON, uploadTexts, waitForJob } from "../support/jobs";
+import { deploymentFixture, PYTHON, startFolderJob, uploadTexts, waitForJob } from "../support/jobs";
 
 let server: Awaited<ReturnType<typeof startFunctionsServer>>;
 beforeAll(async () => {
@@ -42,12 +41,7 @@ def run(batch):
       settings: { miniBatchSize: 3, instanceCount: 1 },
     });
     await uploadTexts(fx.target, "in/", 9);
-    const { job } = await startJob({
-      workspaceId: fx.workspace.id,
-      actor: fx.actor,
-      endpointName: "scorer",
-      input: { input: { type: "uri_folder", path: "datastores/workspaceblobstore/paths/in/" } },
-    });
+    const { job } = await startFolderJob(fx);
     expect(await waitForJob(job.id)).toMatchObject({ status: "completed", filesCompleted: 9, filesFailed: 0, miniBatchesCompleted: 3 });
     const batches = await db.miniBatch.findMany({ where: { jobId: job.id }, orderBy: { index: "asc" } });
     expect(batches.map((b) => [b.status, b.attempts, b.claimedBy])).toEqual([

@@ -6,6 +6,7 @@ import { getDefaultStorageTarget } from "@/lib/datastores/datastores";
 import { db } from "@/lib/db";
 import { createDeployment, type CreateDeploymentInput } from "@/lib/deployments/create-deployment";
 import { createEndpoint } from "@/lib/endpoints/create-endpoint";
+import { startJob } from "@/lib/jobs/job-commands";
 import { type StorageTarget, uploadBlob } from "@/lib/storage";
 import { createUserWithWorkspace } from "./factories";
 import { TEST_WAIT_MS } from "./wait";
@@ -40,6 +41,16 @@ for i in range(${count}):
   const names = readdirSync(dir).sort();
   for (const n of names) await uploadBlob(target, `${prefix}${n}`, readFileSync(path.join(dir, n)));
   return names.map((n) => `${prefix}${n}`);
+}
+
+/** Invokes the fixture's endpoint over the folder `prefix` of its workspace's default datastore. */
+export async function startFolderJob(fx: Awaited<ReturnType<typeof deploymentFixture>>, prefix = "in/") {
+  return startJob({
+    workspaceId: fx.workspace.id,
+    actor: fx.actor,
+    endpointName: "scorer",
+    input: { input: { type: "uri_folder", path: `datastores/workspaceblobstore/paths/${prefix}` } },
+  });
 }
 
 export async function uploadTexts(target: StorageTarget, prefix: string, count: number) {
