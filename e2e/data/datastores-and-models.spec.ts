@@ -27,6 +27,7 @@ test("registering a datastore names bad fields and refuses the platform's own st
   const { slug } = await signUp(page, "dsowner");
   await page.goto(`/w/${slug}/datastores`);
   await page.getByRole("link", { name: "Register datastore" }).click();
+  await page.waitForURL(new RegExp(`/w/${slug}/datastores/new$`));
   await page.getByLabel("Name").fill("9 bad");
   await page.getByLabel("Container").fill(`ws-none`);
   await page.getByLabel("Connection string").fill(AZURITE);

@@ -4,6 +4,9 @@ import { signUp } from "../support/fixtures";
 test("a contributor creates an endpoint; bad and duplicate names get field errors and create nothing", async ({ page }) => {
   const { slug } = await signUp(page, "endpoints");
   await page.getByRole("link", { name: "New endpoint" }).first().click();
+  // The list's "Filter endpoints by name" also answers to the label "Name": wait for the form's page, or a
+  // slow navigation leaves the fill below typing into the list's filter (CI at load 17 did).
+  await page.waitForURL(new RegExp(`/w/${slug}/endpoints/new$`));
 
   await page.getByLabel("Name").fill("1-bad name");
   await page.getByRole("button", { name: "Create endpoint" }).click();

@@ -83,6 +83,7 @@ interface Pending {
   wire: WireRequest;
   inputCount: number;
   timeoutMs: number;
+  /** performance.now() when queued: a worker that became ready in the same millisecond is told apart. */
   enqueuedAt: number;
   resolve: (r: MiniBatchResult) => void;
   onAbort?: () => void;
@@ -115,7 +116,7 @@ function failure(p: Pending, fields: Partial<MiniBatchFailure> & { error: string
     canceled: false,
     logs: "",
     durationMs: 0,
-    queuedMs: Date.now() - p.enqueuedAt,
+    queuedMs: Math.round(performance.now() - p.enqueuedAt),
     inputCount: p.inputCount,
     ...fields,
   };
@@ -180,7 +181,7 @@ class DeploymentPool {
         wire,
         inputCount,
         timeoutMs: request.timeoutMs ?? this.deployment.timeoutSeconds * 1000,
-        enqueuedAt: Date.now(),
+        enqueuedAt: performance.now(),
         resolve,
       };
       if (this.closed) return resolve(failure(p, { error: "The scoring pool was shut down." }));
@@ -419,7 +420,7 @@ class DeploymentPool {
 
   private assign(worker: ScoringWorker, p: Pending): void {
     if (p.onAbort) p.request.signal?.removeEventListener("abort", p.onAbort);
-    const queuedMs = Date.now() - p.enqueuedAt;
+    const queuedMs = Math.round(performance.now() - p.enqueuedAt);
     const coldStart = worker.readyAt >= p.enqueuedAt; // it waited for this worker's init()
     this.lastJobEnv = jobEnv(p.request);
     try {

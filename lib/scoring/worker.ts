@@ -87,7 +87,7 @@ let nextRequestId = 1;
 export class ScoringWorker {
   state: "starting" | "ready" | "busy" | "dead" = "starting";
   served = 0;
-  /** When init() finished (0 while starting). */
+  /** When init() finished, by performance.now() (0 while starting). */
   readyAt = 0;
   readonly homeDir: string;
   private readonly ownHome: boolean;
@@ -230,7 +230,7 @@ export class ScoringWorker {
     if (this.state !== "starting" || !this.ready.message || !this.ready.out || !this.ready.err) return;
     clearTimeout(this.initTimer);
     this.state = "ready";
-    this.readyAt = Date.now();
+    this.readyAt = performance.now();
     this.hooks.onReady(this);
   }
 
