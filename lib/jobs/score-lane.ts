@@ -1,7 +1,6 @@
 import "server-only";
 import { db } from "@/lib/db";
 import { logError } from "@/lib/log";
-import type { Job } from "@/lib/generated/prisma/client";
 import type { RecordedState } from "./job-events";
 import { type JobSettings, readJobSettings } from "./job-snapshot";
 import {
@@ -15,7 +14,7 @@ import {
   releaseClaims,
   renewClaims,
 } from "./lane-claims";
-import { attemptMiniBatch, failJobForInit, type ScoringMiniBatch } from "./score-mini-batch";
+import { attemptMiniBatch, failJobForInit, type ScoringJob, type ScoringMiniBatch } from "./score-mini-batch";
 
 /** About this much scoring per claim: K adapts to the lane's measured pace. */
 const CLAIM_TARGET_MS = 1000;
@@ -108,7 +107,7 @@ export async function runLaneStep(opts: {
  * the lane must stop (the job stopped, failed or is done).
  */
 async function scoreClaim(opts: {
-  job: Job;
+  job: ScoringJob;
   settings: JobSettings;
   laneId: string;
   claimed: ClaimedMiniBatch[];

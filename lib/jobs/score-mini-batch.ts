@@ -104,8 +104,12 @@ export async function failJobForInit(jobId: string, jobError: string) {
   });
 }
 
-/** A mini-batch with its job: the columns scoring reads (a started mini-batch, or a lane's claim). */
-export type ScoringMiniBatch = MiniBatchToScore & { job: Job };
+/**
+ * A mini-batch with its job: the columns scoring reads (a started mini-batch, or a lane's claim). The
+ * client omits the job's secrets from every query (lib/db.ts), so the type does too.
+ */
+export type ScoringJob = Omit<Job, "secretsCiphertext">;
+export type ScoringMiniBatch = MiniBatchToScore & { job: ScoringJob };
 
 /**
  * One attempt at a mini-batch: downloads its inputs, runs the deployment's warm worker (`onStart`
