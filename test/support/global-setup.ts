@@ -107,6 +107,10 @@ export default async function setup(project: TestProject) {
     BATCHPOINT_WEBHOOK_ALLOW_PRIVATE: "1",
     // Datastores on the test Azurite (loopback) are allowed; test/security/datastores.test.ts turns this off.
     BATCHPOINT_DATASTORE_ALLOW_PRIVATE: "1",
+    // bcrypt's minimum, as for the browser tests' server (decision 0035): what the sign-in tests check
+    // (the right password signs in, a wrong one and an unknown email answer alike, the limiter counts
+    // checks) holds at any cost; lib/auth/password.test.ts pins the default 11.
+    BATCHPOINT_PASSWORD_HASH_COST: "4",
   };
   project.provide(
     "slots",
