@@ -345,7 +345,7 @@ settings:
       "--wait",
     ]);
     expect(inv.code, inv.stdout + inv.stderr).toBe(0);
-    expect(inv.stderr).toMatch(/Uploading 2 files from .* to workspaceblobstore:uploads\/\d{8}T\d{6}Z\/local-input\//);
+    expect(inv.stderr).toMatch(/Uploading 2 files from .* to workspaceblobstore:uploads\/\d{8}T\d{6}Z-[0-9a-f]{8}\/local-input\//);
     const job = /Started job (\S+);/.exec(inv.stdout)?.[1] ?? "";
     expect(inv.stdout).toMatch(/mini-batches 1\/1 \| files 2\/2/);
 

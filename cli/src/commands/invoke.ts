@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { readFile, stat } from "node:fs/promises";
 import path from "node:path";
 import { Option, type Command } from "commander";
@@ -90,7 +91,7 @@ const UPLOAD_DATASTORE = "workspaceblobstore";
 
 /**
  * A data input as the API wants it: datastore paths, data assets (`azureml:name@latest`) and URLs as
- * given, a local file or folder uploaded first to workspaceblobstore under uploads/<timestamp>/.
+ * given, a local file or folder uploaded first to workspaceblobstore under uploads/<timestamp>-<random>/.
  */
 async function resolveDataInput(client: ApiClient, value: string, type: DataInput["type"] | undefined, quiet: boolean): Promise<DataInput> {
   const kind = classifyInput(value);
@@ -105,10 +106,7 @@ async function resolveDataInput(client: ApiClient, value: string, type: DataInpu
       `input '${value}' is neither a local file or folder nor a data path (datastores/<ds>/paths/<path>, azureml://..., azureml:<data asset>@latest, or an https URL).`,
     );
   }
-  const stamp = new Date()
-    .toISOString()
-    .replace(/[-:]/g, "")
-    .replace(/\.\d+Z$/, "Z");
+  const stamp = uploadFolderName();
   const base = path.basename(path.resolve(value));
   const files = await listLocalFiles(value);
   if (!files.length) throw new UsageError(`'${value}' has no files to upload.`);
@@ -119,6 +117,19 @@ async function resolveDataInput(client: ApiClient, value: string, type: DataInpu
   await uploadFiles(client, files, { datastore: UPLOAD_DATASTORE, prefix, quiet, log: (line) => console.error(line) });
   const dsPath = `azureml://datastores/${UPLOAD_DATASTORE}/paths/${prefix}`;
   return s.isDirectory() ? { type: type ?? "uri_folder", path: dsPath } : { type: type ?? "uri_file", path: dsPath + base };
+}
+
+/**
+ * The folder under uploads/ of one local input: the time, then 8 random hex digits. The time alone
+ * (to the second) put two invokes of the same second into one folder, and each job scored the other's
+ * files too (the e2e CLI specs, two workers, did).
+ */
+export function uploadFolderName(now = new Date()): string {
+  const stamp = now
+    .toISOString()
+    .replace(/[-:]/g, "")
+    .replace(/\.\d+Z$/, "Z");
+  return `${stamp}-${randomBytes(4).toString("hex")}`;
 }
 
 function guessType(value: string): DataInput["type"] {
