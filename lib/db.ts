@@ -6,6 +6,11 @@ import { getEnv } from "@/lib/env";
 function createClient(url: string) {
   return new PrismaClient({
     adapter: new PrismaPg({ connectionString: url, max: 10 }),
+    // Interactive transactions wait up to 15 s for a connection and may run 30 s. Prisma's defaults
+    // (2 s and 5 s) answered users with a 500 (P2028 "Unable to start a transaction in the given
+    // time") on sign-up and invoke when the machine was busy (browser tests on 4 workers, load 21):
+    // a slow answer is better than a failed one, and the work is the same either way.
+    transactionOptions: { maxWait: 15_000, timeout: 30_000 },
     // Secret columns never leave the database unless a query asks for them by name.
     omit: {
       user: { passwordHash: true },
