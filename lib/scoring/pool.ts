@@ -108,6 +108,11 @@ function jobEnv(r: MiniBatchRequest): JobEnv {
   };
 }
 
+/** Whole milliseconds the mini-batch has waited for a worker so far. */
+function queuedMsOf(p: Pending): number {
+  return Math.round(performance.now() - p.enqueuedAt);
+}
+
 function failure(p: Pending, fields: Partial<MiniBatchFailure> & { error: string }): MiniBatchFailure {
   return {
     ok: false,
@@ -116,7 +121,7 @@ function failure(p: Pending, fields: Partial<MiniBatchFailure> & { error: string
     canceled: false,
     logs: "",
     durationMs: 0,
-    queuedMs: Math.round(performance.now() - p.enqueuedAt),
+    queuedMs: queuedMsOf(p),
     inputCount: p.inputCount,
     ...fields,
   };
@@ -420,7 +425,7 @@ class DeploymentPool {
 
   private assign(worker: ScoringWorker, p: Pending): void {
     if (p.onAbort) p.request.signal?.removeEventListener("abort", p.onAbort);
-    const queuedMs = Math.round(performance.now() - p.enqueuedAt);
+    const queuedMs = queuedMsOf(p);
     const coldStart = worker.readyAt >= p.enqueuedAt; // it waited for this worker's init()
     this.lastJobEnv = jobEnv(p.request);
     try {
