@@ -62,5 +62,5 @@ export function Badge({ tone = "gray", children }: { tone?: keyof typeof badgeTo
 }
 
 export function Skeleton({ className }: { className?: string }) {
-  return <div className={cn("animate-pulse rounded bg-zinc-200 dark:bg-zinc-800", className)} />;
+  return <div className={cn("motion-safe:animate-pulse rounded bg-zinc-200 dark:bg-zinc-800", className)} />;
 }

@@ -88,7 +88,13 @@ test("jobs started with an API token name the token as submitter, and unfinished
   const row = page.getByRole("row", { name: /job-001/ });
   await expect(row).toContainText("token nightly-pipeline");
   await expect(row).toContainText("running");
-  await expect(page.getByRole("status").filter({ hasText: "Updating live" })).toBeVisible();
+  const live = page.getByRole("status").filter({ hasText: "Updating live" });
+  await expect(live).toBeVisible();
+  // Its dot pulses only for a user who has not asked for reduced motion (the browser tests ask for it).
+  await expect(live.locator("span")).toHaveCSS("animation-name", "none");
+  await page.emulateMedia({ reducedMotion: "no-preference" });
+  await expect(live.locator("span")).toHaveCSS("animation-name", "pulse");
+  await page.emulateMedia({ reducedMotion: "reduce" });
   await sql(`UPDATE "Job" SET status = 'completed', "finishedAt" = now() WHERE id = $1`, [jobId]);
   await expect(row).toContainText("completed");
   await expect(page.getByRole("status").filter({ hasText: "Updating live" })).toHaveCount(0);

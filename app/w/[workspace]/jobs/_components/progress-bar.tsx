@@ -27,7 +27,7 @@ export function ProgressBar({
     >
       <div className={cn("flex overflow-hidden rounded-full bg-zinc-200 dark:bg-zinc-800", h)}>
         <div
-          className={cn("bg-brand-500 transition-[width] duration-500", h)}
+          className={cn("bg-brand-500 motion-safe:transition-[width] motion-safe:duration-500", h)}
           style={{ width: `${Math.max(0, percent - failedPercent)}%` }}
         />
         {failedPercent > 0 ? <div className={cn("bg-red-500", h)} style={{ width: `${failedPercent}%` }} /> : null}

@@ -101,7 +101,7 @@ export function Uploader({ slug, datastore, prefix }: { slug: string; datastore:
             aria-valuemin={0}
             aria-valuemax={100}
           >
-            <div className="h-2 rounded bg-brand-500 transition-all" style={{ width: `${pct}%` }} />
+            <div className="h-2 rounded bg-brand-500 motion-safe:transition-all" style={{ width: `${pct}%` }} />
           </div>
           <p className="text-zinc-500">
             {progress.done} of {progress.total} files ({(progress.bytes / 1024).toFixed(1)} KiB)

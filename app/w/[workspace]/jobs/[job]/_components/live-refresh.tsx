@@ -17,7 +17,7 @@ export function LiveRefresh({ active, intervalMs = 2000 }: { active: boolean; in
   if (!active) return null;
   return (
     <span className="inline-flex items-center gap-1.5 text-xs text-zinc-500" role="status">
-      <span aria-hidden className="h-2 w-2 animate-pulse rounded-full bg-brand-500" />
+      <span aria-hidden className="h-2 w-2 motion-safe:animate-pulse rounded-full bg-brand-500" />
       Updating live
     </span>
   );
