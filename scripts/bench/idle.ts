@@ -331,7 +331,7 @@ production server) started once before to fill tsx's transform cache, left alone
 \`/proc/<pid>/task/<tid>/schedstat\`) of every process and thread of the tree, per second of wall time. Then one small
 job (3 files, a Python deployment, over REST; ${runs.map((r) => `${r.jobSeconds.toFixed(1)} s`).join(" / ")} from creating the endpoint to
 completed) and again ${SETTLE_S} s of rest and a ${SAMPLE_S} s sample. PGlite runs on the launcher's main thread, so
-its WASM is in that row. The machine is shared: other engineers' builds and tests ran beside it (load below).
+its WASM is in that row. The last row is the machine's 1-minute load: anything else running shows there.
 
 ${lines.join("\n")}`;
 writeBenchmarkSection("Idle stack", body);
