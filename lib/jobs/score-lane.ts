@@ -15,6 +15,7 @@ import {
   renewClaims,
 } from "./lane-claims";
 import { attemptMiniBatch, failJobForInit, type ScoringJob, type ScoringMiniBatch } from "./score-mini-batch";
+import { primeJobSecrets } from "./sources/job-secrets";
 
 /** About this much scoring per claim: K adapts to the lane's measured pace. */
 const CLAIM_TARGET_MS = 1000;
@@ -61,9 +62,13 @@ export async function runLaneStep(opts: {
   const started = Date.now();
   const deadline = started + opts.stepMs;
   const result: LaneStepResult = { state: "working", scored: 0, claims: 0, msPerMiniBatch: opts.msPerMiniBatch ?? null, followUp: null };
-  const job = await db.job.findUnique({ where: { id: opts.jobId } });
-  if (!job || job.status !== "running" || job.cancelRequestedAt || job.retryGeneration !== opts.generation)
+  // The job and its sealed secrets in one query: the lane's first mini-batch needs both, and each Prisma
+  // query is a few ms on the way from invoke to the first run() (issue 13).
+  const row = await db.job.findUnique({ where: { id: opts.jobId }, omit: { secretsCiphertext: false } });
+  if (!row || row.status !== "running" || row.cancelRequestedAt || row.retryGeneration !== opts.generation)
     return { ...result, state: "over" };
+  const { secretsCiphertext, ...job } = row;
+  primeJobSecrets(job.id, secretsCiphertext);
   const settings = readJobSettings(job);
   const renew = setInterval(
     () =>

@@ -43,12 +43,25 @@ const cache = new Map<string, Promise<JobSecrets>>();
 export function cachedJobSecrets(jobId: string): Promise<JobSecrets> {
   let hit = cache.get(jobId);
   if (!hit) {
-    if (cache.size >= 1000) cache.clear();
     hit = openJobSecrets(jobId);
     hit.catch(() => cache.delete(jobId));
-    cache.set(jobId, hit);
+    remember(jobId, hit);
   }
   return hit;
+}
+
+/**
+ * Fills the cache from a sealed column the caller read already (a lane reads its job and the job's
+ * secrets in one query): the first mini-batch of a lane then needs no query of its own for them.
+ */
+export function primeJobSecrets(jobId: string, ciphertext: string | null): void {
+  if (cache.has(jobId)) return;
+  remember(jobId, Promise.resolve(ciphertext ? (JSON.parse(decryptSecret(ciphertext)) as JobSecrets) : {}));
+}
+
+function remember(jobId: string, secrets: Promise<JobSecrets>) {
+  if (cache.size >= 1000) cache.clear();
+  cache.set(jobId, secrets);
 }
 
 export function hasSecrets(s: JobSecrets): boolean {
