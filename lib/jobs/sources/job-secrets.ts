@@ -35,7 +35,12 @@ export function sealJobSecrets(secrets: JobSecrets): string | null {
 /** The job's secrets, read by name (the column is omitted from every other query). */
 export async function openJobSecrets(jobId: string): Promise<JobSecrets> {
   const row = await db.job.findUnique({ where: { id: jobId }, select: { secretsCiphertext: true } });
-  return row?.secretsCiphertext ? (JSON.parse(decryptSecret(row.secretsCiphertext)) as JobSecrets) : {};
+  return unsealJobSecrets(row?.secretsCiphertext ?? null);
+}
+
+/** What sealJobSecrets sealed; a job without secrets has none. */
+function unsealJobSecrets(ciphertext: string | null): JobSecrets {
+  return ciphertext ? (JSON.parse(decryptSecret(ciphertext)) as JobSecrets) : {};
 }
 
 // A job's secrets never change: the scoring hot path reads them once per process and job.
@@ -56,7 +61,7 @@ export function cachedJobSecrets(jobId: string): Promise<JobSecrets> {
  */
 export function primeJobSecrets(jobId: string, ciphertext: string | null): void {
   if (cache.has(jobId)) return;
-  remember(jobId, Promise.resolve(ciphertext ? (JSON.parse(decryptSecret(ciphertext)) as JobSecrets) : {}));
+  remember(jobId, Promise.resolve(unsealJobSecrets(ciphertext)));
 }
 
 function remember(jobId: string, secrets: Promise<JobSecrets>) {
