@@ -12,8 +12,8 @@ export const E2E_AZURITE_PORT = Number(process.env.E2E_AZURITE_PORT || 10110);
 // without its UI layer, which Playwright itself uses for headless runs. It cost ~20 % less machine CPU than
 // the full chromium over the same browser tests (BENCHMARKS.md, "Test suite"). CHROMIUM_PATH overrides it;
 // without the shell the full browser runs.
-const CHROMIUM =
-  process.env.CHROMIUM_PATH || ["/usr/bin/chromium-headless-shell", "/usr/bin/chromium"].find((p) => existsSync(p)) || "/usr/bin/chromium";
+const HEADLESS_SHELL = "/usr/bin/chromium-headless-shell";
+const CHROMIUM = process.env.CHROMIUM_PATH || (existsSync(HEADLESS_SHELL) ? HEADLESS_SHELL : "/usr/bin/chromium");
 
 // A fresh data directory per run: the server starts from an empty embedded database and storage.
 process.env.E2E_DATA_DIR ??= mkdtempSync(path.join(tmpdir(), "batchpoint-e2e-"));
