@@ -4,6 +4,7 @@ import { existsSync } from "node:fs";
 
 const suites = [
   ["executor", "executor/bench/run.ts"],
+  ["pglite", "executor/bench/pglite-statement.ts"],
   ["jobs", "scripts/bench/jobs.ts"],
   ["peers", "scripts/bench/peers.ts"],
   ["idle", "scripts/bench/idle.ts"],

@@ -1,1 +1,1 @@
-export declare function patchPgliteSocketServer(server: unknown): void;
+export declare function patchPgliteSocketServer(server: unknown, opts?: { groupMessages?: boolean }): void;
