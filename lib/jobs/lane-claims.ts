@@ -93,12 +93,16 @@ export async function releaseClaims(opts: { laneId: string; ids: string[] }) {
   );
 }
 
-/** A worker took the claimed mini-batch. Conditional, so a late write never undoes a recorded outcome or a released claim. */
-export async function markClaimRunning(opts: { id: string; laneId: string }) {
+/**
+ * A worker took the claimed mini-batch. `startedAt` (epoch ms) is when the lane began the attempt, as
+ * the recorded outcome says, not when it was shown running. Conditional, so a late write never undoes
+ * a recorded outcome or a released claim.
+ */
+export async function markClaimRunning(opts: { id: string; laneId: string; startedAt: number }) {
   await sql().query(
-    `UPDATE "MiniBatch" SET "status" = 'running', "startedAt" = COALESCE("startedAt", ${NOW})
+    `UPDATE "MiniBatch" SET "status" = 'running', "startedAt" = COALESCE("startedAt", to_timestamp($3::double precision / 1000) AT TIME ZONE 'UTC')
      WHERE "id" = $1 AND "claimedBy" = $2 AND "status" = 'pending'`,
-    [opts.id, opts.laneId],
+    [opts.id, opts.laneId, opts.startedAt],
   );
 }
 

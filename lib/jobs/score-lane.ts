@@ -145,7 +145,9 @@ async function scoreClaim(opts: {
       const onStart = () => {
         markTimer = setTimeout(() => {
           shownRunning = true;
-          void markClaimRunning({ id: c.id, laneId }).catch((e) => logError(`lane ${laneId}: marking mini-batch ${c.index} running`, e));
+          void markClaimRunning({ id: c.id, laneId, startedAt: t0 }).catch((e) =>
+            logError(`lane ${laneId}: marking mini-batch ${c.index} running`, e),
+          );
         }, SHOW_RUNNING_AFTER_MS);
       };
       const mb: ScoringMiniBatch = { ...c, job };

@@ -133,6 +133,39 @@ describe("scoring lanes", () => {
     expect(await db.miniBatch.count({ where: { jobId: fx.job.id, OR: [{ claimedBy: { not: null } }, { attempts: { gt: 0 } }] } })).toBe(0);
   });
 
+  it("shows a slow mini-batch running while it scores, with the time its attempt began", async () => {
+    const fx = await deploymentFixture({
+      code: {
+        files: { "score.py": "import os, time\ndef run(batch):\n    time.sleep(0.6)\n    return [os.path.basename(p) for p in batch]\n" },
+      },
+      scoringScript: "score.py",
+      interpreter: PYTHON,
+      settings: { miniBatchSize: 1, instanceCount: 1 },
+    });
+    await uploadTexts(fx.target, "in/", 2);
+    const { job } = await invokeJob({ workspaceId: fx.workspace.id, actor: fx.actor, endpointName: "scorer", input: folder });
+    expect(await planJob({ jobId: job.id })).toMatchObject({ ok: true, miniBatches: 2 });
+    const scoring = lane(job.id, 0);
+    const seen = await vi.waitFor(
+      async () => {
+        const r = await db.miniBatch.findFirst({ where: { jobId: job.id, status: "running" } });
+        if (!r) throw new Error("no mini-batch shown running yet");
+        return r;
+      },
+      { timeout: 60_000, interval: 50 },
+    );
+    expect(seen.startedAt).not.toBeNull();
+    expect(await scoring).toMatchObject({ state: "done", scored: 2 });
+    const rows = await db.miniBatch.findMany({ where: { jobId: job.id }, orderBy: { index: "asc" } });
+    expect(rows.map((r) => r.status)).toEqual(["completed", "completed"]);
+    for (const r of rows) {
+      // Started before run() began (finish minus time inside run()), not when the lane showed it running.
+      const runBegan = (r.finishedAt as Date).getTime() - (r.durationMs as number);
+      expect((r.startedAt as Date).getTime()).toBeLessThanOrEqual(runBegan);
+    }
+    expect(rows.find((r) => r.id === seen.id)?.startedAt).toEqual(seen.startedAt);
+  });
+
   it("re-spawns a lane before its run reaches the step limit, and the job still scores every file once, in order", async () => {
     // One worker, so one lane; 1-second steps and 3 steps per run (set above): the job outlives several runs of the lane.
     const fx = await deploymentFixture({
