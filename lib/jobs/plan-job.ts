@@ -8,6 +8,7 @@ import { resolveDataTarget } from "./resolve-data-target";
 import { insertMiniBatches, type NewMiniBatch } from "./insert-mini-batches";
 import { failJob, permanentStorageError } from "./job-failure";
 import { planItems } from "./sources/plan-items";
+import { warmJobWorkers } from "./score-mini-batch";
 
 /** Azure allows 50,000 committed blocks per blob; one block per mini-batch plus the header. */
 export const MAX_MINI_BATCHES_APPEND_ROW = 49_999;
@@ -41,6 +42,8 @@ export async function planJob(opts: { jobId: string }): Promise<PlanResult> {
   });
   const snapshot = readJobSnapshot(job);
   const { inputs } = snapshot;
+  // The deployment's workers start (init()) while the inputs are listed and the mini-batches stored.
+  const warming = warmJobWorkers(job);
   try {
     return await planInput(job, snapshot);
   } catch (e) {
@@ -51,6 +54,8 @@ export async function planJob(opts: { jobId: string }): Promise<PlanResult> {
     const permanent = permanentStorageError(e, shown);
     if (permanent) return fail(job.id, permanent);
     throw e;
+  } finally {
+    await warming;
   }
 }
 

@@ -167,6 +167,41 @@ function outputPartOf(m: MaterializedInput, result: MiniBatchSuccess, succeeded:
   return result.body ? { header: result.header ?? null, body: Buffer.from(result.body) } : null;
 }
 
+/** The deployment a job's mini-batches run on, and the job's secrets. */
+async function jobDeployment(job: ScoringJob, settings: JobSettings) {
+  const secrets = await cachedJobSecrets(job.id);
+  const jobVars = secrets.environmentVariables ?? {};
+  const shared = await deploymentForScoring(job.workspaceId, settings);
+  // A job's own variables are its secrets: its mini-batches run on workers of that job only.
+  const deployment = Object.keys(jobVars).length
+    ? { ...shared, scope: job.id, environmentVariables: { ...shared.environmentVariables, ...jobVars } }
+    : shared;
+  return { secrets, deployment };
+}
+
+/**
+ * Starts the workers of a job's deployment (its code fetched, init() run) while the job is being
+ * planned, so the first mini-batch does not wait for them (issue 13). init() sees the variables a
+ * mini-batch's worker is started with, for a folder of this job's. A failure is only logged: the
+ * first mini-batch meets it again and reports it. Where the lanes run on another replica, these
+ * workers idle out.
+ */
+export async function warmJobWorkers(job: ScoringJob): Promise<void> {
+  try {
+    const { settings } = readJobSnapshot(job);
+    const { deployment } = await jobDeployment(job, settings);
+    const dir = path.join(workDir(job.workspaceId, job.id), "warm");
+    await mkdir(path.join(dir, "outputs"), { recursive: true });
+    getScoringPools().warm(deployment, {
+      inputDir: path.join(dir, "inputs"),
+      outputDir: path.join(dir, "outputs"),
+      payloadFile: path.join(dir, "payload.json"),
+    });
+  } catch (e) {
+    logError(`job ${job.name}: could not start its deployment's workers ahead of its first mini-batch`, e);
+  }
+}
+
 async function scoreAttempt(
   mb: ScoringMiniBatch,
   opts: { attempt: number; lastAttempt: boolean; onStart: () => void },
@@ -181,13 +216,7 @@ async function scoreAttempt(
   const outputDir = path.join(dir, "outputs");
   const cancel = watchJobCancel(job.id);
   try {
-    const secrets = await cachedJobSecrets(job.id);
-    const jobVars = secrets.environmentVariables ?? {};
-    const shared = await deploymentForScoring(job.workspaceId, settings);
-    // A job's own variables are its secrets: its mini-batches run on workers of that job only.
-    const deployment = Object.keys(jobVars).length
-      ? { ...shared, scope: job.id, environmentVariables: { ...shared.environmentVariables, ...jobVars } }
-      : shared;
+    const { secrets, deployment } = await jobDeployment(job, settings);
     await mkdir(outputDir, { recursive: true });
     const payloadFile = path.join(dir, "payload.json");
     // sources (one item per mini-batch) or no data at all (run() once with an empty mini-batch).

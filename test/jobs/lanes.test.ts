@@ -12,7 +12,9 @@ import { startJob } from "@/lib/jobs/job-commands";
 import { invokeJob } from "@/lib/jobs/invoke-job";
 import { claimMiniBatches, laneName, recordOutcomes } from "@/lib/jobs/lane-claims";
 import { planJob } from "@/lib/jobs/plan-job";
+import { readJobSettings } from "@/lib/jobs/job-snapshot";
 import { runLaneStep } from "@/lib/jobs/score-lane";
+import { getScoringPools } from "@/lib/scoring";
 import { readBlobText } from "@/lib/storage";
 import { startFunctionsServer } from "../support/functions-server";
 import { deploymentFixture, PYTHON, uploadTexts, waitForJob } from "../support/jobs";
@@ -164,6 +166,39 @@ describe("scoring lanes", () => {
       expect((r.startedAt as Date).getTime()).toBeLessThanOrEqual(runBegan);
     }
     expect(rows.find((r) => r.id === seen.id)?.startedAt).toEqual(seen.startedAt);
+  });
+
+  it("starts the deployment's workers while the job is planned, so its first mini-batch does not wait for init()", async () => {
+    const fx = await deploymentFixture({
+      code: {
+        files: {
+          "score.py":
+            "import os, time\ndef init():\n    time.sleep(1.5)\ndef run(batch):\n    return [os.path.basename(p) for p in batch]\n",
+        },
+      },
+      scoringScript: "score.py",
+      interpreter: PYTHON,
+      settings: { miniBatchSize: 1, instanceCount: 2 },
+    });
+    await uploadTexts(fx.target, "in/", 2);
+    const { job } = await invokeJob({ workspaceId: fx.workspace.id, actor: fx.actor, endpointName: "scorer", input: folder });
+    expect(await planJob({ jobId: job.id })).toMatchObject({ ok: true, miniBatches: 2 });
+    // Planned, no mini-batch claimed yet, and the deployment's two workers are already starting (or up).
+    const deploymentId = readJobSettings(await db.job.findUniqueOrThrow({ where: { id: job.id } })).deployment.id;
+    const pool = () =>
+      getScoringPools()
+        .stats()
+        .find((p) => p.key.startsWith(deploymentId));
+    expect(pool()).toMatchObject({ workers: 2, busy: 0 });
+    expect(await db.miniBatch.count({ where: { jobId: job.id, attempts: { gt: 0 } } })).toBe(0);
+    await expect.poll(() => pool()?.starting, { timeout: 60_000 }).toBe(0);
+    expect(await lane(job.id, 0)).toMatchObject({ state: "done", scored: 2 });
+    const rows = await db.miniBatch.findMany({ where: { jobId: job.id }, orderBy: { index: "asc" } });
+    // Without the warm start the first one would have waited the 1.5 s of init() (its queuedMs).
+    expect(rows.map((r) => [r.status, (r.queuedMs ?? 0) < 1500])).toEqual([
+      ["completed", true],
+      ["completed", true],
+    ]);
   });
 
   it("re-spawns a lane before its run reaches the step limit, and the job still scores every file once, in order", async () => {
