@@ -32,9 +32,9 @@ afterAll(async () => {
 });
 
 /** A job planned into `files` one-file mini-batches and left running, with no lane started: the test drives the lanes. */
-async function plannedJob(files: number, settings: Record<string, unknown> = {}) {
+async function plannedJob(files: number, settings: Record<string, unknown> = {}, script = NAMES) {
   const fx = await deploymentFixture({
-    code: { files: { "score.py": NAMES } },
+    code: { files: { "score.py": script } },
     scoringScript: "score.py",
     interpreter: PYTHON,
     settings: { miniBatchSize: 1, instanceCount: 2, ...settings },
@@ -136,17 +136,8 @@ describe("scoring lanes", () => {
   });
 
   it("shows a slow mini-batch running while it scores, with the time its attempt began", async () => {
-    const fx = await deploymentFixture({
-      code: {
-        files: { "score.py": "import os, time\ndef run(batch):\n    time.sleep(0.6)\n    return [os.path.basename(p) for p in batch]\n" },
-      },
-      scoringScript: "score.py",
-      interpreter: PYTHON,
-      settings: { miniBatchSize: 1, instanceCount: 1 },
-    });
-    await uploadTexts(fx.target, "in/", 2);
-    const { job } = await invokeJob({ workspaceId: fx.workspace.id, actor: fx.actor, endpointName: "scorer", input: folder });
-    expect(await planJob({ jobId: job.id })).toMatchObject({ ok: true, miniBatches: 2 });
+    const slowRun = "import os, time\ndef run(batch):\n    time.sleep(0.6)\n    return [os.path.basename(p) for p in batch]\n";
+    const { job } = await plannedJob(2, { instanceCount: 1 }, slowRun);
     const scoring = lane(job.id, 0);
     const seen = await vi.waitFor(
       async () => {
@@ -169,20 +160,9 @@ describe("scoring lanes", () => {
   });
 
   it("starts the deployment's workers while the job is planned, so its first mini-batch does not wait for init()", async () => {
-    const fx = await deploymentFixture({
-      code: {
-        files: {
-          "score.py":
-            "import os, time\ndef init():\n    time.sleep(1.5)\ndef run(batch):\n    return [os.path.basename(p) for p in batch]\n",
-        },
-      },
-      scoringScript: "score.py",
-      interpreter: PYTHON,
-      settings: { miniBatchSize: 1, instanceCount: 2 },
-    });
-    await uploadTexts(fx.target, "in/", 2);
-    const { job } = await invokeJob({ workspaceId: fx.workspace.id, actor: fx.actor, endpointName: "scorer", input: folder });
-    expect(await planJob({ jobId: job.id })).toMatchObject({ ok: true, miniBatches: 2 });
+    const slowInit =
+      "import os, time\ndef init():\n    time.sleep(1.5)\ndef run(batch):\n    return [os.path.basename(p) for p in batch]\n";
+    const { job } = await plannedJob(2, {}, slowInit);
     // Planned, no mini-batch claimed yet, and the deployment's two workers are already starting (or up).
     const deploymentId = readJobSettings(await db.job.findUniqueOrThrow({ where: { id: job.id } })).deployment.id;
     const pool = () =>
