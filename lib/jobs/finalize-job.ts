@@ -10,6 +10,7 @@ import { inputUnit, rowsOf } from "./mini-batch-inputs";
 import { resolveDataTarget } from "./resolve-data-target";
 import { OPEN_JOB_STATUSES } from "@/shared/job-status";
 import { encodedHeader, rowInputOf, stageFailedRowBlocks } from "./tabular/mini-batch-rows";
+import { rememberOutputHeader } from "./record-mini-batch";
 
 const PAGE = 5_000;
 
@@ -147,6 +148,8 @@ export async function finalizeJob(opts: { jobId: string; reason?: FinalizeReason
       ? await stageFailedRowBlocks({ job, data: rowInput, target, outputBlob, scope })
       : { indexes: [], header: null };
     const header = job.outputHeader ?? failedRows.header;
+    // Kept on the job, as a scored mini-batch's header is: the preview reads whether the file has one.
+    if (header && !job.outputHeader) await rememberOutputHeader({ jobId: job.id, header });
     if (header) {
       await stageBlock(target, outputBlob, "header", encodedHeader(rowInput, header), scope);
       blocks.push("header");

@@ -87,7 +87,10 @@ export async function previewJobOutput(opts: {
     file.stream.destroy();
   }
   // The file is written in the job's dialect and encoding (tabular options), or as JSON Lines.
-  const job = await db.job.findFirst({ where: { workspaceId: opts.workspaceId, name: opts.name }, select: { inputs: true } });
+  const job = await db.job.findFirst({
+    where: { workspaceId: opts.workspaceId, name: opts.name },
+    select: { inputs: true, outputHeader: true },
+  });
   const data = job ? readJobInputs(job).data : undefined;
   const o = data?.options;
   const bytes = Buffer.concat(chunks).subarray(0, PREVIEW_BYTES);
@@ -107,14 +110,19 @@ export async function previewJobOutput(opts: {
     const cell = (v: unknown) => (v === null || v === undefined ? "" : typeof v === "object" ? JSON.stringify(v) : String(v));
     return { columns, rows: objects.map((x) => columns.map((c) => cell(x[c]))), truncated: partial || objects.length >= (opts.rows ?? 20) };
   }
+  // The file has a header line only when a mini-batch wrote one (finalize puts job.outputHeader first);
+  // a run() returning a list writes bare rows, whose first is a prediction, not column names.
+  const headed = !!job?.outputHeader;
   const records = parse(text, {
     ...(o ? { delimiter: o.delimiter, quote: o.quotechar, escape: o.quotechar } : {}),
     relax_column_count: true,
     relax_quotes: true,
     skip_empty_lines: true,
-    to: (opts.rows ?? 20) + 1,
+    to: (opts.rows ?? 20) + (headed ? 1 : 0),
   }) as string[][];
-  const [columns, ...rows] = records;
+  const [columns, ...rows] = headed
+    ? records
+    : [Array.from({ length: Math.max(0, ...records.map((r) => r.length)) }, () => ""), ...records];
   return { columns, rows, truncated: partial || rows.length >= (opts.rows ?? 20) };
 }
 
