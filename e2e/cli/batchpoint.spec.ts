@@ -401,7 +401,8 @@ outputs:
 
     const again = await cli(["endpoint", "invoke", "--name", endpoint, "--file", path.join(inputs, "inputs.yml")]);
     expect(again.code).toBe(1);
-    expect(again.stderr).toContain("already exists. Choose another output path or file name, or pass overwrite: true.");
+    // The folder is the first job's, whether or not a file of that name is in it.
+    expect(again.stderr).toContain(`belongs to job ${job}. Choose another output path, or pass overwrite: true to take it over.`);
     const over = await cli(["endpoint", "invoke", "--name", endpoint, "--file", path.join(inputs, "inputs.yml"), "--overwrite"]);
     expect(over.code, over.stderr).toBe(0);
     expect(over.stdout).toMatch(/Started job batchjob-\S+ \(queued\)\./);

@@ -227,6 +227,9 @@ export async function invokeJob(opts: {
     const prefix = out.path && !out.path.endsWith("/") ? `${out.path}/` : out.path;
     location = outputLocation(out, outputDatastoreId, prefix);
     if (deployment.outputAction === "append_row" && !input.overwrite && (await blobExists(target, prefix + outputFileName))) {
+      // A job's folder says so whether that job still runs or has written its file: the same 409 either way.
+      const claimed = await claimConflict(location, outputPath, opts.workspaceId);
+      if (claimed) throw claimed;
       throw new AppError(
         "CONFLICT",
         `The output file ${formatOut(outputPath, outputFileName)} already exists. Choose another output path or file name, or pass overwrite: true.`,
@@ -316,21 +319,24 @@ export async function invokeJob(opts: {
       const prior = await db.job.findFirst({ where: { workspaceId: opts.workspaceId, idempotencyKey: input.idempotencyKey } });
       if (prior) return { job: prior, created: false };
     }
-    const owner = isUniqueViolation(e)
-      ? await db.jobOutputClaim.findUnique({ where: { location }, select: { job: { select: { name: true, workspaceId: true } } } })
-      : null;
-    if (owner) {
-      const who = owner && owner.job.workspaceId === opts.workspaceId ? `job ${owner.job.name}` : "another job";
-      throw new AppError(
-        "CONFLICT",
-        `The output folder ${outputPath} belongs to ${who}. Choose another output path, or pass overwrite: true to take it over.`,
-        {
-          fieldErrors: { "output.path": ["Another job writes to this output folder."] },
-        },
-      );
-    }
+    const claimed = isUniqueViolation(e) ? await claimConflict(location, outputPath, opts.workspaceId) : null;
+    if (claimed) throw claimed;
     throw e;
   }
+}
+
+/** The 409 for an output folder another job holds (named only when it is the caller's workspace's), or null when none does. */
+async function claimConflict(location: string, outputPath: string, workspaceId: string): Promise<AppError | null> {
+  const owner = await db.jobOutputClaim.findUnique({ where: { location }, select: { job: { select: { name: true, workspaceId: true } } } });
+  if (!owner) return null;
+  const who = owner.job.workspaceId === workspaceId ? `job ${owner.job.name}` : "another job";
+  return new AppError(
+    "CONFLICT",
+    `The output folder ${outputPath} belongs to ${who}. Choose another output path, or pass overwrite: true to take it over.`,
+    {
+      fieldErrors: { "output.path": ["Another job writes to this output folder."] },
+    },
+  );
 }
 
 /**

@@ -274,10 +274,36 @@ describe("an output location belongs to one job", () => {
     expect((await waitForJob(wrong.job.id)).status).toBe("failed");
     const fixed = await startJob({ workspaceId: fx.workspace.id, actor: fx.actor, endpointName: "scorer", input: { ...folder(), output } });
     expect((await waitForJob(fixed.job.id)).status).toBe("completed");
-    // A job that wrote its folder keeps it.
+    // A job that wrote its folder keeps it, and the refusal names that job (not only the file it wrote:
+    // another file name in the same folder would be refused too).
     await expect(
       invokeJob({ workspaceId: fx.workspace.id, actor: fx.actor, endpointName: "scorer", input: { ...folder(), output } }),
-    ).rejects.toMatchObject({ code: "CONFLICT" });
+    ).rejects.toMatchObject({
+      code: "CONFLICT",
+      message: `The output folder ${output.path} belongs to job ${fixed.job.name}. Choose another output path, or pass overwrite: true to take it over.`,
+    });
+  });
+
+  it("refuses a folder that holds a predictions file no job wrote, naming the file; overwrite takes it", async () => {
+    const fx = await fixture();
+    await uploadTexts(fx.target, "in/", 1);
+    await uploadBlob(fx.target, "by-hand/predictions.csv", "kept\n");
+    const output = { path: "datastores/workspaceblobstore/paths/by-hand/" };
+    await expect(
+      invokeJob({ workspaceId: fx.workspace.id, actor: fx.actor, endpointName: "scorer", input: { ...folder(), output } }),
+    ).rejects.toMatchObject({
+      code: "CONFLICT",
+      message:
+        "The output file datastores/workspaceblobstore/paths/by-hand/predictions.csv already exists. Choose another output path or file name, or pass overwrite: true.",
+    });
+    expect(await db.job.count({ where: { workspaceId: fx.workspace.id, outputPath: output.path } })).toBe(0);
+    const over = await invokeJob({
+      workspaceId: fx.workspace.id,
+      actor: fx.actor,
+      endpointName: "scorer",
+      input: { ...folder(), output, overwrite: true },
+    });
+    expect(over.created).toBe(true);
   });
 });
 
