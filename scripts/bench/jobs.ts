@@ -443,7 +443,9 @@ async function measureTargets(): Promise<never> {
   const table: string[] = [];
   const idle0 = cpuSeconds();
   const idleT0 = performance.now();
+  log(`idle starts at hrtime ${process.hrtime.bigint() / 1000n} µs`);
   await new Promise((r) => setTimeout(r, 10_000));
+  log(`idle ends at hrtime ${process.hrtime.bigint() / 1000n} µs`);
   const idle1 = cpuSeconds();
   const idleRate = (idle1.app - idle0.app + idle1.azurite - idle0.azurite) / ((performance.now() - idleT0) / 1000);
   const writeTargets = () =>
