@@ -5,8 +5,7 @@ import { createApiToken } from "@/lib/api-tokens/api-tokens";
 import { createDatastore } from "@/lib/datastores/datastores";
 import { db } from "@/lib/db";
 import { previewJobOutput } from "@/lib/jobs/job-details";
-import { SAMPLE_JOB_INPUTS, SAMPLE_JOB_SETTINGS } from "@/lib/jobs/sample-job-snapshot";
-import { createUserWithWorkspace } from "../support/factories";
+import { createStoredJob, createUserWithWorkspace } from "../support/factories";
 import { serveRoutes } from "../webhooks/helpers";
 
 // A finished job whose files are gone from storage (deleted by hand, a lifecycle rule): a 404 that names
@@ -22,26 +21,11 @@ beforeAll(async () => {
   a = await createUserWithWorkspace("missing-output");
   token = (await createApiToken({ workspaceId: a.workspace.id, actor: { userId: a.user.id }, name: "r", role: "reader" })).token;
   await createDatastore({ workspaceId: a.workspace.id, actor: { userId: a.user.id }, input: { kind: "filesystem", name: "localfs" } });
-  const endpoint = await db.endpoint.create({ data: { workspaceId: a.workspace.id, name: "scorer" } });
   for (const [name, store] of [
     ["on-fs", "localfs"],
     ["on-blob", "workspaceblobstore"],
   ]) {
-    const job = await db.job.create({
-      data: {
-        workspaceId: a.workspace.id,
-        name,
-        endpointId: endpoint.id,
-        endpointName: endpoint.name,
-        deploymentName: "blue",
-        deploymentVersion: 1,
-        inputs: SAMPLE_JOB_INPUTS,
-        settings: SAMPLE_JOB_SETTINGS,
-        outputPath: `datastores/${store}/paths/out-${name}/`,
-        outputFileName: "predictions.csv",
-        status: "completed",
-      },
-    });
+    const job = await createStoredJob(a.workspace.id, { name, outputPath: `datastores/${store}/paths/out-${name}/`, status: "completed" });
     // The script's file was recorded when it was published, and is gone since.
     await db.jobOutputFile.create({
       data: { workspaceId: a.workspace.id, jobId: job.id, path: "plots/roc.png", miniBatchIndex: 0, size: 10 },

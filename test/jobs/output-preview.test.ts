@@ -1,11 +1,9 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { createDatastore, getStorageTargetOrThrow } from "@/lib/datastores/datastores";
-import { db } from "@/lib/db";
 import { outputPrefix } from "@/lib/jobs/finalize-job";
 import { previewJobOutput } from "@/lib/jobs/job-details";
-import { SAMPLE_JOB_INPUTS, SAMPLE_JOB_SETTINGS } from "@/lib/jobs/sample-job-snapshot";
 import { uploadBlob } from "@/lib/storage";
-import { createUserWithWorkspace } from "../support/factories";
+import { createStoredJob, createUserWithWorkspace } from "../support/factories";
 
 // The job page's preview of predictions.csv. The file starts with a header line only when a mini-batch
 // wrote one (a DataFrame's columns, a tabular input's header): a run() that returns a list writes bare
@@ -14,27 +12,16 @@ let a: Awaited<ReturnType<typeof createUserWithWorkspace>>;
 beforeAll(async () => {
   a = await createUserWithWorkspace("preview");
   await createDatastore({ workspaceId: a.workspace.id, actor: { userId: a.user.id }, input: { kind: "filesystem", name: "localfs" } });
-  const endpoint = await db.endpoint.create({ data: { workspaceId: a.workspace.id, name: "scorer" } });
   const target = await getStorageTargetOrThrow({ workspaceId: a.workspace.id, name: "localfs" });
   for (const [name, outputHeader, body] of [
     ["headed", "file,length", "file,length\nf0.txt,1\nf1.txt,2\n"],
     ["bare", null, "f0.txt\nf1.txt\nf2.txt\n"],
   ] as const) {
-    const job = await db.job.create({
-      data: {
-        workspaceId: a.workspace.id,
-        name,
-        endpointId: endpoint.id,
-        endpointName: endpoint.name,
-        deploymentName: "blue",
-        deploymentVersion: 1,
-        inputs: SAMPLE_JOB_INPUTS,
-        settings: SAMPLE_JOB_SETTINGS,
-        outputPath: `datastores/localfs/paths/out-${name}/`,
-        outputFileName: "predictions.csv",
-        outputHeader,
-        status: "completed",
-      },
+    const job = await createStoredJob(a.workspace.id, {
+      name,
+      outputPath: `datastores/localfs/paths/out-${name}/`,
+      outputHeader,
+      status: "completed",
     });
     await uploadBlob(target, `${outputPrefix(job.outputPath)}predictions.csv`, body);
   }
