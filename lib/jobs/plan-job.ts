@@ -9,6 +9,7 @@ import { insertMiniBatches, type NewMiniBatch } from "./insert-mini-batches";
 import { failJob, permanentStorageError } from "./job-failure";
 import { planItems } from "./sources/plan-items";
 import { warmJobWorkers } from "./score-mini-batch";
+import { getScoringPools } from "@/lib/scoring";
 
 /** Azure allows 50,000 committed blocks per blob; one block per mini-batch plus the header. */
 export const MAX_MINI_BATCHES_APPEND_ROW = 49_999;
@@ -44,18 +45,22 @@ export async function planJob(opts: { jobId: string }): Promise<PlanResult> {
   const { inputs } = snapshot;
   // The deployment's workers start (init()) while the inputs are listed and the mini-batches stored.
   const warming = warmJobWorkers(job);
+  let result: PlanResult | undefined;
   try {
-    return await planInput(job, snapshot);
+    result = await planInput(job, snapshot);
+    return result;
   } catch (e) {
     // Refused credentials, a missing container, a server that is not Azure Blob: retrying cannot help.
     // The path as people read it: a URL's SAS token stays out of the job's error.
     const shown = inputs.data ? safePath(inputs.data.path) : "sources";
-    if (e instanceof AppError) return fail(job.id, `${e.message} (input ${shown})`);
+    if (e instanceof AppError) return (result = await fail(job.id, `${e.message} (input ${shown})`));
     const permanent = permanentStorageError(e, shown);
-    if (permanent) return fail(job.id, permanent);
+    if (permanent) return (result = await fail(job.id, permanent));
     throw e;
   } finally {
     await warming;
+    // A job that failed for good has no use for them: workers started for its own variables (its secrets) stop now.
+    if (result && !result.ok) await getScoringPools().closeScope(job.id);
   }
 }
 

@@ -181,6 +181,29 @@ describe("scoring lanes", () => {
     ]);
   });
 
+  it("stops the workers started for a job's own variables when its planning fails for good, and keeps them when it plans", async () => {
+    const fx = await deploymentFixture({
+      code: { files: { "score.py": NAMES } },
+      scoringScript: "score.py",
+      interpreter: PYTHON,
+      settings: { miniBatchSize: 1 },
+    });
+    const own = { environmentVariables: { REGION: "eu-west" } }; // a job's own variables: its workers are its own
+    const scoped = (jobId: string) =>
+      getScoringPools()
+        .stats()
+        .filter((p) => p.key.endsWith(`:job:${jobId}`));
+    const nothing = { input: { type: "uri_folder" as const, path: "datastores/workspaceblobstore/paths/nothing-here/" } };
+    const bad = await invokeJob({ workspaceId: fx.workspace.id, actor: fx.actor, endpointName: "scorer", input: { ...nothing, ...own } });
+    expect(await planJob({ jobId: bad.job.id })).toMatchObject({ ok: false });
+    expect(scoped(bad.job.id)).toEqual([]);
+    await uploadTexts(fx.target, "in/", 1);
+    const good = await invokeJob({ workspaceId: fx.workspace.id, actor: fx.actor, endpointName: "scorer", input: { ...folder, ...own } });
+    expect(await planJob({ jobId: good.job.id })).toMatchObject({ ok: true, miniBatches: 1 });
+    expect(scoped(good.job.id)).toMatchObject([{ workers: 1 }]);
+    await getScoringPools().closeScope(good.job.id);
+  });
+
   it("re-spawns a lane before its run reaches the step limit, and the job still scores every file once, in order", async () => {
     // One worker, so one lane; 1-second steps and 3 steps per run (set above): the job outlives several runs of the lane.
     const fx = await deploymentFixture({
