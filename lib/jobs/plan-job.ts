@@ -44,7 +44,7 @@ export async function planJob(opts: { jobId: string }): Promise<PlanResult> {
   const snapshot = readJobSnapshot(job);
   const { inputs } = snapshot;
   // The deployment's workers start (init()) while the inputs are listed and the mini-batches stored.
-  const warming = warmJobWorkers(job);
+  const warming = warmJobWorkers(job, snapshot.settings);
   let result: PlanResult | undefined;
   try {
     result = await planInput(job, snapshot);

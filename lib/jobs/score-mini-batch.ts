@@ -186,9 +186,8 @@ async function jobDeployment(job: ScoringJob, settings: JobSettings) {
  * first mini-batch meets it again and reports it. Where the lanes run on another replica, these
  * workers idle out.
  */
-export async function warmJobWorkers(job: ScoringJob): Promise<void> {
+export async function warmJobWorkers(job: ScoringJob, settings: JobSettings): Promise<void> {
   try {
-    const { settings } = readJobSnapshot(job);
     const { deployment } = await jobDeployment(job, settings);
     const dir = path.join(workDir(job.workspaceId, job.id), "warm");
     await mkdir(path.join(dir, "outputs"), { recursive: true });

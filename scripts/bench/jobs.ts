@@ -174,7 +174,7 @@ async function runJob(endpoint: string, prefix: string, extra: Record<string, un
   });
   hop("startJob returned (invoke answered)");
   let said = t0;
-  const progress: { t: number; done: number }[] = [];
+  const progress: { first?: { t: number; done: number } } = {};
   for (;;) {
     benchPolls++;
     // Raw pg, as the scoring hot path polls. This poll's CPU is counted in the job's orchestration figure
@@ -210,10 +210,14 @@ async function runJob(endpoint: string, prefix: string, extra: Record<string, un
   }
 }
 const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+/** Logs a moment on the clock of `--cpu-prof` profiles (µs), so a profile can be cut to it. */
+const mark = (what: string) => log(`${what} at hrtime ${process.hrtime.bigint() / 1000n} µs`);
 /**
  * Where a job's wall time went, from its mini-batches' rows: invoke to the first start, the scoring
  * window's worker time not inside run() (the attempt's own overhead: inputs, dispatch, outputs; and
  * the rest: recording, claiming, the tail where one lane still scores), and the last finish to the end.
+ * The split inside the window holds when each lane has one mini-batch in flight (claims of one, as
+ * with 1 s mini-batches); with two in flight their times overlap and only the totals mean anything.
  */
 async function jobTimeline(jobId: string, startedAt: number, endedAt: number) {
   const { rows } = await sql().query<{ s: number; f: number; d: number; q: number | null }>(
@@ -234,12 +238,12 @@ async function jobTimeline(jobId: string, startedAt: number, endedAt: number) {
   ].join("; ");
 }
 /** How long to wait before the next poll of a job: about a quarter of the time its pace says is left, 50 ms-1 s. */
-function pollWait(progress: { t: number; done: number }[], j: { miniBatchesCompleted: number; miniBatchesTotal: number }) {
+function pollWait(progress: { first?: { t: number; done: number } }, j: { miniBatchesCompleted: number; miniBatchesTotal: number }) {
   const now = performance.now();
   if (j.miniBatchesTotal > 0 && j.miniBatchesCompleted >= j.miniBatchesTotal) return 25; // finalizing
   if (!j.miniBatchesCompleted) return 50; // planning, or the first mini-batches
-  progress.push({ t: now, done: j.miniBatchesCompleted });
-  const first = progress[0];
+  progress.first ??= { t: now, done: j.miniBatchesCompleted };
+  const first = progress.first;
   const msPerMiniBatch = (now - first.t) / Math.max(1, j.miniBatchesCompleted - first.done);
   const left = (j.miniBatchesTotal - j.miniBatchesCompleted) * msPerMiniBatch;
   return Math.max(50, Math.min(1000, left / 4));
@@ -377,7 +381,7 @@ async function measureFirstRun(): Promise<never> {
     (getEnv() as { BATCHPOINT_LANES: string }).BATCHPOINT_LANES = lanes;
   };
   for (let i = 0; i < FIRST_RUNS; i++)
-    for (const lanes of (i % 2 ? ["on", "off"] : ["off", "on"]).filter((l) => !TARGET_LANES || l === TARGET_LANES)) {
+    for (const lanes of i % 2 ? ["on", "off"] : ["off", "on"]) {
       setLanes(lanes);
       const c0 = cpuSeconds().app;
       warm[lanes].push(await firstRun());
@@ -443,9 +447,9 @@ async function measureTargets(): Promise<never> {
   const table: string[] = [];
   const idle0 = cpuSeconds();
   const idleT0 = performance.now();
-  log(`idle starts at hrtime ${process.hrtime.bigint() / 1000n} µs`);
+  mark("idle starts");
   await new Promise((r) => setTimeout(r, 10_000));
-  log(`idle ends at hrtime ${process.hrtime.bigint() / 1000n} µs`);
+  mark("idle ends");
   const idle1 = cpuSeconds();
   const idleRate = (idle1.app - idle0.app + idle1.azurite - idle0.azurite) / ((performance.now() - idleT0) / 1000);
   const writeTargets = () =>
@@ -487,7 +491,7 @@ ${table.join("\n")}`,
       (getEnv() as { BATCHPOINT_LANES: string }).BATCHPOINT_LANES = lanes;
       const cpu0 = cpuSeconds();
       const n0 = { sql: sqlStatements - benchPolls, sdk: sdkCalls };
-      log(`job starts at hrtime ${process.hrtime.bigint() / 1000n} µs`);
+      mark("job starts");
       const run = await runJob(
         endpoint,
         prefix,
@@ -495,7 +499,7 @@ ${table.join("\n")}`,
         "bench_local",
       );
       const cpu1 = cpuSeconds();
-      log(`job ends at hrtime ${process.hrtime.bigint() / 1000n} µs`);
+      mark("job ends");
       const n1 = { sql: sqlStatements - benchPolls, sdk: sdkCalls };
       const orch = cpu1.app - cpu0.app + cpu1.azurite - cpu0.azurite;
       cells[lanes] = {
@@ -545,11 +549,11 @@ if (!ONLY_PLAN) {
   const idleRate = (idle1.app - idle0.app + idle1.azurite - idle0.azurite) / ((performance.now() - idleT0) / 1000);
   const cpu0 = cpuSeconds();
   const counts0 = { sql: sqlStatements - benchPolls, sdk: sdkCalls };
-  log(`job starts at hrtime ${process.hrtime.bigint() / 1000n} µs`);
+  mark("job starts");
   const jobRun = await runJob("cpu", "eff/");
   const cpu1 = cpuSeconds();
   const counts1 = { sql: sqlStatements - benchPolls, sdk: sdkCalls };
-  log(`job ends at hrtime ${process.hrtime.bigint() / 1000n} µs`);
+  mark("job ends");
   const perMiniBatch = (x: number) => `${((x * 1000) / (FILES / MINI_BATCH)).toFixed(1)} ms`;
   log(
     `job: ${jobRun.seconds.toFixed(1)} s, CPU app ${(cpu1.app - cpu0.app).toFixed(1)} s, azurite ${(cpu1.azurite - cpu0.azurite).toFixed(1)} s`,
