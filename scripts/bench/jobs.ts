@@ -30,6 +30,10 @@ const TARGETS = process.env.BENCH_ONLY === "targets";
 // For profiling one of them: BENCH_TARGET_CASES=2 (0: mini_batch_size 10, 1: 50, 2: ten times slower files), BENCH_TARGET_LANES=on|off
 const TARGET_CASES = process.env.BENCH_TARGET_CASES?.split(",").map(Number);
 const TARGET_LANES = process.env.BENCH_TARGET_LANES;
+if (TARGET_CASES?.some((c) => ![0, 1, 2].includes(c)))
+  throw new Error(`BENCH_TARGET_CASES must list cases 0, 1 or 2 (comma-separated), not '${process.env.BENCH_TARGET_CASES}'.`);
+if (TARGET_LANES !== undefined && !["on", "off"].includes(TARGET_LANES))
+  throw new Error(`BENCH_TARGET_LANES must be on or off, not '${TARGET_LANES}'.`);
 // Issue 13's invoke → first run() with a warm worker, alone: BENCH_FIRST_RUNS warm jobs per lanes setting, with a trace of one
 const FIRST_RUN = process.env.BENCH_ONLY === "first-run";
 const FIRST_RUNS = Number(process.env.BENCH_FIRST_RUNS || 9);
