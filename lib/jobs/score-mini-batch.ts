@@ -4,7 +4,8 @@ import { mkdir, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { db } from "@/lib/db";
 import type { Job } from "@/lib/generated/prisma/client";
-import { logError } from "@/lib/log";
+import { AppError } from "@/lib/errors";
+import { logError, redact } from "@/lib/log";
 import { getScoringPools, type MiniBatchResult, type MiniBatchSuccess, workspaceWorkDir } from "@/lib/scoring";
 import { stageBlock } from "@/lib/storage";
 import { parseDataPath } from "./data-paths";
@@ -197,7 +198,10 @@ export async function warmJobWorkers(job: ScoringJob, settings: JobSettings): Pr
       payloadFile: path.join(dir, "payload.json"),
     });
   } catch (e) {
-    logError(`job ${job.name}: could not start its deployment's workers ahead of its first mini-batch`, e);
+    const context = `job ${job.name}: could not start its deployment's workers ahead of its first mini-batch`;
+    // A cause of the user's (the job's first mini-batch reports it to them) is one line, not a stack.
+    if (e instanceof AppError) console.warn(redact(`${context}: ${e.message}`));
+    else logError(context, e);
   }
 }
 
